@@ -1,0 +1,71 @@
+# orgwork — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DEMO_MEMBERS ?= 3000
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser worker clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+## setup: install and migrate, idempotent
+setup: migrate
+
+demo: setup
+	$(BIN)/python manage.py demo --if-empty --members $(DEMO_MEMBERS)
+
+## run: set everything up, load demo data into an empty database, serve on $(HOST):$(PORT) with the job worker
+run: demo
+	@echo ""
+	@echo "  组工云 orgwork: http://$(HOST):$(PORT)/   (演示账号见 README：admin / county / town / secretary / member，密码 Zugong#2026)"
+	@echo ""
+	@$(BIN)/python manage.py run_huey -q & HUEY_PID=$$!; \
+	trap "kill $$HUEY_PID 2>/dev/null" EXIT INT TERM; \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+worker: setup
+	$(BIN)/python manage.py run_huey
+
+## browser: Debian's Chromium for the UI tests (skipped when it truly cannot be installed)
+browser:
+	@bash scripts/ensure-chromium.sh
+
+## test: ruff and the whole pytest suite on SQLite
+test: $(DEVSTAMP) browser
+	$(BIN)/ruff check orgwork bench
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-pg: the same suite on PostgreSQL (DATABASE_URL or the local server)
+test-pg: $(DEVSTAMP) browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orgwork} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check orgwork bench
+
+bench: $(DEVSTAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,77 @@
+"""Resident ID numbers (公民身份号码), GB 11643-1999.
+
+18 characters: 6-digit region, 8-digit birth date (YYYYMMDD), 3-digit sequence whose last digit is odd
+for men and even for women, and an ISO 7064 MOD 11-2 check character (0-9 or X).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .normalize import to_halfwidth
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+_FORMAT = re.compile(r"^\d{17}[\dX]$")
+
+
+class IdNumberError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    value: str
+    birth_date: dt.date
+    gender: str  # "M" or "F"
+
+
+def normalize(raw) -> str:
+    """Full-width digits to ASCII, a lower-case x to X, spaces and separators removed."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = str(int(raw))
+    text = to_halfwidth(str(raw))
+    text = re.sub(r"[\s\-\u3000'’`]", "", text)
+    return text.upper()
+
+
+def check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def parse(raw, *, today: dt.date | None = None) -> IdNumber:
+    """Validate and decode; raises IdNumberError with code id_format or id_checksum."""
+    value = normalize(raw)
+    if not value:
+        raise IdNumberError("required", "公民身份号码不能为空")
+    if len(value) == 15 and value.isdigit():
+        raise IdNumberError("id_format", "公民身份号码为15位旧号码，请填写18位号码")
+    if len(value) != 18:
+        raise IdNumberError("id_format", f"公民身份号码应为18位，实际为{len(value)}位")
+    if not _FORMAT.match(value):
+        raise IdNumberError("id_format", "公民身份号码前17位应为数字，最后一位为数字或X")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError as exc:
+        raise IdNumberError("id_format", f"公民身份号码中的出生日期{value[6:14]}不是有效日期") from exc
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1900:
+        raise IdNumberError("id_format", f"公民身份号码中的出生日期{value[6:14]}不合理")
+    if check_char(value[:17]) != value[17]:
+        raise IdNumberError("id_checksum", "公民身份号码校验位不正确，请核对号码")
+    gender = "M" if int(value[16]) % 2 == 1 else "F"
+    return IdNumber(value=value, birth_date=birth, gender=gender)
+
+
+def make(region: str, birth: dt.date, sequence: int) -> str:
+    """Build a valid number (demo data and tests)."""
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)

@@ -1,0 +1,79 @@
+"""Versioned rule tables.
+
+A regulation's numbers live here as data: a rule set has a name, a version, the date it takes effect
+and the source it comes from. Code asks for `rule("org.structure")` (the version in force today) or a
+given version; a record keeps the version it was decided under. Domain apps register their tables in
+their own `rules.py`; nothing here imports a domain app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+class UnknownRule(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    version: str
+    effective: dt.date
+    source: str
+    values: Mapping = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def derive(self, *, version: str, effective: dt.date, source: str, **changes) -> RuleSet:
+        """A new version with some numbers changed: how a revision is added, as data."""
+        values = dict(self.values)
+        values.update(changes)
+        return RuleSet(self.name, version, effective, source, values)
+
+
+_REGISTRY: dict[str, dict[str, RuleSet]] = {}
+
+
+def register(ruleset: RuleSet) -> RuleSet:
+    versions = _REGISTRY.setdefault(ruleset.name, {})
+    existing = versions.get(ruleset.version)
+    if existing is not None and existing != ruleset:
+        raise ValueError(f"rule set {ruleset.name} {ruleset.version} registered twice with different values")
+    versions[ruleset.version] = ruleset
+    return ruleset
+
+
+def unregister(name: str, version: str) -> None:
+    _REGISTRY.get(name, {}).pop(version, None)
+
+
+def versions(name: str) -> list[RuleSet]:
+    return sorted(_REGISTRY.get(name, {}).values(), key=lambda r: r.effective)
+
+
+def rule(name: str, *, on: dt.date | None = None, version: str | None = None) -> RuleSet:
+    """The rule set in force on a date (default today), or the named version."""
+    known = _REGISTRY.get(name)
+    if not known:
+        raise UnknownRule(f"no rule set named {name!r}")
+    if version is not None:
+        try:
+            return known[version]
+        except KeyError:
+            raise UnknownRule(f"rule set {name!r} has no version {version!r}") from None
+    on = on or dt.date.today()
+    in_force = [r for r in known.values() if r.effective <= on]
+    if not in_force:
+        raise UnknownRule(f"no version of {name!r} is in force on {on}")
+    return max(in_force, key=lambda r: r.effective)

@@ -1,0 +1,45 @@
+"""The one function that filters by what an actor may see.
+
+A model declares how it hangs in the org tree:
+    SCOPE_PATH   = "org__path"   the materialized path of the org the row belongs to
+    SCOPE_MEMBER = "pk"          (optional) the member a row is about, for the self-only member role
+    SCOPE_SELF_ORG = True        (optional) members see rows of their own org node
+Out-of-scope rows are simply absent, so a lookup answers 404 and existence does not leak.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .actor import Actor
+from .errors import NotFound
+from .fields import subtree_q
+
+
+def scope(queryset: QuerySet, actor: Actor, *, write: bool = False) -> QuerySet:
+    model = queryset.model
+    path_field = getattr(model, "SCOPE_PATH", None)
+    if path_field is None:
+        raise TypeError(f"{model.__name__} declares no SCOPE_PATH and cannot be scoped")
+    if actor is None or not actor.is_authenticated:
+        return queryset.none()
+    if actor.unrestricted:
+        return queryset
+    condition = Q(pk__in=[])
+    for path in actor.subtree_paths(write=write):
+        condition |= subtree_q(path, path_field)
+    if not write:
+        member_field = getattr(model, "SCOPE_MEMBER", None)
+        if member_field and actor.self_member_ids:
+            condition |= Q(**{f"{member_field}__in": actor.self_member_ids})
+        if getattr(model, "SCOPE_SELF_ORG", False) and actor.self_org_paths():
+            condition |= Q(**{f"{path_field}__in": actor.self_org_paths()})
+    return queryset.filter(condition)
+
+
+def get_in_scope(queryset: QuerySet, actor: Actor, *, write: bool = False, **lookup):
+    """Fetch one object through the scope; NotFound whether it is missing or out of scope."""
+    try:
+        return scope(queryset, actor, write=write).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

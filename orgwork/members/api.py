@@ -1,0 +1,196 @@
+"""/api/v1/members/ — thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orgwork.core.api import ScopedViewSet
+from orgwork.core.errors import NotFound
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.api import resolve_ref
+
+from . import selectors, services
+from .bands import AGE_BANDS, PARTY_AGE_BANDS
+from .models import Education, Member, MemberStatusChange, StatusAction
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    org = serializers.IntegerField(source="org_id", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    gender_label = serializers.CharField(source="get_gender_display", read_only=True)
+    education_label = serializers.CharField(source="get_education_display", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    standing_label = serializers.CharField(source="get_standing_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "gender",
+            "gender_label",
+            "id_number",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "education_label",
+            "category",
+            "category_label",
+            "org",
+            "org_name",
+            "joined_on",
+            "confirmed_on",
+            "job",
+            "phone",
+            "address",
+            "standing",
+            "standing_label",
+            "standing_since",
+            "lost_contact",
+            "lost_contact_on",
+        ]
+        read_only_fields = fields
+
+
+class MemberWriteSerializer(serializers.Serializer):
+    """Raw values as people type them; the member validation normalizes and checks them."""
+
+    org = serializers.CharField(help_text="所在党组织：id、组织代码、名称或“上级/名称”路径")
+    name = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=40)
+    category = serializers.CharField(help_text="正式党员 / 预备党员（full / probationary）")
+    joined_on = serializers.CharField(help_text="入党日期，如 2019-07-01")
+    gender = serializers.CharField(required=False, allow_blank=True)
+    birth_date = serializers.CharField(required=False, allow_blank=True)
+    ethnicity = serializers.CharField(required=False, allow_blank=True)
+    education = serializers.CharField(required=False, allow_blank=True)
+    confirmed_on = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    job = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    lost_contact = serializers.CharField(required=False, allow_blank=True)
+    lost_contact_on = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Messages name the field in Chinese; the codes stay stable.
+            field.error_messages["required"] = "该字段不能为空"
+            field.error_messages["blank"] = "该字段不能为空"
+            field.error_messages["null"] = "该字段不能为空"
+
+
+class MemberUpdateSerializer(MemberWriteSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        for key in ("org", "category"):
+            fields.pop(key)
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = MemberStatusChange
+        fields = ["id", "action", "action_label", "effective_on", "reason", "before", "after", "actor_label", "created_at"]
+
+
+class StatusActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=StatusAction.choices)
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
+LIST_PARAMS = [
+    OpenApiParameter("q", str, description="姓名、拼音、首字母、身份证号（或末几位）、手机号（或末几位）"),
+    OpenApiParameter("org", int, description="只列出该党组织及其下级的党员"),
+    OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
+    OpenApiParameter("sector", str),
+    OpenApiParameter("education", str, enum=Education.values),
+    OpenApiParameter("gender", str, enum=["M", "F"]),
+    OpenApiParameter("age_band", str, enum=[b[0] for b in AGE_BANDS]),
+    OpenApiParameter("party_age_band", str, enum=[b[0] for b in PARTY_AGE_BANDS]),
+    OpenApiParameter("age_min", int),
+    OpenApiParameter("age_max", int),
+    OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
+]
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@extend_schema(tags=["members"])
+class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = MemberSerializer
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.members(self.actor).select_related("org")
+        p = self.request.query_params
+        under = None
+        if p.get("org"):
+            if not p["org"].isdigit():
+                raise NotFound()
+            under = org_selectors.get_org(self.actor, p["org"])
+        return selectors.search_members(
+            self.actor,
+            q=p.get("q", ""),
+            under=under,
+            status=p.get("status", "normal"),
+            sector=p.get("sector", ""),
+            education=p.get("education", ""),
+            gender=p.get("gender", ""),
+            age_band=p.get("age_band", ""),
+            party_age_band=p.get("party_age_band", ""),
+            age_min=_int(p.get("age_min")),
+            age_max=_int(p.get("age_max")),
+            ordering=p.get("ordering", "org"),
+        )
+
+    @extend_schema(parameters=LIST_PARAMS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
+    def create(self, request):
+        data = MemberWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items()}
+        org_id = resolve_ref(self.actor, values.pop("org"), field="org")
+        member = services.create_member(actor=self.actor, org_id=org_id, **values)
+        return Response(MemberSerializer(member).data, status=201)
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
+    def partial_update(self, request, pk=None):
+        member = self.get_object()
+        data = MemberUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        member = services.update_member(actor=self.actor, member_id=member.pk, **data.validated_data)
+        return Response(MemberSerializer(member).data)
+
+    @extend_schema(request=StatusActionSerializer, responses=StatusChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        member = self.get_object()
+        data = StatusActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.change_status(actor=self.actor, member_id=member.pk, **data.validated_data)
+        return Response(StatusChangeSerializer(change).data, status=201)
+
+    @extend_schema(responses=StatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        member = self.get_object()
+        return Response(StatusChangeSerializer(selectors.status_history(self.actor, member), many=True).data)

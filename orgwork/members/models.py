@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orgwork.core.models import NoDeleteModel, NoDeleteQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Category(models.TextChoices):
+    FULL = "full", _("正式党员")
+    PROBATIONARY = "probationary", _("预备党员")
+
+
+class Standing(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    SUSPENDED = "suspended", _("停止党籍")
+    REMOVED = "removed", _("除名")
+    EXITED = "exited", _("出党")
+    DECEASED = "deceased", _("去世")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
+
+
+class Education(models.TextChoices):
+    DOCTORATE = "doctorate", _("博士研究生")
+    MASTER = "master", _("硕士研究生")
+    BACHELOR = "bachelor", _("大学本科")
+    COLLEGE = "college", _("大学专科")
+    SECONDARY = "secondary", _("中专")
+    HIGH_SCHOOL = "high_school", _("高中")
+    JUNIOR_HIGH = "junior_high", _("初中")
+    PRIMARY = "primary", _("小学及以下")
+
+
+class MemberQuerySet(NoDeleteQuerySet):
+    def in_good_standing(self):
+        return self.filter(standing=Standing.NORMAL)
+
+
+class Member(NoDeleteModel):
+    """A party member's record, with the national template's fields (全国党员信息采集表)."""
+
+    name = models.CharField(_("姓名"), max_length=60, db_index=True)
+    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(max_length=60, blank=True, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    id_tail = models.CharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
+    ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
+    birth_date = models.DateField(_("出生日期"), db_index=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members")
+    joined_on = models.DateField(_("入党日期"), db_index=True)
+    confirmed_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    job = models.CharField(_("工作岗位"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone_tail = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
+    address = models.CharField(_("家庭住址"), max_length=200, blank=True)
+    standing = models.CharField(_("党籍状态"), max_length=20, choices=Standing.choices, default=Standing.NORMAL)
+    standing_since = models.DateField(_("状态日期"), null=True, blank=True)
+    lost_contact = models.BooleanField(_("是否失联"), default=False)
+    lost_contact_on = models.DateField(_("失联日期"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="member"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    SCOPE_PATH = "org__path"
+    SCOPE_MEMBER = "pk"
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        indexes = [
+            models.Index(fields=["org", "standing", "category"]),
+            models.Index(fields=["standing", "name_pinyin", "id"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path if self.org_id else ""
+
+    @property
+    def status_label(self) -> str:
+        if self.standing == Standing.NORMAL:
+            return self.get_category_display()
+        return self.get_standing_display()
+
+
+class StatusAction(models.TextChoices):
+    CONFIRM = "confirm", _("转为正式党员")
+    SUSPEND = "suspend", _("停止党籍")
+    RESTORE = "restore", _("恢复党籍")
+    REMOVE = "remove", _("除名")
+    EXIT = "exit", _("出党")
+    DECEASE = "decease", _("去世")
+    TRANSFER_OUT = "transfer_out", _("转出")
+    LOST_CONTACT = "lost_contact", _("标记失联")
+    FOUND_CONTACT = "found_contact", _("恢复联系")
+
+
+class MemberStatusChange(NoDeleteModel):
+    """One status change, never edited or deleted: the member's standing history."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes")
+    action = models.CharField(_("变动"), max_length=20, choices=StatusAction.choices)
+    effective_on = models.DateField(_("日期"))
+    reason = models.CharField(_("原因"), max_length=500)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    org_path = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "member__org__path"
+    SCOPE_MEMBER = "member_id"
+
+    class Meta:
+        verbose_name = _("党籍变动")
+        verbose_name_plural = _("党籍变动")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self):
+        return f"{self.member_id} {self.action} {self.effective_on}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org_path

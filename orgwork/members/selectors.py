@@ -1,0 +1,134 @@
+"""Every read of the member registry, scoped to the actor and ready for what the caller shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Q, QuerySet
+
+from orgwork.core.actor import Actor
+from orgwork.core.fields import subtree_q
+from orgwork.core.idcard import normalize as normalize_id
+from orgwork.core.normalize import clean_name, to_halfwidth
+from orgwork.core.scope import get_in_scope, scope
+from orgwork.orgs.models import Org
+
+from .bands import AGE_BANDS, PARTY_AGE_BANDS, band, date_range_for_years
+from .models import Category, Member, MemberStatusChange, Standing
+
+STATUS_FILTERS = {
+    "normal": Q(standing=Standing.NORMAL),
+    "full": Q(standing=Standing.NORMAL, category=Category.FULL),
+    "probationary": Q(standing=Standing.NORMAL, category=Category.PROBATIONARY),
+    "lost_contact": Q(standing=Standing.NORMAL, lost_contact=True),
+    "suspended": Q(standing=Standing.SUSPENDED),
+    "removed": Q(standing=Standing.REMOVED),
+    "exited": Q(standing=Standing.EXITED),
+    "deceased": Q(standing=Standing.DECEASED),
+    "transferred_out": Q(standing=Standing.TRANSFERRED_OUT),
+    "all": Q(),
+}
+STATUS_LABELS = {
+    "normal": "在册党员",
+    "full": "正式党员",
+    "probationary": "预备党员",
+    "lost_contact": "失联党员",
+    "suspended": "停止党籍",
+    "removed": "除名",
+    "exited": "出党",
+    "deceased": "去世",
+    "transferred_out": "已转出",
+    "all": "全部",
+}
+ORDERINGS = {
+    "name": ("name_pinyin", "id"),
+    "-name": ("-name_pinyin", "-id"),
+    "joined_on": ("joined_on", "id"),
+    "-joined_on": ("-joined_on", "-id"),
+    "birth_date": ("birth_date", "id"),
+    "-birth_date": ("-birth_date", "-id"),
+    "org": ("org__path", "name_pinyin", "id"),
+    "-org": ("-org__path", "-name_pinyin", "-id"),
+    "id": ("id",),
+}
+
+
+def members(actor: Actor) -> QuerySet[Member]:
+    return scope(Member.objects.all(), actor)
+
+
+def get_member(actor: Actor, member_id) -> Member:
+    return get_in_scope(Member.objects.select_related("org", "org__parent"), actor, pk=member_id)
+
+
+def search_condition(q: str) -> Q | None:
+    """Name, pinyin, initials, ID number or its last digits, phone or its last digits."""
+    text = to_halfwidth(clean_name(q))
+    if not text:
+        return None
+    digits = normalize_id(text)
+    if re.fullmatch(r"\d{3,17}[\dX]?", digits):
+        rev = digits[::-1]
+        cond = Q(id_tail__startswith=rev) | Q(phone_tail__startswith=rev)
+        if len(digits) >= 6:
+            cond |= Q(id_number__startswith=digits) | Q(phone__startswith=digits)
+        return cond
+    if re.fullmatch(r"[A-Za-z]+", text):
+        low = text.lower()
+        cond = Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+        if len(low) >= 3:
+            cond |= Q(name_pinyin__contains=low)
+        return cond
+    return Q(name__contains=text)
+
+
+def search_members(
+    actor: Actor,
+    *,
+    q: str = "",
+    under: Org | None = None,
+    status: str = "normal",
+    sector: str = "",
+    education: str = "",
+    gender: str = "",
+    age_band: str = "",
+    party_age_band: str = "",
+    age_min: int | None = None,
+    age_max: int | None = None,
+    ordering: str = "org",
+    today: dt.date | None = None,
+) -> QuerySet[Member]:
+    today = today or dt.date.today()
+    qs = members(actor).select_related("org")
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "org__path"))
+    qs = qs.filter(STATUS_FILTERS.get(status, STATUS_FILTERS["normal"]))
+    cond = search_condition(q)
+    if cond is not None:
+        qs = qs.filter(cond)
+    if sector:
+        qs = qs.filter(org__sector=sector)
+    if education:
+        qs = qs.filter(education=education)
+    if gender:
+        qs = qs.filter(gender=gender)
+    if age_band and (row := band(AGE_BANDS, age_band)):
+        age_min, age_max = row[2], row[3]
+    if age_min is not None or age_max is not None:
+        after, before = date_range_for_years(age_min, age_max, today)
+        if after:
+            qs = qs.filter(birth_date__gt=after)
+        if before:
+            qs = qs.filter(birth_date__lte=before)
+    if party_age_band and (row := band(PARTY_AGE_BANDS, party_age_band)):
+        after, before = date_range_for_years(row[2], row[3], today)
+        if after:
+            qs = qs.filter(joined_on__gt=after)
+        if before:
+            qs = qs.filter(joined_on__lte=before)
+    return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["org"]))
+
+
+def status_history(actor: Actor, member: Member) -> QuerySet[MemberStatusChange]:
+    return scope(MemberStatusChange.objects.filter(member=member), actor).order_by("-effective_on", "-id")

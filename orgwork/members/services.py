@@ -1,0 +1,265 @@
+"""Every write to the member registry: keyword-only arguments, one transaction, audit events inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from orgwork.core import audit
+from orgwork.core.actor import Actor
+from orgwork.core.errors import FieldError, NotFound, ServiceError
+from orgwork.core.normalize import clean_text
+from orgwork.core.pinyin import name_pinyin
+from orgwork.core.scope import scope
+from orgwork.orgs.models import Org, OrgKind
+
+from .models import Category, Member, MemberStatusChange, Standing, StatusAction
+from .validation import FIELD_LABELS, clean_member, id_tail, phone_tail
+
+RECORD_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "category",
+    "joined_on",
+    "confirmed_on",
+    "job",
+    "phone",
+    "address",
+    "lost_contact",
+    "lost_contact_on",
+)
+# Fields a plain edit may change; category and standing change only through status actions.
+EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category"})
+
+
+def writable_org(actor: Actor, org_id) -> Org:
+    try:
+        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise ServiceError.single("org", "unknown_org", "所在党组织不存在或不在您的管理范围内") from None
+    if not org.is_active:
+        raise ServiceError.single("org", "bad_value", f"党组织“{org.name}”已撤销")
+    if org.kind == OrgKind.GROUP:
+        raise ServiceError.single("org", "bad_value", "党员应编入党支部，党小组请在党员信息中另行设置")
+    return org
+
+
+def _writable_member(actor: Actor, member_id) -> Member:
+    try:
+        return scope(Member.objects.select_for_update().select_related("org"), actor, write=True).get(pk=member_id)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _derive(member: Member) -> None:
+    member.name_pinyin, member.name_initials = name_pinyin(member.name)
+    member.id_tail = id_tail(member.id_number)
+    member.phone_tail = phone_tail(member.phone or "")
+
+
+@transaction.atomic
+def create_member(*, actor: Actor, org_id: int, today: dt.date | None = None, **fields) -> Member:
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    org = writable_org(actor, org_id)
+    values = clean_member(fields, today=today)
+    if Member.objects.filter(id_number=values["id_number"]).exists():
+        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中")
+    member = Member(org=org, standing=Standing.NORMAL, **values)
+    _derive(member)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中") from None
+    audit.record(actor, "member.create", member, changes=audit.diff({}, {**values, "org": org.pk}))
+    return member
+
+
+@transaction.atomic
+def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None, **fields) -> Member:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        bad = sorted(unknown)
+        if "category" in bad or "standing" in bad:
+            raise ServiceError.single(bad[0], "use_status_action", "人员类别和党籍状态只能通过“转正、停止党籍、除名…”等操作变更")
+        raise TypeError(f"unknown member fields: {bad}")
+    member = _writable_member(actor, member_id)
+    if member.standing != Standing.NORMAL:
+        raise ServiceError.single("standing", "bad_value", f"党籍状态为“{member.get_standing_display()}”的党员不能修改，请先办理恢复")
+    current = audit.snapshot(member, RECORD_FIELDS)
+    values = clean_member(fields, partial=True, current=current, today=today)
+    if "id_number" in values and values["id_number"] != member.id_number:
+        if Member.objects.filter(id_number=values["id_number"]).exclude(pk=member.pk).exists():
+            raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中")
+    for key, value in values.items():
+        setattr(member, key, value)
+    changes = audit.diff(current, audit.snapshot(member, RECORD_FIELDS))
+    if not changes:
+        return member
+    _derive(member)
+    member.save()
+    audit.record(actor, "member.update", member, changes=changes)
+    return member
+
+
+@transaction.atomic
+def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reason: str) -> Member:
+    """Put a member in another org of the same deployment (a correction or an approved transfer)."""
+    member = _writable_member(actor, member_id)
+    target = writable_org(actor, org_id)
+    reason = clean_text(reason)
+    errors = []
+    if not reason:
+        errors.append(FieldError("reason", "required", "请填写原因"))
+    if target.pk == member.org_id:
+        errors.append(FieldError("org", "bad_value", "党员已在该党组织"))
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写日期"))
+    elif on > dt.date.today():
+        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+    if errors:
+        raise ServiceError(errors)
+    old = member.org
+    member.org = target
+    member.save(update_fields=["org", "updated_at"])
+    audit.record(actor, "member.move", member, org_path=target.path, changes={"org": [old.pk, target.pk]}, data={"from": old.path, "reason": reason, "on": on})
+    return member
+
+
+# action → (allowed from (category, standing) check, resulting changes)
+def _apply_status(member: Member, action: str, on: dt.date) -> dict:
+    """Return the field changes for an action, or raise ServiceError if it does not apply."""
+    s, c = member.standing, member.category
+    bad = None
+    changes: dict = {}
+    if action == StatusAction.CONFIRM:
+        if s != Standing.NORMAL or c != Category.PROBATIONARY:
+            bad = "只有预备党员可以转为正式党员"
+        elif on <= member.joined_on:
+            raise ServiceError.single("on", "date_order", "转正日期应晚于入党日期")
+        else:
+            changes = {"category": Category.FULL, "confirmed_on": on}
+    elif action == StatusAction.SUSPEND:
+        if s != Standing.NORMAL:
+            bad = "只有党籍正常的党员可以停止党籍"
+        changes = {"standing": Standing.SUSPENDED, "standing_since": on}
+    elif action == StatusAction.RESTORE:
+        if s != Standing.SUSPENDED:
+            bad = "只有停止党籍的党员可以恢复党籍"
+        changes = {"standing": Standing.NORMAL, "standing_since": on, "lost_contact": False, "lost_contact_on": None}
+    elif action in (StatusAction.REMOVE, StatusAction.EXIT):
+        if s not in (Standing.NORMAL, Standing.SUSPENDED):
+            bad = "该党员已不在册"
+        changes = {"standing": Standing.REMOVED if action == StatusAction.REMOVE else Standing.EXITED, "standing_since": on}
+    elif action == StatusAction.DECEASE:
+        if s in (Standing.DECEASED, Standing.TRANSFERRED_OUT):
+            bad = "该党员已不在册"
+        changes = {"standing": Standing.DECEASED, "standing_since": on}
+    elif action == StatusAction.TRANSFER_OUT:
+        if s != Standing.NORMAL:
+            bad = "只有党籍正常的党员可以转出"
+        changes = {"standing": Standing.TRANSFERRED_OUT, "standing_since": on}
+    elif action == StatusAction.LOST_CONTACT:
+        if s != Standing.NORMAL or member.lost_contact:
+            bad = "该党员已标记失联或不在册"
+        changes = {"lost_contact": True, "lost_contact_on": on}
+    elif action == StatusAction.FOUND_CONTACT:
+        if not member.lost_contact:
+            bad = "该党员未标记失联"
+        changes = {"lost_contact": False, "lost_contact_on": None}
+    else:
+        raise ServiceError.single("action", "bad_value", f"未知的变动类型“{action}”")
+    if bad:
+        raise ServiceError.single("action", "not_allowed", f"{bad}（当前：{member.status_label}）")
+    return changes
+
+
+@transaction.atomic
+def change_status(*, actor: Actor, member_id: int, action: str, on: dt.date | None, reason: str) -> MemberStatusChange:
+    """转正, 停止党籍, 恢复, 除名, 出党, 去世, 转出, 失联: each with a date and a reason, kept as history."""
+    member = _writable_member(actor, member_id)
+    reason = clean_text(reason)
+    errors = []
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写日期"))
+    elif on > dt.date.today():
+        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+    elif on < member.joined_on:
+        errors.append(FieldError("on", "date_order", "日期不能早于入党日期"))
+    if not reason:
+        errors.append(FieldError("reason", "required", "请填写原因"))
+    elif len(reason) > 500:
+        errors.append(FieldError("reason", "bad_value", "原因不能超过500字"))
+    if errors:
+        raise ServiceError(errors)
+    changes = _apply_status(member, action, on)
+    before = {k: getattr(member, k) for k in changes}
+    for key, value in changes.items():
+        setattr(member, key, value)
+    member.save(update_fields=[*changes, "updated_at"])
+    change = MemberStatusChange.objects.create(
+        member=member,
+        action=action,
+        effective_on=on,
+        reason=reason,
+        before=audit.to_json(before),
+        after=audit.to_json(changes),
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        org_path=member.org.path,
+    )
+    audit.record(actor, f"member.{action}", member, changes=audit.diff(before, changes), data={"reason": reason, "on": on})
+    return change
+
+
+@transaction.atomic
+def link_user(*, actor: Actor, member_id: int, user) -> Member:
+    member = _writable_member(actor, member_id)
+    before = member.user_id
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    audit.record(actor, "member.link_user", member, changes={"user": [before, user.pk if user else None]})
+    return member
+
+
+@transaction.atomic
+def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member.import", batch_size: int = 2000) -> int:
+    """Insert already-validated rows (each with `org` and the record fields) with one audit event each.
+
+    The caller (demo loader, file import) has validated every row and checked duplicates; the unique
+    index on the ID number still guards against a race, failing the whole transaction.
+    """
+    members = []
+    for row in rows:
+        m = Member(standing=Standing.NORMAL, **row)
+        _derive(m)
+        members.append(m)
+    Member.objects.bulk_create(members, batch_size=batch_size)
+    if not members or members[0].pk is None:
+        # Older SQLite builds don't return keys from bulk inserts; look them up once.
+        ids = dict(Member.objects.filter(id_number__in=[m.id_number for m in members]).values_list("id_number", "pk"))
+        for m in members:
+            m.pk = ids[m.id_number]
+    entries = [
+        audit.Entry(
+            action=action,
+            object_type="members.member",
+            object_id=str(m.pk),
+            object_repr=m.name,
+            org_path=m.org.path,
+            changes={k: [None, getattr(m, k)] for k in ("name", "id_number", "category", "joined_on")} | {"org": [None, m.org_id]},
+        )
+        for m in members
+    ]
+    audit.record_many(actor, entries)
+    return len(members)
+
+
+__all__ = ["FIELD_LABELS", "bulk_create_members", "change_status", "create_member", "move_member", "update_member"]

@@ -1,0 +1,316 @@
+"""Member field validation and normalization, shared by forms, the API and file imports.
+
+`clean_member()` takes what a person typed (strings, Excel values) and returns clean model values or
+raises ServiceError listing every bad field with a stable code and a Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from orgwork.core import idcard
+from orgwork.core.errors import FieldError, ServiceError
+from orgwork.core.normalize import BadDate, clean_digits, clean_name, clean_text, parse_date, to_halfwidth, years_between
+
+from .models import Category, Education, Gender
+from .rules import membership_rules
+
+FIELD_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "id_number": "公民身份号码",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "education": "学历",
+    "category": "人员类别",
+    "org": "所在党组织",
+    "joined_on": "入党日期",
+    "confirmed_on": "转为正式党员日期",
+    "job": "工作岗位",
+    "phone": "联系电话",
+    "address": "家庭住址",
+    "standing": "党籍状态",
+    "lost_contact": "是否失联",
+    "lost_contact_on": "失联日期",
+}
+
+GENDER_WORDS = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
+CATEGORY_WORDS = {
+    "正式党员": Category.FULL,
+    "正式": Category.FULL,
+    "full": Category.FULL,
+    "预备党员": Category.PROBATIONARY,
+    "预备": Category.PROBATIONARY,
+    "probationary": Category.PROBATIONARY,
+}
+EDUCATION_WORDS = {
+    "博士": Education.DOCTORATE,
+    "博士研究生": Education.DOCTORATE,
+    "研究生(博士)": Education.DOCTORATE,
+    "硕士": Education.MASTER,
+    "硕士研究生": Education.MASTER,
+    "研究生": Education.MASTER,
+    "研究生(硕士)": Education.MASTER,
+    "大学本科": Education.BACHELOR,
+    "本科": Education.BACHELOR,
+    "大学": Education.BACHELOR,
+    "大学专科": Education.COLLEGE,
+    "大专": Education.COLLEGE,
+    "专科": Education.COLLEGE,
+    "高职": Education.COLLEGE,
+    "中专": Education.SECONDARY,
+    "中等专科": Education.SECONDARY,
+    "中技": Education.SECONDARY,
+    "技校": Education.SECONDARY,
+    "职高": Education.SECONDARY,
+    "高中": Education.HIGH_SCHOOL,
+    "初中": Education.JUNIOR_HIGH,
+    "小学": Education.PRIMARY,
+    "小学及以下": Education.PRIMARY,
+    "文盲": Education.PRIMARY,
+    "不识字或识字很少": Education.PRIMARY,
+}
+for _code, _label in Education.choices:
+    EDUCATION_WORDS[str(_label)] = _code
+    EDUCATION_WORDS[_code] = _code
+
+ETHNIC_GROUPS = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 "
+    "土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+ETHNICITIES = {f"{g}族" for g in ETHNIC_GROUPS} | {"其他", "外国血统中国籍人士"}
+YES_WORDS = {"是", "y", "yes", "true", "1", "失联"}
+NO_WORDS = {"否", "n", "no", "false", "0", "", "未失联"}
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_LOCAL = re.compile(r"^\d{7,8}$")
+
+
+def normalize_gender(value) -> str | None:
+    text = clean_name(value).lower()
+    if not text:
+        return None
+    return GENDER_WORDS.get(text, "?")
+
+
+def normalize_category(value) -> str | None:
+    text = clean_name(value).replace("党员", "党员")
+    if not text:
+        return None
+    return CATEGORY_WORDS.get(text.lower(), CATEGORY_WORDS.get(text, "?"))
+
+
+def normalize_education(value) -> str | None:
+    text = to_halfwidth(clean_name(value)).replace("（", "(").replace("）", ")")
+    if not text:
+        return ""
+    if text in EDUCATION_WORDS:
+        return EDUCATION_WORDS[text]
+    stripped = re.sub(r"(毕业|肄业|在读|学历|及同等学力)$", "", text)
+    return EDUCATION_WORDS.get(stripped, "?")
+
+
+def normalize_ethnicity(value) -> str | None:
+    text = clean_name(value)
+    if not text:
+        return ""
+    if text in ETHNICITIES:
+        return text
+    if f"{text}族" in ETHNICITIES:
+        return f"{text}族"
+    return "?"
+
+
+def normalize_phone(value) -> str | None:
+    if value is None:
+        return ""
+    text = to_halfwidth(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+    text = re.sub(r"[\s\u3000()（）]", "", text)
+    text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
+    if not text:
+        return ""
+    if _MOBILE.match(text) or _LANDLINE.match(text) or _LOCAL.match(text):
+        return text
+    return None
+
+
+def normalize_bool(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = clean_name(value).lower()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    return None
+
+
+def _date(errors, data, key, *, today):
+    if key not in data:
+        return None
+    try:
+        value = parse_date(data[key])
+    except BadDate:
+        errors.append(FieldError(key, "bad_date", f"{FIELD_LABELS[key]}“{clean_text(data[key])}”不是有效日期，请写成 2019-07-01 的形式"))
+        return None
+    if value and value > today:
+        errors.append(FieldError(key, "future_date", f"{FIELD_LABELS[key]}不能晚于今天"))
+        return None
+    return value
+
+
+def clean_member(data: dict, *, partial: bool = False, current: dict | None = None, today: dt.date | None = None) -> dict:
+    """Validate `data` (field → raw value); `current` holds the record's present values for updates.
+
+    Returns the cleaned values for the keys given (plus derived birth_date/gender). The org is
+    resolved by the caller and is not handled here.
+    """
+    today = today or dt.date.today()
+    current = current or {}
+    errors: list[FieldError] = []
+    out: dict = {}
+
+    def required(key):
+        if not partial and (key not in data or data[key] in (None, "")):
+            errors.append(FieldError(key, "required", f"{FIELD_LABELS[key]}不能为空"))
+            return False
+        return key in data
+
+    if required("name"):
+        name = clean_name(data["name"])
+        if not name:
+            errors.append(FieldError("name", "required", "姓名不能为空"))
+        elif len(name) > 60 or re.search(r"\d", name):
+            errors.append(FieldError("name", "bad_value", f"姓名“{name}”不正确"))
+        else:
+            out["name"] = name
+
+    decoded = None
+    if required("id_number"):
+        try:
+            decoded = idcard.parse(data["id_number"], today=today)
+            out["id_number"] = decoded.value
+        except idcard.IdNumberError as exc:
+            errors.append(FieldError("id_number", exc.code, exc.message))
+    elif current.get("id_number"):
+        try:
+            decoded = idcard.parse(current["id_number"], today=today)
+        except idcard.IdNumberError:
+            decoded = None
+
+    if "gender" in data and data["gender"] not in (None, ""):
+        g = normalize_gender(data["gender"])
+        if g == "?":
+            errors.append(FieldError("gender", "bad_value", f"性别“{clean_text(data['gender'])}”应为“男”或“女”"))
+        elif decoded and g != decoded.gender:
+            errors.append(
+                FieldError("gender", "id_gender_mismatch", f"性别“{Gender(g).label}”与公民身份号码不符（号码显示为{Gender(decoded.gender).label}）")
+            )
+        else:
+            out["gender"] = g
+    if decoded:
+        out["gender"] = decoded.gender
+
+    birth = _date(errors, data, "birth_date", today=today) if data.get("birth_date") not in (None, "") else None
+    if birth and decoded and birth != decoded.birth_date:
+        errors.append(
+            FieldError("birth_date", "id_birth_mismatch", f"出生日期{birth:%Y-%m-%d}与公民身份号码不符（号码显示为{decoded.birth_date:%Y-%m-%d}）")
+        )
+    if decoded:
+        out["birth_date"] = decoded.birth_date
+    elif birth:
+        out["birth_date"] = birth
+
+    if "ethnicity" in data:
+        eth = normalize_ethnicity(data["ethnicity"])
+        if eth == "?":
+            errors.append(FieldError("ethnicity", "bad_value", f"民族“{clean_text(data['ethnicity'])}”无法识别，请填写如“汉族”"))
+        else:
+            out["ethnicity"] = eth
+    if "education" in data:
+        edu = normalize_education(data["education"])
+        if edu == "?":
+            errors.append(FieldError("education", "bad_value", f"学历“{clean_text(data['education'])}”无法识别，请填写如“大学本科”“大专”“高中”"))
+        else:
+            out["education"] = edu
+    if required("category"):
+        cat = normalize_category(data["category"])
+        if cat in (None, "?"):
+            errors.append(FieldError("category", "bad_value", f"人员类别“{clean_text(data['category'])}”应为“正式党员”或“预备党员”"))
+        else:
+            out["category"] = cat
+
+    joined = None
+    if required("joined_on"):
+        joined = _date(errors, data, "joined_on", today=today)
+        if joined is None and not any(e.field == "joined_on" for e in errors):
+            errors.append(FieldError("joined_on", "required", "入党日期不能为空"))
+        if joined:
+            out["joined_on"] = joined
+    joined = joined or current.get("joined_on")
+    born = out.get("birth_date") or current.get("birth_date")
+    if joined and born:
+        if joined <= born:
+            errors.append(FieldError("joined_on", "date_order", "入党日期不能早于出生日期"))
+        else:
+            min_age = membership_rules()["min_age_at_admission"]
+            if years_between(born, joined) < min_age:
+                errors.append(
+                    FieldError("joined_on", "under_age", f"入党时未满{min_age}周岁（出生于{born:%Y-%m-%d}，入党于{joined:%Y-%m-%d}）")
+                )
+
+    if "confirmed_on" in data:
+        confirmed = _date(errors, data, "confirmed_on", today=today) if data["confirmed_on"] not in (None, "") else None
+        category = out.get("category") or current.get("category")
+        if confirmed:
+            if category == Category.PROBATIONARY:
+                errors.append(FieldError("confirmed_on", "bad_value", "预备党员不应填写转为正式党员日期"))
+            elif joined and confirmed <= joined:
+                errors.append(FieldError("confirmed_on", "date_order", "转为正式党员日期应晚于入党日期"))
+            else:
+                out["confirmed_on"] = confirmed
+        else:
+            out["confirmed_on"] = None
+
+    if "phone" in data:
+        phone = normalize_phone(data["phone"])
+        if phone is None:
+            errors.append(FieldError("phone", "bad_phone", f"联系电话“{clean_text(data['phone'])}”不是有效的手机号或固定电话"))
+        else:
+            out["phone"] = phone
+    for key, limit in (("job", 100), ("address", 200)):
+        if key in data:
+            value = clean_text(data[key])
+            if len(value) > limit:
+                errors.append(FieldError(key, "bad_value", f"{FIELD_LABELS[key]}不能超过{limit}个字"))
+            else:
+                out[key] = value
+    if "lost_contact" in data:
+        flag = normalize_bool(data["lost_contact"])
+        if flag is None:
+            errors.append(FieldError("lost_contact", "bad_value", "是否失联应填写“是”或“否”"))
+        else:
+            out["lost_contact"] = flag
+    if "lost_contact_on" in data and data["lost_contact_on"] not in (None, ""):
+        lost_on = _date(errors, data, "lost_contact_on", today=today)
+        if lost_on:
+            if joined and lost_on < joined:
+                errors.append(FieldError("lost_contact_on", "date_order", "失联日期不能早于入党日期"))
+            out["lost_contact_on"] = lost_on
+            if "lost_contact" not in data:
+                out["lost_contact"] = True
+    if out.get("lost_contact") is False:
+        out["lost_contact_on"] = None
+    if errors:
+        raise ServiceError(errors)
+    return out
+
+
+def id_tail(id_number: str) -> str:
+    return id_number[::-1]
+
+
+def phone_tail(phone: str) -> str:
+    return clean_digits(phone)[::-1]

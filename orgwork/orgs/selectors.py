@@ -1,0 +1,263 @@
+"""Every read of the org tree, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+
+from orgwork.core.actor import Actor
+from orgwork.core.errors import Ambiguous, NotFound
+from orgwork.core.fields import subtree_q
+from orgwork.core.normalize import add_months, clean_name, to_halfwidth
+from orgwork.core.scope import get_in_scope, scope
+
+from .models import BRANCH_KINDS, STEP, Org, OrgKind, OrgOfficer
+from .rules import structure_rules
+
+
+def orgs(actor: Actor, *, include_abolished: bool = False) -> QuerySet[Org]:
+    qs = scope(Org.objects.all(), actor)
+    if not include_abolished:
+        qs = qs.filter(abolished_on__isnull=True)
+    return qs
+
+
+def get_org(actor: Actor, org_id) -> Org:
+    return get_in_scope(Org.objects.select_related("parent"), actor, pk=org_id)
+
+
+def search_orgs(
+    actor: Actor,
+    *,
+    q: str = "",
+    kind: str = "",
+    sector: str = "",
+    under: Org | None = None,
+    include_abolished: bool = False,
+) -> QuerySet[Org]:
+    qs = orgs(actor, include_abolished=include_abolished).select_related("parent")
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if sector:
+        qs = qs.filter(sector=sector)
+    q = clean_name(q)
+    if q:
+        cond = Q(name__contains=q) | Q(short_name__contains=q) | Q(code=q)
+        if re.fullmatch(r"[A-Za-z]+", q):
+            low = q.lower()
+            cond |= Q(name_pinyin__startswith=low) | Q(name_initials__startswith=low) | Q(name_pinyin__contains=low)
+        qs = qs.filter(cond)
+    return qs.order_by("path")
+
+
+def children(actor: Actor, parent: Org | None, *, include_abolished: bool = False) -> QuerySet[Org]:
+    """One level of the tree (lazy expansion): the children in scope, or the actor's top nodes."""
+    qs = orgs(actor, include_abolished=include_abolished)
+    if parent is not None:
+        return qs.filter(parent=parent).order_by("path")
+    return top_orgs(actor, include_abolished=include_abolished)
+
+
+def top_orgs(actor: Actor, *, include_abolished: bool = False) -> QuerySet[Org]:
+    """The highest orgs the actor can see (the roots of their scope)."""
+    qs = Org.objects.all()
+    if not include_abolished:
+        qs = qs.filter(abolished_on__isnull=True)
+    if actor.unrestricted:
+        return qs.filter(depth=1).order_by("path")
+    paths = actor.subtree_paths() + actor.self_org_paths()
+    return qs.filter(path__in=paths).order_by("path")
+
+
+def ancestors(org: Org) -> list[Org]:
+    return list(Org.objects.filter(path__in=org.ancestor_paths()).order_by("path"))
+
+
+def full_path_names(org: Org, *, cache: dict | None = None) -> str:
+    """“县委/城关镇党委/第一党支部” — the org as a path of names from the top."""
+    names = []
+    for p in org.ancestor_paths():
+        if cache is not None and p in cache:
+            names.append(cache[p])
+            continue
+        name = Org.objects.filter(path=p).values_list("name", flat=True).first() or "?"
+        if cache is not None:
+            cache[p] = name
+        names.append(name)
+    names.append(org.name)
+    return "/".join(names)
+
+
+def officers(org: Org, *, current_only: bool = True) -> QuerySet[OrgOfficer]:
+    qs = OrgOfficer.objects.filter(org=org)
+    if current_only:
+        qs = qs.filter(ended_on__isnull=True)
+    return qs.order_by("post", "id")
+
+
+# --- finding an org by what people type --------------------------------------------------------
+_SEPARATORS = re.compile(r"\s*[/／\\＼>＞]\s*")
+
+
+class OrgLookupError(NotFound):
+    code = "unknown_org"
+
+
+class OrgAmbiguous(Ambiguous):
+    code = "ambiguous_org"
+
+
+def resolve_org(ref: str, *, actor: Actor | None = None, qs: QuerySet[Org] | None = None) -> Org:
+    """Find an org by code, by unique name, or by a path of names “上级/名称” (any number of levels).
+
+    A name that matches several orgs is an error listing the candidates as full paths.
+    """
+    base = qs if qs is not None else (orgs(actor) if actor is not None else Org.objects.filter(abolished_on__isnull=True))
+    text = to_halfwidth(str(ref or "")).strip()
+    if not text:
+        raise OrgLookupError("未填写党组织")
+    by_code = base.filter(code=clean_name(text)).first()
+    if by_code is not None:
+        return by_code
+    parts = [clean_name(p) for p in _SEPARATORS.split(text) if clean_name(p)]
+    if not parts:
+        raise OrgLookupError("未填写党组织")
+    last = parts[-1]
+    candidates = list(base.filter(Q(name=last) | Q(short_name=last)))
+    if len(parts) > 1 and candidates:
+        needed = parts[:-1]
+        anc_paths = {p for c in candidates for p in c.ancestor_paths()}
+        names = dict(Org.objects.filter(path__in=anc_paths).values_list("path", "name"))
+        short = dict(Org.objects.filter(path__in=anc_paths).values_list("path", "short_name"))
+
+        def matches(c: Org) -> bool:
+            chain = c.ancestor_paths()
+            if len(chain) < len(needed):
+                return False
+            tail = chain[-len(needed):]
+            return all(names.get(p) == n or (short.get(p) and short.get(p) == n) for p, n in zip(tail, needed, strict=True))
+
+        candidates = [c for c in candidates if matches(c)]
+    if not candidates:
+        raise OrgLookupError(f"找不到党组织“{text}”")
+    if len(candidates) > 1:
+        exact = [c for c in candidates if c.name == last]
+        if len(exact) == 1:
+            return exact[0]
+        cache: dict = {}
+        listed = "；".join(full_path_names(c, cache=cache) for c in candidates[:10])
+        raise OrgAmbiguous(
+            f"党组织“{text}”有{len(candidates)}个同名，请写成“上级党组织/{last}”的形式：{listed}",
+            candidates,
+        )
+    return candidates[0]
+
+
+# --- structure checks (rules.md §1) ------------------------------------------------------------
+@dataclass(frozen=True)
+class StructureWarning:
+    org_id: int
+    org_name: str
+    code: str
+    message: str
+
+
+WARNING_LABELS = {
+    "too_few_full_members": "正式党员不足3人",
+    "too_many_members": "党员超过50人",
+    "committee_required": "应设支部委员会",
+    "term_expired": "任期已届满",
+    "term_unknown": "任期未知",
+}
+
+
+def member_counts(org_ids) -> dict[int, tuple[int, int]]:
+    """{org_id: (members in good standing, full members)} for direct members."""
+    Member = apps.get_model("members", "Member")
+    rows = (
+        Member.objects.in_good_standing()
+        .filter(org_id__in=org_ids)
+        .values("org_id")
+        .annotate(total=Count("id"), full=Count("id", filter=Q(category="full")))
+    )
+    return {r["org_id"]: (r["total"], r["full"]) for r in rows}
+
+
+def structure_warnings(
+    actor: Actor, *, under: Org | None = None, today: dt.date | None = None, codes: set[str] | None = None
+) -> list[StructureWarning]:
+    """Branches with too few or too many members, a missing committee, a term expired or unknown."""
+    today = today or dt.date.today()
+    rules = structure_rules(today)
+    qs = orgs(actor).exclude(kind=OrgKind.GROUP)
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path))
+    org_list = list(qs.only("id", "name", "kind", "sector", "term_started_on", "term_years", "path"))
+    branch_ids = [o.id for o in org_list if o.kind in BRANCH_KINDS]
+    counts = {}
+    seats = {}
+    for start in range(0, len(branch_ids), 5000):
+        chunk = branch_ids[start : start + 5000]
+        counts.update(member_counts(chunk))
+        seats.update(
+            dict(
+                OrgOfficer.objects.filter(org_id__in=chunk, ended_on__isnull=True)
+                .exclude(post="group_leader")
+                .values("org_id")
+                .annotate(n=Count("id"))
+                .values_list("org_id", "n")
+            )
+        )
+    out: list[StructureWarning] = []
+
+    def add(o, code, message):
+        if codes is None or code in codes:
+            out.append(StructureWarning(o.id, o.name, code, message))
+
+    for o in org_list:
+        if o.kind in BRANCH_KINDS:
+            total, full = counts.get(o.id, (0, 0))
+            if full < rules["branch_min_full_members"]:
+                add(o, "too_few_full_members", f"正式党员{full}人，不足{rules['branch_min_full_members']}人")
+            if total > rules["branch_max_members"]:
+                add(o, "too_many_members", f"党员{total}人，超过{rules['branch_max_members']}人，宜分设党支部")
+            if total >= rules["committee_threshold_members"] and seats.get(o.id, 0) < rules["committee_min_size"]:
+                add(o, "committee_required", f"党员{total}人，应设立支部委员会（3至5人），现有委员{seats.get(o.id, 0)}人")
+        ends = o.term_ends_on()
+        if o.term_started_on is None:
+            add(o, "term_unknown", "未登记本届任期开始日期")
+        elif ends is not None and ends <= today:
+            add(o, "term_expired", f"任期已于{ends:%Y年%m月%d日}届满，应按期换届")
+    return out
+
+
+def term_reminders(actor: Actor, *, today: dt.date | None = None) -> list[tuple[Org, str]]:
+    """Orgs whose term ends within the reminder windows (6 and 3 months)."""
+    today = today or dt.date.today()
+    months = sorted(structure_rules(today)["term_reminder_months"], reverse=True)
+    out = []
+    for o in orgs(actor).exclude(kind=OrgKind.GROUP).filter(term_started_on__isnull=False):
+        ends = o.term_ends_on()
+        if ends is None or ends <= today:
+            continue
+        for m in sorted(months):
+            if add_months(today, m) >= ends:
+                out.append((o, f"任期将于{ends:%Y年%m月%d日}届满（{m}个月内）"))
+                break
+    return out
+
+
+def kind_counts(actor: Actor, *, under: Org | None = None) -> dict[str, int]:
+    qs = orgs(actor)
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path))
+    return dict(qs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+
+
+__all__ = ["STEP"]

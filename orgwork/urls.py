@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from orgwork.members.api import MemberViewSet
+from orgwork.orgs.api import OrgViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("orgs", OrgViewSet, basename="org")
+router.register("members", MemberViewSet, basename="member")
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("sysadmin/", admin.site.urls),
+    path("", include("orgwork.web.urls")),
+]
+
+handler403 = "orgwork.web.views.error_403"
+handler404 = "orgwork.web.views.error_404"
+handler500 = "orgwork.web.views.error_500"
