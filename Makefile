@@ -53,7 +53,7 @@ browser:
 
 ## test: ruff and the whole pytest suite on SQLite
 test: $(DEVSTAMP) browser
-	$(BIN)/ruff check orgwork bench
+	$(BIN)/ruff check orgwork $(wildcard bench)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -62,7 +62,7 @@ test-pg: $(DEVSTAMP) browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orgwork} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check orgwork bench
+	$(BIN)/ruff check orgwork $(wildcard bench)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
