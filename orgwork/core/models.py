@@ -100,3 +100,253 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+# --- working-day calendar (orgwork.core.calendar) ---------------------------------------------
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday arrangement an administrator entered (for years chinesecalendar does not know)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    source = models.CharField(_("依据"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One exception to the Monday–Friday week: a holiday off work, or a weekend day worked (调休)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否上班"))
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日/调休")
+        verbose_name_plural = _("节假日/调休")
+
+    def __str__(self):
+        return f"{self.date} {'班' if self.is_workday else '休'}"
+
+
+# --- procedures (orgwork.core.procedures) ------------------------------------------------------
+
+
+class ProcedureStatus(models.TextChoices):
+    ACTIVE = "active", _("办理中")
+    PAUSED = "paused", _("已暂停")
+    COMPLETED = "completed", _("已办结")
+    TERMINATED = "terminated", _("已终止")
+    ARCHIVED = "archived", _("已归档")
+
+
+class ProcedureInstance(NoDeleteModel):
+    """One running procedure: which rule-set version it follows, where it stands, when the current step is due."""
+
+    kind = models.CharField(_("事项类型"), max_length=40, db_index=True)
+    rule_name = models.CharField(_("规则"), max_length=80)
+    rule_version = models.CharField(_("规则版本"), max_length=40)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("承办党组织"), on_delete=models.PROTECT, related_name="procedures")
+    subject_type = models.CharField(max_length=80, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=ProcedureStatus.choices, default=ProcedureStatus.ACTIVE, db_index=True)
+    stage = models.CharField(_("当前阶段"), max_length=40, blank=True, db_index=True)
+    step = models.CharField(_("当前步骤"), max_length=60, blank=True)
+    step_since = models.DateField(_("本步骤起始"), null=True, blank=True)
+    due_on = models.DateField(_("本步骤期限"), null=True, blank=True, db_index=True)
+    due_strict = models.BooleanField(default=False)
+    due_limit = models.DateField(_("最长可延至"), null=True, blank=True)
+    not_before = models.DateField(_("最早可办日期"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("办理事项")
+        verbose_name_plural = _("办理事项")
+        indexes = [
+            models.Index(fields=["kind", "status", "stage"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path if self.org_id else ""
+
+
+class StepAction(models.TextChoices):
+    START = "start", _("开始")
+    COMPLETE = "complete", _("完成")
+    ENTRY = "entry", _("记录")
+    RETURN = "return", _("退回")
+    EXTEND = "extend", _("延期")
+    PAUSE = "pause", _("暂停")
+    RESUME = "resume", _("恢复")
+    TERMINATE = "terminate", _("终止")
+    ARCHIVE = "archive", _("归档")
+
+
+class StepRecord(NoDeleteModel):
+    """One entry of the process record (纪实): who did what, when, who was responsible, with which documents."""
+
+    instance = models.ForeignKey(ProcedureInstance, on_delete=models.PROTECT, related_name="records")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("操作"), max_length=20, choices=StepAction.choices)
+    step = models.CharField(_("步骤"), max_length=60, blank=True)
+    step_title = models.CharField(_("步骤名称"), max_length=100, blank=True)
+    stage = models.CharField(_("阶段"), max_length=40, blank=True)
+    done_on = models.DateField(_("办理日期"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("经办人"), max_length=150)
+    responsible = models.CharField(_("责任人"), max_length=100, blank=True)
+    comment = models.TextField(_("意见/说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    valid = models.BooleanField(_("有效"), default=True)
+    returned_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    SCOPE_PATH = "instance__org__path"
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["instance", "seq"]
+        constraints = [models.UniqueConstraint(fields=["instance", "seq"], name="uniq_step_record_seq")]
+        indexes = [models.Index(fields=["instance", "step", "action"])]
+
+    def __str__(self):
+        return f"{self.instance_id}#{self.seq} {self.action} {self.step}"
+
+
+class Attachment(NoDeleteModel):
+    """A document of a step: an uploaded file, or the reference of a paper document (文号、档案编号)."""
+
+    record = models.ForeignKey(StepRecord, on_delete=models.PROTECT, related_name="attachments")
+    label = models.CharField(_("材料名称"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="procedures/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    reference = models.CharField(_("文号/编号"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "record__instance__org__path"
+
+    class Meta:
+        verbose_name = _("材料")
+        verbose_name_plural = _("材料")
+
+    def __str__(self):
+        return self.label
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", _("有效")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Notice(NoDeleteModel):
+    """A public notice (公示) published by a step; the next step waits for its end and for open objections."""
+
+    instance = models.ForeignKey(ProcedureInstance, on_delete=models.PROTECT, related_name="notices")
+    record = models.ForeignKey(StepRecord, on_delete=models.PROTECT, related_name="notices")
+    step = models.CharField(max_length=60)
+    title = models.CharField(_("公示标题"), max_length=200)
+    text = models.TextField(_("公示内容"))
+    place = models.CharField(_("公示地点/方式"), max_length=200)
+    starts_on = models.DateField(_("公示开始"))
+    ends_on = models.DateField(_("公示结束"))
+    working_days = models.PositiveSmallIntegerField(_("公示工作日数"))
+    status = models.CharField(max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "instance__org__path"
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.instance.org.path
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("反映属实")
+    DISMISSED = "dismissed", _("反映不实")
+
+
+class Objection(NoDeleteModel):
+    """An objection received during a notice period; it blocks the next step until resolved."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField(_("收到日期"))
+    source = models.CharField(_("反映人/渠道"), max_length=200, blank=True)
+    content = models.TextField(_("反映内容"))
+    status = models.CharField(_("处理状态"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    resolution = models.TextField(_("核查处理情况"), blank=True)
+    resolved_on = models.DateField(_("办结日期"), null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "notice__instance__org__path"
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["received_on", "id"]
+
+    def __str__(self):
+        return f"{self.notice_id} {self.received_on}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.notice.instance.org.path
+
+
+class ProcedureSetting(NoDeleteModel):
+    """An org switches its subtree to another version of a procedure (e.g. a county's extra local rule set)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="procedure_settings")
+    kind = models.CharField(max_length=40)
+    version = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("事项规则设置")
+        verbose_name_plural = _("事项规则设置")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "kind"], condition=models.Q(ended_at__isnull=True), name="uniq_active_procedure_setting")
+        ]
+
+    def __str__(self):
+        return f"{self.org_id} {self.kind} {self.version}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
