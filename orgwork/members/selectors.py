@@ -132,3 +132,22 @@ def search_members(
 
 def status_history(actor: Actor, member: Member) -> QuerySet[MemberStatusChange]:
     return scope(MemberStatusChange.objects.filter(member=member), actor).order_by("-effective_on", "-id")
+
+
+# --- console reads (appended for the web console) ---------------------------------------------
+def can_write_member(actor: Actor, member: Member) -> bool:
+    return scope(Member.objects.filter(pk=member.pk), actor, write=True).exists()
+
+
+def member_history(actor: Actor, member: Member, *, limit: int = 50):
+    """Audit events about this member, newest first, scoped to the actor."""
+    from orgwork.core.models import AuditEvent
+
+    return scope(AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)), actor).order_by("-seq")[:limit]
+
+
+def own_records(actor: Actor) -> QuerySet[Member]:
+    """The member records linked to the signed-in user (the 党员 role's “my record”)."""
+    if actor.user is None:
+        return Member.objects.none()
+    return members(actor).filter(user_id=actor.user_id).select_related("org")

@@ -261,3 +261,46 @@ def kind_counts(actor: Actor, *, under: Org | None = None) -> dict[str, int]:
 
 
 __all__ = ["STEP"]
+
+
+# --- console reads (appended for the web console) ---------------------------------------------
+def child_counts(actor: Actor, parent_ids) -> dict[int, int]:
+    """{parent_id: number of active children in scope}, for the tree's expand toggles."""
+    return dict(
+        orgs(actor).filter(parent_id__in=list(parent_ids)).values("parent_id").annotate(n=Count("id")).values_list("parent_id", "n")
+    )
+
+
+def can_write_org(actor: Actor, org: Org) -> bool:
+    return scope(Org.objects.filter(pk=org.pk), actor, write=True).exists()
+
+
+def in_scope_paths(actor: Actor, paths) -> set[str]:
+    """Which of these org paths the actor may open (for links in breadcrumbs)."""
+    return set(orgs(actor, include_abolished=True).filter(path__in=list(paths)).values_list("path", flat=True))
+
+
+def org_history(actor: Actor, org: Org, *, limit: int = 50):
+    """Audit events about this org (and its committee seats), newest first, scoped to the actor."""
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    officer_ids = [str(i) for i in OrgOfficer.objects.filter(org=org).values_list("id", flat=True)]
+    cond = Q(object_type="orgs.org", object_id=str(org.pk))
+    if officer_ids:
+        cond |= Q(object_type="orgs.orgofficer", object_id__in=officer_ids)
+    return scope(AuditEvent.objects.filter(cond), actor).select_related("actor").order_by("-seq")[:limit]
+
+
+def member_status_counts(actor: Actor, *, under: Org | None = None) -> dict[str, int]:
+    """Members in scope (optionally under an org) by status, in one query."""
+    Member = apps.get_model("members", "Member")
+    qs = scope(Member.objects.all(), actor)
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "org__path"))
+    return qs.aggregate(
+        normal=Count("id", filter=Q(standing="normal")),
+        full=Count("id", filter=Q(standing="normal", category="full")),
+        probationary=Count("id", filter=Q(standing="normal", category="probationary")),
+        lost_contact=Count("id", filter=Q(standing="normal", lost_contact=True)),
+        suspended=Count("id", filter=Q(standing="suspended")),
+        gone=Count("id", filter=Q(standing__in=["removed", "exited", "deceased", "transferred_out"])),
+    )

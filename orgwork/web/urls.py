@@ -1,13 +1,33 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import member_views, org_views, views
 
 app_name = "web"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/otp/", views.otp_verify, name="otp_verify"),
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
+    path("scope/", views.switch_scope, name="switch_scope"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("account/otp/", views.otp_setup, name="otp_setup"),
+    path("account/token/", views.api_token, name="api_token"),
+    path("orgs/", org_views.tree, name="org_tree"),
+    path("orgs/new/", org_views.create, name="org_create"),
+    path("orgs/pick/", org_views.pick, name="org_pick"),
+    path("orgs/<int:org_id>/", org_views.detail, name="org_detail"),
+    path("orgs/<int:org_id>/children/", org_views.tree_children, name="org_children"),
+    path("orgs/<int:org_id>/edit/", org_views.edit, name="org_edit"),
+    path("orgs/<int:org_id>/move/", org_views.move, name="org_move"),
+    path("orgs/<int:org_id>/abolish/", org_views.abolish, name="org_abolish"),
+    path("members/", member_views.member_list, name="member_list"),
+    path("members/new/", member_views.member_create, name="member_create"),
+    path("members/<int:member_id>/", member_views.member_detail, name="member_detail"),
+    path("members/<int:member_id>/edit/", member_views.member_edit, name="member_edit"),
+    path("members/<int:member_id>/status/<str:action>/", member_views.member_status, name="member_status"),
+    path("me/", member_views.me, name="me"),
 ]

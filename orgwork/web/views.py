@@ -1,13 +1,36 @@
+"""Console pages: sign-in, home, the scope switcher, the account pages and the error pages."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
-from orgwork.core.middleware import actor_for_request
-from orgwork.members import selectors as member_selectors
+from orgwork.core import services as core_services
+from orgwork.core.errors import ServiceError
+from orgwork.core.middleware import ACTIVE_GRANT_SESSION_KEY
+from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OrgKind
+
+from . import attention
+from . import services as web_services
+from .access import console_view, signed_in_view
+from .forms import PasswordForm, TokenCodeForm, apply_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -21,28 +44,176 @@ def healthz(request):
     return JsonResponse({"ok": True, "database": connection.vendor})
 
 
-@login_required
-def home(request):
-    actor = actor_for_request(request)
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+# --- home -----------------------------------------------------------------------------------------
+@console_view
+def home(request, actor):
     kinds = org_selectors.kind_counts(actor)
-    members = member_selectors.members(actor)
-    counts = {
-        "orgs": [(label, kinds.get(value, 0)) for value, label in OrgKind.choices],
-        "members_normal": members.filter(standing="normal").count(),
-        "members_full": members.filter(standing="normal", category="full").count(),
-        "members_probationary": members.filter(standing="normal", category="probationary").count(),
-    }
-    warnings = org_selectors.structure_warnings(actor)
-    return render(request, "web/home.html", {"counts": counts, "warnings": warnings[:50], "warning_total": len(warnings)})
+    status = org_selectors.member_status_counts(actor)
+    org_cards = [(value, label, kinds.get(value, 0)) for value, label in OrgKind.choices if kinds.get(value)]
+    member_cards = [
+        ("normal", STATUS_LABELS["normal"], status["normal"]),
+        ("full", STATUS_LABELS["full"], status["full"]),
+        ("probationary", STATUS_LABELS["probationary"], status["probationary"]),
+        ("lost_contact", STATUS_LABELS["lost_contact"], status["lost_contact"]),
+        ("suspended", STATUS_LABELS["suspended"], status["suspended"]),
+    ]
+    items = attention.collect(actor)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "org_cards": org_cards,
+            "org_total": sum(kinds.values()),
+            "member_cards": member_cards,
+            "attention": items[:60],
+            "attention_total": len(items),
+        },
+    )
 
 
+# --- scope switcher -------------------------------------------------------------------------------
+@require_POST
+@signed_in_view
+def switch_scope(request, actor):
+    raw = request.POST.get("grant", "")
+    if raw in ("", "all"):
+        request.session.pop(ACTIVE_GRANT_SESSION_KEY, None)
+    else:
+        try:
+            grant_id = int(raw)
+        except ValueError:
+            grant_id = None
+        if grant_id is None or not any(g.id == grant_id for g in actor.grants):
+            messages.error(request, _("无效的范围"))
+            return redirect("web:home")
+        request.session[ACTIVE_GRANT_SESSION_KEY] = grant_id
+    request._orgwork_actor = None
+    # Detail pages may fall outside the new scope: continue on the same list, otherwise on home.
+    return redirect(_safe_next(request, reverse("web:home")))
+
+
+# --- account --------------------------------------------------------------------------------------
+@signed_in_view
+def password_change(request, actor):
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            web_services.change_password(
+                actor=actor, request=request, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
+            )
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("密码已修改"))
+            return redirect("web:account")
+    return render(request, "web/account/password.html", {"form": form, "crumbs": [(_("我的账号"), reverse("web:account")), (_("修改密码"), "")]})
+
+
+@signed_in_view
+def account(request, actor):
+    return render(
+        request,
+        "web/account/index.html",
+        {
+            "has_otp": user_has_device(request.user),
+            "has_token": Token.objects.filter(user=request.user).exists(),
+            "crumbs": [(_("我的账号"), "")],
+        },
+    )
+
+
+def _qr_svg(data: str) -> str:
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buf = io.BytesIO()
+    img.save(buf)
+    svg = buf.getvalue().decode("utf-8")
+    return svg[svg.index("<svg") :]  # drop the XML declaration for inline use
+
+
+@signed_in_view
+def otp_setup(request, actor):
+    """TOTP enrolment: scan the QR code, type the code shown, and the device is confirmed."""
+    if not request.user.is_staff:
+        messages.info(request, _("两步验证用于工作人员账号"))
+        return redirect("web:account")
+    crumbs = [(_("我的账号"), reverse("web:account")), (_("两步验证"), "")]
+    if request.method == "POST" and request.POST.get("remove") == "1":
+        web_services.remove_totp(actor=actor)
+        messages.success(request, _("已停用两步验证"))
+        return redirect("web:account")
+    if user_has_device(request.user):
+        return render(request, "web/account/otp.html", {"enrolled": True, "crumbs": crumbs})
+    form = TokenCodeForm(request.POST or None)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-id").first()
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            device = web_services.confirm_totp(actor=actor, device_id=device.pk, token=form.cleaned_data["token"])
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("两步验证已启用，今后登录时需输入验证码"))
+            return redirect("web:account")
+    if device is None:
+        device = web_services.start_totp(actor=actor)
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    return render(
+        request,
+        "web/account/otp.html",
+        {"enrolled": False, "form": form, "qr": _qr_svg(device.config_url), "secret": secret, "crumbs": crumbs},
+    )
+
+
+def otp_verify(request):
+    """After the password: the second factor for accounts that enrolled one."""
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    target = _safe_next(request, reverse("web:home"))
+    if request.user.is_verified() or not user_has_device(request.user):
+        return redirect(target)
+    form = TokenCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].strip())
+        if device is not None:
+            otp_login(request, device)
+            return redirect(target)
+        form.add_error("token", _("验证码不正确"))
+    return render(request, "web/account/otp_verify.html", {"form": form, "next": target})
+
+
+@signed_in_view
+def api_token(request, actor):
+    key = None
+    if request.method == "POST":
+        key = core_services.create_token(actor=actor, user=request.user)
+    return render(
+        request,
+        "web/account/token.html",
+        {"key": key, "has_token": Token.objects.filter(user=request.user).exists(), "crumbs": [(_("我的账号"), reverse("web:account")), (_("API 令牌"), "")]},
+    )
+
+
+# --- errors ---------------------------------------------------------------------------------------
 def error_403(request, exception=None):
-    return render(request, "web/error.html", {"code": 403, "title": "没有权限", "text": "您没有访问此页面的权限。"}, status=403)
+    return render(request, "web/error.html", {"code": 403, "title": _("没有权限"), "text": _("您没有访问此页面的权限。")}, status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "web/error.html", {"code": 404, "title": "页面不存在", "text": "您要找的内容不存在，或不在您的管理范围内。"}, status=404)
+    return render(request, "web/error.html", {"code": 404, "title": _("页面不存在"), "text": _("您要找的内容不存在，或不在您的管理范围内。")}, status=404)
 
 
 def error_500(request):
-    return render(request, "web/error.html", {"code": 500, "title": "系统出错", "text": "服务器处理请求时出错，请稍后再试或联系系统管理员。"}, status=500)
+    # No context processors that touch the database: the error may be the database itself.
+    from django.template import loader
+
+    html = loader.get_template("web/error500.html").render({})
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(html)

@@ -1,0 +1,106 @@
+"""Console forms: they parse what was typed; the services validate and answer in Chinese per field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orgwork.core.errors import ServiceError
+from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS
+from orgwork.members.models import Category, Education, Gender, StatusAction
+from orgwork.members.selectors import STATUS_LABELS
+from orgwork.orgs.models import OrgKind, Sector
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_service_errors(form: forms.Form, exc: ServiceError, aliases: dict | None = None) -> None:
+    """Put each FieldError on its form field (or above the form when no field matches)."""
+    aliases = aliases or {}
+    for e in exc.errors:
+        name = aliases.get(e.field, e.field)
+        form.add_error(name if name in form.fields else None, str(e.message))
+
+
+def _blank(choices):
+    return [("", "—"), *list(choices)]
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("搜索"))
+    status = forms.ChoiceField(required=False, label=_("党籍状态"), choices=list(STATUS_LABELS.items()))
+    under = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sector = forms.ChoiceField(required=False, label=_("领域"), choices=_blank(Sector.choices))
+    education = forms.ChoiceField(required=False, label=_("学历"), choices=_blank(Education.choices))
+    gender = forms.ChoiceField(required=False, label=_("性别"), choices=_blank(Gender.choices))
+    age_band = forms.ChoiceField(required=False, label=_("年龄"), choices=_blank((c, label) for c, label, *_r in AGE_BANDS))
+    party_age_band = forms.ChoiceField(required=False, label=_("党龄"), choices=_blank((c, label) for c, label, *_r in PARTY_AGE_BANDS))
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MemberForm(forms.Form):
+    """The record's editable fields; category and standing change only through status actions."""
+
+    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
+    id_number = forms.CharField(label=_("公民身份号码"), required=False, max_length=30, help_text=_("18位，末位X大小写均可；出生日期和性别由号码自动得出"))
+    ethnicity = forms.CharField(label=_("民族"), required=False, max_length=30, initial="汉族")
+    education = forms.ChoiceField(label=_("学历"), required=False, choices=_blank(Education.choices))
+    category = forms.ChoiceField(label=_("人员类别"), required=False, choices=_blank(Category.choices))
+    joined_on = forms.CharField(label=_("入党日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    confirmed_on = forms.CharField(label=_("转为正式党员日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    job = forms.CharField(label=_("工作岗位"), required=False, max_length=100)
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
+    address = forms.CharField(label=_("家庭住址"), required=False, max_length=200)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["category"]
+
+
+class StatusForm(forms.Form):
+    on = forms.DateField(label=_("日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+STATUS_ACTIONS = dict(StatusAction.choices)
+
+
+class OrgForm(forms.Form):
+    name = forms.CharField(label=_("党组织名称"), required=False, max_length=120)
+    short_name = forms.CharField(label=_("简称"), required=False, max_length=60)
+    kind = forms.ChoiceField(label=_("党组织类别"), choices=OrgKind.choices)
+    sector = forms.ChoiceField(label=_("单位所属领域"), choices=Sector.choices, initial=Sector.OTHER)
+    code = forms.CharField(label=_("组织代码"), required=False, max_length=40, help_text=_("留空则自动生成"))
+    unit_name = forms.CharField(label=_("所在单位"), required=False, max_length=200)
+    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DATE)
+    contact = forms.CharField(label=_("联系人"), required=False, max_length=60)
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=40)
+    address = forms.CharField(label=_("地址"), required=False, max_length=200)
+    term_started_on = forms.DateField(label=_("本届任期开始"), required=False, widget=DATE)
+    term_years = forms.IntegerField(label=_("任期年限"), required=False, min_value=1, max_value=10, help_text=_("留空按规定：党委5年，党总支、党支部3年"))
+
+
+class MoveOrgForm(forms.Form):
+    parent = forms.IntegerField(label=_("新的上级党组织"), required=False)
+
+
+class AbolishOrgForm(forms.Form):
+    on = forms.DateField(label=_("撤销日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("撤销原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PasswordForm(forms.Form):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text=_("至少8位，不能全是数字，不能是常见密码"))
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data
+
+
+class TokenCodeForm(forms.Form):
+    token = forms.CharField(label=_("6位验证码"), max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}))

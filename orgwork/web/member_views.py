@@ -1,0 +1,179 @@
+"""The member registry: the list (search-as-you-type, filters, sorting), the member page, edits and status actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgwork.core.errors import ServiceError
+from orgwork.members import selectors, services
+from orgwork.members.models import StatusAction
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.models import BRANCH_KINDS
+
+from .access import console_view, is_htmx, signed_in_view
+from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, StatusForm, apply_service_errors
+from .org_views import breadcrumbs as org_breadcrumbs
+from .present import allowed_actions, present_events
+
+PAGE_SIZE = 30
+SORTABLE = {"name": _("姓名"), "birth_date": _("出生日期"), "joined_on": _("入党日期"), "org": _("所在党组织")}
+
+
+@console_view
+def member_list(request, actor):
+    form = MemberFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    under = None
+    if data.get("under"):
+        under = org_selectors.get_org(actor, data["under"])
+    sort = data.get("sort") or "name"
+    status = data.get("status") or "normal"
+    qs = selectors.search_members(
+        actor,
+        q=data.get("q", ""),
+        under=under,
+        status=status,
+        sector=data.get("sector", ""),
+        education=data.get("education", ""),
+        gender=data.get("gender", ""),
+        age_band=data.get("age_band", ""),
+        party_age_band=data.get("party_age_band", ""),
+        ordering=sort if sort.lstrip("-") in SORTABLE else "name",
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = []
+    for key, label in SORTABLE.items():
+        current = sort.lstrip("-") == key
+        desc = sort.startswith("-")
+        columns.append({"key": key, "label": label, "current": current, "desc": desc and current, "next": f"-{key}" if current and not desc else key})
+    ctx = {
+        "form": form,
+        "page": page,
+        "under": under,
+        "sort": sort,
+        "columns": columns,
+        "filtered": any(data.get(k) for k in ("q", "sector", "education", "gender", "age_band", "party_age_band")) or status != "normal",
+        "can_create": actor.can_write_anything,
+        "crumbs": [(_("党员名册"), "")],
+    }
+    if is_htmx(request) and request.headers.get("HX-Target") == "results":
+        return render(request, "web/members/_results.html", ctx)
+    return render(request, "web/members/list.html", ctx)
+
+
+def _member_crumbs(actor, member, tail=""):
+    crumbs = [(_("党员名册"), reverse("web:member_list")), (member.org.short_name or member.org.name, reverse("web:org_detail", args=[member.org_id]))]
+    crumbs.append((member.name, reverse("web:member_detail", args=[member.pk]) if tail else ""))
+    if tail:
+        crumbs.append((tail, ""))
+    return crumbs
+
+
+@console_view
+def member_detail(request, actor, member_id):
+    member = selectors.get_member(actor, member_id)
+    can_write = selectors.can_write_member(actor, member)
+    ctx = {
+        "m": member,
+        "org_path": org_selectors.full_path_names(member.org),
+        "status_history": list(selectors.status_history(actor, member).select_related("actor")),
+        "history": present_events(selectors.member_history(actor, member), kind="member"),
+        "actions": allowed_actions(member) if can_write else [],
+        "can_write": can_write,
+        "crumbs": _member_crumbs(actor, member),
+    }
+    return render(request, "web/members/detail.html", ctx)
+
+
+def _member_values(form, *, editing: bool) -> dict:
+    keys = [k for k in form.fields if k != "org"]
+    return {k: form.cleaned_data.get(k) or "" for k in keys}
+
+
+@console_view
+def member_create(request, actor):
+    org = None
+    org_id = request.GET.get("org") or request.POST.get("org")
+    if org_id:
+        org = org_selectors.get_org(actor, org_id)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if org is None:
+            form.add_error(None, _("请搜索并选择所在党组织"))
+        else:
+            values = _member_values(form, editing=False)
+            try:
+                member = services.create_member(actor=actor, org_id=org.pk, **values)
+            except ServiceError as exc:
+                apply_service_errors(form, exc, aliases={"org": None})
+            else:
+                messages.success(request, _("已新增党员“%(name)s”") % {"name": member.name})
+                return redirect("web:member_detail", member.pk)
+    crumbs = org_breadcrumbs(actor, org, tail=_("新增党员")) if org else [(_("党员名册"), reverse("web:member_list")), (_("新增党员"), "")]
+    return render(request, "web/members/form.html", {"form": form, "org": org, "crumbs": crumbs, "title": _("新增党员")})
+
+
+@console_view
+def member_edit(request, actor, member_id):
+    member = selectors.get_member(actor, member_id)
+    if not selectors.can_write_member(actor, member):
+        raise Http404
+    fields = list(MemberForm(editing=True).fields)
+    initial = {f: getattr(member, f) for f in fields}
+    for key in ("joined_on", "confirmed_on"):
+        initial[key] = initial[key].isoformat() if initial[key] else ""
+    form = MemberForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in _member_values(form, editing=True).items() if str(v) != str(initial.get(k) or "")}
+        try:
+            services.update_member(actor=actor, member_id=member.pk, **values)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存") if values else _("没有改动"))
+            return redirect("web:member_detail", member.pk)
+    return render(request, "web/members/form.html", {"form": form, "m": member, "crumbs": _member_crumbs(actor, member, _("修改信息")), "title": _("修改党员信息")})
+
+
+@console_view
+def member_status(request, actor, member_id, action):
+    """One explicit status action (转正, 停止党籍, 除名…) with its date and reason."""
+    member = selectors.get_member(actor, member_id)
+    if action not in StatusAction.values or not selectors.can_write_member(actor, member):
+        raise Http404
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(actor=actor, member_id=member.pk, action=action, on=form.cleaned_data.get("on"), reason=form.cleaned_data.get("reason") or "")
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已办理：%(action)s") % {"action": STATUS_ACTIONS[action]})
+            url = reverse("web:member_detail", args=[member.pk])
+            if is_htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    ctx = {"m": member, "form": form, "action": action, "action_label": STATUS_ACTIONS[action], "crumbs": _member_crumbs(actor, member, STATUS_ACTIONS[action])}
+    template = "web/members/_status_form.html" if is_htmx(request) else "web/members/status.html"
+    return render(request, template, ctx)
+
+
+# --- the member's own pages (党员 role) -----------------------------------------------------------
+@signed_in_view
+def me(request, actor):
+    records = list(selectors.own_records(actor))
+    history = {m.pk: list(selectors.status_history(actor, m)) for m in records}
+    officer_posts = []
+    for m in records:
+        officer_posts += [p for p in m.posts.all() if p.ended_on is None]
+        m.org_path = org_selectors.full_path_names(m.org)
+        m.history = history[m.pk]
+        m.is_branch = m.org.kind in BRANCH_KINDS
+    return render(request, "web/me.html", {"records": records, "posts": officer_posts})

@@ -1,0 +1,200 @@
+"""The org tree: browse lazily, search by name or pinyin, the org page, and the writes on an org."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgwork.core.errors import ServiceError
+from orgwork.members.selectors import STATUS_LABELS
+from orgwork.orgs import selectors, services
+from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
+
+from .access import console_view, is_htmx
+from .forms import AbolishOrgForm, MoveOrgForm, OrgForm, apply_service_errors
+from .present import present_events
+
+
+def _annotate(actor, nodes: list[Org]) -> list[Org]:
+    """Child counts (for the expand toggle) and direct member counts, three queries for a whole level."""
+    ids = [o.pk for o in nodes]
+    kids = selectors.child_counts(actor, ids)
+    members = selectors.member_counts([o.pk for o in nodes if o.kind in BRANCH_KINDS])
+    for o in nodes:
+        o.child_total = kids.get(o.pk, 0)
+        o.member_total = members.get(o.pk, (0, 0))[0] if o.kind in BRANCH_KINDS else None
+    return nodes
+
+
+def breadcrumbs(actor, org: Org, *, tail: str = "") -> list[tuple[str, str]]:
+    chain = [*selectors.ancestors(org), org]
+    visible = selectors.in_scope_paths(actor, [o.path for o in chain])
+    crumbs = [(_("组织架构"), reverse("web:org_tree"))]
+    for o in chain:
+        url = reverse("web:org_detail", args=[o.pk]) if o.path in visible else ""
+        crumbs.append((o.short_name or o.name, url if (tail or o.pk != org.pk) else ""))
+    if tail:
+        crumbs.append((tail, ""))
+    return crumbs
+
+
+@console_view
+def tree(request, actor):
+    q = request.GET.get("q", "").strip()
+    ctx = {"q": q, "crumbs": [(_("组织架构"), "")]}
+    if q:
+        results = list(selectors.search_orgs(actor, q=q)[:50])
+        cache: dict = {}
+        for o in results:
+            o.full_path = selectors.full_path_names(o, cache=cache)
+        ctx["results"] = results
+    else:
+        ctx["nodes"] = _annotate(actor, list(selectors.top_orgs(actor)))
+    template = "web/orgs/_tree_area.html" if is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "web/orgs/tree.html"
+    return render(request, template, ctx)
+
+
+@console_view
+def tree_children(request, actor, org_id):
+    org = selectors.get_org(actor, org_id)
+    nodes = _annotate(actor, list(selectors.children(actor, org)))
+    return render(request, "web/orgs/_nodes.html", {"nodes": nodes})
+
+
+@console_view
+def detail(request, actor, org_id):
+    org = selectors.get_org(actor, org_id)
+    sub = _annotate(actor, list(selectors.children(actor, org)[:200]))
+    status = selectors.member_status_counts(actor, under=org)
+    kinds = selectors.kind_counts(actor, under=org)
+    warnings = selectors.structure_warnings(actor, under=org) if org.is_active else []
+    own = [w for w in warnings if w.org_id == org.pk]
+    below = [w for w in warnings if w.org_id != org.pk]
+    ctx = {
+        "org": org,
+        "crumbs": breadcrumbs(actor, org),
+        "officers": list(selectors.officers(org)),
+        "children": sub,
+        "child_count": selectors.child_counts(actor, [org.pk]).get(org.pk, 0),
+        "status": status,
+        "status_labels": STATUS_LABELS,
+        "kind_rows": [(label, kinds[value]) for value, label in OrgKind.choices if kinds.get(value)],
+        "own_warnings": own,
+        "below_warnings": below[:30],
+        "below_total": len(below),
+        "history": present_events(selectors.org_history(actor, org), kind="org"),
+        "can_write": org.is_active and selectors.can_write_org(actor, org),
+        "term_ends": org.term_ends_on(),
+    }
+    return render(request, "web/orgs/detail.html", ctx)
+
+
+def _org_values(form) -> dict:
+    values = dict(form.cleaned_data)
+    for key in ("short_name", "code", "unit_name", "contact", "phone", "address"):
+        values[key] = values.get(key) or ""
+    return values
+
+
+@console_view
+def create(request, actor):
+    parent = None
+    parent_id = request.GET.get("parent") or request.POST.get("parent_id")
+    if parent_id:
+        parent = selectors.get_org(actor, parent_id)
+    elif not actor.unrestricted:
+        return redirect("web:org_tree")
+    initial = {"sector": parent.sector} if parent else {}
+    if parent is not None:
+        initial["kind"] = OrgKind.BRANCH if parent.kind in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH) else OrgKind.GROUP
+    form = OrgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = _org_values(form)
+        try:
+            org = services.create_org(actor=actor, parent_id=parent.pk if parent else None, **values)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新建党组织“%(name)s”") % {"name": org.name})
+            return redirect("web:org_detail", org.pk)
+    crumbs = breadcrumbs(actor, parent, tail=_("新建下级党组织")) if parent else [(_("组织架构"), reverse("web:org_tree")), (_("新建党组织"), "")]
+    return render(request, "web/orgs/form.html", {"form": form, "parent": parent, "crumbs": crumbs, "title": _("新建党组织")})
+
+
+@console_view
+def edit(request, actor, org_id):
+    org = selectors.get_org(actor, org_id)
+    fields = list(OrgForm.base_fields)
+    initial = {f: getattr(org, f) for f in fields}
+    form = OrgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in _org_values(form).items() if v != initial.get(k) and not (v in ("", None) and initial.get(k) in ("", None))}
+        try:
+            services.update_org(actor=actor, org_id=org.pk, **values)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("web:org_detail", org.pk)
+    return render(request, "web/orgs/form.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("修改信息")), "title": _("修改党组织信息")})
+
+
+@console_view
+def pick(request, actor):
+    """Search-as-you-type choice of an org (radio buttons inside the calling form)."""
+    q = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "parent")
+    exclude = request.GET.get("exclude")
+    results = []
+    if q:
+        qs = selectors.search_orgs(actor, q=q)
+        if field == "parent":
+            qs = qs.exclude(kind=OrgKind.GROUP)
+        if exclude:
+            excluded = selectors.get_org(actor, exclude)
+            qs = qs.exclude(path__startswith=excluded.path)
+        results = list(qs[:20])
+        cache: dict = {}
+        for o in results:
+            o.full_path = selectors.full_path_names(o, cache=cache)
+    return render(request, "web/orgs/_pick.html", {"results": results, "field": field, "q": q})
+
+
+@console_view
+def move(request, actor, org_id):
+    org = selectors.get_org(actor, org_id)
+    form = MoveOrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data.get("parent")
+        if not target:
+            form.add_error("parent", _("请搜索并选择新的上级党组织"))
+        else:
+            try:
+                services.move_org(actor=actor, org_id=org.pk, new_parent_id=target)
+            except ServiceError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已将“%(name)s”及其下级移到新的上级党组织") % {"name": org.name})
+                return redirect("web:org_detail", org.pk)
+    return render(
+        request,
+        "web/orgs/move.html",
+        {"form": form, "org": org, "subtree": services.descendants_count(org), "crumbs": breadcrumbs(actor, org, tail=_("调整隶属关系"))},
+    )
+
+
+@console_view
+def abolish(request, actor, org_id):
+    org = selectors.get_org(actor, org_id)
+    form = AbolishOrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.abolish_org(actor=actor, org_id=org.pk, on=form.cleaned_data.get("on"), reason=form.cleaned_data.get("reason") or "")
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已撤销“%(name)s”") % {"name": org.name})
+            return redirect("web:org_detail", org.pk)
+    return render(request, "web/orgs/abolish.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("撤销党组织"))})
