@@ -13,6 +13,7 @@ from orgwork.core.normalize import clean_text
 from orgwork.core.pinyin import name_pinyin
 from orgwork.core.scope import scope
 from orgwork.orgs.models import Org, OrgKind
+from orgwork.stats import counters
 
 from .models import Category, Member, MemberStatusChange, Standing, StatusAction
 from .validation import FIELD_LABELS, clean_member, id_tail, phone_tail
@@ -79,6 +80,7 @@ def create_member(*, actor: Actor, org_id: int, today: dt.date | None = None, **
     except IntegrityError:
         raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中") from None
     audit.record(actor, "member.create", member, changes=audit.diff({}, {**values, "org": org.pk}))
+    counters.apply_member_change(None, member)
     return member
 
 
@@ -94,6 +96,7 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     if member.standing != Standing.NORMAL:
         raise ServiceError.single("standing", "bad_value", f"党籍状态为“{member.get_standing_display()}”的党员不能修改，请先办理恢复")
     current = audit.snapshot(member, RECORD_FIELDS)
+    counted = counters.snapshot(member)
     values = clean_member(fields, partial=True, current=current, today=today)
     if "id_number" in values and values["id_number"] != member.id_number:
         if Member.objects.filter(id_number=values["id_number"]).exclude(pk=member.pk).exists():
@@ -106,6 +109,7 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     _derive(member)
     member.save()
     audit.record(actor, "member.update", member, changes=changes)
+    counters.apply_member_change(counted, member)
     return member
 
 
@@ -127,8 +131,10 @@ def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reaso
     if errors:
         raise ServiceError(errors)
     old = member.org
+    counted = counters.snapshot(member)
     member.org = target
     member.save(update_fields=["org", "updated_at"])
+    counters.apply_member_change(counted, member)
     audit.record(actor, "member.move", member, org_path=target.path, changes={"org": [old.pk, target.pk]}, data={"from": old.path, "reason": reason, "on": on})
     return member
 
@@ -201,9 +207,11 @@ def change_status(*, actor: Actor, member_id: int, action: str, on: dt.date | No
         raise ServiceError(errors)
     changes = _apply_status(member, action, on)
     before = {k: getattr(member, k) for k in changes}
+    counted = counters.snapshot(member)
     for key, value in changes.items():
         setattr(member, key, value)
     member.save(update_fields=[*changes, "updated_at"])
+    counters.apply_member_change(counted, member)
     change = MemberStatusChange.objects.create(
         member=member,
         action=action,
@@ -259,6 +267,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
         for m in members
     ]
     audit.record_many(actor, entries)
+    counters.members_added(members)
     return len(members)
 
 

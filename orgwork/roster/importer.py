@@ -1,0 +1,454 @@
+"""Roster import: every row validated before anything is written, then one transaction.
+
+Default all-or-nothing: one rejected row and nothing is imported. `partial` imports the valid rows.
+A row whose ID number is already registered is rejected as duplicate_existing, or updated with `update`.
+The report lists every rejection by Excel row number with a stable code, the column and a Chinese message:
+
+    {"accepted": N, "rejected": [{"row": R, "code": C, "column": H, "message": M}], "warnings": [...]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from orgwork.core import idcard
+from orgwork.core.actor import Actor
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.normalize import BadDate, clean_name, clean_text, parse_date, to_halfwidth
+from orgwork.core.scope import scope
+from orgwork.members import services as member_services
+from orgwork.members.models import Member, Standing
+from orgwork.members.validation import FIELD_LABELS, clean_member
+from orgwork.orgs import services as org_services
+from orgwork.orgs.models import STEP, Org, OrgKind, Sector
+from orgwork.orgs.selectors import OrgAmbiguous, OrgLookupError, resolve_org
+
+from . import sheets
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class Report:
+    accepted: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    valid_rows: int = 0
+    rows: int = 0
+
+    def reject(self, row, code, column, message):
+        self.rejected.append({"row": row, "code": code, "column": column, "message": str(message)})
+
+    def warn(self, row, code, column, message):
+        self.warnings.append({"row": row, "code": code, "column": column, "message": str(message)})
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        return {r["row"] for r in self.rejected}
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "rejected": sorted(self.rejected, key=lambda r: (r["row"] or 0)), "warnings": self.warnings}
+
+
+def _noop(phase, done, total):
+    pass
+
+
+def _text_cell(value):
+    """Numbers typed into text columns (ID numbers, phones) come back as floats from Excel."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def _located(report: Report, rows, spec, required, what: str):
+    sheet = sheets.locate(rows, spec)
+    if sheet.header_row is None:
+        report.reject(1, "required", "", f"找不到表头：前{sheets.HEADER_SCAN_ROWS}行中没有包含“{spec['name'][0]}”等列名的行（{what}）")
+        return None
+    missing = [k for k in required if k not in sheet.columns]
+    for k in missing:
+        report.reject(sheet.header_row, "required", spec[k][0], f"缺少必填列“{spec[k][0]}”")
+    if missing:
+        return None
+    for heading in sheet.extra:
+        report.warn(sheet.header_row, "extra_column", heading, f"列“{heading}”不在模板中，已忽略")
+    return sheet
+
+
+# --- orgs the actor may put members into ------------------------------------------------------------
+class OrgResolver:
+    """Resolve what people type for an org, once per distinct text; full paths from an export hit a map."""
+
+    def __init__(self, actor: Actor):
+        self.actor = actor
+        self.writable = scope(Org.objects.all(), actor, write=True)
+        rows = list(Org.objects.values_list("pk", "path", "name", "abolished_on"))
+        names = {p: n for _pk, p, n, _a in rows}
+        self.by_full_path: dict[str, int] = {}
+        for pk, p, _n, abolished in rows:
+            if abolished is None:
+                full = "/".join(names.get(p[:i], "?") for i in range(STEP, len(p) + 1, STEP))
+                self.by_full_path[full] = pk
+        self.cache: dict[str, tuple[Org | None, str, str]] = {}
+
+    def resolve(self, ref) -> tuple[Org | None, str, str]:
+        """(org, error code, message)."""
+        text = clean_text(_text_cell(ref))
+        if text in self.cache:
+            return self.cache[text]
+        out = self._resolve(text)
+        self.cache[text] = out
+        return out
+
+    def _resolve(self, text):
+        org = None
+        key = "/".join(clean_name(p) for p in to_halfwidth(text).replace("／", "/").split("/"))
+        pk = self.by_full_path.get(key)
+        if pk is not None:
+            org = self.writable.filter(pk=pk).first()
+            if org is None:
+                return None, "unknown_org", f"党组织“{text}”不在您的管理范围内"
+        else:
+            try:
+                org = resolve_org(text, qs=self.writable.filter(abolished_on__isnull=True))
+            except OrgAmbiguous as exc:
+                return None, "ambiguous_org", str(exc)
+            except OrgLookupError:
+                return None, "unknown_org", f"找不到党组织“{text}”，或不在您的管理范围内"
+        if org.kind == OrgKind.GROUP:
+            return None, "bad_value", f"“{org.name}”是党小组，党员应编入党支部"
+        if not org.is_active:
+            return None, "bad_value", f"党组织“{org.name}”已撤销"
+        return org, "", ""
+
+
+# --- members ---------------------------------------------------------------------------------------------
+MEMBER_FIELDS = [k for k in sheets.MEMBER_COLUMNS if k not in ("org", "standing")]
+UPDATE_FIELDS = [k for k in MEMBER_FIELDS if k in member_services.EDITABLE_FIELDS]
+
+
+@dataclass
+class MemberRow:
+    row: int
+    values: dict
+    org: Org
+
+
+def import_members(
+    source,
+    *,
+    actor: Actor,
+    partial: bool = False,
+    update: bool = False,
+    today: dt.date | None = None,
+    progress: Progress = _noop,
+    action: str = "member.import",
+) -> Report:
+    today = today or dt.date.today()
+    report = Report()
+    sheet = _located(report, sheets.read_rows(source), sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
+    if sheet is None:
+        return report
+    total = len(sheet.rows)
+    report.rows = total
+    progress("check", 0, total)
+    heading = {k: sheet.headings.get(k, FIELD_LABELS.get(k, k)) for k in sheets.MEMBER_COLUMNS}
+    resolver = OrgResolver(actor)
+    seen: dict[str, int] = {}
+    valid: list[MemberRow] = []
+    cols = sheet.columns
+    for n, (row_no, cells) in enumerate(sheet.rows, 1):
+        data = {}
+        for key in MEMBER_FIELDS:
+            if key in cols:
+                value = sheets.cell(cells, cols[key])
+                data[key] = _text_cell(value) if key in ("id_number", "phone") else value
+        bad = False
+        try:
+            values = clean_member(data, today=today)
+        except ServiceError as exc:
+            values = None
+            for e in exc.errors:
+                report.reject(row_no, e.code, heading.get(e.field, e.field), e.message)
+            bad = True
+        org, code, message = resolver.resolve(sheets.cell(cells, cols["org"]))
+        if org is None:
+            if not clean_text(sheets.cell(cells, cols["org"])):
+                code, message = "required", "所在党组织不能为空"
+            report.reject(row_no, code, heading["org"], message)
+            bad = True
+        if "standing" in cols:
+            standing = clean_name(sheets.cell(cells, cols["standing"]))
+            if standing not in ("", "正常", Standing.NORMAL):
+                report.reject(row_no, "bad_value", heading["standing"], f"党籍状态“{standing}”：只能导入党籍正常的党员，其他状态请在系统中办理")
+                bad = True
+        id_key = values["id_number"] if values else idcard.normalize(data.get("id_number"))
+        if id_key:
+            if id_key in seen:
+                report.reject(row_no, "duplicate_in_file", heading["id_number"], f"公民身份号码与第{seen[id_key]}行重复")
+                bad = True
+            else:
+                seen[id_key] = row_no
+        if not bad:
+            valid.append(MemberRow(row_no, values, org))
+        if n % 500 == 0:
+            progress("check", n, total)
+    # Already registered?
+    existing: dict[str, tuple[int, int]] = {}
+    ids = [r.values["id_number"] for r in valid]
+    for start in range(0, len(ids), 900):
+        existing.update({i: (pk, oid) for i, pk, oid in Member.objects.filter(id_number__in=ids[start : start + 900]).values_list("id_number", "pk", "org_id")})
+    new_rows, update_rows = [], []
+    for r in valid:
+        if r.values["id_number"] in existing:
+            if update:
+                update_rows.append((r, existing[r.values["id_number"]][0]))
+            else:
+                report.reject(r.row, "duplicate_existing", heading["id_number"], "该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）")
+        else:
+            new_rows.append(r)
+    report.valid_rows = len(new_rows) + len(update_rows)
+    progress("check", total, total)
+    if report.rejected and not partial:
+        return report
+    progress("write", 0, total)
+    try:
+        _write_members(report, actor, new_rows, update_rows, heading, today=today, partial=partial, action=action)
+    except IntegrityError:
+        # Someone registered one of these ID numbers between the check and the write.
+        report.accepted = report.created = report.updated = 0
+        report.reject(None, "duplicate_existing", heading["id_number"], "导入期间有相同公民身份号码的党员被登记，未导入任何数据，请重新导入")
+    progress("write", total, total)
+    return report
+
+
+@transaction.atomic
+def _write_members(report, actor, new_rows, update_rows, heading, *, today, partial, action):
+    rows = [{**r.values, "org": r.org} for r in new_rows]
+    for start in range(0, len(rows), 5000):
+        member_services.bulk_create_members(actor=actor, rows=rows[start : start + 5000], action=action)
+    report.created = len(rows)
+    for r, member_id in update_rows:
+        try:
+            with transaction.atomic():
+                _update_member(report, actor, r, member_id, today=today)
+            report.updated += 1
+        except ServiceError as exc:
+            for e in exc.errors:
+                report.reject(r.row, e.code, heading.get(e.field, e.field), e.message)
+        except NotFound:
+            report.reject(r.row, "duplicate_existing", heading["id_number"], "该公民身份号码的党员已在系统中，但不在您的管理范围内")
+    if report.rejected and not partial:
+        transaction.set_rollback(True)
+        report.created = report.updated = 0
+    report.accepted = report.created + report.updated
+
+
+def _update_member(report, actor, r: MemberRow, member_id, *, today):
+    member = Member.objects.select_related("org").get(pk=member_id)
+    fields = {k: v for k, v in r.values.items() if k in UPDATE_FIELDS}
+    if r.values.get("category") and r.values["category"] != member.category:
+        report.warn(r.row, "category_unchanged", "人员类别", f"人员类别与系统中不同（{member.get_category_display()}），未修改：请通过“转正”等操作办理")
+    member_services.update_member(actor=actor, member_id=member_id, today=today, **fields)
+    if r.org.pk != member.org_id:
+        member_services.move_member(actor=actor, member_id=member_id, org_id=r.org.pk, on=today, reason="花名册导入：所在党组织变更")
+
+
+# --- orgs ------------------------------------------------------------------------------------------------
+KIND_WORDS = {
+    "党委": OrgKind.COMMITTEE,
+    "基层党委": OrgKind.COMMITTEE,
+    "党的基层委员会": OrgKind.COMMITTEE,
+    "委员会": OrgKind.COMMITTEE,
+    "党工委": OrgKind.WORKING_COMMITTEE,
+    "工委": OrgKind.WORKING_COMMITTEE,
+    "机关工委": OrgKind.WORKING_COMMITTEE,
+    "党总支": OrgKind.GENERAL_BRANCH,
+    "党总支部": OrgKind.GENERAL_BRANCH,
+    "总支": OrgKind.GENERAL_BRANCH,
+    "党支部": OrgKind.BRANCH,
+    "支部": OrgKind.BRANCH,
+    "联合党支部": OrgKind.JOINT_BRANCH,
+    "联合支部": OrgKind.JOINT_BRANCH,
+    "党小组": OrgKind.GROUP,
+}
+SECTOR_WORDS = {
+    "农村": Sector.RURAL,
+    "社区": Sector.COMMUNITY,
+    "城市社区": Sector.COMMUNITY,
+    "街道社区": Sector.COMMUNITY,
+    "机关": Sector.AGENCY,
+    "党政机关": Sector.AGENCY,
+    "事业单位": Sector.INSTITUTION,
+    "国有企业": Sector.SOE,
+    "国企": Sector.SOE,
+    "非公有制企业": Sector.PRIVATE,
+    "非公企业": Sector.PRIVATE,
+    "非公有制经济组织": Sector.PRIVATE,
+    "民营企业": Sector.PRIVATE,
+    "社会组织": Sector.SOCIAL,
+    "学校": Sector.SCHOOL,
+    "高校": Sector.SCHOOL,
+    "中小学": Sector.SCHOOL,
+    "其他": Sector.OTHER,
+}
+for _v, _label in OrgKind.choices:
+    KIND_WORDS.setdefault(str(_label), _v)
+    KIND_WORDS[_v] = _v
+for _v, _label in Sector.choices:
+    SECTOR_WORDS.setdefault(str(_label), _v)
+    SECTOR_WORDS[_v] = _v
+
+ORG_FIELD_COLUMN = {"name": "name", "kind": "kind", "sector": "sector", "founded_on": "founded_on", "code": "code", "parent": "parent", "org": "parent"}
+
+
+@dataclass
+class OrgRow:
+    row: int
+    parent_ref: str
+    values: dict
+    parent_last: str = ""
+
+
+def _split_ref(ref: str) -> list[str]:
+    return [clean_name(p) for p in to_halfwidth(ref).replace("＼", "/").replace("\\", "/").split("/") if clean_name(p)]
+
+
+def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = False, today: dt.date | None = None, progress: Progress = _noop) -> Report:
+    today = today or dt.date.today()
+    report = Report()
+    sheet = _located(report, sheets.read_rows(source), sheets.ORG_COLUMNS, sheets.ORG_REQUIRED, "党组织信息")
+    if sheet is None:
+        return report
+    total = len(sheet.rows)
+    report.rows = total
+    heading = {k: sheet.headings.get(k, sheets.ORG_COLUMNS[k][0]) for k in sheets.ORG_COLUMNS}
+    cols = sheet.columns
+    pending: list[OrgRow] = []
+    seen: dict[tuple, int] = {}
+    rejected_names: set[str] = set()
+    progress("check", 0, total)
+    for row_no, cells in sheet.rows:
+        bad = False
+        values = {}
+        name = clean_name(sheets.cell(cells, cols["name"]))
+        if not name:
+            report.reject(row_no, "required", heading["name"], "党组织名称不能为空")
+            bad = True
+        values["name"] = name
+        kind_text = clean_name(sheets.cell(cells, cols["kind"]))
+        if not kind_text:
+            report.reject(row_no, "required", heading["kind"], "党组织类别不能为空")
+            bad = True
+        elif kind_text not in KIND_WORDS:
+            report.reject(row_no, "bad_value", heading["kind"], f"党组织类别“{kind_text}”无法识别，应为党委、党工委、党总支、党支部、联合党支部或党小组")
+            bad = True
+        else:
+            values["kind"] = KIND_WORDS[kind_text]
+        if "sector" in cols:
+            sector_text = clean_name(sheets.cell(cells, cols["sector"]))
+            if sector_text and sector_text not in SECTOR_WORDS:
+                report.reject(row_no, "bad_value", heading["sector"], f"单位所属领域“{sector_text}”无法识别，应为农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校或其他")
+                bad = True
+            else:
+                values["sector"] = SECTOR_WORDS.get(sector_text, Sector.OTHER)
+        if "founded_on" in cols:
+            raw = sheets.cell(cells, cols["founded_on"])
+            try:
+                founded = parse_date(raw)
+            except BadDate:
+                report.reject(row_no, "bad_date", heading["founded_on"], f"成立日期“{clean_text(raw)}”不是有效日期，请写成 2019-07-01 的形式")
+                bad = True
+            else:
+                if founded and founded > today:
+                    report.reject(row_no, "future_date", heading["founded_on"], "成立日期不能晚于今天")
+                    bad = True
+                values["founded_on"] = founded
+        for key in ("code", "short_name", "unit_name"):
+            if key in cols:
+                values[key] = clean_text(_text_cell(sheets.cell(cells, cols[key])))
+        parent_ref = clean_text(sheets.cell(cells, cols["parent"])) if "parent" in cols else ""
+        parts = _split_ref(parent_ref)
+        key = ("/".join(parts), name)
+        if name and key in seen:
+            report.reject(row_no, "duplicate_in_file", heading["name"], f"与第{seen[key]}行重复（同一上级下的同名党组织）")
+            bad = True
+        elif name:
+            seen[key] = row_no
+        if not bad:
+            pending.append(OrgRow(row_no, parent_ref, values, parts[-1] if parts else ""))
+        elif name:
+            rejected_names.add(name)
+    # Parents are resolved while writing (a parent may be a row of this file); with errors already found the
+    # write still runs, to report every row, and is rolled back.
+    progress("write", 0, total)
+    _write_orgs(report, actor, pending, heading, partial=partial, update=update, progress=progress, total=total, rejected_names=rejected_names)
+    return report
+
+
+@transaction.atomic
+def _write_orgs(report, actor, pending: list[OrgRow], heading, *, partial, update, progress, total, rejected_names=frozenset()):
+    """Create parents before children whatever the file's order: pass over the rows until none can be placed."""
+    writable = scope(Org.objects.all(), actor, write=True)
+    done = 0
+    while pending:
+        waiting_names = {r.values["name"] for r in pending}
+        deferred: list[OrgRow] = []
+        for r in pending:
+            parent = None
+            if r.parent_ref:
+                try:
+                    parent = resolve_org(r.parent_ref, qs=Org.objects.filter(abolished_on__isnull=True))
+                except OrgAmbiguous as exc:
+                    report.reject(r.row, "ambiguous_org", heading["parent"], str(exc))
+                    continue
+                except OrgLookupError:
+                    if r.parent_last in waiting_names and r.parent_last != r.values["name"]:
+                        deferred.append(r)
+                    elif r.parent_last in rejected_names:
+                        report.reject(r.row, "unknown_org", heading["parent"], f"上级党组织“{r.parent_ref}”所在行有错误，未能建立")
+                    else:
+                        report.reject(r.row, "unknown_org", heading["parent"], f"找不到上级党组织“{r.parent_ref}”")
+                    continue
+                if not writable.filter(pk=parent.pk).exists():
+                    report.reject(r.row, "unknown_org", heading["parent"], f"上级党组织“{r.parent_ref}”不在您的管理范围内")
+                    continue
+            existing = Org.objects.filter(parent=parent, name=r.values["name"], abolished_on__isnull=True).first()
+            try:
+                with transaction.atomic():
+                    if existing is not None:
+                        if not update:
+                            report.reject(r.row, "duplicate_existing", heading["name"], f"党组织“{r.values['name']}”已在系统中（同一上级下）")
+                            continue
+                        fields = {k: v for k, v in r.values.items() if k != "name" and v not in (None, "")}
+                        org_services.update_org(actor=actor, org_id=existing.pk, **fields)
+                        report.updated += 1
+                    else:
+                        fields = {k: v for k, v in r.values.items() if k not in ("name", "kind")}
+                        org_services.create_org(actor=actor, parent_id=parent.pk if parent else None, name=r.values["name"], kind=r.values["kind"], **fields)
+                        report.created += 1
+            except ServiceError as exc:
+                for e in exc.errors:
+                    code = {"bad_parent": "bad_value", "abolished": "bad_value"}.get(e.code, e.code)
+                    if e.code == "required" and e.field == "parent":
+                        code = "unknown_org"
+                    report.reject(r.row, code, heading.get(ORG_FIELD_COLUMN.get(e.field, e.field), e.field), e.message)
+            done += 1
+            if done % 200 == 0:
+                progress("write", done, total)
+        if len(deferred) == len(pending):
+            for r in deferred:
+                report.reject(r.row, "unknown_org", heading["parent"], f"找不到上级党组织“{r.parent_ref}”")
+            break
+        pending = deferred
+    if report.rejected and not partial:
+        transaction.set_rollback(True)
+        report.created = report.updated = 0
+    report.accepted = report.created + report.updated

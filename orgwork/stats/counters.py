@@ -1,0 +1,182 @@
+"""Exact per-org member counters, written in the same transaction as the change that moves them.
+
+Each member contributes a small set of keys to its org's `own` counters and to the `total` counters of
+the org and every ancestor:
+
+    all               every member record, whatever the standing
+    n                 members in good standing (在册党员)
+    st:full / st:probationary          in good standing, by category
+    st:suspended / st:removed / …      other standings
+    lost              in good standing but out of contact
+    g:M / g:F         gender               (in good standing, as every key below)
+    edu:<code>        education ("edu:none" when unknown)
+    eth:han / eth:minority / eth:none    ethnicity
+    sec:<sector>      the sector of the member's org
+    by:<year>         birth year
+    jy:<year>         year of joining
+    dev:<year>        year of joining, whatever the standing now (development trend)
+
+Age and party-age bands are not stored: they are derived when read from the birth-year and joining-year
+cohorts, as age at 31 December of the statistics year (the convention of the annual party statistics,
+党内统计年报). A cohort never changes, so the counters do not drift with time; a nightly `recount` job
+checks them anyway (orgwork.stats.tasks).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from orgwork.orgs.models import STEP, Org
+
+from .models import OrgStats
+
+NORMAL = "normal"
+
+
+def contribution(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector) -> Counter:
+    c = Counter(all=1)
+    if joined_year:
+        c[f"dev:{joined_year}"] += 1
+    if standing != NORMAL:
+        c[f"st:{standing}"] += 1
+        return c
+    c["n"] += 1
+    c[f"st:{category}"] += 1
+    if lost_contact:
+        c["lost"] += 1
+    c[f"g:{gender}"] += 1
+    c[f"edu:{education or 'none'}"] += 1
+    if not ethnicity:
+        c["eth:none"] += 1
+    else:
+        c["eth:han" if ethnicity == "汉族" else "eth:minority"] += 1
+    c[f"sec:{sector}"] += 1
+    if birth_year:
+        c[f"by:{birth_year}"] += 1
+    if joined_year:
+        c[f"jy:{joined_year}"] += 1
+    return c
+
+
+def member_contribution(member, sector: str | None = None) -> Counter:
+    if sector is None:
+        sector = member.org.sector
+    return contribution(
+        standing=member.standing,
+        category=member.category,
+        gender=member.gender,
+        education=member.education,
+        ethnicity=member.ethnicity,
+        lost_contact=member.lost_contact,
+        birth_year=member.birth_date.year if member.birth_date else None,
+        joined_year=member.joined_on.year if member.joined_on else None,
+        sector=sector,
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a member counted for, and where, before a change."""
+
+    org_id: int
+    counts: Counter
+
+
+def snapshot(member) -> Snapshot:
+    return Snapshot(member.org_id, member_contribution(member))
+
+
+def _ancestry(paths: Iterable[str]) -> dict[str, int]:
+    """{path: org id} for the given paths and all their ancestors."""
+    wanted = set()
+    for p in paths:
+        for i in range(STEP, len(p) + 1, STEP):
+            wanted.add(p[:i])
+    return dict(Org.objects.filter(path__in=wanted).values_list("path", "pk"))
+
+
+def _write(own: dict[int, Counter], total: dict[int, Counter]) -> None:
+    """Add the deltas to the stored counters, locking the rows (in id order, so writers never deadlock)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("counters must change inside the service's transaction")
+    ids = sorted({*own, *total})
+    if not ids:
+        return
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        OrgStats.objects.bulk_create([OrgStats(org_id=i) for i in chunk], ignore_conflicts=True)
+        rows = list(OrgStats.objects.select_for_update().filter(org_id__in=chunk).order_by("org_id"))
+        for row in rows:
+            for field, deltas in (("own", own), ("total", total)):
+                d = deltas.get(row.org_id)
+                if not d:
+                    continue
+                merged = Counter(getattr(row, field))
+                merged.update(d)
+                setattr(row, field, {k: v for k, v in sorted(merged.items()) if v})
+        OrgStats.objects.bulk_update(rows, ["own", "total"], batch_size=500)
+
+
+def apply_own_deltas(deltas: dict[int, Counter]) -> None:
+    """Add per-org deltas of direct members; the totals of the org and its ancestors follow."""
+    deltas = {oid: d for oid, d in deltas.items() if any(d.values())}
+    if not deltas:
+        return
+    paths = dict(Org.objects.filter(pk__in=deltas).values_list("pk", "path"))
+    ids = _ancestry(paths.values())
+    total: dict[int, Counter] = defaultdict(Counter)
+    for oid, d in deltas.items():
+        p = paths[oid]
+        for i in range(STEP, len(p) + 1, STEP):
+            total[ids[p[:i]]].update(d)
+    _write(deltas, {oid: d for oid, d in total.items() if any(d.values())})
+
+
+def apply_member_change(before: Snapshot | None, after) -> None:
+    """Call after saving a member: `before` from snapshot() (None for a new member), `after` the member (None if gone)."""
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    if before is not None:
+        deltas[before.org_id].subtract(before.counts)
+    if after is not None:
+        deltas[after.org_id].update(member_contribution(after))
+    apply_own_deltas(deltas)
+
+
+def members_added(members: Iterable, sectors: dict[int, str] | None = None) -> None:
+    """New members, many at once (imports): one read and one write of the counter rows."""
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    for m in members:
+        sector = sectors[m.org_id] if sectors is not None else None
+        deltas[m.org_id].update(member_contribution(m, sector))
+    apply_own_deltas(deltas)
+
+
+def subtree_moved(*, org_id: int, old_path: str, new_path: str) -> None:
+    """Call after an org and its subtree moved: its totals leave the old ancestors and join the new ones."""
+    row = OrgStats.objects.filter(org_id=org_id).first()
+    if row is None or not row.total:
+        return
+    counts = Counter(row.total)
+    old_ids = _ancestry([old_path[:-STEP]]) if len(old_path) > STEP else {}
+    new_ids = _ancestry([new_path[:-STEP]]) if len(new_path) > STEP else {}
+    total: dict[int, Counter] = defaultdict(Counter)
+    for oid in old_ids.values():
+        total[oid].subtract(counts)
+    for oid in new_ids.values():
+        total[oid].update(counts)
+    _write({}, {k: v for k, v in total.items() if any(v.values())})
+
+
+def sector_changed(*, org: Org, old: str, new: str) -> None:
+    """An org's sector changed: its direct members in good standing move from one sector key to the other."""
+    if old == new:
+        return
+    row = OrgStats.objects.filter(org_id=org.pk).first()
+    k = (row.own.get(f"sec:{old}", 0) if row else 0)
+    if not k:
+        return
+    apply_own_deltas({org.pk: Counter({f"sec:{old}": -k, f"sec:{new}": k})})
