@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "orgwork.core",
     "orgwork.orgs",
     "orgwork.members",
+    "orgwork.dues",
+    "orgwork.lifecycle",
     "orgwork.web",
     "orgwork.demo",
 ]

@@ -11,10 +11,14 @@ router.register("orgs", OrgViewSet, basename="org")
 router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
+    path("api/v1/dues/", include("orgwork.dues.api")),
+    path("api/v1/transfers/", include("orgwork.lifecycle.api")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("sysadmin/", admin.site.urls),
+    path("dues/", include("orgwork.dues.urls")),
+    path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("", include("orgwork.web.urls")),
 ]
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class DuesConfig(AppConfig):
+    name = "orgwork.dues"
+    label = "dues"
+    verbose_name = "党费"
+
+    def ready(self):
+        from orgwork.web import nav
+
+        from . import attention, rules  # noqa: F401  (registers rule sets and the home-page provider)
+
+        nav.register(section="党员管理", label="党费台账", url_name="dues:ledger", order=40)
+        nav.register(section="党员管理", label="党费欠交", url_name="dues:arrears", order=41)
+        nav.register(section="党员管理", label="党费收缴统计", url_name="dues:report", order=42)

@@ -1,0 +1,83 @@
+"""Pure dues arithmetic (no database): the monthly amount from a category and a base, per rules.md §4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from orgwork.core.errors import ServiceError
+
+from .models import BASE_CATEGORIES, FLAT_CATEGORIES, DuesCategory
+from .rules import bracket_rate, to_fen
+
+
+@dataclass(frozen=True)
+class Assessment:
+    category: str
+    base: Decimal | None
+    rate: Decimal | None
+    monthly_amount: Decimal
+    rule_version: str
+    detail: dict
+
+
+def money(value, *, field: str) -> Decimal:
+    if value is None or value == "":
+        raise ServiceError.single(field, "required", "请填写金额")
+    try:
+        d = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ServiceError.single(field, "bad_value", f"金额“{value}”无效") from None
+    if not d.is_finite() or d < 0:
+        raise ServiceError.single(field, "bad_value", "金额不能为负数")
+    return d
+
+
+def self_employed_base(quarter_incomes) -> Decimal:
+    """The previous quarter's average monthly net income (组通字〔2008〕3号 一(一))."""
+    incomes = [money(v, field="quarter_incomes") for v in quarter_incomes or []]
+    if len(incomes) != 3:
+        raise ServiceError.single("quarter_incomes", "bad_value", "请填写上一季度三个月的纯收入")
+    return to_fen(sum(incomes) / 3)
+
+
+def assess(rules, *, category: str, base=None, amount=None, quarter_incomes=None) -> Assessment:
+    """Monthly dues for one member; `rules` is a `dues.rates` rule set."""
+    detail: dict = {}
+    if category not in DuesCategory.values:
+        raise ServiceError.single("category", "bad_value", f"交纳类别“{category}”无效")
+    if category == DuesCategory.SELF_EMPLOYED and quarter_incomes is not None:
+        base_d = self_employed_base(quarter_incomes)
+        detail["quarter_incomes"] = [str(money(v, field="quarter_incomes")) for v in quarter_incomes]
+    elif category in BASE_CATEGORIES:
+        base_d = money(base, field="base")
+    else:
+        base_d = None
+    if category in BASE_CATEGORIES:
+        table = rules["retired_brackets"] if category == DuesCategory.RETIRED else rules["salaried_brackets"]
+        rate = bracket_rate(table, base_d)
+        return Assessment(category, to_fen(base_d), rate, to_fen(base_d * rate), rules.version, detail)
+    if category == DuesCategory.FARMER:
+        low, high = Decimal(rules["farmer_min"]), Decimal(rules["farmer_max"])
+        chosen = low if amount in (None, "") else money(amount, field="amount")
+        if not low <= chosen <= high:
+            raise ServiceError.single("amount", "out_of_range", f"农民党员每月交纳{low}元至{high}元")
+        return Assessment(category, None, None, to_fen(chosen), rules.version, detail)
+    assert category in FLAT_CATEGORIES
+    return Assessment(category, None, None, to_fen(rules["flat_low_income"]), rules.version, detail)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def months_between(first: dt.date, last: dt.date) -> int:
+    """Number of months from first to last inclusive (both month starts); 0 when last < first."""
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    return max(n, 0)
+
+
+def quarter_end(month: dt.date) -> dt.date:
+    q_last = ((month.month - 1) // 3) * 3 + 3
+    return dt.date(month.year, q_last, 1)

@@ -1,0 +1,60 @@
+import datetime as dt
+
+import pytest
+
+from orgwork.dues import services
+
+D = dt.date
+
+
+@pytest.mark.django_db
+def test_set_base_pay_and_read_the_ledger_through_the_api(api, users, tree, make_member):
+    m = make_member(tree.village_a, name="周七")
+    c = api(users["sec_a"])
+    r = c.post(f"/api/v1/dues/members/{m.pk}/bases/", {"category": "salaried", "base": "5000", "declared_on": "2026-01-05"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["monthly_amount"] == "50.00"
+    today = dt.date.today()
+    r = c.post(f"/api/v1/dues/members/{m.pk}/payments/", {"from_month": today.replace(day=1).isoformat(), "paid_on": today.isoformat(), "receipt_no": "A1"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["amount"] == "50.00" and r.json()["month_list"] == [f"{today:%Y-%m}"]
+    again = c.post(f"/api/v1/dues/members/{m.pk}/payments/", {"from_month": today.replace(day=1).isoformat(), "paid_on": today.isoformat()}, format="json")
+    assert again.status_code == 400 and again.json()["errors"][0]["code"] == "already_paid"
+    ledger = c.get(f"/api/v1/dues/members/{m.pk}/ledger/?year={today.year}").json()
+    assert ledger[today.month - 1]["paid"] == "50.00"
+
+
+@pytest.mark.django_db
+def test_other_branch_member_is_404(api, users, tree, make_member):
+    m = make_member(tree.village_b)
+    r = api(users["sec_a"]).get(f"/api/v1/dues/members/{m.pk}/ledger/")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_report_and_arrears_endpoints(api, users, tree, make_member, system):
+    m = make_member(tree.village_a)
+    services.set_base(actor=system, member_id=m.pk, category="farmer", amount="1", declared_on=D(2020, 1, 1))
+    c = api(users["county"])
+    arrears = c.get("/api/v1/dues/arrears/?months=6").json()
+    assert [a["member_id"] for a in arrears] == [m.pk] and arrears[0]["flagged"] is True
+    rep = c.get("/api/v1/dues/report/?year=2026").json()
+    assert rep["rule_version"] == "2008" and rep["total"]["members"] >= 1
+    x = c.get("/api/v1/dues/report/?year=2026&export=xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    assert api(None).get("/api/v1/dues/arrears/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_console_pages_render(client, users, tree, make_member, system):
+    m = make_member(tree.village_a, name="钱八")
+    services.set_base(actor=system, member_id=m.pk, category="farmer", declared_on=D(2026, 1, 1))
+    client.force_login(users["county"])
+    for url in ("/dues/", f"/dues/members/{m.pk}/", "/dues/arrears/?months=3", "/dues/report/", "/dues/report/?year=2026&month=11"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+    assert client.get("/dues/report/?export=xlsx")["Content-Type"].startswith("application/vnd.openxmlformats")
+    today = dt.date.today()
+    r = client.post("/dues/", {"member": m.pk, "from_month": f"{today:%Y-%m}", "months": 1, "paid_on": today.isoformat(), "payer": "self", "method": "cash"})
+    assert r.status_code == 302
+    assert m.dues_months.count() == 1

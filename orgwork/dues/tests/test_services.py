@@ -1,0 +1,220 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from orgwork.core.actor import Actor
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.models import AuditEvent
+from orgwork.dues import selectors, services
+from orgwork.dues.models import DuesMonth, DuesPayment
+
+D = dt.date
+TODAY = D(2026, 11, 20)
+
+
+def pay(actor, member, month, months=1, paid_on=TODAY, **kw):
+    return services.record_payment(actor=actor, member_id=member.pk, from_month=month, months=months, paid_on=paid_on, today=TODAY, **kw)
+
+
+@pytest.fixture
+def member(tree, make_member, system):
+    m = make_member(tree.office_a, name="王五", joined=D(2010, 7, 1))
+    services.set_base(actor=system, member_id=m.pk, category="salaried", base="4000", declared_on=D(2026, 1, 5))
+    return m
+
+
+@pytest.mark.django_db
+def test_monthly_payment_writes_ledger_and_audit(system, member):
+    p = pay(system, member, D(2026, 11, 1), receipt_no="NO.001")
+    assert p.amount == Decimal("40.00")
+    row = DuesMonth.objects.get(member=member, month=D(2026, 11, 1))
+    assert (row.due, row.paid, row.paid_on, row.rule_version) == (Decimal("40.00"), Decimal("40.00"), TODAY, "2008")
+    assert AuditEvent.objects.filter(action="dues.pay", object_id=str(p.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_proxy_payment_needs_the_proxy_name(system, member):
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2026, 11, 1), payer="proxy")
+    assert exc.value.errors[0].field == "proxy_name"
+    p = pay(system, member, D(2026, 11, 1), payer="proxy", proxy_name="王妻", method="wechat")
+    assert (p.payer, p.proxy_name, p.method) == ("proxy", "王妻", "wechat")
+
+
+@pytest.mark.django_db
+def test_the_same_month_cannot_be_paid_twice(system, member):
+    pay(system, member, D(2026, 11, 1))
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2026, 10, 1), months=2)
+    assert exc.value.errors[0].code == "already_paid"
+    assert DuesMonth.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_back_payment_at_most_six_months(system, member):
+    # 组通字〔2008〕3号 二: 补交党费的时间一般不得超过6个月.
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2026, 4, 1), months=8)
+    assert exc.value.errors[0].code == "back_payment_limit"
+    p = pay(system, member, D(2026, 5, 1), months=7)  # May..Nov: six back months and the current one
+    assert p.months == 7 and p.amount == Decimal("280.00")
+
+
+@pytest.mark.django_db
+def test_paying_ahead_needs_the_branch_consent_and_stays_in_the_quarter(system, member, tree):
+    # 组通字〔2008〕3号 二: 按月交纳；经支部同意可按季度交纳.
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2026, 10, 1), months=3)
+    assert exc.value.errors[0].code == "quarterly_not_allowed"
+    services.set_branch_quarterly(actor=system, org_id=tree.office_a.pk, allowed=True, decided_on=D(2026, 9, 30))
+    pay(system, member, D(2026, 10, 1), months=3)
+    assert DuesMonth.objects.filter(member=member).count() == 3
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2027, 1, 1))
+    assert exc.value.errors[0].code == "beyond_quarter"
+
+
+@pytest.mark.django_db
+def test_a_new_base_applies_from_the_month_it_is_first_paid(system, member):
+    # 组通字〔2008〕3号 一: 党员工资收入发生变化后，从按新工资收入计算交纳党费的当月起执行新基数.
+    pay(system, member, D(2026, 8, 1), paid_on=D(2026, 8, 10))
+    nb = services.set_base(actor=system, member_id=member.pk, category="salaried", base="6000", declared_on=D(2026, 9, 15))
+    assert nb.effective_from is None
+    # September (the declaration month) to November paid now: the new base takes effect in September.
+    p = pay(system, member, D(2026, 9, 1), months=3)
+    nb.refresh_from_db()
+    assert nb.effective_from == D(2026, 9, 1)
+    assert p.amount == Decimal("270.00")  # 3 × 90.00
+    aug = DuesMonth.objects.get(member=member, month=D(2026, 8, 1))
+    assert aug.due == Decimal("40.00")  # earlier months keep the old base
+
+
+@pytest.mark.django_db
+def test_back_months_before_a_new_declaration_keep_the_old_base(system, member):
+    pay(system, member, D(2026, 7, 1), paid_on=D(2026, 7, 5))
+    services.set_base(actor=system, member_id=member.pk, category="salaried", base="12000", declared_on=D(2026, 11, 2))
+    p = pay(system, member, D(2026, 8, 1), months=4)  # Aug, Sep, Oct at 40.00; Nov at 240.00
+    assert p.amount == Decimal("360.00")
+    assert [r.due for r in DuesMonth.objects.filter(member=member, month__gte=D(2026, 8, 1)).order_by("month")] == [
+        Decimal("40.00"), Decimal("40.00"), Decimal("40.00"), Decimal("240.00")
+    ]
+
+
+@pytest.mark.django_db
+def test_amount_given_must_match_the_due(system, member):
+    with pytest.raises(ServiceError) as exc:
+        pay(system, member, D(2026, 11, 1), amount="39.99")
+    assert exc.value.errors[0].code == "amount_mismatch"
+    pay(system, member, D(2026, 11, 1), amount="40")
+
+
+@pytest.mark.django_db
+def test_probationary_members_pay_from_the_admission_meeting_month(system, tree, make_member):
+    m = make_member(tree.office_a, category="probationary", joined=D(2026, 9, 18))
+    services.set_base(actor=system, member_id=m.pk, category="student", declared_on=D(2026, 9, 18))
+    with pytest.raises(ServiceError) as exc:
+        pay(system, m, D(2026, 8, 1), months=2)
+    assert exc.value.errors[0].code == "before_start"
+    p = pay(system, m, D(2026, 9, 1), months=3)
+    assert p.amount == Decimal("0.60")
+
+
+@pytest.mark.django_db
+def test_no_base_no_payment(system, tree, make_member):
+    m = make_member(tree.office_a)
+    with pytest.raises(ServiceError) as exc:
+        pay(system, m, D(2026, 11, 1))
+    assert exc.value.errors[0].code == "no_base"
+
+
+@pytest.mark.django_db
+def test_hardship_relief_applies_only_after_the_higher_committee_approves(system, member, tree, users):
+    # 组通字〔2008〕3号 一(五): 经支部委员会研究、报上一级党委批准，可以少交或免交.
+    branch_actor = Actor.for_user(users["sec_a"])  # secretary of another branch: no write scope here
+    with pytest.raises(NotFound):
+        services.propose_relief(actor=branch_actor, member_id=member.pk, kind="exempt", from_month=D(2026, 10, 1), reason="重病", branch_decided_on=D(2026, 10, 8))
+    relief = services.propose_relief(actor=system, member_id=member.pk, kind="reduce", monthly_amount="5", from_month=D(2026, 10, 1), to_month=D(2026, 12, 1), reason="重病住院", branch_decided_on=D(2026, 10, 8))
+    p = pay(system, member, D(2026, 10, 1))
+    assert p.amount == Decimal("40.00")  # not yet approved
+    # The town committee (parent of 机关党支部) approves; a secretary of a sibling branch cannot.
+    with pytest.raises((ServiceError, NotFound)):
+        services.decide_relief(actor=branch_actor, relief_id=relief.pk, approve=True, on=D(2026, 10, 20))
+    town = Actor.for_user(users["town_a"])
+    services.decide_relief(actor=town, relief_id=relief.pk, approve=True, on=D(2026, 10, 20), comment="同意")
+    assert pay(system, member, D(2026, 11, 1)).amount == Decimal("5.00")
+    assert services.decide_relief.__doc__
+
+
+@pytest.mark.django_db
+def test_exemption_makes_the_due_zero(system, member, users):
+    relief = services.propose_relief(actor=system, member_id=member.pk, kind="exempt", from_month=D(2026, 11, 1), reason="低保", branch_decided_on=D(2026, 11, 2))
+    services.decide_relief(actor=Actor.for_user(users["county"]), relief_id=relief.pk, approve=True, on=D(2026, 11, 5))
+    assert pay(system, member, D(2026, 11, 1)).amount == Decimal("0.00")
+
+
+@pytest.mark.django_db
+def test_arrears_lists_3_and_flags_6_consecutive_months(system, tree, make_member):
+    # 党章第九条 / 组通字〔2008〕3号: 连续6个月不交纳党费 → 视为自行脱党 (flag only; a person decides).
+    a = make_member(tree.office_a, name="甲")
+    b = make_member(tree.office_a, name="乙")
+    c = make_member(tree.office_a, name="丙")
+    for m in (a, b, c):
+        services.set_base(actor=system, member_id=m.pk, category="farmer", declared_on=D(2026, 1, 1))
+    services.record_payment(actor=system, member_id=a.pk, from_month=D(2026, 4, 1), paid_on=D(2026, 4, 3), today=TODAY)  # May–Oct unpaid: 6
+    services.record_payment(actor=system, member_id=b.pk, from_month=D(2026, 7, 1), paid_on=D(2026, 7, 3), today=TODAY)  # Aug–Oct: 3
+    services.record_payment(actor=system, member_id=c.pk, from_month=D(2026, 8, 1), paid_on=D(2026, 8, 3), today=TODAY)  # Sep–Oct: 2
+    rows = {r.name: r for r in selectors.arrears(system, min_months=3, today=TODAY)}
+    assert set(rows) == {"甲", "乙"}
+    assert (rows["甲"].months, rows["甲"].flagged) == (6, True)
+    assert (rows["乙"].months, rows["乙"].flagged) == (3, False)
+    assert [r.name for r in selectors.arrears(system, min_months=6, today=TODAY)] == ["甲"]
+    # one day into December, 丙 reaches 3
+    assert "丙" in {r.name for r in selectors.arrears(system, min_months=3, today=D(2026, 12, 1))}
+
+
+@pytest.mark.django_db
+def test_collection_report_per_branch_with_five_percent_remit(system, tree, make_member):
+    a = make_member(tree.office_a, name="甲")
+    b = make_member(tree.village_b, name="乙")
+    services.set_base(actor=system, member_id=a.pk, category="salaried", base="4000", declared_on=D(2026, 1, 1))
+    services.set_base(actor=system, member_id=b.pk, category="retired", base="3000", declared_on=D(2026, 1, 1))
+    services.record_payment(actor=system, member_id=a.pk, from_month=D(2026, 3, 1), months=2, paid_on=D(2026, 4, 2), today=TODAY)  # 80.00
+    services.record_payment(actor=system, member_id=b.pk, from_month=D(2026, 4, 1), paid_on=D(2026, 4, 9), today=TODAY)  # 15.00
+    services.record_voluntary(actor=system, member_id=a.pk, amount="1000", paid_on=D(2026, 4, 20), today=TODAY)
+    services.record_voluntary(actor=system, member_id=b.pk, amount="100", paid_on=D(2026, 4, 21), today=TODAY)
+    rep = selectors.collection_report(system, year=2026, month=4)
+    by = {r.org_name: r for r in rep.rows}
+    oa = by["机关党支部"]
+    assert (oa.payers, oa.month_count, oa.regular, oa.voluntary_large) == (1, 2, Decimal("80.00"), Decimal("1000.00"))
+    assert oa.remit == Decimal("1004.00")  # 5% of 80 + all of the 1,000 voluntary payment
+    vb = by["红旗村党支部"]
+    assert vb.remit == Decimal("5.75")  # 5% of (15 + 100)
+    assert rep.total.collected == Decimal("1195.00")
+    assert rep.total.remit == Decimal("1009.75")
+    assert rep.remit_deadline == D(2027, 4, 30)
+    # scope: the town A report only sees town A's branch
+    assert [r.org_name for r in selectors.collection_report(system, year=2026, under=tree.town_a).rows if r.regular] == ["机关党支部"]
+    assert selectors.collection_report(system, year=2026, month=5).total.collected == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_report_exports_to_excel(system, member):
+    from python_calamine import CalamineWorkbook
+
+    from orgwork.dues.export import report_xlsx
+
+    pay(system, member, D(2026, 11, 1))
+    data = report_xlsx(selectors.collection_report(system, year=2026))
+    sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert sheet[0][0].startswith("党费收缴统计表")
+    assert sheet[4][0] == "机关党支部" and sheet[4][4] == 40.0 and sheet[4][8] == 2.0
+
+
+@pytest.mark.django_db
+def test_out_of_scope_member_is_not_found(users, tree, make_member, system):
+    m = make_member(tree.village_b)
+    services.set_base(actor=system, member_id=m.pk, category="farmer", declared_on=D(2026, 1, 1))
+    with pytest.raises(NotFound):
+        services.record_payment(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, from_month=D(2026, 11, 1), paid_on=TODAY, today=TODAY)
+    assert DuesPayment.objects.count() == 0

@@ -1,0 +1,126 @@
+"""Console pages for dues: thin — parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.middleware import actor_for_request
+from orgwork.core.normalize import BadDate, parse_date
+from orgwork.members import selectors as member_selectors
+from orgwork.orgs import selectors as org_selectors
+
+from . import selectors, services
+from .export import report_xlsx
+from .models import Method, Payer
+
+
+def staff_view(view):
+    @login_required
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        try:
+            return view(request, actor_for_request(request), *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+
+    return inner
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _under(request, actor):
+    org_id = _int(request.GET.get("org"))
+    return org_selectors.get_org(actor, org_id) if org_id else None
+
+
+@staff_view
+def ledger(request, actor):
+    """A branch's members with this year's months: paid amounts, and a form to record a payment."""
+    today = dt.date.today()
+    year = _int(request.GET.get("year"), today.year)
+    under = _under(request, actor)
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            try:
+                from_month = parse_date(p.get("from_month"), allow_month=True)
+                paid_on = parse_date(p.get("paid_on")) or today
+            except BadDate:
+                raise ServiceError.single("from_month", "bad_value", "日期格式不正确") from None
+            services.record_payment(
+                actor=actor,
+                member_id=_int(p.get("member")),
+                from_month=from_month,
+                months=_int(p.get("months"), 1),
+                paid_on=paid_on,
+                payer=p.get("payer", Payer.SELF),
+                proxy_name=p.get("proxy_name", ""),
+                method=p.get("method", Method.CASH),
+                receipt_no=p.get("receipt_no", ""),
+                amount=p.get("amount") or None,
+            )
+            messages.success(request, "党费已登记")
+            return redirect(request.get_full_path())
+        except ServiceError as exc:
+            errors = exc.errors
+    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")
+    if under is not None:
+        from orgwork.core.fields import subtree_q
+
+        members = members.filter(subtree_q(under.path, "org__path"))
+    members = list(members[:200])
+    paid = {}
+    for r in selectors.ledger_rows(actor).filter(member__in=members, month__year=year).values("member_id", "month", "paid"):
+        paid[(r["member_id"], r["month"].month)] = r["paid"]
+    rows = [(m, [paid.get((m.pk, mo)) for mo in range(1, 13)]) for m in members]
+    return render(
+        request,
+        "dues/ledger.html",
+        {"rows": rows, "year": year, "under": under, "errors": errors, "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
+    )
+
+
+@staff_view
+def member_ledger(request, actor, member_id):
+    member = member_selectors.get_member(actor, member_id)
+    year = _int(request.GET.get("year"), dt.date.today().year)
+    months = selectors.member_ledger(actor, member, year=year)
+    bases = member.dues_bases.order_by("-id")[:10]
+    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "crumbs": [("党费台账", reverse("dues:ledger")), (member.name, "")]})
+
+
+@staff_view
+def arrears(request, actor):
+    months = _int(request.GET.get("months"), 3)
+    under = _under(request, actor)
+    rows = selectors.arrears(actor, under=under, min_months=max(months, 1))
+    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "crumbs": [("党费欠交", "")]})
+
+
+@staff_view
+def report(request, actor):
+    today = dt.date.today()
+    year = _int(request.GET.get("year"), today.year)
+    month = _int(request.GET.get("month"))
+    under = _under(request, actor)
+    rep = selectors.collection_report(actor, year=year, month=month, under=under)
+    if request.GET.get("export") == "xlsx":
+        period = f"{year}-{month:02d}" if month else str(year)
+        resp = HttpResponse(report_xlsx(rep), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f'attachment; filename="dues-{period}.xlsx"'
+        return resp
+    return render(request, "dues/report.html", {"report": rep, "year": year, "month": month, "under": under, "crumbs": [("党费收缴统计", "")]})

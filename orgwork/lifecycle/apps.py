@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class LifecycleConfig(AppConfig):
+    name = "orgwork.lifecycle"
+    label = "lifecycle"
+    verbose_name = "组织关系转接、流动党员与党员出入"
+
+    def ready(self):
+        from orgwork.web import nav
+
+        from . import attention, rules  # noqa: F401  (registers rule sets and home-page providers)
+
+        nav.register(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=43)
+        nav.register(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=44)
+        nav.register(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=45)
