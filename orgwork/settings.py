@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "orgwork.core",
     "orgwork.orgs",
     "orgwork.members",
+    "orgwork.stats",
+    "orgwork.roster",
     "orgwork.dues",
     "orgwork.lifecycle",
     "orgwork.web",
