@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "orgwork.roster",
     "orgwork.dues",
     "orgwork.lifecycle",
+    "orgwork.notifications",
+    "orgwork.meetings",
+    "orgwork.elections",
     "orgwork.web",
     "orgwork.demo",
 ]

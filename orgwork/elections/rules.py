@@ -1,0 +1,1 @@
+"""Term elections (rules.md §1)."""

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "orgwork.meetings"
+    label = "meetings"
+    verbose_name = "组织生活"
+
+    def ready(self):
+        from orgwork.web import nav
+
+        from . import attention, rules  # noqa: F401  registers rule tables and the attention provider
+
+        nav.register(section="组织生活", label="组织生活记录", url_name="meetings:list", order=40)
+        nav.register(section="组织生活", label="月调度", url_name="meetings:monthly", order=41)
+        nav.register(section="组织生活", label="季通报", url_name="meetings:quarterly", order=42)
+        nav.register(section="组织生活", label="民主评议", url_name="meetings:appraisals", order=43)

@@ -1,0 +1,26 @@
+"""Late branches and groups feed the home page's attention list."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from orgwork.web.attention import Item, register
+
+from . import selectors
+
+LIMIT = 200
+
+
+@register("meetings.compliance")
+def late_branches(actor, under=None):
+    out = []
+    for late in selectors.late_orgs(actor, under=under, cached=True)[:LIMIT]:
+        r = late.org
+        url = reverse("meetings:org_compliance", args=[r.org_id])
+        if late.overdue:
+            detail = "；".join(f"{i.period.label}{i.label}未开展（{i.held}/{i.required}）" for i in late.overdue)
+            out.append(Item(kind="meetings", title=f"{r.name}：组织生活逾期", detail=detail, url=url, severity="danger", due=min(i.period.end for i in late.overdue), org_id=r.org_id))
+        elif late.due_soon:
+            detail = "；".join(f"{i.label}须在{i.period.end:%m月%d日}前完成" for i in late.due_soon)
+            out.append(Item(kind="meetings", title=f"{r.name}：组织生活即将到期", detail=detail, url=url, severity="warning", due=min(i.period.end for i in late.due_soon), org_id=r.org_id))
+    return out

@@ -1,0 +1,332 @@
+"""Compliance computed from the meetings held, never typed in (rules.md §5, the `org.life` rule table).
+
+For each org the rules apply to and each period of each item: what was required, what was held, and
+whether the item is done, still due, or overdue. A meeting counts only for the org it was held in —
+a group meeting for its group, a general meeting for its branch. The scan reads aggregates only
+(one grouped query per item and period, answered from the `meeting_scan` index), so a county or a
+province is scanned in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from orgwork.core.fields import subtree_q
+from orgwork.core.rules import RuleSet
+from orgwork.members.models import Member, Standing
+from orgwork.orgs.models import Org, OrgOfficer
+from orgwork.orgs.rules import structure_rules
+
+from .models import Attendance, AttendanceStatus, Meeting
+from .periods import Period
+from .rules import life_rules
+
+DONE, DUE, OVERDUE, NA = "done", "due", "overdue", "na"
+STATE_LABELS = {DONE: "已完成", DUE: "待完成", OVERDUE: "逾期未完成", NA: "不适用"}
+STATE_RANK = {OVERDUE: 0, DUE: 1, DONE: 2, NA: 3}
+# Below this many orgs the scan filters meetings by org id; above it, it reads the period's index range
+# and keeps the orgs in question (cheaper than a huge IN list).
+SMALL_SCOPE = 2000
+
+
+@dataclass(slots=True)
+class ItemResult:
+    code: str
+    label: str
+    period: Period
+    required: int
+    held: int
+    state: str
+    citation: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(slots=True)
+class OrgResult:
+    org_id: int
+    parent_id: int | None
+    path: str
+    name: str
+    kind: str
+    items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        states = [i.state for i in self.items if i.state != NA]
+        if not states:
+            return NA
+        return min(states, key=STATE_RANK.__getitem__)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    def overdue(self) -> list[ItemResult]:
+        return [i for i in self.items if i.state == OVERDUE]
+
+    def due(self) -> list[ItemResult]:
+        return [i for i in self.items if i.state == DUE]
+
+    def item(self, code: str, period_key: str | None = None) -> ItemResult | None:
+        for i in self.items:
+            if i.code == code and (period_key is None or i.period.key == period_key):
+                return i
+        return None
+
+
+@dataclass
+class _OrgRow:
+    id: int
+    parent_id: int | None
+    path: str
+    name: str
+    kind: str
+    founded_on: dt.date | None
+    abolished_on: dt.date | None
+
+
+def applies(row: _OrgRow, period: Period, rules: RuleSet) -> bool:
+    """Whether an org owes a period at all: it existed for enough of it and was not abolished in it."""
+    if row.abolished_on is not None and row.abolished_on <= period.end:
+        return False
+    if row.founded_on is not None and row.founded_on > period.start:
+        if row.founded_on > period.end:
+            return False
+        existed = (period.end - row.founded_on).days + 1
+        return existed >= rules["first_period_min_share"] * period.days
+    return True
+
+
+def state_of(required: int, held: int, period: Period, as_of: dt.date) -> str:
+    if required <= 0:
+        return NA
+    if held >= required:
+        return DONE
+    return OVERDUE if period.end < as_of else DUE
+
+
+def paths_q(paths: list[str] | None, field: str = "path") -> Q | None:
+    """Subtrees as one condition (None: the whole tree)."""
+    if paths is None:
+        return None
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= subtree_q(p, field)
+    return q
+
+
+def _org_rows(paths: list[str] | None, kinds: set[str], earliest: dt.date) -> list[_OrgRow]:
+    qs = Org.objects.filter(kind__in=kinds).filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=earliest))
+    if paths is not None:
+        qs = qs.filter(paths_q(paths))
+    return [_OrgRow(*r) for r in qs.order_by("path").values_list("id", "parent_id", "path", "name", "kind", "founded_on", "abolished_on")]
+
+
+def _restrict(qs, id_field: str, ids: list[int], paths: list[str] | None, path_field: str):
+    if len(ids) <= SMALL_SCOPE:
+        return qs.filter(**{f"{id_field}__in": ids})
+    if paths is not None:
+        return qs.filter(paths_q(paths, path_field))
+    return qs
+
+
+def scan(
+    *,
+    periods: dict[str, list[Period]],
+    as_of: dt.date,
+    paths: list[str] | None = None,
+    rules: RuleSet | None = None,
+    items: list[str] | None = None,
+) -> list[OrgResult]:
+    """Compliance of every applicable org (in the given subtrees, or all) for the given periods of each item."""
+    rules = rules or life_rules(as_of)
+    table = rules["items"]
+    codes = [c for c in (items or table) if c in table and periods.get(c) and table[c].get("computed", True)]
+    if not codes:
+        return []
+    kinds = {k for c in codes for k in table[c]["applies_to"]}
+    earliest = min(p.start for c in codes for p in periods[c])
+    rows = _org_rows(paths, kinds, earliest)
+    ids = [r.id for r in rows]
+    wanted = set(ids)
+
+    # Which branches have a committee (支委会 is owed only where there is one).
+    committee: set[int] = set()
+    if any(table[c].get("needs_committee") for c in codes):
+        min_size = structure_rules(as_of)["committee_min_size"]
+        qs = OrgOfficer.objects.filter(ended_on__isnull=True).exclude(post="group_leader")
+        qs = _restrict(qs, "org_id", ids, paths, "org__path")
+        committee = {
+            org_id for org_id, n in qs.values("org_id").annotate(n=Count("id")).values_list("org_id", "n") if n >= min_size and org_id in wanted
+        }
+
+    # Meetings held: one grouped query per (kinds, period, by_secretary).
+    held: dict[tuple, dict[int, int]] = {}
+    for c in codes:
+        spec = table[c]
+        if spec["measure"] != "count":
+            continue
+        for p in periods[c]:
+            key = (tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))
+            if key in held:
+                continue
+            qs = Meeting.objects.filter(kind__in=spec["kinds"], held_on__gte=p.start, held_on__lte=p.end)
+            if spec.get("by_secretary"):
+                qs = qs.filter(speaker_is_secretary=True)
+            qs = _restrict(qs, "org_id", ids, paths, "org__path")
+            held[key] = dict(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n"))
+
+    # Coverage items (talks): distinct members who took part, rolled up from groups to their branch.
+    parent_of = {r.id: r.parent_id for r in rows if r.kind == "group"}
+    covered: dict[tuple, dict[int, int]] = {}
+    members_total: dict[int, int] = {}
+    if any(table[c]["measure"] == "coverage" for c in codes):
+        mq = Member.objects.filter(standing=Standing.NORMAL)
+        mq = _restrict(mq, "org_id", ids, paths, "org__path")
+        for org_id, n in mq.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n"):
+            target = parent_of.get(org_id, org_id)
+            members_total[target] = members_total.get(target, 0) + n
+        for c in codes:
+            spec = table[c]
+            if spec["measure"] != "coverage":
+                continue
+            for p in periods[c]:
+                aq = Attendance.objects.filter(
+                    status=AttendanceStatus.PRESENT, meeting__kind__in=spec["kinds"], meeting__held_on__gte=p.start, meeting__held_on__lte=p.end
+                )
+                aq = _restrict(aq, "meeting__org_id", ids, paths, "meeting__org__path")
+                counts: dict[int, int] = defaultdict(int)
+                for org_id, n in aq.values("meeting__org_id").annotate(n=Count("member_id", distinct=True)).order_by().values_list("meeting__org_id", "n"):
+                    counts[parent_of.get(org_id, org_id)] += n
+                covered[(c, p)] = counts
+
+    out: list[OrgResult] = []
+    for r in rows:
+        res = OrgResult(r.id, r.parent_id, r.path, r.name, r.kind)
+        for c in codes:
+            spec = table[c]
+            if r.kind not in spec["applies_to"]:
+                continue
+            if spec.get("needs_committee") and r.id not in committee:
+                continue
+            for p in periods[c]:
+                if not applies(r, p, rules):
+                    res.items.append(ItemResult(c, spec["label"], p, 0, 0, NA, spec["citation"]))
+                    continue
+                if spec["measure"] == "coverage":
+                    required = members_total.get(r.id, 0)
+                    n = min(covered[(c, p)].get(r.id, 0), required)
+                else:
+                    required = spec["min"]
+                    n = held[(tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))].get(r.id, 0)
+                res.items.append(ItemResult(c, spec["label"], p, required, n, state_of(required, n, p, as_of), spec["citation"]))
+        if res.items:
+            out.append(res)
+    return out
+
+
+# --- the views of the scan the console and the jobs use ----------------------------------------
+def month_periods(year: int, month: int, rules: RuleSet) -> dict[str, list[Period]]:
+    """月调度: the month's monthly items, the quarter and the year the month falls in."""
+    day = dt.date(year, month, 1)
+    return {code: [Period.containing(spec["period"], day)] for code, spec in rules["items"].items()}
+
+
+def quarter_periods(year: int, quarter: int, rules: RuleSet) -> dict[str, list[Period]]:
+    """季通报: each month of the quarter for monthly items, the quarter, and the year so far."""
+    q = Period.quarter(year, quarter)
+    out = {}
+    for code, spec in rules["items"].items():
+        if spec["period"] == "month":
+            out[code] = q.months()
+        elif spec["period"] == "quarter":
+            out[code] = [q]
+        else:
+            out[code] = [Period.year(year)]
+    return out
+
+
+def late_periods(as_of: dt.date, rules: RuleSet) -> dict[str, list[Period]]:
+    """The last closed period of each item, while it is recent enough to act on, plus the current one."""
+    window = dt.timedelta(days=rules["late_window_days"])
+    out = {}
+    for code, spec in rules["items"].items():
+        current = Period.containing(spec["period"], as_of)
+        prev = current.previous()
+        out[code] = [prev, current] if as_of - prev.end <= window else [current]
+    return out
+
+
+def monthly_check(*, year: int, month: int, as_of: dt.date | None = None, paths: list[str] | None = None, rules: RuleSet | None = None) -> list[OrgResult]:
+    as_of = as_of or dt.date.today()
+    rules = rules or life_rules(dt.date(year, month, 1))
+    return scan(periods=month_periods(year, month, rules), as_of=as_of, paths=paths, rules=rules)
+
+
+def quarterly_report(*, year: int, quarter: int, as_of: dt.date | None = None, paths: list[str] | None = None, rules: RuleSet | None = None) -> list[OrgResult]:
+    as_of = as_of or dt.date.today()
+    rules = rules or life_rules(Period.quarter(year, quarter).start)
+    return scan(periods=quarter_periods(year, quarter, rules), as_of=as_of, paths=paths, rules=rules)
+
+
+@dataclass
+class Lateness:
+    org: OrgResult
+    overdue: list[ItemResult]
+    due_soon: list[ItemResult]
+
+
+def late_orgs(*, as_of: dt.date | None = None, paths: list[str] | None = None, rules: RuleSet | None = None) -> list[Lateness]:
+    """Orgs with an item overdue in its last closed period, or due within `due_soon_days` and still missing."""
+    as_of = as_of or dt.date.today()
+    rules = rules or life_rules(as_of)
+    soon = dt.timedelta(days=rules["due_soon_days"])
+    out = []
+    for r in scan(periods=late_periods(as_of, rules), as_of=as_of, paths=paths, rules=rules):
+        overdue = r.overdue()
+        due_soon = [i for i in r.due() if i.period.end - as_of <= soon]
+        if overdue or due_soon:
+            out.append(Lateness(r, overdue, due_soon))
+    return out
+
+
+@dataclass
+class GridCell:
+    org_id: int
+    name: str
+    total: int
+    overdue: int
+    due: int
+
+    @property
+    def rate(self) -> float:
+        return 1.0 if not self.total else (self.total - self.overdue) / self.total
+
+    @property
+    def colour(self) -> str:
+        if not self.total:
+            return "grey"
+        if self.overdue == 0:
+            return "green"
+        return "yellow" if self.rate >= 0.8 else "red"
+
+
+def grid(results: list[OrgResult], children: list[Org]) -> list[GridCell]:
+    """The map-like grid: each sub-org coloured by the share of its branches and groups with nothing overdue."""
+    cells = []
+    by_path = sorted(results, key=lambda r: r.path)
+    for child in children:
+        lo, hi = child.path, child.path[:-1] + chr(ord(child.path[-1]) + 1)
+        inside = [r for r in by_path if lo <= r.path < hi and r.state != NA]
+        cells.append(
+            GridCell(child.pk, child.name, len(inside), sum(1 for r in inside if r.state == OVERDUE), sum(1 for r in inside if r.state == DUE))
+        )
+    return cells
+

@@ -1,0 +1,110 @@
+"""Every read of organizational life, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+
+from orgwork.core.actor import Actor
+from orgwork.core.fields import subtree_q
+from orgwork.core.scope import get_in_scope, scope
+from orgwork.orgs.models import Org
+
+from . import compliance
+from .models import AppraisalEntry, AppraisalRound, Attendance, AttendanceStatus, Meeting
+
+
+def meetings(actor: Actor) -> QuerySet[Meeting]:
+    return scope(Meeting.objects.select_related("org"), actor)
+
+
+def search_meetings(
+    actor: Actor, *, under: Org | None = None, kind: str = "", status: str = "", year: int | None = None, month: int | None = None
+) -> QuerySet[Meeting]:
+    qs = meetings(actor).annotate(
+        n_expected=Count("attendance", filter=Q(attendance__expected=True), distinct=True),
+        n_present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True),
+    )
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "org__path"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(planned_on__year=year)
+        if month:
+            qs = qs.filter(planned_on__month=month)
+    return qs.order_by("-planned_on", "-id")
+
+
+def get_meeting(actor: Actor, meeting_id) -> Meeting:
+    return get_in_scope(Meeting.objects.select_related("org", "speaker"), actor, pk=meeting_id)
+
+
+def attendance(meeting: Meeting) -> QuerySet[Attendance]:
+    return meeting.attendance.select_related("member").order_by("member__name_pinyin", "member_id")
+
+
+def rounds(actor: Actor) -> QuerySet[AppraisalRound]:
+    return scope(AppraisalRound.objects.select_related("org"), actor).order_by("-year", "org__path")
+
+
+def get_round(actor: Actor, round_id) -> AppraisalRound:
+    return get_in_scope(AppraisalRound.objects.select_related("org"), actor, pk=round_id)
+
+
+def round_entries(r: AppraisalRound) -> QuerySet[AppraisalEntry]:
+    return r.entries.select_related("member").order_by("member__name_pinyin", "member_id")
+
+
+def member_appraisals(actor: Actor, member_id: int) -> QuerySet[AppraisalEntry]:
+    """A member's appraisal results over the years: the part of their file this module keeps."""
+    return scope(AppraisalEntry.objects.filter(member_id=member_id, round__stage__in=["decided", "closed"]), actor).select_related("round").order_by("-round__year")
+
+
+# --- compliance -----------------------------------------------------------------------------------
+def scope_paths(actor: Actor, under: Org | None = None) -> list[str] | None:
+    """The subtrees a compliance scan covers for this actor (None: everything)."""
+    if under is not None:
+        return [under.path]
+    if actor.unrestricted:
+        return None
+    return actor.subtree_paths()
+
+
+def monthly_check(actor: Actor, *, year: int, month: int, under: Org | None = None, as_of: dt.date | None = None):
+    return compliance.monthly_check(year=year, month=month, as_of=as_of, paths=scope_paths(actor, under))
+
+
+def quarterly_report(actor: Actor, *, year: int, quarter: int, under: Org | None = None, as_of: dt.date | None = None):
+    return compliance.quarterly_report(year=year, quarter=quarter, as_of=as_of, paths=scope_paths(actor, under))
+
+
+def late_orgs(actor: Actor, *, under: Org | None = None, as_of: dt.date | None = None, cached: bool = False):
+    paths = scope_paths(actor, under)
+    if paths == []:
+        return []
+    as_of = as_of or dt.date.today()
+    if not cached:
+        return compliance.late_orgs(as_of=as_of, paths=paths)
+    key = f"meetings.late:{as_of}:{','.join(paths) if paths is not None else '*'}"[:240]
+    out = cache.get(key)
+    if out is None:
+        out = compliance.late_orgs(as_of=as_of, paths=paths)
+        cache.set(key, out, 600)
+    return out
+
+
+def grid_children(actor: Actor, under: Org | None) -> list[Org]:
+    """The sub-orgs a grid shows: the children of the chosen org, or the actor's top orgs' children."""
+    from orgwork.orgs import selectors as org_selectors
+
+    if under is None:
+        tops = list(org_selectors.top_orgs(actor))
+        if len(tops) != 1:
+            return tops
+        under = tops[0]
+    return list(org_selectors.children(actor, under).exclude(kind="group"))

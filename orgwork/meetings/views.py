@@ -1,0 +1,348 @@
+"""Console pages for organizational life — thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.middleware import actor_for_request
+from orgwork.core.normalize import BadDate, parse_date
+from orgwork.core.scope import scope
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.models import Org
+
+from . import appraisal, compliance, exports, selectors, services
+from .models import THEME_DAY_PARTS, AppraisalStage, Grade, MeetingKind, MeetingStatus
+
+
+def _actor(request):
+    return actor_for_request(request)
+
+
+def _under(request, actor) -> Org | None:
+    ref = request.GET.get("org") or request.POST.get("org_scope")
+    if not ref:
+        return None
+    try:
+        return org_selectors.get_org(actor, int(ref))
+    except (NotFound, ValueError):
+        raise Http404 from None
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value):
+    try:
+        return parse_date(value)
+    except BadDate:
+        return None
+
+
+def _fail(request, exc: ServiceError):
+    for e in exc.errors:
+        messages.error(request, e.message)
+
+
+def _writable_orgs(actor):
+    return scope(Org.objects.filter(abolished_on__isnull=True), actor, write=True).order_by("path")
+
+
+# --- meetings ---------------------------------------------------------------------------------
+@login_required
+def meeting_list(request):
+    actor = _actor(request)
+    under = _under(request, actor)
+    today = dt.date.today()
+    year = _int(request.GET.get("year"), today.year)
+    month = _int(request.GET.get("month"))
+    qs = selectors.search_meetings(actor, under=under, kind=request.GET.get("kind", ""), status=request.GET.get("status", ""), year=year, month=month)
+    page = qs[:200]
+    return render(
+        request,
+        "meetings/list.html",
+        {"meetings": page, "under": under, "year": year, "month": month, "kinds": MeetingKind.choices, "statuses": MeetingStatus.choices, "q": request.GET},
+    )
+
+
+@login_required
+def meeting_new(request):
+    actor = _actor(request)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            m = services.plan_meeting(
+                actor=actor,
+                org_id=_int(p.get("org")),
+                kind=p.get("kind", ""),
+                topic=p.get("topic", ""),
+                planned_on=_date(p.get("planned_on")),
+                place=p.get("place", ""),
+                host=p.get("host", ""),
+                recorder=p.get("recorder", ""),
+                custom_kind=p.get("custom_kind", ""),
+                speaker_id=_int(p.get("speaker")),
+                attendee_ids=[_int(x) for x in p.getlist("attendees") if _int(x)],
+            )
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "已创建会议计划")
+            return redirect("meetings:detail", m.pk)
+    orgs = list(_writable_orgs(actor)[:500])
+    return render(request, "meetings/new.html", {"orgs": orgs, "kinds": MeetingKind.choices, "data": request.POST, "preset_org": _int(request.GET.get("org"))})
+
+
+def qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    img = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buf = io.BytesIO()
+    img.save(buf)
+    svg = buf.getvalue().decode()
+    return svg[svg.index("<svg"):]
+
+
+@login_required
+def meeting_detail(request, pk):
+    actor = _actor(request)
+    try:
+        m = selectors.get_meeting(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    can_write = scope(Org.objects.filter(pk=m.org_id), actor, write=True).exists()
+    signin_url = request.build_absolute_uri(reverse("meetings:signin_token", args=[m.signin_token]))
+    ctx = {
+        "m": m,
+        "attendance": list(selectors.attendance(m)),
+        "attachments": list(m.attachments.all()),
+        "can_write": can_write,
+        "signin_url": signin_url,
+        "qr": qr_svg(signin_url) if (m.signin_open and can_write) else "",
+        "parts": m.checklist_items(),
+        "today": dt.date.today(),
+    }
+    return render(request, "meetings/detail.html", ctx)
+
+
+@login_required
+@require_POST
+def meeting_action(request, pk, action):
+    actor = _actor(request)
+    p = request.POST
+    try:
+        if action == "record":
+            present = [_int(x) for x in p.getlist("present") if _int(x)]
+            absent = {}
+            for key, value in p.items():
+                if key.startswith("reason_") and _int(key[7:]) and _int(key[7:]) not in present:
+                    absent[_int(key[7:])] = value
+            services.update_meeting(actor=actor, meeting_id=pk, host=p.get("host", ""), recorder=p.get("recorder", ""), place=p.get("place", ""))
+            services.record_meeting(
+                actor=actor, meeting_id=pk, held_on=_date(p.get("held_on")), present_ids=present, absent=absent,
+                minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
+            )
+            messages.success(request, "已记录会议")
+        elif action == "update":
+            services.update_meeting(
+                actor=actor, meeting_id=pk, topic=p.get("topic", ""), place=p.get("place", ""), host=p.get("host", ""),
+                recorder=p.get("recorder", ""), minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
+            )
+            messages.success(request, "已保存")
+        elif action == "checklist":
+            services.set_checklist(actor=actor, meeting_id=pk, parts={k: k in p.getlist("parts") for k in THEME_DAY_PARTS})
+            messages.success(request, "已更新固定内容")
+        elif action in ("signin_open", "signin_close"):
+            services.set_signin(actor=actor, meeting_id=pk, open=action == "signin_open")
+        elif action == "cancel":
+            services.cancel_meeting(actor=actor, meeting_id=pk, reason=p.get("reason", ""))
+            messages.success(request, "已取消会议")
+        elif action == "attach":
+            for f in request.FILES.getlist("files"):
+                services.add_attachment(actor=actor, meeting_id=pk, file=f)
+            messages.success(request, "已上传附件")
+        else:
+            raise Http404
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        _fail(request, exc)
+    return redirect("meetings:detail", pk)
+
+
+@login_required
+def attachment(request, pk, att_id):
+    actor = _actor(request)
+    try:
+        m = selectors.get_meeting(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    a = m.attachments.filter(pk=att_id).first()
+    if a is None:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(a.file.open("rb"), filename=a.name, as_attachment=not a.is_photo)
+
+
+# --- sign-in on a phone -------------------------------------------------------------------------
+@login_required
+def signin(request, token=""):
+    actor = _actor(request)
+    done = None
+    if request.method == "POST":
+        try:
+            done = services.sign_in(actor=actor, code=request.POST.get("code", ""), token=token)
+        except ServiceError as exc:
+            _fail(request, exc)
+    return render(request, "meetings/signin.html", {"token": token, "done": done})
+
+
+# --- compliance -------------------------------------------------------------------------------
+def _full_names(results) -> dict[int, str]:
+    cache: dict = {}
+    ids = [r.org_id for r in results]
+    orgs = {o.pk: o for o in Org.objects.filter(pk__in=ids)} if len(ids) <= 5000 else {}
+    return {oid: org_selectors.full_path_names(o, cache=cache) for oid, o in orgs.items()}
+
+
+def _report(request, *, title, results, template, extra):
+    actor = _actor(request)
+    under = extra.get("under")
+    fmt = request.GET.get("format")
+    counts = {s: sum(1 for r in results if r.state == s) for s in ("done", "due", "overdue", "na")}
+    summary = [
+        ("纳入统计的党组织", str(len(results) - counts["na"])),
+        ("全部完成", str(counts["done"])),
+        ("尚有待完成事项", str(counts["due"])),
+        ("逾期未完成", str(counts["overdue"])),
+    ]
+    if fmt == "xlsx":
+        data = exports.to_xlsx(title, results, _full_names(results))
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(title)}.xlsx"
+        return resp
+    if fmt == "docx":
+        data = exports.to_docx(title, results, _full_names(results), summary)
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(title)}.docx"
+        return resp
+    cols, rows = exports.table(results)
+    cells = compliance.grid(results, selectors.grid_children(actor, under))
+    ctx = {"title": title, "cols": cols, "rows": rows[:500], "row_total": len(rows), "grid": cells, "summary": summary, "counts": counts, **extra}
+    return render(request, template, ctx)
+
+
+def _quote(s):
+    from urllib.parse import quote
+
+    return quote(s)
+
+
+@login_required
+def monthly(request):
+    actor = _actor(request)
+    under = _under(request, actor)
+    today = dt.date.today()
+    year = _int(request.GET.get("year"), today.year)
+    month = min(max(_int(request.GET.get("month"), today.month), 1), 12)
+    results = selectors.monthly_check(actor, year=year, month=month, under=under)
+    title = f"{(under.name if under else '')}{year}年{month}月组织生活落实情况（月调度）"
+    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "month": month, "mode": "monthly"})
+
+
+@login_required
+def quarterly(request):
+    actor = _actor(request)
+    under = _under(request, actor)
+    today = dt.date.today()
+    year = _int(request.GET.get("year"), today.year)
+    quarter = min(max(_int(request.GET.get("quarter"), (today.month - 1) // 3 + 1), 1), 4)
+    results = selectors.quarterly_report(actor, year=year, quarter=quarter, under=under)
+    title = f"{(under.name if under else '')}{year}年第{quarter}季度组织生活落实情况通报"
+    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "quarter": quarter, "mode": "quarterly"})
+
+
+@login_required
+def org_compliance(request, org_id):
+    actor = _actor(request)
+    try:
+        org = org_selectors.get_org(actor, org_id)
+    except NotFound:
+        raise Http404 from None
+    today = dt.date.today()
+    late = selectors.late_orgs(actor, under=org, as_of=today)
+    current = selectors.monthly_check(actor, year=today.year, month=today.month, under=org, as_of=today)
+    return render(request, "meetings/org_compliance.html", {"org": org, "late": late, "current": current, "today": today})
+
+
+# --- member appraisal ---------------------------------------------------------------------------
+@login_required
+def appraisals(request):
+    actor = _actor(request)
+    if request.method == "POST":
+        try:
+            r = appraisal.start_round(actor=actor, org_id=_int(request.POST.get("org")), year=_int(request.POST.get("year"), dt.date.today().year))
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("meetings:appraisal", r.pk)
+    branches = _writable_orgs(actor).filter(kind__in=["branch", "joint_branch"])[:500]
+    return render(request, "meetings/appraisals.html", {"rounds": selectors.rounds(actor)[:200], "branches": branches, "year": dt.date.today().year})
+
+
+@login_required
+def appraisal_detail(request, pk):
+    actor = _actor(request)
+    try:
+        r = selectors.get_round(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        p = request.POST
+        action = p.get("action")
+        try:
+            if action == "advance":
+                appraisal.advance(actor=actor, round_id=r.pk)
+            elif action == "self":
+                appraisal.submit_self(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), text=p.get("text", ""), grade=p.get("grade", ""))
+            elif action == "mutual":
+                appraisal.record_mutual(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), comments=p.get("comments", ""))
+            elif action == "rating":
+                appraisal.record_rating(
+                    actor=actor, round_id=r.pk, member_id=_int(p.get("member")), voters=_int(p.get("voters"), 0),
+                    excellent=_int(p.get("excellent"), 0), qualified=_int(p.get("qualified"), 0), basic=_int(p.get("basic"), 0), unqualified=_int(p.get("unqualified"), 0),
+                )
+            elif action == "decide":
+                grades = {}
+                for key, value in p.items():
+                    if key.startswith("grade_") and _int(key[6:]):
+                        grades[_int(key[6:])] = (value, p.get(f"reason_{key[6:]}", ""))
+                appraisal.decide(actor=actor, round_id=r.pk, grades=grades)
+            elif action == "hand_over":
+                appraisal.hand_over(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), reference=p.get("reference", ""))
+            else:
+                raise Http404
+            messages.success(request, "已保存")
+        except NotFound:
+            raise Http404 from None
+        except ServiceError as exc:
+            _fail(request, exc)
+        return redirect("meetings:appraisal", r.pk)
+    return render(
+        request, "meetings/appraisal.html",
+        {"r": r, "entries": list(selectors.round_entries(r)), "grades": Grade.choices, "stages": AppraisalStage.choices},
+    )

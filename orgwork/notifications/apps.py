@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "orgwork.notifications"
+    label = "notifications"
+    verbose_name = "消息通知"
+
+    def ready(self):
+        from orgwork.web.nav import register
+
+        register(section="消息", label="我的消息", url_name="notifications:inbox", order=5)
