@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "orgwork.core",
     "orgwork.orgs",
     "orgwork.members",
+    "orgwork.recruitment",
     "orgwork.stats",
     "orgwork.roster",
     "orgwork.dues",

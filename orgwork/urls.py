@@ -12,6 +12,7 @@ router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("api/v1/dues/", include("orgwork.dues.api")),
+    path("api/v1/recruitment/", include("orgwork.recruitment.api_urls")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("elections/", include("orgwork.elections.urls")),
     path("inbox/", include("orgwork.notifications.urls")),
     path("dues/", include("orgwork.dues.urls")),
+    path("recruitment/", include("orgwork.recruitment.urls")),
     path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("", include("orgwork.web.urls")),
 ]

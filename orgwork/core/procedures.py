@@ -22,12 +22,14 @@ runs under it.
 
 Running one (every write: keyword-only arguments, one transaction, audit event, step record)::
 
-    start(actor=, kind=, org_id=, title=, on=, subject=obj, version=None) -> ProcedureInstance
+    start(actor=, kind=, org_id=, title=, on=, subject=obj, version=None, data=None) -> ProcedureInstance
+        (data: initial instance data; its "notice_context" dict feeds the notice templates)
     complete_step(actor=, instance_id=, step=, done_on=, data={}, comment="", responsible="",
                   documents={label: reference}, files={label: UploadedFile}) -> StepRecord
     add_entry(actor=, instance_id=, step=, done_on=, data={}, comment="", …) -> StepRecord   (repeatable records)
     return_step(actor=, instance_id=, to_step=, reason=, on=None)        退回 for correction
     extend_due(actor=, instance_id=, until=, reason=)                    延期 within the step's limit
+    set_fact(actor=, instance_id=, key=, value=, reason=)                 a fact date rules read (DateRule.plus_months_from)
     pause / resume / terminate(actor=, instance_id=, reason=, on=None);  archive(actor=, instance_id=)
     record_objection(actor=, notice_id=, received_on=, content=, source="")
     resolve_objection(actor=, objection_id=, upheld=, resolution=, on=None)
@@ -545,7 +547,7 @@ def render_template(template: str, context: dict) -> str:
 
 
 @transaction.atomic
-def start(*, actor: Actor, kind: str, org_id, title: str, on: dt.date, subject=None, version: str | None = None) -> ProcedureInstance:
+def start(*, actor: Actor, kind: str, org_id, title: str, on: dt.date, subject=None, version: str | None = None, data: dict | None = None) -> ProcedureInstance:
     from django.apps import apps
 
     Org = apps.get_model("orgs", "Org")
@@ -575,6 +577,7 @@ def start(*, actor: Actor, kind: str, org_id, title: str, on: dt.date, subject=N
         step=first.key,
         step_since=on,
         started_on=on,
+        data=audit.to_json(data or {}),
     )
     _add_record(instance, actor, action=StepAction.START, step=None, done_on=on, data={"version": d.version})
     audit.record(actor, "procedure.start", instance, data={"kind": kind, "version": d.version, "title": instance.title})
@@ -755,11 +758,8 @@ def add_entry(
     if not may_act(actor, instance.org, sd.role):
         raise PermissionDenied()
     values, errors = clean_fields(sd.entry_fields, data or {})
-    if _check_date(errors, "done_on", done_on, today=today):
-        records = _valid_records(instance)
-        started = [r for r in records if r.action in (StepAction.COMPLETE, StepAction.START)]
-        if started and done_on < started[-1].done_on:
-            errors.append(FieldError("done_on", "date_order", f"日期不能早于{_fmt(started[-1].done_on)}"))
+    if _check_date(errors, "done_on", done_on, today=today) and done_on < instance.started_on:
+        errors.append(FieldError("done_on", "date_order", f"日期不能早于事项开始日期{_fmt(instance.started_on)}"))
     if errors:
         raise ServiceError(errors)
     record = _add_record(instance, actor, action=StepAction.ENTRY, step=sd, done_on=done_on, comment=comment, responsible=responsible, data=values)
@@ -839,6 +839,26 @@ def extend_due(*, actor: Actor, instance_id, until: dt.date, reason: str, on: dt
     _refresh(instance, d, _valid_records(instance))
     instance.save()
     audit.record(actor, "procedure.extend", instance, changes=audit.diff({"due_on": old}, {"due_on": until}), data={"step": sd.key, "reason": reason})
+    return record
+
+
+@transaction.atomic
+def set_fact(*, actor: Actor, instance_id, key: str, value, reason: str, on: dt.date | None = None, role: str = "branch") -> StepRecord:
+    """Record a fact the date rules read (e.g. months of a probation extension), with its reason; due dates follow."""
+    instance = _lock(actor, instance_id)
+    reason = _reason(reason)
+    if instance.status != ProcedureStatus.ACTIVE:
+        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能办理")
+    if not may_act(actor, instance.org, role):
+        raise PermissionDenied()
+    d = definition_for(instance)
+    step = d.step(instance.step) if instance.step else None
+    old = instance.data.get(key)
+    record = _add_record(instance, actor, action=StepAction.EXTEND, step=step, done_on=on or dt.date.today(), comment=reason, data={key: value, "previous": old})
+    instance.data = {**instance.data, key: audit.to_json(value)}
+    _refresh(instance, d, _valid_records(instance))
+    instance.save()
+    audit.record(actor, "procedure.set_fact", instance, changes=audit.diff({key: old}, {key: value}), data={"reason": reason})
     return record
 
 
@@ -1039,6 +1059,7 @@ __all__ = [
     "resolve_objection",
     "resume",
     "return_step",
+    "set_fact",
     "set_version",
     "start",
     "terminate",

@@ -1,0 +1,290 @@
+"""/api/v1/recruitment/ — thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orgwork.core import procedures as proc
+from orgwork.core.api import ScopedViewSet
+from orgwork.core.errors import NotFound
+from orgwork.core.middleware import actor_for_request
+from orgwork.core.models import Attachment, Notice, Objection, StepRecord
+from orgwork.core.scope import get_in_scope
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.api import resolve_ref
+
+from . import selectors, services
+from .models import Applicant
+from .rules import STAGE_SHORT
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "label", "reference", "filename", "size", "sha256"]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StepRecord
+        fields = ["seq", "action", "action_label", "step", "step_title", "stage", "done_on", "actor_label", "responsible", "comment", "data", "valid", "attachments", "recorded_at"]
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "received_on", "source", "content", "status", "resolution", "resolved_on"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    objections = ObjectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "step", "title", "text", "place", "starts_on", "ends_on", "working_days", "status", "objections"]
+
+
+class ApplicantSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    status = serializers.CharField(source="procedure.status", read_only=True)
+    stage = serializers.CharField(source="procedure.stage", read_only=True)
+    stage_label = serializers.SerializerMethodField()
+    step = serializers.CharField(source="procedure.step", read_only=True)
+    step_title = serializers.SerializerMethodField()
+    due_on = serializers.DateField(source="procedure.due_on", read_only=True)
+    not_before = serializers.DateField(source="procedure.not_before", read_only=True)
+    rule_version = serializers.CharField(source="procedure.rule_version", read_only=True)
+    member = serializers.IntegerField(source="member_id", read_only=True)
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "org",
+            "org_name",
+            "applied_on",
+            "status",
+            "stage",
+            "stage_label",
+            "step",
+            "step_title",
+            "due_on",
+            "not_before",
+            "rule_version",
+            "member",
+        ]
+
+    def get_stage_label(self, obj) -> str:
+        return STAGE_SHORT.get(obj.procedure.stage, "")
+
+    def get_step_title(self, obj) -> str:
+        inst = obj.procedure
+        return proc.definition_for(inst).step(inst.step).title if inst.step else ""
+
+
+class ApplicationSerializer(serializers.Serializer):
+    org = serializers.CharField(help_text="所在党支部：id、组织代码、名称或“上级/名称”路径")
+    name = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=40)
+    applied_on = serializers.DateField()
+    application_reference = serializers.CharField(help_text="入党申请书的档案编号", required=False, allow_blank=True)
+    ethnicity = serializers.CharField(required=False, allow_blank=True)
+    education = serializers.CharField(required=False, allow_blank=True)
+    job = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    responsible = serializers.CharField(required=False, allow_blank=True)
+
+
+class CompleteSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    done_on = serializers.DateField()
+    data = serializers.DictField(required=False, help_text="本步骤要求的字段，如 {\"entitled\": 20, \"present\": 18, \"in_favour\": 17}")
+    documents = serializers.DictField(child=serializers.CharField(), required=False, help_text="{材料名称: 文号/档案编号}")
+    comment = serializers.CharField(required=False, allow_blank=True)
+    responsible = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["assessment", "return", "pause", "resume", "terminate", "archive", "extend_due", "extend_probation"])
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    result = serializers.CharField(required=False, allow_blank=True)
+    to_step = serializers.CharField(required=False)
+    until = serializers.DateField(required=False)
+    months = serializers.IntegerField(required=False)
+
+
+class ObjectionWriteSerializer(serializers.Serializer):
+    received_on = serializers.DateField()
+    content = serializers.CharField()
+    source = serializers.CharField(required=False, allow_blank=True)
+
+
+class ResolveSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    resolution = serializers.CharField()
+    on = serializers.DateField(required=False)
+
+
+@extend_schema(tags=["recruitment"])
+class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = ApplicantSerializer
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.applicants(self.actor)
+        p = self.request.query_params
+        under = None
+        if p.get("org"):
+            if not p["org"].isdigit():
+                raise NotFound()
+            under = org_selectors.get_org(self.actor, p["org"])
+        return selectors.search(self.actor, stage=p.get("stage", ""), status=p.get("status", "open"), under=under, q=p.get("q", ""))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("stage", str, enum=list(STAGE_SHORT)),
+            OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
+            OpenApiParameter("org", int),
+            OpenApiParameter("q", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ApplicationSerializer, responses={201: ApplicantSerializer})
+    def create(self, request):
+        data = ApplicationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        org_id = resolve_ref(self.actor, v.pop("org"), field="org")
+        reference = v.pop("application_reference", "")
+        responsible = v.pop("responsible", "")
+        applicant = services.start_application(
+            actor=self.actor, org_id=org_id, applied_on=v.pop("applied_on"), documents={"入党申请书": reference}, responsible=responsible, **v
+        )
+        return Response(ApplicantSerializer(selectors.get_applicant(self.actor, applicant.pk)).data, status=201)
+
+    @extend_schema(responses=RecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def records(self, request, pk=None):
+        applicant = self.get_object()
+        return Response(RecordSerializer(proc.timeline(applicant.procedure), many=True).data)
+
+    @extend_schema(responses=NoticeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def notices(self, request, pk=None):
+        applicant = self.get_object()
+        return Response(NoticeSerializer(proc.notices(applicant.procedure), many=True).data)
+
+    @extend_schema(request=CompleteSerializer, responses={201: RecordSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        applicant = self.get_object()
+        data = CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        record = services.complete_step(
+            actor=self.actor,
+            applicant_id=applicant.pk,
+            step=v["step"],
+            done_on=v["done_on"],
+            data=v.get("data") or {},
+            documents=v.get("documents") or {},
+            comment=v.get("comment", ""),
+            responsible=v.get("responsible", ""),
+        )
+        return Response(RecordSerializer(record).data, status=201)
+
+    @extend_schema(request=ActionSerializer, responses={201: RecordSerializer})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def actions(self, request, pk=None):
+        applicant = self.get_object()
+        data = ActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        a, pk_, reason, on = v["action"], applicant.pk, v.get("reason", ""), v.get("on")
+        if a == "assessment":
+            record = services.add_assessment(actor=self.actor, applicant_id=pk_, done_on=on, result=v.get("result", ""))
+        elif a == "return":
+            record = services.return_step(actor=self.actor, applicant_id=pk_, to_step=v.get("to_step", ""), reason=reason, on=on)
+        elif a == "extend_due":
+            record = services.extend_due(actor=self.actor, applicant_id=pk_, until=v.get("until"), reason=reason)
+        elif a == "extend_probation":
+            record = services.extend_probation(actor=self.actor, applicant_id=pk_, months=v.get("months"), reason=reason, decided_on=on)
+        elif a == "archive":
+            record = services.archive(actor=self.actor, applicant_id=pk_, on=on)
+        else:
+            record = getattr(services, a)(actor=self.actor, applicant_id=pk_, reason=reason, on=on)
+        return Response(RecordSerializer(record).data, status=201)
+
+
+class NoticeObjectionView(APIView):
+    """POST /api/v1/recruitment/notices/{id}/objections/ — record an objection received during a notice."""
+
+    @extend_schema(tags=["recruitment"], request=ObjectionWriteSerializer, responses={201: ObjectionSerializer})
+    def post(self, request, notice_id):
+        actor = actor_for_request(request)
+        get_in_scope(Notice.objects.all(), actor, pk=notice_id)
+        data = ObjectionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = proc.record_objection(actor=actor, notice_id=notice_id, **data.validated_data)
+        return Response(ObjectionSerializer(objection).data, status=201)
+
+
+class ObjectionResolveView(APIView):
+    """POST /api/v1/recruitment/objections/{id}/resolve/"""
+
+    @extend_schema(tags=["recruitment"], request=ResolveSerializer, responses=ObjectionSerializer)
+    def post(self, request, objection_id):
+        actor = actor_for_request(request)
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = proc.resolve_objection(actor=actor, objection_id=objection_id, **data.validated_data)
+        return Response(ObjectionSerializer(objection).data)
+
+
+class DueSerializer(serializers.Serializer):
+    applicant = serializers.IntegerField()
+    name = serializers.CharField()
+    org_name = serializers.CharField()
+    step = serializers.CharField()
+    step_title = serializers.CharField()
+    due_on = serializers.DateField()
+    overdue = serializers.BooleanField()
+    days_left = serializers.IntegerField()
+
+
+class DueView(APIView):
+    """GET /api/v1/recruitment/due/?within=14 — overdue and upcoming steps in scope."""
+
+    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("within", int)], responses=DueSerializer(many=True))
+    def get(self, request):
+        actor = actor_for_request(request)
+        within = request.query_params.get("within", "14")
+        rows = selectors.due(actor, within_days=int(within) if within.isdigit() else 14)
+        ids = dict(Applicant.objects.filter(procedure_id__in=[r.instance.pk for r in rows]).values_list("procedure_id", "pk"))
+        data = [
+            {
+                "applicant": ids.get(r.instance.pk),
+                "name": r.instance.title,
+                "org_name": r.instance.org.name,
+                "step": r.step.key,
+                "step_title": r.step.title,
+                "due_on": r.due_on,
+                "overdue": r.overdue,
+                "days_left": r.days_left,
+            }
+            for r in rows
+        ]
+        return Response(DueSerializer(data, many=True).data)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class RecruitmentConfig(AppConfig):
+    name = "orgwork.recruitment"
+    label = "recruitment"
+    verbose_name = "发展党员"
+
+    def ready(self):
+        from . import rules  # noqa: F401  registers the procedure definitions, gates and hooks
+
+        try:
+            from orgwork.web import attention, nav
+        except ImportError:  # the console is optional for the kernel and the API
+            return
+        nav.register(section="党员管理", label="发展党员", url_name="recruitment:list", order=40)
+        nav.register(section="党员管理", label="发展计划", url_name="recruitment:plan", order=41)
+        from .selectors import attention_items
+
+        attention.register("recruitment.due")(attention_items)

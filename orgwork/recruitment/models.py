@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orgwork.core.models import NoDeleteModel
+from orgwork.members.models import Education, Gender
+
+
+class Applicant(NoDeleteModel):
+    """A person in the development pipeline; the steps live on the procedure instance (core)."""
+
+    name = models.CharField(_("姓名"), max_length=60, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, db_index=True)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    job = models.CharField(_("工作岗位"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="applicants")
+    applied_on = models.DateField(_("递交申请日期"), db_index=True)
+    procedure = models.OneToOneField("core.ProcedureInstance", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = models.OneToOneField("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="recruitment")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+    SCOPE_MEMBER = "member_id"
+
+    class Meta:
+        verbose_name = _("发展对象档案")
+        verbose_name_plural = _("发展对象档案")
+        ordering = ["-applied_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path if self.org_id else ""
+
+
+class RecruitmentPlan(NoDeleteModel):
+    """The annual recruitment plan of a branch (seed 002: each village recruits at least one member a year)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="recruitment_plans")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    planned = models.PositiveSmallIntegerField(_("计划发展人数"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("发展党员计划")
+        verbose_name_plural = _("发展党员计划")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="uniq_recruitment_plan")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.year}: {self.planned}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path

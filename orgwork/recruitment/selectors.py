@@ -1,0 +1,162 @@
+"""Every read of the development pipeline, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from orgwork.core import procedures as proc
+from orgwork.core.actor import Actor
+from orgwork.core.fields import subtree_q
+from orgwork.core.models import ProcedureStatus, StepAction, StepRecord
+from orgwork.core.scope import get_in_scope, scope
+from orgwork.orgs.models import BRANCH_KINDS, Org, Sector
+
+from .models import Applicant, RecruitmentPlan
+from .rules import KIND, STAGE_SHORT
+
+STATUS_FILTERS = {
+    "open": [ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED],
+    "active": [ProcedureStatus.ACTIVE],
+    "paused": [ProcedureStatus.PAUSED],
+    "completed": [ProcedureStatus.COMPLETED, ProcedureStatus.ARCHIVED],
+    "terminated": [ProcedureStatus.TERMINATED],
+    "all": None,
+}
+
+
+def applicants(actor: Actor) -> QuerySet[Applicant]:
+    return scope(Applicant.objects.select_related("org", "procedure", "member"), actor)
+
+
+def get_applicant(actor: Actor, applicant_id) -> Applicant:
+    return get_in_scope(Applicant.objects.select_related("org", "procedure", "member"), actor, pk=applicant_id)
+
+
+def search(actor: Actor, *, stage: str = "", status: str = "open", under: Org | None = None, q: str = "") -> QuerySet[Applicant]:
+    qs = applicants(actor)
+    statuses = STATUS_FILTERS.get(status, STATUS_FILTERS["open"])
+    if statuses is not None:
+        qs = qs.filter(procedure__status__in=statuses)
+    if stage:
+        qs = qs.filter(procedure__stage=stage)
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "org__path"))
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(id_number__endswith=q.upper()))
+    return qs.order_by("org__path", "procedure__stage", "applied_on", "id")
+
+
+def stage_counts(actor: Actor, *, under: Org | None = None) -> list[tuple[str, str, int]]:
+    qs = search(actor, under=under, status="open")
+    counts = dict(qs.order_by().values_list("procedure__stage").annotate(n=Count("id")))
+    return [(key, label, counts.get(key, 0)) for key, label in STAGE_SHORT.items()]
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    step: proc.StepDef
+    record: StepRecord | None
+    entries: list
+    current: bool
+
+
+def file_view(applicant: Applicant) -> dict:
+    """A person's file: the steps of their version, each with its record, and the full timeline."""
+    instance = applicant.procedure
+    d = proc.definition_for(instance)
+    records = proc.timeline(instance)
+    done = {}
+    entries: dict[str, list] = {}
+    for r in records:
+        if r.valid and r.action == StepAction.COMPLETE:
+            done[r.step] = r
+        elif r.valid and r.action == StepAction.ENTRY:
+            entries.setdefault(r.step, []).append(r)
+    steps = [StepView(i + 1, s, done.get(s.key), entries.get(s.key, []), s.key == instance.step) for i, s in enumerate(d.steps)]
+    return {
+        "definition": d,
+        "instance": instance,
+        "steps": steps,
+        "stages": [(stage, [sv for sv in steps if sv.step.stage == stage.key]) for stage in d.stages],
+        "records": records,
+        "notices": proc.notices(instance),
+        "current": d.step(instance.step) if instance.step else None,
+    }
+
+
+def record_for_member(actor: Actor, member) -> Applicant | None:
+    """The development record kept on a member's file, if they joined through the pipeline."""
+    return applicants(actor).filter(member=member).first()
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    org: Org
+    planned: int | None
+    admitted: int
+    in_pipeline: int
+    village: bool
+
+    @property
+    def below_plan(self) -> bool:
+        return self.planned is not None and self.admitted < self.planned
+
+    @property
+    def village_without_recruit(self) -> bool:
+        """Seed 002: each village recruits at least one member a year."""
+        return self.village and self.admitted < 1
+
+
+def plan_vs_actual(actor: Actor, *, year: int, under: Org | None = None) -> list[PlanRow]:
+    """Per branch in scope: the year's plan, members admitted (approval ⑰ in the year), people in the pipeline."""
+    branches = scope(Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True), actor)
+    if under is not None:
+        branches = branches.filter(subtree_q(under.path))
+    branches = list(branches.order_by("path"))
+    ids = [b.pk for b in branches]
+    plans = dict(RecruitmentPlan.objects.filter(org_id__in=ids, year=year).values_list("org_id", "planned"))
+    admitted = dict(
+        StepRecord.objects.filter(
+            instance__kind=KIND, instance__org_id__in=ids, step="approval", action=StepAction.COMPLETE, valid=True, done_on__year=year
+        )
+        .order_by()
+        .values_list("instance__org_id")
+        .annotate(n=Count("id"))
+    )
+    pipeline = dict(
+        Applicant.objects.filter(org_id__in=ids, procedure__status__in=STATUS_FILTERS["open"]).order_by().values_list("org_id").annotate(n=Count("id"))
+    )
+    return [PlanRow(b, plans.get(b.pk), admitted.get(b.pk, 0), pipeline.get(b.pk, 0), b.sector == Sector.RURAL) for b in branches]
+
+
+def due(actor: Actor, *, within_days: int = 14, today: dt.date | None = None, under: Org | None = None) -> list[proc.DueStep]:
+    return proc.due_steps(actor, kind=KIND, within_days=within_days, today=today, under=under)
+
+
+def attention_items(actor, under=None):
+    """Home-page “needs attention”: recruitment steps overdue or due within two weeks."""
+    from django.urls import reverse
+
+    from orgwork.web.attention import Item
+
+    rows = due(actor, under=under)
+    by_instance = dict(Applicant.objects.filter(procedure_id__in=[d.instance.pk for d in rows]).values_list("procedure_id", "pk"))
+    items = []
+    for d in rows:
+        pk = by_instance.get(d.instance.pk)
+        items.append(
+            Item(
+                kind="recruitment",
+                title=f"发展党员：{d.instance.title}（{d.instance.org.name}）“{d.step.title}”" + ("已逾期" if d.overdue else f"还剩{d.days_left}天"),
+                detail=f"期限 {d.due_on:%Y-%m-%d}",
+                url=reverse("recruitment:detail", args=[pk]) if pk else "",
+                severity="danger" if d.overdue else "warning",
+                due=d.due_on,
+                org_id=d.instance.org_id,
+            )
+        )
+    return items

@@ -1,0 +1,186 @@
+"""Every write of the development pipeline; the steps themselves go through the procedure kernel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from orgwork.core import audit
+from orgwork.core import procedures as proc
+from orgwork.core.actor import Actor
+from orgwork.core.errors import FieldError, NotFound, ServiceError
+from orgwork.core.models import ProcedureStatus
+from orgwork.core.scope import get_in_scope, scope
+from orgwork.members.models import Education, Gender, Member, Standing
+from orgwork.members.validation import clean_member
+from orgwork.orgs.models import Org
+
+from .models import Applicant, RecruitmentPlan
+from .rules import KIND
+
+PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "education", "job", "phone")
+
+
+def _branch(actor: Actor, org_id) -> Org:
+    try:
+        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
+    if not org.is_active:
+        raise ServiceError.single("org", "bad_value", f"党组织“{org.name}”已撤销")
+    if not org.is_branch:
+        raise ServiceError.single("org", "not_branch", f"入党申请应向党支部提出，“{org.name}”不是党支部")
+    return org
+
+
+def _notice_context(person: dict) -> dict:
+    birth = person.get("birth_date")
+    return {
+        "gender": str(Gender(person["gender"]).label) if person.get("gender") else "",
+        "birth": f"{birth.year}年{birth.month}月" if birth else "",
+        "education": str(Education(person["education"]).label) if person.get("education") else "",
+        "job": person.get("job") or "",
+    }
+
+
+@transaction.atomic
+def start_application(
+    *,
+    actor: Actor,
+    org_id,
+    applied_on: dt.date | None,
+    documents: dict | None = None,
+    files: dict | None = None,
+    comment: str = "",
+    responsible: str = "",
+    version: str | None = None,
+    today: dt.date | None = None,
+    **person,
+) -> Applicant:
+    """① 递交入党申请书: register the applicant and start the procedure under the version in force (or the org's)."""
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown applicant fields: {sorted(unknown)}")
+    org = _branch(actor, org_id)
+    errors = []
+    for key in ("name", "id_number"):
+        if not person.get(key):
+            errors.append(FieldError(key, "required", "请填写姓名" if key == "name" else "请填写公民身份号码"))
+    if applied_on is None:
+        errors.append(FieldError("applied_on", "required", "请填写递交申请日期"))
+    values = {}
+    try:
+        values = clean_member({k: v for k, v in person.items() if v not in (None, "")}, partial=True, today=today)
+    except ServiceError as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise ServiceError(errors)
+    if Member.objects.filter(id_number=values["id_number"]).exclude(standing__in=[Standing.EXITED, Standing.REMOVED]).exists():
+        raise ServiceError.single("id_number", "already_member", "该公民身份号码的人员已是党员")
+    open_ = Applicant.objects.filter(id_number=values["id_number"], procedure__status__in=[ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED])
+    if open_.exists():
+        raise ServiceError.single("id_number", "duplicate_existing", "该人员已有正在办理的入党申请")
+    applicant = Applicant.objects.create(org=org, applied_on=applied_on, **{k: values.get(k, "") for k in PERSON_FIELDS if k in values})
+    instance = proc.start(
+        actor=actor, kind=KIND, org_id=org.pk, title=applicant.name, on=applied_on, subject=applicant, version=version, data={"notice_context": _notice_context(values)}
+    )
+    applicant.procedure = instance
+    applicant.save(update_fields=["procedure"])
+    audit.record(actor, "recruitment.apply", applicant, changes=audit.diff({}, {**values, "org": org.pk, "applied_on": applied_on}))
+    proc.complete_step(
+        actor=actor, instance_id=instance.pk, step="apply", done_on=applied_on, documents=documents, files=files, comment=comment, responsible=responsible, today=today
+    )
+    instance.refresh_from_db()
+    return applicant
+
+
+def _writable(actor: Actor, applicant_id) -> Applicant:
+    applicant = get_in_scope(Applicant.objects.select_related("org", "procedure"), actor, write=True, pk=applicant_id)
+    if applicant.procedure_id is None:
+        raise NotFound()
+    return applicant
+
+
+def complete_step(*, actor: Actor, applicant_id, step: str, done_on, **kwargs):
+    applicant = _writable(actor, applicant_id)
+    return proc.complete_step(actor=actor, instance_id=applicant.procedure_id, step=step, done_on=done_on, **kwargs)
+
+
+def add_assessment(*, actor: Actor, applicant_id, done_on, result: str, step: str | None = None, **kwargs):
+    """半年考察: an assessment entry on ⑥ (activist) or ㉑ (probation), whichever stage the person is in."""
+    applicant = _writable(actor, applicant_id)
+    if step is None:
+        step = "probation_assessment" if applicant.procedure.stage == "probation" else "activist_assessment"
+    return proc.add_entry(actor=actor, instance_id=applicant.procedure_id, step=step, done_on=done_on, data={"result": result}, **kwargs)
+
+
+def return_step(*, actor: Actor, applicant_id, to_step: str, reason: str, on=None):
+    return proc.return_step(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, to_step=to_step, reason=reason, on=on)
+
+
+def extend_due(*, actor: Actor, applicant_id, until, reason: str):
+    return proc.extend_due(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, until=until, reason=reason)
+
+
+def pause(*, actor: Actor, applicant_id, reason: str, on=None):
+    return proc.pause(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, reason=reason, on=on)
+
+
+def resume(*, actor: Actor, applicant_id, reason: str, on=None):
+    return proc.resume(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, reason=reason, on=on)
+
+
+def terminate(*, actor: Actor, applicant_id, reason: str, on=None):
+    return proc.terminate(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, reason=reason, on=on)
+
+
+def archive(*, actor: Actor, applicant_id, on=None):
+    return proc.archive(actor=actor, instance_id=_writable(actor, applicant_id).procedure_id, on=on)
+
+
+PROBATION_STEPS = ("assigned", "oath", "probation_assessment", "confirmation_application", "confirmation_meeting")
+
+
+def extend_probation(*, actor: Actor, applicant_id, months: int, reason: str, decided_on: dt.date | None):
+    """延长预备期: once, by 6–12 months, decided by the general meeting (党章第七条；细则第三十四条)."""
+    applicant = _writable(actor, applicant_id)
+    instance = applicant.procedure
+    d = proc.definition_for(instance)
+    low, high = d.value("probation_extension_min_months"), d.value("probation_extension_max_months")
+    errors = []
+    if instance.step not in PROBATION_STEPS:
+        errors.append(FieldError("step", "not_probation", "只有处于预备期、尚未讨论转正的预备党员可以延长预备期"))
+    if instance.data.get("probation_extension_months"):
+        errors.append(FieldError("months", "already_extended", "预备期只能延长一次（党章第七条）"))
+    if not isinstance(months, int) or not low <= months <= high:
+        errors.append(FieldError("months", "bad_value", f"延长预备期不能少于{low}个月、最长不超过{high}个月（细则第三十四条）"))
+    if decided_on is None:
+        errors.append(FieldError("decided_on", "required", "请填写支部大会讨论日期"))
+    if errors:
+        raise ServiceError(errors)
+    return proc.set_fact(actor=actor, instance_id=instance.pk, key="probation_extension_months", value=months, reason=reason, on=decided_on)
+
+
+@transaction.atomic
+def set_plan(*, actor: Actor, org_id, year: int, planned: int) -> RecruitmentPlan:
+    try:
+        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if planned is None or planned < 0 or planned > 1000:
+        raise ServiceError.single("planned", "bad_value", "计划发展人数应为0至1000之间的整数")
+    plan, created = RecruitmentPlan.objects.get_or_create(org=org, year=year, defaults={"planned": planned})
+    old = None if created else plan.planned
+    if not created and plan.planned != planned:
+        plan.planned = planned
+        plan.save(update_fields=["planned", "updated_at"])
+    audit.record(actor, "recruitment.plan", plan, changes={"planned": [old, planned]}, data={"year": year})
+    return plan
+
+
+def set_local_rules(*, actor: Actor, org_id, enabled: bool):
+    """Switch the “两考两票两审两公示” rule set on or off for new applications under an org (a county)."""
+    from .rules import VARIANT
+
+    return proc.set_version(actor=actor, org_id=org_id, kind=KIND, version=VARIANT if enabled else None)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recruitment"
+
+urlpatterns = [
+    path("", views.applicant_list, name="list"),
+    path("new/", views.applicant_new, name="new"),
+    path("plan/", views.plan, name="plan"),
+    path("<int:pk>/", views.applicant_detail, name="detail"),
+    path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/record.docx", views.record_sheet, name="record_sheet"),
+    path("notices/<int:notice_id>.docx", views.notice_doc, name="notice_doc"),
+]

@@ -1,0 +1,275 @@
+"""Console pages of the development pipeline: thin — parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from orgwork.core import procedures as proc
+from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
+from orgwork.core.middleware import actor_for_request
+from orgwork.core.models import Notice
+from orgwork.core.normalize import BadDate, parse_date
+from orgwork.core.scope import get_in_scope
+from orgwork.orgs import selectors as org_selectors
+
+from . import documents, selectors, services
+from .rules import KIND, STAGE_SHORT, VARIANT
+
+
+def console(view):
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        actor = actor_for_request(request)
+        if not actor.unrestricted and not actor.subtree_paths():
+            raise DjangoPermissionDenied
+        try:
+            return view(request, actor, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+
+    return inner
+
+
+def _date(value):
+    try:
+        return parse_date(value) if value else None
+    except BadDate:
+        return None
+
+
+def _under(actor, request):
+    ref = request.GET.get("org") or ""
+    if ref.isdigit():
+        return org_selectors.get_org(actor, ref)
+    return None
+
+
+@console
+def applicant_list(request, actor):
+    under = _under(actor, request)
+    stage = request.GET.get("stage", "")
+    status = request.GET.get("status", "open")
+    q = request.GET.get("q", "").strip()
+    rows = list(selectors.search(actor, stage=stage if stage in STAGE_SHORT else "", status=status, under=under, q=q)[:500])
+    defs = {}
+    for a in rows:
+        inst = a.procedure
+        if inst.rule_version not in defs:
+            defs[inst.rule_version] = proc.definition(KIND, version=inst.rule_version)
+        d = defs[inst.rule_version]
+        a.step_title = d.step(inst.step).title if inst.step else ""
+        a.step_number = d.number(inst.step) if inst.step else None
+    today = dt.date.today()
+    return render(
+        request,
+        "recruitment/list.html",
+        {
+            "rows": rows,
+            "stages": selectors.stage_counts(actor, under=under),
+            "stage": stage,
+            "status": status,
+            "statuses": [("open", "办理中"), ("paused", "已暂停"), ("completed", "已办结"), ("terminated", "已终止"), ("all", "全部")],
+            "q": q,
+            "under": under,
+            "today": today,
+            "due": selectors.due(actor, under=under)[:50],
+            "crumbs": [("发展党员", None)],
+        },
+    )
+
+
+@console
+def applicant_new(request, actor):
+    errors = []
+    values = {}
+    branches = org_selectors.orgs(actor).filter(kind__in=["branch", "joint_branch"]).order_by("path")[:500]
+    if request.method == "POST":
+        values = request.POST.dict()
+        person = {k: values.get(k, "") for k in services.PERSON_FIELDS}
+        try:
+            applicant = services.start_application(
+                actor=actor,
+                org_id=values.get("org"),
+                applied_on=_date(values.get("applied_on")),
+                documents={"入党申请书": values.get("doc_application", "")},
+                files={"入党申请书": request.FILES.getlist("file_application")},
+                responsible=values.get("responsible", ""),
+                comment=values.get("comment", ""),
+                **person,
+            )
+        except ServiceError as exc:
+            errors = exc.errors
+        except PermissionDenied:
+            errors = [FieldError("org", "permission_denied", "您没有为该党支部登记入党申请的权限")]
+        else:
+            messages.success(request, f"已登记{applicant.name}的入党申请")
+            return redirect("recruitment:detail", applicant.pk)
+    return render(request, "recruitment/new.html", {"errors": errors, "values": values, "branches": branches, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
+
+
+def _file_context(actor, applicant, **extra):
+    ctx = selectors.file_view(applicant)
+    inst = ctx["instance"]
+    current = ctx["current"]
+    ctx.update(
+        applicant=applicant,
+        can_act=current is not None and proc.may_act(actor, inst.org, current.role),
+        can_branch=proc.may_act(actor, inst.org, "branch"),
+        stage_short=STAGE_SHORT,
+        variant=inst.rule_version == VARIANT,
+        returnable=[sv for sv in ctx["steps"] if sv.record and current and sv.number < ctx["definition"].number(current.key)],
+        entry_step=next((sv.step for sv in ctx["steps"] if sv.step.entry_fields is not None and sv.step.stage == inst.stage and sv.record is None), None),
+        role_labels=proc.ROLE_LABELS,
+        crumbs=[("发展党员", reverse("recruitment:list")), (applicant.name, None)],
+        errors=[],
+        values={},
+    )
+    ctx.update(extra)
+    return ctx
+
+
+@console
+def applicant_detail(request, actor, pk):
+    applicant = selectors.get_applicant(actor, pk)
+    return render(request, "recruitment/detail.html", _file_context(actor, applicant))
+
+
+@console
+def complete(request, actor, pk):
+    applicant = selectors.get_applicant(actor, pk)
+    if request.method != "POST":
+        return redirect("recruitment:detail", pk)
+    post = request.POST
+    step = post.get("step", "")
+    data = {}
+    for key in post:
+        if key.startswith("f_"):
+            values = post.getlist(key)
+            data[key[2:]] = ",".join(values) if len(values) > 1 else values[0]
+    docs = {post.get(k[:-4] + "_label") or "": post.get(k) for k in post if k.startswith("doc_") and k.endswith("_ref")}
+    files = {post.get(k[:-5] + "_label") or "": request.FILES.getlist(k) for k in request.FILES if k.startswith("doc_") and k.endswith("_file")}
+    try:
+        services.complete_step(
+            actor=actor,
+            applicant_id=applicant.pk,
+            step=step,
+            done_on=_date(post.get("done_on")),
+            data=data,
+            comment=post.get("comment", ""),
+            responsible=post.get("responsible", ""),
+            documents=docs,
+            files=files,
+        )
+    except ServiceError as exc:
+        applicant = selectors.get_applicant(actor, pk)
+        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=post), status=400)
+    messages.success(request, "已办理")
+    return redirect("recruitment:detail", pk)
+
+
+@console
+def act(request, actor, pk):
+    """Entries, returns, pauses, terminations, extensions: one small form each on the file page."""
+    applicant = selectors.get_applicant(actor, pk)
+    if request.method != "POST":
+        return redirect("recruitment:detail", pk)
+    post = request.POST
+    what = post.get("action", "")
+    reason = post.get("reason", "")
+    on = _date(post.get("on"))
+    try:
+        if what == "entry":
+            services.add_assessment(actor=actor, applicant_id=pk, done_on=on, result=post.get("result", ""), responsible=post.get("responsible", ""))
+        elif what == "return":
+            services.return_step(actor=actor, applicant_id=pk, to_step=post.get("to_step", ""), reason=reason, on=on)
+        elif what == "pause":
+            services.pause(actor=actor, applicant_id=pk, reason=reason, on=on)
+        elif what == "resume":
+            services.resume(actor=actor, applicant_id=pk, reason=reason, on=on)
+        elif what == "terminate":
+            services.terminate(actor=actor, applicant_id=pk, reason=reason, on=on)
+        elif what == "archive":
+            services.archive(actor=actor, applicant_id=pk, on=on)
+        elif what == "extend_due":
+            services.extend_due(actor=actor, applicant_id=pk, until=_date(post.get("until")), reason=reason)
+        elif what == "extend_probation":
+            months = post.get("months", "")
+            services.extend_probation(actor=actor, applicant_id=pk, months=int(months) if months.isdigit() else None, reason=reason, decided_on=on)
+        elif what == "objection":
+            proc.record_objection(actor=actor, notice_id=post.get("notice"), received_on=on, content=post.get("content", ""), source=post.get("source", ""))
+        elif what == "resolve":
+            proc.resolve_objection(actor=actor, objection_id=post.get("objection"), upheld=post.get("upheld") == "1", resolution=post.get("resolution", ""), on=on)
+        else:
+            raise Http404
+    except ServiceError as exc:
+        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=post), status=400)
+    messages.success(request, "已保存")
+    return redirect("recruitment:detail", pk)
+
+
+@console
+def record_sheet(request, actor, pk):
+    applicant = selectors.get_applicant(actor, pk)
+    content = documents.record_sheet(applicant, selectors.file_view(applicant))
+    return _docx(content, f"发展党员全程纪实表-{applicant.name}.docx")
+
+
+@console
+def notice_doc(request, actor, notice_id):
+    notice = get_in_scope(Notice.objects.select_related("instance__org"), actor, pk=notice_id)
+    return _docx(documents.notice(notice), f"{notice.title}.docx")
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@console
+def plan(request, actor):
+    under = _under(actor, request)
+    try:
+        year = int(request.GET.get("year") or dt.date.today().year)
+    except ValueError:
+        year = dt.date.today().year
+    errors = []
+    if request.method == "POST":
+        try:
+            services.set_plan(actor=actor, org_id=request.POST.get("org"), year=year, planned=int(request.POST.get("planned") or -1))
+        except ServiceError as exc:
+            errors = exc.errors
+        except ValueError:
+            errors = [FieldError("planned", "bad_value", "计划发展人数应为整数")]
+        else:
+            messages.success(request, "已保存计划")
+            return redirect(f"{reverse('recruitment:plan')}?year={year}" + (f"&org={under.pk}" if under else ""))
+    rows = selectors.plan_vs_actual(actor, year=year, under=under)
+    return render(
+        request,
+        "recruitment/plan.html",
+        {
+            "rows": rows,
+            "year": year,
+            "under": under,
+            "errors": errors,
+            "flagged": sum(1 for r in rows if r.village_without_recruit),
+            "totals": (sum(r.planned or 0 for r in rows), sum(r.admitted for r in rows), sum(r.in_pipeline for r in rows)),
+            "crumbs": [("发展党员", reverse("recruitment:list")), ("年度发展计划", None)],
+        },
+    )
+
