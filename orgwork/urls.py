@@ -5,12 +5,16 @@ from rest_framework.routers import DefaultRouter
 
 from orgwork.members.api import MemberViewSet
 from orgwork.orgs.api import OrgViewSet
+from orgwork.stats.api import StatsView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
 router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
+    path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
+    path("stats/", include("orgwork.stats.urls")),
+    path("roster/", include("orgwork.roster.urls")),
     path("api/v1/dues/", include("orgwork.dues.api")),
     path("api/v1/recruitment/", include("orgwork.recruitment.api_urls")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),

@@ -1,0 +1,151 @@
+"""Statistics read from the per-org counters: never a scan of the member table, whatever its size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from orgwork.core.actor import Actor
+from orgwork.core.errors import NotFound
+from orgwork.core.scope import scope
+from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS, band_of
+from orgwork.members.models import Category, Education, Gender, Standing
+from orgwork.orgs.models import Org, OrgKind, Sector
+
+from .models import OrgStats
+
+TREND_YEARS = 15
+COLLEGE_AND_ABOVE = ("doctorate", "master", "bachelor", "college")
+STATUS_ROWS = [
+    ("st:full", str(Category.FULL.label)),
+    ("st:probationary", str(Category.PROBATIONARY.label)),
+    *[(f"st:{v}", str(label)) for v, label in Standing.choices if v != Standing.NORMAL],
+]
+
+
+def roots(actor: Actor) -> list[Org]:
+    """The highest orgs the actor's statistics cover (the roots of their scope)."""
+    qs = Org.objects.filter(abolished_on__isnull=True)
+    if actor.unrestricted:
+        return list(qs.filter(depth=1).order_by("path"))
+    return list(qs.filter(path__in=actor.subtree_paths()).order_by("path"))
+
+
+def stats_org(actor: Actor, org_id) -> Org:
+    """An org whose statistics the actor may read (a whole-subtree role at it or above); NotFound otherwise."""
+    if not actor.unrestricted and not actor.subtree_paths():
+        raise NotFound()
+    try:
+        org = scope(Org.objects.all(), actor).get(pk=org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not actor.unrestricted and not any(org.path.startswith(p) for p in actor.subtree_paths()):
+        raise NotFound()
+    return org
+
+
+def _age_bands(counts: dict, prefix: str, bands, year: int) -> list[tuple[str, str, int]]:
+    out = Counter()
+    for key, n in counts.items():
+        if key.startswith(prefix):
+            out[band_of(max(0, year - int(key[len(prefix):])), bands)] += n
+    return [(code, label, out.get(code, 0)) for code, label, _lo, _hi in bands]
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def figures(counts: dict, *, year: int) -> dict:
+    """Everything a statistics page shows, from one org's (or several orgs' summed) total counters."""
+    n = counts.get("n", 0)
+    age = _age_bands(counts, "by:", AGE_BANDS, year)
+    party_age = _age_bands(counts, "jy:", PARTY_AGE_BANDS, year)
+    young = sum(c for code, _l, c in age if code in ("le30", "31_35"))
+    old = sum(c for code, _l, c in age if code in ("61_70", "ge71"))
+    college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
+    women = counts.get("g:F", 0)
+    minority = counts.get("eth:minority", 0)
+    probationary = counts.get("st:probationary", 0)
+    first_year = year - TREND_YEARS + 1
+    return {
+        "year": year,
+        "members": n,
+        "full": counts.get("st:full", 0),
+        "probationary": probationary,
+        "lost_contact": counts.get("lost", 0),
+        "records": counts.get("all", 0),
+        "status": [{"code": k[3:], "label": label, "count": counts.get(k, 0)} for k, label in STATUS_ROWS],
+        "gender": [{"code": v, "label": str(label), "count": counts.get(f"g:{v}", 0)} for v, label in Gender.choices],
+        "education": [{"code": v, "label": str(label), "count": counts.get(f"edu:{v}", 0)} for v, label in Education.choices]
+        + [{"code": "none", "label": "未填写", "count": counts.get("edu:none", 0)}],
+        "ethnicity": [
+            {"code": "han", "label": "汉族", "count": counts.get("eth:han", 0)},
+            {"code": "minority", "label": "少数民族", "count": minority},
+            {"code": "none", "label": "未填写", "count": counts.get("eth:none", 0)},
+        ],
+        "sector": [{"code": v, "label": str(label), "count": counts.get(f"sec:{v}", 0)} for v, label in Sector.choices],
+        "age": [{"code": c, "label": label, "count": k} for c, label, k in age],
+        "party_age": [{"code": c, "label": label, "count": k} for c, label, k in party_age],
+        "ratios": [
+            {"code": "women", "label": "女党员占比", "percent": _ratio(women, n), "count": women},
+            {"code": "minority", "label": "少数民族党员占比", "percent": _ratio(minority, n), "count": minority},
+            {"code": "age_35_and_under", "label": "35岁及以下党员占比", "percent": _ratio(young, n), "count": young},
+            {"code": "age_over_60", "label": "61岁及以上党员占比", "percent": _ratio(old, n), "count": old},
+            {"code": "college_and_above", "label": "大专及以上学历占比", "percent": _ratio(college, n), "count": college},
+            {"code": "probationary", "label": "预备党员占比", "percent": _ratio(probationary, n), "count": probationary},
+        ],
+        # Members (whatever their standing now) by the year they joined: the development trend.
+        "trend": [{"year": y, "count": counts.get(f"dev:{y}", 0)} for y in range(first_year, year + 1)],
+    }
+
+
+def _row_figures(counts: dict, year: int) -> dict:
+    n = counts.get("n", 0)
+    young = sum(v for k, v in counts.items() if k.startswith("by:") and year - int(k[3:]) <= 35)
+    college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
+    return {
+        "members": n,
+        "full": counts.get("st:full", 0),
+        "probationary": counts.get("st:probationary", 0),
+        "women": counts.get("g:F", 0),
+        "minority": counts.get("eth:minority", 0),
+        "age_35_and_under": young,
+        "college_and_above": college,
+        "developed_this_year": counts.get(f"dev:{year}", 0),
+    }
+
+
+def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) -> dict:
+    """The statistics of one org's subtree (or the actor's whole scope), with a row per sub-org."""
+    year = year or dt.date.today().year
+    if org is None:
+        tops = roots(actor)
+        if len(tops) == 1:
+            org = tops[0]
+    if org is not None:
+        tops = [org]
+        children = list(Org.objects.filter(parent=org).exclude(kind=OrgKind.GROUP).order_by("path").values("pk", "name", "kind", "abolished_on"))
+    else:
+        children = [{"pk": o.pk, "name": o.name, "kind": o.kind, "abolished_on": o.abolished_on} for o in tops]
+    ids = [o.pk for o in tops] + [c["pk"] for c in children]
+    rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=ids)}
+    total = Counter()
+    for o in tops:
+        if o.pk in rows:
+            total.update(rows[o.pk].total)
+    table = []
+    if org is not None and org.pk in rows and rows[org.pk].own.get("all"):
+        table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(rows[org.pk].own, year)})
+    for c in children:
+        r = rows.get(c["pk"])
+        if r is None and c["abolished_on"] is not None:
+            continue
+        table.append({"org_id": c["pk"], "name": c["name"], "kind": str(OrgKind(c["kind"]).label), "own": False, **_row_figures(r.total if r else {}, year)})
+    return {
+        "org": {"id": org.pk, "name": org.name, "path": org.path} if org is not None else None,
+        "scope": [o.name for o in tops],
+        **figures(dict(total), year=year),
+        "sub_orgs": table,
+        "basis": f"年龄、党龄按{year}年12月31日计算",
+    }

@@ -1,0 +1,67 @@
+"""The statistics page and API: figures from the counters, scoped to the actor."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from orgwork.members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county(tree, make_member):
+    this_year = dt.date.today().year
+    make_member(tree.village_a, name="青年", birth=dt.date(this_year - 30, 1, 1), joined=dt.date(this_year - 5, 3, 1), education="bachelor")
+    make_member(tree.village_a, name="女士", male=False, birth=dt.date(this_year - 50, 6, 1), joined=dt.date(this_year - 25, 7, 1), ethnicity="苗族", education="high_school")
+    make_member(tree.office_b, name="老同志", birth=dt.date(this_year - 75, 2, 2), joined=dt.date(this_year - 52, 7, 1), education="primary")
+    return tree
+
+
+def test_api_figures_match_the_member_table(county, users, api):
+    data = api(users["county"]).get("/api/v1/stats/").json()
+    assert data["org"]["id"] == county.county.pk
+    assert data["members"] == Member.objects.filter(standing="normal").count() == 4  # with 李四 from `users`
+    ratios = {r["code"]: r for r in data["ratios"]}
+    assert ratios["women"]["count"] == 1 and ratios["women"]["percent"] == 25.0
+    assert ratios["minority"]["count"] == 1
+    ages = {a["code"]: a["count"] for a in data["age"]}
+    assert ages["le30"] == 1 and ages["46_50"] == 1 and ages["ge71"] == 1
+    party = {a["code"]: a["count"] for a in data["party_age"]}
+    assert party["5_9"] == 1 and party["20_29"] == 2 and party["ge50"] == 1  # 李四 joined in 2005
+    edu = {e["code"]: e["count"] for e in data["education"]}
+    assert edu["bachelor"] == 1 and edu["primary"] == 1
+    subs = {s["name"]: s["members"] for s in data["sub_orgs"]}
+    assert subs == {"中共甲镇委员会": 3, "中共乙镇委员会": 1}
+    assert data["trend"][-1]["year"] == dt.date.today().year
+
+
+def test_api_is_scoped(county, users, api):
+    client = api(users["town_a"])
+    own = client.get("/api/v1/stats/").json()
+    assert own["org"]["id"] == county.town_a.pk and own["members"] == 3
+    assert client.get("/api/v1/stats/", {"org": county.town_b.pk}).status_code == 404
+    assert client.get("/api/v1/stats/", {"org": county.village_a.pk}).json()["members"] == 3
+    assert api(users["member_a"]).get("/api/v1/stats/").status_code == 404
+    assert api().get("/api/v1/stats/").status_code in (401, 403)
+
+
+def test_dashboard_page_and_excel_export(county, users, client, django_assert_max_num_queries):
+    client.force_login(users["county"])
+    page = client.get(reverse("stats:dashboard"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "echarts-5.6.0.min.js" in html and "中共甲镇委员会" in html
+    response = client.get(reverse("stats:export"), {"org": county.town_a.pk})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["结构", "下级党组织", "发展趋势"]
+    subs = book.get_sheet_by_name("下级党组织").to_python()
+    assert ["红旗村党支部", 3.0] == subs[1][:2]
+
+
+def test_dashboard_reads_counters_not_members(county, users, api, django_assert_max_num_queries):
+    client = api(users["county"])
+    with django_assert_max_num_queries(8):
+        client.get("/api/v1/stats/")
