@@ -7,4 +7,8 @@ class ElectionsConfig(AppConfig):
     verbose_name = "换届选举"
 
     def ready(self):
-        from . import rules  # noqa: F401  registers the rule tables
+        from orgwork.web import nav
+
+        from . import attention, rules, services  # noqa: F401  rule tables, procedure gates/hooks, attention provider
+
+        nav.register(section="组织生活", label="换届选举", url_name="elections:list", order=45)

@@ -1,0 +1,255 @@
+"""Benchmark: the monthly compliance scan (月调度) over 60,000 orgs and a year of meetings — budget 5 s.
+
+    python -m bench.compliance [--orgs 60000] [--members-per-branch 15] [--database URL] [--rebuild]
+
+Builds (once, cached under var/bench/) a tree of committees, branches and groups with members, committees
+(3 officers per branch) and a year of meetings (2025: monthly committee meetings and theme days, quarterly
+general meetings and lectures, a yearly review meeting, appraisal and a secretary's lecture, talks covering
+every member, monthly group meetings; about 1 in 10 left out at random so some branches are late), then
+times `compliance.monthly_check` for June 2025 over the whole tree, and the daily job's late-list scan.
+Only talks get attendance rows: the scan reads attendance for talks alone.
+
+The ceiling it is compared with is the floor of the same work: the grouped index reads the scan issues,
+run as bare SQL with nothing built in Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BUDGET_S = 5.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(database: str | None, orgs: int) -> str:
+    sys.path.insert(0, str(ROOT))
+    if database:
+        url = database
+    else:
+        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{ROOT / 'var' / 'bench' / f'compliance-{orgs}.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgwork.settings")
+    import django
+
+    django.setup()
+    return url
+
+
+def build(n_orgs: int, per_branch: int, seed: int = 7) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from orgwork.members.models import Member
+    from orgwork.orgs.models import Org, OrgOfficer, encode_step
+
+    call_command("migrate", verbosity=0)
+    if Org.objects.exists():
+        return {"orgs": Org.objects.count(), "built": False}
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    n_committees = max(1, n_orgs // 200)
+    n_groups = n_orgs // 3
+    n_branches = n_orgs - 1 - n_committees - n_groups
+    orgs = [Org(path=encode_step(1), depth=1, code="B0", name="中共基准市委员会", kind="committee", sector="agency", child_seq=n_committees)]
+    committees = []
+    for i in range(n_committees):
+        path = orgs[0].path + encode_step(i + 1)
+        committees.append(path)
+        orgs.append(Org(path=path, depth=2, code=f"B{i + 1}", name=f"第{i + 1}乡镇党委", kind="committee", sector="rural"))
+    branch_paths = []
+    per_committee: dict[str, int] = {}
+    for i in range(n_branches):
+        parent = committees[i % n_committees]
+        per_committee[parent] = per_committee.get(parent, 0) + 1
+        path = parent + encode_step(per_committee[parent])
+        branch_paths.append(path)
+        orgs.append(Org(path=path, depth=3, code=f"BR{i}", name=f"第{i}党支部", kind="branch", sector=rng.choice(["rural", "community", "agency", "soe"])))
+    group_paths = []
+    for i in range(n_groups):
+        parent = branch_paths[i % n_branches]
+        k = i // n_branches + 1
+        path = parent + encode_step(k)
+        group_paths.append(path)
+        orgs.append(Org(path=path, depth=4, code=f"G{i}", name=f"第{i}党小组", kind="group", sector="rural"))
+    with transaction.atomic():
+        Org.objects.bulk_create(orgs, batch_size=5000)
+    ids = dict(Org.objects.values_list("path", "id"))
+    # parents
+    with connection.cursor() as cur, transaction.atomic():
+        rows = [(ids[p[:-4]], ids[p]) for p in ids if len(p) > 4]
+        cur.executemany("UPDATE orgs_org SET parent_id = %s WHERE id = %s", rows)
+    branch_ids = [ids[p] for p in branch_paths]
+    group_ids = [ids[p] for p in group_paths]
+    t_orgs = time.perf_counter() - t0
+
+    # members and committees
+    members, officers = [], []
+    seq = 0
+    for b in branch_ids:
+        for _j in range(per_branch):
+            seq += 1
+            members.append(
+                Member(
+                    name=f"党员{seq}", gender="M", id_number=f"B{seq:017d}", id_tail=f"{seq:017d}"[::-1], birth_date=dt.date(1980, 1, 1),
+                    category="full", org_id=b, joined_on=dt.date(2005, 7, 1), standing="normal",
+                )
+            )
+        for post in ("secretary", "organization", "publicity"):
+            officers.append(OrgOfficer(org_id=b, name="委员", post=post, started_on=dt.date(2023, 1, 1)))
+    with transaction.atomic():
+        for start in range(0, len(members), 5000):
+            Member.objects.bulk_create(members[start : start + 5000])
+        OrgOfficer.objects.bulk_create(officers, batch_size=5000)
+    member_ids: dict[int, list[int]] = {}
+    for mid, oid in Member.objects.values_list("id", "org_id").iterator(chunk_size=20000):
+        member_ids.setdefault(oid, []).append(mid)
+    t_members = time.perf_counter() - t0 - t_orgs
+
+    # a year of meetings (raw inserts: this table is ours and the rows are plain)
+    year = 2025
+    now = "2025-01-01 00:00:00"
+    meeting_rows = []
+    talk_members: list[tuple[int, list[int]]] = []
+    token = [0]
+
+    def add(org_id, kind, day, by_secretary=False):
+        if rng.random() < 0.1:
+            return
+        token[0] += 1
+        meeting_rows.append(
+            (org_id, kind, "", "会议", "held", day, day, "", "", "", "", by_secretary, "", "", "{}", "000000", f"t{token[0]}", False, "", "2019", now, now)
+        )
+
+    for b in branch_ids:
+        for m in range(1, 13):
+            add(b, "committee_meeting", dt.date(year, m, 5))
+            add(b, "theme_day", dt.date(year, m, 15))
+        for q in range(4):
+            add(b, "general_meeting", dt.date(year, 3 * q + 2, 10))
+            add(b, "lecture", dt.date(year, 3 * q + 2, 20), by_secretary=(q == 2))
+        add(b, "review_meeting", dt.date(year, 12, 10))
+        add(b, "appraisal", dt.date(year, 12, 12))
+        ms = member_ids.get(b, [])
+        for k in range(0, len(ms), 2):
+            pair = ms[k : k + 2] if k + 2 <= len(ms) else [ms[k], ms[0]]
+            talk_members.append((len(meeting_rows), pair))
+            add(b, "talk", dt.date(year, 1 + (k // 2) % 12, 25))
+    for g in group_ids:
+        for m in range(1, 13):
+            add(g, "group_meeting", dt.date(year, m, 8))
+    cols = (
+        "org_id, kind, custom_kind, topic, status, planned_on, held_on, place, host, recorder, speaker_name, speaker_is_secretary, "
+        "minutes, resolutions, checklist, signin_code, signin_token, signin_open, cancel_reason, rules_version, created_at, updated_at"
+    )
+    marks = ", ".join(["%s"] * 22)
+    with connection.cursor() as cur, transaction.atomic():
+        for start in range(0, len(meeting_rows), 20000):
+            cur.executemany(f"INSERT INTO meetings_meeting ({cols}) VALUES ({marks})", meeting_rows[start : start + 20000])
+    talk_ids = dict(
+        (tok, mid) for mid, tok in __import__("orgwork.meetings.models", fromlist=["Meeting"]).Meeting.objects.filter(kind="talk").values_list("id", "signin_token").iterator(chunk_size=20000)
+    )
+    att_rows = []
+    for idx, pair in talk_members:
+        if idx < len(meeting_rows) and meeting_rows[idx][1] == "talk" and meeting_rows[idx][16] in talk_ids:
+            mid = talk_ids[meeting_rows[idx][16]]
+            for member in pair:
+                att_rows.append((mid, member, True, "present", "", "manual"))
+    with connection.cursor() as cur, transaction.atomic():
+        for start in range(0, len(att_rows), 20000):
+            cur.executemany(
+                "INSERT INTO meetings_attendance (meeting_id, member_id, expected, status, absent_reason, via) VALUES (%s, %s, %s, %s, %s, %s)",
+                att_rows[start : start + 20000],
+            )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    return {
+        "orgs": len(orgs), "branches": len(branch_ids), "groups": len(group_ids), "members": len(members), "meetings": len(meeting_rows),
+        "talk_attendance": len(att_rows), "built": True, "build_s": round(time.perf_counter() - t0, 1),
+        "orgs_s": round(t_orgs, 1), "members_s": round(t_members, 1),
+    }
+
+
+def floor_sql() -> float:
+    """The bare grouped index reads of the June 2025 check, timed without building any result objects."""
+    from django.db import connection
+
+    ranges = [
+        (("committee_meeting", "theme_day", "group_meeting"), "2025-06-01", "2025-06-30"),
+        (("general_meeting", "lecture"), "2025-04-01", "2025-06-30"),
+        (("review_meeting", "appraisal"), "2025-01-01", "2025-12-31"),
+    ]
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for kinds, lo, hi in ranges:
+            marks = ", ".join(["%s"] * len(kinds))
+            cur.execute(
+                f"SELECT org_id, kind, COUNT(*) FROM meetings_meeting WHERE kind IN ({marks}) AND held_on >= %s AND held_on <= %s GROUP BY org_id, kind",
+                [*kinds, lo, hi],
+            )
+            cur.fetchall()
+        cur.execute("SELECT org_id, COUNT(*) FROM members_member WHERE standing = 'normal' GROUP BY org_id")
+        cur.fetchall()
+        cur.execute(
+            "SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id "
+            "WHERE m.kind = 'talk' AND m.held_on >= '2025-01-01' AND m.held_on <= '2025-12-31' AND a.status = 'present' GROUP BY m.org_id"
+        )
+        cur.fetchall()
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--orgs", type=int, default=60000)
+    ap.add_argument("--members-per-branch", type=int, default=15)
+    ap.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args(argv)
+    if args.rebuild and not args.database:
+        path = ROOT / "var" / "bench" / f"compliance-{args.orgs}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    url = setup_django(args.database, args.orgs)
+    info = build(args.orgs, args.members_per_branch)
+    print(f"database: {url.split('@')[-1]}  data: {info}")
+
+    from orgwork.meetings import compliance
+
+    times, late_times = [], []
+    results = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        results = compliance.monthly_check(year=2025, month=6, as_of=dt.date(2025, 7, 1))
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        late = compliance.late_orgs(as_of=dt.date(2025, 7, 2))
+        late_times.append(time.perf_counter() - t0)
+    floor = min(floor_sql() for _ in range(args.repeat))
+    best = min(times)
+    states = {s: sum(1 for r in results if r.state == s) for s in ("done", "due", "overdue", "na")}
+    print(f"monthly scan (月调度, June 2025, whole tree): {len(results)} orgs scanned, states {states}")
+    print(f"  best {best:.2f} s, median {statistics.median(times):.2f} s over {args.repeat} runs; budget {BUDGET_S:.1f} s -> {'PASS' if best <= BUDGET_S else 'FAIL'} ({best / BUDGET_S:.0%} of budget)")
+    print(f"  floor (bare grouped SQL of the same reads): {floor:.2f} s -> scan / floor = {best / floor:.1f}x")
+    print(f"daily late-list scan: best {min(late_times):.2f} s, {len(late)} orgs late or due soon")
+    return 0 if best <= BUDGET_S else 1
+
+
+def hook(argv=None) -> int:
+    """For a bench runner: run with the defaults."""
+    return main(argv or [])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

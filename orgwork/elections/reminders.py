@@ -1,0 +1,80 @@
+"""Term reminders (rules.md §1, good practice): exactly 6 and 3 months before a term ends, then monthly while
+it is overdue or while no term date is recorded. Built on the org.structure rule set's `term_reminder_months`.
+
+A milestone is the reminder in force on a day; each is sent once (de-duplicated by its key), so a day the
+job did not run is caught up the next day rather than lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from orgwork.core.actor import Actor
+from orgwork.core.normalize import add_months
+from orgwork.meetings.reminders import responsible_users
+from orgwork.notifications.services import Outgoing, send_many
+from orgwork.orgs.models import Org, OrgKind
+from orgwork.orgs.rules import structure_rules
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    since: dt.date | None
+    message: str
+    severity: str
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (add_months(start, n) <= end)."""
+    n = (end.year - start.year) * 12 + end.month - start.month
+    while n > 0 and add_months(start, n) > end:
+        n -= 1
+    return max(n, 0)
+
+
+def term_milestone(ends: dt.date | None, today: dt.date, *, months=None, started: dt.date | None = None) -> Milestone | None:
+    months = sorted(months if months is not None else structure_rules(today)["term_reminder_months"])
+    if ends is None:
+        return Milestone(f"unknown:{today:%Y-%m}", today.replace(day=1), "未登记本届任期开始日期，请核实并登记", "info")
+    if today >= ends:
+        k = months_between(ends, today)
+        since = add_months(ends, k)
+        late = f"已逾期{k}个月" if k else "今日届满"
+        return Milestone(f"overdue:{since:%Y-%m-%d}", since, f"任期已于{ends:%Y年%m月%d日}届满（{late}），应按期换届", "danger")
+    for m in months:  # the nearest window first (3 months), then 6
+        start = add_months(ends, -m)
+        if today >= start:
+            return Milestone(f"{m}m", start, f"任期将于{ends:%Y年%m月%d日}届满（距届满不足{m}个月），请做好换届准备", "warning")
+    return None
+
+
+def term_messages(today: dt.date) -> list[Outgoing]:
+    orgs = list(
+        Org.objects.filter(abolished_on__isnull=True).exclude(kind=OrgKind.GROUP).only("id", "name", "kind", "sector", "term_started_on", "term_years")
+    )
+    due = []
+    for o in orgs:
+        ms = term_milestone(o.term_ends_on(), today, started=o.term_started_on)
+        if ms is not None:
+            due.append((o, ms))
+    who = responsible_users([o.pk for o, _m in due])
+    out = []
+    for o, ms in due:
+        url = reverse("elections:org", args=[o.pk])
+        for user in who.get(o.pk, []):
+            out.append(Outgoing(user, "elections.term", f"{o.name}：{ms.message}", ms.message, url, o.pk, f"term:{o.pk}:{o.term_started_on or '-'}:{ms.key}"))
+    return out
+
+
+def send_term_reminders(*, today: dt.date | None = None, actor: Actor | None = None) -> int:
+    today = today or dt.date.today()
+    actor = actor or Actor.system_actor("elections.daily")
+    messages = term_messages(today)
+    sent = 0
+    for start in range(0, len(messages), 2000):
+        sent += len(send_many(actor=actor, messages=messages[start : start + 2000]))
+    return sent

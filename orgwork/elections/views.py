@@ -1,0 +1,121 @@
+"""Console pages for term elections — thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
+from orgwork.core.middleware import actor_for_request
+from orgwork.core.normalize import BadDate, parse_date
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.models import OfficerPost
+
+from . import selectors, services
+from .models import NominatedBy
+
+
+def _int(v, default=None):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(v):
+    try:
+        return parse_date(v)
+    except BadDate:
+        return None
+
+
+@login_required
+def election_list(request):
+    actor = actor_for_request(request)
+    board, total = selectors.term_board(actor)
+    return render(request, "elections/list.html", {"elections": selectors.elections(actor)[:200], "board": board, "board_total": total})
+
+
+@login_required
+def org_page(request, org_id):
+    actor = actor_for_request(request)
+    try:
+        org = org_selectors.get_org(actor, org_id)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            e = services.start_election(actor=actor, org_id=org.pk, on=_date(request.POST.get("on")) or dt.date.today(), open_nomination=bool(request.POST.get("open_nomination")))
+        except ServiceError as exc:
+            for err in exc.errors:
+                messages.error(request, err.message)
+        except PermissionDenied:
+            messages.error(request, "您没有发起换届选举的权限")
+        else:
+            return redirect("elections:detail", e.pk)
+    from .reminders import term_milestone
+
+    return render(
+        request, "elections/org.html",
+        {
+            "org": org, "ends": org.term_ends_on(), "milestone": term_milestone(org.term_ends_on(), dt.date.today()),
+            "elections": selectors.elections(actor).filter(org=org), "officers": org_selectors.officers(org, current_only=False),
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    actor = actor_for_request(request)
+    try:
+        e = selectors.get_election(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        p = request.POST
+        action = p.get("action")
+        try:
+            if action == "step":
+                step = p.get("step", "")
+                fields = {f.name: p.get(f.name, "") for f in selectors.definition(e).step(step).fields}
+                services.complete(actor=actor, election_id=e.pk, step=step, done_on=_date(p.get("done_on")), data=fields, comment=p.get("comment", ""))
+            elif action == "nominate":
+                services.nominate(actor=actor, election_id=e.pk, member_id=_int(p.get("member")), nominated_by=p.get("nominated_by", "committee"), recommendation_votes=_int(p.get("recommendation_votes"), 0))
+            elif action == "vet":
+                services.vet(actor=actor, election_id=e.pk, candidate_id=_int(p.get("candidate")), passed=p.get("passed") == "1", note=p.get("note", ""))
+            elif action == "ballot":
+                votes = {_int(k[5:]): _int(v, 0) for k, v in p.items() if k.startswith("vote_") and _int(k[5:]) and v.strip()}
+                t = services.record_ballot(
+                    actor=actor, election_id=e.pk, entitled=_int(p.get("entitled"), 0), present=_int(p.get("present"), 0), issued=_int(p.get("issued"), 0),
+                    returned=_int(p.get("returned"), 0), invalid=_int(p.get("invalid"), 0), votes=votes,
+                )
+                if not t.valid:
+                    for err in t.errors:
+                        messages.error(request, err.message)
+                elif t.tied:
+                    messages.warning(request, "末位得票相同，请就并列人员另行投票")
+            elif action == "post":
+                services.assign_post(actor=actor, election_id=e.pk, candidate_id=_int(p.get("candidate")), post=p.get("post", ""))
+            else:
+                raise Http404
+        except ServiceError as exc:
+            for err in exc.errors:
+                messages.error(request, err.message)
+        except PermissionDenied:
+            messages.error(request, "此步骤须由上级党组织办理")
+        except NotFound:
+            raise Http404 from None
+        return redirect("elections:detail", e.pk)
+    d = selectors.definition(e)
+    current = d.step(e.procedure.step) if e.procedure.step else None
+    return render(
+        request, "elections/detail.html",
+        {
+            "e": e, "definition": d, "current": current, "records": selectors.timeline(e), "candidates": list(e.candidates.select_related("member")),
+            "nominated_by": NominatedBy.choices, "posts": [c for c in OfficerPost.choices if c[0] != "group_leader"], "today": dt.date.today(),
+        },
+    )
