@@ -304,3 +304,9 @@ def member_status_counts(actor: Actor, *, under: Org | None = None) -> dict[str,
         suspended=Count("id", filter=Q(standing="suspended")),
         gone=Count("id", filter=Q(standing__in=["removed", "exited", "deceased", "transferred_out"])),
     )
+
+
+def org_names(org_ids) -> dict[int, str]:
+    """{id: name} for showing an org id recorded in history (a parent, a member's former org)."""
+    ids = [i for i in org_ids if isinstance(i, int)]
+    return dict(Org.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

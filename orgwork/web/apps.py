@@ -18,6 +18,11 @@ class WebConfig(AppConfig):
         nav.register(section=_("党员管理"), label=_("新增党员"), url_name="web:member_create", order=21, roles=tuple(WRITE_ROLES), icon="plus")
         attention.register("orgs.structure")(structure_attention)
 
+        # Django admin is for system configuration by superusers, not for daily work by staff.
+        from django.contrib import admin
+
+        admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 
 def structure_attention(actor, under=None):
     """Structure warnings (rules.md §1) as home-page attention items."""

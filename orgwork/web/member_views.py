@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from orgwork.core.errors import ServiceError
@@ -61,9 +62,10 @@ def member_list(request, actor):
         "can_create": actor.can_write_anything,
         "crumbs": [(_("党员名册"), "")],
     }
-    if is_htmx(request) and request.headers.get("HX-Target") == "results":
-        return render(request, "web/members/_results.html", ctx)
-    return render(request, "web/members/list.html", ctx)
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "results"
+    response = render(request, "web/members/_results.html" if partial else "web/members/list.html", ctx)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))  # the same address answers a fragment or a page
+    return response
 
 
 def _member_crumbs(actor, member, tail=""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from orgwork.core.errors import ServiceError
@@ -53,7 +54,9 @@ def tree(request, actor):
     else:
         ctx["nodes"] = _annotate(actor, list(selectors.top_orgs(actor)))
     template = "web/orgs/_tree_area.html" if is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "web/orgs/tree.html"
-    return render(request, template, ctx)
+    response = render(request, template, ctx)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @console_view

@@ -8,6 +8,7 @@ from orgwork.members.models import Category as MemberCategory
 from orgwork.members.models import Education, Gender, Standing, StatusAction
 from orgwork.members.validation import FIELD_LABELS as MEMBER_FIELDS
 from orgwork.orgs.models import Org, OrgKind, Sector
+from orgwork.orgs.selectors import org_names
 
 ACTION_LABELS = {
     "org.create": "新建党组织",
@@ -45,7 +46,9 @@ def action_label(action: str) -> str:
     return _(ACTION_LABELS.get(action, action))
 
 
-def _value(field, value):
+def _value(field, value, names=None):
+    if field in ("org", "parent") and names and value in names:
+        return names[value]
     if value in (None, ""):
         return "—"
     if isinstance(value, bool):
@@ -56,18 +59,21 @@ def _value(field, value):
     return str(value)
 
 
-def change_rows(changes: dict, *, labels: dict) -> list[tuple[str, str, str]]:
+def change_rows(changes: dict, *, labels: dict, names: dict | None = None) -> list[tuple[str, str, str]]:
     rows = []
     for field, pair in (changes or {}).items():
         if field in {"path"}:
             continue
         old, new = ([*pair, None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((labels.get(field, field), _value(field, old), _value(field, new)))
+        rows.append((labels.get(field, field), _value(field, old, names), _value(field, new, names)))
     return rows
 
 
 def present_events(events, *, kind: str) -> list[dict]:
-    labels = ORG_FIELDS if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织"}
+    labels = ORG_FIELDS if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期"}
+    events = list(events)
+    org_ids = {v for ev in events for f in ("org", "parent") for v in (ev.changes or {}).get(f, []) or []}
+    names = org_names(org_ids)
     out = []
     for ev in events:
         reason = (ev.data or {}).get("reason", "")
@@ -77,7 +83,7 @@ def present_events(events, *, kind: str) -> list[dict]:
                 "who": ev.actor_label,
                 "action": action_label(ev.action),
                 "object": ev.object_repr if ev.object_type != f"{kind}s.{kind}" else "",
-                "changes": change_rows(ev.changes, labels=labels) if ev.action not in ("member.import", "member.demo") else [],
+                "changes": change_rows(ev.changes, labels=labels, names=names) if ev.action not in ("member.import", "member.demo") else [],
                 "reason": reason,
                 "seq": ev.seq,
             }
