@@ -8,8 +8,8 @@ from django.db import transaction
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
-from orgwork.members.models import Member, Standing
 from orgwork.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, SignInVia
+from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org, OrgOfficer
 
 TOPICS = {
