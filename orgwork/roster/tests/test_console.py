@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from django.urls import reverse
 from huey.contrib import djhuey
 from huey.storage import SqliteStorage
@@ -25,6 +26,8 @@ def queue(tmp_path, monkeypatch, settings):
     huey = djhuey.HUEY
     assert not huey.immediate
     monkeypatch.setattr(huey, "storage", SqliteStorage(name="orgwork-test", filename=str(tmp_path / "huey.sqlite3")))
+    # The worker thread's connection is closed after each task (not kept for reuse), so the test database can be dropped.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     return huey
 
 

@@ -1,0 +1,46 @@
+"""`make bench`: the roster benchmarks on SQLite and on PostgreSQL, each figure beside its ceiling and the ratio.
+
+    python -m bench [--members 100000] [--import-rows 50000] [--duration 10] [--only sqlite|postgres] [--no-api]
+
+Each database runs in its own process (bench/roster.py). The compliance scan has its own: python -m bench.compliance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASES = {
+    "sqlite": f"sqlite:///{ROOT / 'var' / 'bench' / 'roster.sqlite3'}",
+    "postgres": os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/orgwork_bench"),
+}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=100_000)
+    ap.add_argument("--import-rows", type=int, default=50_000)
+    ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--only", choices=sorted(DATABASES))
+    ap.add_argument("--no-api", action="store_true")
+    args = ap.parse_args(argv)
+    failed = 0
+    for name, url in DATABASES.items():
+        if args.only and name != args.only:
+            continue
+        cmd = [sys.executable, "-m", "bench.roster", "--database", url, "--members", str(args.members), "--import-rows", str(args.import_rows),
+               "--duration", str(args.duration), "--concurrency", str(args.concurrency), "--json", str(ROOT / "var" / "bench" / f"roster-{name}.json")]
+        if args.no_api:
+            cmd.append("--no-api")
+        print(f"\n### {name}: {' '.join(cmd[1:])}", flush=True)
+        failed |= subprocess.call(cmd, cwd=str(ROOT))
+    return failed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,472 @@
+"""Benchmark: roster import, dashboards and the member API on one database, each against a ceiling measured in the same run.
+
+    python -m bench.roster --database URL [--members 100000] [--import-rows 50000] [--duration 10] [--concurrency 32]
+
+1. Import: members/s of `import_members` on an xlsx in the national template (read, normalize, validate, resolve
+   orgs, insert, one audit event per row, counters) vs the ceiling: calamine read of the same file + a raw
+   executemany of the same rows into the members table (rolled back).
+2. Dashboard: the statistics of a county and of the whole city, from the counters, vs the raw aggregate SQL over the
+   members table computing the same breakdowns.
+3. API: /api/v1/members/<id>/ and /api/v1/members/ under N concurrent connections (a threaded http.client load
+   generator in 2 processes on loopback, bounded in time) against gunicorn, vs a bare Django view doing one
+   primary-key query in the same server.
+
+The database is rebuilt on every run (SQLite file under var/bench/, or the PostgreSQL database named in the URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS_PER_COUNTY = 20000
+MEMBERS_PER_BRANCH = 40
+
+
+# --- setup ---------------------------------------------------------------------------------------------------
+def prepare_database(url: str) -> None:
+    """A fresh, empty database for the URL."""
+    if url.startswith("sqlite"):
+        path = Path(url.split("sqlite:///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+
+def build_tree(members: int, rng: random.Random) -> dict:
+    """A city: counties of about 20,000 members, each with 12 towns of village branches and an agency committee."""
+    from orgwork.orgs.models import Org, encode_step
+
+    counties = max(1, round(members / MEMBERS_PER_COUNTY))
+    branches_per_county = max(12, MEMBERS_PER_COUNTY // MEMBERS_PER_BRANCH) if members >= MEMBERS_PER_COUNTY else max(12, members // MEMBERS_PER_BRANCH)
+    city = Org.objects.create(path=encode_step(1), depth=1, code="CITY", name="中共基准市委员会", kind="committee", sector="agency", child_seq=counties)
+    county_orgs = Org.objects.bulk_create(
+        [Org(path=city.path + encode_step(i + 1), depth=2, parent=city, code=f"C{i}", name=f"中共第{i + 1}县委员会", kind="committee", sector="agency", child_seq=13) for i in range(counties)]
+    )
+    towns = []
+    for c in county_orgs:
+        for t in range(13):
+            if t < 12:
+                towns.append(Org(path=c.path + encode_step(t + 1), depth=3, parent=c, code=f"{c.code}T{t}", name=f"中共第{t + 1}镇委员会", kind="committee", sector="rural"))
+            else:
+                towns.append(Org(path=c.path + encode_step(t + 1), depth=3, parent=c, code=f"{c.code}A", name="县直机关工作委员会", kind="working_committee", sector="agency"))
+    towns = Org.objects.bulk_create(towns)
+    per_town = max(1, branches_per_county // 13)
+    branches = []
+    villages = ["红旗村", "团结村", "新民村", "先锋村", "和平村", "光明村", "胜利村", "建设村", "幸福村", "前进村", "长安村", "兴隆村"]
+    for town in towns:
+        for b in range(per_town):
+            agency = town.kind == "working_committee"
+            name = f"第{b + 1}机关党支部" if agency else f"{villages[b % len(villages)]}{'' if b < len(villages) else b // len(villages) + 1}党支部"
+            branches.append(Org(path=town.path + encode_step(b + 1), depth=4, parent=town, code=f"{town.code}B{b}", name=name, kind="branch", sector="agency" if agency else rng.choice(["rural", "rural", "community"])))
+    branches = Org.objects.bulk_create(branches, batch_size=2000)
+    Org.objects.filter(pk__in=[t.pk for t in towns]).update(child_seq=per_town)
+    return {"city": city, "counties": county_orgs, "branches": branches}
+
+
+def people(n: int, rng: random.Random, used: set):
+    from orgwork.core import idcard
+    from orgwork.demo.generator import ETHNICITIES, GIVEN, SURNAMES
+
+    today = dt.date.today()
+    edu = ["bachelor", "college", "high_school", "junior_high", "secondary", "master", "primary"]
+    for _ in range(n):
+        age = rng.choice([rng.randint(22, 35), rng.randint(30, 60), rng.randint(45, 85)])
+        birth = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+        while True:
+            number = idcard.make(rng.choice(["511526", "511502", "511521", "511523"]), birth, rng.randint(1, 999))
+            if number not in used:
+                used.add(number)
+                break
+        earliest = birth.replace(year=birth.year + 19) if not (birth.month == 2 and birth.day == 29) else dt.date(birth.year + 19, 3, 1)
+        latest = today - dt.timedelta(days=400)
+        probationary = earliest >= latest or rng.random() < 0.04
+        joined = today - dt.timedelta(days=rng.randint(20, 330)) if probationary else earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+        yield {
+            "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+            "gender": "M" if int(number[16]) % 2 else "F",
+            "id_number": number,
+            "birth_date": birth,
+            "ethnicity": rng.choice(ETHNICITIES),
+            "education": rng.choice(edu),
+            "category": "probationary" if probationary else "full",
+            "joined_on": joined,
+            "confirmed_on": None if probationary else joined + dt.timedelta(days=366),
+            "job": rng.choice(["农牧渔民", "公务员", "教师", "工人", "离退休人员"]),
+            "phone": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            "address": f"第{rng.randint(1, 99)}镇{rng.choice(['红旗村', '东街社区'])}{rng.randint(1, 99)}号",
+            "lost_contact": False,
+        }
+
+
+LABELS = {
+    "gender": {"M": "男", "F": "女"},
+    "category": {"full": "正式党员", "probationary": "预备党员"},
+    "education": {"bachelor": "大学本科", "college": "大专", "high_school": "高中", "junior_high": "初中", "secondary": "中专", "master": "硕士研究生", "primary": "小学"},
+}
+HEADER = ["姓名", "性别", "公民身份号码", "民族", "出生日期", "学历", "人员类别", "所在党组织", "入党日期", "转为正式党员日期", "工作岗位", "联系电话", "家庭住址"]
+
+
+def write_import_file(path: Path, rows: list[dict], full_path: dict[int, str]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet()
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, "党员信息采集表")
+    for c, h in enumerate(HEADER):
+        ws.write_string(2, c, h)
+    for i, r in enumerate(rows, 3):
+        values = [r["name"], LABELS["gender"][r["gender"]], r["id_number"], r["ethnicity"], r["birth_date"], LABELS["education"][r["education"]],
+                  LABELS["category"][r["category"]], full_path[r["org"].pk], r["joined_on"], r["confirmed_on"], r["job"], r["phone"], r["address"]]
+        for c, v in enumerate(values):
+            if isinstance(v, dt.date):
+                ws.write_datetime(i, c, dt.datetime(v.year, v.month, v.day), date_fmt)
+            elif v is not None:
+                ws.write_string(i, c, v)
+    wb.close()
+
+
+def build(args, rng) -> dict:
+    from django.core.management import call_command
+
+    from orgwork.core.actor import Actor
+    from orgwork.members.services import bulk_create_members
+    from orgwork.roster.exporter import full_paths
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    tree = build_tree(args.members, rng)
+    branches = tree["branches"]
+    used: set = set()
+    sample = min(args.import_rows, args.members)
+    bulk = args.members - sample
+    actor = Actor.system_actor("bench")
+    batch = []
+    for row in people(bulk, rng, used):
+        row["org"] = rng.choice(branches)
+        batch.append(row)
+        if len(batch) == 10000:
+            bulk_create_members(actor=actor, rows=batch, action="member.bench")
+            batch = []
+    if batch:
+        bulk_create_members(actor=actor, rows=batch, action="member.bench")
+    import_rows = []
+    for row in people(sample, rng, used):
+        row["org"] = rng.choice(branches)
+        import_rows.append(row)
+    path = Path(args.workdir) / f"import-{sample}.xlsx"
+    write_import_file(path, import_rows, full_paths())
+    return {"tree": tree, "file": path, "sample": sample, "seconds": time.perf_counter() - t0}
+
+
+# --- 1. import -------------------------------------------------------------------------------------------------
+def bench_import(ctx) -> dict:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from orgwork.core.actor import Actor
+    from orgwork.roster.exporter import full_paths
+    from orgwork.roster.importer import import_members
+    from orgwork.roster.sheets import read_rows
+
+    path = ctx["file"]
+    by_path = {v: k for k, v in full_paths().items()}
+    # Ceiling: read the same file and insert the same rows with a raw executemany, then roll back.
+    t0 = time.perf_counter()
+    rows = read_rows(str(path))[3:]
+    now = timezone.now()
+    sql = (
+        "INSERT INTO members_member (name, name_pinyin, name_initials, gender, id_number, id_tail, ethnicity, birth_date, education, category, org_id, "
+        "joined_on, confirmed_on, job, phone, phone_tail, address, standing, lost_contact, created_at, updated_at) "
+        "VALUES (%s, '', '', %s, %s, '', %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, 'normal', false, %s, %s)"
+    )
+    params = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], by_path[r[7]], r[8], r[9] or None, r[10], r[11], r[12], now, now) for r in rows]
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.executemany(sql, params)
+        ceiling_s = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    n = len(params)
+    t0 = time.perf_counter()
+    report = import_members(str(path), actor=Actor.system_actor("bench-import"))
+    seconds = time.perf_counter() - t0
+    assert report.accepted == n and not report.rejected, (report.accepted, report.rejected[:3])
+    rate, ceiling = n / seconds, n / ceiling_s
+    return {"rows": n, "rate": rate, "ceiling": ceiling, "ratio": rate / ceiling, "seconds": seconds, "ceiling_seconds": ceiling_s}
+
+
+# --- 2. dashboards -----------------------------------------------------------------------------------------------
+RAW_AGGREGATE = """
+SELECT m.gender, m.education, m.ethnicity = '汉族', m.category, {by}, {jy}, o.sector, m.lost_contact, COUNT(*)
+FROM members_member m JOIN orgs_org o ON o.id = m.org_id
+WHERE o.path >= %s AND o.path < %s AND m.standing = 'normal'
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""
+
+
+def timed(fn, repeat: int) -> float:
+    """Median milliseconds of `repeat` calls (after one warm-up)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def bench_dashboards(ctx, repeat: int) -> dict:
+    from django.db import connection
+
+    from orgwork.core.actor import Actor
+    from orgwork.core.fields import subtree_bounds
+    from orgwork.orgs.models import Org
+    from orgwork.stats.selectors import dashboard
+
+    actor = Actor.system_actor("bench")
+    if connection.vendor == "postgresql":
+        by, jy = "EXTRACT(YEAR FROM m.birth_date)", "EXTRACT(YEAR FROM m.joined_on)"
+    else:
+        by, jy = "strftime('%%Y', m.birth_date)", "strftime('%%Y', m.joined_on)"
+    sql = RAW_AGGREGATE.format(by=by, jy=jy)
+    out = {}
+    city = Org.objects.get(pk=ctx["tree"]["city"].pk)
+    county = Org.objects.get(pk=ctx["tree"]["counties"][0].pk)
+    for label, org in (("county", county), ("city", city)):
+
+        def raw(org=org):
+            with connection.cursor() as cur:
+                cur.execute(sql, subtree_bounds(org.path))
+                return cur.fetchall()
+
+        ms = timed(lambda org=org: dashboard(actor, org=org), repeat)
+        raw_ms = timed(raw, max(3, repeat // 10))
+        members = dashboard(actor, org=org)["members"]
+        out[label] = {"ms": ms, "raw_ms": raw_ms, "ratio": ms / raw_ms, "members": members}
+    return out
+
+
+# --- 3. API ------------------------------------------------------------------------------------------------------
+def _client_process(port, paths, token, duration, threads, queue):
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def worker(seed):
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        bad = 0
+        headers = {"Authorization": f"Token {token}", "Connection": "keep-alive"}
+        while time.monotonic() < stop_at:
+            path = rng.choice(paths)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    bad += 1
+                if resp.getheader("Connection", "").lower() == "close" or resp.will_close:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            lat.extend(mine)
+            errors[0] += bad
+
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    queue.put((lat, errors[0]))
+
+
+def load(port, paths, token, duration, concurrency) -> dict:
+    """Throughput and latency of GETs over `paths` with `concurrency` connections for `duration` seconds."""
+    procs_n = 2
+    q = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=_client_process, args=(port, paths, token, duration, concurrency // procs_n, q)) for _ in range(procs_n)]
+    for p in procs:
+        p.start()
+    lat, errors = [], 0
+    for _ in procs:
+        got, bad = q.get()
+        lat.extend(got)
+        errors += bad
+    for p in procs:
+        p.join()
+    lat.sort()
+    n = len(lat)
+    return {
+        "requests": n,
+        "rps": n / duration,
+        "p50_ms": lat[n // 2] * 1000 if n else 0,
+        "p99_ms": lat[min(n - 1, int(n * 0.99))] * 1000 if n else 0,
+        "errors": errors,
+    }
+
+
+def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from orgwork.core.actor import Actor
+    from orgwork.core.models import Role
+    from orgwork.core.services import grant_role
+    from orgwork.members.models import Member
+
+    user = get_user_model().objects.create_user(username="bench", password="Bench#2026x", is_staff=True)
+    grant_role(actor=Actor.system_actor("bench"), user=user, org=ctx["tree"]["city"], role=Role.DEPT_ADMIN)
+    token = Token.objects.create(user=user).key
+    ids = list(Member.objects.values_list("pk", flat=True))
+    rng = random.Random(5)
+    sample = [rng.choice(ids) for _ in range(2000)]
+    from django.db import connections
+
+    connections.close_all()
+    port = 18000 + os.getpid() % 1000
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048"],
+        cwd=str(ROOT), env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
+        out = {}
+        cases = {
+            "bare": [f"/bench/bare/{i}/" for i in sample],
+            "detail": [f"/api/v1/members/{i}/" for i in sample],
+            "list": [f"/api/v1/members/?page={rng.randint(1, 50)}" for _ in range(200)],
+        }
+        for name, paths in cases.items():
+            load(port, paths[:50], token, 2, concurrency)  # warm every worker's connection and caches
+            out[name] = load(port, paths, token, duration, concurrency)
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
+def report(db: str, results: dict) -> list[str]:
+    lines = [f"== {db}: {results['members']:,} members, {results['orgs']:,} orgs (built in {results['build_s']:.0f} s) =="]
+    imp = results["import"]
+    lines.append(
+        f"import           {imp['rate']:>9,.0f} rows/s   ceiling {imp['ceiling']:>9,.0f} rows/s (calamine read + raw executemany)   ratio {imp['ratio']:.2f}   target >= 0.40   [{imp['rows']:,} rows in {imp['seconds']:.1f} s]"
+    )
+    for label in ("county", "city"):
+        d = results["dashboard"][label]
+        target = "<= 10 ms" if label == "county" else "<= 20 ms"
+        lines.append(
+            f"dashboard {label:<6} {d['ms']:>9.2f} ms       raw aggregate SQL {d['raw_ms']:>9.1f} ms   ratio {d['ratio']:.4f}   target {target} on PostgreSQL   [{d['members']:,} members]"
+        )
+    api = results.get("api")
+    if api:
+        bare = api["bare"]
+        lines.append(f"bare pk view     {bare['rps']:>9,.0f} req/s    p99 {bare['p99_ms']:.1f} ms   (the ceiling)   errors {bare['errors']}")
+        for name in ("detail", "list"):
+            a = api[name]
+            target = "target >= 0.60, p99 <= 50 ms" if name == "detail" else ""
+            lines.append(
+                f"member {name:<9} {a['rps']:>9,.0f} req/s    p99 {a['p99_ms']:.1f} ms   ratio {a['rps'] / bare['rps']:.2f} of the bare view   {target}   errors {a['errors']}"
+            )
+    rc = results["recount"]
+    lines.append(f"recount          {rc['seconds']:.1f} s, drift {rc['drift']} counters")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database", required=True)
+    ap.add_argument("--members", type=int, default=100_000)
+    ap.add_argument("--import-rows", type=int, default=50_000)
+    ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--no-api", action="store_true")
+    ap.add_argument("--json", help="write the results here")
+    args = ap.parse_args(argv)
+    args.workdir = str(ROOT / "var" / "bench")
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    prepare_database(args.database)
+    setup_django(args.database)
+    from django.db import connection
+
+    from orgwork.orgs.models import Org
+    from orgwork.stats.recount import recount
+
+    rng = random.Random(20261123)
+    db = connection.vendor
+    print(f"[{db}] building {args.members:,} members …", flush=True)
+    ctx = build(args, rng)
+    results = {"database": db, "members": args.members, "orgs": Org.objects.count(), "build_s": ctx["seconds"]}
+    print(f"[{db}] import of {ctx['sample']:,} rows …", flush=True)
+    results["import"] = bench_import(ctx)
+    if db == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    print(f"[{db}] dashboards …", flush=True)
+    results["dashboard"] = bench_dashboards(ctx, args.repeat)
+    t0 = time.perf_counter()
+    drift = recount(fix=False).drift
+    results["recount"] = {"seconds": time.perf_counter() - t0, "drift": len(drift)}
+    if not args.no_api:
+        print(f"[{db}] API load, {args.concurrency} connections, {args.duration:.0f} s per case …", flush=True)
+        results["api"] = bench_api(ctx, args.database, args.duration, args.concurrency, args.workers)
+    print("\n".join(report(db, results)), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, default=str, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
