@@ -108,3 +108,12 @@ def grid_children(actor: Actor, under: Org | None) -> list[Org]:
             return tops
         under = tops[0]
     return list(org_selectors.children(actor, under).exclude(kind="group"))
+
+
+def member_attendance(actor: Actor, member_id: int, *, limit: int = 200) -> QuerySet[Attendance]:
+    """A member's meetings (present or absent), newest first: their organizational-life record."""
+    return (
+        scope(Attendance.objects.filter(member_id=member_id), actor)
+        .select_related("meeting", "meeting__org")
+        .order_by("-meeting__planned_on", "-meeting_id")[:limit]
+    )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("compliance/org/<int:org_id>/", views.org_compliance, name="org_compliance"),
     path("appraisals/", views.appraisals, name="appraisals"),
     path("appraisals/<int:pk>/", views.appraisal_detail, name="appraisal"),
+    path("member/<int:member_id>/", views.member_file, name="member_file"),
 ]

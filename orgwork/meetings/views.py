@@ -346,3 +346,19 @@ def appraisal_detail(request, pk):
         request, "meetings/appraisal.html",
         {"r": r, "entries": list(selectors.round_entries(r)), "grades": Grade.choices, "stages": AppraisalStage.choices},
     )
+
+
+@login_required
+def member_file(request, member_id):
+    """The organizational-life part of a member's file: meetings attended or missed, appraisal grades by year."""
+    from orgwork.members import selectors as member_selectors
+
+    actor = _actor(request)
+    try:
+        member = member_selectors.get_member(actor, member_id)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request, "meetings/member_file.html",
+        {"member": member, "attendance": list(selectors.member_attendance(actor, member.pk)), "appraisals": list(selectors.member_appraisals(actor, member.pk))},
+    )

@@ -114,3 +114,15 @@ def test_api_plan_record_and_compliance(tree, users, api, make_member):
     assert tree.village_b.pk not in rows
     assert c.get("/api/v1/meetings/").json()["count"] == 1
     assert api(users["sec_b"]).get(f"/api/v1/meetings/{mid}/").status_code == 404
+
+
+def test_member_file_shows_attendance_and_is_scoped(tree, users, hold, make_member):
+    me = users["member_a_record"]
+    hold(tree.village_a, "general_meeting", D(2026, 5, 6), present=[me.pk])
+    c = login(users["member_a"])
+    body = c.get(f"/meetings/member/{me.pk}/").content.decode()
+    assert "支部党员大会" in body and "出席" in body
+    other = make_member(tree.village_a, name="别人")
+    assert c.get(f"/meetings/member/{other.pk}/").status_code == 404  # a member sees only their own file
+    assert login(users["sec_b"]).get(f"/meetings/member/{me.pk}/").status_code == 404
+    assert login(users["sec_a"]).get(f"/meetings/member/{other.pk}/").status_code == 200
