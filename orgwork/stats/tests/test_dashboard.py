@@ -65,3 +65,28 @@ def test_dashboard_reads_counters_not_members(county, users, api, django_assert_
     client = api(users["county"])
     with django_assert_max_num_queries(8):
         client.get("/api/v1/stats/")
+
+
+def test_age_bands_follow_the_calendar_without_any_write(tree, make_member, system):
+    """Bands come from birth-year cohorts, read as age at 31 December of the statistics year: nothing to drift."""
+    from orgwork.stats.selectors import dashboard
+
+    make_member(tree.village_a, birth=dt.date(1991, 11, 30), joined=dt.date(2016, 12, 1))
+    y2026 = dashboard(system, org=tree.county, year=2026)
+    y2027 = dashboard(system, org=tree.county, year=2027)
+    age = lambda d: {a["code"]: a["count"] for a in d["age"] if a["count"]}  # noqa: E731
+    party = lambda d: {a["code"]: a["count"] for a in d["party_age"] if a["count"]}  # noqa: E731
+    assert age(y2026) == {"31_35": 1} and age(y2027) == {"36_40": 1}
+    assert party(y2026) == {"10_19": 1} and party(y2027) == {"10_19": 1}
+    assert dashboard(system, org=tree.county, year=2020)["basis"] == "年龄、党龄按2020年12月31日计算"
+
+
+def test_nightly_recount_job_repairs_drift(tree, make_member):
+    from orgwork.stats.models import OrgStats
+    from orgwork.stats.recount import recount
+    from orgwork.stats.tasks import nightly_recount
+
+    make_member(tree.village_a)
+    OrgStats.objects.filter(org=tree.county).update(total={})
+    assert nightly_recount.call_local() > 0
+    assert recount(fix=False).drift == []
