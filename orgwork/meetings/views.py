@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -94,7 +95,7 @@ def meeting_new(request):
                 recorder=p.get("recorder", ""),
                 custom_kind=p.get("custom_kind", ""),
                 speaker_id=_int(p.get("speaker")),
-                attendee_ids=[_int(x) for x in p.getlist("attendees") if _int(x)],
+                attendee_ids=[_int(x) for v in p.getlist("attendees") for x in v.replace(",", " ").replace("，", " ").split() if _int(x)],
             )
         except ServiceError as exc:
             _fail(request, exc)
@@ -150,11 +151,12 @@ def meeting_action(request, pk, action):
             for key, value in p.items():
                 if key.startswith("reason_") and _int(key[7:]) and _int(key[7:]) not in present:
                     absent[_int(key[7:])] = value
-            services.update_meeting(actor=actor, meeting_id=pk, host=p.get("host", ""), recorder=p.get("recorder", ""), place=p.get("place", ""))
-            services.record_meeting(
-                actor=actor, meeting_id=pk, held_on=_date(p.get("held_on")), present_ids=present, absent=absent,
-                minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
-            )
+            with transaction.atomic():  # the details and the record stand or fall together
+                services.update_meeting(actor=actor, meeting_id=pk, host=p.get("host", ""), recorder=p.get("recorder", ""), place=p.get("place", ""))
+                services.record_meeting(
+                    actor=actor, meeting_id=pk, held_on=_date(p.get("held_on")), present_ids=present, absent=absent,
+                    minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
+                )
             messages.success(request, "已记录会议")
         elif action == "update":
             services.update_meeting(

@@ -126,3 +126,19 @@ def test_member_file_shows_attendance_and_is_scoped(tree, users, hold, make_memb
     assert c.get(f"/meetings/member/{other.pk}/").status_code == 404  # a member sees only their own file
     assert login(users["sec_b"]).get(f"/meetings/member/{me.pk}/").status_code == 404
     assert login(users["sec_a"]).get(f"/meetings/member/{other.pk}/").status_code == 200
+
+
+def test_talk_planned_with_participants_typed_as_numbers(tree, users, make_member):
+    a, b = make_member(tree.village_a, name="甲"), make_member(tree.village_a, name="乙")
+    c = login(users["sec_a"])
+    c.post("/meetings/new/", {"org": tree.village_a.pk, "kind": "talk", "topic": "谈心", "planned_on": "2026-05-06", "attendees": f"{a.pk}，{b.pk}"})
+    m = Meeting.objects.get(topic="谈心")
+    assert set(m.attendance.values_list("member_id", flat=True)) == {a.pk, b.pk}
+
+
+def test_failed_record_keeps_nothing(tree, users, system):
+    m = services.plan_meeting(actor=system, org_id=tree.village_a.pk, kind="theme_day", topic="主题党日", planned_on=D(2026, 5, 1))
+    c = login(users["sec_a"])
+    c.post(f"/meetings/{m.pk}/record/", {"held_on": "2026-05-01", "host": "新主持人"})  # checklist incomplete: refused
+    m.refresh_from_db()
+    assert m.status == "planned" and m.host == ""
