@@ -107,3 +107,14 @@ def test_export_page_downloads_the_scoped_roster(tree, users, client, make_membe
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert [r[0] for r in rows[1:]] == ["李四"]
     assert client.get(reverse("roster:export"), {"download": "1", "org": tree.town_b.pk}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_console_pages_render_and_are_in_the_navigation(tree, users, client):
+    client.force_login(users["town_a"])
+    for name in ("roster:import", "roster:export", "stats:dashboard"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        assert f'href="{reverse(name)}"' in page.content.decode()
+    client.force_login(users["member_a"])
+    assert client.get(reverse("roster:import")).status_code in (302, 403)
