@@ -75,7 +75,7 @@ def record_sheet(applicant, view: dict) -> bytes:
             row[2].text = f"{r.done_on:%Y-%m-%d}"
             row[3].text = f"{r.responsible}/{r.actor_label}"
             details = [r.comment] if r.comment else []
-            details += [f"{k}：{v}" for k, v in r.data.items()]
+            details += [f"{label}：{v}" for label, v in sv.values]
             details += [f"{e.done_on:%Y-%m-%d} {e.data.get('result', '')}" for e in sv.entries]
             row[4].text = "；".join(details)
             row[5].text = "、".join(f"{a.label}{('（' + a.reference + '）') if a.reference else ''}" for a in r.attachments.all())

@@ -75,7 +75,7 @@ STEPS_2014 = (
         article="细则第九条",
     ),
     StepDef("activist_filed", "上级党委备案", "activist", role="committee", article="细则第九条"),
-    StepDef("contacts", "指定培养联系人", "activist", fields=(Field("contacts", "培养联系人（党员编号）", "members"),), gates=("recruitment.contacts",), article="细则第十条"),
+    StepDef("contacts", "指定培养联系人", "activist", fields=(Field("contacts", "培养联系人", "members"),), gates=("recruitment.contacts",), article="细则第十条"),
     StepDef(
         "activist_assessment",
         "培养教育考察",
@@ -96,7 +96,7 @@ STEPS_2014 = (
         article="细则第十四条",
     ),
     StepDef("candidate_filed", "报上级党委备案", "candidate", role="committee", article="细则第十四条"),
-    StepDef("sponsors", "确定入党介绍人", "candidate", fields=(Field("sponsors", "入党介绍人（党员编号）", "members"),), gates=("recruitment.sponsors",), article="党章第五条；细则第十五条"),
+    StepDef("sponsors", "确定入党介绍人", "candidate", fields=(Field("sponsors", "入党介绍人", "members"),), gates=("recruitment.sponsors",), article="党章第五条；细则第十五条"),
     StepDef(
         "political_review",
         "进行政治审查",

@@ -12,6 +12,7 @@ from orgwork.core.actor import Actor
 from orgwork.core.fields import subtree_q
 from orgwork.core.models import ProcedureStatus, StepAction, StepRecord
 from orgwork.core.scope import get_in_scope, scope
+from orgwork.members.models import Member
 from orgwork.orgs.models import BRANCH_KINDS, Org, Sector
 
 from .models import Applicant, RecruitmentPlan
@@ -62,6 +63,28 @@ class StepView:
     record: StepRecord | None
     entries: list
     current: bool
+    values: list = ()  # [(label, shown value)] of the record's data
+
+
+def _shown(step: proc.StepDef, data: dict, names: dict) -> list[tuple[str, str]]:
+    out = []
+    for f in step.fields:
+        if f.name not in data:
+            continue
+        v = data[f.name]
+        if f.type == "choice":
+            v = dict(f.choices).get(v, v)
+        elif f.type == "bool":
+            v = "是" if v else "否"
+        elif f.type in ("member", "members"):
+            ids = v if isinstance(v, list) else [v]
+            v = "、".join(names.get(i, f"#{i}") for i in ids)
+        if v in ("", None):
+            continue
+        out.append((f.label, str(v)))
+    if step.notice and data.get("notice_place"):
+        out.append(("公示地点/方式", data["notice_place"]))
+    return out
 
 
 def file_view(applicant: Applicant) -> dict:
@@ -76,7 +99,18 @@ def file_view(applicant: Applicant) -> dict:
             done[r.step] = r
         elif r.valid and r.action == StepAction.ENTRY:
             entries.setdefault(r.step, []).append(r)
-    steps = [StepView(i + 1, s, done.get(s.key), entries.get(s.key, []), s.key == instance.step) for i, s in enumerate(d.steps)]
+    member_ids = set()
+    for s in d.steps:
+        r = done.get(s.key)
+        for f in s.fields:
+            if r and f.type in ("member", "members") and r.data.get(f.name):
+                v = r.data[f.name]
+                member_ids.update(v if isinstance(v, list) else [v])
+    names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "name")) if member_ids else {}
+    steps = [
+        StepView(i + 1, s, done.get(s.key), entries.get(s.key, []), s.key == instance.step, _shown(s, done[s.key].data, names) if s.key in done else [])
+        for i, s in enumerate(d.steps)
+    ]
     return {
         "definition": d,
         "instance": instance,

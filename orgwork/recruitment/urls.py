@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/record.docx", views.record_sheet, name="record_sheet"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("notices/<int:notice_id>.docx", views.notice_doc, name="notice_doc"),
 ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from orgwork.core import procedures as proc
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
-from orgwork.core.models import Notice
+from orgwork.core.models import Attachment, Notice
 from orgwork.core.normalize import BadDate, parse_date
 from orgwork.core.scope import get_in_scope
 from orgwork.orgs import selectors as org_selectors
@@ -132,12 +132,20 @@ def _file_context(actor, applicant, **extra):
         returnable=[sv for sv in ctx["steps"] if sv.record and current and sv.number < ctx["definition"].number(current.key)],
         entry_step=next((sv.step for sv in ctx["steps"] if sv.step.entry_fields is not None and sv.step.stage == inst.stage and sv.record is None), None),
         role_labels=proc.ROLE_LABELS,
+        branch_members=_full_members(actor, inst.org) if current is not None and any(f.type in ("member", "members") for f in current.fields) else [],
         crumbs=[("发展党员", reverse("recruitment:list")), (applicant.name, None)],
         errors=[],
         values={},
     )
     ctx.update(extra)
     return ctx
+
+
+def _full_members(actor, org):
+    """Full members of the branch, for picking contact persons and sponsors."""
+    from orgwork.members import selectors as member_selectors
+
+    return list(member_selectors.members(actor).filter(org=org, category="full", standing="normal").order_by("name_pinyin", "id")[:300])
 
 
 @console
@@ -230,6 +238,17 @@ def record_sheet(request, actor, pk):
 def notice_doc(request, actor, notice_id):
     notice = get_in_scope(Notice.objects.select_related("instance__org"), actor, pk=notice_id)
     return _docx(documents.notice(notice), f"{notice.title}.docx")
+
+
+@console
+def attachment(request, actor, attachment_id):
+    """A step's uploaded document, only through the scope (files are not served from MEDIA_URL)."""
+    from django.http import FileResponse
+
+    att = get_in_scope(Attachment.objects.select_related("record__instance"), actor, pk=attachment_id)
+    if not att.file or att.record.instance.kind != KIND:
+        raise Http404
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.filename or att.label)
 
 
 def _docx(content: bytes, filename: str) -> HttpResponse:

@@ -70,3 +70,13 @@ def test_admin_entry_is_validated(system):
     assert ("source", "required") in codes
     assert ("holidays", "bad_value") in codes
     assert ("workdays", "bad_value") in codes  # 2031-05-06 is a Tuesday, not an adjusted weekend day
+
+
+@pytest.mark.django_db
+def test_calendar_year_command_enters_a_year():
+    from django.core.management import call_command
+
+    call_command("calendar_year", "2032", "--holidays", "2032-10-01..2032-10-07", "--workdays", "2032-09-26", "--source", "测试通知")
+    assert not workcal.is_workday(D(2032, 10, 4))
+    assert workcal.is_workday(D(2032, 9, 26))
+    assert workcal.add_workdays(D(2032, 9, 30), 1) == D(2032, 10, 8)

@@ -110,3 +110,46 @@ def test_other_branch_gets_404(client, users, pipeline):
     a = pipeline.apply()
     client.force_login(users["sec_b"])
     assert client.get(f"/recruitment/{a.pk}/").status_code == 404
+
+
+def test_uploaded_document_is_kept_and_served_only_in_scope(town_client, client, users, pipeline, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orgwork.core.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    a = pipeline.apply()
+    pipeline.run(a, until="political_review")
+    upload = SimpleUploadedFile("政审.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = town_client.post(
+        f"/recruitment/{a.pk}/complete/",
+        {"step": "political_review", "done_on": "2024-05-10", "f_conclusion": "pass", "doc_1_label": "政治审查结论性材料", "doc_1_file": upload},
+    )
+    assert r.status_code == 302
+    att = Attachment.objects.get(label="政治审查结论性材料")
+    assert att.size == 13 and len(att.sha256) == 64 and att.filename == "政审.pdf"
+    r = town_client.get(f"/recruitment/attachments/{att.pk}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 test"
+    client.force_login(users["sec_b"])
+    assert client.get(f"/recruitment/attachments/{att.pk}/").status_code == 404
+
+
+def test_home_page_lists_overdue_recruitment_steps(town_client, pipeline):
+    from orgwork.core.actor import Actor
+    from orgwork.web import attention
+
+    pipeline.apply(name="逾期者", birth=D(1990, 1, 1), applied_on=D(2026, 3, 2))
+    items = [i for i in attention.collect(Actor.system_actor()) if i.kind == "recruitment"]
+    assert items and items[0].severity == "danger" and "逾期者" in items[0].title and items[0].url.startswith("/recruitment/")
+    assert town_client.get("/").status_code == 200
+
+
+def test_contacts_picked_from_the_branch_list(town_client, pipeline):
+    a = pipeline.apply()
+    pipeline.run(a, until="contacts")
+    page = town_client.get(f"/recruitment/{a.pk}/").content.decode()
+    assert f'<option value="{pipeline.full[0].pk}">赵一</option>' in page
+    r = town_client.post(f"/recruitment/{a.pk}/complete/", {"step": "contacts", "done_on": "2023-04-25", "f_contacts": [str(pipeline.full[0].pk), str(pipeline.full[1].pk), ""]})
+    assert r.status_code == 302
+    page = town_client.get(f"/recruitment/{a.pk}/").content.decode()
+    assert "培养联系人：赵一、钱二" in page
