@@ -310,3 +310,11 @@ def org_names(org_ids) -> dict[int, str]:
     """{id: name} for showing an org id recorded in history (a parent, a member's former org)."""
     ids = [i for i in org_ids if isinstance(i, int)]
     return dict(Org.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def subtree_choices(actor: Actor, *, limit: int = 300) -> list[Org]:
+    """The orgs offered as a “within” filter: the roots of the scope and the level below them."""
+    tops = list(top_orgs(actor))
+    below = list(orgs(actor).filter(parent__in=tops).exclude(kind=OrgKind.GROUP).order_by("path")[:limit])
+    out = sorted(tops + below, key=lambda o: o.path)
+    return out

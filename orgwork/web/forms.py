@@ -9,7 +9,7 @@ from orgwork.core.errors import ServiceError
 from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS
 from orgwork.members.models import Category, Education, Gender, StatusAction
 from orgwork.members.selectors import STATUS_LABELS
-from orgwork.orgs.models import OrgKind, Sector
+from orgwork.orgs.models import OfficerPost, OrgKind, Sector
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,6 +79,17 @@ class OrgForm(forms.Form):
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
     term_started_on = forms.DateField(label=_("本届任期开始"), required=False, widget=DATE)
     term_years = forms.IntegerField(label=_("任期年限"), required=False, min_value=1, max_value=10, help_text=_("留空按规定：党委5年，党总支、党支部3年"))
+
+
+class OfficerForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
+    post = forms.ChoiceField(label=_("职务"), choices=OfficerPost.choices)
+    started_on = forms.DateField(label=_("任职日期"), required=False, widget=DATE)
+
+
+class EndOfficerForm(forms.Form):
+    on = forms.DateField(label=_("离任日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("离任原因"), required=False, max_length=200)
 
 
 class MoveOrgForm(forms.Form):

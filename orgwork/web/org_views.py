@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from orgwork.core.errors import ServiceError
+from orgwork.core.errors import NotFound, ServiceError
 from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors, services
 from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
 
 from .access import console_view, is_htmx
-from .forms import AbolishOrgForm, MoveOrgForm, OrgForm, apply_service_errors
+from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, OrgForm, apply_service_errors
 from .present import present_events
 
 
@@ -201,3 +201,44 @@ def abolish(request, actor, org_id):
             messages.success(request, _("已撤销“%(name)s”") % {"name": org.name})
             return redirect("web:org_detail", org.pk)
     return render(request, "web/orgs/abolish.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("撤销党组织"))})
+
+
+@console_view
+def officer_add(request, actor, org_id):
+    """Record a seat on the org's committee (secretary, deputy, committee members)."""
+    org = selectors.get_org(actor, org_id)
+    form = OfficerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.appoint_officer(actor=actor, org_id=org.pk, name=data.get("name") or "", post=data["post"], started_on=data.get("started_on"))
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记班子成员"))
+            return redirect("web:org_detail", org.pk)
+    return render(request, "web/orgs/officer.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("登记班子成员")), "title": _("登记班子成员")})
+
+
+@console_view
+def officer_end(request, actor, org_id, officer_id):
+    org = selectors.get_org(actor, org_id)
+    officer = next((o for o in selectors.officers(org) if o.pk == officer_id), None)
+    if officer is None:
+        raise NotFound
+    form = EndOfficerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        on = form.cleaned_data.get("on")
+        if on is None:
+            form.add_error("on", _("请填写离任日期"))
+        else:
+            try:
+                services.end_officer(actor=actor, officer_id=officer.pk, on=on, reason=form.cleaned_data.get("reason") or "")
+            except ServiceError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已登记离任"))
+                return redirect("web:org_detail", org.pk)
+    return render(
+        request, "web/orgs/officer.html", {"form": form, "org": org, "officer": officer, "crumbs": breadcrumbs(actor, org, tail=_("登记离任")), "title": _("登记离任")}
+    )

@@ -167,3 +167,16 @@ def test_member_page_history_lists_audit_events_in_chinese(users, tree):
     m = users["member_a_record"]
     body = login(users["town_a"]).get(f"/members/{m.pk}/").content.decode()
     assert "新增党员" in body and "关联登录账号" in body
+
+
+@pytest.mark.django_db
+def test_subtree_filter_offers_the_scope_and_narrows_the_list(users, tree, make_member):
+    make_member(tree.village_a, name="村里人")
+    make_member(tree.office_a, name="机关人")
+    c = login(users["town_a"])
+    r = c.get("/members/")
+    offered = [o.pk for o in r.context["under_choices"]]
+    assert offered == [tree.town_a.pk, tree.village_a.pk, tree.office_a.pk]
+    body = c.get("/members/", {"under": tree.office_a.pk}).content.decode()
+    assert "机关人" in body and "村里人" not in body
+    assert c.get("/members/", {"under": tree.office_b.pk}).status_code == 404

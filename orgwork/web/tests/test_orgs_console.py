@@ -80,3 +80,19 @@ def test_move_subtree_and_abolish_through_the_forms(users, tree, make_member):
     assert Org.objects.get(pk=tree.group_a.pk).abolished_on == dt.date(2025, 1, 1)
     body = c.get(f"/orgs/{tree.group_a.pk}/").content.decode()
     assert "已撤销" in body and "支部合并" in body
+
+
+@pytest.mark.django_db
+def test_committee_seats_are_recorded_and_ended_through_forms(users, tree):
+    c = login(users["sec_a"])
+    r = c.post(f"/orgs/{tree.village_a.pk}/officers/new/", {"name": "", "post": "secretary"})
+    assert r.context["form"].errors["name"] == ["请填写姓名"]
+    assert c.post(f"/orgs/{tree.village_a.pk}/officers/new/", {"name": "李四", "post": "secretary", "started_on": "2024-01-02"}).status_code == 302
+    body = c.get(f"/orgs/{tree.village_a.pk}/").content.decode()
+    assert "李四" in body and "书记" in body and "任命班子成员" in body
+    officer = tree.village_a.officers.get()
+    assert c.post(f"/orgs/{tree.village_a.pk}/officers/{officer.pk}/end/", {"on": "", "reason": ""}).context["form"].errors["on"]
+    assert c.post(f"/orgs/{tree.village_a.pk}/officers/{officer.pk}/end/", {"on": "2025-01-02", "reason": "换届"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.ended_on.isoformat() == "2025-01-02"
+    assert login(users["sec_b"]).post(f"/orgs/{tree.village_a.pk}/officers/new/", {"name": "x", "post": "member"}).status_code == 404
