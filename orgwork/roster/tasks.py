@@ -40,6 +40,10 @@ def run_job(job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now())
         job.refresh_from_db()
         return job
+    finally:
+        # The upload holds ID numbers and phones of everyone in it: keep only the report once it is read.
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
     data = report.as_dict()
     status = JobStatus.DONE if report.accepted or not data["rejected"] else JobStatus.REJECTED
     ImportJob.objects.filter(pk=job.pk).update(

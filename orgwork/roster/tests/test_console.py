@@ -118,3 +118,17 @@ def test_console_pages_render_and_are_in_the_navigation(tree, users, client):
         assert f'href="{reverse(name)}"' in page.content.decode()
     client.force_login(users["member_a"])
     assert client.get(reverse("roster:import")).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_uploaded_file_is_removed_once_the_job_has_read_it(tree, users, client, tmp_path, queue):
+    from orgwork.roster.tasks import run_job
+
+    client.force_login(users["county"])
+    upload(client, sheet(tmp_path, [row()]))
+    job = ImportJob.objects.get()
+    stored = job.file.path
+    assert __import__("os").path.exists(stored)
+    assert run_job(job.pk).status == JobStatus.DONE
+    job.refresh_from_db()
+    assert not job.file and not __import__("os").path.exists(stored)
