@@ -253,6 +253,16 @@ def _write_members(report, actor, new_rows, update_rows, heading, *, today, part
         transaction.set_rollback(True)
         report.created = report.updated = 0
     report.accepted = report.created + report.updated
+    if report.created >= 1000:
+        transaction.on_commit(_refresh_planner_statistics)
+
+
+def _refresh_planner_statistics():
+    """After a big load SQLite needs fresh statistics or it picks poor plans (PostgreSQL's autovacuum does this itself)."""
+    conn = transaction.get_connection()
+    if conn.vendor == "sqlite":
+        with conn.cursor() as cur:
+            cur.execute("ANALYZE")
 
 
 def _update_member(report, actor, r: MemberRow, member_id, *, today):
