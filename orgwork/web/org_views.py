@@ -148,13 +148,12 @@ def edit(request, actor, org_id):
 def pick(request, actor):
     """Search-as-you-type choice of an org (radio buttons inside the calling form)."""
     q = request.GET.get("q", "").strip()
-    field = request.GET.get("field", "parent")
+    field = "org" if request.GET.get("field") == "org" else "parent"
     exclude = request.GET.get("exclude")
     results = []
     if q:
         qs = selectors.search_orgs(actor, q=q)
-        if field == "parent":
-            qs = qs.exclude(kind=OrgKind.GROUP)
+        qs = qs.exclude(kind=OrgKind.GROUP)  # neither a parent of orgs nor where members are registered
         if exclude:
             excluded = selectors.get_org(actor, exclude)
             qs = qs.exclude(path__startswith=excluded.path)
