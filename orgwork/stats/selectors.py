@@ -102,7 +102,7 @@ def figures(counts: dict, *, year: int) -> dict:
 
 def _row_figures(counts: dict, year: int) -> dict:
     n = counts.get("n", 0)
-    young = sum(v for k, v in counts.items() if k.startswith("by:") and year - int(k[3:]) <= 35)
+    young = sum(counts.get(f"by:{y}", 0) for y in range(year - 35, year + 1))
     college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
     return {
         "members": n,
@@ -128,20 +128,23 @@ def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) 
         children = list(Org.objects.filter(parent=org).exclude(kind=OrgKind.GROUP).order_by("path").values("pk", "name", "kind", "abolished_on"))
     else:
         children = [{"pk": o.pk, "name": o.name, "kind": o.kind, "abolished_on": o.abolished_on} for o in tops]
-    ids = [o.pk for o in tops] + [c["pk"] for c in children]
-    rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=ids)}
+    top_rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[o.pk for o in tops])}
+    # Sub-orgs need only their totals (each counter document is a few hundred keys: decode what is used).
+    child_totals = dict(OrgStats.objects.filter(org_id__in=[c["pk"] for c in children]).values_list("org_id", "total")) if org is not None else {
+        pk: r.total for pk, r in top_rows.items()
+    }
     total = Counter()
     for o in tops:
-        if o.pk in rows:
-            total.update(rows[o.pk].total)
+        if o.pk in top_rows:
+            total.update(top_rows[o.pk].total)
     table = []
-    if org is not None and org.pk in rows and rows[org.pk].own.get("all"):
-        table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(rows[org.pk].own, year)})
+    if org is not None and org.pk in top_rows and top_rows[org.pk].own.get("all"):
+        table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(top_rows[org.pk].own, year)})
     for c in children:
-        r = rows.get(c["pk"])
-        if r is None and c["abolished_on"] is not None:
+        counts = child_totals.get(c["pk"])
+        if counts is None and c["abolished_on"] is not None:
             continue
-        table.append({"org_id": c["pk"], "name": c["name"], "kind": str(OrgKind(c["kind"]).label), "own": False, **_row_figures(r.total if r else {}, year)})
+        table.append({"org_id": c["pk"], "name": c["name"], "kind": str(OrgKind(c["kind"]).label), "own": False, **_row_figures(counts or {}, year)})
     return {
         "org": {"id": org.pk, "name": org.name, "path": org.path} if org is not None else None,
         "scope": [o.name for o in tops],
