@@ -1,6 +1,6 @@
 """`make bench`: the roster benchmarks on SQLite and on PostgreSQL, each figure beside its ceiling and the ratio.
 
-    python -m bench [--members 100000] [--import-rows 50000] [--duration 10] [--only sqlite|postgres] [--no-api]
+    python -m bench [--members 100000] [--import-rows 20000] [--duration 10] [--only sqlite|postgres] [--no-api]
 
 Each database runs in its own process (bench/roster.py). The compliance scan has its own: python -m bench.compliance.
 """
@@ -23,7 +23,7 @@ DATABASES = {
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--members", type=int, default=100_000)
-    ap.add_argument("--import-rows", type=int, default=50_000)
+    ap.add_argument("--import-rows", type=int, default=20_000)
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--only", choices=sorted(DATABASES))

@@ -1,6 +1,6 @@
 """Benchmark: roster import, dashboards and the member API on one database, each against a ceiling measured in the same run.
 
-    python -m bench.roster --database URL [--members 100000] [--import-rows 50000] [--duration 10] [--concurrency 32]
+    python -m bench.roster --database URL [--members 100000] [--import-rows 20000] [--duration 10] [--concurrency 32]
 
 1. Import: members/s of `import_members` on an xlsx in the national template (read, normalize, validate, resolve
    orgs, insert, one audit event per row, counters) vs the ceiling: calamine read of the same file + a raw
@@ -427,7 +427,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database", required=True)
     ap.add_argument("--members", type=int, default=100_000)
-    ap.add_argument("--import-rows", type=int, default=50_000)
+    ap.add_argument("--import-rows", type=int, default=20_000)
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
