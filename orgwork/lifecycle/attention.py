@@ -1,1 +1,43 @@
-"""Home-page providers."""
+"""Home-page items: transfers waiting or overdue, late letter receipts, mobile members needing attention."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from orgwork.web.attention import Item, register
+
+from . import selectors
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@register("lifecycle.transfers")
+def transfer_items(actor, under=None):
+    items = []
+    waiting = selectors.incoming_pending(actor).count()
+    if waiting:
+        items.append(Item(kind="transfer.incoming", title=f"{waiting}项组织关系转接待接收", detail="接收方不得拒绝接收；有问题的请退回并说明原因", url=_url("lifecycle:transfers"), severity="warning"))
+    late = selectors.overdue(actor, under=under)
+    receipts = [o for o in late if o.transfer.kind == "out"]
+    others = [o for o in late if o.transfer.kind != "out"]
+    if receipts:
+        items.append(Item(kind="transfer.receipt_late", title=f"{len(receipts)}份组织关系介绍信回执逾期未返回", detail="回执应在1个月内返回，请催办", url=_url("lifecycle:transfers") + "?overdue=1", severity="danger", due=receipts[0].due))
+    if others:
+        items.append(Item(kind="transfer.overdue", title=f"{len(others)}项组织关系转接逾期未办结", url=_url("lifecycle:transfers") + "?overdue=1", severity="danger", due=others[0].due))
+    return items
+
+
+@register("lifecycle.mobile")
+def mobile_items(actor, under=None):
+    away, silent = selectors.flagged_counts(actor)
+    items = []
+    if silent:
+        items.append(Item(kind="mobile.no_contact", title=f"{silent}名流动党员6个月以上未联系", detail="可提出停止党籍的建议，由支部研究决定", url=_url("lifecycle:mobile"), severity="danger"))
+    if away:
+        items.append(Item(kind="mobile.away", title=f"{away}名党员外出流动满6个月", detail="在外地有固定工作或居所的，应转接组织关系", url=_url("lifecycle:mobile"), severity="info"))
+    return items

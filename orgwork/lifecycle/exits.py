@@ -1,0 +1,229 @@
+"""Entry and exit (能进能出) on the procedure kernel: each a procedure with its steps, approvals and reasons.
+
+停止党籍 (suspension), 除名 (removal), 劝退 (persuasion to leave), 自行脱党 (self-exit, after the 6-month flags),
+退党 (voluntary withdrawal), 去世 (death), 恢复党籍 (restoration) and 限期改正 (rectification within a set time,
+at most 1 year). The branch proposes and its general meeting decides; the next committee up approves; the
+approval's hook applies the status change through the member service, so the member's standing history,
+counters and audit follow. 党章第九条; 《中国共产党党员教育管理工作条例》（2019）第二十八至三十一条.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from orgwork.core import procedures as proc
+from orgwork.core.actor import Actor
+from orgwork.core.errors import FieldError, NotFound, ServiceError
+from orgwork.core.models import ProcedureInstance, ProcedureStatus
+from orgwork.core.normalize import add_months
+from orgwork.core.scope import scope
+from orgwork.members import services as member_services
+from orgwork.members.models import Member, Standing, StatusAction
+
+from .rules import EXIT_2019
+
+SOURCE = "《中国共产党章程》第九条；《中国共产党党员教育管理工作条例》（2019）第二十八至三十一条"
+EFFECTIVE = dt.date(2019, 5, 6)
+
+KINDS = {
+    # kind: (title, member standings it applies to, status action on approval)
+    "suspension": ("停止党籍", {Standing.NORMAL}, StatusAction.SUSPEND),
+    "removal": ("除名", {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.REMOVE),
+    "persuasion": ("劝退", {Standing.NORMAL}, StatusAction.EXIT),
+    "self_exit": ("自行脱党除名", {Standing.NORMAL}, StatusAction.REMOVE),
+    "withdrawal": ("退党", {Standing.NORMAL}, StatusAction.EXIT),
+    "death": ("去世", {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.DECEASE),
+    "restoration": ("恢复党籍", {Standing.SUSPENDED}, StatusAction.RESTORE),
+    "rectification": ("限期改正", {Standing.NORMAL}, None),
+}
+
+DECISION = proc.Field("decision", "审批意见", "choice", choices=(("approve", "批准"), ("reject", "不批准")))
+MEETING = proc.StepDef(
+    "meeting",
+    "支部党员大会讨论决定",
+    "decide",
+    fields=(
+        proc.Field("meeting_on", "会议日期", "date"),
+        proc.Field("entitled", "应到有表决权的正式党员数", "int"),
+        proc.Field("present", "实到", "int"),
+        proc.Field("votes_for", "赞成票", "int"),
+    ),
+    gates=("exit.meeting_majority",),
+    article="支部工作条例：支部党员大会讨论决定，到会和赞成均须超过应到会有表决权党员的半数",
+)
+APPROVE = proc.StepDef("approve", "上级党委审批", "decide", role="committee", fields=(DECISION,), on_complete=("exit.apply",), locks=True, article="党章第九条、第三十八条")
+STAGES = (proc.Stage("propose", "提出"), proc.Stage("decide", "决定"))
+
+
+def _propose(title, *, extra=()):
+    return proc.StepDef("propose", title, "propose", fields=(proc.Field("reason", "事实和理由"), *extra))
+
+
+STEPS = {
+    "suspension": (
+        _propose("支部提出停止党籍意见", extra=(proc.Field("lost_contact_since", "失去联系/出国（境）日期", "date", required=False),)),
+        MEETING,
+        APPROVE,
+    ),
+    "removal": (
+        _propose("支部提出除名意见"),
+        proc.StepDef("notify", "告知本人并听取意见", "propose", fields=(proc.Field("member_statement", "本人意见或申辩", required=False),)),
+        MEETING,
+        APPROVE,
+    ),
+    "persuasion": (
+        _propose("支部教育帮助后提出劝退意见"),
+        proc.StepDef(
+            "talk",
+            "劝其退党谈话",
+            "propose",
+            fields=(proc.Field("outcome", "本人态度", "choice", choices=(("agrees", "同意退党"), ("refuses", "坚持不退"))),),
+            article="党章第九条：经教育仍无转变的，应劝其退党；劝而不退的，除名",
+        ),
+        MEETING,
+        APPROVE,
+    ),
+    "self_exit": (
+        proc.StepDef(
+            "verify",
+            "支部核实情况",
+            "propose",
+            fields=(
+                proc.Field("grounds", "情形", "choice", choices=(("dues", "连续6个月不交纳党费"), ("life", "连续6个月不参加组织生活"), ("work", "连续6个月不做党所分配的工作"))),
+                proc.Field("good_reason", "是否有正当理由", "bool"),
+                proc.Field("reason", "核实情况"),
+            ),
+            gates=("exit.no_good_reason",),
+            article="党章第九条：无正当理由连续6个月不参加组织生活、不交纳党费或不做分配的工作，视为自行脱党",
+        ),
+        MEETING,
+        APPROVE,
+    ),
+    "withdrawal": (
+        proc.StepDef("request", "本人提出退党", "propose", fields=(proc.Field("requested_on", "申请日期", "date"), proc.Field("reason", "本人理由"))),
+        MEETING,
+        APPROVE,
+    ),
+    "death": (
+        proc.StepDef(
+            "report",
+            "支部报告党员去世",
+            "propose",
+            fields=(proc.Field("died_on", "去世日期", "date"), proc.Field("reason", "情况说明")),
+            on_complete=("exit.apply",),
+            locks=True,
+        ),
+    ),
+    "restoration": (
+        _propose("支部提出恢复党籍意见（已恢复联系、符合条件）"),
+        MEETING,
+        APPROVE,
+    ),
+    "rectification": (
+        proc.StepDef(
+            "decide",
+            "支部决定限期改正",
+            "propose",
+            fields=(proc.Field("reason", "存在的问题"), proc.Field("deadline", "改正期限", "date")),
+            gates=("exit.rectification_deadline",),
+            article="党员教育管理工作条例第29条：限期改正，期限最长不超过1年",
+        ),
+        proc.StepDef(
+            "outcome",
+            "期满评议改正情况",
+            "decide",
+            fields=(proc.Field("outcome", "改正情况", "choice", choices=(("corrected", "已改正"), ("not_corrected", "经教育仍无转变"))), proc.Field("reason", "评议意见")),
+            due=proc.DateRule("decide", months="rectification_max_months", note="自决定之日起最长1年"),
+        ),
+    ),
+}
+
+for _kind, (_title, _standings, _action) in KINDS.items():
+    proc.define(
+        kind=f"member_{_kind}",
+        version="2019",
+        effective=EFFECTIVE,
+        source=SOURCE,
+        title=_title,
+        stages=STAGES,
+        steps=STEPS[_kind],
+        **{k: v for k, v in EXIT_2019.values.items() if isinstance(v, int)},
+    )
+
+
+@proc.gate("exit.meeting_majority")
+def meeting_majority(ctx):
+    entitled, present, votes = ctx.data.get("entitled") or 0, ctx.data.get("present") or 0, ctx.data.get("votes_for") or 0
+    errors = []
+    if entitled <= 0:
+        errors.append(FieldError("entitled", "bad_value", "应到人数应大于0"))
+    elif present * 2 <= entitled:
+        errors.append(FieldError("present", "no_quorum", f"实到{present}人，未超过应到{entitled}人的半数"))
+    elif votes * 2 <= entitled:
+        errors.append(FieldError("votes_for", "not_carried", f"赞成{votes}票，未超过应到{entitled}人的半数"))
+    if votes > present:
+        errors.append(FieldError("votes_for", "bad_value", "赞成票不能多于实到人数"))
+    meeting_on = ctx.data.get("meeting_on")
+    if meeting_on and meeting_on > ctx.done_on:
+        errors.append(FieldError("meeting_on", "date_order", "会议日期不能晚于办理日期"))
+    return errors
+
+
+@proc.gate("exit.no_good_reason")
+def no_good_reason(ctx):
+    if ctx.data.get("good_reason"):
+        return [FieldError("good_reason", "good_reason", "有正当理由的，不能视为自行脱党")]
+    return []
+
+
+@proc.gate("exit.rectification_deadline")
+def rectification_deadline(ctx):
+    deadline = ctx.data.get("deadline")
+    longest = add_months(ctx.done_on, ctx.value("rectification_max_months"))
+    if deadline is None or deadline <= ctx.done_on:
+        return [FieldError("deadline", "date_order", "改正期限应晚于决定日期")]
+    if deadline > longest:
+        return [FieldError("deadline", "too_long", f"限期改正的期限最长不超过1年（至{longest:%Y年%m月%d日}）")]
+    return []
+
+
+@proc.hook("exit.apply")
+def apply_decision(ctx, record):
+    """Approved (or a death reported): the member's standing changes through the member service."""
+    if ctx.data.get("decision", "approve") != "approve":
+        return
+    kind = ctx.instance.kind.removeprefix("member_")
+    action = KINDS[kind][2]
+    if kind == "persuasion" and ctx.data_of("talk").get("outcome") == "refuses":
+        action = StatusAction.REMOVE  # 劝而不退的，除名
+    reasons = [ctx.data_of(k).get("reason") for k in ("propose", "verify", "request", "report")]
+    reason = next((r for r in reasons if r), "") or ctx.data.get("reason", "")
+    on = ctx.data.get("died_on") if kind == "death" else ctx.done_on
+    member_services.change_status(actor=ctx.actor, member_id=int(ctx.instance.subject_id), action=action, on=on, reason=f"{KINDS[kind][0]}（办理事项#{ctx.instance.pk}）：{reason}"[:500])
+
+
+def open_instances(member_id) -> list[ProcedureInstance]:
+    return list(
+        ProcedureInstance.objects.filter(
+            subject_type="members.member", subject_id=str(member_id), kind__in=[f"member_{k}" for k in KINDS], status__in=[ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED]
+        )
+    )
+
+
+@transaction.atomic
+def start(*, actor: Actor, member_id: int, kind: str, on: dt.date, data: dict | None = None, today: dt.date | None = None) -> ProcedureInstance:
+    """Open an exit (or restoration, rectification) procedure for a member; the branch then completes its steps."""
+    if kind not in KINDS:
+        raise ServiceError.single("kind", "bad_value", f"未知的事项类型“{kind}”")
+    try:
+        member = scope(Member.objects.select_for_update().select_related("org"), actor, write=True).get(pk=member_id)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    title, standings, _action = KINDS[kind]
+    if member.standing not in standings:
+        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”的党员不能办理{title}")
+    if any(i.kind == f"member_{kind}" for i in open_instances(member.pk)):
+        raise ServiceError.single("member", "duplicate_existing", f"该党员已有办理中的“{title}”事项")
+    return proc.start(actor=actor, kind=f"member_{kind}", org_id=member.org_id, title=f"{member.name}·{title}", on=on, subject=member, data=data or {})

@@ -1,0 +1,155 @@
+"""Every lifecycle read, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from orgwork.core.actor import Actor
+from orgwork.core.fields import subtree_q
+from orgwork.core.models import ProcedureInstance
+from orgwork.core.normalize import add_months
+from orgwork.core.procedures import instances
+from orgwork.core.scope import scope
+from orgwork.orgs.models import Org
+
+from .exits import KINDS
+from .mobile import away_flag_on, no_contact_flag_on
+from .models import MobileRegistration, MobileStatus, Transfer, TransferEvent, TransferKind, TransferStatus
+from .rules import mobile_rules
+
+
+def transfers(actor: Actor, *, under: Org | None = None) -> QuerySet[Transfer]:
+    """Both sides see a transfer: the sender's subtree and the receiver's (and the member their own)."""
+    qs = Transfer.objects.select_related("member", "from_org", "to_org")
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "from_path") | subtree_q(under.path, "to_path"))
+    if actor is None or not actor.is_authenticated:
+        return qs.none()
+    if actor.unrestricted:
+        return qs
+    cond = Q(pk__in=[])
+    for p in actor.subtree_paths():
+        cond |= subtree_q(p, "from_path") | subtree_q(p, "to_path")
+    if actor.self_member_ids:
+        cond |= Q(member_id__in=actor.self_member_ids)
+    return qs.filter(cond)
+
+
+def get_transfer(actor: Actor, transfer_id) -> Transfer:
+    from orgwork.core.errors import NotFound
+
+    try:
+        return transfers(actor).get(pk=transfer_id)
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def events(transfer: Transfer) -> QuerySet[TransferEvent]:
+    return transfer.events.order_by("id")
+
+
+def incoming_pending(actor: Actor) -> QuerySet[Transfer]:
+    """Waiting for this actor's organizations to receive (or return for correction)."""
+    qs = transfers(actor).filter(status=TransferStatus.PENDING)
+    if actor.unrestricted:
+        return qs
+    cond = Q(pk__in=[])
+    for p in actor.subtree_paths(write=True):
+        cond |= subtree_q(p, "to_path")
+    return qs.filter(cond)
+
+
+@dataclass
+class Overdue:
+    transfer: Transfer
+    what: str
+    due: dt.date
+
+
+def overdue(actor: Actor, *, today: dt.date | None = None, under: Org | None = None) -> list[Overdue]:
+    """For the department: transfers not received in time, receipts not back within 1 month, incoming letters expired."""
+    today = today or dt.date.today()
+    qs = transfers(actor, under=under)
+    out = []
+    for t in qs.filter(kind=TransferKind.WITHIN, status__in=[TransferStatus.PENDING, TransferStatus.RETURNED], receive_due_on__lt=today):
+        out.append(Overdue(t, "未按期接收" if t.status == TransferStatus.PENDING else "退回后未补正", t.receive_due_on))
+    for t in qs.filter(kind=TransferKind.OUT, status=TransferStatus.LETTER_ISSUED, receipt_due_on__lt=today):
+        out.append(Overdue(t, "回执逾期未返回", t.receipt_due_on))
+    for t in qs.filter(kind=TransferKind.IN, status=TransferStatus.PENDING, valid_until__lt=today):
+        out.append(Overdue(t, "转入介绍信已过期，待退回补正", t.valid_until))
+    out.sort(key=lambda o: o.due)
+    return out
+
+
+def late_receipts(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Transfer]:
+    today = today or dt.date.today()
+    return transfers(actor).filter(kind=TransferKind.OUT, status=TransferStatus.LETTER_ISSUED, receipt_due_on__lt=today).order_by("receipt_due_on")
+
+
+def registrations(actor: Actor, *, active_only: bool = True) -> QuerySet[MobileRegistration]:
+    qs = scope(MobileRegistration.objects.select_related("member", "member__org", "attached_org"), actor)
+    if active_only:
+        qs = qs.filter(status=MobileStatus.AWAY)
+    return qs
+
+
+def attached_here(actor: Actor) -> QuerySet[MobileRegistration]:
+    """Mobile members taking part in this actor's organizations at the destination."""
+    qs = MobileRegistration.objects.select_related("member", "member__org", "attached_org").filter(status=MobileStatus.AWAY, attached_org__isnull=False)
+    if actor.unrestricted:
+        return qs
+    cond = Q(pk__in=[])
+    for p in actor.subtree_paths():
+        cond |= subtree_q(p, "attached_org__path")
+    return qs.filter(cond)
+
+
+@dataclass
+class MobileFlag:
+    registration: MobileRegistration
+    away_since: dt.date
+    away_flag: bool  # 6 months or more away without a transfer: consider transferring the relationship
+    away_flag_on: dt.date
+    no_contact_flag: bool  # no contact for 6 months: a suspension proposal is due (a person decides)
+    no_contact_flag_on: dt.date
+
+
+def mobile_flags(actor: Actor, *, today: dt.date | None = None, only_flagged: bool = False) -> list[MobileFlag]:
+    today = today or dt.date.today()
+    out = []
+    for reg in registrations(actor).order_by("left_on", "id"):
+        a_on, c_on = away_flag_on(reg), no_contact_flag_on(reg)
+        f = MobileFlag(reg, reg.left_on, a_on <= today, a_on, c_on <= today and reg.suspension_procedure_id is None, c_on)
+        if not only_flagged or f.away_flag or f.no_contact_flag:
+            out.append(f)
+    return out
+
+
+def cutoff(today: dt.date, months: int) -> dt.date:
+    """The latest start date d with add_months(d, months) <= today (month ends clamp: 31 Aug + 6 months = 28 Feb)."""
+    back = add_months(today, -months)
+    if (today + dt.timedelta(days=1)).month != today.month:  # today is a month's last day
+        back = add_months(back.replace(day=1), 1) - dt.timedelta(days=1)
+    return back
+
+
+def flagged_counts(actor: Actor, *, today: dt.date | None = None) -> tuple[int, int]:
+    """(away 6+ months, no contact 6+ months) in two queries, for the home page."""
+    today = today or dt.date.today()
+    months = mobile_rules(on=today)
+    away_before = cutoff(today, months["away_flag_months"])
+    contact_before = cutoff(today, months["no_contact_suspend_months"])
+    regs = registrations(actor)
+    away = regs.filter(left_on__lte=away_before).count()
+    silent = regs.filter(suspension_procedure__isnull=True).filter(
+        Q(last_contact_on__isnull=True, left_on__lte=contact_before) | Q(last_contact_on__lte=contact_before)
+    ).count()
+    return away, silent
+
+
+def exit_cases(actor: Actor, *, kind: str | None = None) -> QuerySet[ProcedureInstance]:
+    kinds = [f"member_{k}" for k in KINDS] if not kind else [f"member_{kind}"]
+    return instances(actor).filter(kind__in=kinds).select_related("org").order_by("-started_on", "-id")

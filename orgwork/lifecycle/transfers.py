@@ -1,0 +1,428 @@
+"""Transfer writes (组织关系转接): keyword-only arguments, one transaction, a step record and an audit event each.
+
+Within the deployment the sending branch starts; the receiving organization receives, or returns the transfer
+for correction with a reason — there is no refusal (条例第25条: 不得拒绝接收). Until it is received the member
+stays in the sending organization, which stays responsible. Out of the deployment a transfer letter is issued
+(stub, letter, receipt), and the receipt's return is recorded. Into the deployment: registered by letter number,
+checked, received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from orgwork.core import audit
+from orgwork.core.actor import Actor
+from orgwork.core.errors import FieldError, NotFound, ServiceError
+from orgwork.core.fields import subtree_q
+from orgwork.core.normalize import add_months, clean_text
+from orgwork.core.scope import scope
+from orgwork.members import services as member_services
+from orgwork.members.models import Member, Standing, StatusAction
+from orgwork.members.validation import clean_member
+from orgwork.orgs.models import Org
+
+from .models import OPEN_STATUSES, LetterCounter, Transfer, TransferEvent, TransferKind, TransferStatus
+from .rules import transfer_rules
+
+PERSON_FIELDS = ("name", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "joined_on", "confirmed_on", "job", "phone", "address")
+
+
+def _today(today):
+    return today or dt.date.today()
+
+
+def _check_on(on, today, field="on"):
+    if on is None:
+        raise ServiceError.single(field, "required", "请填写日期")
+    if on > today:
+        raise ServiceError.single(field, "future_date", "日期不能晚于今天")
+
+
+def _reason(reason, field="reason"):
+    reason = clean_text(reason)
+    if not reason:
+        raise ServiceError.single(field, "required", "请填写原因")
+    return reason[:500]
+
+
+def _writes(actor: Actor, path: str) -> bool:
+    if actor.unrestricted:
+        return True
+    return bool(path) and any(path.startswith(p) for p in actor.subtree_paths(write=True))
+
+
+def _event(transfer, actor, action, side, on, comment=""):
+    TransferEvent.objects.create(transfer=transfer, action=action, side=side, done_on=on, comment=comment[:500], actor_id=actor.user_id, actor_label=actor.label)
+
+
+def _lock(actor: Actor, transfer_id, *, side: str) -> Transfer:
+    """The transfer locked, if the actor may act for that side (sending: from_path; receiving: to_path)."""
+    try:
+        t = Transfer.objects.select_for_update().get(pk=transfer_id)
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    path = t.from_path if side == "sending" else t.to_path
+    if not _writes(actor, path):
+        readable = actor.subtree_paths()
+        if not any(p and (t.from_path.startswith(p) or (t.to_path and t.to_path.startswith(p))) for p in readable):
+            raise NotFound()
+        who = "转出方" if side == "sending" else "接收方"
+        raise ServiceError.single("transfer", "wrong_side", f"此操作应由{who}党组织办理")
+    return t
+
+
+def _target_org(org_id, *, field="to_org") -> Org:
+    """Any active branch of the deployment: the receiving side need not be in the sender's scope."""
+    try:
+        org = Org.objects.get(pk=org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise ServiceError.single(field, "unknown_org", "接收党组织不存在") from None
+    if not org.is_active:
+        raise ServiceError.single(field, "bad_value", f"党组织“{org.name}”已撤销")
+    if not org.is_branch:
+        raise ServiceError.single(field, "bad_value", "组织关系应转入党支部")
+    return org
+
+
+def _sending_member(actor: Actor, member_id) -> Member:
+    try:
+        member = scope(Member.objects.select_for_update().select_related("org"), actor, write=True).get(pk=member_id)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if member.standing != Standing.NORMAL:
+        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能转接组织关系")
+    if Transfer.objects.filter(member=member, status__in=OPEN_STATUSES).exists():
+        raise ServiceError.single("member", "transfer_open", "该党员有尚未办结的组织关系转接")
+    return member
+
+
+# --- within the deployment ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, on: dt.date, today: dt.date | None = None) -> Transfer:
+    today = _today(today)
+    member = _sending_member(actor, member_id)
+    reason = _reason(reason)
+    _check_on(on, today)
+    target = _target_org(to_org_id)
+    if target.pk == member.org_id:
+        raise ServiceError.single("to_org", "bad_value", "党员已在该党组织")
+    rules = transfer_rules(on=on)
+    try:
+        with transaction.atomic():
+            t = Transfer.objects.create(
+                kind=TransferKind.WITHIN,
+                status=TransferStatus.PENDING,
+                member=member,
+                from_org=member.org,
+                to_org=target,
+                from_org_name=member.org.name,
+                to_org_name=target.name,
+                from_path=member.org.path,
+                to_path=target.path,
+                reason=reason,
+                started_on=on,
+                receive_due_on=on + dt.timedelta(days=rules["receive_within_days"]),
+                rule_version=rules.version,
+            )
+    except IntegrityError:
+        raise ServiceError.single("member", "transfer_open", "该党员有尚未办结的组织关系转接") from None
+    _event(t, actor, "start", "sending", on, reason)
+    audit.record(actor, "transfer.start", t, data={"member": member.pk, "from": member.org_id, "to": target.pk, "reason": reason})
+    return t
+
+
+@transaction.atomic
+def return_for_correction(*, actor: Actor, transfer_id: int, reason: str, on: dt.date, today: dt.date | None = None) -> Transfer:
+    """The receiving side cannot refuse; it returns the transfer with the reason, and the sender corrects it."""
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="receiving")
+    reason = _reason(reason)
+    _check_on(on, today)
+    if t.status != TransferStatus.PENDING:
+        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能退回")
+    t.status = TransferStatus.RETURNED
+    t.return_reason = reason
+    t.save(update_fields=["status", "return_reason", "updated_at"])
+    _event(t, actor, "return", "receiving", on, reason)
+    audit.record(actor, "transfer.return", t, org_path=t.to_path, data={"reason": reason})
+    return t
+
+
+@transaction.atomic
+def resubmit(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", to_org_id: int | None = None, reason: str | None = None, today: dt.date | None = None) -> Transfer:
+    """The sending side corrects what was returned (another receiving branch, a better reason) and sends it again."""
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="sending")
+    _check_on(on, today)
+    if t.status != TransferStatus.RETURNED:
+        raise ServiceError.single("status", "not_allowed", "只有被退回的转接可以补正后重新提交")
+    changes = {}
+    if to_org_id is not None and to_org_id != t.to_org_id:
+        target = _target_org(to_org_id)
+        if target.pk == t.from_org_id:
+            raise ServiceError.single("to_org", "bad_value", "党员已在该党组织")
+        changes["to_org"] = [t.to_org_id, target.pk]
+        t.to_org, t.to_org_name, t.to_path = target, target.name, target.path
+    if reason:
+        changes["reason"] = [t.reason, _reason(reason)]
+        t.reason = changes["reason"][1]
+    rules = transfer_rules(version=t.rule_version)
+    t.status = TransferStatus.PENDING
+    t.receive_due_on = on + dt.timedelta(days=rules["receive_within_days"])
+    t.save()
+    _event(t, actor, "resubmit", "sending", on, clean_text(comment))
+    audit.record(actor, "transfer.resubmit", t, changes=audit.to_json(changes), data={"comment": clean_text(comment)})
+    return t
+
+
+@transaction.atomic
+def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", today: dt.date | None = None) -> Transfer:
+    """The receiving side confirms: the member moves, counters follow, both sides keep the history."""
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="receiving")
+    _check_on(on, today)
+    if t.status != TransferStatus.PENDING:
+        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能接收")
+    if on < t.started_on:
+        raise ServiceError.single("on", "date_order", "接收日期不能早于转出日期")
+    if t.kind == TransferKind.IN:
+        return _receive_incoming(actor, t, on, comment, today)
+    # The receiving side has no write scope over the member yet: the move runs as the system on its behalf.
+    proxy = Actor.system_actor(f"{actor.label}（接收组织关系转接#{t.pk}）")
+    member_services.move_member(actor=proxy, member_id=t.member_id, org_id=t.to_org_id, on=on, reason=f"组织关系转接#{t.pk}：{t.reason}")
+    t.status = TransferStatus.RECEIVED
+    t.received_on = on
+    t.save(update_fields=["status", "received_on", "updated_at"])
+    _event(t, actor, "receive", "receiving", on, clean_text(comment))
+    audit.record(actor, "transfer.receive", t, org_path=t.to_path, data={"member": t.member_id, "on": on})
+    return t
+
+
+@transaction.atomic
+def cancel(*, actor: Actor, transfer_id: int, reason: str, on: dt.date, today: dt.date | None = None) -> Transfer:
+    today = _today(today)
+    incoming = Transfer.objects.filter(pk=transfer_id, kind=TransferKind.IN).exists()
+    t = _lock(actor, transfer_id, side="receiving" if incoming else "sending")
+    reason = _reason(reason)
+    _check_on(on, today)
+    if t.status not in (TransferStatus.PENDING, TransferStatus.RETURNED):
+        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能撤销")
+    t.status = TransferStatus.CANCELLED
+    t.save(update_fields=["status", "updated_at"])
+    _event(t, actor, "cancel", "sending" if t.kind != TransferKind.IN else "receiving", on, reason)
+    audit.record(actor, "transfer.cancel", t, data={"reason": reason})
+    return t
+
+
+# --- out of the deployment: the transfer letter -------------------------------------------------
+
+
+def next_letter_number(year: int) -> str:
+    """Unique per year under concurrency: the counter row is locked for the transaction."""
+    counter, _created = LetterCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}{counter.last:05d}"
+
+
+def dues_paid_to(member: Member) -> dt.date | None:
+    from orgwork.dues.models import DuesMonth
+
+    return DuesMonth.objects.filter(member=member).order_by("-month").values_list("month", flat=True).first()
+
+
+def check_validity(rules, issued_on: dt.date, valid_days: int | None, validity_reason: str = "") -> dt.date:
+    """10–30 days as a rule, at most 3 months with a reason (条例第25条)."""
+    if valid_days is None:
+        valid_days = rules["letter_valid_days_default"]
+    if not isinstance(valid_days, int) or valid_days < rules["letter_valid_days_min"]:
+        raise ServiceError.single("valid_days", "too_short", f"介绍信有效期一般为{rules['letter_valid_days_min']}至{rules['letter_valid_days_max']}天")
+    until = issued_on + dt.timedelta(days=valid_days)
+    longest = add_months(issued_on, rules["letter_valid_max_months"])
+    if until > longest:
+        raise ServiceError.single("valid_days", "too_long", f"介绍信有效期最长不超过{rules['letter_valid_max_months']}个月（至{longest:%Y年%m月%d日}）")
+    if valid_days > rules["letter_valid_days_max"] and not clean_text(validity_reason):
+        raise ServiceError.single("validity_reason", "required", f"有效期超过{rules['letter_valid_days_max']}天的，请说明原因")
+    return until
+
+
+@transaction.atomic
+def issue_letter(
+    *,
+    actor: Actor,
+    member_id: int,
+    to_org_name: str,
+    reason: str,
+    on: dt.date,
+    valid_days: int | None = None,
+    validity_reason: str = "",
+    today: dt.date | None = None,
+) -> Transfer:
+    """A transfer out of the deployment: the letter gets its number; the member leaves the roll as transferred out."""
+    today = _today(today)
+    member = _sending_member(actor, member_id)
+    reason = _reason(reason)
+    _check_on(on, today)
+    to_org_name = clean_text(to_org_name)
+    if not to_org_name:
+        raise ServiceError.single("to_org_name", "required", "请填写接收党组织名称")
+    rules = transfer_rules(on=on)
+    until = check_validity(rules, on, valid_days, validity_reason)
+    number = next_letter_number(on.year)
+    t = Transfer.objects.create(
+        kind=TransferKind.OUT,
+        status=TransferStatus.LETTER_ISSUED,
+        member=member,
+        from_org=member.org,
+        from_org_name=member.org.name,
+        to_org_name=to_org_name[:200],
+        from_path=member.org.path,
+        reason=reason,
+        started_on=on,
+        letter_number=number,
+        letter_issued_on=on,
+        valid_until=until,
+        dues_paid_to=dues_paid_to(member),
+        receipt_due_on=add_months(on, rules["receipt_return_months"]),
+        rule_version=rules.version,
+    )
+    member_services.change_status(actor=actor, member_id=member.pk, action=StatusAction.TRANSFER_OUT, on=on, reason=f"转出至{to_org_name}（介绍信{number}）")
+    _event(t, actor, "letter", "sending", on, f"介绍信{number}，有效期至{until:%Y-%m-%d}" + (f"；{clean_text(validity_reason)}" if validity_reason else ""))
+    audit.record(actor, "transfer.letter", t, data={"member": member.pk, "number": number, "valid_until": until, "to": to_org_name, "dues_paid_to": t.dues_paid_to})
+    return t
+
+
+@transaction.atomic
+def record_receipt(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", today: dt.date | None = None) -> Transfer:
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="sending")
+    _check_on(on, today)
+    if t.kind != TransferKind.OUT or t.status != TransferStatus.LETTER_ISSUED:
+        raise ServiceError.single("status", "not_allowed", "只有已开具介绍信、待回执的转接可以登记回执")
+    if on < t.letter_issued_on:
+        raise ServiceError.single("on", "date_order", "回执日期不能早于开具日期")
+    t.status = TransferStatus.RECEIPT_BACK
+    t.receipt_back_on = on
+    t.save(update_fields=["status", "receipt_back_on", "updated_at"])
+    _event(t, actor, "receipt", "sending", on, clean_text(comment))
+    audit.record(actor, "transfer.receipt", t, data={"on": on, "late": on > t.receipt_due_on})
+    return t
+
+
+# --- into the deployment ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_incoming(
+    *,
+    actor: Actor,
+    letter_number: str,
+    from_org_name: str,
+    to_org_id: int,
+    letter_issued_on: dt.date,
+    valid_until: dt.date,
+    on: dt.date,
+    person: dict,
+    dues_paid_to: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Transfer:
+    """Register a letter from outside by its number; the person's data are checked now and become a member on receipt."""
+    today = _today(today)
+    try:
+        target = scope(Org.objects.all(), actor, write=True).get(pk=to_org_id)
+    except (Org.DoesNotExist, ValueError, TypeError):
+        raise ServiceError.single("to_org", "unknown_org", "接收党组织不存在或不在您的管理范围内") from None
+    target = _target_org(target.pk)
+    errors: list[FieldError] = []
+    letter_number = clean_text(letter_number)
+    if not letter_number:
+        errors.append(FieldError("letter_number", "required", "请填写介绍信编号"))
+    from_org_name = clean_text(from_org_name)
+    if not from_org_name:
+        errors.append(FieldError("from_org_name", "required", "请填写转出党组织名称"))
+    if letter_issued_on is None or valid_until is None:
+        errors.append(FieldError("valid_until", "required", "请填写介绍信开具日期和有效期"))
+    elif valid_until < letter_issued_on:
+        errors.append(FieldError("valid_until", "date_order", "有效期不能早于开具日期"))
+    elif valid_until > add_months(letter_issued_on, transfer_rules(on=letter_issued_on)["letter_valid_max_months"]):
+        errors.append(FieldError("valid_until", "too_long", "介绍信有效期最长不超过3个月，请核实"))
+    _check_on(on, today)
+    if errors:
+        raise ServiceError(errors)
+    fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS}
+    values = clean_member(fields, today=today)
+    if Member.objects.filter(id_number=values["id_number"], standing=Standing.NORMAL).exists():
+        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在本系统在册，请使用系统内转接")
+    if Transfer.objects.filter(kind=TransferKind.IN, letter_number=letter_number, status__in=(TransferStatus.PENDING, TransferStatus.RECEIVED)).exists():
+        raise ServiceError.single("letter_number", "duplicate_existing", f"介绍信{letter_number}已登记")
+    rules = transfer_rules(on=on)
+    t = Transfer.objects.create(
+        kind=TransferKind.IN,
+        status=TransferStatus.PENDING,
+        person=audit.to_json(values),
+        to_org=target,
+        from_org_name=from_org_name[:200],
+        to_org_name=target.name,
+        to_path=target.path,
+        reason="从系统外转入",
+        started_on=on,
+        letter_number=letter_number[:60],
+        letter_issued_on=letter_issued_on,
+        valid_until=valid_until,
+        dues_paid_to=dues_paid_to,
+        rule_version=rules.version,
+    )
+    _event(t, actor, "register", "receiving", on, f"介绍信{letter_number}（{from_org_name}）")
+    audit.record(actor, "transfer.register_in", t, org_path=target.path, data={"letter_number": letter_number, "from": from_org_name, "id_number": values["id_number"]})
+    return t
+
+
+def _receive_incoming(actor: Actor, t: Transfer, on: dt.date, comment: str, today: dt.date) -> Transfer:
+    if on > t.valid_until:
+        raise ServiceError.single("on", "letter_expired", f"介绍信已于{t.valid_until:%Y年%m月%d日}过期，请退回补正（由原转出党组织重新开具）")
+    person = dict(t.person)
+    existing = Member.objects.filter(id_number=person["id_number"]).first()
+    if existing is not None:
+        raise ServiceError.single("id_number", "duplicate_existing", f"该公民身份号码已有党员记录（{existing.get_standing_display()}），请联系组织部门处理")
+    member = member_services.create_member(actor=actor, org_id=t.to_org_id, today=today, **{k: v for k, v in person.items() if v not in (None, "")})
+    t.member = member
+    t.status = TransferStatus.RECEIVED
+    t.received_on = on
+    t.save(update_fields=["member", "status", "received_on", "updated_at"])
+    _event(t, actor, "receive", "receiving", on, clean_text(comment))
+    audit.record(actor, "transfer.receive", t, org_path=t.to_path, data={"member": member.pk, "letter_number": t.letter_number})
+    return t
+
+
+@transaction.atomic
+def return_incoming(*, actor: Actor, transfer_id: int, reason: str, on: dt.date, today: dt.date | None = None) -> Transfer:
+    """An incoming letter with a problem (expired, data not matching) goes back for correction, with the reason."""
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="receiving")
+    reason = _reason(reason)
+    _check_on(on, today)
+    if t.kind != TransferKind.IN or t.status != TransferStatus.PENDING:
+        raise ServiceError.single("status", "not_allowed", "只有待接收的转入可以退回")
+    t.status = TransferStatus.RETURNED
+    t.return_reason = reason
+    t.save(update_fields=["status", "return_reason", "updated_at"])
+    _event(t, actor, "return", "receiving", on, reason)
+    audit.record(actor, "transfer.return", t, org_path=t.to_path, data={"reason": reason})
+    return t
+
+
+def visible_q(actor: Actor):
+    """Both sides see a transfer: the sender's subtree and the receiver's."""
+    from django.db.models import Q
+
+    cond = Q(pk__in=[])
+    for p in actor.subtree_paths():
+        cond |= subtree_q(p, "from_path") | subtree_q(p, "to_path")
+    if actor.self_member_ids:
+        cond |= Q(member_id__in=actor.self_member_ids)
+    return cond

@@ -1,0 +1,221 @@
+"""Console pages: transfers, mobile members, entry and exit. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from orgwork.core import procedures as proc
+from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
+from orgwork.core.normalize import BadDate, parse_date
+from orgwork.dues.views import staff_view
+from orgwork.members import selectors as member_selectors
+from orgwork.orgs.models import BRANCH_KINDS, Org
+
+from . import exits, mobile, selectors, transfers
+from .letter import letter_docx
+from .models import MobileStatus, TransferKind
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value, field="on", *, default_today=True):
+    try:
+        d = parse_date(value)
+    except BadDate:
+        raise ServiceError.single(field, "bad_value", "日期格式不正确") from None
+    return d or (dt.date.today() if default_today else None)
+
+
+def _branches():
+    return Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).order_by("path").only("pk", "name", "path")[:2000]
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+
+@staff_view
+def transfer_list(request, actor):
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            kind = p.get("kind")
+            if kind == "within":
+                t = transfers.start_within(actor=actor, member_id=_int(p.get("member")), to_org_id=_int(p.get("to_org")), reason=p.get("reason", ""), on=_date(p.get("on")))
+            elif kind == "out":
+                t = transfers.issue_letter(
+                    actor=actor, member_id=_int(p.get("member")), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=_date(p.get("on")),
+                    valid_days=_int(p.get("valid_days")), validity_reason=p.get("validity_reason", ""),
+                )  # fmt: skip
+            else:
+                person = {k: p.get(k, "") for k in ("name", "id_number", "category", "joined_on", "confirmed_on", "phone")}
+                t = transfers.register_incoming(
+                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=_int(p.get("to_org")),
+                    letter_issued_on=_date(p.get("letter_issued_on"), "letter_issued_on", default_today=False),
+                    valid_until=_date(p.get("valid_until"), "valid_until", default_today=False), on=_date(p.get("on")), person=person,
+                )  # fmt: skip
+            messages.success(request, "已办理")
+            return redirect("lifecycle:transfer", t.pk)
+        except ServiceError as exc:
+            errors = exc.errors
+    qs = selectors.transfers(actor)
+    overdue = None
+    if request.GET.get("overdue") == "1":
+        overdue = selectors.overdue(actor)
+        rows = [o.transfer for o in overdue]
+    else:
+        status = request.GET.get("status", "")
+        rows = list((qs.filter(status=status) if status else qs).order_by("-started_on", "-id")[:200])
+    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")[:500]
+    return render(
+        request,
+        "lifecycle/transfers.html",
+        {"rows": rows, "overdue": overdue, "incoming": selectors.incoming_pending(actor)[:100], "members": members, "branches": _branches(), "errors": errors, "crumbs": [("组织关系转接", "")]},
+    )
+
+
+@staff_view
+def transfer_detail(request, actor, transfer_id):
+    t = selectors.get_transfer(actor, transfer_id)
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        act = p.get("act")
+        try:
+            on = _date(p.get("on"))
+            if act == "receive":
+                transfers.receive(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""))
+            elif act == "return":
+                fn = transfers.return_incoming if t.kind == TransferKind.IN else transfers.return_for_correction
+                fn(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
+            elif act == "resubmit":
+                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=_int(p.get("to_org")))
+            elif act == "cancel":
+                transfers.cancel(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
+            elif act == "receipt":
+                transfers.record_receipt(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""))
+            messages.success(request, "已办理")
+            return redirect("lifecycle:transfer", t.pk)
+        except ServiceError as exc:
+            errors = exc.errors
+    return render(
+        request,
+        "lifecycle/transfer.html",
+        {"t": t, "events": selectors.events(t), "errors": errors, "branches": _branches(), "crumbs": [("组织关系转接", reverse("lifecycle:transfers")), (t.person_name, "")]},
+    )
+
+
+@staff_view
+def transfer_letter(request, actor, transfer_id):
+    t = selectors.get_transfer(actor, transfer_id)
+    if t.kind != TransferKind.OUT:
+        raise NotFound()
+    resp = HttpResponse(letter_docx(t), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    resp["Content-Disposition"] = f'attachment; filename="transfer-letter-{t.letter_number}.docx"'
+    return resp
+
+
+# --- mobile members ----------------------------------------------------------------------------
+
+
+@staff_view
+def mobile_list(request, actor):
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        act = p.get("act")
+        try:
+            if act == "register":
+                mobile.register(
+                    actor=actor, member_id=_int(p.get("member")), left_on=_date(p.get("left_on"), "left_on"), destination=p.get("destination", ""),
+                    workplace=p.get("workplace", ""), home_contact=p.get("home_contact", ""), home_contact_phone=p.get("home_contact_phone", ""),
+                    member_phone=p.get("member_phone", ""), card_number=p.get("card_number", ""),
+                    expected_return=_date(p.get("expected_return"), "expected_return", default_today=False),
+                )  # fmt: skip
+            elif act == "contact":
+                mobile.record_contact(actor=actor, registration_id=_int(p.get("registration")), contacted_on=_date(p.get("on")), channel=p.get("channel", ""), note=p.get("note", ""))
+            elif act == "attach":
+                mobile.attach(actor=actor, registration_id=_int(p.get("registration")), org_id=_int(p.get("org")), on=_date(p.get("on")))
+            elif act == "end":
+                mobile.end(actor=actor, registration_id=_int(p.get("registration")), on=_date(p.get("on")), status=p.get("status", ""), reason=p.get("reason", ""))
+            elif act == "propose":
+                inst = mobile.propose_suspension(actor=actor, registration_id=_int(p.get("registration")), on=_date(p.get("on")))
+                messages.success(request, "已提出停止党籍的建议，请支部按程序研究决定")
+                return redirect("lifecycle:exit", inst.pk)
+            messages.success(request, "已保存")
+            return redirect("lifecycle:mobile")
+        except ServiceError as exc:
+            errors = exc.errors
+    flags = selectors.mobile_flags(actor)
+    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")[:500]
+    return render(
+        request,
+        "lifecycle/mobile.html",
+        {
+            "flags": flags,
+            "attached": selectors.attached_here(actor)[:200],
+            "members": members,
+            "branches": _branches(),
+            "end_choices": [(s.value, s.label) for s in MobileStatus if s != MobileStatus.AWAY],
+            "errors": errors,
+            "crumbs": [("流动党员", "")],
+        },
+    )
+
+
+# --- entry and exit ----------------------------------------------------------------------------
+
+
+@staff_view
+def exit_list(request, actor):
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            inst = exits.start(actor=actor, member_id=_int(p.get("member")), kind=p.get("kind", ""), on=_date(p.get("on")))
+            return redirect("lifecycle:exit", inst.pk)
+        except ServiceError as exc:
+            errors = exc.errors
+        except PermissionDenied:
+            errors = [ServiceError.single("member", "permission_denied", "您没有办理此事项的权限").errors[0]]
+    members = member_selectors.search_members(actor, status="all").exclude(standing__in=["deceased", "transferred_out", "removed", "exited"])[:500]
+    return render(
+        request,
+        "lifecycle/exits.html",
+        {"cases": selectors.exit_cases(actor)[:200], "kinds": [(k, v[0]) for k, v in exits.KINDS.items()], "members": members, "errors": errors, "crumbs": [("党员出入", "")]},
+    )
+
+
+@staff_view
+def exit_detail(request, actor, instance_id):
+    inst = proc.get_instance(actor, instance_id)
+    if not inst.kind.startswith("member_"):
+        raise NotFound()
+    d = proc.definition_for(inst)
+    step = d.step(inst.step) if inst.step else None
+    errors = None
+    if request.method == "POST" and step is not None:
+        data = {f.name: request.POST.get(f.name, "") for f in step.fields}
+        try:
+            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=_date(request.POST.get("done_on"), "done_on"), data=data, comment=request.POST.get("comment", ""))
+            messages.success(request, f"“{step.title}”已办理")
+            return redirect("lifecycle:exit", inst.pk)
+        except ServiceError as exc:
+            errors = exc.errors
+        except PermissionDenied:
+            errors = [ServiceError.single("step", "permission_denied", f"“{step.title}”应由{proc.ROLE_LABELS[step.role]}办理").errors[0]]
+    return render(
+        request,
+        "lifecycle/exit.html",
+        {"inst": inst, "definition": d, "step": step, "timeline": proc.timeline(inst), "errors": errors, "crumbs": [("党员出入", reverse("lifecycle:exits")), (inst.title, "")]},
+    )
