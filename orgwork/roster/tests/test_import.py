@@ -303,3 +303,28 @@ def test_org_import_errors(tree, system, tmp_path):
         (9, "required", "党组织名称"),
     }
     assert not Org.objects.filter(name__startswith="新党支部").exists()
+
+
+def test_export_command_limits_to_an_org_subtree(tree, make_member, tmp_path, capsys):
+    from python_calamine import CalamineWorkbook
+
+    make_member(tree.village_a, name="甲镇人")
+    make_member(tree.village_b, name="乙镇人")
+    out = tmp_path / "e.xlsx"
+    call_command("export_members", str(out), "--org", "甲镇党委")
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert rows[0][:3] == ["姓名", "性别", "公民身份号码"]
+    assert [r[0] for r in rows[1:]] == ["甲镇人"]
+    assert rows[1][7] == "中共测试县委员会/中共甲镇委员会/红旗村党支部"
+    assert isinstance(rows[1][4], dt.date)  # dates are Excel dates, not text
+
+
+def test_import_orgs_command_and_update(tree, tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", ORG_HEADER, [["丙村党支部", "党支部", "甲镇党委", "农村", "2001-01-01"]])
+    call_command("import_orgs", str(path))
+    assert Org.objects.get(name="丙村党支部").sector == "rural"
+    path = write_xlsx(tmp_path / "o2.xlsx", ORG_HEADER, [["丙村党支部", "党支部", "甲镇党委", "社区", "2001-01-01"]])
+    report = tmp_path / "r.json"
+    call_command("import_orgs", str(path), "--update", "--report", str(report))
+    assert json.loads(report.read_text(encoding="utf-8"))["accepted"] == 1
+    assert Org.objects.get(name="丙村党支部").sector == "community"
