@@ -147,7 +147,7 @@ class PlanRow:
 
 def plan_vs_actual(actor: Actor, *, year: int, under: Org | None = None) -> list[PlanRow]:
     """Per branch in scope: the year's plan, members admitted (approval ⑰ in the year), people in the pipeline."""
-    branches = scope(Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True), actor)
+    branches = scope(Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).select_related("parent"), actor)
     if under is not None:
         branches = branches.filter(subtree_q(under.path))
     branches = list(branches.order_by("path"))
