@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, Q
 
 from orgwork.core.fields import subtree_q
@@ -21,7 +22,7 @@ from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org, OrgOfficer
 from orgwork.orgs.rules import structure_rules
 
-from .models import Attendance, AttendanceStatus, Meeting
+from .models import Attendance, AttendanceStatus, Meeting, TalkCoverage
 from .periods import Period
 from .rules import life_rules
 
@@ -81,7 +82,7 @@ class OrgResult:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _OrgRow:
     id: int
     parent_id: int | None
@@ -122,11 +123,26 @@ def paths_q(paths: list[str] | None, field: str = "path") -> Q | None:
     return q
 
 
+def _rows(qs) -> list[tuple]:
+    """The rows of a values_list query as the driver gives them: no per-row converters (the scan reads hundreds of thousands)."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def _org_rows(paths: list[str] | None, kinds: set[str], earliest: dt.date) -> list[_OrgRow]:
     qs = Org.objects.filter(kind__in=kinds).filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=earliest))
     if paths is not None:
         qs = qs.filter(paths_q(paths))
-    return [_OrgRow(*r) for r in qs.order_by("path").values_list("id", "parent_id", "path", "name", "kind", "founded_on", "abolished_on")]
+    rows = _rows(qs.order_by("path").values_list("id", "parent_id", "path", "name", "kind", "founded_on", "abolished_on"))
+    return [_OrgRow(i, parent, path, name, kind, _date(f), _date(a)) for i, parent, path, name, kind, f, a in rows]
 
 
 def _restrict(qs, id_field: str, ids: list[int], paths: list[str] | None, path_field: str):
@@ -163,9 +179,7 @@ def scan(
         min_size = structure_rules(as_of)["committee_min_size"]
         qs = OrgOfficer.objects.filter(ended_on__isnull=True).exclude(post="group_leader")
         qs = _restrict(qs, "org_id", ids, paths, "org__path")
-        committee = {
-            org_id for org_id, n in qs.values("org_id").annotate(n=Count("id")).values_list("org_id", "n") if n >= min_size and org_id in wanted
-        }
+        committee = {org_id for org_id, n in _rows(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")) if n >= min_size and org_id in wanted}
 
     # Meetings held: one grouped query per (kinds, period, by_secretary).
     held: dict[tuple, dict[int, int]] = {}
@@ -181,7 +195,7 @@ def scan(
             if spec.get("by_secretary"):
                 qs = qs.filter(speaker_is_secretary=True)
             qs = _restrict(qs, "org_id", ids, paths, "org__path")
-            held[key] = dict(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n"))
+            held[key] = dict(_rows(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")))
 
     # Coverage items (talks): distinct members who took part, rolled up from groups to their branch.
     parent_of = {r.id: r.parent_id for r in rows if r.kind == "group"}
@@ -190,7 +204,7 @@ def scan(
     if any(table[c]["measure"] == "coverage" for c in codes):
         mq = Member.objects.filter(standing=Standing.NORMAL)
         mq = _restrict(mq, "org_id", ids, paths, "org__path")
-        for org_id, n in mq.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n"):
+        for org_id, n in _rows(mq.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")):
             target = parent_of.get(org_id, org_id)
             members_total[target] = members_total.get(target, 0) + n
         for c in codes:
@@ -198,36 +212,57 @@ def scan(
             if spec["measure"] != "coverage":
                 continue
             for p in periods[c]:
+                if p.kind == "year" and spec["kinds"] == ["talk"]:
+                    # the derived per-member yearly table: one index range, no de-duplication
+                    tq = _restrict(TalkCoverage.objects.filter(year=p.start.year), "org_id", ids, paths, "org__path")
+                    counts = defaultdict(int)
+                    for org_id, n in _rows(tq.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")):
+                        counts[parent_of.get(org_id, org_id)] += n
+                    covered[(c, p)] = counts
+                    continue
                 aq = Attendance.objects.filter(
                     status=AttendanceStatus.PRESENT, meeting__kind__in=spec["kinds"], meeting__held_on__gte=p.start, meeting__held_on__lte=p.end
                 )
                 aq = _restrict(aq, "meeting__org_id", ids, paths, "meeting__org__path")
                 counts: dict[int, int] = defaultdict(int)
-                for org_id, n in aq.values("meeting__org_id").annotate(n=Count("member_id", distinct=True)).order_by().values_list("meeting__org_id", "n"):
+                for org_id, n in _rows(aq.values("meeting__org_id").annotate(n=Count("member_id", distinct=True)).order_by().values_list("meeting__org_id", "n")):
                     counts[parent_of.get(org_id, org_id)] += n
                 covered[(c, p)] = counts
+
+    # One plan per item: its periods with their counts looked up once, not per org.
+    plans = []
+    for c in codes:
+        spec = table[c]
+        plist = []
+        for p in periods[c]:
+            if spec["measure"] == "coverage":
+                counts = covered[(c, p)]
+            else:
+                counts = held[(tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))]
+            plist.append((p, counts, p.end < as_of))
+        plans.append((c, spec["label"], spec["citation"], frozenset(spec["applies_to"]), bool(spec.get("needs_committee")), spec["measure"] == "coverage", spec["min"], plist))
 
     out: list[OrgResult] = []
     for r in rows:
         res = OrgResult(r.id, r.parent_id, r.path, r.name, r.kind)
-        for c in codes:
-            spec = table[c]
-            if r.kind not in spec["applies_to"]:
+        items = res.items
+        always = r.founded_on is None and r.abolished_on is None
+        for c, label, citation, kinds_for, needs_committee, coverage, minimum, plist in plans:
+            if r.kind not in kinds_for or (needs_committee and r.id not in committee):
                 continue
-            if spec.get("needs_committee") and r.id not in committee:
-                continue
-            for p in periods[c]:
-                if not applies(r, p, rules):
-                    res.items.append(ItemResult(c, spec["label"], p, 0, 0, NA, spec["citation"]))
+            for p, counts, closed in plist:
+                if not always and not applies(r, p, rules):
+                    items.append(ItemResult(c, label, p, 0, 0, NA, citation))
                     continue
-                if spec["measure"] == "coverage":
+                if coverage:
                     required = members_total.get(r.id, 0)
-                    n = min(covered[(c, p)].get(r.id, 0), required)
+                    n = min(counts.get(r.id, 0), required)
                 else:
-                    required = spec["min"]
-                    n = held[(tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))].get(r.id, 0)
-                res.items.append(ItemResult(c, spec["label"], p, required, n, state_of(required, n, p, as_of), spec["citation"]))
-        if res.items:
+                    required = minimum
+                    n = counts.get(r.id, 0)
+                state = NA if required <= 0 else DONE if n >= required else OVERDUE if closed else DUE
+                items.append(ItemResult(c, label, p, required, n, state, citation))
+        if items:
             out.append(res)
     return out
 

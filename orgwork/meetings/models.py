@@ -131,7 +131,8 @@ class Attendance(NoDeleteModel):
         verbose_name = _("出席记录")
         verbose_name_plural = _("出席记录")
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")]
-        indexes = [models.Index(fields=["member", "status"])]
+        # member, status: a member's file; meeting, status, member: the talks-coverage count read from the index alone.
+        indexes = [models.Index(fields=["member", "status"]), models.Index(fields=["meeting", "status", "member"], name="attendance_cover")]
 
     def __str__(self):
         return f"{self.meeting_id}:{self.member_id} {self.status}"
@@ -240,3 +241,22 @@ class AppraisalEntry(NoDeleteModel):
     @property
     def total_votes(self) -> int:
         return self.votes_excellent + self.votes_qualified + self.votes_basic + self.votes_unqualified
+
+
+class TalkCoverage(models.Model):
+    """Derived: members who had at least one one-to-one talk in a year (kept by the meeting services).
+
+    The yearly “every member talked with” check then counts index entries instead of de-duplicating
+    attendance rows across the county.
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="uniq_talk_coverage")]
+        indexes = [models.Index(fields=["year", "org"], name="talk_coverage_scan")]
+
+    def __str__(self):
+        return f"{self.member_id}:{self.year}"

@@ -281,6 +281,8 @@ def record_meeting(
     meeting.speaker_is_secretary = meeting.kind == MeetingKind.LECTURE and is_secretary(org, meeting.speaker_id, held_on)
     meeting.rules_version = life_rules(held_on).version
     meeting.save()
+    if meeting.kind == MeetingKind.TALK:
+        refresh_talk_coverage(member_ids=list(rows), years=sorted({held_on.year, *([before["held_on"].year] if before["held_on"] else [])}))
     n_present = sum(1 for a in rows.values() if a.status == AttendanceStatus.PRESENT)
     audit.record(
         actor, "meeting.record", meeting,
@@ -288,6 +290,29 @@ def record_meeting(
         data={"present": n_present, "absent": len(rows) - n_present, "speaker_is_secretary": meeting.speaker_is_secretary},
     )
     return meeting
+
+
+def refresh_talk_coverage(*, member_ids: list[int] | None = None, years: list[int]) -> int:
+    """Recompute the derived talk coverage for some members (or everyone) in some years, from the attendance records."""
+    from django.db.models import Min
+
+    from .models import TalkCoverage
+
+    n = 0
+    for year in years:
+        present = Attendance.objects.filter(
+            status=AttendanceStatus.PRESENT, meeting__kind=MeetingKind.TALK, meeting__held_on__gte=dt.date(year, 1, 1), meeting__held_on__lte=dt.date(year, 12, 31)
+        )
+        old = TalkCoverage.objects.filter(year=year)
+        if member_ids is not None:
+            present = present.filter(member_id__in=member_ids)
+            old = old.filter(member_id__in=member_ids)
+        old.delete()  # derived data, rebuilt from the records
+        rows = present.values("member_id").annotate(org_id=Min("meeting__org_id")).order_by().values_list("member_id", "org_id")
+        batch = [TalkCoverage(member_id=m, year=year, org_id=o) for m, o in rows]
+        TalkCoverage.objects.bulk_create(batch, batch_size=5000)
+        n += len(batch)
+    return n
 
 
 @transaction.atomic

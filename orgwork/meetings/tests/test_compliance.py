@@ -211,3 +211,15 @@ def test_a_revised_rule_version_applies_from_its_date(tree):
         assert month_item(new, tree.village_a, "general_meeting").period.kind == "month"
     finally:
         unregister("org.life", "test-2027")
+
+
+def test_talk_coverage_follows_a_corrected_record(tree, system, hold, make_member):
+    from orgwork.meetings.models import TalkCoverage
+
+    a, b = make_member(tree.village_a, name="甲"), make_member(tree.village_a, name="乙")
+    m = hold(tree.village_a, "talk", D(2026, 4, 1), attendees=[a.pk, b.pk])
+    assert set(TalkCoverage.objects.filter(year=2026).values_list("member_id", flat=True)) == {a.pk, b.pk}
+    services.record_meeting(actor=system, meeting_id=m.pk, held_on=D(2026, 4, 1), present_ids=[a.pk], absent={b.pk: "临时外出"}, today=D(2030, 1, 1))
+    assert set(TalkCoverage.objects.filter(year=2026).values_list("member_id", flat=True)) == {a.pk}
+    res = compliance.monthly_check(year=2026, month=12, as_of=D(2027, 1, 1), paths=[tree.village_a.path])
+    assert (month_item(res, tree.village_a, "talks").held, month_item(res, tree.village_a, "talks").required) == (1, 2)

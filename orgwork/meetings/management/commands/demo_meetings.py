@@ -9,6 +9,7 @@ from django.db import transaction
 from orgwork.core import audit
 from orgwork.core.actor import Actor
 from orgwork.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, SignInVia
+from orgwork.meetings.services import refresh_talk_coverage
 from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org, OrgOfficer
 
@@ -89,5 +90,6 @@ class Command(BaseCommand):
                     )
                 )
         Attendance.objects.bulk_create(rows, batch_size=5000)
+        refresh_talk_coverage(years=sorted({m.held_on.year for m in meetings}))
         audit.record_many(Actor.system_actor("demo"), [audit.Entry(action="meeting.demo_load", object_type="meetings.meeting", object_id="*", data={"meetings": len(meetings), "attendance": len(rows)})])
         self.stdout.write(f"演示会议已加载：{len(meetings)} 次会议，{len(rows)} 条出席记录")
