@@ -142,3 +142,15 @@ def test_failed_record_keeps_nothing(tree, users, system):
     c.post(f"/meetings/{m.pk}/record/", {"held_on": "2026-05-01", "host": "新主持人"})  # checklist incomplete: refused
     m.refresh_from_db()
     assert m.status == "planned" and m.host == ""
+
+
+def test_list_and_report_pages_do_not_query_per_row(tree, users, hold, django_assert_max_num_queries):
+    for day in (D(2026, 5, 1), D(2026, 5, 2), D(2026, 5, 3)):
+        hold(tree.village_b, "theme_day", day)
+        hold(tree.office_b, "theme_day", day)
+    c = login(users["county"])
+    c.get("/meetings/?year=2026")  # warm the session and the actor
+    with django_assert_max_num_queries(14):
+        assert c.get("/meetings/?year=2026").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert c.get("/meetings/compliance/monthly/?year=2026&month=5").status_code == 200
