@@ -368,8 +368,10 @@ def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) ->
         cwd=str(ROOT), env=env,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # four workers importing Django on a busy machine
         while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {server.returncode}")
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 c.request("GET", "/healthz")
@@ -468,6 +470,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     drift = recount(fix=False).drift
     results["recount"] = {"seconds": time.perf_counter() - t0, "drift": len(drift)}
+    if args.json:  # saved before the API step, so --reuse can rerun that alone
+        Path(args.json).write_text(json.dumps(results, default=str, indent=1), encoding="utf-8")
     if not args.no_api:
         print(f"[{db}] API load, {args.concurrency} connections, {args.duration:.0f} s per case …", flush=True)
         results["api"] = bench_api(ctx, args.database, args.duration, args.concurrency, args.workers)
