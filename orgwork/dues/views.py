@@ -7,11 +7,12 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.normalize import BadDate, parse_date
 from orgwork.members import selectors as member_selectors
@@ -19,7 +20,7 @@ from orgwork.orgs import selectors as org_selectors
 
 from . import selectors, services
 from .export import report_xlsx
-from .models import Method, Payer
+from .models import DuesCategory, Method, Payer
 
 
 def staff_view(view):
@@ -30,6 +31,8 @@ def staff_view(view):
             return view(request, actor_for_request(request), *args, **kwargs)
         except NotFound:
             raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
 
     return inner
 
@@ -53,7 +56,7 @@ def ledger(request, actor):
     year = _int(request.GET.get("year"), today.year)
     under = _under(request, actor)
     errors = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("act", "pay") == "pay":
         p = request.POST
         try:
             try:
@@ -77,6 +80,12 @@ def ledger(request, actor):
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
+    if request.method == "POST" and request.POST.get("act") == "quarterly" and under is not None:
+        try:
+            services.set_branch_quarterly(actor=actor, org_id=under.pk, allowed=request.POST.get("allowed") == "1", decided_on=dt.date.today(), note=request.POST.get("note", ""))
+            return redirect(request.get_full_path())
+        except ServiceError as exc:
+            errors = exc.errors
     members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")
     if under is not None:
         from orgwork.core.fields import subtree_q
@@ -90,25 +99,67 @@ def ledger(request, actor):
     return render(
         request,
         "dues/ledger.html",
-        {"rows": rows, "year": year, "under": under, "errors": errors, "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
+        {"rows": rows, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
     )
+
+
+def _d(value, field, *, allow_month=False, default=None):
+    try:
+        return parse_date(value, allow_month=allow_month) or default
+    except BadDate:
+        raise ServiceError.single(field, "bad_value", "日期格式不正确") from None
 
 
 @staff_view
 def member_ledger(request, actor, member_id):
     member = member_selectors.get_member(actor, member_id)
     year = _int(request.GET.get("year"), dt.date.today().year)
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("act") == "base":
+                incomes = [p.get(f"income{i}") for i in (1, 2, 3)] if p.get("category") == "self_employed" and p.get("income1") else None
+                services.set_base(
+                    actor=actor, member_id=member.pk, category=p.get("category", ""), declared_on=_d(p.get("declared_on"), "declared_on", default=dt.date.today()),
+                    base=p.get("base") or None, amount=p.get("amount") or None, quarter_incomes=incomes, note=p.get("note", ""),
+                )  # fmt: skip
+            elif p.get("act") == "relief":
+                services.propose_relief(
+                    actor=actor, member_id=member.pk, kind=p.get("kind", ""), monthly_amount=p.get("monthly_amount") or None,
+                    from_month=_d(p.get("from_month"), "from_month", allow_month=True), to_month=_d(p.get("to_month"), "to_month", allow_month=True),
+                    reason=p.get("reason", ""), branch_decided_on=_d(p.get("branch_decided_on"), "branch_decided_on"),
+                )  # fmt: skip
+            messages.success(request, "已保存")
+            return redirect(request.get_full_path())
+        except ServiceError as exc:
+            errors = exc.errors
     months = selectors.member_ledger(actor, member, year=year)
     bases = member.dues_bases.order_by("-id")[:10]
-    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "crumbs": [("党费台账", reverse("dues:ledger")), (member.name, "")]})
+    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id")[:10], "crumbs": [("党费台账", reverse("dues:ledger")), (member.name, "")]})
 
 
 @staff_view
 def arrears(request, actor):
     months = _int(request.GET.get("months"), 3)
+    errors = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("act") == "decide":
+                services.decide_relief(actor=actor, relief_id=_int(p.get("relief")), approve=p.get("approve") == "1", on=dt.date.today(), comment=p.get("comment", ""))
+                messages.success(request, "已审批")
+            elif p.get("act") == "self_exit":
+                from orgwork.lifecycle import exits
+
+                inst = exits.start(actor=actor, member_id=_int(p.get("member")), kind="self_exit", on=dt.date.today(), data={"source": "dues_arrears"})
+                return redirect("lifecycle:exit", inst.pk)
+            return redirect(request.get_full_path())
+        except ServiceError as exc:
+            errors = exc.errors
     under = _under(request, actor)
     rows = selectors.arrears(actor, under=under, min_months=max(months, 1))
-    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "crumbs": [("党费欠交", "")]})
+    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [("党费欠交", "")]})
 
 
 @staff_view

@@ -41,3 +41,11 @@ def mobile_items(actor, under=None):
     if away:
         items.append(Item(kind="mobile.away", title=f"{away}名党员外出流动满6个月", detail="在外地有固定工作或居所的，应转接组织关系", url=_url("lifecycle:mobile"), severity="info"))
     return items
+
+
+@register("lifecycle.suspended")
+def suspended_items(actor, under=None):
+    n = selectors.suspended_due_for_removal(actor).count()
+    if not n:
+        return []
+    return [Item(kind="exit.suspended2y", title=f"{n}名党员停止党籍已满2年", detail="仍无联系的，支部可按程序研究除名（由支部决定）", url=_url("lifecycle:exits"), severity="warning")]

@@ -153,3 +153,15 @@ def flagged_counts(actor: Actor, *, today: dt.date | None = None) -> tuple[int, 
 def exit_cases(actor: Actor, *, kind: str | None = None) -> QuerySet[ProcedureInstance]:
     kinds = [f"member_{k}" for k in KINDS] if not kind else [f"member_{kind}"]
     return instances(actor).filter(kind__in=kinds).select_related("org").order_by("-started_on", "-id")
+
+
+def suspended_due_for_removal(actor: Actor, *, today: dt.date | None = None):
+    """Suspended for lost contact 2 more years → removal is considered (rules.md §2); the branch decides."""
+    from orgwork.core.normalize import add_years
+    from orgwork.members.models import Member, Standing
+
+    from .rules import exit_rules
+
+    today = today or dt.date.today()
+    years = exit_rules(on=today)["suspended_remove_after_years"]
+    return scope(Member.objects.filter(standing=Standing.SUSPENDED, standing_since__lte=add_years(today, -years)), actor).select_related("org").order_by("standing_since")

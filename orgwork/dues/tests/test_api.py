@@ -58,3 +58,27 @@ def test_console_pages_render(client, users, tree, make_member, system):
     r = client.post("/dues/", {"member": m.pk, "from_month": f"{today:%Y-%m}", "months": 1, "paid_on": today.isoformat(), "payer": "self", "method": "cash"})
     assert r.status_code == 302
     assert m.dues_months.count() == 1
+
+
+@pytest.mark.django_db
+def test_console_base_relief_approval_quarterly_and_self_exit(client, users, tree, make_member, system):
+    m = make_member(tree.village_a, name="孙九")
+    client.force_login(users["sec_a"])
+    r = client.post(f"/dues/members/{m.pk}/", {"act": "base", "category": "self_employed", "income1": "3000", "income2": "3000", "income3": "3600", "declared_on": "2026-01-02"})
+    assert r.status_code == 302
+    assert str(m.dues_bases.get().monthly_amount) == "32.00"  # average 3,200 → 1%
+    r = client.post(f"/dues/members/{m.pk}/", {"act": "relief", "kind": "exempt", "from_month": "2026-10", "reason": "重病", "branch_decided_on": "2026-10-08"})
+    assert r.status_code == 302
+    relief = m.dues_reliefs.get()
+    client.post("/dues/arrears/", {"act": "decide", "relief": relief.pk, "approve": "1"})
+    relief.refresh_from_db()
+    assert relief.status == "proposed"  # the branch secretary cannot approve its own relief
+    client.force_login(users["town_a"])
+    client.post("/dues/arrears/", {"act": "decide", "relief": relief.pk, "approve": "1", "comment": "同意"})
+    relief.refresh_from_db()
+    assert relief.status == "approved"
+    client.force_login(users["sec_a"])
+    client.post(f"/dues/?org={tree.village_a.pk}", {"act": "quarterly", "allowed": "1"})
+    assert services.quarterly_allowed(tree.village_a)
+    r = client.post("/dues/arrears/", {"act": "self_exit", "member": m.pk})
+    assert r.status_code == 302 and "/lifecycle/exits/" in r["Location"]

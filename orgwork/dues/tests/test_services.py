@@ -218,3 +218,17 @@ def test_out_of_scope_member_is_not_found(users, tree, make_member, system):
     with pytest.raises(NotFound):
         services.record_payment(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, from_month=D(2026, 11, 1), paid_on=TODAY, today=TODAY)
     assert DuesPayment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_branch_secretary_is_reminded_of_six_month_arrears_once_a_month(system, tree, users, make_member):
+    from orgwork.dues.reminders import send_arrears_reminders
+    from orgwork.notifications.models import Notification
+
+    m = make_member(tree.village_a, name="欠费")
+    services.set_base(actor=system, member_id=m.pk, category="farmer", declared_on=D(2026, 1, 1))
+    services.record_payment(actor=system, member_id=m.pk, from_month=D(2026, 4, 1), paid_on=D(2026, 4, 3), today=TODAY)
+    assert send_arrears_reminders(today=D(2026, 10, 31)) == 0  # May–Sep: 5 months
+    assert send_arrears_reminders(today=D(2026, 11, 1)) == 1
+    assert send_arrears_reminders(today=D(2026, 11, 20)) == 0
+    assert Notification.objects.get(recipient=users["sec_a"]).kind == "dues.arrears6"

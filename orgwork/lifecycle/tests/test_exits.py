@@ -171,3 +171,13 @@ def test_one_open_case_per_kind_and_cases_listed_in_scope(tree, branch, users, m
     assert exc.value.errors[0].code == "duplicate_existing"
     assert selectors.exit_cases(branch).count() == 1
     assert selectors.exit_cases(Actor.for_user(users["sec_b"])).count() == 0
+
+
+@pytest.mark.django_db
+def test_suspended_two_years_is_flagged_for_removal(tree, system, make_member):
+    from orgwork.members import services as member_services
+
+    m = make_member(tree.village_a)
+    member_services.change_status(actor=system, member_id=m.pk, action="suspend", on=D(2024, 11, 20), reason="失联6个月以上")
+    assert not selectors.suspended_due_for_removal(system, today=D(2026, 11, 19)).exists()
+    assert list(selectors.suspended_due_for_removal(system, today=D(2026, 11, 20))) == [m]

@@ -208,3 +208,18 @@ def test_overdue_within_transfer_is_listed_for_the_department(tree, users, sides
     county = Actor.for_user(users["county"])
     assert [o.transfer for o in selectors.overdue(county, today=D(2026, 10, 31))] == []
     assert [o.transfer for o in selectors.overdue(county, today=D(2026, 11, 1))] == [t]
+
+
+@pytest.mark.django_db
+def test_daily_reminder_for_a_late_receipt_reaches_the_sending_secretary_once_a_month(tree, users, sides, make_member):
+    from orgwork.lifecycle.reminders import send_lifecycle_reminders
+    from orgwork.notifications.models import Notification
+
+    sender, _ = sides
+    m = make_member(tree.village_a, name="回执")
+    transfers.issue_letter(actor=sender, member_id=m.pk, to_org_name="外地党委", reason="迁出", on=D(2026, 9, 30), today=TODAY)
+    assert send_lifecycle_reminders(today=D(2026, 10, 30)) == 0
+    assert send_lifecycle_reminders(today=D(2026, 10, 31)) == 1
+    assert send_lifecycle_reminders(today=D(2026, 10, 31)) == 0  # de-duplicated
+    n = Notification.objects.get(recipient=users["sec_a"])
+    assert n.kind == "transfer.receipt_late" and "回执逾期" in n.title
