@@ -171,3 +171,12 @@ def test_error_pages_are_chinese(users, client):
     req = RequestFactory().get("/")
     assert "没有权限" in error_403(req).content.decode()
     assert "系统出错" in error_500(req).content.decode()
+
+
+@pytest.mark.django_db
+def test_console_pages_load_nothing_from_outside_and_have_a_loading_indicator(users, tree):
+    c = login(users["town_a"])
+    for url in ("/", "/orgs/", "/members/", f"/orgs/{tree.village_a.pk}/", "/account/"):
+        body = c.get(url).content.decode()
+        assert 'src="http' not in body and 'href="http' not in body, url
+        assert 'class="htmx-indicator' in body and "/static/web/vendor/htmx-" in body
