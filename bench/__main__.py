@@ -28,6 +28,7 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--only", choices=sorted(DATABASES))
     ap.add_argument("--no-api", action="store_true")
+    ap.add_argument("--compliance", action="store_true", help="also run the compliance-scan benchmark (bench/compliance.py)")
     args = ap.parse_args(argv)
     failed = 0
     for name, url in DATABASES.items():
@@ -39,6 +40,9 @@ def main(argv=None) -> int:
             cmd.append("--no-api")
         print(f"\n### {name}: {' '.join(cmd[1:])}", flush=True)
         failed |= subprocess.call(cmd, cwd=str(ROOT))
+    if args.compliance:
+        print("\n### compliance scan: bench.compliance", flush=True)
+        failed |= subprocess.call([sys.executable, "-m", "bench.compliance"], cwd=str(ROOT))
     return failed
 
 
