@@ -149,7 +149,10 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             if not p["org"].isdigit():
                 raise NotFound()
             under = org_selectors.get_org(self.actor, p["org"])
-        return selectors.search(self.actor, stage=p.get("stage", ""), status=p.get("status", "open"), under=under, q=p.get("q", ""))
+        qs = selectors.search(self.actor, stage=p.get("stage", ""), status=p.get("status", "open"), under=under, q=p.get("q", ""))
+        if p.get("member", "").isdigit():
+            qs = qs.filter(member_id=int(p["member"]))
+        return qs
 
     @extend_schema(
         parameters=[
@@ -157,6 +160,7 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
             OpenApiParameter("org", int),
             OpenApiParameter("q", str),
+            OpenApiParameter("member", int, description="the development record of a member who joined through the pipeline (use status=all)"),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -288,3 +292,60 @@ class DueView(APIView):
             for r in rows
         ]
         return Response(DueSerializer(data, many=True).data)
+
+
+class StageCountSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class StagesView(APIView):
+    """GET /api/v1/recruitment/stages/?org= — how many people are at each stage (open procedures in scope)."""
+
+    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("org", int)], responses=StageCountSerializer(many=True))
+    def get(self, request):
+        actor = actor_for_request(request)
+        ref = request.query_params.get("org", "")
+        under = org_selectors.get_org(actor, ref) if ref.isdigit() else None
+        rows = [{"stage": k, "label": label, "count": n} for k, label, n in selectors.stage_counts(actor, under=under)]
+        return Response(StageCountSerializer(rows, many=True).data)
+
+
+class PlanRowSerializer(serializers.Serializer):
+    org = serializers.IntegerField(source="org.pk")
+    org_name = serializers.CharField(source="org.name")
+    planned = serializers.IntegerField(allow_null=True)
+    admitted = serializers.IntegerField()
+    in_pipeline = serializers.IntegerField()
+    below_plan = serializers.BooleanField()
+    village_without_recruit = serializers.BooleanField()
+
+
+class PlanWriteSerializer(serializers.Serializer):
+    org = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    planned = serializers.IntegerField(min_value=0, max_value=1000)
+
+
+class PlanView(APIView):
+    """GET /api/v1/recruitment/plan/?year=&org= — plan vs actual per branch; POST sets a branch's plan."""
+
+    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("year", int), OpenApiParameter("org", int)], responses=PlanRowSerializer(many=True))
+    def get(self, request):
+        import datetime as dt
+
+        actor = actor_for_request(request)
+        year = request.query_params.get("year", "")
+        ref = request.query_params.get("org", "")
+        under = org_selectors.get_org(actor, ref) if ref.isdigit() else None
+        rows = selectors.plan_vs_actual(actor, year=int(year) if year.isdigit() else dt.date.today().year, under=under)
+        return Response(PlanRowSerializer(rows, many=True).data)
+
+    @extend_schema(tags=["recruitment"], request=PlanWriteSerializer, responses={201: PlanWriteSerializer})
+    def post(self, request):
+        actor = actor_for_request(request)
+        data = PlanWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.set_plan(actor=actor, org_id=data.validated_data["org"], year=data.validated_data["year"], planned=data.validated_data["planned"])
+        return Response({"org": plan.org_id, "year": plan.year, "planned": plan.planned}, status=201)

@@ -168,6 +168,8 @@ def set_plan(*, actor: Actor, org_id, year: int, planned: int) -> RecruitmentPla
         org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
     except (Org.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+    if not org.is_branch:
+        raise ServiceError.single("org", "not_branch", f"发展党员计划按党支部制定，“{org.name}”不是党支部")
     if planned is None or planned < 0 or planned > 1000:
         raise ServiceError.single("planned", "bad_value", "计划发展人数应为0至1000之间的整数")
     plan, created = RecruitmentPlan.objects.get_or_create(org=org, year=year, defaults={"planned": planned})

@@ -79,3 +79,22 @@ def test_schema_lists_the_recruitment_endpoints(api, users):
     assert r.status_code == 200
     text = r.content.decode()
     assert "/api/v1/recruitment/applicants/{id}/complete/" in text and "/api/v1/recruitment/due/" in text
+
+
+def test_stage_counts_plan_and_member_record(api, users, tree, pipeline):
+    a = pipeline.apply()
+    pipeline.run(a, through="approval")
+    pipeline.apply(name="新人", birth=D(1999, 9, 9))
+    county = api(users["county"])
+    stages = {s["stage"]: s["count"] for s in county.get(BASE + "stages/").json()}
+    assert stages == {"applicant": 1, "activist": 0, "candidate": 0, "admission": 1, "probation": 0}
+    assert api(users["sec_b"]).get(BASE + "stages/").json()[0]["count"] == 0
+    r = county.post(BASE + "plan/", {"org": tree.village_a.pk, "year": 2024, "planned": 1}, format="json")
+    assert r.status_code == 201
+    rows = {row["org"]: row for row in county.get(BASE + "plan/?year=2024").json()}
+    assert rows[tree.village_a.pk]["admitted"] == 1 and not rows[tree.village_a.pk]["below_plan"]
+    assert rows[tree.village_b.pk]["village_without_recruit"]
+    assert api(users["sec_b"]).post(BASE + "plan/", {"org": tree.village_a.pk, "year": 2024, "planned": 3}, format="json").status_code == 404
+    a.refresh_from_db()
+    found = county.get(BASE + f"applicants/?member={a.member_id}&status=all").json()["results"]
+    assert [x["id"] for x in found] == [a.pk] and found[0]["member"] == a.member_id
