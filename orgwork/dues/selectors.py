@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from orgwork.core.actor import Actor
 from orgwork.core.fields import subtree_q
@@ -100,15 +100,17 @@ def arrears(actor: Actor, *, under: Org | None = None, min_months: int = 3, toda
     qs = scope(Member.objects.filter(standing=Standing.NORMAL), actor)
     if under is not None:
         qs = qs.filter(subtree_q(under.path, "org__path"))
-    rows = (
-        qs.annotate(
-            last_paid=Subquery(DuesMonth.objects.filter(member=OuterRef("pk")).order_by("-month").values("month")[:1]),
-            first_declared=Subquery(DuesBase.objects.filter(member=OuterRef("pk")).order_by("declared_on").values("declared_on")[:1]),
-        )
-        .filter(Q(last_paid__isnull=False) | Q(first_declared__isnull=False))
-        .values("pk", "name", "org_id", "org__name", "joined_on", "last_paid", "first_declared")
-        .order_by("org__path", "name_pinyin", "pk")
-    )
+    # Three grouped scans instead of a correlated subquery per member.
+    members = list(qs.values("pk", "name", "org_id", "org__name", "joined_on").order_by("org__path", "name_pinyin", "pk"))
+    ids = qs.values("pk")
+    last_paid = dict(DuesMonth.objects.filter(member_id__in=ids).values("member_id").annotate(m=Max("month")).values_list("member_id", "m"))
+    first_declared = dict(DuesBase.objects.filter(member_id__in=ids).values("member_id").annotate(d=Min("declared_on")).values_list("member_id", "d"))
+    rows = []
+    for r in members:
+        lp, fd = last_paid.get(r["pk"]), first_declared.get(r["pk"])
+        if lp is None and fd is None:
+            continue
+        rows.append({**r, "last_paid": lp, "first_declared": fd})
     out = []
     for r in rows:
         if r["last_paid"] is not None:
