@@ -82,3 +82,18 @@ def test_console_base_relief_approval_quarterly_and_self_exit(client, users, tre
     assert services.quarterly_allowed(tree.village_a)
     r = client.post("/dues/arrears/", {"act": "self_exit", "member": m.pk})
     assert r.status_code == 302 and "/lifecycle/exits/" in r["Location"]
+
+
+@pytest.mark.django_db
+def test_ledger_and_transfer_pages_do_not_grow_queries_with_members(client, users, tree, make_member, system, django_assert_max_num_queries):
+    for i in range(12):
+        m = make_member(tree.village_a, name="台账" + "甲乙丙丁戊己庚辛壬癸子丑"[i])
+        services.set_base(actor=system, member_id=m.pk, category="farmer", declared_on=D(2026, 1, 1))
+    client.force_login(users["county"])
+    client.get("/dues/")  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(25):
+        assert client.get("/dues/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get("/dues/arrears/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get("/lifecycle/transfers/").status_code == 200
