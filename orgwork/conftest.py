@@ -20,6 +20,13 @@ from orgwork.orgs.models import OrgKind, Sector
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow on purpose; tests use a fast hasher unless they check the real one (marker `argon2`)."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def system():
     return Actor.system_actor("test")

@@ -36,6 +36,7 @@ def test_repeated_failures_lock_the_account(users):
     assert r.status_code == 429 or "锁定" in r.content.decode()
 
 
+@pytest.mark.argon2
 @pytest.mark.django_db
 def test_passwords_are_argon2(users):
     assert users["sec_a"].password.startswith("argon2")
