@@ -38,10 +38,10 @@ def _nav(request, actor):
 def console(request):
     """What every console page needs: the actor, their grants (for the scope switcher), the navigation."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"site_name": "组工云"}
+        return {"brand_name": "组工云"}
     actor = actor_for_request(request)
     return {
-        "site_name": "组工云",
+        "brand_name": "组工云",
         "actor": actor,
         "grants": actor.grants,
         "active_grant": actor.active_grant,

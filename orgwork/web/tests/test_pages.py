@@ -8,6 +8,8 @@ def test_login_page_is_chinese_and_needs_no_cdn(client):
     body = r.content.decode()
     assert r.status_code == 200
     assert "登录" in body and "用户名" in body and "密码" in body
+    # Django's LoginView puts the host into `site_name`; the page title must still be ours.
+    assert "<title>登录 · 组工云</title>" in body
     assert "http://" not in body and "https://" not in body
     assert "default-src 'self'" in r["Content-Security-Policy"]
 
