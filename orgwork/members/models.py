@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.fields import BytewiseCharField
 from orgwork.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -46,11 +47,11 @@ class Member(NoDeleteModel):
     """A party member's record, with the national template's fields (全国党员信息采集表)."""
 
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
-    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)
-    name_initials = models.CharField(max_length=60, blank=True, db_index=True)
+    name_pinyin = BytewiseCharField(max_length=200, blank=True, db_index=True)
+    name_initials = BytewiseCharField(max_length=60, blank=True, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
-    id_tail = models.CharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
+    id_tail = BytewiseCharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
     ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
     birth_date = models.DateField(_("出生日期"), db_index=True)
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
@@ -60,7 +61,7 @@ class Member(NoDeleteModel):
     confirmed_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
     job = models.CharField(_("工作岗位"), max_length=100, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    phone_tail = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
+    phone_tail = BytewiseCharField(max_length=30, blank=True, db_index=True, editable=False)
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
     standing = models.CharField(_("党籍状态"), max_length=20, choices=Standing.choices, default=Standing.NORMAL)
     standing_since = models.DateField(_("状态日期"), null=True, blank=True)

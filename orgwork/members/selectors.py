@@ -8,7 +8,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from orgwork.core.actor import Actor
-from orgwork.core.fields import subtree_q
+from orgwork.core.fields import prefix_q, subtree_q
 from orgwork.core.idcard import normalize as normalize_id
 from orgwork.core.normalize import clean_name, to_halfwidth
 from orgwork.core.scope import get_in_scope, scope
@@ -70,14 +70,18 @@ def search_condition(q: str) -> Q | None:
     digits = normalize_id(text)
     if re.fullmatch(r"\d{3,17}[\dX]?", digits):
         rev = digits[::-1]
-        cond = Q(id_tail__startswith=rev) | Q(phone_tail__startswith=rev)
-        if len(digits) >= 6:
-            cond |= Q(id_number__startswith=digits) | Q(phone__startswith=digits)
+        # Index ranges on the reversed columns: "the last digits" is a prefix there.
+        cond = prefix_q("id_tail", rev) | prefix_q("phone_tail", rev)
+        if len(digits) == 18:
+            cond |= Q(id_number=digits)
+        elif len(digits) == 11:
+            cond |= Q(phone=digits)
         return cond
     if re.fullmatch(r"[A-Za-z]+", text):
         low = text.lower()
-        cond = Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-        if len(low) >= 3:
+        cond = prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
+        if len(low) >= 4:
+            # a given name's pinyin ("jianguo" for 王建国): a scan, so only once the text is specific
             cond |= Q(name_pinyin__contains=low)
         return cond
     return Q(name__contains=text)
