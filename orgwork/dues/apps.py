@@ -11,6 +11,6 @@ class DuesConfig(AppConfig):
 
         from . import attention, rules  # noqa: F401  (registers rule sets and the home-page provider)
 
-        nav.register(section="党员管理", label="党费台账", url_name="dues:ledger", order=40)
-        nav.register(section="党员管理", label="党费欠交", url_name="dues:arrears", order=41)
-        nav.register(section="党员管理", label="党费收缴统计", url_name="dues:report", order=42)
+        nav.register(section="党费管理", label="党费台账", url_name="dues:ledger", order=35)
+        nav.register(section="党费管理", label="党费欠交", url_name="dues:arrears", order=36)
+        nav.register(section="党费管理", label="党费收缴统计", url_name="dues:report", order=37)

@@ -11,6 +11,6 @@ class LifecycleConfig(AppConfig):
 
         from . import attention, exits, rules  # noqa: F401  (registers rule sets, procedures and home-page providers)
 
-        nav.register(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=43)
-        nav.register(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=44)
-        nav.register(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=45)
+        nav.register(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=24)
+        nav.register(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=25)
+        nav.register(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=26)

@@ -13,8 +13,8 @@ class RecruitmentConfig(AppConfig):
             from orgwork.web import attention, nav
         except ImportError:  # the console is optional for the kernel and the API
             return
-        nav.register(section="党员管理", label="发展党员", url_name="recruitment:list", order=40)
-        nav.register(section="党员管理", label="发展计划", url_name="recruitment:plan", order=41)
+        nav.register(section="发展党员", label="发展党员", url_name="recruitment:list", order=30)
+        nav.register(section="发展党员", label="发展计划", url_name="recruitment:plan", order=31)
         from .selectors import attention_items
 
         attention.register("recruitment.due")(attention_items)

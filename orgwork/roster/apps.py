@@ -9,6 +9,6 @@ class RosterConfig(AppConfig):
     def ready(self):
         from orgwork.web.nav import register
 
-        register(section="党员管理", label="花名册导入", url_name="roster:import", order=40, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
-        register(section="党员管理", label="花名册导出", url_name="roster:export", order=41, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
+        register(section="党员管理", label="花名册导入", url_name="roster:import", order=22, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
+        register(section="党员管理", label="花名册导出", url_name="roster:export", order=23, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
         from . import tasks  # noqa: F401  registers the import job

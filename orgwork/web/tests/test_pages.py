@@ -49,3 +49,14 @@ def test_unknown_page_is_a_chinese_404(client, users):
     client.force_login(users["sec_a"])
     r = client.get("/no-such-page/")
     assert r.status_code == 404
+
+
+@pytest.mark.django_db
+def test_member_page_links_to_the_members_meetings_and_dues(users, client):
+    m = users["member_a_record"]
+    client.force_login(users["sec_a"])
+    body = client.get(f"/members/{m.pk}/").content.decode()
+    assert f"/meetings/member/{m.pk}/" in body
+    assert f"/dues/members/{m.pk}/" in body
+    assert client.get(f"/meetings/member/{m.pk}/").status_code == 200
+    assert client.get(f"/dues/members/{m.pk}/").status_code == 200
