@@ -19,6 +19,7 @@ from orgwork.orgs import selectors as org_selectors
 from . import selectors, services
 from .export import report_xlsx
 from .models import DuesBase, DuesCategory, DuesPayment, Method, Payer
+from .rules import dues_rules
 
 
 class BaseSerializer(serializers.ModelSerializer):
@@ -167,7 +168,7 @@ class PaymentsView(DuesView):
 class ArrearsView(DuesView):
     @extend_schema(tags=["dues"], parameters=[OpenApiParameter("months", int), OpenApiParameter("org", int)], responses=ArrearSerializer(many=True))
     def get(self, request):
-        months = max(_int(request.query_params.get("months"), 3), 1)
+        months = max(_int(request.query_params.get("months"), dues_rules()["arrears_list_months"][0]), 1)
         return Response(ArrearSerializer(selectors.arrears(self.actor, under=self.under(), min_months=months), many=True).data)
 
 

@@ -88,14 +88,17 @@ class Arrear:
     flagged: bool  # 6 consecutive months: the branch considers treating it as self-exit (a person decides)
 
 
-def arrears(actor: Actor, *, under: Org | None = None, min_months: int = 3, today: dt.date | None = None) -> list[Arrear]:
-    """Members in good standing with `min_months` or more consecutive unpaid months up to last month.
+def arrears(actor: Actor, *, under: Org | None = None, min_months: int | None = None, today: dt.date | None = None) -> list[Arrear]:
+    """Members in good standing with `min_months` (default: the rule table's first listing threshold)
+    or more consecutive unpaid months up to last month.
 
     A member enters the ledger with their first declared base or first payment; members not yet in it are
     not in arrears (they are listed by `members_without_base`).
     """
     today = today or dt.date.today()
     rules = dues_rules(on=today)
+    if min_months is None:
+        min_months = rules["arrears_list_months"][0]
     last_complete = add_months(month_start(today), -1)
     qs = scope(Member.objects.filter(standing=Standing.NORMAL), actor)
     if under is not None:

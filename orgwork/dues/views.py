@@ -21,6 +21,7 @@ from orgwork.orgs import selectors as org_selectors
 from . import selectors, services
 from .export import report_xlsx
 from .models import DuesCategory, Method, Payer
+from .rules import dues_rules
 
 
 def staff_view(view):
@@ -141,7 +142,7 @@ def member_ledger(request, actor, member_id):
 
 @staff_view
 def arrears(request, actor):
-    months = _int(request.GET.get("months"), 3)
+    months = _int(request.GET.get("months"), dues_rules()["arrears_list_months"][0])
     errors = None
     if request.method == "POST":
         p = request.POST

@@ -14,7 +14,7 @@ from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.normalize import BadDate, parse_date
 from orgwork.dues.views import staff_view
 from orgwork.members import selectors as member_selectors
-from orgwork.orgs.models import BRANCH_KINDS, Org
+from orgwork.orgs import selectors as org_selectors
 
 from . import exits, mobile, selectors, transfers
 from .letter import letter_docx
@@ -37,7 +37,7 @@ def _date(value, field="on", *, default_today=True):
 
 
 def _branches():
-    return Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).order_by("path").only("pk", "name", "path")[:2000]
+    return org_selectors.transfer_destinations()
 
 
 # --- transfers ---------------------------------------------------------------------------------

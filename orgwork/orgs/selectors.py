@@ -318,3 +318,13 @@ def subtree_choices(actor: Actor, *, limit: int = 300) -> list[Org]:
     below = list(orgs(actor).filter(parent__in=tops).exclude(kind=OrgKind.GROUP).order_by("path")[:limit])
     out = sorted(tops + below, key=lambda o: o.path)
     return out
+
+
+def transfer_destinations(limit: int = 2000) -> QuerySet[Org]:
+    """Every active branch in the deployment, names only.
+
+    Deliberately not scoped: a transfer within the deployment may go to any branch (the receiving side
+    cannot refuse), so the sender must be able to pick one outside their own subtree. Only names and
+    paths are read; nothing about the destination's members.
+    """
+    return Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).order_by("path").only("pk", "name", "path")[:limit]

@@ -6,21 +6,18 @@ import io
 import os
 from urllib.parse import quote
 
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core.errors import NotFound
+from orgwork.core.errors import NotFound, ServiceError
 from orgwork.orgs.models import Org
 from orgwork.stats import selectors as stats_selectors
 from orgwork.web.access import console_view, is_htmx
 
+from . import services
 from .exporter import export_members, write_report
 from .models import ImportJob, ImportKind
-from .tasks import import_job
-
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def _job(request, actor, job_id) -> ImportJob:
@@ -37,31 +34,17 @@ def _job(request, actor, job_id) -> ImportJob:
 def import_page(request, actor):
     error = ""
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        kind = request.POST.get("kind", ImportKind.MEMBERS)
-        if not actor.can_write_anything:
-            error = "您没有导入数据的权限"
-        elif upload is None:
-            error = "请选择要导入的Excel文件"
-        elif os.path.splitext(upload.name)[1].lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
-            error = "请上传Excel文件（.xlsx 或 .xls）"
-        elif upload.size > MAX_UPLOAD:
-            error = "文件超过50MB，请分批导入"
-        elif kind not in ImportKind.values:
-            error = "导入内容无效"
-        else:
-            grant = actor.active_grant
-            job = ImportJob.objects.create(
-                kind=kind,
-                filename=upload.name[:255],
-                file=upload,
+        try:
+            job = services.start_import(
+                actor=actor,
+                upload=request.FILES.get("file"),
+                kind=request.POST.get("kind", ImportKind.MEMBERS),
                 partial=request.POST.get("partial") == "on",
                 update=request.POST.get("update") == "on",
-                user=request.user,
-                active_grant_id=actor.active_grant_id,
-                org_path=grant.path if grant else "",
             )
-            transaction.on_commit(lambda: import_job(job.pk))
+        except ServiceError as exc:
+            error = exc.errors[0].message
+        else:
             return redirect("roster:job", job.pk)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
     return render(request, "roster/import.html", {"error": error, "jobs": jobs, "kinds": ImportKind.choices}, status=400 if error else 200)

@@ -59,6 +59,9 @@ def test_console_import_runs_as_a_huey_job_and_shows_its_result(tree, users, cli
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("roster:job", args=[job.pk])
     assert queue.pending_count() == 1  # enqueued in the SQLite queue, not run inline
+    from orgwork.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="roster.import_queued", object_id=str(job.pk)).exists()
     page = client.get(reverse("roster:job", args=[job.pk]))
     assert 'hx-trigger="every 1s"' in page.content.decode()
     # Poll huey's own result store, not the test database: SQLite's shared-cache test database reports
