@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
+from orgwork.core.exports import workbook
 
 from .selectors import CollectionReport
 
@@ -13,7 +13,7 @@ HEADERS = ["党组织", "在册党员", "交纳人数", "交纳月数", "按月�
 
 def report_xlsx(report: CollectionReport) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)
     ws = wb.add_worksheet("党费收缴")
     bold = wb.add_format({"bold": True})
     money = wb.add_format({"num_format": "#,##0.00"})
@@ -26,7 +26,7 @@ def report_xlsx(report: CollectionReport) -> bytes:
     r = 4
     for row in [*report.rows, report.total]:
         fmt = money_bold if row is report.total else money
-        ws.write(r, 0, row.org_name, bold if row is report.total else None)
+        ws.write_string(r, 0, row.org_name, bold if row is report.total else None)
         ws.write_number(r, 1, row.members)
         ws.write_number(r, 2, row.payers)
         ws.write_number(r, 3, row.month_count)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from orgwork.core.exports import workbook
+
 from .compliance import NA, STATE_LABELS, OrgResult
 
 COLOURS = {"done": "#dcfce7", "due": "#fef9c3", "overdue": "#fee2e2", "na": "#f3f4f6"}
@@ -38,10 +40,8 @@ def table(results: list[OrgResult], names: dict[int, str] | None = None):
 
 
 def to_xlsx(title: str, results: list[OrgResult], full_names: dict[int, str]) -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf)
     ws = wb.add_worksheet("组织生活落实情况")
     head = wb.add_format({"bold": True, "bg_color": "#b91c1c", "font_color": "#ffffff", "border": 1, "text_wrap": True, "valign": "vcenter"})
     fmts = {k: wb.add_format({"bg_color": v, "border": 1}) for k, v in COLOURS.items()}

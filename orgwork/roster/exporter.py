@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import xlsxwriter
-
 from orgwork.core.actor import Actor
+from orgwork.core.exports import workbook
 from orgwork.core.fields import subtree_q
 from orgwork.members.models import Education, Gender, Standing
 from orgwork.members.selectors import members as scoped_members
@@ -40,7 +39,7 @@ def export_members(target, *, actor: Actor, org: Org | None = None, standing: st
     if standing:
         qs = qs.filter(standing=standing)
     paths = full_paths()
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": not isinstance(target, str)})
+    wb = workbook(target, constant_memory=True)
     ws = wb.add_worksheet("党员信息")
     head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -81,7 +80,7 @@ def export_members(target, *, actor: Actor, org: Org | None = None, standing: st
 
 def write_report(target, report: dict, *, title: str = "导入结果") -> None:
     """The import report as an Excel file: rejected rows, then warnings."""
-    wb = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
+    wb = workbook(target)
     head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     ws = wb.add_worksheet("错误")
     ws.write_string(0, 0, f"{title}：导入 {report.get('accepted', 0)} 行，错误 {len(report.get('rejected', []))} 处")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import xlsxwriter
+from orgwork.core.exports import workbook
 
 SUB_ORG_COLUMNS = [
     ("name", "党组织"),
@@ -18,7 +18,7 @@ SUB_ORG_COLUMNS = [
 
 
 def write_dashboard(target, data: dict) -> None:
-    wb = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
+    wb = workbook(target)
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     pct = wb.add_format({"num_format": "0.0"})
