@@ -226,3 +226,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Dues (rules.md §4): the deployment's top org level for the remittance rule table (county / city / province), and
+# the month the county began keeping dues here (members who never paid count their arrears from it; empty = no bound).
+DUES_TOP_LEVEL = os.environ.get("ORGWORK_DUES_TOP_LEVEL", "county")
+DUES_LEDGER_START = os.environ.get("ORGWORK_DUES_LEDGER_START") or None

@@ -56,7 +56,11 @@ class PaymentInSerializer(serializers.Serializer):
     proxy_name = serializers.CharField(required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(choices=Method.choices, default=Method.CASH)
     receipt_no = serializers.CharField(required=False, allow_blank=True, default="")
-    amount = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, help_text="核对金额（可不填）")
+    amount = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20, help_text="核对金额（可不填）")
+    base_category = serializers.ChoiceField(choices=DuesCategory.choices, required=False, allow_blank=True, default="", help_text="随本次交纳核定的交纳类别（尚未核定基数时必填）")
+    base = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20, help_text="交纳基数（税后月工资收入等）")
+    base_amount = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20, help_text="农民党员月交纳额")
+    quarter_incomes = serializers.ListField(child=serializers.CharField(max_length=20), min_length=3, max_length=3, required=False, allow_null=True, default=None)
 
 
 class LedgerMonthSerializer(serializers.Serializer):
@@ -77,6 +81,7 @@ class ArrearSerializer(serializers.Serializer):
     last_paid = serializers.DateField(allow_null=True)
     months = serializers.IntegerField()
     flagged = serializers.BooleanField()
+    no_base = serializers.BooleanField(help_text="尚未核定交纳基数")
 
 
 class ReportRowSerializer(serializers.Serializer):
@@ -89,7 +94,11 @@ class ReportRowSerializer(serializers.Serializer):
     voluntary_small = serializers.DecimalField(max_digits=14, decimal_places=2)
     voluntary_large = serializers.DecimalField(max_digits=14, decimal_places=2)
     collected = serializers.DecimalField(max_digits=14, decimal_places=2)
-    remit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    remit = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="上缴上级（省级：上缴中央）")
+    received = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="下级上缴")
+    kept = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="本级留存")
+    level = serializers.CharField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
 
 
 class ReportSerializer(serializers.Serializer):
@@ -98,6 +107,7 @@ class ReportSerializer(serializers.Serializer):
     rule_version = serializers.CharField()
     remit_rate = serializers.DecimalField(max_digits=5, decimal_places=3)
     remit_deadline = serializers.DateField()
+    remittance_version = serializers.CharField()
     rows = ReportRowSerializer(many=True)
     total = ReportRowSerializer()
 

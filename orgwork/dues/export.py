@@ -8,7 +8,7 @@ from orgwork.core.exports import workbook
 
 from .selectors import CollectionReport
 
-HEADERS = ["党组织", "在册党员", "交纳人数", "交纳月数", "按月交纳（元）", "自愿多交<1000（元）", "自愿多交≥1000（元）", "合计（元）", "应上缴中央（元）"]
+HEADERS = ["党组织", "在册党员", "交纳人数", "交纳月数", "按月交纳（元）", "自愿多交<1000（元）", "自愿多交≥1000（元）", "本级收缴合计（元）", "上缴上级（元）", "下级上缴（元）", "本级留存（元）", "层级"]
 
 
 def report_xlsx(report: CollectionReport) -> bytes:
@@ -20,7 +20,11 @@ def report_xlsx(report: CollectionReport) -> bytes:
     money_bold = wb.add_format({"num_format": "#,##0.00", "bold": True})
     period = f"{report.year}年{report.month}月" if report.month else f"{report.year}年"
     ws.write(0, 0, f"党费收缴统计表（{period}）", bold)
-    ws.write(1, 0, f"依据：组通字〔2008〕3号（规则版本 {report.rule_version}）；按{report.remit_rate * 100:.0f}%上缴中央，自愿一次性交纳1000元以上全额上缴；上缴截止 {report.remit_deadline:%Y年%m月%d日}")
+    ws.write(
+        1, 0,
+        f"依据：组通字〔2008〕3号（规则版本 {report.rule_version}）；各级上缴比例：{report.remittance_source}（{report.remittance_version}）；"
+        f"省级党委按{report.remit_rate * 100:.0f}%上缴中央，自愿一次性交纳1000元以上全额上缴；上缴截止 {report.remit_deadline:%Y年%m月%d日}",
+    )  # fmt: skip
     for c, h in enumerate(HEADERS):
         ws.write(3, c, h, bold)
     r = 4
@@ -30,11 +34,16 @@ def report_xlsx(report: CollectionReport) -> bytes:
         ws.write_number(r, 1, row.members)
         ws.write_number(r, 2, row.payers)
         ws.write_number(r, 3, row.month_count)
-        for c, v in enumerate((row.regular, row.voluntary_small, row.voluntary_large, row.collected, row.remit), start=4):
+        values = (row.regular, row.voluntary_small, row.voluntary_large, row.collected, row.remit)
+        if row is not report.total:
+            values = (*values, row.received, row.kept)
+        for c, v in enumerate(values, start=4):
             # Decimal → str → number keeps the fen exact in the cell (xlsxwriter stores a double either way).
             ws.write_number(r, c, float(str(v)), fmt)
+        if row is not report.total:
+            ws.write(r, 11, row.level)
         r += 1
     ws.set_column(0, 0, 36)
-    ws.set_column(1, 8, 16)
+    ws.set_column(1, 11, 16)
     wb.close()
     return buf.getvalue()

@@ -47,6 +47,37 @@ DUES_2008 = register(
 )
 
 
+# 三、what each level below the province keeps or passes up is set by the province (rules.md §4): a rule table
+# per level, the share of ordinary dues an org passes to the level above (the rest it keeps). Voluntary one-off
+# payments of 1,000 yuan or more are never kept on the way: they go entirely to the centre. The province itself
+# passes 5% of the year's dues to the centre (`dues.rates` central_remit_rate). A province's document is entered
+# as a new version of this table (`REMITTANCE_DEFAULT.derive(version=..., effective=..., source=..., shares=...)`).
+# Levels: "branch" (党支部/联合党支部), "general_branch" (党总支), "committee" (基层党委/党工委 below the
+# deployment's top), and the deployment's top level named by settings.DUES_TOP_LEVEL ("county", "city", "province").
+REMITTANCE_DEFAULT = register(
+    RuleSet(
+        name="dues.remittance",
+        version="2008-province-default",
+        effective=dt.date(2008, 4, 1),
+        source="组通字〔2008〕3号 三（省级党委上缴中央5%）；以下各级留存、上缴比例由省委组织部规定，按本省文件录入",
+        values={
+            "shares": {
+                "branch": "1.00",  # 党支部收缴的党费全额上缴上级党委
+                "general_branch": "1.00",
+                "committee": "0.50",  # 基层党委留存一半，一半上缴县委
+                "county": "0.50",
+                "city": "0.50",
+                "province": None,  # the province remits central_remit_rate to the centre (组通字〔2008〕3号 三)
+            },
+        },
+    )
+)
+
+
+def remittance_rules(*, on: dt.date | None = None, version: str | None = None):
+    return rule("dues.remittance", on=on, version=version)
+
+
 def dues_rules(*, on: dt.date | None = None, version: str | None = None):
     return rule("dues.rates", on=on, version=version)
 

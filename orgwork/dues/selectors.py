@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from orgwork.core.actor import Actor
 from orgwork.core.fields import subtree_q
@@ -17,7 +17,7 @@ from orgwork.orgs.models import Org
 
 from .calc import month_start, months_between
 from .models import DuesBase, DuesMonth, DuesPayment, DuesRelief, PaymentKind, ReliefStatus
-from .rules import dues_rules, to_fen
+from .rules import dues_rules, remittance_rules, to_fen
 
 ZERO = Decimal("0.00")
 
@@ -85,21 +85,34 @@ class Arrear:
     org_name: str
     last_paid: dt.date | None
     months: int
-    flagged: bool  # 6 consecutive months: the branch considers treating it as self-exit (a person decides)
+    flagged: bool  # 6 consecutive months with a base declared: the branch considers self-exit (a person decides)
+    no_base: bool = False  # never had a base declared: the first arrears to settle (declared with the next payment)
+
+
+def ledger_start() -> dt.date | None:
+    """The month the county began keeping dues here (settings.DUES_LEDGER_START, "YYYY-MM-DD"); None = always."""
+    from django.conf import settings
+
+    value = getattr(settings, "DUES_LEDGER_START", None)
+    if not value:
+        return None
+    return month_start(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
 
 
 def arrears(actor: Actor, *, under: Org | None = None, min_months: int | None = None, today: dt.date | None = None) -> list[Arrear]:
     """Members in good standing with `min_months` (default: the rule table's first listing threshold)
     or more consecutive unpaid months up to last month.
 
-    A member enters the ledger with their first declared base or first payment; members not yet in it are
-    not in arrears (they are listed by `members_without_base`).
+    Unpaid months count from the month after the last one paid; a member who never paid counts from the month
+    dues start (the admission meeting, 组通字〔2008〕3号 二) or the ledger's start, whichever is later — whether
+    or not a base was ever declared: a member without a base is the first arrears to settle, not absent.
     """
     today = today or dt.date.today()
     rules = dues_rules(on=today)
     if min_months is None:
         min_months = rules["arrears_list_months"][0]
     last_complete = add_months(month_start(today), -1)
+    start = ledger_start()
     qs = scope(Member.objects.filter(standing=Standing.NORMAL), actor)
     if under is not None:
         qs = qs.filter(subtree_q(under.path, "org__path"))
@@ -107,24 +120,30 @@ def arrears(actor: Actor, *, under: Org | None = None, min_months: int | None = 
     members = list(qs.values("pk", "name", "org_id", "org__name", "joined_on").order_by("org__path", "name_pinyin", "pk"))
     ids = qs.values("pk")
     last_paid = dict(DuesMonth.objects.filter(member_id__in=ids).values("member_id").annotate(m=Max("month")).values_list("member_id", "m"))
-    first_declared = dict(DuesBase.objects.filter(member_id__in=ids).values("member_id").annotate(d=Min("declared_on")).values_list("member_id", "d"))
-    rows = []
-    for r in members:
-        lp, fd = last_paid.get(r["pk"]), first_declared.get(r["pk"])
-        if lp is None and fd is None:
-            continue
-        rows.append({**r, "last_paid": lp, "first_declared": fd})
+    declared = set(DuesBase.objects.filter(member_id__in=ids).values_list("member_id", flat=True).distinct())
     out = []
-    for r in rows:
-        if r["last_paid"] is not None:
-            first_unpaid = add_months(r["last_paid"], 1)
+    for r in members:
+        lp = last_paid.get(r["pk"])
+        if lp is not None:
+            first_unpaid = add_months(lp, 1)
         else:
-            first_unpaid = max(month_start(r["first_declared"]), month_start(r["joined_on"]))
+            first_unpaid = month_start(r["joined_on"])
+            if start is not None and start > first_unpaid:
+                first_unpaid = start
         n = months_between(first_unpaid, last_complete)
         if n >= min_months:
-            out.append(Arrear(r["pk"], r["name"], r["org_id"], r["org__name"], r["last_paid"], n, n >= rules["self_exit_unpaid_months"]))
-    out.sort(key=lambda a: -a.months)
+            no_base = r["pk"] not in declared
+            # Never told what to pay: the branch declares the base first; the self-exit flag (党章第九条) needs
+            # months the member was due to pay and did not.
+            flagged = n >= rules["self_exit_unpaid_months"] and not no_base
+            out.append(Arrear(r["pk"], r["name"], r["org_id"], r["org__name"], lp, n, flagged, no_base=no_base))
+    out.sort(key=lambda a: (not a.no_base, -a.months))
     return out
+
+
+def members_with_base(member_ids) -> list[int]:
+    """Which of these (already scoped) members have a declared base."""
+    return list(DuesBase.objects.filter(member_id__in=member_ids, superseded=False).values_list("member_id", flat=True).distinct())
 
 
 def members_without_base(actor: Actor, *, under: Org | None = None) -> QuerySet[Member]:
@@ -144,11 +163,21 @@ class ReportRow:
     regular: Decimal = ZERO
     voluntary_small: Decimal = ZERO
     voluntary_large: Decimal = ZERO
-    remit: Decimal = ZERO
+    received: Decimal = ZERO  # passed up from the orgs below
+    remit: Decimal = ZERO  # passed up to the level above (the province: to the centre)
+    level: str = ""
+    share: Decimal | None = None  # the share of ordinary dues passed up at this level
 
     @property
     def collected(self) -> Decimal:
         return self.regular + self.voluntary_small + self.voluntary_large
+
+    @property
+    def kept(self) -> Decimal:
+        return self.collected + self.received - self.remit
+
+
+LEVEL_LABELS = {"branch": "党支部", "general_branch": "党总支", "committee": "基层党委", "county": "县级党委", "city": "市级党委", "province": "省级党委"}
 
 
 @dataclass
@@ -160,26 +189,58 @@ class CollectionReport:
     remit_deadline: dt.date
     rows: list[ReportRow] = field(default_factory=list)
     total: ReportRow | None = None
+    remittance_version: str = ""
+    remittance_source: str = ""
+    shares: list[tuple[str, Decimal | None]] = field(default_factory=list)
+
+
+def org_level(kind: str, depth: int) -> str:
+    """The remittance level of an org: the deployment's top org is settings.DUES_TOP_LEVEL (default county)."""
+    from django.conf import settings
+
+    from orgwork.orgs.models import COMMITTEE_KINDS, OrgKind
+
+    if depth == 1 and kind in COMMITTEE_KINDS:
+        return getattr(settings, "DUES_TOP_LEVEL", "county")
+    if kind in COMMITTEE_KINDS:
+        return "committee"
+    if kind == OrgKind.GENERAL_BRANCH:
+        return "general_branch"
+    return "branch"
+
+
+def level_share(remittance, dues, level: str) -> Decimal:
+    """The share of ordinary dues an org at `level` passes up; the province passes the centre's share."""
+    share = remittance["shares"].get(level)
+    if share is None:
+        return Decimal(dues["central_remit_rate"])
+    return Decimal(share)
 
 
 def collection_report(actor: Actor, *, year: int, month: int | None = None, under: Org | None = None) -> CollectionReport:
-    """Collections per branch (by date paid) for a month or a year, with the share to remit to the centre.
+    """Collections per org (by date paid) for a month or a year, and what each level passes up.
 
-    Remit = 5% of ordinary collections (voluntary payments under 1,000 count as ordinary) + every voluntary
-    payment of 1,000 or more (组通字〔2008〕3号 三).
+    Each org passes up its level's share (rule table `dues.remittance`, set by the province) of the ordinary dues
+    it collected or received from below and keeps the rest; voluntary one-off payments of 1,000 yuan or more pass
+    up whole on the way to the centre; the province remits 5% of the year's dues to the centre (组通字〔2008〕3号 三).
     """
-    rules = dues_rules(on=dt.date(year, month or 12, 1))
+    on = dt.date(year, month or 12, 1)
+    rules = dues_rules(on=on)
+    remittance = remittance_rules(on=on)
     rate = Decimal(rules["central_remit_rate"])
     big = Decimal(rules["voluntary_all_to_centre_from"])
     dm, dd = rules["central_remit_deadline"]
-    report = CollectionReport(year, month, rules.version, rate, dt.date(year + 1, dm, dd))
+    report = CollectionReport(year, month, rules.version, rate, dt.date(year + 1, dm, dd), remittance_version=remittance.version, remittance_source=remittance.source)
+    report.shares = [(LEVEL_LABELS[k], level_share(remittance, rules, k)) for k in LEVEL_LABELS]
     pay = payments(actor).filter(paid_on__year=year)
     if month:
         pay = pay.filter(paid_on__month=month)
     mem = scope(Member.objects.filter(standing=Standing.NORMAL), actor)
+    orgs_in_view = scope(Org.objects.all(), actor)
     if under is not None:
         pay = pay.filter(subtree_q(under.path, "org__path"))
         mem = mem.filter(subtree_q(under.path, "org__path"))
+        orgs_in_view = orgs_in_view.filter(subtree_q(under.path, "path"))
     grouped = pay.values("org_id").annotate(
         payers=Count("member_id", distinct=True, filter=Q(kind=PaymentKind.REGULAR)),
         month_count=Sum("months"),
@@ -194,15 +255,44 @@ def collection_report(actor: Actor, *, year: int, month: int | None = None, unde
         )
     for r in mem.values("org_id").annotate(n=Count("pk")):
         by_org.setdefault(r["org_id"], ReportRow(r["org_id"], "")).members = r["n"]
-    names = dict(Org.objects.filter(pk__in=by_org).values_list("pk", "name"))
-    paths = dict(Org.objects.filter(pk__in=by_org).values_list("pk", "path"))
+    # The chain up from every collecting org, within the actor's view: money flows through these.
+    own = {o["pk"]: o for o in Org.objects.filter(pk__in=by_org).values("pk", "path", "name", "kind", "depth", "parent_id")}
+    chain_paths = {p for o in own.values() for p in Org(path=o["path"]).ancestor_paths()} - {o["path"] for o in own.values()}
+    info = dict(own)
+    if chain_paths:
+        for o in orgs_in_view.filter(path__in=chain_paths).values("pk", "path", "name", "kind", "depth", "parent_id"):
+            info[o["pk"]] = o
+            by_org.setdefault(o["pk"], ReportRow(o["pk"], ""))
+    ordinary: dict[int, Decimal] = {}
+    large: dict[int, Decimal] = {}
+    for oid, row in by_org.items():
+        ordinary[oid] = row.regular + row.voluntary_small
+        large[oid] = row.voluntary_large
     total = ReportRow(None, "合计")
+    # Bottom-up: each org passes its share of what it holds up to its parent.
+    for oid in sorted(by_org, key=lambda k: -info[k]["depth"] if k in info else 0):
+        row = by_org[oid]
+        o = info.get(oid)
+        if o is None:
+            continue
+        row.org_name = o["name"]
+        row.level = LEVEL_LABELS[org_level(o["kind"], o["depth"])]
+        row.share = level_share(remittance, rules, org_level(o["kind"], o["depth"]))
+        up_ordinary = to_fen(ordinary[oid] * row.share)
+        row.remit = up_ordinary + large[oid]
+        parent = o["parent_id"]
+        if parent in by_org and parent in info:
+            ordinary[parent] += up_ordinary
+            large[parent] += large[oid]
+            by_org[parent].received += row.remit
+        else:
+            total.remit += row.remit  # leaves the view: what this report's top passes up
+    paths = {k: v["path"] for k, v in info.items()}
     for oid, row in sorted(by_org.items(), key=lambda kv: paths.get(kv[0], "")):
-        row.org_name = names.get(oid, "")
-        row.remit = to_fen((row.regular + row.voluntary_small) * rate) + row.voluntary_large
+        if oid not in info:
+            continue
         report.rows.append(row)
         for f in ("members", "payers", "month_count", "regular", "voluntary_small", "voluntary_large"):
             setattr(total, f, getattr(total, f) + getattr(row, f))
-    total.remit = to_fen((total.regular + total.voluntary_small) * rate) + total.voluntary_large
     report.total = total
     return report

@@ -137,8 +137,16 @@ def record_payment(
     amount=None,
     note: str = "",
     today: dt.date | None = None,
+    base_category: str = "",
+    base=None,
+    base_amount=None,
+    quarter_incomes=None,
 ) -> DuesPayment:
     """Record dues for `months` consecutive months from `from_month`.
+
+    A member without a base (or whose base changed) has it declared here, with the payment, in the same
+    transaction: `base_category` with `base` (wage-based categories), `base_amount` (farmers) or `quarter_incomes`
+    (self-employed). The new base applies from the first month paid with it (组通字〔2008〕3号 一).
 
     Monthly as a rule; months ahead only within the quarter and only where the branch allows quarterly payment;
     back months at most 6 (组通字〔2008〕3号 二). Two clerks recording the same months at once: the member row lock
@@ -167,6 +175,14 @@ def record_payment(
         errors.append(FieldError("method", "bad_value", "交纳方式无效"))
     if errors:
         raise ServiceError(errors)
+    base_category = clean_text(base_category)
+    if base_category:
+        set_base(
+            actor=actor, member_id=member.pk, category=base_category, declared_on=paid_on, base=base, amount=base_amount,
+            quarter_incomes=quarter_incomes, note="登记党费时核定",
+        )  # fmt: skip
+    elif not DuesBase.objects.filter(member=member, superseded=False).exists():
+        raise ServiceError.single("base_category", "no_base", f"{member.name}尚未核定党费交纳基数：请在本表选择交纳类别并填写基数")
     first = month_start(from_month)
     wanted = [add_months(first, i) for i in range(months)]
     current = month_start(paid_on)

@@ -76,6 +76,10 @@ def ledger(request, actor):
                 method=p.get("method", Method.CASH),
                 receipt_no=p.get("receipt_no", ""),
                 amount=p.get("amount") or None,
+                base_category=p.get("base_category", ""),
+                base=p.get("base") or None,
+                base_amount=p.get("base_amount") or None,
+                quarter_incomes=[p.get(f"income{i}") for i in (1, 2, 3)] if p.get("base_category") == "self_employed" and p.get("income1") else None,
             )
             messages.success(request, "党费已登记")
             return redirect(request.get_full_path())
@@ -97,10 +101,11 @@ def ledger(request, actor):
     for r in selectors.ledger_rows(actor).filter(member__in=members, month__year=year).values("member_id", "month", "paid"):
         paid[(r["member_id"], r["month"].month)] = r["paid"]
     rows = [(m, [paid.get((m.pk, mo)) for mo in range(1, 13)]) for m in members]
+    with_base = set(selectors.members_with_base([m.pk for m in members]))
     return render(
         request,
         "dues/ledger.html",
-        {"rows": rows, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
+        {"rows": rows, "with_base": with_base, "categories": DuesCategory.choices, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
     )
 
 

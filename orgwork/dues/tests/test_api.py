@@ -37,7 +37,10 @@ def test_report_and_arrears_endpoints(api, users, tree, make_member, system):
     services.set_base(actor=system, member_id=m.pk, category="farmer", amount="1", declared_on=D(2020, 1, 1))
     c = api(users["county"])
     arrears = c.get("/api/v1/dues/arrears/?months=6").json()
-    assert [a["member_id"] for a in arrears] == [m.pk] and arrears[0]["flagged"] is True
+    # the users fixture's member 李四 never had a base: listed first, not flagged for self-exit
+    assert [a["member_id"] for a in arrears] == [users["member_a_record"].pk, m.pk]
+    assert (arrears[0]["no_base"], arrears[0]["flagged"]) == (True, False)
+    assert (arrears[1]["no_base"], arrears[1]["flagged"]) == (False, True)
     rep = c.get("/api/v1/dues/report/?year=2026").json()
     assert rep["rule_version"] == "2008" and rep["total"]["members"] >= 1
     x = c.get("/api/v1/dues/report/?year=2026&export=xlsx")

@@ -174,7 +174,14 @@ def test_arrears_lists_3_and_flags_6_consecutive_months(system, tree, make_membe
 
 
 @pytest.mark.django_db
-def test_collection_report_per_branch_with_five_percent_remit(system, tree, make_member):
+def test_collection_report_passes_up_each_levels_share_set_by_the_province(system, tree, make_member):
+    # rules.md §4 / 组通字〔2008〕3号 三: only provincial committees remit 5% to the centre; what each lower level keeps
+    # or passes up is set by the province (rule table dues.remittance); voluntary one-off payments of 1,000 yuan
+    # or more go entirely to the centre.
+    from orgwork.dues.rules import remittance_rules
+
+    shares = remittance_rules(on=D(2026, 4, 1))["shares"]
+    assert (shares["branch"], shares["committee"], shares["county"]) == ("1.00", "0.50", "0.50")
     a = make_member(tree.office_a, name="甲")
     b = make_member(tree.village_b, name="乙")
     services.set_base(actor=system, member_id=a.pk, category="salaried", base="4000", declared_on=D(2026, 1, 1))
@@ -184,18 +191,76 @@ def test_collection_report_per_branch_with_five_percent_remit(system, tree, make
     services.record_voluntary(actor=system, member_id=a.pk, amount="1000", paid_on=D(2026, 4, 20), today=TODAY)
     services.record_voluntary(actor=system, member_id=b.pk, amount="100", paid_on=D(2026, 4, 21), today=TODAY)
     rep = selectors.collection_report(system, year=2026, month=4)
-    by = {r.org_name: r for r in rep.rows}
-    oa = by["机关党支部"]
+    by = {(r.org_name, r.org_id): r for r in rep.rows}
+    oa = by[("机关党支部", tree.office_a.pk)]
     assert (oa.payers, oa.month_count, oa.regular, oa.voluntary_large) == (1, 2, Decimal("80.00"), Decimal("1000.00"))
-    assert oa.remit == Decimal("1004.00")  # 5% of 80 + all of the 1,000 voluntary payment
-    vb = by["红旗村党支部"]
-    assert vb.remit == Decimal("5.75")  # 5% of (15 + 100)
+    assert (oa.level, oa.remit, oa.kept) == ("党支部", Decimal("1080.00"), Decimal("0.00"))  # a branch passes up everything
+    vb = by[("红旗村党支部", tree.village_b.pk)]
+    assert vb.remit == Decimal("115.00")
+    town_a = by[("中共甲镇委员会", tree.town_a.pk)]
+    assert (town_a.level, town_a.received, town_a.remit, town_a.kept) == ("基层党委", Decimal("1080.00"), Decimal("1040.00"), Decimal("40.00"))
+    town_b = by[("中共乙镇委员会", tree.town_b.pk)]
+    assert (town_b.remit, town_b.kept) == (Decimal("57.50"), Decimal("57.50"))
+    county = by[("中共测试县委员会", tree.county.pk)]
+    # the county holds 40 + 57.50 ordinary and 1,000 voluntary; passes up half the ordinary and all the voluntary
+    assert (county.level, county.received, county.remit) == ("县级党委", Decimal("1097.50"), Decimal("1048.75"))
     assert rep.total.collected == Decimal("1195.00")
-    assert rep.total.remit == Decimal("1009.75")
+    assert rep.total.remit == Decimal("1048.75")
     assert rep.remit_deadline == D(2027, 4, 30)
-    # scope: the town A report only sees town A's branch
-    assert [r.org_name for r in selectors.collection_report(system, year=2026, under=tree.town_a).rows if r.regular] == ["机关党支部"]
+    # scope: the town A report only sees town A's branch, and its total is what town A passes to the county
+    sub = selectors.collection_report(system, year=2026, under=tree.town_a)
+    assert [r.org_name for r in sub.rows if r.regular] == ["机关党支部"]
+    assert sub.total.remit == Decimal("1040.00")
     assert selectors.collection_report(system, year=2026, month=5).total.collected == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_a_province_level_deployment_remits_five_percent_to_the_centre(system, tree, make_member, settings):
+    # 组通字〔2008〕3号 三: 各省（区、市）党委每年将上一年党费收入的5%上缴中央.
+    settings.DUES_TOP_LEVEL = "province"
+    a = make_member(tree.office_a, name="甲")
+    services.set_base(actor=system, member_id=a.pk, category="salaried", base="4000", declared_on=D(2026, 1, 1))
+    services.record_payment(actor=system, member_id=a.pk, from_month=D(2026, 3, 1), months=2, paid_on=D(2026, 4, 2), today=TODAY)  # 80.00
+    rep = selectors.collection_report(system, year=2026)
+    top = next(r for r in rep.rows if r.org_id == tree.county.pk)
+    # 80 → town keeps 40, passes 40 → the province passes 5% of 40 to the centre
+    assert (top.level, top.received, top.remit, top.kept) == ("省级党委", Decimal("40.00"), Decimal("2.00"), Decimal("38.00"))
+
+
+@pytest.mark.django_db
+def test_arrears_start_with_members_who_never_had_a_base(system, tree, make_member, settings):
+    settings.DUES_LEDGER_START = "2026-01-01"
+    never = make_member(tree.office_a, name="未核定", joined=D(2010, 7, 1))
+    late = make_member(tree.office_a, name="新党员", joined=D(2026, 9, 1), category="probationary")
+    rows = {r.name: r for r in selectors.arrears(system, min_months=1, today=TODAY)}
+    assert rows["未核定"].no_base and rows["未核定"].months == 10  # Jan–Oct 2026: the ledger starts in January
+    assert rows["新党员"].months == 2  # from the admission month (组通字〔2008〕3号 二)
+    assert selectors.arrears(system, min_months=1, today=TODAY)[0].no_base
+    settings.DUES_LEDGER_START = None
+    assert {r.name: r for r in selectors.arrears(system, min_months=1, today=TODAY)}["未核定"].months == 16 * 12 + 4
+    assert never.pk and late.pk
+
+
+@pytest.mark.django_db
+def test_paying_declares_the_missing_base_in_the_same_transaction(system, tree, make_member):
+    m = make_member(tree.office_a, name="无基数", joined=D(2010, 7, 1))
+    with pytest.raises(ServiceError) as exc:
+        pay(system, m, D(2026, 11, 1))
+    assert (exc.value.errors[0].field, exc.value.errors[0].code) == ("base_category", "no_base")
+    # a bad base: nothing written, neither base nor payment
+    with pytest.raises(ServiceError) as exc:
+        pay(system, m, D(2026, 11, 1), base_category="salaried", base="abc")
+    assert exc.value.errors[0].field == "base"
+    assert not m.dues_bases.exists() and not DuesPayment.objects.exists()
+    # a base that is fine but a payment that is not (beyond the back-payment limit): no base left behind
+    with pytest.raises(ServiceError):
+        pay(system, m, D(2026, 1, 1), months=11, base_category="salaried", base="6000")
+    assert not m.dues_bases.exists()
+    p = pay(system, m, D(2026, 11, 1), base_category="salaried", base="6000")
+    assert p.amount == Decimal("90.00")  # 1.5% of 6,000
+    b = m.dues_bases.get()
+    assert (b.effective_from, b.declared_on) == (D(2026, 11, 1), TODAY)
+    assert AuditEvent.objects.filter(action="dues.base", object_id=str(b.pk)).exists()
 
 
 @pytest.mark.django_db
@@ -208,7 +273,10 @@ def test_report_exports_to_excel(system, member):
     data = report_xlsx(selectors.collection_report(system, year=2026))
     sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[0][0].startswith("党费收缴统计表")
-    assert sheet[4][0] == "机关党支部" and sheet[4][4] == 40.0 and sheet[4][8] == 2.0
+    # rows in tree order: the county, the town, then the branch that collected (a branch passes everything up)
+    assert [r[0] for r in sheet[4:7]] == ["中共测试县委员会", "中共甲镇委员会", "机关党支部"]
+    assert sheet[6][4] == 40.0 and sheet[6][8] == 40.0 and sheet[6][11] == "党支部"
+    assert sheet[4][9] == 20.0 and sheet[4][8] == 10.0  # the county received half and passes half of that up
 
 
 @pytest.mark.django_db
