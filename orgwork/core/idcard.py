@@ -2,6 +2,11 @@
 
 18 characters: 6-digit region, 8-digit birth date (YYYYMMDD), 3-digit sequence whose last digit is odd
 for men and even for women, and an ISO 7064 MOD 11-2 check character (0-9 or X).
+
+Old cards (GB 11643-1989, issued until 1999 and still found in old rosters) carry 15 digits: region, a
+6-digit birth date (YYMMDD, all in the 1900s), the 3-digit sequence and no check character. They are
+accepted and converted the standard way: "19" inserted before the birth date and the check character
+computed. The caller keeps the original number to flag the record.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class IdNumber:
     value: str
     birth_date: dt.date
     gender: str  # "M" or "F"
+    upgraded_from: str = ""  # the 15-digit number this one was converted from, if any
 
 
 def normalize(raw) -> str:
@@ -47,15 +53,31 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+def upgrade15(old: str) -> str:
+    """A 15-digit number as 18 digits: "19" inserted before the birth date, the check character appended."""
+    first17 = f"{old[:6]}19{old[6:15]}"
+    return first17 + check_char(first17)
+
+
 def parse(raw, *, today: dt.date | None = None) -> IdNumber:
-    """Validate and decode; raises IdNumberError with code id_format or id_checksum."""
+    """Validate and decode; raises IdNumberError with code id_format or id_checksum.
+
+    A 15-digit old number is converted to 18 digits (`upgraded_from` keeps the original).
+    """
     value = normalize(raw)
     if not value:
         raise IdNumberError("required", "公民身份号码不能为空")
-    if len(value) == 15 and value.isdigit():
-        raise IdNumberError("id_format", "公民身份号码为15位旧号码，请填写18位号码")
+    old = ""
+    if len(value) == 15:
+        if not value.isdigit():
+            raise IdNumberError("id_format", "15位旧公民身份号码应全部为数字")
+        try:
+            dt.date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+        except ValueError as exc:
+            raise IdNumberError("id_format", f"15位旧公民身份号码中的出生日期{value[6:12]}不是有效日期") from exc
+        old, value = value, upgrade15(value)
     if len(value) != 18:
-        raise IdNumberError("id_format", f"公民身份号码应为18位，实际为{len(value)}位")
+        raise IdNumberError("id_format", f"公民身份号码应为18位（或15位旧号码），实际为{len(value)}位")
     if not _FORMAT.match(value):
         raise IdNumberError("id_format", "公民身份号码前17位应为数字，最后一位为数字或X")
     try:
@@ -68,7 +90,7 @@ def parse(raw, *, today: dt.date | None = None) -> IdNumber:
     if check_char(value[:17]) != value[17]:
         raise IdNumberError("id_checksum", "公民身份号码校验位不正确，请核对号码")
     gender = "M" if int(value[16]) % 2 == 1 else "F"
-    return IdNumber(value=value, birth_date=birth, gender=gender)
+    return IdNumber(value=value, birth_date=birth, gender=gender, upgraded_from=old)
 
 
 def make(region: str, birth: dt.date, sequence: int) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,8 @@ class Member(NoDeleteModel):
     name_initials = BytewiseCharField(max_length=60, blank=True, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    # the old 15-digit number this record's ID number was converted from (an old card in an old roster)
+    id_number_old = models.CharField(_("原15位身份证号码"), max_length=15, blank=True, default="")
     id_tail = BytewiseCharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
     ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
     birth_date = models.DateField(_("出生日期"), db_index=True)
@@ -92,6 +96,23 @@ class Member(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path if self.org_id else ""
+
+    @property
+    def party_standing_start(self):
+        """The day 党龄 starts counting: full membership (党章第七条), not joining."""
+        from .rules import party_standing_start
+
+        return party_standing_start(category=self.category, joined_on=self.joined_on, confirmed_on=self.confirmed_on)
+
+    def party_standing_years(self, on=None):
+        from .rules import party_standing_years
+
+        return party_standing_years(category=self.category, joined_on=self.joined_on, confirmed_on=self.confirmed_on, on=on or dt.date.today())
+
+    @property
+    def party_age(self):
+        """党龄 in whole years today; None for a probationary member (templates show “预备期”)."""
+        return self.party_standing_years()
 
     @property
     def status_label(self) -> str:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from orgwork.core.normalize import add_months, years_between
 from orgwork.core.rules import RuleSet, register, rule
 
 MEMBERSHIP = register(
@@ -19,6 +20,9 @@ MEMBERSHIP = register(
             "probation_extension_max_months": 12,
             # 党员教育管理工作条例: out of contact 6 months or more → suspension is considered.
             "lost_contact_suspend_months": 6,
+            # 党章第七条: 党员的党龄，从预备期满转为正式党员之日算起 — party standing counts from full membership
+            # (the confirmation date), not from joining; a probationary member has no party standing yet.
+            "party_standing_from": "confirmed_on",
         },
     )
 )
@@ -26,3 +30,38 @@ MEMBERSHIP = register(
 
 def membership_rules(on: dt.date | None = None):
     return rule("member.standing", on=on)
+
+
+def party_standing_start(*, category: str, joined_on: dt.date | None, confirmed_on: dt.date | None) -> dt.date | None:
+    """The day a member's party standing (党龄) starts counting (党章第七条): the day of full membership.
+
+    None for a probationary member. A full member whose confirmation date was never recorded (old rosters)
+    counts from the end of the probation that followed joining — the earliest date full membership can have
+    started — so that a missing date never inflates party standing.
+    """
+    if category != "full":
+        return None
+    if confirmed_on:
+        return confirmed_on
+    if joined_on:
+        return add_months(joined_on, rule("member.standing")["probation_months"])
+    return None
+
+
+def party_standing_years(*, category: str, joined_on: dt.date | None, confirmed_on: dt.date | None, on: dt.date) -> int | None:
+    """Whole years of party standing (党龄) on a day; None for a probationary member."""
+    start = party_standing_start(category=category, joined_on=joined_on, confirmed_on=confirmed_on)
+    if start is None:
+        return None
+    return max(0, years_between(start, on))
+
+
+def party_standing_year(*, category: str, joined_year: int | None, confirmed_year: int | None) -> int | None:
+    """The calendar year party standing starts, as the statistics count it (year cohorts, see stats.counters)."""
+    if category != "full":
+        return None
+    if confirmed_year:
+        return confirmed_year
+    if joined_year:
+        return joined_year + (rule("member.standing")["probation_months"] + 11) // 12
+    return None

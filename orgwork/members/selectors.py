@@ -10,12 +10,13 @@ from django.db.models import Q, QuerySet
 from orgwork.core.actor import Actor
 from orgwork.core.fields import prefix_q, subtree_q
 from orgwork.core.idcard import normalize as normalize_id
-from orgwork.core.normalize import clean_name, to_halfwidth
+from orgwork.core.normalize import add_months, clean_name, to_halfwidth
 from orgwork.core.scope import get_in_scope, scope
 from orgwork.orgs.models import Org
 
 from .bands import AGE_BANDS, PARTY_AGE_BANDS, band, date_range_for_years
 from .models import Category, Member, MemberStatusChange, Standing
+from .rules import membership_rules
 
 STATUS_FILTERS = {
     "normal": Q(standing=Standing.NORMAL),
@@ -87,6 +88,23 @@ def search_condition(q: str) -> Q | None:
     return Q(name__contains=text)
 
 
+def party_standing_q(after: dt.date | None, before: dt.date | None) -> Q:
+    """Members whose party standing (党龄, from full membership — 党章第七条) started in (after, before].
+
+    The same rule as members.rules.party_standing_start: the confirmation date, or for a full member without
+    one, joining plus the probation period. Probationary members have no party standing and never match.
+    """
+    months = membership_rules()["probation_months"]
+    confirmed, estimated = Q(category=Category.FULL, confirmed_on__isnull=False), Q(category=Category.FULL, confirmed_on__isnull=True)
+    if after:
+        confirmed &= Q(confirmed_on__gt=after)
+        estimated &= Q(joined_on__gt=add_months(after, -months))
+    if before:
+        confirmed &= Q(confirmed_on__lte=before)
+        estimated &= Q(joined_on__lte=add_months(before, -months))
+    return confirmed | estimated
+
+
 def search_members(
     actor: Actor,
     *,
@@ -126,11 +144,7 @@ def search_members(
         if before:
             qs = qs.filter(birth_date__lte=before)
     if party_age_band and (row := band(PARTY_AGE_BANDS, party_age_band)):
-        after, before = date_range_for_years(row[2], row[3], today)
-        if after:
-            qs = qs.filter(joined_on__gt=after)
-        if before:
-            qs = qs.filter(joined_on__lte=before)
+        qs = qs.filter(party_standing_q(*date_range_for_years(row[2], row[3], today)))
     return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["org"]))
 
 

@@ -22,6 +22,7 @@ RECORD_FIELDS = (
     "name",
     "gender",
     "id_number",
+    "id_number_old",
     "ethnicity",
     "birth_date",
     "education",
@@ -35,7 +36,7 @@ RECORD_FIELDS = (
     "lost_contact_on",
 )
 # Fields a plain edit may change; category and standing change only through status actions.
-EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category"})
+EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category", "id_number_old"})
 
 
 def writable_org(actor: Actor, org_id) -> Org:

@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "name": "姓名",
     "gender": "性别",
     "id_number": "公民身份号码",
+    "id_number_old": "原15位身份证号码",
     "ethnicity": "民族",
     "birth_date": "出生日期",
     "education": "学历",
@@ -192,6 +193,9 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
         try:
             decoded = idcard.parse(data["id_number"], today=today)
             out["id_number"] = decoded.value
+            if decoded.upgraded_from:
+                # an old 15-digit card: stored as 18 digits, the original kept so the record shows it was converted
+                out["id_number_old"] = decoded.upgraded_from
         except idcard.IdNumberError as exc:
             errors.append(FieldError("id_number", exc.code, exc.message))
     elif current.get("id_number"):

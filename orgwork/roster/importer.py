@@ -193,6 +193,8 @@ def import_members(
             if standing not in ("", "正常", Standing.NORMAL):
                 report.reject(row_no, "bad_value", heading["standing"], f"党籍状态“{standing}”：只能导入党籍正常的党员，其他状态请在系统中办理")
                 bad = True
+        if values and values.get("id_number_old"):
+            report.warn(row_no, "id_upgraded", heading["id_number"], f"15位旧号码{values['id_number_old']}已按国家标准升为18位号码{values['id_number']}，请核对")
         id_key = values["id_number"] if values else idcard.normalize(data.get("id_number"))
         if id_key:
             if id_key in seen:

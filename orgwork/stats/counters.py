@@ -13,10 +13,10 @@ the org and every ancestor:
     eth:han / eth:minority / eth:none    ethnicity
     sec:<sector>      the sector of the member's org
     by:<year>         birth year
-    jy:<year>         year of joining
+    sy:<year>         year party standing started (full membership, 党章第七条; full members only)
     dev:<year>        year of joining, whatever the standing now (development trend)
 
-Age and party-age bands are not stored: they are derived when read from the birth-year and joining-year
+Age and party-age bands are not stored: they are derived when read from the birth-year and standing-year
 cohorts, as age at 31 December of the statistics year (the convention of the annual party statistics,
 党内统计年报). A cohort never changes, so the counters do not drift with time; a nightly `recount` job
 checks them anyway (orgwork.stats.tasks).
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from orgwork.members.rules import party_standing_year
 from orgwork.orgs.models import STEP, Org
 
 from .models import OrgStats
@@ -37,7 +38,7 @@ from .models import OrgStats
 NORMAL = "normal"
 
 
-def contribution(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector) -> Counter:
+def contribution(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector, confirmed_year=None) -> Counter:
     c = Counter(all=1)
     if joined_year:
         c[f"dev:{joined_year}"] += 1
@@ -57,8 +58,9 @@ def contribution(*, standing, category, gender, education, ethnicity, lost_conta
     c[f"sec:{sector}"] += 1
     if birth_year:
         c[f"by:{birth_year}"] += 1
-    if joined_year:
-        c[f"jy:{joined_year}"] += 1
+    standing_year = party_standing_year(category=category, joined_year=joined_year, confirmed_year=confirmed_year)
+    if standing_year:
+        c[f"sy:{standing_year}"] += 1
     return c
 
 
@@ -74,6 +76,7 @@ def member_contribution(member, sector: str | None = None) -> Counter:
         lost_contact=member.lost_contact,
         birth_year=member.birth_date.year if member.birth_date else None,
         joined_year=member.joined_on.year if member.joined_on else None,
+        confirmed_year=member.confirmed_on.year if member.confirmed_on else None,
         sector=sector,
     )
 

@@ -37,7 +37,7 @@ def compute() -> tuple[dict[int, Counter], dict[int, Counter]]:
     own: dict[int, Counter] = defaultdict(Counter)
     rows = (
         Member.objects.values("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")
-        .annotate(by=ExtractYear("birth_date"), jy=ExtractYear("joined_on"), sector=F("org__sector"), c=Count("id"))
+        .annotate(by=ExtractYear("birth_date"), jy=ExtractYear("joined_on"), cy=ExtractYear("confirmed_on"), sector=F("org__sector"), c=Count("id"))
         .order_by()
     )
     for r in rows.iterator(chunk_size=5000):
@@ -50,6 +50,7 @@ def compute() -> tuple[dict[int, Counter], dict[int, Counter]]:
             lost_contact=r["lost_contact"],
             birth_year=r["by"],
             joined_year=r["jy"],
+            confirmed_year=r["cy"],
             sector=r["sector"],
         )
         n = r["c"]

@@ -60,7 +60,8 @@ def figures(counts: dict, *, year: int) -> dict:
     """Everything a statistics page shows, from one org's (or several orgs' summed) total counters."""
     n = counts.get("n", 0)
     age = _age_bands(counts, "by:", AGE_BANDS, year)
-    party_age = _age_bands(counts, "jy:", PARTY_AGE_BANDS, year)
+    # 党龄 from full membership (党章第七条): the standing-year cohorts; probationary members have none yet
+    party_age = _age_bands(counts, "sy:", PARTY_AGE_BANDS, year)
     young = sum(c for code, _l, c in age if code in ("le30", "31_35"))
     old = sum(c for code, _l, c in age if code in ("61_70", "ge71"))
     college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
@@ -86,7 +87,8 @@ def figures(counts: dict, *, year: int) -> dict:
         ],
         "sector": [{"code": v, "label": str(label), "count": counts.get(f"sec:{v}", 0)} for v, label in Sector.choices],
         "age": [{"code": c, "label": label, "count": k} for c, label, k in age],
-        "party_age": [{"code": c, "label": label, "count": k} for c, label, k in party_age],
+        "party_age": [{"code": c, "label": label, "count": k} for c, label, k in party_age]
+        + [{"code": "probationary", "label": "预备党员（不计党龄）", "count": probationary}],
         "ratios": [
             {"code": "women", "label": "女党员占比", "percent": _ratio(women, n), "count": women},
             {"code": "minority", "label": "少数民族党员占比", "percent": _ratio(minority, n), "count": minority},

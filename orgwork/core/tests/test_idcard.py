@@ -42,7 +42,8 @@ def test_lower_case_x_full_width_digits_and_separators_are_normalized(raw):
     [
         ("11010519491231002", "id_format"),  # 17 characters
         ("1101051949123100211", "id_format"),  # 19
-        ("110105194912310", "id_format"),  # old 15-digit
+        ("11010549123100A", "id_format"),  # old 15-digit with a letter
+        ("110105491331002", "id_format"),  # old 15-digit, month 13
         ("11010519491331002X", "id_format"),  # month 13
         ("11010519490230002X", "id_format"),  # 30 February
         ("1101051949123100AX", "id_format"),  # letter inside
@@ -92,3 +93,14 @@ def test_swapping_two_adjacent_different_digits_is_caught(birth, seq):
             with pytest.raises(idcard.IdNumberError):
                 idcard.parse(swapped)
             break
+
+
+def test_old_15_digit_numbers_are_converted_to_18_digits():
+    """GB 11643-1999: "19" inserted before the 6-digit birth date, then the MOD 11-2 check character."""
+    got = idcard.parse("110105491231002")
+    assert got.value == "11010519491231002X"
+    assert got.upgraded_from == "110105491231002"
+    assert got.birth_date == dt.date(1949, 12, 31)
+    assert got.gender == "F"  # sequence 002: even
+    assert idcard.parse("440524800101001").value == "440524198001010013"
+    assert idcard.parse("440524198001010013").upgraded_from == ""

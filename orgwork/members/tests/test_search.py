@@ -46,7 +46,7 @@ def test_filters(people, system, tree):
     assert names(system, age_band="le30") == {"王建国"}  # 26
     assert names(system, age_band="36_40") == {"张伟"}  # 36
     assert names(system, age_band="61_70") == {"赵薇"}  # 66
-    assert names(system, party_age_band="40_49") == {"赵薇"}  # joined 1980 → 46 years
+    assert names(system, party_age_band="40_49") == {"赵薇"}  # confirmed 1981-07-01 → 45 years (党龄 from full membership)
     assert names(system, sector="agency") == {"王建国"}
 
 
@@ -55,3 +55,13 @@ def test_ordering_is_stable(people, system):
     by_name = [m.name for m in search_members(system, ordering="name", today=TODAY)]
     assert by_name == ["王建国", "张伟", "赵薇"]  # wang, zhang, zhao
     assert [m.name for m in search_members(system, ordering="-name", today=TODAY)] == by_name[::-1]
+
+
+@pytest.mark.django_db
+def test_party_age_band_counts_from_full_membership_not_joining(tree, make_member, system):
+    """党章第七条: 党龄 from the confirmation date. Joined 2021-09-01, confirmed 2022-09-01: on 2026-11-23 that is
+    4 years (不满5年), though 5 years have passed since joining. A probationary member is in no band."""
+    make_member(tree.village_a, name="钱程", joined=dt.date(2021, 9, 1), confirmed_on=dt.date(2022, 9, 1))
+    make_member(tree.village_a, name="孙悦", category="probationary", joined=dt.date(2026, 3, 1))
+    assert names(system, party_age_band="lt5") == {"钱程"}
+    assert names(system, party_age_band="5_9") == set()

@@ -64,3 +64,11 @@ def test_eighteen_on_the_day_is_old_enough():
 
 def test_landlines_are_phones():
     assert clean_member({**BASE, "phone": "0831-4123456"}, today=TODAY)["phone"] == "0831-4123456"
+
+
+def test_an_old_15_digit_number_is_stored_as_18_digits_and_flagged():
+    out = clean_member({**BASE, "id_number": "440524800101001"}, today=TODAY)
+    assert out["id_number"] == "440524198001010013"
+    assert out["id_number_old"] == "440524800101001"
+    assert out["birth_date"] == dt.date(1980, 1, 1)
+    assert "id_number_old" not in clean_member(BASE, today=TODAY)

@@ -122,6 +122,22 @@ def test_what_people_type_is_normalized(tree, system, tmp_path):
     assert got["周全"].phone == "13800138000"
 
 
+def test_an_old_15_digit_number_is_converted_and_the_row_flagged(tree, system, tmp_path):
+    old = "511526800506003"  # region 511526, born 1980-05-06, sequence 003 (a man)
+    report = import_members(str(sheet(tmp_path, [row(**{"姓名": "吴旧", "公民身份号码": old})])), actor=system)
+    assert report.as_dict()["rejected"] == []
+    m = Member.objects.get(name="吴旧")
+    assert m.id_number == idcard.upgrade15(old) and len(m.id_number) == 18 and m.id_number.startswith("51152619800506003")
+    assert m.id_number_old == old
+    assert m.birth_date == dt.date(1980, 5, 6) and m.gender == "M"
+    flagged = [w for w in report.warnings if w["code"] == "id_upgraded"]
+    assert [(w["row"], w["column"]) for w in flagged] == [(2, "公民身份号码")]
+    assert old in flagged[0]["message"] and m.id_number in flagged[0]["message"]
+    # the same person again with the 18-digit number is a duplicate, not a second record
+    again = import_members(str(sheet(tmp_path, [row(**{"姓名": "吴旧", "公民身份号码": m.id_number})], name="again.xlsx")), actor=system)
+    assert {r["code"] for r in again.as_dict()["rejected"]} == {"duplicate_existing"}
+
+
 def test_every_error_code_is_reported_with_its_excel_row_and_column(tree, system, make_member, tmp_path):
     existing = make_member(tree.village_b, name="老党员")
     dup = make_id(dt.date(1982, 2, 2))

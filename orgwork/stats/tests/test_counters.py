@@ -29,7 +29,7 @@ def test_create_counts_the_member_in_its_org_and_every_ancestor(tree, make_membe
     make_member(tree.village_a, name="王芳", male=False, birth=dt.date(1990, 1, 2), joined=dt.date(2015, 7, 1), ethnicity="苗族", education="bachelor")
     own, total = stored(tree.village_a)
     assert own["n"] == 1 and own["g:F"] == 1 and own["eth:minority"] == 1 and own["edu:bachelor"] == 1
-    assert own["by:1990"] == 1 and own["jy:2015"] == 1 and own["sec:rural"] == 1 and own["st:full"] == 1
+    assert own["by:1990"] == 1 and own["sy:2016"] == 1 and "jy:2015" not in own and own["sec:rural"] == 1 and own["st:full"] == 1
     assert stored(tree.town_a)[1]["n"] == 1
     assert stored(tree.county)[1]["n"] == 1
     assert stored(tree.town_a)[0] == {}

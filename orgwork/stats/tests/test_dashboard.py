@@ -31,7 +31,9 @@ def test_api_figures_match_the_member_table(county, users, api):
     ages = {a["code"]: a["count"] for a in data["age"]}
     assert ages["le30"] == 1 and ages["46_50"] == 1 and ages["ge71"] == 1
     party = {a["code"]: a["count"] for a in data["party_age"]}
-    assert party["5_9"] == 1 and party["20_29"] == 2 and party["ge50"] == 1  # 李四 joined in 2005
+    # 党龄 from full membership (党章第七条): 青年 joined 5 years ago but was confirmed 4 years ago → 不满5年
+    assert party["lt5"] == 1 and party["5_9"] == 0 and party["20_29"] == 2 and party["ge50"] == 1  # 李四 confirmed in 2006
+    assert party["probationary"] == 0
     edu = {e["code"]: e["count"] for e in data["education"]}
     assert edu["bachelor"] == 1 and edu["primary"] == 1
     subs = {s["name"]: s["members"] for s in data["sub_orgs"]}
@@ -77,7 +79,7 @@ def test_age_bands_follow_the_calendar_without_any_write(tree, make_member, syst
     age = lambda d: {a["code"]: a["count"] for a in d["age"] if a["count"]}  # noqa: E731
     party = lambda d: {a["code"]: a["count"] for a in d["party_age"] if a["count"]}  # noqa: E731
     assert age(y2026) == {"31_35": 1} and age(y2027) == {"36_40": 1}
-    assert party(y2026) == {"10_19": 1} and party(y2027) == {"10_19": 1}
+    assert party(y2026) == {"5_9": 1} and party(y2027) == {"10_19": 1}  # confirmed 2017 (党章第七条)
     assert dashboard(system, org=tree.county, year=2020)["basis"] == "年龄、党龄按2020年12月31日计算"
 
 
