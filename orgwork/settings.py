@@ -83,10 +83,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgwork.core.middleware.ActorMiddleware",
     "orgwork.core.middleware.ContentSecurityPolicyMiddleware",
+    "orgwork.core.params.ParamErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "orgwork.urls"
+ERROR_TEMPLATE = "web/error.html"  # the console's error page (code, title, text); the kernel's 400 answers use it
 WSGI_APPLICATION = "orgwork.wsgi.application"
 
 TEMPLATES = [

@@ -11,13 +11,23 @@ from .middleware import actor_for_request
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    """Resolves the actor once; `get_queryset()` must come from a selector, so lookups are scoped."""
+    """Resolves the actor once; `get_queryset()` must come from a selector, so lookups are scoped.
+
+    Object ids in paths are positive integers the database can hold; anything else is a 404 like a missing object.
+    """
+
+    lookup_value_regex = r"[0-9]{1,19}"
 
     @property
     def actor(self) -> Actor:
         return actor_for_request(self.request)
 
     def get_object(self):
+        from .params import ID_MAX
+
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if value is not None and (not str(value).isdigit() or not 1 <= int(value) <= ID_MAX):
+            raise NotFound()
         try:
             return super().get_object()
         except Http404:

@@ -61,7 +61,7 @@ from django.db.models import Max, QuerySet
 from . import audit
 from . import calendar as workcal
 from .actor import Actor
-from .errors import FieldError, NotFound, PermissionDenied, ServiceError
+from .errors import FieldError, PermissionDenied, ServiceError
 from .models import (
     Attachment,
     Notice,
@@ -76,6 +76,7 @@ from .models import (
     StepRecord,
 )
 from .normalize import BadDate, add_months, clean_text, parse_date, to_halfwidth
+from .params import writable_org
 from .rules import RuleSet, UnknownRule, register, versions
 from .scope import get_in_scope, scope
 
@@ -241,7 +242,7 @@ def definition(kind: str, *, version: str | None = None, on: dt.date | None = No
     on = on or dt.date.today()
     in_force = [rs for rs in known if rs.effective <= on and not rs.get("optional")]
     if not in_force:
-        raise UnknownRule(f"no version of procedure {kind!r} is in force on {on}")
+        raise UnknownRule.before_first(rule_name(kind), on, [rs for rs in known if not rs.get("optional")] or known)
     return Definition(max(in_force, key=lambda r: r.effective))
 
 
@@ -548,15 +549,7 @@ def render_template(template: str, context: dict) -> str:
 
 @transaction.atomic
 def start(*, actor: Actor, kind: str, org_id, title: str, on: dt.date, subject=None, version: str | None = None, data: dict | None = None) -> ProcedureInstance:
-    from django.apps import apps
-
-    Org = apps.get_model("orgs", "Org")
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
-    if not org.is_active:
-        raise ServiceError.single("org", "bad_value", f"党组织“{org.name}”已撤销")
+    org = writable_org(actor, org_id, abolished_code="bad_value")
     title = clean_text(title)
     if not title:
         raise ServiceError.single("title", "required", "请填写名称")
@@ -960,14 +953,9 @@ def resolve_objection(*, actor: Actor, objection_id, upheld: bool, resolution: s
 @transaction.atomic
 def set_version(*, actor: Actor, org_id, kind: str, version: str | None) -> ProcedureSetting | None:
     """Make new instances under an org follow another version (None: back to the version in force by date)."""
-    from django.apps import apps
     from django.utils import timezone
 
-    Org = apps.get_model("orgs", "Org")
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    org = writable_org(actor, org_id, active=False, missing="not_found")
     if not may_act(actor, org, "department"):
         raise PermissionDenied()
     if version is not None:

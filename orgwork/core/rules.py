@@ -15,7 +15,27 @@ from types import MappingProxyType
 
 
 class UnknownRule(LookupError):
-    pass
+    """No rule version answers: a date before the first version took effect (an answer 400 `no_rule_in_force`).
+
+    Carries what a person needs to correct the input: the rule (`rule_name`, its Chinese `title` — the source
+    regulation), the date asked (`on`) and the earliest date any version covers (`earliest`).
+    """
+
+    def __init__(self, message: str = "", *, rule_name: str = "", title: str = "", on: dt.date | None = None, earliest: dt.date | None = None, field: str = ""):
+        super().__init__(message)
+        self.rule_name = rule_name
+        self.title = title
+        self.on = on
+        self.earliest = earliest
+        self.field = field
+
+    @classmethod
+    def before_first(cls, name: str, on: dt.date, known) -> UnknownRule:
+        first = min(known, key=lambda r: r.effective)
+        title = first.get("title") or first.source
+        if title and not title.startswith(("《", "“")) and "《" not in title:
+            title = f"“{title}”"
+        return cls(f"no version of {name!r} is in force on {on}", rule_name=name, title=title, on=on, earliest=first.effective)
 
 
 @dataclass(frozen=True)
@@ -75,5 +95,5 @@ def rule(name: str, *, on: dt.date | None = None, version: str | None = None) ->
     on = on or dt.date.today()
     in_force = [r for r in known.values() if r.effective <= on]
     if not in_force:
-        raise UnknownRule(f"no version of {name!r} is in force on {on}")
+        raise UnknownRule.before_first(name, on, known.values())
     return max(in_force, key=lambda r: r.effective)

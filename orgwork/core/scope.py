@@ -38,8 +38,12 @@ def scope(queryset: QuerySet, actor: Actor, *, write: bool = False) -> QuerySet:
 
 
 def get_in_scope(queryset: QuerySet, actor: Actor, *, write: bool = False, **lookup):
-    """Fetch one object through the scope; NotFound whether it is missing or out of scope."""
+    """Fetch one object through the scope; NotFound whether it is missing or out of scope (or its id cannot exist)."""
+    for key in ("pk", "id"):
+        value = lookup.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 < value < 2**63:
+            raise NotFound()
     try:
         return scope(queryset, actor, write=write).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):  # OverflowError: an id too large for the database
         raise NotFound() from None

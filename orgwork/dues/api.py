@@ -11,10 +11,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orgwork.core.errors import NotFound
+from orgwork.core import params
 from orgwork.core.middleware import actor_for_request
 from orgwork.members import selectors as member_selectors
-from orgwork.orgs import selectors as org_selectors
 
 from . import selectors, services
 from .export import report_xlsx
@@ -30,11 +29,13 @@ class BaseSerializer(serializers.ModelSerializer):
 
 class BaseInSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=DuesCategory.choices)
-    declared_on = serializers.DateField()
-    base = serializers.CharField(required=False, allow_blank=True, help_text="月工资收入（税后）/ 年薪制当月实得 / 离退休费")
-    amount = serializers.CharField(required=False, allow_blank=True, help_text="农民党员每月交纳额（0.2–1元）")
-    quarter_incomes = serializers.ListField(child=serializers.CharField(), required=False, help_text="个体：上季度三个月纯收入")
-    note = serializers.CharField(required=False, allow_blank=True)
+    declared_on = params.DateField()
+    base = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="月工资收入（税后）/ 年薪制当月实得 / 离退休费")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="农民党员每月交纳额（0.2–1元）")
+    quarter_incomes = serializers.ListField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0), required=False, min_length=3, max_length=3, help_text="个体：上季度三个月纯收入"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -49,13 +50,13 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class PaymentInSerializer(serializers.Serializer):
-    from_month = serializers.DateField(help_text="所属月份（该月任一日期）")
+    from_month = params.DateField(help_text="所属月份（该月任一日期）")
     months = serializers.IntegerField(default=1, min_value=1, max_value=12)
-    paid_on = serializers.DateField()
+    paid_on = params.DateField()
     payer = serializers.ChoiceField(choices=Payer.choices, default=Payer.SELF)
-    proxy_name = serializers.CharField(required=False, allow_blank=True, default="")
+    proxy_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     method = serializers.ChoiceField(choices=Method.choices, default=Method.CASH)
-    receipt_no = serializers.CharField(required=False, allow_blank=True, default="")
+    receipt_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     amount = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20, help_text="核对金额（可不填）")
     base_category = serializers.ChoiceField(choices=DuesCategory.choices, required=False, allow_blank=True, default="", help_text="随本次交纳核定的交纳类别（尚未核定基数时必填）")
     base = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20, help_text="交纳基数（税后月工资收入等）")
@@ -64,10 +65,10 @@ class PaymentInSerializer(serializers.Serializer):
 
 
 class LedgerMonthSerializer(serializers.Serializer):
-    month = serializers.DateField()
+    month = params.DateField()
     due = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     paid = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    paid_on = serializers.DateField(allow_null=True)
+    paid_on = params.DateField(allow_null=True)
     payer = serializers.CharField()
     method = serializers.CharField()
     receipt_no = serializers.CharField()
@@ -78,7 +79,7 @@ class ArrearSerializer(serializers.Serializer):
     name = serializers.CharField()
     org_id = serializers.IntegerField()
     org_name = serializers.CharField()
-    last_paid = serializers.DateField(allow_null=True)
+    last_paid = params.DateField(allow_null=True)
     months = serializers.IntegerField()
     flagged = serializers.BooleanField()
     no_base = serializers.BooleanField(help_text="尚未核定交纳基数")
@@ -106,17 +107,14 @@ class ReportSerializer(serializers.Serializer):
     month = serializers.IntegerField(allow_null=True)
     rule_version = serializers.CharField()
     remit_rate = serializers.DecimalField(max_digits=5, decimal_places=3)
-    remit_deadline = serializers.DateField()
+    remit_deadline = params.DateField()
     remittance_version = serializers.CharField()
     rows = ReportRowSerializer(many=True)
     total = ReportRowSerializer()
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+YEAR, MONTH, ORG = params.api_year(), params.api_month(), params.api_org()
+MONTHS = params.api_int("months", 1, 1200, "欠交月数下限")
 
 
 class DuesView(APIView):
@@ -128,19 +126,14 @@ class DuesView(APIView):
         return member_selectors.get_member(self.actor, member_id)
 
     def under(self):
-        org = self.request.query_params.get("org")
-        if not org:
-            return None
-        if not str(org).isdigit():
-            raise NotFound()
-        return org_selectors.get_org(self.actor, org)
+        return params.under(self.actor, self.request.query_params)
 
 
 class LedgerView(DuesView):
-    @extend_schema(tags=["dues"], parameters=[OpenApiParameter("year", int)], responses=LedgerMonthSerializer(many=True))
+    @extend_schema(tags=["dues"], parameters=[YEAR], responses=LedgerMonthSerializer(many=True))
     def get(self, request, member_id):
         member = self.member(member_id)
-        year = _int(request.query_params.get("year"), dt.date.today().year)
+        year = params.year(request.query_params, default=dt.date.today().year)
         return Response(LedgerMonthSerializer(selectors.member_ledger(self.actor, member, year=year), many=True).data)
 
 
@@ -176,23 +169,21 @@ class PaymentsView(DuesView):
 
 
 class ArrearsView(DuesView):
-    @extend_schema(tags=["dues"], parameters=[OpenApiParameter("months", int), OpenApiParameter("org", int)], responses=ArrearSerializer(many=True))
+    @extend_schema(tags=["dues"], parameters=[MONTHS, ORG], responses=ArrearSerializer(many=True))
     def get(self, request):
-        months = max(_int(request.query_params.get("months"), dues_rules()["arrears_list_months"][0]), 1)
+        months = params.integer(request.query_params, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
         return Response(ArrearSerializer(selectors.arrears(self.actor, under=self.under(), min_months=months), many=True).data)
 
 
 class ReportView(DuesView):
     @extend_schema(
         tags=["dues"],
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("org", int), OpenApiParameter("export", str, enum=["xlsx"], description="xlsx：导出 Excel")],
+        parameters=[YEAR, MONTH, ORG, OpenApiParameter("export", str, enum=["xlsx"], description="xlsx：导出 Excel")],
         responses=ReportSerializer,
     )
     def get(self, request):
-        year = _int(request.query_params.get("year"), dt.date.today().year)
-        month = _int(request.query_params.get("month"))
-        if month is not None and not 1 <= month <= 12:
-            month = None
+        year = params.year(request.query_params, default=dt.date.today().year)
+        month = params.month(request.query_params)
         rep = selectors.collection_report(self.actor, year=year, month=month, under=self.under())
         if request.query_params.get("export") == "xlsx":
             resp = HttpResponse(report_xlsx(rep), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

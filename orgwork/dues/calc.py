@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from orgwork.core import params
 from orgwork.core.errors import ServiceError
 
 from .models import BASE_CATEGORIES, FLAT_CATEGORIES, DuesCategory
@@ -23,15 +24,12 @@ class Assessment:
 
 
 def money(value, *, field: str) -> Decimal:
-    if value is None or value == "":
-        raise ServiceError.single(field, "required", "请填写金额")
-    try:
-        d = Decimal(str(value).replace(",", "").replace("，", "").strip())
-    except (InvalidOperation, ValueError):
-        raise ServiceError.single(field, "bad_value", f"金额“{value}”无效") from None
-    if not d.is_finite() or d < 0:
+    """An amount of money in yuan: ≥ 0, at most 10 whole digits and 2 decimal places (the kernel's decimal parser)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        value = format(value, "f")
+    if value is not None and value != "" and str(value).strip().startswith("-"):
         raise ServiceError.single(field, "bad_value", "金额不能为负数")
-    return d
+    return params.to_decimal(value, field=field, label="金额", required=True, max_digits=12, decimal_places=2, min_value=0)
 
 
 def self_employed_base(quarter_incomes) -> Decimal:

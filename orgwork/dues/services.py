@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import add_months, clean_text
@@ -356,10 +356,7 @@ def decide_relief(*, actor: Actor, relief_id: int, approve: bool, on: dt.date, c
 
 @transaction.atomic
 def set_branch_quarterly(*, actor: Actor, org_id: int, allowed: bool, decided_on: dt.date | None, note: str = "") -> BranchDuesSetting:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    org = params.writable_org(actor, org_id, active=False, missing="not_found")
     if not org.is_branch:
         raise ServiceError.single("org", "bad_value", "按季度交纳由党支部决定")
     setting, _created = BranchDuesSetting.objects.get_or_create(org=org)

@@ -12,11 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from orgwork.core import params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
-from orgwork.core.normalize import BadDate, parse_date
 from orgwork.members import selectors as member_selectors
-from orgwork.orgs import selectors as org_selectors
 
 from . import selectors, services
 from .export import report_xlsx
@@ -38,38 +37,23 @@ def staff_view(view):
     return inner
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _under(request, actor):
-    org_id = _int(request.GET.get("org"))
-    return org_selectors.get_org(actor, org_id) if org_id else None
-
-
 @staff_view
 def ledger(request, actor):
     """A branch's members with this year's months: paid amounts, and a form to record a payment."""
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
-    under = _under(request, actor)
+    year = params.year(request.GET, default=today.year)
+    under = params.under(actor, request.GET)
     errors = None
     if request.method == "POST" and request.POST.get("act", "pay") == "pay":
         p = request.POST
         try:
-            try:
-                from_month = parse_date(p.get("from_month"), allow_month=True)
-                paid_on = parse_date(p.get("paid_on")) or today
-            except BadDate:
-                raise ServiceError.single("from_month", "bad_value", "日期格式不正确") from None
+            from_month = params.date(p, "from_month", label="所属月份", allow_month=True)
+            paid_on = params.date(p, "paid_on", label="交纳日期", default=today)
             services.record_payment(
                 actor=actor,
-                member_id=_int(p.get("member")),
+                member_id=params.object_id(p, "member", label="党员", required=True),
                 from_month=from_month,
-                months=_int(p.get("months"), 1),
+                months=params.integer(p, "months", label="月数", default=1, min_value=1, max_value=120),
                 paid_on=paid_on,
                 payer=p.get("payer", Payer.SELF),
                 proxy_name=p.get("proxy_name", ""),
@@ -109,17 +93,10 @@ def ledger(request, actor):
     )
 
 
-def _d(value, field, *, allow_month=False, default=None):
-    try:
-        return parse_date(value, allow_month=allow_month) or default
-    except BadDate:
-        raise ServiceError.single(field, "bad_value", "日期格式不正确") from None
-
-
 @staff_view
 def member_ledger(request, actor, member_id):
     member = member_selectors.get_member(actor, member_id)
-    year = _int(request.GET.get("year"), dt.date.today().year)
+    year = params.year(request.GET, default=dt.date.today().year)
     errors = None
     if request.method == "POST":
         p = request.POST
@@ -127,14 +104,14 @@ def member_ledger(request, actor, member_id):
             if p.get("act") == "base":
                 incomes = [p.get(f"income{i}") for i in (1, 2, 3)] if p.get("category") == "self_employed" and p.get("income1") else None
                 services.set_base(
-                    actor=actor, member_id=member.pk, category=p.get("category", ""), declared_on=_d(p.get("declared_on"), "declared_on", default=dt.date.today()),
+                    actor=actor, member_id=member.pk, category=p.get("category", ""), declared_on=params.date(p, "declared_on", label="申报日期", default=dt.date.today()),
                     base=p.get("base") or None, amount=p.get("amount") or None, quarter_incomes=incomes, note=p.get("note", ""),
                 )  # fmt: skip
             elif p.get("act") == "relief":
                 services.propose_relief(
                     actor=actor, member_id=member.pk, kind=p.get("kind", ""), monthly_amount=p.get("monthly_amount") or None,
-                    from_month=_d(p.get("from_month"), "from_month", allow_month=True), to_month=_d(p.get("to_month"), "to_month", allow_month=True),
-                    reason=p.get("reason", ""), branch_decided_on=_d(p.get("branch_decided_on"), "branch_decided_on"),
+                    from_month=params.date(p, "from_month", label="起始月份", allow_month=True), to_month=params.date(p, "to_month", label="截止月份", allow_month=True),
+                    reason=p.get("reason", ""), branch_decided_on=params.date(p, "branch_decided_on", label="支部决定日期"),
                 )  # fmt: skip
             messages.success(request, "已保存")
             return redirect(request.get_full_path())
@@ -147,23 +124,23 @@ def member_ledger(request, actor, member_id):
 
 @staff_view
 def arrears(request, actor):
-    months = _int(request.GET.get("months"), dues_rules()["arrears_list_months"][0])
+    months = params.integer(request.GET, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
     errors = None
     if request.method == "POST":
         p = request.POST
         try:
             if p.get("act") == "decide":
-                services.decide_relief(actor=actor, relief_id=_int(p.get("relief")), approve=p.get("approve") == "1", on=dt.date.today(), comment=p.get("comment", ""))
+                services.decide_relief(actor=actor, relief_id=params.object_id(p, "relief", label="减免申请", required=True), approve=p.get("approve") == "1", on=dt.date.today(), comment=p.get("comment", ""))
                 messages.success(request, "已审批")
             elif p.get("act") == "self_exit":
                 from orgwork.lifecycle import exits
 
-                inst = exits.start(actor=actor, member_id=_int(p.get("member")), kind="self_exit", on=dt.date.today(), data={"source": "dues_arrears"})
+                inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind="self_exit", on=dt.date.today(), data={"source": "dues_arrears"})
                 return redirect("lifecycle:exit", inst.pk)
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
-    under = _under(request, actor)
+    under = params.under(actor, request.GET)
     rows = selectors.arrears(actor, under=under, min_months=max(months, 1))
     return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [("党费欠交", "")]})
 
@@ -171,9 +148,9 @@ def arrears(request, actor):
 @staff_view
 def report(request, actor):
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
-    month = _int(request.GET.get("month"))
-    under = _under(request, actor)
+    year = params.year(request.GET, default=today.year)
+    month = params.month(request.GET)
+    under = params.under(actor, request.GET)
     rep = selectors.collection_report(actor, year=year, month=month, under=under)
     if request.GET.get("export") == "xlsx":
         period = f"{year}-{month:02d}" if month else str(year)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
@@ -19,7 +19,7 @@ from orgwork.core.normalize import add_months, clean_text
 from orgwork.core.scope import scope
 from orgwork.members.models import Member, Standing
 from orgwork.orgs import services as org_services
-from orgwork.orgs.models import OfficerPost, Org, OrgKind, OrgOfficer
+from orgwork.orgs.models import OfficerPost, OrgKind, OrgOfficer
 from orgwork.orgs.rules import structure_rules
 
 from . import voting
@@ -53,10 +53,7 @@ def _may(actor: Actor, e: Election, role: str):
 
 @transaction.atomic
 def start_election(*, actor: Actor, org_id: int, on: dt.date, open_nomination: bool = False) -> Election:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
+    org = params.writable_org(actor, org_id, active=False)
     if org.kind == OrgKind.GROUP:
         raise ServiceError.single("org", "bad_value", "党小组不进行换届选举")
     if Election.objects.filter(org=org, procedure__status="active").exists():

@@ -9,28 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from orgwork.core import params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
-from orgwork.core.normalize import BadDate, parse_date
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OfficerPost
 
 from . import selectors, services
 from .models import NominatedBy
-
-
-def _int(v, default=None):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(v):
-    try:
-        return parse_date(v)
-    except BadDate:
-        return None
 
 
 @login_required
@@ -49,7 +35,7 @@ def org_page(request, org_id):
         raise Http404 from None
     if request.method == "POST":
         try:
-            e = services.start_election(actor=actor, org_id=org.pk, on=_date(request.POST.get("on")) or dt.date.today(), open_nomination=bool(request.POST.get("open_nomination")))
+            e = services.start_election(actor=actor, org_id=org.pk, on=params.date(request.POST, "on", label="启动日期", default=dt.date.today()), open_nomination=bool(request.POST.get("open_nomination")))
         except ServiceError as exc:
             for err in exc.errors:
                 messages.error(request, err.message)
@@ -82,16 +68,20 @@ def detail(request, pk):
             if action == "step":
                 step = p.get("step", "")
                 fields = {f.name: p.get(f.name, "") for f in selectors.definition(e).step(step).fields}
-                services.complete(actor=actor, election_id=e.pk, step=step, done_on=_date(p.get("done_on")), data=fields, comment=p.get("comment", ""))
+                services.complete(actor=actor, election_id=e.pk, step=step, done_on=params.date(p, "done_on", label="办理日期"), data=fields, comment=p.get("comment", ""))
             elif action == "nominate":
-                services.nominate(actor=actor, election_id=e.pk, member_id=_int(p.get("member")), nominated_by=p.get("nominated_by", "committee"), recommendation_votes=_int(p.get("recommendation_votes"), 0))
+                services.nominate(actor=actor, election_id=e.pk, member_id=params.object_id(p, "member", label="党员", required=True), nominated_by=p.get("nominated_by", "committee"), recommendation_votes=params.count(p, "recommendation_votes", label="推荐票数", default=0, max_value=1_000_000))
             elif action == "vet":
-                services.vet(actor=actor, election_id=e.pk, candidate_id=_int(p.get("candidate")), passed=p.get("passed") == "1", note=p.get("note", ""))
+                services.vet(actor=actor, election_id=e.pk, candidate_id=params.object_id(p, "candidate", label="候选人", required=True), passed=p.get("passed") == "1", note=p.get("note", ""))
             elif action == "ballot":
-                votes = {_int(k[5:]): _int(v, 0) for k, v in p.items() if k.startswith("vote_") and _int(k[5:]) and v.strip()}
+                votes = {
+                    params.to_id(k[5:], field=k, label="候选人"): params.to_int(v, field=k, label="得票数", min_value=0, max_value=1_000_000)
+                    for k, v in p.items() if k.startswith("vote_") and v.strip()
+                }  # fmt: skip
                 t = services.record_ballot(
-                    actor=actor, election_id=e.pk, entitled=_int(p.get("entitled"), 0), present=_int(p.get("present"), 0), issued=_int(p.get("issued"), 0),
-                    returned=_int(p.get("returned"), 0), invalid=_int(p.get("invalid"), 0), votes=votes,
+                    actor=actor, election_id=e.pk, entitled=params.count(p, "entitled", label="应到人数", default=0), present=params.count(p, "present", label="实到人数", default=0),
+                    issued=params.count(p, "issued", label="发出选票数", default=0), returned=params.count(p, "returned", label="收回选票数", default=0),
+                    invalid=params.count(p, "invalid", label="无效票数", default=0), votes=votes,
                 )
                 if not t.valid:
                     for err in t.errors:
@@ -99,7 +89,7 @@ def detail(request, pk):
                 elif t.tied:
                     messages.warning(request, "末位得票相同，请就并列人员另行投票")
             elif action == "post":
-                services.assign_post(actor=actor, election_id=e.pk, candidate_id=_int(p.get("candidate")), post=p.get("post", ""))
+                services.assign_post(actor=actor, election_id=e.pk, candidate_id=params.object_id(p, "candidate", label="候选人", required=True), post=p.get("post", ""))
             else:
                 raise Http404
         except ServiceError as exc:

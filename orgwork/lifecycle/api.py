@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 
 from . import selectors, transfers
 from .letter import letter_docx
-from .models import Transfer, TransferEvent, TransferKind
+from .models import Transfer, TransferEvent, TransferKind, TransferStatus
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -41,37 +42,37 @@ class TransferSerializer(serializers.ModelSerializer):
 
 
 class StartSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
-    to_org = serializers.IntegerField()
+    member = params.IdField()
+    to_org = params.IdField()
     reason = serializers.CharField(max_length=500)
-    on = serializers.DateField(required=False)
+    on = params.DateField(required=False)
 
 
 class LetterSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = params.IdField()
     to_org_name = serializers.CharField(max_length=200)
     reason = serializers.CharField(max_length=500)
-    on = serializers.DateField(required=False)
-    valid_days = serializers.IntegerField(required=False, help_text="一般10–30天，最长3个月")
-    validity_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    on = params.DateField(required=False)
+    valid_days = serializers.IntegerField(required=False, min_value=1, max_value=366, help_text="一般10–30天，最长3个月")
+    validity_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class IncomingSerializer(serializers.Serializer):
     letter_number = serializers.CharField(max_length=60)
     from_org_name = serializers.CharField(max_length=200)
-    to_org = serializers.IntegerField()
-    letter_issued_on = serializers.DateField()
-    valid_until = serializers.DateField()
-    on = serializers.DateField(required=False)
-    dues_paid_to = serializers.DateField(required=False, allow_null=True)
+    to_org = params.IdField()
+    letter_issued_on = params.DateField()
+    valid_until = params.DateField()
+    on = params.DateField(required=False)
+    dues_paid_to = params.DateField(required=False, allow_null=True)
     person = serializers.DictField(help_text="姓名、公民身份号码、人员类别、入党日期等，同党员信息")
 
 
 class ActSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    to_org = serializers.IntegerField(required=False, allow_null=True)
+    on = params.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    to_org = params.IdField(required=False, allow_null=True)
 
 
 def _on(data):
@@ -79,17 +80,22 @@ def _on(data):
 
 
 @extend_schema(tags=["transfers"])
+@extend_schema_view(
+    list=extend_schema(parameters=[params.api_choice("status", TransferStatus.choices, "状态"), params.api_choice("kind", TransferKind.choices, "转接类型"), params.api_choice("overdue", ["1"], "1：仅逾期未接收")])
+)
 class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = TransferSerializer
 
     def get_queryset(self):
         qs = selectors.transfers(self.actor).prefetch_related("events")
         p = self.request.query_params
-        if p.get("status"):
-            qs = qs.filter(status=p["status"])
-        if p.get("kind"):
-            qs = qs.filter(kind=p["kind"])
-        if p.get("overdue") == "1":
+        status = params.choice(p, "status", label="状态", choices=TransferStatus.choices)
+        kind = params.choice(p, "kind", label="转接类型", choices=TransferKind.choices)
+        if status:
+            qs = qs.filter(status=status)
+        if kind:
+            qs = qs.filter(kind=kind)
+        if params.flag(p, "overdue"):
             qs = qs.filter(pk__in=[o.transfer.pk for o in selectors.overdue(self.actor)])
         return qs.order_by("-started_on", "-id")
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
@@ -333,11 +333,7 @@ def register_incoming(
 ) -> Transfer:
     """Register a letter from outside by its number; the person's data are checked now and become a member on receipt."""
     today = _today(today)
-    try:
-        target = scope(Org.objects.all(), actor, write=True).get(pk=to_org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("to_org", "unknown_org", "接收党组织不存在或不在您的管理范围内") from None
-    target = _target_org(target.pk)
+    target = _target_org(params.writable_org(actor, to_org_id, field="to_org", label="接收党组织", active=False).pk)
     errors: list[FieldError] = []
     letter_number = clean_text(letter_number)
     if not letter_number:

@@ -9,31 +9,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from orgwork.core import params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
-from orgwork.core.normalize import BadDate, parse_date
 from orgwork.dues.views import staff_view
 from orgwork.members import selectors as member_selectors
 from orgwork.orgs import selectors as org_selectors
 
 from . import exits, mobile, selectors, transfers
 from .letter import letter_docx
-from .models import MobileStatus, TransferKind
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value, field="on", *, default_today=True):
-    try:
-        d = parse_date(value)
-    except BadDate:
-        raise ServiceError.single(field, "bad_value", "日期格式不正确") from None
-    return d or (dt.date.today() if default_today else None)
+from .models import MobileStatus, TransferKind, TransferStatus
 
 
 def _branches():
@@ -51,18 +36,18 @@ def transfer_list(request, actor):
         try:
             kind = p.get("kind")
             if kind == "within":
-                t = transfers.start_within(actor=actor, member_id=_int(p.get("member")), to_org_id=_int(p.get("to_org")), reason=p.get("reason", ""), on=_date(p.get("on")))
+                t = transfers.start_within(actor=actor, member_id=params.object_id(p, "member", label="党员"), to_org_id=params.object_id(p, "to_org", label="接收党组织"), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
             elif kind == "out":
                 t = transfers.issue_letter(
-                    actor=actor, member_id=_int(p.get("member")), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=_date(p.get("on")),
-                    valid_days=_int(p.get("valid_days")), validity_reason=p.get("validity_reason", ""),
+                    actor=actor, member_id=params.object_id(p, "member", label="党员"), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()),
+                    valid_days=params.integer(p, "valid_days", label="有效期天数", min_value=1, max_value=366), validity_reason=p.get("validity_reason", ""),
                 )  # fmt: skip
             else:
                 person = {k: p.get(k, "") for k in ("name", "id_number", "category", "joined_on", "confirmed_on", "phone")}
                 t = transfers.register_incoming(
-                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=_int(p.get("to_org")),
-                    letter_issued_on=_date(p.get("letter_issued_on"), "letter_issued_on", default_today=False),
-                    valid_until=_date(p.get("valid_until"), "valid_until", default_today=False), on=_date(p.get("on")), person=person,
+                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织"),
+                    letter_issued_on=params.date(p, "letter_issued_on", label="介绍信开具日期"),
+                    valid_until=params.date(p, "valid_until", label="有效期至"), on=params.date(p, "on", label="日期", default=dt.date.today()), person=person,
                 )  # fmt: skip
             messages.success(request, "已办理")
             return redirect("lifecycle:transfer", t.pk)
@@ -70,11 +55,11 @@ def transfer_list(request, actor):
             errors = exc.errors
     qs = selectors.transfers(actor)
     overdue = None
-    if request.GET.get("overdue") == "1":
+    if params.flag(request.GET, "overdue"):
         overdue = selectors.overdue(actor)
         rows = [o.transfer for o in overdue]
     else:
-        status = request.GET.get("status", "")
+        status = params.choice(request.GET, "status", label="状态", choices=TransferStatus.choices)
         rows = list((qs.filter(status=status) if status else qs).order_by("-started_on", "-id")[:200])
     members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")[:500]
     return render(
@@ -92,14 +77,14 @@ def transfer_detail(request, actor, transfer_id):
         p = request.POST
         act = p.get("act")
         try:
-            on = _date(p.get("on"))
+            on = params.date(p, "on", label="日期", default=dt.date.today())
             if act == "receive":
                 transfers.receive(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""))
             elif act == "return":
                 fn = transfers.return_incoming if t.kind == TransferKind.IN else transfers.return_for_correction
                 fn(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
             elif act == "resubmit":
-                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=_int(p.get("to_org")))
+                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织"))
             elif act == "cancel":
                 transfers.cancel(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
             elif act == "receipt":
@@ -137,19 +122,19 @@ def mobile_list(request, actor):
         try:
             if act == "register":
                 mobile.register(
-                    actor=actor, member_id=_int(p.get("member")), left_on=_date(p.get("left_on"), "left_on"), destination=p.get("destination", ""),
+                    actor=actor, member_id=params.object_id(p, "member", label="党员"), left_on=params.date(p, "left_on", label="外出日期", default=dt.date.today()), destination=p.get("destination", ""),
                     workplace=p.get("workplace", ""), home_contact=p.get("home_contact", ""), home_contact_phone=p.get("home_contact_phone", ""),
                     member_phone=p.get("member_phone", ""), card_number=p.get("card_number", ""),
-                    expected_return=_date(p.get("expected_return"), "expected_return", default_today=False),
+                    expected_return=params.date(p, "expected_return", label="预计返回日期"),
                 )  # fmt: skip
             elif act == "contact":
-                mobile.record_contact(actor=actor, registration_id=_int(p.get("registration")), contacted_on=_date(p.get("on")), channel=p.get("channel", ""), note=p.get("note", ""))
+                mobile.record_contact(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), contacted_on=params.date(p, "on", label="日期", default=dt.date.today()), channel=p.get("channel", ""), note=p.get("note", ""))
             elif act == "attach":
-                mobile.attach(actor=actor, registration_id=_int(p.get("registration")), org_id=_int(p.get("org")), on=_date(p.get("on")))
+                mobile.attach(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), org_id=params.object_id(p, "org", label="党组织"), on=params.date(p, "on", label="日期", default=dt.date.today()))
             elif act == "end":
-                mobile.end(actor=actor, registration_id=_int(p.get("registration")), on=_date(p.get("on")), status=p.get("status", ""), reason=p.get("reason", ""))
+                mobile.end(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), on=params.date(p, "on", label="日期", default=dt.date.today()), status=p.get("status", ""), reason=p.get("reason", ""))
             elif act == "propose":
-                inst = mobile.propose_suspension(actor=actor, registration_id=_int(p.get("registration")), on=_date(p.get("on")))
+                inst = mobile.propose_suspension(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), on=params.date(p, "on", label="日期", default=dt.date.today()))
                 messages.success(request, "已提出停止党籍的建议，请支部按程序研究决定")
                 return redirect("lifecycle:exit", inst.pk)
             messages.success(request, "已保存")
@@ -182,7 +167,7 @@ def exit_list(request, actor):
     if request.method == "POST":
         p = request.POST
         try:
-            inst = exits.start(actor=actor, member_id=_int(p.get("member")), kind=p.get("kind", ""), on=_date(p.get("on")))
+            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员"), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:
             errors = exc.errors
@@ -207,7 +192,7 @@ def exit_detail(request, actor, instance_id):
     if request.method == "POST" and step is not None:
         data = {f.name: request.POST.get(f.name, "") for f in step.fields}
         try:
-            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=_date(request.POST.get("done_on"), "done_on"), data=data, comment=request.POST.get("comment", ""))
+            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=params.date(request.POST, "done_on", label="办理日期", default=dt.date.today()), data=data, comment=request.POST.get("comment", ""))
             messages.success(request, f"“{step.title}”已办理")
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 from orgwork.core.middleware import actor_for_request
-from orgwork.orgs import selectors as org_selectors
+from orgwork.members import selectors as member_selectors
 
 from . import appraisal, selectors, services
-from .models import AppraisalEntry, Attendance, Meeting, MeetingKind
+from .models import AppraisalEntry, Attendance, Meeting, MeetingKind, MeetingStatus
+
+_ID = {"min_value": 1, "max_value": params.ID_MAX}
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
@@ -41,30 +44,42 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.Serializer):
-    org = serializers.IntegerField()
+    org = serializers.IntegerField(**_ID)
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
     topic = serializers.CharField(max_length=200)
-    planned_on = serializers.DateField()
-    place = serializers.CharField(required=False, allow_blank=True)
-    host = serializers.CharField(required=False, allow_blank=True)
-    recorder = serializers.CharField(required=False, allow_blank=True)
-    custom_kind = serializers.CharField(required=False, allow_blank=True)
-    speaker = serializers.IntegerField(required=False, allow_null=True)
-    attendees = serializers.ListField(child=serializers.IntegerField(), required=False)
+    planned_on = params.DateField()
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    host = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    recorder = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    custom_kind = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    speaker = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    attendees = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=5000)
 
 
 class RecordSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
-    present = serializers.ListField(child=serializers.IntegerField(), required=False)
-    absent = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, help_text="{member_id: 缺席原因}")
-    minutes = serializers.CharField(required=False, allow_blank=True)
-    resolutions = serializers.CharField(required=False, allow_blank=True)
+    held_on = params.DateField()
+    present = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=5000)
+    absent = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False, help_text="{member_id: 缺席原因}，键为党员 id")
+    minutes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    resolutions = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     checklist = serializers.DictField(child=serializers.BooleanField(), required=False, help_text="主题党日：study/dues/spirit")
+
+    def validate_absent(self, value):
+        """Keys are member ids: positive integers the database can hold (a JSON object's keys are strings)."""
+        if len(value) > 5000:
+            raise serializers.ValidationError("缺席人员最多 5000 人", code="max_length")
+        out = {}
+        for key, reason in value.items():
+            try:
+                out[params.to_id(key, field="absent", label="缺席人员")] = reason
+            except params.ParamError as exc:
+                raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return out
 
 
 class SignInSerializer(serializers.Serializer):
-    code = serializers.CharField(required=False, allow_blank=True)
-    token = serializers.CharField(required=False, allow_blank=True)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    token = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 @extend_schema(tags=["meetings"])
@@ -73,8 +88,10 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     def get_queryset(self):
         p = self.request.query_params
-        under = org_selectors.get_org(self.actor, p["org"]) if p.get("org", "").isdigit() else None
-        return selectors.search_meetings(self.actor, under=under, kind=p.get("kind", ""), status=p.get("status", ""), year=_int(p.get("year")), month=_int(p.get("month")))
+        return selectors.search_meetings(
+            self.actor, under=params.under(self.actor, p), kind=params.choice(p, "kind", label="会议类型", choices=MeetingKind.choices),
+            status=params.choice(p, "status", label="状态", choices=MeetingStatus.choices), year=params.year(p), month=params.month(p),
+        )
 
     @extend_schema(request=PlanSerializer, responses={201: MeetingSerializer})
     def create(self, request):
@@ -98,7 +115,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if v.get("checklist"):
             services.set_checklist(actor=self.actor, meeting_id=m.pk, parts=v["checklist"])
         m = services.record_meeting(
-            actor=self.actor, meeting_id=m.pk, held_on=v["held_on"], present_ids=v.get("present"), absent={int(k): r for k, r in (v.get("absent") or {}).items()},
+            actor=self.actor, meeting_id=m.pk, held_on=v["held_on"], present_ids=v.get("present"), absent=v.get("absent") or {},
             minutes=v.get("minutes", ""), resolutions=v.get("resolutions", ""),
         )
         return Response(MeetingSerializer(m).data)
@@ -107,13 +124,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @action(detail=True, methods=["get"])
     def attendance(self, request, pk=None):
         return Response(AttendanceSerializer(selectors.attendance(self.get_object()), many=True).data)
-
-
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 @extend_schema(tags=["meetings"], request=SignInSerializer, responses=AttendanceSerializer)
@@ -137,7 +147,7 @@ def _results_json(results):
 
 @extend_schema(
     tags=["meetings"],
-    parameters=[OpenApiParameter("year", int), OpenApiParameter("month", int), OpenApiParameter("quarter", int), OpenApiParameter("org", int)],
+    parameters=[params.api_year(), params.api_month(), params.api_int("quarter", 1, 4, "季度"), params.api_org()],
     responses={200: dict},
 )
 @api_view(["GET"])
@@ -145,13 +155,14 @@ def compliance_view(request):
     """Compliance per org: ?year=&month= (monthly check) or ?year=&quarter= (quarterly report)."""
     actor = actor_for_request(request)
     p = request.query_params
-    under = org_selectors.get_org(actor, p["org"]) if p.get("org", "").isdigit() else None
+    under = params.under(actor, p)
     today = dt.date.today()
-    year = _int(p.get("year")) or today.year
-    if p.get("quarter"):
-        results = selectors.quarterly_report(actor, year=year, quarter=min(max(_int(p["quarter"]) or 1, 1), 4), under=under)
+    year = params.year(p, default=today.year)
+    quarter = params.quarter(p)
+    if quarter:
+        results = selectors.quarterly_report(actor, year=year, quarter=quarter, under=under)
     else:
-        results = selectors.monthly_check(actor, year=year, month=min(max(_int(p.get("month")) or today.month, 1), 12), under=under)
+        results = selectors.monthly_check(actor, year=year, month=params.month(p, default=today.month), under=under)
     return Response({"results": _results_json(results)})
 
 
@@ -167,8 +178,10 @@ class AppraisalEntrySerializer(serializers.ModelSerializer):
 @extend_schema(tags=["meetings"], responses=AppraisalEntrySerializer(many=True))
 @api_view(["GET"])
 def member_appraisals(request, member_id):
-    """A member's appraisal grades over the years (their file)."""
-    return Response(AppraisalEntrySerializer(selectors.member_appraisals(actor_for_request(request), member_id), many=True).data)
+    """A member's appraisal grades over the years (their file); 404 for a member outside the actor's scope."""
+    actor = actor_for_request(request)
+    member = member_selectors.get_member(actor, member_id)
+    return Response(AppraisalEntrySerializer(selectors.member_appraisals(actor, member.pk), many=True).data)
 
 
 router = SimpleRouter(trailing_slash=True)

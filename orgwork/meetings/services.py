@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
@@ -34,13 +34,7 @@ RECORD_FIELDS = ("topic", "place", "host", "recorder", "minutes", "resolutions",
 
 
 def _writable_org(actor: Actor, org_id) -> Org:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
-    if not org.is_active:
-        raise ServiceError.single("org", "abolished", f"党组织“{org.name}”已撤销")
-    return org
+    return params.writable_org(actor, org_id)
 
 
 def _writable_meeting(actor: Actor, meeting_id) -> Meeting:

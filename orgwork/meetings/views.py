@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from orgwork.core import params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import actor_for_request
-from orgwork.core.normalize import BadDate, parse_date
 from orgwork.core.scope import scope
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import Org
@@ -28,48 +28,25 @@ def _actor(request):
     return actor_for_request(request)
 
 
-def _under(request, actor) -> Org | None:
-    ref = request.GET.get("org") or request.POST.get("org_scope")
-    if not ref:
-        return None
-    try:
-        return org_selectors.get_org(actor, int(ref))
-    except (NotFound, ValueError):
-        raise Http404 from None
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(value):
-    try:
-        return parse_date(value)
-    except BadDate:
-        return None
-
-
 def _fail(request, exc: ServiceError):
     for e in exc.errors:
         messages.error(request, e.message)
 
 
 def _writable_orgs(actor):
-    return scope(Org.objects.filter(abolished_on__isnull=True), actor, write=True).order_by("path")
+    return params.writable_orgs(actor)
 
 
 # --- meetings ---------------------------------------------------------------------------------
 @login_required
 def meeting_list(request):
     actor = _actor(request)
-    under = _under(request, actor)
+    under = params.under(actor, request.GET)
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
-    month = _int(request.GET.get("month"))
-    qs = selectors.search_meetings(actor, under=under, kind=request.GET.get("kind", ""), status=request.GET.get("status", ""), year=year, month=month)
+    year = params.year(request.GET, default=today.year)
+    month = params.month(request.GET)
+    qs = selectors.search_meetings(actor, under=under, kind=params.choice(request.GET, "kind", label="会议类型", choices=MeetingKind.choices),
+        status=params.choice(request.GET, "status", label="状态", choices=MeetingStatus.choices), year=year, month=month)
     page = qs[:200]
     return render(
         request,
@@ -86,16 +63,16 @@ def meeting_new(request):
         try:
             m = services.plan_meeting(
                 actor=actor,
-                org_id=_int(p.get("org")),
+                org_id=params.org_id(p, required=True),
                 kind=p.get("kind", ""),
                 topic=p.get("topic", ""),
-                planned_on=_date(p.get("planned_on")),
+                planned_on=params.date(p, "planned_on", label="计划日期"),
                 place=p.get("place", ""),
                 host=p.get("host", ""),
                 recorder=p.get("recorder", ""),
                 custom_kind=p.get("custom_kind", ""),
-                speaker_id=_int(p.get("speaker")),
-                attendee_ids=[_int(x) for v in p.getlist("attendees") for x in v.replace(",", " ").replace("，", " ").split() if _int(x)],
+                speaker_id=params.object_id(p, "speaker", label="讲课人"),
+                attendee_ids=params.id_list(p, "attendees", label="应到人员"),
             )
         except ServiceError as exc:
             _fail(request, exc)
@@ -103,7 +80,7 @@ def meeting_new(request):
             messages.success(request, "已创建会议计划")
             return redirect("meetings:detail", m.pk)
     orgs = list(_writable_orgs(actor)[:500])
-    return render(request, "meetings/new.html", {"orgs": orgs, "kinds": MeetingKind.choices, "data": request.POST, "preset_org": _int(request.GET.get("org"))})
+    return render(request, "meetings/new.html", {"orgs": orgs, "kinds": MeetingKind.choices, "data": request.POST, "preset_org": params.org_id(request.GET)})
 
 
 def qr_svg(url: str) -> str:
@@ -146,15 +123,17 @@ def meeting_action(request, pk, action):
     p = request.POST
     try:
         if action == "record":
-            present = [_int(x) for x in p.getlist("present") if _int(x)]
+            present = params.id_list(p, "present", label="实到人员")
             absent = {}
             for key, value in p.items():
-                if key.startswith("reason_") and _int(key[7:]) and _int(key[7:]) not in present:
-                    absent[_int(key[7:])] = value
+                if key.startswith("reason_"):
+                    member_id = params.to_id(key[7:], field=key, label="缺席人员")
+                    if member_id not in present:
+                        absent[member_id] = value
             with transaction.atomic():  # the details and the record stand or fall together
                 services.update_meeting(actor=actor, meeting_id=pk, host=p.get("host", ""), recorder=p.get("recorder", ""), place=p.get("place", ""))
                 services.record_meeting(
-                    actor=actor, meeting_id=pk, held_on=_date(p.get("held_on")), present_ids=present, absent=absent,
+                    actor=actor, meeting_id=pk, held_on=params.date(p, "held_on", label="召开日期"), present_ids=present, absent=absent,
                     minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
                 )
             messages.success(request, "已记录会议")
@@ -257,10 +236,10 @@ def _quote(s):
 @login_required
 def monthly(request):
     actor = _actor(request)
-    under = _under(request, actor)
+    under = params.under(actor, request.GET)
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
-    month = min(max(_int(request.GET.get("month"), today.month), 1), 12)
+    year = params.year(request.GET, default=today.year)
+    month = params.month(request.GET, default=today.month)
     results = selectors.monthly_check(actor, year=year, month=month, under=under)
     title = f"{(under.name if under else '')}{year}年{month}月组织生活落实情况（月调度）"
     return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "month": month, "mode": "monthly"})
@@ -269,10 +248,10 @@ def monthly(request):
 @login_required
 def quarterly(request):
     actor = _actor(request)
-    under = _under(request, actor)
+    under = params.under(actor, request.GET)
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
-    quarter = min(max(_int(request.GET.get("quarter"), (today.month - 1) // 3 + 1), 1), 4)
+    year = params.year(request.GET, default=today.year)
+    quarter = params.quarter(request.GET, default=(today.month - 1) // 3 + 1)
     results = selectors.quarterly_report(actor, year=year, quarter=quarter, under=under)
     title = f"{(under.name if under else '')}{year}年第{quarter}季度组织生活落实情况通报"
     return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "quarter": quarter, "mode": "quarterly"})
@@ -297,7 +276,7 @@ def appraisals(request):
     actor = _actor(request)
     if request.method == "POST":
         try:
-            r = appraisal.start_round(actor=actor, org_id=_int(request.POST.get("org")), year=_int(request.POST.get("year"), dt.date.today().year))
+            r = appraisal.start_round(actor=actor, org_id=params.org_id(request.POST, required=True), year=params.year(request.POST, default=dt.date.today().year))
         except ServiceError as exc:
             _fail(request, exc)
         else:
@@ -320,22 +299,23 @@ def appraisal_detail(request, pk):
             if action == "advance":
                 appraisal.advance(actor=actor, round_id=r.pk)
             elif action == "self":
-                appraisal.submit_self(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), text=p.get("text", ""), grade=p.get("grade", ""))
+                appraisal.submit_self(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), text=p.get("text", ""), grade=p.get("grade", ""))
             elif action == "mutual":
-                appraisal.record_mutual(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), comments=p.get("comments", ""))
+                appraisal.record_mutual(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), comments=p.get("comments", ""))
             elif action == "rating":
                 appraisal.record_rating(
-                    actor=actor, round_id=r.pk, member_id=_int(p.get("member")), voters=_int(p.get("voters"), 0),
-                    excellent=_int(p.get("excellent"), 0), qualified=_int(p.get("qualified"), 0), basic=_int(p.get("basic"), 0), unqualified=_int(p.get("unqualified"), 0),
+                    actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), voters=params.count(p, "voters", label="参加测评人数", default=0, max_value=100_000),
+                    excellent=params.count(p, "excellent", label="优秀票数", default=0, max_value=100_000), qualified=params.count(p, "qualified", label="合格票数", default=0, max_value=100_000),
+                    basic=params.count(p, "basic", label="基本合格票数", default=0, max_value=100_000), unqualified=params.count(p, "unqualified", label="不合格票数", default=0, max_value=100_000),
                 )
             elif action == "decide":
                 grades = {}
                 for key, value in p.items():
-                    if key.startswith("grade_") and _int(key[6:]):
-                        grades[_int(key[6:])] = (value, p.get(f"reason_{key[6:]}", ""))
+                    if key.startswith("grade_"):
+                        grades[params.to_id(key[6:], field=key, label="党员")] = (value, p.get(f"reason_{key[6:]}", ""))
                 appraisal.decide(actor=actor, round_id=r.pk, grades=grades)
             elif action == "hand_over":
-                appraisal.hand_over(actor=actor, round_id=r.pk, member_id=_int(p.get("member")), reference=p.get("reference", ""))
+                appraisal.hand_over(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), reference=p.get("reference", ""))
             else:
                 raise Http404
             messages.success(request, "已保存")

@@ -7,9 +7,8 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
-from orgwork.core.errors import NotFound
-from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.api import resolve_ref
 
 from . import selectors, services
@@ -105,30 +104,23 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 class StatusActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=StatusAction.choices)
-    on = serializers.DateField()
+    on = params.DateField()
     reason = serializers.CharField(max_length=500)
 
 
 LIST_PARAMS = [
     OpenApiParameter("q", str, description="姓名、拼音、首字母、身份证号（或末几位）、手机号（或末几位）"),
-    OpenApiParameter("org", int, description="只列出该党组织及其下级的党员"),
+    params.api_org(description="只列出该党组织及其下级的党员"),
     OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
-    OpenApiParameter("sector", str),
+    OpenApiParameter("sector", {"type": "string", "maxLength": 50}),
     OpenApiParameter("education", str, enum=Education.values),
     OpenApiParameter("gender", str, enum=["M", "F"]),
     OpenApiParameter("age_band", str, enum=[b[0] for b in AGE_BANDS]),
     OpenApiParameter("party_age_band", str, enum=[b[0] for b in PARTY_AGE_BANDS]),
-    OpenApiParameter("age_min", int),
-    OpenApiParameter("age_max", int),
+    params.api_int("age_min", 0, 150, "年龄下限"),
+    params.api_int("age_max", 0, 150, "年龄上限"),
     OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
 ]
-
-
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 @extend_schema(tags=["members"])
@@ -139,24 +131,19 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         if self.action != "list":
             return selectors.members(self.actor).select_related("org")
         p = self.request.query_params
-        under = None
-        if p.get("org"):
-            if not p["org"].isdigit():
-                raise NotFound()
-            under = org_selectors.get_org(self.actor, p["org"])
         return selectors.search_members(
             self.actor,
-            q=p.get("q", ""),
-            under=under,
-            status=p.get("status", "normal"),
-            sector=p.get("sector", ""),
-            education=p.get("education", ""),
-            gender=p.get("gender", ""),
-            age_band=p.get("age_band", ""),
-            party_age_band=p.get("party_age_band", ""),
-            age_min=_int(p.get("age_min")),
-            age_max=_int(p.get("age_max")),
-            ordering=p.get("ordering", "org"),
+            q=params.text(p, "q", label="查找", max_length=100),
+            under=params.under(self.actor, p),
+            status=params.choice(p, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="normal"),
+            sector=params.text(p, "sector", label="行业", max_length=50),
+            education=params.choice(p, "education", label="学历", choices=Education.values),
+            gender=params.choice(p, "gender", label="性别", choices=["M", "F"]),
+            age_band=params.choice(p, "age_band", label="年龄段", choices=[b[0] for b in AGE_BANDS]),
+            party_age_band=params.choice(p, "party_age_band", label="党龄段", choices=[b[0] for b in PARTY_AGE_BANDS]),
+            age_min=params.integer(p, "age_min", label="年龄下限", min_value=0, max_value=150),
+            age_max=params.integer(p, "age_max", label="年龄上限", min_value=0, max_value=150),
+            ordering=params.choice(p, "ordering", label="排序", choices=list(selectors.ORDERINGS), default="org"),
         )
 
     @extend_schema(parameters=LIST_PARAMS)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import clean_text
@@ -40,12 +40,7 @@ EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category", "id_nu
 
 
 def writable_org(actor: Actor, org_id) -> Org:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "所在党组织不存在或不在您的管理范围内") from None
-    if not org.is_active:
-        raise ServiceError.single("org", "bad_value", f"党组织“{org.name}”已撤销")
+    org = params.writable_org(actor, org_id, label="所在党组织", abolished_code="bad_value")
     if org.kind == OrgKind.GROUP:
         raise ServiceError.single("org", "bad_value", "党员应编入党支部，党小组请在党员信息中另行设置")
     return org

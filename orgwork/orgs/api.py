@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 from orgwork.core.errors import NotFound, ServiceError
 
@@ -18,7 +19,7 @@ class OrgSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     sector_label = serializers.CharField(source="get_sector_display", read_only=True)
-    term_ends_on = serializers.DateField(read_only=True)
+    term_ends_on = params.DateField(read_only=True)
 
     class Meta:
         model = Org
@@ -55,11 +56,11 @@ class OrgWriteSerializer(serializers.Serializer):
     short_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     unit_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    founded_on = serializers.DateField(required=False, allow_null=True)
+    founded_on = params.DateField(required=False, allow_null=True)
     contact = serializers.CharField(required=False, allow_blank=True, max_length=60)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    term_started_on = serializers.DateField(required=False, allow_null=True)
+    term_started_on = params.DateField(required=False, allow_null=True)
     term_years = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -78,7 +79,7 @@ class MoveSerializer(serializers.Serializer):
 
 
 class AbolishSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = params.DateField()
     reason = serializers.CharField(max_length=500)
 
 

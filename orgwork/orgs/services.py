@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
@@ -37,10 +37,7 @@ EDITABLE_FIELDS = (
 
 def _writable(actor: Actor, org_id) -> Org:
     """An org the actor may change; NotFound otherwise (no existence leak)."""
-    try:
-        return scope(Org.objects.select_for_update(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return params.writable_org(actor, org_id, active=False, missing="not_found", lock=True)
 
 
 def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) -> dict:

@@ -8,13 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orgwork.core import params
 from orgwork.core import procedures as proc
 from orgwork.core.api import ScopedViewSet
-from orgwork.core.errors import NotFound
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.models import Attachment, Notice, Objection, StepRecord
 from orgwork.core.scope import get_in_scope
-from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.api import resolve_ref
 
 from . import selectors, services
@@ -58,8 +57,8 @@ class ApplicantSerializer(serializers.ModelSerializer):
     stage_label = serializers.SerializerMethodField()
     step = serializers.CharField(source="procedure.step", read_only=True)
     step_title = serializers.SerializerMethodField()
-    due_on = serializers.DateField(source="procedure.due_on", read_only=True)
-    not_before = serializers.DateField(source="procedure.not_before", read_only=True)
+    due_on = params.DateField(source="procedure.due_on", read_only=True)
+    not_before = params.DateField(source="procedure.not_before", read_only=True)
     rule_version = serializers.CharField(source="procedure.rule_version", read_only=True)
     member = serializers.IntegerField(source="member_id", read_only=True)
 
@@ -96,7 +95,7 @@ class ApplicationSerializer(serializers.Serializer):
     org = serializers.CharField(help_text="所在党支部：id、组织代码、名称或“上级/名称”路径")
     name = serializers.CharField(max_length=60)
     id_number = serializers.CharField(max_length=40)
-    applied_on = serializers.DateField()
+    applied_on = params.DateField()
     application_reference = serializers.CharField(help_text="入党申请书的档案编号", required=False, allow_blank=True)
     ethnicity = serializers.CharField(required=False, allow_blank=True)
     education = serializers.CharField(required=False, allow_blank=True)
@@ -107,7 +106,7 @@ class ApplicationSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     step = serializers.CharField()
-    done_on = serializers.DateField()
+    done_on = params.DateField()
     data = serializers.DictField(required=False, help_text="本步骤要求的字段，如 {\"entitled\": 20, \"present\": 18, \"in_favour\": 17}")
     documents = serializers.DictField(child=serializers.CharField(), required=False, help_text="{材料名称: 文号/档案编号}")
     comment = serializers.CharField(required=False, allow_blank=True)
@@ -116,16 +115,16 @@ class CompleteSerializer(serializers.Serializer):
 
 class ActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["assessment", "return", "pause", "resume", "terminate", "archive", "extend_due", "extend_probation"])
-    on = serializers.DateField(required=False)
+    on = params.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
     result = serializers.CharField(required=False, allow_blank=True)
     to_step = serializers.CharField(required=False)
-    until = serializers.DateField(required=False)
-    months = serializers.IntegerField(required=False)
+    until = params.DateField(required=False)
+    months = serializers.IntegerField(required=False, min_value=1, max_value=12)
 
 
 class ObjectionWriteSerializer(serializers.Serializer):
-    received_on = serializers.DateField()
+    received_on = params.DateField()
     content = serializers.CharField()
     source = serializers.CharField(required=False, allow_blank=True)
 
@@ -133,7 +132,7 @@ class ObjectionWriteSerializer(serializers.Serializer):
 class ResolveSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
     resolution = serializers.CharField()
-    on = serializers.DateField(required=False)
+    on = params.DateField(required=False)
 
 
 @extend_schema(tags=["recruitment"])
@@ -144,23 +143,23 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         if self.action != "list":
             return selectors.applicants(self.actor)
         p = self.request.query_params
-        under = None
-        if p.get("org"):
-            if not p["org"].isdigit():
-                raise NotFound()
-            under = org_selectors.get_org(self.actor, p["org"])
-        qs = selectors.search(self.actor, stage=p.get("stage", ""), status=p.get("status", "open"), under=under, q=p.get("q", ""))
-        if p.get("member", "").isdigit():
-            qs = qs.filter(member_id=int(p["member"]))
+        qs = selectors.search(
+            self.actor, stage=params.choice(p, "stage", label="阶段", choices=list(STAGE_SHORT)),
+            status=params.choice(p, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="open"),
+            under=params.under(self.actor, p), q=params.text(p, "q", label="查找", max_length=100),
+        )
+        member = params.object_id(p, "member", label="党员")
+        if member is not None:
+            qs = qs.filter(member_id=member)
         return qs
 
     @extend_schema(
         parameters=[
             OpenApiParameter("stage", str, enum=list(STAGE_SHORT)),
             OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
-            OpenApiParameter("org", int),
-            OpenApiParameter("q", str),
-            OpenApiParameter("member", int, description="the development record of a member who joined through the pipeline (use status=all)"),
+            params.api_org(),
+            OpenApiParameter("q", {"type": "string", "maxLength": 100}),
+            params.api_id("member", description="the development record of a member who joined through the pipeline (use status=all)"),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -264,7 +263,7 @@ class DueSerializer(serializers.Serializer):
     org_name = serializers.CharField()
     step = serializers.CharField()
     step_title = serializers.CharField()
-    due_on = serializers.DateField()
+    due_on = params.DateField()
     overdue = serializers.BooleanField()
     days_left = serializers.IntegerField()
 
@@ -272,11 +271,11 @@ class DueSerializer(serializers.Serializer):
 class DueView(APIView):
     """GET /api/v1/recruitment/due/?within=14 — overdue and upcoming steps in scope."""
 
-    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("within", int)], responses=DueSerializer(many=True))
+    @extend_schema(tags=["recruitment"], parameters=[params.api_int("within", 0, 3660, "天数（默认 14）")], responses=DueSerializer(many=True))
     def get(self, request):
         actor = actor_for_request(request)
-        within = request.query_params.get("within", "14")
-        rows = selectors.due(actor, within_days=int(within) if within.isdigit() else 14)
+        within = params.integer(request.query_params, "within", label="天数", default=14, min_value=0, max_value=3660)
+        rows = selectors.due(actor, within_days=within)
         ids = dict(Applicant.objects.filter(procedure_id__in=[r.instance.pk for r in rows]).values_list("procedure_id", "pk"))
         data = [
             {
@@ -303,11 +302,10 @@ class StageCountSerializer(serializers.Serializer):
 class StagesView(APIView):
     """GET /api/v1/recruitment/stages/?org= — how many people are at each stage (open procedures in scope)."""
 
-    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("org", int)], responses=StageCountSerializer(many=True))
+    @extend_schema(tags=["recruitment"], parameters=[params.api_org()], responses=StageCountSerializer(many=True))
     def get(self, request):
         actor = actor_for_request(request)
-        ref = request.query_params.get("org", "")
-        under = org_selectors.get_org(actor, ref) if ref.isdigit() else None
+        under = params.under(actor, request.query_params)
         rows = [{"stage": k, "label": label, "count": n} for k, label, n in selectors.stage_counts(actor, under=under)]
         return Response(StageCountSerializer(rows, many=True).data)
 
@@ -323,23 +321,21 @@ class PlanRowSerializer(serializers.Serializer):
 
 
 class PlanWriteSerializer(serializers.Serializer):
-    org = serializers.IntegerField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    org = params.IdField()
+    year = params.YearField()
     planned = serializers.IntegerField(min_value=0, max_value=1000)
 
 
 class PlanView(APIView):
     """GET /api/v1/recruitment/plan/?year=&org= — plan vs actual per branch; POST sets a branch's plan."""
 
-    @extend_schema(tags=["recruitment"], parameters=[OpenApiParameter("year", int), OpenApiParameter("org", int)], responses=PlanRowSerializer(many=True))
+    @extend_schema(tags=["recruitment"], parameters=[params.api_year(), params.api_org()], responses=PlanRowSerializer(many=True))
     def get(self, request):
         import datetime as dt
 
         actor = actor_for_request(request)
-        year = request.query_params.get("year", "")
-        ref = request.query_params.get("org", "")
-        under = org_selectors.get_org(actor, ref) if ref.isdigit() else None
-        rows = selectors.plan_vs_actual(actor, year=int(year) if year.isdigit() else dt.date.today().year, under=under)
+        year = params.year(request.query_params, default=dt.date.today().year)
+        rows = selectors.plan_vs_actual(actor, year=year, under=params.under(actor, request.query_params))
         return Response(PlanRowSerializer(rows, many=True).data)
 
     @extend_schema(tags=["recruitment"], request=PlanWriteSerializer, responses={201: PlanWriteSerializer})

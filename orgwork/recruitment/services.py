@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.db import transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, params
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.models import ProcedureStatus
-from orgwork.core.scope import get_in_scope, scope
+from orgwork.core.scope import get_in_scope
 from orgwork.members.models import Education, Gender, Member, Standing
 from orgwork.members.validation import clean_member
 from orgwork.orgs.models import Org
@@ -23,12 +23,7 @@ PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "educ
 
 
 def _branch(actor: Actor, org_id) -> Org:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
-    if not org.is_active:
-        raise ServiceError.single("org", "bad_value", f"党组织“{org.name}”已撤销")
+    org = params.writable_org(actor, org_id, abolished_code="bad_value")
     if not org.is_branch:
         raise ServiceError.single("org", "not_branch", f"入党申请应向党支部提出，“{org.name}”不是党支部")
     return org
@@ -164,10 +159,7 @@ def extend_probation(*, actor: Actor, applicant_id, months: int, reason: str, de
 
 @transaction.atomic
 def set_plan(*, actor: Actor, org_id, year: int, planned: int) -> RecruitmentPlan:
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    org = params.writable_org(actor, org_id, active=False, missing="not_found")
     if not org.is_branch:
         raise ServiceError.single("org", "not_branch", f"发展党员计划按党支部制定，“{org.name}”不是党支部")
     if planned is None or planned < 0 or planned > 1000:

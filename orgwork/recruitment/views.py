@@ -12,11 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from orgwork.core import params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.models import Attachment, Notice
-from orgwork.core.normalize import BadDate, parse_date
 from orgwork.core.scope import get_in_scope
 from orgwork.orgs import selectors as org_selectors
 
@@ -42,27 +42,13 @@ def console(view):
     return inner
 
 
-def _date(value):
-    try:
-        return parse_date(value) if value else None
-    except BadDate:
-        return None
-
-
-def _under(actor, request):
-    ref = request.GET.get("org") or ""
-    if ref.isdigit():
-        return org_selectors.get_org(actor, ref)
-    return None
-
-
 @console
 def applicant_list(request, actor):
-    under = _under(actor, request)
-    stage = request.GET.get("stage", "")
-    status = request.GET.get("status", "open")
-    q = request.GET.get("q", "").strip()
-    rows = list(selectors.search(actor, stage=stage if stage in STAGE_SHORT else "", status=status, under=under, q=q)[:500])
+    under = params.under(actor, request.GET)
+    stage = params.choice(request.GET, "stage", label="阶段", choices=list(STAGE_SHORT))
+    status = params.choice(request.GET, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="open")
+    q = params.text(request.GET, "q", label="查找", max_length=100)
+    rows = list(selectors.search(actor, stage=stage, status=status, under=under, q=q)[:500])
     defs = {}
     for a in rows:
         inst = a.procedure
@@ -101,8 +87,8 @@ def applicant_new(request, actor):
         try:
             applicant = services.start_application(
                 actor=actor,
-                org_id=values.get("org"),
-                applied_on=_date(values.get("applied_on")),
+                org_id=params.org_id(values, label="党支部", required=True),
+                applied_on=params.date(values, "applied_on", label="申请日期"),
                 documents={"入党申请书": values.get("doc_application", "")},
                 files={"入党申请书": request.FILES.getlist("file_application")},
                 responsible=values.get("responsible", ""),
@@ -173,7 +159,7 @@ def complete(request, actor, pk):
             actor=actor,
             applicant_id=applicant.pk,
             step=step,
-            done_on=_date(post.get("done_on")),
+            done_on=params.date(post, "done_on", label="办理日期"),
             data=data,
             comment=post.get("comment", ""),
             responsible=post.get("responsible", ""),
@@ -196,8 +182,8 @@ def act(request, actor, pk):
     post = request.POST
     what = post.get("action", "")
     reason = post.get("reason", "")
-    on = _date(post.get("on"))
     try:
+        on = params.date(post, "on", label="日期")
         if what == "entry":
             services.add_assessment(actor=actor, applicant_id=pk, done_on=on, result=post.get("result", ""), responsible=post.get("responsible", ""))
         elif what == "return":
@@ -211,14 +197,14 @@ def act(request, actor, pk):
         elif what == "archive":
             services.archive(actor=actor, applicant_id=pk, on=on)
         elif what == "extend_due":
-            services.extend_due(actor=actor, applicant_id=pk, until=_date(post.get("until")), reason=reason)
+            services.extend_due(actor=actor, applicant_id=pk, until=params.date(post, "until", label="延至日期"), reason=reason)
         elif what == "extend_probation":
-            months = post.get("months", "")
-            services.extend_probation(actor=actor, applicant_id=pk, months=int(months) if months.isdigit() else None, reason=reason, decided_on=on)
+            months = params.integer(post, "months", label="延长月数", min_value=1, max_value=12)
+            services.extend_probation(actor=actor, applicant_id=pk, months=months, reason=reason, decided_on=on)
         elif what == "objection":
-            proc.record_objection(actor=actor, notice_id=post.get("notice"), received_on=on, content=post.get("content", ""), source=post.get("source", ""))
+            proc.record_objection(actor=actor, notice_id=params.object_id(post, "notice", label="公示", required=True), received_on=on, content=post.get("content", ""), source=post.get("source", ""))
         elif what == "resolve":
-            proc.resolve_objection(actor=actor, objection_id=post.get("objection"), upheld=post.get("upheld") == "1", resolution=post.get("resolution", ""), on=on)
+            proc.resolve_objection(actor=actor, objection_id=params.object_id(post, "objection", label="反映意见", required=True), upheld=post.get("upheld") == "1", resolution=post.get("resolution", ""), on=on)
         else:
             raise Http404
     except ServiceError as exc:
@@ -261,19 +247,15 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 @console
 def plan(request, actor):
-    under = _under(actor, request)
-    try:
-        year = int(request.GET.get("year") or dt.date.today().year)
-    except ValueError:
-        year = dt.date.today().year
+    under = params.under(actor, request.GET)
+    year = params.year(request.GET, default=dt.date.today().year)
     errors = []
     if request.method == "POST":
         try:
-            services.set_plan(actor=actor, org_id=request.POST.get("org"), year=year, planned=int(request.POST.get("planned") or -1))
+            planned = params.count(request.POST, "planned", label="计划发展人数", required=True, max_value=100_000)
+            services.set_plan(actor=actor, org_id=params.org_id(request.POST, required=True), year=year, planned=planned)
         except ServiceError as exc:
             errors = exc.errors
-        except ValueError:
-            errors = [FieldError("planned", "bad_value", "计划发展人数应为整数")]
         else:
             messages.success(request, "已保存计划")
             return redirect(f"{reverse('recruitment:plan')}?year={year}" + (f"&org={under.pk}" if under else ""))

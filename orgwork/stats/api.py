@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orgwork.core import params
 from orgwork.core.errors import NotFound
 from orgwork.core.middleware import actor_for_request
 
 from . import selectors
 
 
-def parse_year(value):
-    try:
-        year = int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-    return year if year and 1921 <= year <= 2200 else None
+def parse_year(data):
+    """The statistics year (`?year=`): 1921–2100, or None for the current year; out of bounds is a 400."""
+    return params.year(data, label="统计年度")
+
+
+def parse_org(actor, data):
+    """The org whose subtree is counted (`?org=`): a malformed id is a 400, one outside the scope a 404."""
+    pk = params.org_id(data)
+    return selectors.stats_org(actor, pk) if pk is not None else None
 
 
 class StatsView(APIView):
@@ -25,16 +29,14 @@ class StatsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("org", int, description="党组织 id（默认：本人管理范围）"),
-            OpenApiParameter("year", int, description="统计年度（年龄、党龄按该年12月31日计算）"),
+            params.api_org(description="党组织 id（默认：本人管理范围）"),
+            params.api_year(description="统计年度（年龄、党龄按该年12月31日计算）"),
         ],
         responses={200: dict},
     )
     def get(self, request):
         actor = actor_for_request(request)
-        org = None
-        if request.query_params.get("org"):
-            org = selectors.stats_org(actor, request.query_params["org"])
-        elif not actor.unrestricted and not actor.subtree_paths():
+        org = parse_org(actor, request.query_params)
+        if org is None and not actor.unrestricted and not actor.subtree_paths():
             raise NotFound()
-        return Response(selectors.dashboard(actor, org=org, year=parse_year(request.query_params.get("year"))))
+        return Response(selectors.dashboard(actor, org=org, year=parse_year(request.query_params)))

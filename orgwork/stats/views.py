@@ -13,13 +13,13 @@ from orgwork.orgs.selectors import ancestors
 from orgwork.web.access import console_view
 
 from . import selectors
-from .api import parse_year
+from .api import parse_org, parse_year
 from .excel import write_dashboard
 
 
 def _context(request, actor):
-    org = selectors.stats_org(actor, request.GET["org"]) if request.GET.get("org") else None
-    year = parse_year(request.GET.get("year")) or dt.date.today().year
+    org = parse_org(actor, request.GET)
+    year = parse_year(request.GET) or dt.date.today().year
     return org, year, selectors.dashboard(actor, org=org, year=year)
 
 
