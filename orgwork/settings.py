@@ -233,3 +233,22 @@ LOGGING = {
 # the month the county began keeping dues here (members who never paid count their arrears from it; empty = no bound).
 DUES_TOP_LEVEL = os.environ.get("ORGWORK_DUES_TOP_LEVEL", "county")
 DUES_LEDGER_START = os.environ.get("ORGWORK_DUES_LEDGER_START") or None
+
+# --- security / production (helper-owned block: audit key, API tokens, deploy settings) -------------
+
+
+def _var_secret(env: str, filename: str) -> str:
+    """A secret from the environment, else generated once into var/ (never stored in the database)."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    path = VAR_DIR / filename
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Key of the audit chain's MACs (orgwork.core.audit). Production: set AUDIT_MAC_KEY from a secret store, so
+# whoever holds the database (or a backup of it) cannot re-sign a rewritten chain.
+AUDIT_MAC_KEY = _var_secret("AUDIT_MAC_KEY", "audit_mac_key")

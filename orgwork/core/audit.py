@@ -1,8 +1,18 @@
-"""The hash-chained audit log.
+"""The hash-chained audit log, anchored with a keyed MAC.
 
 Every service write calls `record()` inside its transaction. Each event stores the hash of the previous
-one; `verify()` recomputes the chain and names the first event that does not match, so an event edited,
-removed or inserted in the database is detected.
+one and a hash of every stored field (seq, time, actor, action, object type/id/repr, org path, changes,
+data, previous hash); `verify()` recomputes the chain and names the first event that does not match, so an
+event edited, removed or inserted in the database is detected.
+
+A plain hash chain can be recomputed by whoever can write the database. So the chain is also signed with
+HMAC-SHA256 under `settings.AUDIT_MAC_KEY`, a key that lives outside the database (environment / var/):
+- every event carries `mac = HMAC(key, "event|" + hash)`;
+- the head row carries `HMAC(key, "head|seq|last_hash")`, so deleting the last events and moving the head
+  back is detected (the old head's MAC was never stored);
+- anchors (`AuditAnchor`, written daily by a huey task and on demand) record the head's seq and hash with a
+  MAC; `verify()` checks each against the events, so a tail truncated below an anchor is reported even if
+  the head row were restored from an old backup.
 """
 
 from __future__ import annotations
@@ -10,17 +20,52 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .actor import Actor
-from .models import AuditEvent, AuditHead
+from .models import AuditAnchor, AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+log = logging.getLogger(__name__)
+
+
+def _key(key: str | None = None) -> bytes:
+    return (key if key is not None else settings.AUDIT_MAC_KEY).encode("utf-8")
+
+
+def mac(message: str, *, key: str | None = None) -> str:
+    return hmac.new(_key(key), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_id(*, key: str | None = None) -> str:
+    """A short fingerprint of the key, stored beside MACs so a changed key is told apart from tampering."""
+    return mac("orgwork-audit-key-id", key=key)[:16]
+
+
+def event_mac(h: str, *, key: str | None = None) -> str:
+    return mac(f"event|{h}", key=key)
+
+
+def head_mac(seq: int, last_hash: str, *, key: str | None = None) -> str:
+    return mac(f"head|{seq}|{last_hash}", key=key)
+
+
+def _ts(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return str(value)
+
+
+def anchor_mac(seq: int, h: str, created_at, reason: str, *, key: str | None = None) -> str:
+    return mac(f"anchor|{seq}|{h}|{_ts(created_at)}|{reason}", key=key)
 
 
 def _default(value):
@@ -44,11 +89,13 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_hash(*, seq, created_at, actor_id, actor_label, action, object_type, object_id, org_path, changes, data, prev_hash) -> str:
-    if isinstance(created_at, dt.datetime):
-        created_at = created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+HASHED_FIELDS = ("seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr", "org_path", "changes", "data", "prev_hash")
+
+
+def compute_hash(*, seq, created_at, actor_id, actor_label, action, object_type, object_id, object_repr, org_path, changes, data, prev_hash) -> str:
+    """SHA-256 over every stored field of an event but `id` (the row number), `hash` and `mac` themselves."""
     payload = canonical(
-        [seq, created_at, actor_id, actor_label, action, object_type, str(object_id), org_path, changes, data, prev_hash]
+        ["v2", seq, _ts(created_at), actor_id, actor_label, action, object_type, str(object_id), object_repr, org_path, changes, data, prev_hash]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -110,7 +157,7 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
     n = len(entries)
     # Taking the head row's write lock first serializes appends on PostgreSQL (row lock) and SQLite.
     if AuditHead.objects.filter(pk=1).update(seq=F("seq") + n) == 0:
-        AuditHead.objects.create(pk=1, seq=n, last_hash=GENESIS)
+        AuditHead.objects.create(pk=1, seq=n, last_hash=GENESIS)  # a fresh database (the migration creates it)
     head = AuditHead.objects.get(pk=1)
     seq = head.seq - n
     prev = head.last_hash or GENESIS
@@ -122,6 +169,7 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
         seq += 1
         changes = to_json(e.changes or {})
         data = to_json(e.data or {})
+        object_repr = (e.object_repr or "")[:200]
         h = compute_hash(
             seq=seq,
             created_at=now,
@@ -130,6 +178,7 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
             action=e.action,
             object_type=e.object_type,
             object_id=e.object_id,
+            object_repr=object_repr,
             org_path=e.org_path,
             changes=changes,
             data=data,
@@ -144,17 +193,18 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
                 action=e.action,
                 object_type=e.object_type,
                 object_id=e.object_id,
-                object_repr=e.object_repr[:200],
+                object_repr=object_repr,
                 org_path=e.org_path,
                 changes=changes,
                 data=data,
                 prev_hash=prev,
                 hash=h,
+                mac=event_mac(h),
             )
         )
         prev = h
     AuditEvent.objects.bulk_create(events, batch_size=2000)
-    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+    AuditHead.objects.filter(pk=1).update(last_hash=prev, mac=head_mac(head.seq, prev), key_id=key_id())
     return events
 
 
@@ -164,9 +214,21 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    anchors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _event_hash(ev) -> str:
+    return compute_hash(**{f: getattr(ev, f) for f in HASHED_FIELDS})
 
 
 def verify(batch: int = 5000) -> VerifyResult:
+    """Walk the whole chain: sequence, links, hashes, MACs; then the head row and every anchor."""
+    kid = key_id()
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and head.key_id and head.key_id != kid:
+        return VerifyResult(False, 0, None, f"审计密钥与写入时不同（链头密钥标识 {head.key_id}，当前 {kid}）：请使用写入时的 AUDIT_MAC_KEY 校验")
+    anchors = {a.seq: a for a in AuditAnchor.objects.order_by("seq", "pk")}
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -181,29 +243,80 @@ def verify(batch: int = 5000) -> VerifyResult:
                 return VerifyResult(False, checked, expected_seq, f"事件 #{expected_seq} 缺失（下一条为 #{ev.seq}）")
             if ev.prev_hash != prev:
                 return VerifyResult(False, checked, ev.seq, f"事件 #{ev.seq} 的前序哈希与上一事件不符")
-            h = compute_hash(
-                seq=ev.seq,
-                created_at=ev.created_at,
-                actor_id=ev.actor_id,
-                actor_label=ev.actor_label,
-                action=ev.action,
-                object_type=ev.object_type,
-                object_id=ev.object_id,
-                org_path=ev.org_path,
-                changes=ev.changes,
-                data=ev.data,
-                prev_hash=ev.prev_hash,
-            )
+            h = _event_hash(ev)
             if h != ev.hash:
                 return VerifyResult(False, checked, ev.seq, f"事件 #{ev.seq} 的内容已被改动（哈希不符）")
+            if not hmac.compare_digest(ev.mac or "", event_mac(h)):
+                return VerifyResult(False, checked, ev.seq, f"事件 #{ev.seq} 的签名（MAC）不符：事件被改写后重算了哈希")
             prev = ev.hash
             expected_seq += 1
             checked += 1
             last_seq = ev.seq
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != checked:
-        return VerifyResult(False, checked, checked + 1, f"链头记录共 {head.seq} 条事件，实际只有 {checked} 条（末尾事件被删除）")
-    return VerifyResult(True, checked)
+    last_hash = prev
+    # The head: it must match the last event and carry a valid MAC — else events were cut off the end.
+    if head is None:
+        if checked:
+            return VerifyResult(False, checked, checked + 1, "链头记录缺失（可能删除了末尾事件与链头）")
+    else:
+        if head.seq != checked:
+            return VerifyResult(False, checked, checked + 1, f"链头记录共 {head.seq} 条事件，实际只有 {checked} 条（末尾事件被删除）")
+        if (head.last_hash or GENESIS) != last_hash:
+            return VerifyResult(False, checked, checked, f"链头哈希与第 #{checked} 条事件不符")
+        if not hmac.compare_digest(head.mac or "", head_mac(head.seq, head.last_hash or GENESIS)):
+            return VerifyResult(False, checked, checked + 1, f"链头记录的签名（MAC）不符：链头被改动，末尾事件可能已被删除（现存 {checked} 条）")
+    # Anchors: each names an event that must still exist with the same hash.
+    hashes_needed = {s for s in anchors if 0 < s <= checked}
+    found = dict(AuditEvent.objects.filter(seq__in=hashes_needed).values_list("seq", "hash")) if hashes_needed else {}
+    for a in anchors.values():
+        if a.key_id != kid:
+            return VerifyResult(False, checked, None, f"锚点 #{a.pk} 由另一密钥签署（密钥标识 {a.key_id}，当前 {kid}）", len(anchors))
+        if not hmac.compare_digest(a.mac, anchor_mac(a.seq, a.hash, a.created_at, a.reason)):
+            return VerifyResult(False, checked, None, f"锚点 #{a.pk}（{_ts(a.created_at)}）的签名不符：锚点被改动", len(anchors))
+        if a.seq > checked:
+            return VerifyResult(
+                False, checked, checked + 1, f"末尾事件被删除：锚点（{_ts(a.created_at)}）记录链长 {a.seq} 条，现只有 {checked} 条", len(anchors)
+            )
+        expected = GENESIS if a.seq == 0 else found.get(a.seq)
+        if expected != a.hash:
+            return VerifyResult(False, checked, a.seq, f"事件 #{a.seq} 与锚点（{_ts(a.created_at)}）记录的哈希不符：链被重写", len(anchors))
+    result = VerifyResult(True, checked, anchors=len(anchors))
+    if anchors:
+        newest = max(anchors.values(), key=lambda a: a.seq)
+        if newest.seq < checked:
+            result.notes.append(f"最近锚点在 #{newest.seq}（{_ts(newest.created_at)}），其后 {checked - newest.seq} 条事件由链头签名保护")
+    else:
+        result.notes.append("尚无锚点：请运行 manage.py audit_anchor 或启动任务队列（每日自动写入）")
+    return result
+
+
+class AnchorRefused(Exception):
+    pass
+
+
+def write_anchor(*, reason: str = "on_demand") -> AuditAnchor:
+    """Sign the current head as an anchor, after checking the events since the previous anchor.
+
+    The segment check (links, hashes, MACs, head MAC) keeps an anchor from blessing a tampered tail; it reads
+    only the events written since the last anchor, so the daily run stays cheap.
+    """
+    with transaction.atomic():
+        if AuditHead.objects.filter(pk=1).update(seq=F("seq")) == 0:  # take the head's write lock
+            AuditHead.objects.create(pk=1, seq=0, last_hash=GENESIS, mac=head_mac(0, GENESIS), key_id=key_id())
+        head = AuditHead.objects.get(pk=1)
+        last = AuditAnchor.objects.order_by("-seq", "-pk").first()
+        start, prev = (last.seq, last.hash) if last else (0, GENESIS)
+        if last and last.seq > head.seq:
+            raise AnchorRefused(f"链头 #{head.seq} 低于上一锚点 #{last.seq}：末尾事件被删除")
+        expected = start + 1
+        for ev in AuditEvent.objects.filter(seq__gt=start).order_by("seq").iterator(chunk_size=2000):
+            h = _event_hash(ev)
+            if ev.seq != expected or ev.prev_hash != prev or h != ev.hash or not hmac.compare_digest(ev.mac or "", event_mac(h)):
+                raise AnchorRefused(f"事件 #{ev.seq} 校验失败，未写入锚点；请运行 manage.py audit_verify")
+            prev, expected = ev.hash, expected + 1
+        if expected - 1 != head.seq or (head.last_hash or GENESIS) != prev or not hmac.compare_digest(head.mac or "", head_mac(head.seq, head.last_hash or GENESIS)):
+            raise AnchorRefused("链头与事件不符，未写入锚点；请运行 manage.py audit_verify")
+        now = timezone.now()
+        return AuditAnchor.objects.create(seq=head.seq, hash=prev, created_at=now, reason=reason, key_id=key_id(), mac=anchor_mac(head.seq, prev, now, reason))
 
 
 def history(obj_type: str, obj_id) -> models.QuerySet:

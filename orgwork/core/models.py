@@ -65,6 +65,10 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    # HMAC of (seq, last_hash) under settings.AUDIT_MAC_KEY (kept outside the database): a head moved back
+    # after deleting the last events cannot be re-signed without the key.
+    mac = models.CharField(max_length=64, default="", blank=True)
+    key_id = models.CharField(max_length=16, default="", blank=True)
 
     def __str__(self):
         return f"audit head #{self.seq}"
@@ -86,6 +90,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, default="", blank=True)  # HMAC of `hash` under settings.AUDIT_MAC_KEY
 
     objects = NoDeleteQuerySet.as_manager()
     SCOPE_PATH = "org_path"
@@ -100,6 +105,33 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditAnchor(models.Model):
+    """A signed checkpoint of the chain: the head's sequence number and hash at a moment, MAC'd with the key.
+
+    Written daily (huey) and on demand (`manage.py audit_anchor`); `audit_verify` checks every anchor against the
+    events, so rewriting or truncating the chain below an anchor is detected even by someone holding the database.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=40)
+    key_id = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计锚点")
+        verbose_name_plural = _("审计锚点")
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden("audit anchors are never deleted")
+
+    def __str__(self):
+        return f"anchor #{self.seq} ({self.reason})"
 
 
 # --- working-day calendar (orgwork.core.calendar) ---------------------------------------------
