@@ -23,7 +23,7 @@ from .rules import mobile_rules
 
 def transfers(actor: Actor, *, under: Org | None = None) -> QuerySet[Transfer]:
     """Both sides see a transfer: the sender's subtree and the receiver's (and the member their own)."""
-    qs = Transfer.objects.select_related("member", "from_org", "to_org")
+    qs = Transfer.objects.select_related("member", "from_org__parent", "to_org__parent")
     if under is not None:
         qs = qs.filter(subtree_q(under.path, "from_path") | subtree_q(under.path, "to_path"))
     if actor is None or not actor.is_authenticated:
@@ -90,7 +90,7 @@ def late_receipts(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Tra
 
 
 def registrations(actor: Actor, *, active_only: bool = True) -> QuerySet[MobileRegistration]:
-    qs = scope(MobileRegistration.objects.select_related("member", "member__org", "attached_org"), actor)
+    qs = scope(MobileRegistration.objects.select_related("member", "member__org__parent", "attached_org__parent"), actor)
     if active_only:
         qs = qs.filter(status=MobileStatus.AWAY)
     return qs
@@ -98,7 +98,7 @@ def registrations(actor: Actor, *, active_only: bool = True) -> QuerySet[MobileR
 
 def attached_here(actor: Actor) -> QuerySet[MobileRegistration]:
     """Mobile members taking part in this actor's organizations at the destination."""
-    qs = MobileRegistration.objects.select_related("member", "member__org", "attached_org").filter(status=MobileStatus.AWAY, attached_org__isnull=False)
+    qs = MobileRegistration.objects.select_related("member", "member__org__parent", "attached_org__parent").filter(status=MobileStatus.AWAY, attached_org__isnull=False)
     if actor.unrestricted:
         return qs
     cond = Q(pk__in=[])
@@ -152,7 +152,7 @@ def flagged_counts(actor: Actor, *, today: dt.date | None = None) -> tuple[int, 
 
 def exit_cases(actor: Actor, *, kind: str | None = None) -> QuerySet[ProcedureInstance]:
     kinds = [f"member_{k}" for k in KINDS] if not kind else [f"member_{kind}"]
-    return instances(actor).filter(kind__in=kinds).select_related("org").order_by("-started_on", "-id")
+    return instances(actor).filter(kind__in=kinds).select_related("org__parent").order_by("-started_on", "-id")
 
 
 def suspended_due_for_removal(actor: Actor, *, today: dt.date | None = None):

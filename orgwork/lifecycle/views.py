@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,16 +14,12 @@ from orgwork.core import params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.dues.views import staff_view
-from orgwork.members import selectors as member_selectors
-from orgwork.orgs import selectors as org_selectors
 
 from . import exits, mobile, selectors, transfers
 from .letter import letter_docx
 from .models import MobileStatus, TransferKind, TransferStatus
 
-
-def _branches():
-    return org_selectors.transfer_destinations()
+PAGE_SIZE = 50
 
 
 # --- transfers ---------------------------------------------------------------------------------
@@ -36,16 +33,16 @@ def transfer_list(request, actor):
         try:
             kind = p.get("kind")
             if kind == "within":
-                t = transfers.start_within(actor=actor, member_id=params.object_id(p, "member", label="党员"), to_org_id=params.object_id(p, "to_org", label="接收党组织"), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
+                t = transfers.start_within(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
             elif kind == "out":
                 t = transfers.issue_letter(
-                    actor=actor, member_id=params.object_id(p, "member", label="党员"), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()),
+                    actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()),
                     valid_days=params.integer(p, "valid_days", label="有效期天数", min_value=1, max_value=366), validity_reason=p.get("validity_reason", ""),
                 )  # fmt: skip
             else:
                 person = {k: p.get(k, "") for k in ("name", "id_number", "category", "joined_on", "confirmed_on", "phone")}
                 t = transfers.register_incoming(
-                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织"),
+                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True),
                     letter_issued_on=params.date(p, "letter_issued_on", label="介绍信开具日期"),
                     valid_until=params.date(p, "valid_until", label="有效期至"), on=params.date(p, "on", label="日期", default=dt.date.today()), person=person,
                 )  # fmt: skip
@@ -60,12 +57,13 @@ def transfer_list(request, actor):
         rows = [o.transfer for o in overdue]
     else:
         status = params.choice(request.GET, "status", label="状态", choices=TransferStatus.choices)
-        rows = list((qs.filter(status=status) if status else qs).order_by("-started_on", "-id")[:200])
-    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")[:500]
+        rows = (qs.filter(status=status) if status else qs).order_by("-started_on", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    incoming = Paginator(selectors.incoming_pending(actor).order_by("started_on", "id"), PAGE_SIZE).get_page(request.GET.get("in_page"))
     return render(
         request,
         "lifecycle/transfers.html",
-        {"rows": rows, "overdue": overdue, "incoming": selectors.incoming_pending(actor)[:100], "members": members, "branches": _branches(), "errors": errors, "crumbs": [("组织关系转接", "")]},
+        {"rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [("组织关系转接", "")]},
     )
 
 
@@ -84,7 +82,7 @@ def transfer_detail(request, actor, transfer_id):
                 fn = transfers.return_incoming if t.kind == TransferKind.IN else transfers.return_for_correction
                 fn(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
             elif act == "resubmit":
-                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织"))
+                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True))
             elif act == "cancel":
                 transfers.cancel(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
             elif act == "receipt":
@@ -96,7 +94,7 @@ def transfer_detail(request, actor, transfer_id):
     return render(
         request,
         "lifecycle/transfer.html",
-        {"t": t, "events": selectors.events(t), "errors": errors, "branches": _branches(), "crumbs": [("组织关系转接", reverse("lifecycle:transfers")), (t.person_name, "")]},
+        {"t": t, "events": selectors.events(t), "errors": errors, "crumbs": [("组织关系转接", reverse("lifecycle:transfers")), (t.person_name, "")]},
     )
 
 
@@ -122,7 +120,7 @@ def mobile_list(request, actor):
         try:
             if act == "register":
                 mobile.register(
-                    actor=actor, member_id=params.object_id(p, "member", label="党员"), left_on=params.date(p, "left_on", label="外出日期", default=dt.date.today()), destination=p.get("destination", ""),
+                    actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), left_on=params.date(p, "left_on", label="外出日期", default=dt.date.today()), destination=p.get("destination", ""),
                     workplace=p.get("workplace", ""), home_contact=p.get("home_contact", ""), home_contact_phone=p.get("home_contact_phone", ""),
                     member_phone=p.get("member_phone", ""), card_number=p.get("card_number", ""),
                     expected_return=params.date(p, "expected_return", label="预计返回日期"),
@@ -130,7 +128,7 @@ def mobile_list(request, actor):
             elif act == "contact":
                 mobile.record_contact(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), contacted_on=params.date(p, "on", label="日期", default=dt.date.today()), channel=p.get("channel", ""), note=p.get("note", ""))
             elif act == "attach":
-                mobile.attach(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), org_id=params.object_id(p, "org", label="党组织"), on=params.date(p, "on", label="日期", default=dt.date.today()))
+                mobile.attach(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), org_id=params.object_id(p, "org", label="流入地党组织", required=True), on=params.date(p, "on", label="日期", default=dt.date.today()))
             elif act == "end":
                 mobile.end(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), on=params.date(p, "on", label="日期", default=dt.date.today()), status=p.get("status", ""), reason=p.get("reason", ""))
             elif act == "propose":
@@ -142,15 +140,13 @@ def mobile_list(request, actor):
         except ServiceError as exc:
             errors = exc.errors
     flags = selectors.mobile_flags(actor)
-    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")[:500]
+    attached = Paginator(selectors.attached_here(actor).order_by("-attached_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "lifecycle/mobile.html",
         {
             "flags": flags,
-            "attached": selectors.attached_here(actor)[:200],
-            "members": members,
-            "branches": _branches(),
+            "attached": attached,
             "end_choices": [(s.value, s.label) for s in MobileStatus if s != MobileStatus.AWAY],
             "errors": errors,
             "crumbs": [("流动党员", "")],
@@ -167,17 +163,17 @@ def exit_list(request, actor):
     if request.method == "POST":
         p = request.POST
         try:
-            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员"), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
+            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
             errors = [ServiceError.single("member", "permission_denied", "您没有办理此事项的权限").errors[0]]
-    members = member_selectors.search_members(actor, status="all").exclude(standing__in=["deceased", "transferred_out", "removed", "exited"])[:500]
+    cases = Paginator(selectors.exit_cases(actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "lifecycle/exits.html",
-        {"cases": selectors.exit_cases(actor)[:200], "kinds": [(k, v[0]) for k, v in exits.KINDS.items()], "members": members, "errors": errors, "crumbs": [("党员出入", "")]},
+        {"cases": cases, "kinds": [(k, v[0]) for k, v in exits.KINDS.items()], "errors": errors, "crumbs": [("党员出入", "")]},
     )
 
 

@@ -46,12 +46,8 @@ def search_orgs(
         qs = qs.filter(kind=kind)
     if sector:
         qs = qs.filter(sector=sector)
-    q = clean_name(q)
-    if q:
-        cond = Q(name__contains=q) | Q(short_name__contains=q) | Q(code=q)
-        if re.fullmatch(r"[A-Za-z]+", q):
-            low = q.lower()
-            cond |= Q(name_pinyin__startswith=low) | Q(name_initials__startswith=low) | Q(name_pinyin__contains=low)
+    cond = search_condition(q)
+    if cond is not None:
         qs = qs.filter(cond)
     return qs.order_by("path")
 
@@ -320,11 +316,34 @@ def subtree_choices(actor: Actor, *, limit: int = 300) -> list[Org]:
     return out
 
 
-def transfer_destinations(limit: int = 2000) -> QuerySet[Org]:
-    """Every active branch in the deployment, names only.
+def transfer_destinations() -> QuerySet[Org]:
+    """Every active branch in the deployment, names only — searched (the org picker), never listed whole.
 
     Deliberately not scoped: a transfer within the deployment may go to any branch (the receiving side
     cannot refuse), so the sender must be able to pick one outside their own subtree. Only names and
     paths are read; nothing about the destination's members.
     """
-    return Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).order_by("path").only("pk", "name", "path")[:limit]
+    return Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True).order_by("path").only("pk", "name", "short_name", "kind", "path", "depth", "parent_id")
+
+
+def search_condition(q: str) -> Q | None:
+    """Name, short name, code, pinyin or initials — what people type to find an org."""
+    q = clean_name(q)
+    if not q:
+        return None
+    cond = Q(name__contains=q) | Q(short_name__contains=q) | Q(code=q)
+    if re.fullmatch(r"[A-Za-z]+", q):
+        low = q.lower()
+        cond |= Q(name_pinyin__startswith=low) | Q(name_initials__startswith=low) | Q(name_pinyin__contains=low)
+    return cond
+
+
+def path_names(items) -> dict[int, str]:
+    """{org id: "县委/城关镇党委/第一党支部"} for many orgs with one query for all their ancestors.
+
+    Twelve “第一党支部” are told apart by their path wherever an org is shown in a picker or a table.
+    """
+    items = [o for o in items if o is not None]
+    wanted = {p for o in items for p in o.ancestor_paths()}
+    names = dict(Org.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return {o.pk: "/".join([*(names.get(p, "?") for p in o.ancestor_paths()), o.name]) for o in items}

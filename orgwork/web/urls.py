@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import member_views, org_views, views
+from . import member_views, org_views, pickers, views
 
 app_name = "web"
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", member_views.member_edit, name="member_edit"),
     path("members/<int:member_id>/status/<str:action>/", member_views.member_status, name="member_status"),
     path("me/", member_views.me, name="me"),
+    path("pick/members/", pickers.members, name="pick_members"),
+    path("pick/orgs/", pickers.orgs, name="pick_orgs"),
 ]

@@ -21,3 +21,25 @@ def mask_id(value):
     if not value or len(value) < 10:
         return value or ""
     return f"{value[:6]}********{value[-4:]}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param, number):
+    """The current URL's query with one page parameter changed (several paginated lists on one page)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()
+
+
+@register.filter
+def org_label(org):
+    """An org as “第一党支部（城关镇党委）”: with its parent's short name, so same-named branches are told apart.
+
+    Callers load the parent with the org (select_related("…org__parent")).
+    """
+    if org is None:
+        return ""
+    parent = getattr(org, "parent", None) if getattr(org, "parent_id", None) else None
+    if parent is None:
+        return org.name
+    return f"{org.name}（{parent.short_name or parent.name}）"

@@ -1,0 +1,119 @@
+"""The one searchable picker for members and orgs: a server search (name, pinyin, initials, ID-number
+tail, phone tail) answering an htmx widget (`web/pickers/_widget.html`, keyboard-driven by picker.js).
+
+Every hit is shown with its org path, so twelve “第一党支部” are told apart; ID and phone numbers are
+masked. Hits are capped at PAGE per answer and the answer says how many more there are — a search,
+never a silently truncated list.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+
+from orgwork.core.scope import scope
+from orgwork.members import selectors as member_selectors
+from orgwork.members.models import Member, Standing
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
+
+from .access import console_view
+
+PAGE = 20
+MAX_QUERY = 50
+
+MEMBER_STATUS = {
+    "normal": Q(standing=Standing.NORMAL),
+    "full": Q(standing=Standing.NORMAL, category="full"),
+    # still on the rolls: in good standing or suspended (exit and lapse cases)
+    "current": Q(standing__in=[Standing.NORMAL, Standing.SUSPENDED]),
+    "all": Q(),
+}
+
+
+def mask_id(value: str) -> str:
+    """First 6 and last 4 characters of an ID number (the rest hidden)."""
+    try:
+        from orgwork.core.privacy import mask_id as kernel_mask  # the kernel's masking, once it exists
+    except ImportError:
+        kernel_mask = None
+    if kernel_mask is not None:
+        return kernel_mask(value)
+    if not value or len(value) < 10:
+        return value or ""
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def mask_phone(value: str) -> str:
+    try:
+        from orgwork.core.privacy import mask_phone as kernel_mask
+    except ImportError:
+        kernel_mask = None
+    if kernel_mask is not None:
+        return kernel_mask(value)
+    digits = "".join(c for c in value or "" if c.isdigit())
+    if len(digits) < 7:
+        return value or ""
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def _query(request) -> str:
+    return (request.GET.get("q") or "").strip()[:MAX_QUERY]
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@console_view
+def members(request, actor):
+    q = _query(request)
+    hits, total = [], 0
+    cond = member_selectors.search_condition(q) if q else None
+    if cond is not None:
+        qs = scope(Member.objects.all(), actor, write=request.GET.get("write") == "1")
+        qs = qs.filter(MEMBER_STATUS.get(request.GET.get("status", "normal"), MEMBER_STATUS["normal"])).filter(cond)
+        under_id = _int(request.GET.get("under"))
+        if under_id is not None:
+            under = org_selectors.get_org(actor, under_id)
+            qs = qs.filter(org__path__startswith=under.path)
+        qs = qs.select_related("org").order_by("name_pinyin", "id")
+        hits = list(qs[:PAGE])
+        total = len(hits) if len(hits) < PAGE else qs.count()
+        paths = org_selectors.path_names([m.org for m in hits])
+        for m in hits:
+            m.org_path = paths.get(m.org_id, "")
+            m.masked_id = mask_id(m.id_number)
+            m.masked_phone = mask_phone(m.phone)
+    return render(request, "web/pickers/_members.html", {"hits": hits, "total": total, "more": total - len(hits), "q": q, "field": request.GET.get("field", "")[:40]})
+
+
+@console_view
+def orgs(request, actor):
+    q = _query(request)
+    hits, total = [], 0
+    cond = org_selectors.search_condition(q) if q else None
+    if cond is not None:
+        where = request.GET.get("scope", "")
+        if where == "deployment":
+            qs = org_selectors.transfer_destinations()  # any branch of the deployment (transfers), names only
+        else:
+            qs = scope(Org.objects.filter(abolished_on__isnull=True), actor, write=where == "write")
+        kinds = request.GET.get("kinds", "")
+        if kinds == "branch":
+            qs = qs.filter(kind__in=BRANCH_KINDS)
+        elif kinds != "any":
+            qs = qs.exclude(kind=OrgKind.GROUP)
+        exclude_id = _int(request.GET.get("exclude"))
+        if exclude_id is not None:
+            qs = qs.exclude(path__startswith=org_selectors.get_org(actor, exclude_id).path)
+        qs = qs.filter(cond).order_by("path")
+        hits = list(qs[:PAGE])
+        total = len(hits) if len(hits) < PAGE else qs.count()
+        paths = org_selectors.path_names(hits)
+        for o in hits:
+            o.full_path = paths.get(o.pk, o.name)
+    return render(request, "web/pickers/_orgs.html", {"hits": hits, "total": total, "more": total - len(hits), "q": q, "field": request.GET.get("field", "")[:40]})
