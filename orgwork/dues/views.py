@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from orgwork.core import params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.members import selectors as member_selectors
+from orgwork.orgs import selectors as org_selectors
 
 from . import selectors, services
 from .export import report_xlsx
@@ -35,6 +37,9 @@ def staff_view(view):
             raise DjangoPermissionDenied from None
 
     return inner
+
+
+LEDGER_PAGE = 100
 
 
 @staff_view
@@ -75,12 +80,18 @@ def ledger(request, actor):
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
-    members = member_selectors.members(actor).filter(standing="normal").select_related("org").order_by("org__path", "name_pinyin")
+    members = member_selectors.members(actor).filter(standing="normal").select_related("org__parent").order_by("org__path", "name_pinyin", "id")
     if under is not None:
         from orgwork.core.fields import subtree_q
 
         members = members.filter(subtree_q(under.path, "org__path"))
-    members = list(members[:200])
+    page = Paginator(members, LEDGER_PAGE).get_page(request.GET.get("page"))
+    members = list(page.object_list)
+    preset = None
+    preset_id = params.object_id(request.GET, "member", label="党员")
+    if preset_id is not None:
+        preset = member_selectors.get_member(actor, preset_id)
+        preset.org_path = org_selectors.path_names([preset.org]).get(preset.org_id, "")
     paid = {}
     for r in selectors.ledger_rows(actor).filter(member__in=members, month__year=year).values("member_id", "month", "paid"):
         paid[(r["member_id"], r["month"].month)] = r["paid"]
@@ -89,7 +100,7 @@ def ledger(request, actor):
     return render(
         request,
         "dues/ledger.html",
-        {"rows": rows, "with_base": with_base, "categories": DuesCategory.choices, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
+        {"rows": rows, "page": page, "preset": preset, "picker_params": f"under={under.pk}" if under is not None else "", "with_base": with_base, "categories": DuesCategory.choices, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
     )
 
 
