@@ -382,3 +382,22 @@ class ProcedureSetting(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+class EscalationSetting(NoDeleteModel):
+    """A department's own period: overdue work goes up a level after this many working days (core.deadlines)."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="+")
+    working_days = models.PositiveSmallIntegerField(_("逾期提请督办工作日数"))
+    reason = models.CharField(_("设定依据"), max_length=500)
+    set_by = models.CharField(_("设定人"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("督办期限设定")
+        verbose_name_plural = _("督办期限设定")
+        constraints = [models.UniqueConstraint(fields=["org"], condition=models.Q(ended_at__isnull=True), name="uniq_active_escalation_setting")]
+
+    def __str__(self):
+        return f"{self.org_id}: {self.working_days}"

@@ -476,6 +476,14 @@ def _refresh(instance: ProcedureInstance, definition_: Definition, records: list
 # --- writes ----------------------------------------------------------------------------------
 
 
+def _step_moved(instance: ProcedureInstance, actor: Actor, today: dt.date) -> None:
+    """A step now waiting at another level (a committee's 备案, the county's review) is notified there at once."""
+    from . import deadlines
+
+    deadlines.procedure_moved(instance, actor=actor, today=today)
+
+
+
 def _lock(actor: Actor, instance_id) -> ProcedureInstance:
     return get_in_scope(ProcedureInstance.objects.select_for_update().select_related("org"), actor, write=True, pk=instance_id)
 
@@ -720,6 +728,7 @@ def complete_step(
     )
     for name in sd.on_complete:
         _HOOKS[name](ctx, record)
+    _step_moved(instance, actor, today)
     return record
 
 
@@ -804,6 +813,7 @@ def return_step(*, actor: Actor, instance_id, to_step: str, reason: str, on: dt.
     _refresh(instance, d, [r for r in records if r.pk not in {s.pk for s in superseded}])
     instance.save()
     audit.record(actor, "procedure.step.return", instance, changes={"step": [before, target.key]}, data={"reason": reason, "superseded": [r.seq for r in superseded]})
+    _step_moved(instance, actor, on)
     return ret
 
 

@@ -1,4 +1,4 @@
-"""Kernel background jobs: the daily audit anchor."""
+"""Kernel background jobs: the daily audit anchor, and the one daily deadline job (core.deadlines)."""
 
 import logging
 
@@ -19,3 +19,12 @@ def daily_audit_anchor():
         log.error("audit anchor refused: %s", exc)
         return None
     return a.seq
+
+
+@db_periodic_task(crontab(hour="6", minute="15"))
+def daily_deadlines():
+    """Every registered deadline provider, one pass: reminders to the responsible people, escalations, deduplicated."""
+    from . import deadlines
+
+    report = deadlines.run()
+    return {"items": report.items, "reminders": report.reminders, "new": report.new, "escalations": report.escalations, "failures": report.failures}

@@ -9,7 +9,7 @@ class DuesConfig(AppConfig):
     def ready(self):
         from orgwork.web import nav
 
-        from . import attention, rules  # noqa: F401  (registers rule sets and the home-page provider)
+        from . import attention, reminders, rules  # noqa: F401  (registers rule sets, the home-page and deadline providers)
 
         nav.register(section="党费管理", label="党费台账", url_name="dues:ledger", order=35)
         nav.register(section="党费管理", label="党费欠交", url_name="dues:arrears", order=36)

@@ -9,6 +9,6 @@ class ElectionsConfig(AppConfig):
     def ready(self):
         from orgwork.web import nav
 
-        from . import attention, rules, services  # noqa: F401  rule tables, procedure gates/hooks, attention provider
+        from . import attention, reminders, rules, services  # noqa: F401  rule tables, procedure gates/hooks, attention and deadline providers
 
         nav.register(section="组织生活", label="换届选举", url_name="elections:list", order=45)

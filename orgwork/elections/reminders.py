@@ -2,7 +2,8 @@
 it is overdue or while no term date is recorded. Built on the org.structure rule set's `term_reminder_months`.
 
 A milestone is the reminder in force on a day; each is sent once (de-duplicated by its key), so a day the
-job did not run is caught up the next day rather than lost.
+job did not run is caught up the next day rather than lost. The election procedure's own steps are reminded by
+the kernel's procedure provider; this module says where they are done (`procedure_link`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from orgwork.core.actor import Actor
+from orgwork.core import deadlines
 from orgwork.core.normalize import add_months
-from orgwork.meetings.reminders import responsible_users
-from orgwork.notifications.services import Outgoing, send_many
 from orgwork.orgs.models import Org, OrgKind
 from orgwork.orgs.rules import structure_rules
 
@@ -52,29 +51,35 @@ def term_milestone(ends: dt.date | None, today: dt.date, *, months=None, started
     return None
 
 
-def term_messages(today: dt.date) -> list[Outgoing]:
-    orgs = list(
-        Org.objects.filter(abolished_on__isnull=True).exclude(kind=OrgKind.GROUP).only("id", "name", "kind", "sector", "term_started_on", "term_years")
-    )
-    due = []
-    for o in orgs:
+@deadlines.provider("elections.terms")
+def term_items(today: dt.date):
+    orgs = Org.objects.filter(abolished_on__isnull=True).exclude(kind=OrgKind.GROUP).only("id", "name", "kind", "sector", "term_started_on", "term_years").order_by("id")
+    for o in orgs.iterator(chunk_size=1000):
         ms = term_milestone(o.term_ends_on(), today, started=o.term_started_on)
-        if ms is not None:
-            due.append((o, ms))
-    who = responsible_users([o.pk for o, _m in due])
-    out = []
-    for o, ms in due:
-        url = reverse("elections:org", args=[o.pk])
-        for user in who.get(o.pk, []):
-            out.append(Outgoing(user, "elections.term", f"{o.name}：{ms.message}", ms.message, url, o.pk, f"term:{o.pk}:{o.term_started_on or '-'}:{ms.key}"))
-    return out
+        if ms is None:
+            continue
+        yield deadlines.Item(
+            kind="elections.term",
+            category="terms",
+            title=f"{o.name}：{ms.message}",
+            body=ms.message,
+            org_id=o.pk,
+            url=reverse("elections:org", args=[o.pk]),
+            key=f"term:{o.pk}:{o.term_started_on or '-'}:{ms.key}",
+            phase="term",
+            escalate=False,
+            subject=o.name,
+        )
 
 
-def send_term_reminders(*, today: dt.date | None = None, actor: Actor | None = None) -> int:
-    today = today or dt.date.today()
-    actor = actor or Actor.system_actor("elections.daily")
-    messages = term_messages(today)
-    sent = 0
-    for start in range(0, len(messages), 2000):
-        sent += len(send_many(actor=actor, messages=messages[start : start + 2000]))
-    return sent
+@deadlines.procedure_link("election")
+def election_link(instance) -> str:
+    from .models import Election
+
+    pk = Election.objects.filter(procedure_id=instance.pk).values_list("pk", flat=True).first()
+    return reverse("elections:detail", args=[pk]) if pk else reverse("elections:org", args=[instance.org_id])
+
+
+def send_term_reminders(*, today: dt.date | None = None, actor=None) -> int:
+    """This provider alone (tests, a manual run): the daily job runs every provider."""
+    return deadlines.run(today=today, only=["elections.terms"], actor=actor).new

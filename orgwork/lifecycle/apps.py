@@ -9,7 +9,7 @@ class LifecycleConfig(AppConfig):
     def ready(self):
         from orgwork.web import nav
 
-        from . import attention, exits, rules  # noqa: F401  (registers rule sets, procedures and home-page providers)
+        from . import attention, exits, reminders, rules  # noqa: F401  (rule sets, procedures, home-page and deadline providers)
 
         nav.register(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=24)
         nav.register(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=25)

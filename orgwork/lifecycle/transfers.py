@@ -24,6 +24,7 @@ from orgwork.members.models import Member, Standing, StatusAction
 from orgwork.members.validation import clean_member
 from orgwork.orgs.models import Org
 
+from . import reminders
 from .models import OPEN_STATUSES, LetterCounter, Transfer, TransferEvent, TransferKind, TransferStatus
 from .rules import transfer_rules
 
@@ -133,6 +134,7 @@ def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, o
         raise ServiceError.single("member", "transfer_open", "该党员有尚未办结的组织关系转接") from None
     _event(t, actor, "start", "sending", on, reason)
     audit.record(actor, "transfer.start", t, data={"member": member.pk, "from": member.org_id, "to": target.pk, "reason": reason})
+    reminders.notify_waiting(t, actor=actor, today=today)  # the receiving organization hears at once (core.deadlines)
     return t
 
 
@@ -177,6 +179,7 @@ def resubmit(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", 
     t.save()
     _event(t, actor, "resubmit", "sending", on, clean_text(comment))
     audit.record(actor, "transfer.resubmit", t, changes=audit.to_json(changes), data={"comment": clean_text(comment)})
+    reminders.notify_waiting(t, actor=actor, today=today)
     return t
 
 

@@ -9,7 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from orgwork.web import nav
 
-        from . import attention, rules  # noqa: F401  registers rule tables and the attention provider
+        from . import attention, reminders, rules  # noqa: F401  registers rule tables, the attention and deadline providers
 
         nav.register(section="组织生活", label="组织生活记录", url_name="meetings:list", order=40)
         nav.register(section="组织生活", label="月调度", url_name="meetings:monthly", order=41)

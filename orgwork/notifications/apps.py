@@ -7,6 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
 
     def ready(self):
+        from orgwork.core import deadlines
         from orgwork.web.nav import register
 
+        from . import services
+
+        deadlines.set_sender(services.send_reminders, seen=services.already_sent)
         register(section="消息", label="我的消息", url_name="notifications:inbox", order=5)

@@ -1,20 +1,20 @@
-"""Delivery backends behind one interface. Console by default; email through Django's mail; SMS through a gateway.
+"""Delivery backends behind one interface: email through Django's mail (EMAIL_BACKEND decides where it goes:
+SMTP in production, the console in development, locmem in tests); SMS through the kernel's gateway
+(`orgwork.core.sms`, chosen by ORGWORK_SMS_GATEWAY).
 
-Settings (all optional):
-    ORGWORK_EMAIL_BACKEND = "orgwork.notifications.backends.DjangoEmail"
-    ORGWORK_SMS_BACKEND   = "orgwork.notifications.backends.ConsoleSms"   # or HttpSms with ORGWORK_SMS_URL
+Settings (optional): ORGWORK_EMAIL_BACKEND / ORGWORK_SMS_BACKEND name another Backend class.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+
+from orgwork.core import sms
 
 log = logging.getLogger("orgwork.notifications")
 
@@ -37,46 +37,30 @@ class Backend:
         raise NotImplementedError
 
 
-class ConsoleEmail(Backend):
-    channel = "email"
-
-    def send(self, message: Message) -> None:
-        log.info("email to %s: %s", message.address, message.subject)
-
-
 class DjangoEmail(Backend):
     channel = "email"
 
     def send(self, message: Message) -> None:
-        send_mail(message.subject, message.body, None, [message.address], fail_silently=False)
+        send_mail(f"【组工云】{message.subject}", message.body, None, [message.address], fail_silently=False)
 
 
-class ConsoleSms(Backend):
+class GatewaySms(Backend):
     channel = "sms"
 
-    def send(self, message: Message) -> None:
-        log.info("sms to %s: %s", message.address, message.body)
+    def __init__(self):
+        self.gateway = sms.gateway()
 
-
-class HttpSms(Backend):
-    """A provider's HTTP gateway: POST {"phone", "text"} as JSON to ORGWORK_SMS_URL."""
-
-    channel = "sms"
+    @property
+    def name(self) -> str:
+        return self.gateway.name
 
     def send(self, message: Message) -> None:
-        url = getattr(settings, "ORGWORK_SMS_URL", "")
-        if not url:
-            raise RuntimeError("ORGWORK_SMS_URL is not set")
-        data = json.dumps({"phone": message.address, "text": message.body}, ensure_ascii=False).encode()
-        req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            if resp.status >= 300:
-                raise RuntimeError(f"SMS gateway answered {resp.status}")
+        self.gateway.send(phone=message.address, text=message.body)
 
 
 DEFAULTS = {
-    "email": "orgwork.notifications.backends.ConsoleEmail",
-    "sms": "orgwork.notifications.backends.ConsoleSms",
+    "email": "orgwork.notifications.backends.DjangoEmail",
+    "sms": "orgwork.notifications.backends.GatewaySms",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ class Notification(NoDeleteModel):
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("分类"), max_length=20, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -44,9 +47,24 @@ class Notification(NoDeleteModel):
 
 
 class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
-    SKIPPED = "skipped", _("未发送（无地址）")
+    SUPPRESSED = "suppressed", _("未发送")  # the reason is in `error`: the user's preference, no address
+
+
+# What a user chooses channels for (the in-app inbox always receives: it is the record).
+CATEGORIES = {
+    "procedures": _("办理事项（发展党员、党员出入、换届选举等步骤）"),
+    "transfers": _("组织关系转接"),
+    "dues": _("党费收缴"),
+    "meetings": _("组织生活"),
+    "terms": _("任期届满与换届"),
+    "mobile": _("流动党员"),
+    "other": _("其他消息"),
+}
+# Without a saved preference: email on (where the account has an address), SMS off (it costs and interrupts).
+DEFAULT_CHANNELS = {"email": True, "sms": False}
 
 
 class MessageLog(NoDeleteModel):
@@ -62,12 +80,53 @@ class MessageLog(NoDeleteModel):
     status = models.CharField(_("状态"), max_length=10, choices=MessageStatus.choices)
     error = models.CharField(_("错误"), max_length=500, blank=True)
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="log")
+    urgent = models.BooleanField(_("紧急"), default=False)
+    deliver_after = models.DateTimeField(_("发送时间不早于"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("消息发送记录")
         verbose_name_plural = _("消息发送记录")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "deliver_after"])]
 
     def __str__(self):
         return f"{self.channel} {self.subject}"
+
+
+class DeliverySettings(NoDeleteModel):
+    """A user's quiet hours and SMS number. No row: quiet hours 22:00–07:00 on, the linked member's phone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delivery_settings")
+    quiet_enabled = models.BooleanField(_("夜间免打扰"), default=True)
+    quiet_start = models.TimeField(_("免打扰开始"), default=dt.time(22, 0))
+    quiet_end = models.TimeField(_("免打扰结束"), default=dt.time(7, 0))
+    sms_phone = models.CharField(_("接收短信的手机号"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("消息接收设置")
+        verbose_name_plural = _("消息接收设置")
+
+    def __str__(self):
+        return str(self.user_id)
+
+
+class ChannelPreference(NoDeleteModel):
+    """Which channels besides the inbox a user wants for one category of messages."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="channel_preferences")
+    category = models.CharField(_("分类"), max_length=20)
+    email = models.BooleanField(_("电子邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("消息渠道偏好")
+        verbose_name_plural = _("消息渠道偏好")
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="uniq_channel_preference")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.category}"

@@ -19,3 +19,14 @@ def inbox(actor: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
 
 def unread_count(actor: Actor) -> int:
     return inbox(actor, unread_only=True).count()
+
+
+def preferences(actor: Actor):
+    """(DeliverySettings or None, {category: (email, sms)}) of the actor's own account."""
+    from .models import ChannelPreference, DeliverySettings
+
+    if actor is None or actor.user is None:
+        return None, {}
+    current = DeliverySettings.objects.filter(user_id=actor.user_id).first()
+    saved = {p.category: (p.email, p.sms) for p in ChannelPreference.objects.filter(user_id=actor.user_id)}
+    return current, saved

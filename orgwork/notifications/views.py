@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from orgwork.core.errors import NotFound
+from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import actor_for_request
 
 from . import selectors, services
+from .forms import PreferencesForm
 
 
 @login_required
@@ -24,8 +28,6 @@ def read(request, pk):
     try:
         n = services.mark_read(actor=actor, notification_id=pk)
     except NotFound:
-        from django.http import Http404
-
         raise Http404 from None
     return redirect(n.url or "notifications:inbox")
 
@@ -35,3 +37,24 @@ def read(request, pk):
 def read_all(request):
     services.mark_all_read(actor=actor_for_request(request))
     return redirect("notifications:inbox")
+
+
+@login_required
+def preferences(request):
+    actor = actor_for_request(request)
+    current, saved = selectors.preferences(actor)
+    form = PreferencesForm(request.POST or None, settings=current, saved=saved)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.save_preferences(
+                actor=actor, quiet_enabled=d["quiet_enabled"], quiet_start=d["quiet_start"], quiet_end=d["quiet_end"], sms_phone=d["sms_phone"], channels=form.channels()
+            )
+        except ServiceError as exc:
+            for e in exc.errors:
+                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+        else:
+            messages.success(request, _("消息接收设置已保存"))
+            return redirect("notifications:preferences")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/preferences.html", {"form": form, "crumbs": [(_("我的账号"), "/account/"), (_("消息接收设置"), "")]}, status=status)

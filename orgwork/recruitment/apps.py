@@ -7,7 +7,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self):
-        from . import rules  # noqa: F401  registers the procedure definitions, gates and hooks
+        from . import reminders, rules  # noqa: F401  procedure definitions, gates, hooks and deadline links
 
         try:
             from orgwork.web import attention, nav

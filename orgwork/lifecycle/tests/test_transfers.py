@@ -10,6 +10,7 @@ from orgwork.core.models import AuditEvent
 from orgwork.dues import services as dues
 from orgwork.lifecycle import selectors, transfers
 from orgwork.lifecycle.letter import letter_docx
+from orgwork.lifecycle.models import Transfer
 from orgwork.lifecycle.rules import transfer_rules
 from orgwork.members.models import Member
 
@@ -211,15 +212,26 @@ def test_overdue_within_transfer_is_listed_for_the_department(tree, users, sides
 
 
 @pytest.mark.django_db
-def test_daily_reminder_for_a_late_receipt_reaches_the_sending_secretary_once_a_month(tree, users, sides, make_member):
+def test_daily_reminder_for_a_receipt_due_within_a_month_reaches_the_sending_secretary_then_the_town(tree, users, sides, make_member):
     from orgwork.lifecycle.reminders import send_lifecycle_reminders
     from orgwork.notifications.models import Notification
 
     sender, _ = sides
     m = make_member(tree.village_a, name="回执")
     transfers.issue_letter(actor=sender, member_id=m.pk, to_org_name="外地党委", reason="迁出", on=D(2026, 9, 30), today=TODAY)
-    assert send_lifecycle_reminders(today=D(2026, 10, 30)) == 0
-    assert send_lifecycle_reminders(today=D(2026, 10, 31)) == 1
-    assert send_lifecycle_reminders(today=D(2026, 10, 31)) == 0  # de-duplicated
-    n = Notification.objects.get(recipient=users["sec_a"])
-    assert n.kind == "transfer.receipt_late" and "回执逾期" in n.title
+    # the receipt is due 1 month after the letter (条例第25条): 2026-10-30
+    assert send_lifecycle_reminders(today=D(2026, 10, 20)) == 0
+    assert send_lifecycle_reminders(today=D(2026, 10, 23)) == 1  # a week ahead
+    assert send_lifecycle_reminders(today=D(2026, 10, 23)) == 0  # de-duplicated
+    assert send_lifecycle_reminders(today=D(2026, 10, 29)) == 1  # the day before
+    assert send_lifecycle_reminders(today=D(2026, 10, 31)) == 1  # overdue
+    titles = list(Notification.objects.filter(recipient=users["sec_a"]).order_by("id").values_list("title", flat=True))
+    assert [t[: t.index("】") + 1] for t in titles] == ["【7天后到期】", "【明日到期】", "【已逾期】"]
+    assert all("回执待返回" in t for t in titles)
+    assert not Notification.objects.filter(recipient=users["town_a"]).exists()
+    # 3 working days overdue (Mon 2 – Wed 4 November): the town committee is told (督办), once
+    assert send_lifecycle_reminders(today=D(2026, 11, 3)) == 0
+    assert send_lifecycle_reminders(today=D(2026, 11, 4)) == 1
+    assert send_lifecycle_reminders(today=D(2026, 11, 5)) == 0
+    n = Notification.objects.get(recipient=users["town_a"])
+    assert n.title.startswith("【督办】") and n.url == f"/lifecycle/transfers/{Transfer.objects.get(member=m).pk}/"

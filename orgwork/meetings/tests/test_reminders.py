@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from orgwork.core.tasks import daily_deadlines
 from orgwork.meetings import reminders
-from orgwork.meetings.tasks import daily_compliance_reminders
 from orgwork.notifications.models import MessageLog, Notification
 
 pytestmark = pytest.mark.django_db
@@ -33,5 +33,8 @@ def test_without_a_secretary_the_parent_admin_is_reminded(tree, users):
     assert who[tree.group_a.pk] == [users["sec_a"]]
 
 
-def test_the_periodic_task_is_registered():
-    assert hasattr(daily_compliance_reminders, "call_local")
+def test_the_one_daily_job_runs_this_provider():
+    from orgwork.core import deadlines
+
+    assert hasattr(daily_deadlines, "call_local")
+    assert "meetings.compliance" in deadlines.providers()

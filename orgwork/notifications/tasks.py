@@ -1,0 +1,17 @@
+"""Background delivery: email and SMS queued by `services.send_many` go out here (at once, or when quiet hours end)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import services
+
+
+@db_task()
+def deliver_queued():
+    return services.deliver_due()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def deliver_queued_periodically():
+    """Catches up messages deferred by quiet hours and retries after a failed attempt."""
+    return services.deliver_due()
