@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_procedures_calendar'),
+        ('core', '0005_audit_mac_anchor'),
         ('orgs', '0001_initial'),
     ]
 
