@@ -102,9 +102,13 @@ def users(tree, system, make_member):
 @pytest.fixture
 def api():
     def _client(user=None):
+        # The real machine path: a token in the Authorization header, through the gate (not force_authenticate).
+        from rest_framework.authtoken.models import Token
+
         c = APIClient()
         if user is not None:
-            c.force_authenticate(user=user)
+            token, _ = Token.objects.get_or_create(user=user)
+            c.credentials(HTTP_AUTHORIZATION="Token " + token.key)
         return c
 
     return _client

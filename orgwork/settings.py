@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgwork.core.middleware.ActorMiddleware",
+    "orgwork.core.gate.GateMiddleware",  # the one gate: sign-in → second factor → audience → scope (core/gate.py)
     "orgwork.core.middleware.ContentSecurityPolicyMiddleware",
     "orgwork.core.params.ParamErrorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -205,12 +206,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["orgwork.core.gate.GatePermission"],
     "DEFAULT_PAGINATION_CLASS": "orgwork.core.drf.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "orgwork.core.drf.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# /api/schema/ and /api/docs/ are for signed-in staff unless a deployment opens them.
+API_DOCS_PUBLIC = _env_bool("API_DOCS_PUBLIC", False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "组工云 orgwork API",
     "DESCRIPTION": "Organizations, members and the work of an organization department. Errors carry a stable `code`.",
@@ -220,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["orgwork.core.gate.GatePermission"],
 }
 
 LOGGING = {

@@ -3,9 +3,22 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from orgwork.core import gate
 from orgwork.members.api import MemberViewSet
 from orgwork.orgs.api import OrgViewSet
 from orgwork.stats.api import StatsView
+
+
+class SchemaView(SpectacularAPIView):
+    gate_audience = gate.api_docs_audience()
+
+
+class DocsView(SpectacularSwaggerView):
+    gate_audience = gate.api_docs_audience()
+
+
+admin_urls = admin.site.urls
+gate.declare_urls(admin_urls[0], gate.ADMIN)
 
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
@@ -19,11 +32,11 @@ urlpatterns = [
     path("api/v1/recruitment/", include("orgwork.recruitment.api_urls")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/meetings/", include("orgwork.meetings.api")),
     path("api/v1/elections/", include("orgwork.elections.api")),
-    path("sysadmin/", admin.site.urls),
+    path("sysadmin/", admin_urls),
     path("meetings/", include("orgwork.meetings.urls")),
     path("elections/", include("orgwork.elections.urls")),
     path("inbox/", include("orgwork.notifications.urls")),

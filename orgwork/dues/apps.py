@@ -7,10 +7,10 @@ class DuesConfig(AppConfig):
     verbose_name = "党费"
 
     def ready(self):
-        from orgwork.web import nav
+        from orgwork.core import registry
 
         from . import attention, reminders, rules  # noqa: F401  (registers rule sets, the home-page and deadline providers)
 
-        nav.register(section="党费管理", label="党费台账", url_name="dues:ledger", order=35)
-        nav.register(section="党费管理", label="党费欠交", url_name="dues:arrears", order=36)
-        nav.register(section="党费管理", label="党费收缴统计", url_name="dues:report", order=37)
+        registry.nav(section="党费管理", label="党费台账", url_name="dues:ledger", order=35)
+        registry.nav(section="党费管理", label="党费欠交", url_name="dues:arrears", order=36)
+        registry.nav(section="党费管理", label="党费收缴统计", url_name="dues:report", order=37)

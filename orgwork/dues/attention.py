@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from orgwork.web.attention import Item, register
+from orgwork.core.registry import Item
+from orgwork.core.registry import attention as register
 
 from . import selectors
 from .rules import dues_rules

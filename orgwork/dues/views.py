@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import params
-from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
-from orgwork.core.middleware import actor_for_request
+from orgwork.core import gate, params
+from orgwork.core.errors import ServiceError
 from orgwork.members import selectors as member_selectors
 from orgwork.orgs import selectors as org_selectors
 
@@ -24,25 +20,10 @@ from .export import report_xlsx
 from .models import DuesCategory, Method, Payer
 from .rules import dues_rules
 
-
-def staff_view(view):
-    @login_required
-    @wraps(view)
-    def inner(request, *args, **kwargs):
-        try:
-            return view(request, actor_for_request(request), *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return inner
-
-
 LEDGER_PAGE = 100
 
 
-@staff_view
+@gate.staff
 def ledger(request, actor):
     """A branch's members with this year's months: paid amounts, and a form to record a payment."""
     today = dt.date.today()
@@ -104,7 +85,7 @@ def ledger(request, actor):
     )
 
 
-@staff_view
+@gate.staff
 def member_ledger(request, actor, member_id):
     member = member_selectors.get_member(actor, member_id)
     year = params.year(request.GET, default=dt.date.today().year)
@@ -133,7 +114,7 @@ def member_ledger(request, actor, member_id):
     return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id")[:10], "crumbs": [("党费台账", reverse("dues:ledger")), (member.name, "")]})
 
 
-@staff_view
+@gate.staff
 def arrears(request, actor):
     months = params.integer(request.GET, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
     errors = None
@@ -143,11 +124,6 @@ def arrears(request, actor):
             if p.get("act") == "decide":
                 services.decide_relief(actor=actor, relief_id=params.object_id(p, "relief", label="减免申请", required=True), approve=p.get("approve") == "1", on=dt.date.today(), comment=p.get("comment", ""))
                 messages.success(request, "已审批")
-            elif p.get("act") == "self_exit":
-                from orgwork.lifecycle import exits
-
-                inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind="self_exit", on=dt.date.today(), data={"source": "dues_arrears"})
-                return redirect("lifecycle:exit", inst.pk)
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
@@ -156,7 +132,7 @@ def arrears(request, actor):
     return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [("党费欠交", "")]})
 
 
-@staff_view
+@gate.staff
 def report(request, actor):
     today = dt.date.today()
     year = params.year(request.GET, default=today.year)

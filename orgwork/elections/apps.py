@@ -7,8 +7,8 @@ class ElectionsConfig(AppConfig):
     verbose_name = "换届选举"
 
     def ready(self):
-        from orgwork.web import nav
+        from orgwork.core import registry
 
         from . import attention, reminders, rules, services  # noqa: F401  rule tables, procedure gates/hooks, attention and deadline providers
 
-        nav.register(section="组织生活", label="换届选举", url_name="elections:list", order=45)
+        registry.nav(section="组织生活", label="换届选举", url_name="elections:list", order=45)

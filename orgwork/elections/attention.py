@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from orgwork.core.registry import Item
+from orgwork.core.registry import attention as register
 from orgwork.orgs import selectors as org_selectors
-from orgwork.web.attention import Item, register
 
 
 @register("elections.terms")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from orgwork.core import params
+from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
-from orgwork.core.middleware import actor_for_request
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OfficerPost
 
@@ -19,16 +17,14 @@ from . import selectors, services
 from .models import NominatedBy
 
 
-@login_required
-def election_list(request):
-    actor = actor_for_request(request)
+@gate.staff
+def election_list(request, actor):
     board, total = selectors.term_board(actor)
     return render(request, "elections/list.html", {"elections": selectors.elections(actor)[:200], "board": board, "board_total": total})
 
 
-@login_required
-def org_page(request, org_id):
-    actor = actor_for_request(request)
+@gate.staff
+def org_page(request, actor, org_id):
     try:
         org = org_selectors.get_org(actor, org_id)
     except NotFound:
@@ -54,9 +50,8 @@ def org_page(request, org_id):
     )
 
 
-@login_required
-def detail(request, pk):
-    actor = actor_for_request(request)
+@gate.staff
+def detail(request, actor, pk):
     try:
         e = selectors.get_election(actor, pk)
     except NotFound:

@@ -7,10 +7,10 @@ class LifecycleConfig(AppConfig):
     verbose_name = "组织关系转接、流动党员与党员出入"
 
     def ready(self):
-        from orgwork.web import nav
+        from orgwork.core import registry
 
         from . import attention, exits, reminders, rules  # noqa: F401  (rule sets, procedures, home-page and deadline providers)
 
-        nav.register(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=24)
-        nav.register(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=25)
-        nav.register(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=26)
+        registry.nav(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=24)
+        registry.nav(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=25)
+        registry.nav(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=26)

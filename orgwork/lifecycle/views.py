@@ -10,10 +10,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import params
+from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
-from orgwork.dues.views import staff_view
 
 from . import exits, mobile, selectors, transfers
 from .letter import letter_docx
@@ -25,7 +24,7 @@ PAGE_SIZE = 50
 # --- transfers ---------------------------------------------------------------------------------
 
 
-@staff_view
+@gate.staff
 def transfer_list(request, actor):
     errors = None
     if request.method == "POST":
@@ -67,7 +66,7 @@ def transfer_list(request, actor):
     )
 
 
-@staff_view
+@gate.staff
 def transfer_detail(request, actor, transfer_id):
     t = selectors.get_transfer(actor, transfer_id)
     errors = None
@@ -98,7 +97,7 @@ def transfer_detail(request, actor, transfer_id):
     )
 
 
-@staff_view
+@gate.staff
 def transfer_letter(request, actor, transfer_id):
     t = selectors.get_transfer(actor, transfer_id)
     if t.kind != TransferKind.OUT:
@@ -111,7 +110,7 @@ def transfer_letter(request, actor, transfer_id):
 # --- mobile members ----------------------------------------------------------------------------
 
 
-@staff_view
+@gate.staff
 def mobile_list(request, actor):
     errors = None
     if request.method == "POST":
@@ -157,13 +156,14 @@ def mobile_list(request, actor):
 # --- entry and exit ----------------------------------------------------------------------------
 
 
-@staff_view
+@gate.staff
 def exit_list(request, actor):
     errors = None
     if request.method == "POST":
         p = request.POST
         try:
-            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
+            source = {"source": p["source"]} if p.get("source") in ("dues_arrears",) else None  # started from the dues arrears list
+            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()), data=source)
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:
             errors = exc.errors
@@ -177,7 +177,7 @@ def exit_list(request, actor):
     )
 
 
-@staff_view
+@gate.staff
 def exit_detail(request, actor, instance_id):
     inst = proc.get_instance(actor, instance_id)
     if not inst.kind.startswith("member_"):

@@ -7,11 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
-        from orgwork.web import nav
+        from orgwork.core import registry
 
         from . import attention, reminders, rules  # noqa: F401  registers rule tables, the attention and deadline providers
 
-        nav.register(section="组织生活", label="组织生活记录", url_name="meetings:list", order=40)
-        nav.register(section="组织生活", label="月调度", url_name="meetings:monthly", order=41)
-        nav.register(section="组织生活", label="季通报", url_name="meetings:quarterly", order=42)
-        nav.register(section="组织生活", label="民主评议", url_name="meetings:appraisals", order=43)
+        registry.nav(section="组织生活", label="组织生活记录", url_name="meetings:list", order=40)
+        registry.nav(section="组织生活", label="月调度", url_name="meetings:monthly", order=41)
+        registry.nav(section="组织生活", label="季通报", url_name="meetings:quarterly", order=42)
+        registry.nav(section="组织生活", label="民主评议", url_name="meetings:appraisals", order=43)

@@ -6,14 +6,13 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from orgwork.core import params
+from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.scope import scope
@@ -38,9 +37,8 @@ def _writable_orgs(actor):
 
 
 # --- meetings ---------------------------------------------------------------------------------
-@login_required
-def meeting_list(request):
-    actor = _actor(request)
+@gate.staff
+def meeting_list(request, actor):
     under = params.under(actor, request.GET)
     today = dt.date.today()
     year = params.year(request.GET, default=today.year)
@@ -55,9 +53,8 @@ def meeting_list(request):
     )
 
 
-@login_required
-def meeting_new(request):
-    actor = _actor(request)
+@gate.staff
+def meeting_new(request, actor):
     if request.method == "POST":
         p = request.POST
         try:
@@ -94,9 +91,8 @@ def qr_svg(url: str) -> str:
     return svg[svg.index("<svg"):]
 
 
-@login_required
-def meeting_detail(request, pk):
-    actor = _actor(request)
+@gate.staff
+def meeting_detail(request, actor, pk):
     try:
         m = selectors.get_meeting(actor, pk)
     except NotFound:
@@ -116,10 +112,9 @@ def meeting_detail(request, pk):
     return render(request, "meetings/detail.html", ctx)
 
 
-@login_required
 @require_POST
-def meeting_action(request, pk, action):
-    actor = _actor(request)
+@gate.staff
+def meeting_action(request, actor, pk, action):
     p = request.POST
     try:
         if action == "record":
@@ -164,9 +159,8 @@ def meeting_action(request, pk, action):
     return redirect("meetings:detail", pk)
 
 
-@login_required
-def attachment(request, pk, att_id):
-    actor = _actor(request)
+@gate.staff
+def attachment(request, actor, pk, att_id):
     try:
         m = selectors.get_meeting(actor, pk)
     except NotFound:
@@ -180,9 +174,8 @@ def attachment(request, pk, att_id):
 
 
 # --- sign-in on a phone -------------------------------------------------------------------------
-@login_required
-def signin(request, token=""):
-    actor = _actor(request)
+@gate.member
+def signin(request, actor, token=""):
     done = None
     if request.method == "POST":
         try:
@@ -233,9 +226,8 @@ def _quote(s):
     return quote(s)
 
 
-@login_required
-def monthly(request):
-    actor = _actor(request)
+@gate.staff
+def monthly(request, actor):
     under = params.under(actor, request.GET)
     today = dt.date.today()
     year = params.year(request.GET, default=today.year)
@@ -245,9 +237,8 @@ def monthly(request):
     return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "month": month, "mode": "monthly"})
 
 
-@login_required
-def quarterly(request):
-    actor = _actor(request)
+@gate.staff
+def quarterly(request, actor):
     under = params.under(actor, request.GET)
     today = dt.date.today()
     year = params.year(request.GET, default=today.year)
@@ -257,9 +248,8 @@ def quarterly(request):
     return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "quarter": quarter, "mode": "quarterly"})
 
 
-@login_required
-def org_compliance(request, org_id):
-    actor = _actor(request)
+@gate.staff
+def org_compliance(request, actor, org_id):
     try:
         org = org_selectors.get_org(actor, org_id)
     except NotFound:
@@ -271,9 +261,8 @@ def org_compliance(request, org_id):
 
 
 # --- member appraisal ---------------------------------------------------------------------------
-@login_required
-def appraisals(request):
-    actor = _actor(request)
+@gate.staff
+def appraisals(request, actor):
     if request.method == "POST":
         try:
             r = appraisal.start_round(actor=actor, org_id=params.org_id(request.POST, required=True), year=params.year(request.POST, default=dt.date.today().year))
@@ -285,9 +274,8 @@ def appraisals(request):
     return render(request, "meetings/appraisals.html", {"rounds": selectors.rounds(actor)[:200], "branches": branches, "year": dt.date.today().year})
 
 
-@login_required
-def appraisal_detail(request, pk):
-    actor = _actor(request)
+@gate.staff
+def appraisal_detail(request, actor, pk):
     try:
         r = selectors.get_round(actor, pk)
     except NotFound:
@@ -330,12 +318,11 @@ def appraisal_detail(request, pk):
     )
 
 
-@login_required
-def member_file(request, member_id):
+@gate.member  # staff read it for anyone in scope; a member reads only their own (get_member is scoped)
+def member_file(request, actor, member_id):
     """The organizational-life part of a member's file: meetings attended or missed, appraisal grades by year."""
     from orgwork.members import selectors as member_selectors
 
-    actor = _actor(request)
     try:
         member = member_selectors.get_member(actor, member_id)
     except NotFound:

@@ -6,14 +6,13 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from orgwork.core import audit, params
+from orgwork.core import audit, params, registry
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import clean_text
 from orgwork.core.pinyin import name_pinyin
 from orgwork.core.scope import scope
 from orgwork.orgs.models import Org, OrgKind
-from orgwork.stats import counters
 
 from .models import Category, Member, MemberStatusChange, Standing, StatusAction
 from .validation import FIELD_LABELS, clean_member, id_tail, phone_tail
@@ -76,7 +75,7 @@ def create_member(*, actor: Actor, org_id: int, today: dt.date | None = None, **
     except IntegrityError:
         raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中") from None
     audit.record(actor, "member.create", member, changes=audit.diff({}, {**values, "org": org.pk}))
-    counters.apply_member_change(None, member)
+    registry.counters().apply_member_change(None, member)
     return member
 
 
@@ -92,7 +91,7 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     if member.standing != Standing.NORMAL:
         raise ServiceError.single("standing", "bad_value", f"党籍状态为“{member.get_standing_display()}”的党员不能修改，请先办理恢复")
     current = audit.snapshot(member, RECORD_FIELDS)
-    counted = counters.snapshot(member)
+    counted = registry.counters().snapshot(member)
     values = clean_member(fields, partial=True, current=current, today=today)
     if "id_number" in values and values["id_number"] != member.id_number:
         if Member.objects.filter(id_number=values["id_number"]).exclude(pk=member.pk).exists():
@@ -105,7 +104,7 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     _derive(member)
     member.save()
     audit.record(actor, "member.update", member, changes=changes)
-    counters.apply_member_change(counted, member)
+    registry.counters().apply_member_change(counted, member)
     return member
 
 
@@ -127,10 +126,10 @@ def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reaso
     if errors:
         raise ServiceError(errors)
     old = member.org
-    counted = counters.snapshot(member)
+    counted = registry.counters().snapshot(member)
     member.org = target
     member.save(update_fields=["org", "updated_at"])
-    counters.apply_member_change(counted, member)
+    registry.counters().apply_member_change(counted, member)
     audit.record(actor, "member.move", member, org_path=target.path, changes={"org": [old.pk, target.pk]}, data={"from": old.path, "reason": reason, "on": on})
     return member
 
@@ -203,11 +202,11 @@ def change_status(*, actor: Actor, member_id: int, action: str, on: dt.date | No
         raise ServiceError(errors)
     changes = _apply_status(member, action, on)
     before = {k: getattr(member, k) for k in changes}
-    counted = counters.snapshot(member)
+    counted = registry.counters().snapshot(member)
     for key, value in changes.items():
         setattr(member, key, value)
     member.save(update_fields=[*changes, "updated_at"])
-    counters.apply_member_change(counted, member)
+    registry.counters().apply_member_change(counted, member)
     change = MemberStatusChange.objects.create(
         member=member,
         action=action,
@@ -263,7 +262,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
         for m in members
     ]
     audit.record_many(actor, entries)
-    counters.members_added(members)
+    registry.counters().members_added(members)
     return len(members)
 
 

@@ -7,10 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
 
     def ready(self):
-        from orgwork.core import deadlines
-        from orgwork.web.nav import register
+        from orgwork.core import deadlines, registry
 
         from . import services
 
         deadlines.set_sender(services.send_reminders, seen=services.already_sent)
-        register(section="消息", label="我的消息", url_name="notifications:inbox", order=5)
+        registry.nav(section="消息", label="我的消息", url_name="notifications:inbox", order=5)

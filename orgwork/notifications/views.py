@@ -1,30 +1,27 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from orgwork.core import gate
 from orgwork.core.errors import NotFound, ServiceError
-from orgwork.core.middleware import actor_for_request
 
 from . import selectors, services
 from .forms import PreferencesForm
 
 
-@login_required
-def inbox(request):
-    actor = actor_for_request(request)
+@gate.account
+def inbox(request, actor):
     qs = selectors.inbox(actor, unread_only=request.GET.get("unread") == "1")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "unread": selectors.unread_count(actor)})
 
 
-@login_required
 @require_POST
-def read(request, pk):
-    actor = actor_for_request(request)
+@gate.account
+def read(request, actor, pk):
     try:
         n = services.mark_read(actor=actor, notification_id=pk)
     except NotFound:
@@ -32,16 +29,15 @@ def read(request, pk):
     return redirect(n.url or "notifications:inbox")
 
 
-@login_required
 @require_POST
-def read_all(request):
-    services.mark_all_read(actor=actor_for_request(request))
+@gate.account
+def read_all(request, actor):
+    services.mark_all_read(actor=actor)
     return redirect("notifications:inbox")
 
 
-@login_required
-def preferences(request):
-    actor = actor_for_request(request)
+@gate.account
+def preferences(request, actor):
     current, saved = selectors.preferences(actor)
     form = PreferencesForm(request.POST or None, settings=current, saved=saved)
     if request.method == "POST" and form.is_valid():

@@ -8,14 +8,13 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from orgwork.core import audit, params
+from orgwork.core import audit, params, registry
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
 from orgwork.core.normalize import clean_name, clean_text
 from orgwork.core.pinyin import name_pinyin
 from orgwork.core.scope import scope
-from orgwork.stats import counters
 
 from .models import ALLOWED_PARENTS, STEP, Org, OrgKind, OrgOfficer, Sector, encode_step
 
@@ -147,7 +146,7 @@ def update_org(*, actor: Actor, org_id: int, **fields) -> Org:
         return org
     org.save()
     if "sector" in changes:
-        counters.sector_changed(org=org, old=before["sector"], new=org.sector)
+        registry.counters().sector_changed(org=org, old=before["sector"], new=org.sector)
     action = "org.rename" if set(changes) == {"name"} else "org.update"
     audit.record(actor, action, org, changes=changes)
     return org
@@ -182,7 +181,7 @@ def move_org(*, actor: Actor, org_id: int, new_parent_id: int) -> Org:
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
-    counters.subtree_moved(org_id=org.pk, old_path=old_path, new_path=new_path)
+    registry.counters().subtree_moved(org_id=org.pk, old_path=old_path, new_path=new_path)
     moved = Org.objects.filter(subtree_q(new_path)).count()
     audit.record(
         actor,

@@ -7,14 +7,12 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self):
+        from orgwork.core import registry
+
         from . import reminders, rules  # noqa: F401  procedure definitions, gates, hooks and deadline links
 
-        try:
-            from orgwork.web import attention, nav
-        except ImportError:  # the console is optional for the kernel and the API
-            return
-        nav.register(section="发展党员", label="发展党员", url_name="recruitment:list", order=30)
-        nav.register(section="发展党员", label="发展计划", url_name="recruitment:plan", order=31)
+        registry.nav(section="发展党员", label="发展党员", url_name="recruitment:list", order=30)
+        registry.nav(section="发展党员", label="发展计划", url_name="recruitment:plan", order=31)
         from .selectors import attention_items
 
-        attention.register("recruitment.due")(attention_items)
+        registry.attention("recruitment.due")(attention_items)

@@ -175,7 +175,7 @@ def attention_items(actor, under=None):
     """Home-page “needs attention”: recruitment steps overdue or due within two weeks."""
     from django.urls import reverse
 
-    from orgwork.web.attention import Item
+    from orgwork.core.registry import Item
 
     rows = due(actor, under=under)
     by_instance = dict(Applicant.objects.filter(procedure_id__in=[d.instance.pk for d in rows]).values_list("procedure_id", "pk"))

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import params
+from orgwork.core import gate, params
 from orgwork.core import procedures as proc
-from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
-from orgwork.core.middleware import actor_for_request
+from orgwork.core.errors import FieldError, PermissionDenied, ServiceError
 from orgwork.core.models import Attachment, Notice
 from orgwork.core.scope import get_in_scope
 from orgwork.orgs import selectors as org_selectors
@@ -24,25 +20,7 @@ from . import documents, selectors, services
 from .rules import KIND, STAGE_SHORT, VARIANT
 
 
-def console(view):
-    @wraps(view)
-    def inner(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        actor = actor_for_request(request)
-        if not actor.unrestricted and not actor.subtree_paths():
-            raise DjangoPermissionDenied
-        try:
-            return view(request, actor, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return inner
-
-
-@console
+@gate.staff
 def applicant_list(request, actor):
     under = params.under(actor, request.GET)
     stage = params.choice(request.GET, "stage", label="阶段", choices=list(STAGE_SHORT))
@@ -76,7 +54,7 @@ def applicant_list(request, actor):
     )
 
 
-@console
+@gate.staff
 def applicant_new(request, actor):
     errors = []
     values = {}
@@ -134,13 +112,13 @@ def _full_members(actor, org):
     return list(member_selectors.members(actor).filter(org=org, category="full", standing="normal").order_by("name_pinyin", "id")[:300])
 
 
-@console
+@gate.staff
 def applicant_detail(request, actor, pk):
     applicant = selectors.get_applicant(actor, pk)
     return render(request, "recruitment/detail.html", _file_context(actor, applicant))
 
 
-@console
+@gate.staff
 def complete(request, actor, pk):
     applicant = selectors.get_applicant(actor, pk)
     if request.method != "POST":
@@ -173,7 +151,7 @@ def complete(request, actor, pk):
     return redirect("recruitment:detail", pk)
 
 
-@console
+@gate.staff
 def act(request, actor, pk):
     """Entries, returns, pauses, terminations, extensions: one small form each on the file page."""
     applicant = selectors.get_applicant(actor, pk)
@@ -213,20 +191,20 @@ def act(request, actor, pk):
     return redirect("recruitment:detail", pk)
 
 
-@console
+@gate.staff
 def record_sheet(request, actor, pk):
     applicant = selectors.get_applicant(actor, pk)
     content = documents.record_sheet(applicant, selectors.file_view(applicant))
     return _docx(content, f"发展党员全程纪实表-{applicant.name}.docx")
 
 
-@console
+@gate.staff
 def notice_doc(request, actor, notice_id):
     notice = get_in_scope(Notice.objects.select_related("instance__org"), actor, pk=notice_id)
     return _docx(documents.notice(notice), f"{notice.title}.docx")
 
 
-@console
+@gate.staff
 def attachment(request, actor, attachment_id):
     """A step's uploaded document, only through the scope (files are not served from MEDIA_URL)."""
     from django.http import FileResponse
@@ -245,7 +223,7 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@console
+@gate.staff
 def plan(request, actor):
     under = params.under(actor, request.GET)
     year = params.year(request.GET, default=dt.date.today().year)

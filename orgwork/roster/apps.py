@@ -7,8 +7,8 @@ class RosterConfig(AppConfig):
     verbose_name = "花名册导入导出"
 
     def ready(self):
-        from orgwork.web.nav import register
+        from orgwork.core import registry
 
-        register(section="党员管理", label="花名册导入", url_name="roster:import", order=22, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
-        register(section="党员管理", label="花名册导出", url_name="roster:export", order=23, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
+        registry.nav(section="党员管理", label="花名册导入", url_name="roster:import", order=22, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
+        registry.nav(section="党员管理", label="花名册导出", url_name="roster:export", order=23, roles=("sysadmin", "dept_admin", "org_admin", "secretary"))
         from . import tasks  # noqa: F401  registers the import job

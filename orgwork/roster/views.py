@@ -10,10 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from orgwork.core import gate
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.orgs.models import Org
 from orgwork.stats import selectors as stats_selectors
-from orgwork.web.access import console_view, is_htmx
 
 from . import services
 from .exporter import export_members, write_report
@@ -30,7 +30,7 @@ def _job(request, actor, job_id) -> ImportJob:
     return job
 
 
-@console_view
+@gate.staff
 def import_page(request, actor):
     error = ""
     if request.method == "POST":
@@ -50,15 +50,15 @@ def import_page(request, actor):
     return render(request, "roster/import.html", {"error": error, "jobs": jobs, "kinds": ImportKind.choices}, status=400 if error else 200)
 
 
-@console_view
+@gate.staff
 def job_page(request, actor, job_id):
     job = _job(request, actor, job_id)
-    template = "roster/_progress.html" if is_htmx(request) else "roster/job.html"
+    template = "roster/_progress.html" if gate.is_htmx(request) else "roster/job.html"
     rejected = job.report.get("rejected", []) if job.report else []
     return render(request, template, {"job": job, "rejected": rejected[:500], "more": max(0, len(rejected) - 500), "warnings": (job.report or {}).get("warnings", [])})
 
 
-@console_view
+@gate.staff
 def job_report(request, actor, job_id):
     job = _job(request, actor, job_id)
     if not job.finished:
@@ -71,7 +71,7 @@ def job_report(request, actor, job_id):
     return response
 
 
-@console_view
+@gate.staff
 def export_page(request, actor):
     roots = stats_selectors.roots(actor)
     if request.GET.get("download"):

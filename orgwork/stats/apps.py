@@ -7,7 +7,9 @@ class StatsConfig(AppConfig):
     verbose_name = "统计"
 
     def ready(self):
-        from orgwork.web.nav import register
+        from orgwork.core import registry
 
-        register(section="统计分析", label="党员队伍统计", url_name="stats:dashboard", order=60)
-        from . import tasks  # noqa: F401  registers the nightly recount
+        registry.nav(section="统计分析", label="党员队伍统计", url_name="stats:dashboard", order=60)
+        from . import counters  # tasks registers the nightly recount
+
+        registry.set_counter_sink(counters)  # members and orgs services keep the per-org counters through the kernel port

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from orgwork.core import gate
 from orgwork.orgs.selectors import ancestors
-from orgwork.web.access import console_view
 
 from . import selectors
 from .api import parse_org, parse_year
@@ -23,7 +23,7 @@ def _context(request, actor):
     return org, year, selectors.dashboard(actor, org=org, year=year)
 
 
-@console_view
+@gate.staff
 def dashboard(request, actor):
     org, year, data = _context(request, actor)
     allowed = selectors.roots(actor)
@@ -43,7 +43,7 @@ def dashboard(request, actor):
     )
 
 
-@console_view
+@gate.staff
 def export(request, actor):
     org, year, data = _context(request, actor)
     buf = io.BytesIO()

@@ -1,9 +1,8 @@
 from django.urls import NoReverseMatch, reverse
 
+from orgwork.core import registry
+from orgwork.core.gate import is_member_only
 from orgwork.core.middleware import actor_for_request
-
-from . import nav
-from .access import is_member_only
 
 
 def _nav(request, actor):
@@ -12,7 +11,7 @@ def _nav(request, actor):
         return []
     sections: list[dict] = []
     best = None
-    for item in nav.items_for(actor):
+    for item in registry.nav_items_for(actor):
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

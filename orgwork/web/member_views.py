@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from orgwork.core import gate
 from orgwork.core.errors import ServiceError
 from orgwork.members import selectors, services
 from orgwork.members.models import StatusAction
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import BRANCH_KINDS
 
-from .access import console_view, is_htmx, signed_in_view
 from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, StatusForm, apply_service_errors
 from .org_views import breadcrumbs as org_breadcrumbs
 from .present import allowed_actions, present_events
@@ -25,7 +25,7 @@ PAGE_SIZE = 30
 SORTABLE = {"name": _("姓名"), "birth_date": _("出生日期"), "joined_on": _("入党日期"), "org": _("所在党组织")}
 
 
-@console_view
+@gate.staff
 def member_list(request, actor):
     form = MemberFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -56,14 +56,14 @@ def member_list(request, actor):
         "form": form,
         "page": page,
         "under": under,
-        "under_choices": org_selectors.subtree_choices(actor) if not is_htmx(request) else [],
+        "under_choices": org_selectors.subtree_choices(actor) if not gate.is_htmx(request) else [],
         "sort": sort,
         "columns": columns,
         "filtered": any(data.get(k) for k in ("q", "sector", "education", "gender", "age_band", "party_age_band")) or status != "normal",
         "can_create": actor.can_write_anything,
         "crumbs": [(_("党员名册"), "")],
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "results"
+    partial = gate.is_htmx(request) and request.headers.get("HX-Target") == "results"
     response = render(request, "web/members/_results.html" if partial else "web/members/list.html", ctx)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))  # the same address answers a fragment or a page
     return response
@@ -77,7 +77,7 @@ def _member_crumbs(actor, member, tail=""):
     return crumbs
 
 
-@console_view
+@gate.staff
 def member_detail(request, actor, member_id):
     member = selectors.get_member(actor, member_id)
     can_write = selectors.can_write_member(actor, member)
@@ -98,7 +98,7 @@ def _member_values(form, *, editing: bool) -> dict:
     return {k: form.cleaned_data.get(k) or "" for k in keys}
 
 
-@console_view
+@gate.staff
 def member_create(request, actor):
     org = None
     org_id = request.GET.get("org") or request.POST.get("org")
@@ -121,7 +121,7 @@ def member_create(request, actor):
     return render(request, "web/members/form.html", {"form": form, "org": org, "crumbs": crumbs, "title": _("新增党员")})
 
 
-@console_view
+@gate.staff
 def member_edit(request, actor, member_id):
     member = selectors.get_member(actor, member_id)
     if not selectors.can_write_member(actor, member):
@@ -143,7 +143,7 @@ def member_edit(request, actor, member_id):
     return render(request, "web/members/form.html", {"form": form, "m": member, "crumbs": _member_crumbs(actor, member, _("修改信息")), "title": _("修改党员信息")})
 
 
-@console_view
+@gate.staff
 def member_status(request, actor, member_id, action):
     """One explicit status action (转正, 停止党籍, 除名…) with its date and reason."""
     member = selectors.get_member(actor, member_id)
@@ -158,18 +158,18 @@ def member_status(request, actor, member_id, action):
         else:
             messages.success(request, _("已办理：%(action)s") % {"action": STATUS_ACTIONS[action]})
             url = reverse("web:member_detail", args=[member.pk])
-            if is_htmx(request):
+            if gate.is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
                 return response
             return redirect(url)
     ctx = {"m": member, "form": form, "action": action, "action_label": STATUS_ACTIONS[action], "crumbs": _member_crumbs(actor, member, STATUS_ACTIONS[action])}
-    template = "web/members/_status_form.html" if is_htmx(request) else "web/members/status.html"
+    template = "web/members/_status_form.html" if gate.is_htmx(request) else "web/members/status.html"
     return render(request, template, ctx)
 
 
 # --- the member's own pages (党员 role) -----------------------------------------------------------
-@signed_in_view
+@gate.member
 def me(request, actor):
     records = list(selectors.own_records(actor))
     history = {m.pk: list(selectors.status_history(actor, m)) for m in records}

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from orgwork.core import gate
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors, services
 from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
 
-from .access import console_view, is_htmx
 from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, OrgForm, apply_service_errors
 from .present import present_events
 
@@ -41,7 +41,7 @@ def breadcrumbs(actor, org: Org, *, tail: str = "") -> list[tuple[str, str]]:
     return crumbs
 
 
-@console_view
+@gate.staff
 def tree(request, actor):
     q = request.GET.get("q", "").strip()
     ctx = {"q": q, "crumbs": [(_("组织架构"), "")]}
@@ -53,20 +53,20 @@ def tree(request, actor):
         ctx["results"] = results
     else:
         ctx["nodes"] = _annotate(actor, list(selectors.top_orgs(actor)))
-    template = "web/orgs/_tree_area.html" if is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "web/orgs/tree.html"
+    template = "web/orgs/_tree_area.html" if gate.is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "web/orgs/tree.html"
     response = render(request, template, ctx)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
 
-@console_view
+@gate.staff
 def tree_children(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     nodes = _annotate(actor, list(selectors.children(actor, org)))
     return render(request, "web/orgs/_nodes.html", {"nodes": nodes})
 
 
-@console_view
+@gate.staff
 def detail(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     sub = _annotate(actor, list(selectors.children(actor, org)[:200]))
@@ -101,7 +101,7 @@ def _org_values(form) -> dict:
     return values
 
 
-@console_view
+@gate.staff
 def create(request, actor):
     parent = None
     parent_id = request.GET.get("parent") or request.POST.get("parent_id")
@@ -126,7 +126,7 @@ def create(request, actor):
     return render(request, "web/orgs/form.html", {"form": form, "parent": parent, "crumbs": crumbs, "title": _("新建党组织")})
 
 
-@console_view
+@gate.staff
 def edit(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     fields = list(OrgForm.base_fields)
@@ -144,7 +144,7 @@ def edit(request, actor, org_id):
     return render(request, "web/orgs/form.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("修改信息")), "title": _("修改党组织信息")})
 
 
-@console_view
+@gate.staff
 def pick(request, actor):
     """Search-as-you-type choice of an org (radio buttons inside the calling form)."""
     q = request.GET.get("q", "").strip()
@@ -164,7 +164,7 @@ def pick(request, actor):
     return render(request, "web/orgs/_pick.html", {"results": results, "field": field, "q": q})
 
 
-@console_view
+@gate.staff
 def move(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     form = MoveOrgForm(request.POST or None)
@@ -187,7 +187,7 @@ def move(request, actor, org_id):
     )
 
 
-@console_view
+@gate.staff
 def abolish(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     form = AbolishOrgForm(request.POST or None)
@@ -202,7 +202,7 @@ def abolish(request, actor, org_id):
     return render(request, "web/orgs/abolish.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("撤销党组织"))})
 
 
-@console_view
+@gate.staff
 def officer_add(request, actor, org_id):
     """Record a seat on the org's committee (secretary, deputy, committee members)."""
     org = selectors.get_org(actor, org_id)
@@ -219,7 +219,7 @@ def officer_add(request, actor, org_id):
     return render(request, "web/orgs/officer.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("登记班子成员")), "title": _("登记班子成员")})
 
 
-@console_view
+@gate.staff
 def officer_end(request, actor, org_id, officer_id):
     org = selectors.get_org(actor, org_id)
     officer = next((o for o in selectors.officers(org) if o.pk == officer_id), None)

@@ -11,13 +11,12 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 
+from orgwork.core import gate
 from orgwork.core.scope import scope
 from orgwork.members import selectors as member_selectors
 from orgwork.members.models import Member, Standing
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
-
-from .access import console_view
 
 PAGE = 20
 MAX_QUERY = 50
@@ -68,7 +67,7 @@ def _int(value):
         return None
 
 
-@console_view
+@gate.staff
 def members(request, actor):
     q = _query(request)
     hits, total = [], 0
@@ -91,7 +90,7 @@ def members(request, actor):
     return render(request, "web/pickers/_members.html", {"hits": hits, "total": total, "more": total - len(hits), "q": q, "field": request.GET.get("field", "")[:40]})
 
 
-@console_view
+@gate.staff
 def orgs(request, actor):
     q = _query(request)
     hits, total = [], 0

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from orgwork.core import gate
+
 from . import member_views, org_views, pickers, views
 
 app_name = "web"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", gate.auth_flow(auth_views.LogoutView.as_view()), name="logout"),
     path("login/otp/", views.otp_verify, name="otp_verify"),
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),

@@ -20,6 +20,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from orgwork.core import gate, registry
 from orgwork.core import services as core_services
 from orgwork.core.errors import ServiceError
 from orgwork.core.middleware import ACTIVE_GRANT_SESSION_KEY
@@ -27,17 +28,17 @@ from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OrgKind
 
-from . import attention
 from . import services as web_services
-from .access import console_view, signed_in_view
 from .forms import PasswordForm, TokenCodeForm, apply_service_errors
 
 
 class LoginView(auth_views.LoginView):
+    gate_audience = gate.AUTH_FLOW
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
 
+@gate.public
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -52,7 +53,7 @@ def _safe_next(request, fallback: str) -> str:
 
 
 # --- home -----------------------------------------------------------------------------------------
-@console_view
+@gate.staff
 def home(request, actor):
     kinds = org_selectors.kind_counts(actor)
     status = org_selectors.member_status_counts(actor)
@@ -64,7 +65,7 @@ def home(request, actor):
         ("lost_contact", STATUS_LABELS["lost_contact"], status["lost_contact"]),
         ("suspended", STATUS_LABELS["suspended"], status["suspended"]),
     ]
-    items = attention.collect(actor)
+    items = registry.collect_attention(actor)
     return render(
         request,
         "web/home.html",
@@ -80,7 +81,7 @@ def home(request, actor):
 
 # --- scope switcher -------------------------------------------------------------------------------
 @require_POST
-@signed_in_view
+@gate.account
 def switch_scope(request, actor):
     raw = request.POST.get("grant", "")
     if raw in ("", "all"):
@@ -100,7 +101,7 @@ def switch_scope(request, actor):
 
 
 # --- account --------------------------------------------------------------------------------------
-@signed_in_view
+@gate.account
 def password_change(request, actor):
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +117,7 @@ def password_change(request, actor):
     return render(request, "web/account/password.html", {"form": form, "crumbs": [(_("我的账号"), reverse("web:account")), (_("修改密码"), "")]})
 
 
-@signed_in_view
+@gate.account
 def account(request, actor):
     return render(
         request,
@@ -137,7 +138,7 @@ def _qr_svg(data: str) -> str:
     return svg[svg.index("<svg") :]  # drop the XML declaration for inline use
 
 
-@signed_in_view
+@gate.account
 def otp_setup(request, actor):
     """TOTP enrolment: scan the QR code, type the code shown, and the device is confirmed."""
     if not request.user.is_staff:
@@ -171,6 +172,7 @@ def otp_setup(request, actor):
     )
 
 
+@gate.auth_flow
 def otp_verify(request):
     """After the password: the second factor for accounts that enrolled one."""
     if not request.user.is_authenticated:
@@ -188,7 +190,7 @@ def otp_verify(request):
     return render(request, "web/account/otp_verify.html", {"form": form, "next": target})
 
 
-@signed_in_view
+@gate.account
 def api_token(request, actor):
     key = None
     if request.method == "POST":

@@ -83,7 +83,9 @@ def test_console_base_relief_approval_quarterly_and_self_exit(client, users, tre
     client.force_login(users["sec_a"])
     client.post(f"/dues/?org={tree.village_a.pk}", {"act": "quarterly", "allowed": "1"})
     assert services.quarterly_allowed(tree.village_a)
-    r = client.post("/dues/arrears/", {"act": "self_exit", "member": m.pk})
+    page = client.get("/dues/arrears/?months=1").content.decode()
+    assert 'action="/lifecycle/exits/"' in page  # the arrears list starts the check in the exit procedure
+    r = client.post("/lifecycle/exits/", {"kind": "self_exit", "source": "dues_arrears", "member": m.pk, "on": "2026-10-01"})
     assert r.status_code == 302 and "/lifecycle/exits/" in r["Location"]
 
 

@@ -74,7 +74,7 @@ def test_console_pages_render_and_act(client, users, tree, make_member, system):
 @pytest.mark.django_db
 def test_home_attention_lists_lifecycle_and_dues_items(users, tree, make_member, system):
     from orgwork.core.actor import Actor
-    from orgwork.web.attention import collect
+    from orgwork.core.registry import collect_attention as collect
 
     m = make_member(tree.village_a)
     mobile.register(actor=system, member_id=m.pk, left_on=D(2025, 1, 1), destination="外地", home_contact="王", today=D(2026, 11, 20))

@@ -91,7 +91,7 @@ def test_org_compliance_and_appraisal_pages(tree, users, make_member):
 
 def test_late_branches_reach_the_attention_list(tree, users):
     from orgwork.core.actor import Actor
-    from orgwork.web.attention import collect
+    from orgwork.core.registry import collect_attention as collect
 
     items = collect(Actor.for_user(users["sec_a"]))
     assert any(i.kind == "meetings" and "红旗村党支部" in i.title for i in items)

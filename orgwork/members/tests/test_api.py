@@ -14,7 +14,6 @@ MATRIX = {
     "town_a": ("village_b", "village_a"),
     "sec_a": ("village_b", "village_a"),
     "sec_b": ("village_a", "village_b"),
-    "member_a": ("office_a", None),
 }
 
 
@@ -30,7 +29,7 @@ def world(tree, users, make_member):
 
 def client_for(user):
     c = APIClient()
-    c.force_authenticate(user=user)
+    c.credentials(HTTP_AUTHORIZATION="Token " + __import__("rest_framework.authtoken.models", fromlist=["Token"]).Token.objects.get_or_create(user=user)[0].key)
     return c
 
 
@@ -68,6 +67,19 @@ def test_out_of_scope_objects_are_never_listed_fetched_searched_or_changed(world
 
 
 @pytest.mark.django_db
+def test_member_role_cannot_use_the_staff_api(world):
+    """The 党员 role reads its own data on the member pages; the registry API is the console's machine path."""
+    tree, users, members = world
+    c = client_for(users["member_a"])
+    for path in ("/api/v1/members/", f"/api/v1/members/{members['office_a'].pk}/", "/api/v1/orgs/", "/api/v1/orgs/warnings/", "/api/v1/stats/"):
+        r = c.get(path)
+        assert r.status_code == 403 and r.json()["code"] == "staff_only", path
+    r = c.patch(f"/api/v1/members/{members['office_a'].pk}/", {"job": "x"}, format="json")
+    assert r.status_code == 403
+    assert Member.objects.get(pk=members["office_a"].pk).job == ""
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("username", [u for u, (_o, inside) in MATRIX.items() if inside])
 def test_in_scope_objects_are_visible(world, username):
     tree, users, members = world
@@ -78,14 +90,13 @@ def test_in_scope_objects_are_visible(world, username):
 
 
 @pytest.mark.django_db
-def test_member_role_sees_only_itself_and_cannot_write(world):
+def test_member_role_cannot_change_even_its_own_record_through_the_api(world):
     tree, users, members = world
     c = client_for(users["member_a"])
     me = users["member_a_record"]
-    listed = c.get("/api/v1/members/").json()
-    assert [r["id"] for r in listed["results"]] == [me.pk]
-    assert c.get(f"/api/v1/members/{members['village_a'].pk}/").status_code == 404  # same branch, not self
-    assert c.patch(f"/api/v1/members/{me.pk}/", {"job": "x"}, format="json").status_code == 404
+    assert c.get(f"/api/v1/members/{members['village_a'].pk}/").status_code == 403  # same branch, not self
+    assert c.patch(f"/api/v1/members/{me.pk}/", {"job": "x"}, format="json").status_code == 403
+    assert Member.objects.get(pk=me.pk).job != "x"
 
 
 @pytest.mark.django_db
@@ -171,8 +182,11 @@ def test_token_auth_and_schema(world):
     c = APIClient()
     c.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert c.get("/api/v1/orgs/").status_code == 200
-    schema = APIClient().get("/api/schema/", {"format": "json"})
+    assert APIClient().get("/api/schema/", {"format": "json"}).status_code == 401  # docs are for signed-in staff
+    assert APIClient().get("/api/docs/").status_code == 401
+    assert client_for(users["member_a"]).get("/api/schema/", {"format": "json"}).status_code == 403
+    schema = c.get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     assert "/api/v1/members/" in schema.json()["paths"]
-    docs = APIClient().get("/api/docs/")
+    docs = c.get("/api/docs/")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()

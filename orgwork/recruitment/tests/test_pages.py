@@ -135,11 +135,11 @@ def test_uploaded_document_is_kept_and_served_only_in_scope(town_client, client,
 
 
 def test_home_page_lists_overdue_recruitment_steps(town_client, pipeline):
+    from orgwork.core import registry
     from orgwork.core.actor import Actor
-    from orgwork.web import attention
 
     pipeline.apply(name="逾期者", birth=D(1990, 1, 1), applied_on=D(2026, 3, 2))
-    items = [i for i in attention.collect(Actor.system_actor()) if i.kind == "recruitment"]
+    items = [i for i in registry.collect_attention(Actor.system_actor()) if i.kind == "recruitment"]
     assert items and items[0].severity == "danger" and "逾期者" in items[0].title and items[0].url.startswith("/recruitment/")
     assert town_client.get("/").status_code == 200
 
