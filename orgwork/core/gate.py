@@ -28,6 +28,7 @@ raises `NotFound` out of scope — the middleware turns it into a 404 on every r
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -319,6 +320,9 @@ def render_audience_table() -> str:
         if route.startswith("sysadmin/"):
             admin_count += 1
             continue
-        lines.append(f"| `/{route}` | `{name}` | {aud} |")
+        if "(?P<format>" in route or "<drf_format_suffix" in route:
+            continue  # DRF's ".json" variants of the route above
+        readable = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route).replace("^", "").replace("$", "")
+        lines.append(f"| `/{readable}` | `{name}` | {aud} |")
     lines.append(f"| `/sysadmin/…` ({admin_count} routes) | `admin:*` | {ADMIN} |")
     return "\n".join(lines) + "\n"
