@@ -52,9 +52,13 @@ worker: setup
 browser:
 	@bash scripts/ensure-chromium.sh
 
-## test: ruff and the whole pytest suite on SQLite
+LAYERS := $(firstword $(wildcard ../shared/tools/layers.py) scripts/layers.py)
+
+## test: ruff, the layer check, and the whole pytest suite on SQLite
 test: $(DEVSTAMP) browser
 	$(BIN)/ruff check orgwork $(wildcard bench)
+	$(BIN)/python $(LAYERS) orgwork
+	$(BIN)/python manage.py gate_table --check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -64,6 +68,7 @@ test-pg: $(DEVSTAMP) browser
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check orgwork $(wildcard bench)
+	$(BIN)/python $(LAYERS) orgwork
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
