@@ -26,6 +26,7 @@ router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
+    path("api/v1/stats/annual/", include("orgwork.stats.api_urls")),
     path("stats/", include("orgwork.stats.urls")),
     path("roster/", include("orgwork.roster.urls")),
     path("api/v1/dues/", include("orgwork.dues.api")),

@@ -40,3 +40,46 @@ class StatsView(APIView):
         if org is None and not actor.unrestricted and not actor.subtree_paths():
             raise NotFound()
         return Response(selectors.dashboard(actor, org=org, year=parse_year(request.query_params)))
+
+
+PROBLEMS_PAGE_SIZE = 100
+
+
+class AnnualReportView(APIView):
+    """The annual statistics report (党内统计年报) as of 31 December: tables, checks, and a page of failing records."""
+
+    @extend_schema(
+        parameters=[
+            params.api_org(description="党组织 id（默认：本人管理范围）"),
+            params.api_year(description="统计年度（1921至今年；默认上一年）"),
+            params.api_int("page", 1, params.PAGE_MAX, "问题记录页码（每页100条）"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        import datetime as dt
+
+        actor = actor_for_request(request)
+        org = parse_org(actor, request.query_params)
+        year = params.year(request.query_params, label="统计年度", default=dt.date.today().year - 1)
+        page = params.integer(request.query_params, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX)
+        report = selectors.annual_report(actor, org=org, year=year)
+        start = (page - 1) * PROBLEMS_PAGE_SIZE
+        data = report.summary()
+        data["problems"] = [p.as_dict() for p in report.problems[start : start + PROBLEMS_PAGE_SIZE]]
+        data["problems_page"] = {"page": page, "page_size": PROBLEMS_PAGE_SIZE, "count": len(report.problems)}
+        return Response(data)
+
+
+class AnnualFilingView(APIView):
+    """File the annual report of an org's subtree: its closing figures open the next year's report."""
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request):
+        from .services import file_annual_report
+
+        actor = actor_for_request(request)
+        org_id = params.org_id(request.data, required=True)
+        year = params.year(request.data, label="统计年度", required=True)
+        filing = file_annual_report(actor=actor, org_id=org_id, year=year)
+        return Response({"id": filing.pk, "org": filing.org_id, "year": filing.year, "closing": filing.closing, "filed_at": filing.filed_at}, status=201)

@@ -154,3 +154,36 @@ def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) 
         "sub_orgs": table,
         "basis": f"年龄、党龄按{year}年12月31日计算",
     }
+
+
+def annual_roots(actor: Actor, org: Org | None) -> list[Org]:
+    """The subtrees an annual report covers: the chosen org, or the roots of the actor's scope."""
+    if org is not None:
+        return [org]
+    if not actor.unrestricted and not actor.subtree_paths():
+        raise NotFound()
+    tops = roots(actor)
+    if not tops:
+        raise NotFound()
+    return tops
+
+
+def latest_filing(org: Org, year: int):
+    from .models import AnnualFiling
+
+    return AnnualFiling.objects.filter(org=org, year=year).order_by("-filed_at", "-id").first()
+
+
+def annual_report(actor: Actor, *, org: Org | None, year: int):
+    """The annual statistics report (党内统计年报) for the org's subtree or the actor's scope, with its checks."""
+    from .annual import compute
+
+    tops = annual_roots(actor, org)
+    previous = latest_filing(tops[0], int(year) - 1) if len(tops) == 1 and str(year).isdigit() else None
+    return compute(roots=tops, year=year, previous_filing=previous)
+
+
+def filings(actor: Actor, org: Org):
+    from .models import AnnualFiling
+
+    return scope(AnnualFiling.objects.filter(org=org), actor).order_by("-year", "-filed_at")

@@ -1,0 +1,80 @@
+"""The annual statistics report page (党内统计年报): tables, checks, failing records, Excel, filing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from orgwork.core import gate, params
+from orgwork.core.errors import ServiceError
+
+from . import selectors, services
+from .api import parse_org
+from .excel import write_annual
+
+PROBLEMS_PER_PAGE = 50
+PROBLEM_LABELS = {"probation": "预备期核实", "age_at_joining": "入党年龄核实"}
+
+
+def _params(request, actor):
+    org = parse_org(actor, request.GET)
+    year = params.year(request.GET, label="统计年度", default=dt.date.today().year - 1)
+    return org, year
+
+
+@gate.staff
+def annual(request, actor):
+    org, year = _params(request, actor)
+    if request.method == "POST":
+        try:
+            filing = services.file_annual_report(
+                actor=actor, org_id=params.org_id(request.POST, required=True), year=params.year(request.POST, label="统计年度", required=True)
+            )
+        except ServiceError as e:
+            messages.error(request, "；".join(err.message for err in e.errors))
+        else:
+            messages.success(request, f"{filing.year}年统计年报已报送（年末党员{filing.closing}名）")
+        return redirect(request.get_full_path())
+    error = None
+    report = None
+    try:
+        report = selectors.annual_report(actor, org=org, year=year)
+    except ServiceError as e:
+        error = "；".join(err.message for err in e.errors)
+    page = Paginator(report.problems if report else [], PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = {c["code"]: c["label"] for c in report.checks} if report else {}
+    labels.update(PROBLEM_LABELS)
+    for p in page.object_list:
+        p.label = labels.get(p.check, p.check)
+    this_year = dt.date.today().year
+    return render(
+        request,
+        "stats/annual.html",
+        {
+            "report": report,
+            "error": error,
+            "org": org,
+            "year": year,
+            "years": list(range(this_year, this_year - 12, -1)),
+            "page": page,
+            "filings": list(selectors.filings(actor, org)[:10]) if org is not None else [],
+        },
+    )
+
+
+@gate.staff
+def annual_export(request, actor):
+    org, year = _params(request, actor)
+    report = selectors.annual_report(actor, org=org, year=year)
+    buf = io.BytesIO()
+    write_annual(buf, report)
+    name = f"党内统计年报-{'、'.join(report.scope)}-{report.year}.xlsx"
+    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
