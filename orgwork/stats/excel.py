@@ -71,7 +71,7 @@ def write_dashboard(target, data: dict) -> None:
 def write_annual(target, report) -> None:
     """The annual statistics report (党内统计年报): one sheet per table with a 合计 row, then the checks and the
     records that make a check fail. Every text cell is written as a string (never a formula)."""
-    wb = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str), "strings_to_formulas": False})
+    wb = workbook(target)
     title_f = wb.add_format({"bold": True, "font_size": 13})
     head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "align": "center", "text_wrap": True})
     cell = wb.add_format({"border": 1})
