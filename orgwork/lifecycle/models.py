@@ -151,6 +151,19 @@ class Transfer(NoDeleteModel):
         return self.member.name if self.member_id else self.person.get("name", "")
 
 
+EVENT_ACTIONS = {
+    "start": _("发起转接"),
+    "return": _("退回补正"),
+    "resubmit": _("重新提交"),
+    "receive": _("接收"),
+    "cancel": _("撤销"),
+    "letter": _("开具介绍信"),
+    "receipt": _("回执返回"),
+    "register": _("登记转入"),
+}
+EVENT_SIDES = {"sending": _("转出方"), "receiving": _("转入方"), "department": _("组织部门")}
+
+
 class TransferEvent(NoDeleteModel):
     """One step of a transfer (纪实): started, returned for correction, resubmitted, received, letter, receipt."""
 
@@ -170,6 +183,14 @@ class TransferEvent(NoDeleteModel):
 
     def __str__(self):
         return f"{self.transfer_id} {self.action} {self.done_on}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
+
+    @property
+    def side_label(self) -> str:
+        return str(EVENT_SIDES.get(self.side, self.side))
 
 
 class LetterCounter(models.Model):

@@ -48,7 +48,7 @@ def get_transfer(actor: Actor, transfer_id) -> Transfer:
 
 
 def events(transfer: Transfer) -> QuerySet[TransferEvent]:
-    return transfer.events.order_by("id")
+    return transfer.events.select_related("actor").order_by("id")
 
 
 def incoming_pending(actor: Actor) -> QuerySet[Transfer]:

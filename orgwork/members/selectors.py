@@ -149,7 +149,7 @@ def search_members(
 
 
 def status_history(actor: Actor, member: Member) -> QuerySet[MemberStatusChange]:
-    return scope(MemberStatusChange.objects.filter(member=member), actor).order_by("-effective_on", "-id")
+    return scope(MemberStatusChange.objects.filter(member=member), actor).select_related("actor").order_by("-effective_on", "-id")
 
 
 # --- console reads (appended for the web console) ---------------------------------------------
@@ -161,7 +161,7 @@ def member_history(actor: Actor, member: Member, *, limit: int = 50):
     """Audit events about this member, newest first, scoped to the actor."""
     from orgwork.core.models import AuditEvent
 
-    return scope(AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)), actor).order_by("-seq")[:limit]
+    return scope(AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)), actor).select_related("actor").order_by("-seq")[:limit]
 
 
 def own_records(actor: Actor) -> QuerySet[Member]:

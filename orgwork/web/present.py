@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from orgwork.members.models import Category as MemberCategory
 from orgwork.members.models import Education, Gender, Standing, StatusAction
 from orgwork.members.validation import FIELD_LABELS as MEMBER_FIELDS
-from orgwork.orgs.models import Org, OrgKind, Sector
+from orgwork.orgs.models import OfficerPost, Org, OrgKind, OrgOfficer, Sector
 from orgwork.orgs.selectors import org_names
 
 ACTION_LABELS = {
@@ -32,6 +32,9 @@ for _code, _label in StatusAction.choices:
 
 ORG_FIELDS = {f.name: str(f.verbose_name) for f in Org._meta.get_fields() if hasattr(f, "verbose_name")}
 ORG_FIELDS.update({"parent": "上级党组织", "path": "路径", "abolished_on": "撤销日期"})
+# committee seats are part of an org's change log: their fields read in Chinese too
+OFFICER_FIELDS = {f.name: str(f.verbose_name) for f in OrgOfficer._meta.get_fields() if hasattr(f, "verbose_name")}
+OFFICER_FIELDS.update({"member": "党员", "org": "党组织", "post": "职务", "started_on": "任职日期", "ended_on": "离任日期", "end_reason": "离任原因"})
 VALUE_LABELS = {
     "kind": dict(OrgKind.choices),
     "sector": dict(Sector.choices),
@@ -39,6 +42,7 @@ VALUE_LABELS = {
     "education": dict(Education.choices),
     "category": dict(MemberCategory.choices),
     "standing": dict(Standing.choices),
+    "post": dict(OfficerPost.choices),
 }
 
 
@@ -46,9 +50,38 @@ def action_label(action: str) -> str:
     return _(ACTION_LABELS.get(action, action))
 
 
+def person_name(user) -> str:
+    """What users read for a user: the real name (account name, or the linked member's name), never the login."""
+    if user is None:
+        return ""
+    full = (user.get_full_name() or "").strip()
+    if full:
+        return full
+    member = getattr(user, "member", None)
+    return getattr(member, "name", "") or _("（账号未登记姓名）")
+
+
+def label_name(label: str) -> str:
+    """A stored actor label ("town_a", "town_a（接收组织关系转接#1）", "system:…") as users read it."""
+    label = label or ""
+    if not label:
+        return ""
+    if label.startswith("system"):
+        return _("系统")
+    login, sep, rest = label.partition("（")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=login).select_related("member").first()
+    if user is None:
+        return label
+    return person_name(user) + (sep + rest if sep else "")
+
+
 def _value(field, value, names=None):
     if field in ("org", "parent") and names and value in names:
         return names[value]
+    if field == "member" and names and ("member", value) in names:
+        return names[("member", value)]
     if value in (None, ""):
         return "—"
     if isinstance(value, bool):
@@ -69,18 +102,28 @@ def change_rows(changes: dict, *, labels: dict, names: dict | None = None) -> li
     return rows
 
 
+def _ids(pair) -> list[int]:
+    values = pair if isinstance(pair, list) else [pair]
+    return [v for v in values if isinstance(v, int)]
+
+
 def present_events(events, *, kind: str) -> list[dict]:
-    labels = ORG_FIELDS if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期"}
+    labels = {**OFFICER_FIELDS, **ORG_FIELDS} if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期"}
     events = list(events)
-    org_ids = {v for ev in events for f in ("org", "parent") for v in (ev.changes or {}).get(f, []) or []}
-    names = org_names(org_ids)
+    org_ids = {v for ev in events for f in ("org", "parent") for v in _ids((ev.changes or {}).get(f))}
+    names: dict = org_names(org_ids)
+    member_ids = {v for ev in events for v in _ids((ev.changes or {}).get("member"))}
+    if member_ids:
+        from orgwork.members.models import Member
+
+        names.update({("member", pk): name for pk, name in Member.objects.filter(pk__in=member_ids).values_list("pk", "name")})
     out = []
     for ev in events:
         reason = (ev.data or {}).get("reason", "")
         out.append(
             {
                 "when": ev.created_at,
-                "who": ev.actor_label,
+                "who": person_name(ev.actor) if ev.actor_id else label_name(ev.actor_label),
                 "action": action_label(ev.action),
                 "object": ev.object_repr if ev.object_type != f"{kind}s.{kind}" else "",
                 "changes": change_rows(ev.changes, labels=labels, names=names) if ev.action not in ("member.import", "member.demo") else [],
@@ -106,3 +149,31 @@ def allowed_actions(member) -> list[tuple[str, str]]:
         codes.append(StatusAction.DECEASE)
     labels = dict(StatusAction.choices)
     return [(str(code), str(labels[code])) for code in codes]
+
+
+# What an error code means, for tables users read (import reports); the API keeps the codes.
+ERROR_KINDS = {
+    "required": "必填项为空",
+    "bad_value": "内容不正确",
+    "bad_date": "日期格式不正确",
+    "future_date": "日期晚于今天",
+    "date_order": "日期先后不对",
+    "under_age": "入党时未满18周岁",
+    "id_format": "身份证号码格式不对",
+    "id_checksum": "身份证号码校验位不对",
+    "id_gender_mismatch": "性别与身份证号码不符",
+    "id_birth_mismatch": "出生日期与身份证号码不符",
+    "id_upgraded": "15位旧号码已升位",
+    "bad_phone": "电话号码不正确",
+    "duplicate_in_file": "文件内重复",
+    "duplicate_existing": "系统中已有",
+    "unknown_org": "找不到党组织",
+    "ambiguous_org": "党组织名称重复",
+    "extra_column": "未识别的列",
+    "category_unchanged": "人员类别未变更",
+    "permission_denied": "无权办理",
+}
+
+
+def error_kind(code: str) -> str:
+    return _(ERROR_KINDS.get(code, "其他问题"))

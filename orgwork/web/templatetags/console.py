@@ -3,6 +3,8 @@ import datetime as dt
 from django import template
 
 from orgwork.core.normalize import years_between
+from orgwork.web.present import error_kind as _error_kind
+from orgwork.web.present import label_name, person_name
 
 register = template.Library()
 
@@ -43,3 +45,18 @@ def org_label(org):
     if parent is None:
         return org.name
     return f"{org.name}（{parent.short_name or parent.name}）"
+
+
+@register.filter
+def handled_by(record):
+    """经办人 of a recorded step: the handling user's real name (records keep the login in actor_label)."""
+    user = getattr(record, "actor", None)
+    if user is not None:
+        return person_name(user)
+    return label_name(getattr(record, "actor_label", "") or "")
+
+
+@register.filter
+def error_kind(code):
+    """An error code (id_checksum…) as users read it (身份证号码校验位不对…)."""
+    return _error_kind(code or "")
