@@ -7,6 +7,8 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from orgwork.core import idcard
@@ -16,6 +18,10 @@ from orgwork.core.services import grant_role
 from orgwork.members import services as member_services
 from orgwork.orgs import services as org_services
 from orgwork.orgs.models import OrgKind, Sector
+
+# A loaded 2-core CI machine makes input generation slow; the properties still run their examples.
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ci")
 
 _seq = itertools.count(1)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 
@@ -97,3 +98,29 @@ def rule(name: str, *, on: dt.date | None = None, version: str | None = None) ->
     if not in_force:
         raise UnknownRule.before_first(name, on, known.values())
     return max(in_force, key=lambda r: r.effective)
+
+
+# --- shares ("more than half", "two thirds") as data ------------------------------------------------
+_SHARE_WORDS = {Fraction(1, 2): "半数", Fraction(2, 3): "三分之二", Fraction(4, 5): "五分之四", Fraction(1, 3): "三分之一"}
+
+
+def share(value) -> Fraction:
+    """A share stored in a rule table: "1/2", "2/3", 0.8 → an exact fraction."""
+    if isinstance(value, float):
+        return Fraction(value).limit_denominator(1000)
+    return Fraction(value)
+
+
+def more_than_share(count: int, total: int, value) -> bool:
+    """True when count is MORE THAN the share of total (e.g. more than half: 3 of 5, not 2 of 4)."""
+    return Fraction(count) > Fraction(total) * share(value)
+
+
+def at_least_share(count: int, total: int, value) -> bool:
+    return Fraction(count) >= Fraction(total) * share(value)
+
+
+def share_words(value) -> str:
+    """How a regulation says the share: 半数, 三分之二, or n/d."""
+    f = share(value)
+    return _SHARE_WORDS.get(f, f"{f.numerator}/{f.denominator}")

@@ -24,6 +24,9 @@ VOTING = register(
             "elected_share": 0.5,
             # Bringing an election forward or delaying it: the higher committee approves, at most 1 year.
             "max_shift_months": 12,
+            # Held more than this many months before the term ends (or after it ends), the shift needs a stated
+            # reason and the higher committee's approval (选举工作条例 第五条: 延期或提前换届的，须经上级党组织批准).
+            "on_time_window_months": 3,
         },
     )
 )

@@ -186,7 +186,7 @@ def plan_valid(ctx):
         shift = rules["max_shift_months"]
         if planned < add_months(ends, -shift) or planned > add_months(ends, shift):
             errors.append(FieldError("planned_on", "shift_too_long", f"任期{ends:%Y年%m月%d日}届满，提前或延期换届不得超过{shift}个月"))
-        elif (planned < add_months(ends, -3) or planned > ends) and not ctx.data.get("shift_reason"):
+        elif (planned < add_months(ends, -rules["on_time_window_months"]) or planned > ends) and not ctx.data.get("shift_reason"):
             errors.append(FieldError("shift_reason", "required", "提前或延期换届的，请写明理由，由上级党组织批准"))
     return errors
 

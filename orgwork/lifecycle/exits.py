@@ -18,11 +18,12 @@ from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.models import ProcedureInstance, ProcedureStatus
 from orgwork.core.normalize import add_months
+from orgwork.core.rules import more_than_share, share_words
 from orgwork.core.scope import scope
 from orgwork.members import services as member_services
 from orgwork.members.models import Member, Standing, StatusAction
 
-from .rules import EXIT_2019
+from .rules import EXIT_2019, exit_rules
 
 SOURCE = "《中国共产党章程》第九条；《中国共产党党员教育管理工作条例》（2019）第二十八至三十一条"
 EFFECTIVE = dt.date(2019, 5, 6)
@@ -159,10 +160,10 @@ def meeting_majority(ctx):
     errors = []
     if entitled <= 0:
         errors.append(FieldError("entitled", "bad_value", "应到人数应大于0"))
-    elif present * 2 <= entitled:
-        errors.append(FieldError("present", "no_quorum", f"实到{present}人，未超过应到{entitled}人的半数"))
-    elif votes * 2 <= entitled:
-        errors.append(FieldError("votes_for", "not_carried", f"赞成{votes}票，未超过应到{entitled}人的半数"))
+    elif not more_than_share(present, entitled, quorum := exit_rules(on=ctx.done_on)["meeting_quorum_share"]):
+        errors.append(FieldError("present", "no_quorum", f"实到{present}人，未超过应到{entitled}人的{share_words(quorum)}"))
+    elif not more_than_share(votes, entitled, passing := exit_rules(on=ctx.done_on)["meeting_pass_share"]):
+        errors.append(FieldError("votes_for", "not_carried", f"赞成{votes}票，未超过应到{entitled}人的{share_words(passing)}"))
     if votes > present:
         errors.append(FieldError("votes_for", "bad_value", "赞成票不能多于实到人数"))
     meeting_on = ctx.data.get("meeting_on")

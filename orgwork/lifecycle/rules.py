@@ -56,6 +56,9 @@ EXIT_2019 = register(
             "suspended_remove_after_years": 2,
             # Which procedures need the higher committee's approval after the branch meeting decides.
             "needs_higher_approval": ["suspension", "removal", "persuasion", "self_exit", "restoration"],
+            # 党员教育管理工作条例 第三十条 (表决): more than half of the full members entitled present and in favour.
+            "meeting_quorum_share": "1/2",
+            "meeting_pass_share": "1/2",
         },
     )
 )

@@ -65,3 +65,22 @@ def party_standing_year(*, category: str, joined_year: int | None, confirmed_yea
     if joined_year:
         return joined_year + (rule("member.standing")["probation_months"] + 11) // 12
     return None
+
+
+STATISTICS = register(
+    RuleSet(
+        name="member.statistics",
+        version="2013",
+        effective=dt.date(2013, 1, 1),
+        source="党内统计年报口径（中央组织部党内统计，35岁及以下为青年党员；61岁及以上为老年党员）",
+        values={
+            # The youth cohort the department reports on ("35岁及以下党员") and the elderly cohort ("61岁及以上").
+            "youth_age_max": 35,
+            "elderly_age_min": 61,
+        },
+    )
+)
+
+
+def statistics_rules(on: dt.date | None = None):
+    return rule("member.statistics", on=on)

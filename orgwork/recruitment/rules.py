@@ -18,6 +18,7 @@ import datetime as dt
 from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.normalize import add_months, years_between
 from orgwork.core.procedures import DateRule, Field, NoticeDef, Stage, StepDef, define, gate, hook, insert_steps
+from orgwork.core.rules import more_than_share, share_words
 
 KIND = "recruitment"
 VARIANT = "2014-两考两票两审两公示"
@@ -201,6 +202,9 @@ NUMBERS_2014 = {
     "probation_months": 12,  # 党章第七条
     "probation_extension_min_months": 6,  # 党章第七条；细则第三十四条: 延长不少于半年，最长不超过一年
     "probation_extension_max_months": 12,
+    # 细则第二十四、二十五条: more than half of those entitled present; in favour more than half of those entitled.
+    "vote_quorum_share": "1/2",
+    "vote_pass_share": "1/2",
 }
 
 RULES_2014 = define(
@@ -395,10 +399,11 @@ def votes(ctx):
         errors.append(FieldError("present", "bad_value", f"实到人数{present}不能多于应到人数{entitled}"))
     if cast > present:
         errors.append(FieldError("in_favour", "bad_value", f"赞成、反对、弃权票合计{cast}票，多于实到人数{present}"))
-    if present * 2 <= entitled:
-        errors.append(FieldError("present", "no_quorum", f"有表决权的到会人数{present}人，未超过应到会有表决权人数{entitled}人的半数，不能开会表决（细则第二十四条）"))
-    if favour * 2 <= entitled:
-        errors.append(FieldError("in_favour", "not_passed", f"赞成{favour}票，未超过应到会有表决权的正式党员{entitled}人的半数，决议未通过（细则第二十五条）"))
+    quorum, passing = ctx.value("vote_quorum_share"), ctx.value("vote_pass_share")
+    if not more_than_share(present, entitled, quorum):
+        errors.append(FieldError("present", "no_quorum", f"有表决权的到会人数{present}人，未超过应到会有表决权人数{entitled}人的{share_words(quorum)}，不能开会表决（细则第二十四条）"))
+    if not more_than_share(favour, entitled, passing):
+        errors.append(FieldError("in_favour", "not_passed", f"赞成{favour}票，未超过应到会有表决权的正式党员{entitled}人的{share_words(passing)}，决议未通过（细则第二十五条）"))
     return errors
 
 

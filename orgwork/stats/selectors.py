@@ -10,6 +10,7 @@ from orgwork.core.errors import NotFound
 from orgwork.core.scope import scope
 from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS, band_of
 from orgwork.members.models import Category, Education, Gender, Standing
+from orgwork.members.rules import statistics_rules
 from orgwork.orgs.models import Org, OrgKind, Sector
 
 from .models import OrgStats
@@ -62,8 +63,11 @@ def figures(counts: dict, *, year: int) -> dict:
     age = _age_bands(counts, "by:", AGE_BANDS, year)
     # 党龄 from full membership (党章第七条): the standing-year cohorts; probationary members have none yet
     party_age = _age_bands(counts, "sy:", PARTY_AGE_BANDS, year)
-    young = sum(c for code, _l, c in age if code in ("le30", "31_35"))
-    old = sum(c for code, _l, c in age if code in ("61_70", "ge71"))
+    cohorts = statistics_rules(dt.date(year, 12, 31))
+    youth_max, elderly_min = cohorts["youth_age_max"], cohorts["elderly_age_min"]
+    ages = [(year - int(k[3:]), v) for k, v in counts.items() if k.startswith("by:")]
+    young = sum(v for a, v in ages if a <= youth_max)
+    old = sum(v for a, v in ages if a >= elderly_min)
     college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
     women = counts.get("g:F", 0)
     minority = counts.get("eth:minority", 0)
@@ -92,8 +96,8 @@ def figures(counts: dict, *, year: int) -> dict:
         "ratios": [
             {"code": "women", "label": "女党员占比", "percent": _ratio(women, n), "count": women},
             {"code": "minority", "label": "少数民族党员占比", "percent": _ratio(minority, n), "count": minority},
-            {"code": "age_35_and_under", "label": "35岁及以下党员占比", "percent": _ratio(young, n), "count": young},
-            {"code": "age_over_60", "label": "61岁及以上党员占比", "percent": _ratio(old, n), "count": old},
+            {"code": "age_35_and_under", "label": f"{youth_max}岁及以下党员占比", "percent": _ratio(young, n), "count": young},
+            {"code": "age_over_60", "label": f"{elderly_min}岁及以上党员占比", "percent": _ratio(old, n), "count": old},
             {"code": "college_and_above", "label": "大专及以上学历占比", "percent": _ratio(college, n), "count": college},
             {"code": "probationary", "label": "预备党员占比", "percent": _ratio(probationary, n), "count": probationary},
         ],
@@ -104,7 +108,8 @@ def figures(counts: dict, *, year: int) -> dict:
 
 def _row_figures(counts: dict, year: int) -> dict:
     n = counts.get("n", 0)
-    young = sum(counts.get(f"by:{y}", 0) for y in range(year - 35, year + 1))
+    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
+    young = sum(counts.get(f"by:{y}", 0) for y in range(year - youth_max, year + 1))
     college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
     return {
         "members": n,

@@ -23,3 +23,13 @@ def test_rule_values_are_read_only():
     rs = RuleSet("x", "1", dt.date(2000, 1, 1), "s", {"a": 1})
     with pytest.raises(TypeError):
         rs.values["a"] = 2
+
+
+def test_more_than_a_share_is_exact():
+    """"More than half" (超过半数, 发展党员工作细则 第二十四、二十五条): 3 of 5 passes, 2 of 4 does not; 4/5 quorum of elections."""
+    from orgwork.core.rules import at_least_share, more_than_share, share_words
+
+    assert more_than_share(3, 5, "1/2") and not more_than_share(2, 4, "1/2") and more_than_share(3, 4, "1/2")
+    assert not more_than_share(8, 10, 0.8) and more_than_share(9, 10, "4/5")
+    assert at_least_share(2, 3, "2/3") and not at_least_share(1, 3, "2/3")
+    assert (share_words("1/2"), share_words("2/3"), share_words("3/7")) == ("半数", "三分之二", "3/7")

@@ -105,3 +105,13 @@ def test_member_role_cannot_write_even_itself(tree, users):
     me = Actor.for_user(users["member_a"])
     with pytest.raises(NotFound):
         services.update_member(actor=me, member_id=users["member_a_record"].pk, phone="13800138000")
+
+
+def test_statistics_cohorts_are_rule_data():
+    """The youth cohort of the party statistics (35岁及以下) and the elderly one (61岁及以上) come from the rule table."""
+    import datetime as _dt
+
+    from orgwork.members.rules import statistics_rules
+
+    r = statistics_rules(_dt.date(2026, 12, 31))
+    assert (r["youth_age_max"], r["elderly_age_min"]) == (35, 61)
