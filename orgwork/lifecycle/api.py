@@ -36,7 +36,7 @@ class TransferSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "kind_label", "status", "status_label", "member", "member_name", "from_org", "from_org_name", "to_org", "to_org_name",
             "reason", "started_on", "receive_due_on", "received_on", "letter_number", "letter_issued_on", "valid_until", "dues_paid_to",
-            "receipt_due_on", "receipt_back_on", "return_reason", "rule_version", "events",
+            "receipt_due_on", "receipt_back_on", "return_reason", "late_days", "late_reason", "lapse_flagged", "rule_version", "events",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -65,6 +65,7 @@ class IncomingSerializer(serializers.Serializer):
     valid_until = params.DateField()
     on = params.DateField(required=False)
     dues_paid_to = params.DateField(required=False, allow_null=True)
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text="介绍信过期后才报到的，本人说明的逾期原因（必填）")
     person = serializers.DictField(help_text="姓名、公民身份号码、人员类别、入党日期等，同党员信息")
 
 
@@ -130,7 +131,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         v = d.validated_data
         t = transfers.register_incoming(
             actor=self.actor, letter_number=v["letter_number"], from_org_name=v["from_org_name"], to_org_id=v["to_org"], letter_issued_on=v["letter_issued_on"],
-            valid_until=v["valid_until"], on=_on(v), person=v["person"], dues_paid_to=v.get("dues_paid_to"),
+            valid_until=v["valid_until"], on=_on(v), person=v["person"], dues_paid_to=v.get("dues_paid_to"), late_reason=v["late_reason"],
         )  # fmt: skip
         return self._done(t, 201)
 

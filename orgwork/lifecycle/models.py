@@ -125,6 +125,11 @@ class Transfer(NoDeleteModel):
     receipt_due_on = models.DateField(_("回执应返回日期"), null=True, blank=True, db_index=True)
     receipt_back_on = models.DateField(_("回执返回日期"), null=True, blank=True)
     return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    # An incoming letter registered after it expired: the member's stated reason, and how late it came.
+    late_days = models.PositiveIntegerField(_("逾期天数"), null=True, blank=True)
+    late_reason = models.CharField(_("逾期原因"), max_length=500, blank=True)
+    # More than the rule's months late: the lapse rule (党章第九条) is to be considered before receiving.
+    lapse_flagged = models.BooleanField(_("需按党章第九条研究"), default=False)
     rule_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -24,6 +24,11 @@ TRANSFERS_2019 = register(
             "receive_within_days": 30,
             # 第25条: transfer when away 6 months or more at a fixed place.
             "transfer_when_away_months": 6,
+            # An incoming letter registered after it expired: the member states the reason, recorded on the transfer.
+            "late_letter_needs_reason_after_days": 0,
+            # 党章第九条: 党员没有正当理由，连续六个月不参加党的组织生活…就被认为是自行脱党. A letter handed in more than
+            # 6 months after it expired means that long outside any branch: flagged for the branch to consider.
+            "late_letter_lapse_months": 6,
         },
     )
 )

@@ -198,6 +198,9 @@ def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
     # The receiving side has no write scope over the member yet: the move runs as the system on its behalf.
     proxy = Actor.system_actor(f"{actor.label}（接收组织关系转接#{t.pk}）")
     member_services.move_member(actor=proxy, member_id=t.member_id, org_id=t.to_org_id, on=on, reason=f"组织关系转接#{t.pk}：{t.reason}")
+    member_services.record_transfer_in(
+        actor=proxy, member_id=t.member_id, on=on, from_org=t.from_org_name, reason=f"由{t.from_org_name}转入{t.to_org_name}（{t.reason}）"
+    )
     t.status = TransferStatus.RECEIVED
     t.received_on = on
     t.save(update_fields=["status", "received_on", "updated_at"])
@@ -332,9 +335,15 @@ def register_incoming(
     on: dt.date,
     person: dict,
     dues_paid_to: dt.date | None = None,
+    late_reason: str = "",
     today: dt.date | None = None,
 ) -> Transfer:
-    """Register a letter from outside by its number; the person's data are checked now and become a member on receipt."""
+    """Register a letter from outside by its number; the person's data are checked now and become a member on receipt.
+
+    A letter handed in after it expired needs the member's stated reason (`late_reason`), recorded on the transfer;
+    one more than the rule's months late is flagged for the lapse rule (党章第九条) and received only with the
+    branch's finding stated.
+    """
     today = _today(today)
     target = _target_org(params.writable_org(actor, to_org_id, field="to_org", label="接收党组织", active=False).pk)
     errors: list[FieldError] = []
@@ -351,6 +360,14 @@ def register_incoming(
     elif valid_until > add_months(letter_issued_on, transfer_rules(on=letter_issued_on)["letter_valid_max_months"]):
         errors.append(FieldError("valid_until", "too_long", "介绍信有效期最长不超过3个月，请核实"))
     _check_on(on, today)
+    late_days, lapse = None, False
+    late_reason = clean_text(late_reason)
+    rules = transfer_rules(on=on)
+    if valid_until is not None and on is not None and (on - valid_until).days > rules["late_letter_needs_reason_after_days"]:
+        late_days = (on - valid_until).days
+        lapse = on > add_months(valid_until, rules["late_letter_lapse_months"])
+        if not late_reason:
+            errors.append(FieldError("late_reason", "required", f"介绍信已于{valid_until:%Y年%m月%d日}过期{late_days}天，请填写逾期原因（本人说明）"))
     if errors:
         raise ServiceError(errors)
     fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS}
@@ -359,7 +376,6 @@ def register_incoming(
         raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在本系统在册，请使用系统内转接")
     if Transfer.objects.filter(kind=TransferKind.IN, letter_number=letter_number, status__in=(TransferStatus.PENDING, TransferStatus.RECEIVED)).exists():
         raise ServiceError.single("letter_number", "duplicate_existing", f"介绍信{letter_number}已登记")
-    rules = transfer_rules(on=on)
     t = Transfer.objects.create(
         kind=TransferKind.IN,
         status=TransferStatus.PENDING,
@@ -374,21 +390,39 @@ def register_incoming(
         letter_issued_on=letter_issued_on,
         valid_until=valid_until,
         dues_paid_to=dues_paid_to,
+        late_days=late_days,
+        late_reason=late_reason[:500] if late_days else "",
+        lapse_flagged=lapse,
         rule_version=rules.version,
     )
-    _event(t, actor, "register", "receiving", on, f"介绍信{letter_number}（{from_org_name}）")
-    audit.record(actor, "transfer.register_in", t, org_path=target.path, data={"letter_number": letter_number, "from": from_org_name, "id_number": values["id_number"]})
+    note = f"介绍信{letter_number}（{from_org_name}）"
+    if late_days:
+        note += f"；逾期{late_days}天，原因：{late_reason}" + ("；超过6个月，须按党章第九条研究" if lapse else "")
+    _event(t, actor, "register", "receiving", on, note)
+    audit.record(
+        actor, "transfer.register_in", t, org_path=target.path,
+        data={"letter_number": letter_number, "from": from_org_name, "id_number": values["id_number"], "late_days": late_days, "late_reason": t.late_reason, "lapse_flagged": lapse},
+    )  # fmt: skip
     return t
 
 
 def _receive_incoming(actor: Actor, t: Transfer, on: dt.date, comment: str, today: dt.date) -> Transfer:
-    if on > t.valid_until:
+    if on > t.valid_until and not t.late_days:
         raise ServiceError.single("on", "letter_expired", f"介绍信已于{t.valid_until:%Y年%m月%d日}过期，请退回补正（由原转出党组织重新开具）")
+    if t.lapse_flagged and not clean_text(comment):
+        raise ServiceError.single(
+            "comment", "lapse_review",
+            f"介绍信逾期{t.late_days}天（超过6个月）：请写明支部按党章第九条研究的结论（有正当理由予以接收），或退回",
+        )  # fmt: skip
     person = dict(t.person)
     existing = Member.objects.filter(id_number=person["id_number"]).first()
     if existing is not None:
         raise ServiceError.single("id_number", "duplicate_existing", f"该公民身份号码已有党员记录（{existing.get_standing_display()}），请联系组织部门处理")
     member = member_services.create_member(actor=actor, org_id=t.to_org_id, today=today, **{k: v for k, v in person.items() if v not in (None, "")})
+    member_services.record_transfer_in(
+        actor=actor, member_id=member.pk, on=on, from_org=t.from_org_name,
+        reason=f"从{t.from_org_name}转入{t.to_org_name}（介绍信{t.letter_number}）" + (f"；逾期{t.late_days}天：{t.late_reason}" if t.late_days else ""),
+    )  # fmt: skip
     t.member = member
     t.status = TransferStatus.RECEIVED
     t.received_on = on

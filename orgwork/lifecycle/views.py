@@ -13,6 +13,7 @@ from django.urls import reverse
 from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
+from orgwork.members import selectors as member_selectors
 
 from . import exits, mobile, selectors, transfers
 from .letter import letter_docx
@@ -44,6 +45,7 @@ def transfer_list(request, actor):
                     actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True),
                     letter_issued_on=params.date(p, "letter_issued_on", label="介绍信开具日期"),
                     valid_until=params.date(p, "valid_until", label="有效期至"), on=params.date(p, "on", label="日期", default=dt.date.today()), person=person,
+                    late_reason=p.get("late_reason", ""),
                 )  # fmt: skip
             messages.success(request, "已办理")
             return redirect("lifecycle:transfer", t.pk)
@@ -58,11 +60,18 @@ def transfer_list(request, actor):
         status = params.choice(request.GET, "status", label="状态", choices=TransferStatus.choices)
         rows = (qs.filter(status=status) if status else qs).order_by("-started_on", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    selected = None
+    selected_id = params.object_id(request.GET, "member", label="党员")
+    if selected_id:
+        try:
+            selected = member_selectors.get_member(actor, selected_id)
+        except NotFound:
+            selected = None
     incoming = Paginator(selectors.incoming_pending(actor).order_by("started_on", "id"), PAGE_SIZE).get_page(request.GET.get("in_page"))
     return render(
         request,
         "lifecycle/transfers.html",
-        {"rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [("组织关系转接", "")]},
+        {"selected_member": selected if selected is not None and selected.standing == "normal" else None, "rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [("组织关系转接", "")]},
     )
 
 

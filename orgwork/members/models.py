@@ -131,6 +131,8 @@ class StatusAction(models.TextChoices):
     TRANSFER_OUT = "transfer_out", _("转出")
     LOST_CONTACT = "lost_contact", _("标记失联")
     FOUND_CONTACT = "found_contact", _("恢复联系")
+    TRANSFER_IN = "transfer_in", _("组织关系转入")
+    REJOIN = "rejoin", _("重新入党")
 
 
 class MemberStatusChange(NoDeleteModel):

@@ -223,6 +223,98 @@ def change_status(*, actor: Actor, member_id: int, action: str, on: dt.date | No
 
 
 @transaction.atomic
+def record_transfer_in(*, actor: Actor, member_id: int, on: dt.date, reason: str, from_org: str = "") -> MemberStatusChange:
+    """A received transfer (组织关系转入) in the member's 党籍变动记录: the standing does not change, the org did."""
+    member = _writable_member(actor, member_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise ServiceError.single("reason", "required", "请填写原因")
+    change = MemberStatusChange.objects.create(
+        member=member,
+        action=StatusAction.TRANSFER_IN,
+        effective_on=on,
+        reason=reason[:500],
+        before={"org": clean_text(from_org)[:200]} if from_org else {},
+        after={"org": member.org.name, "org_id": member.org_id},
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        org_path=member.org.path,
+    )
+    audit.record(actor, "member.transfer_in", member, data={"reason": reason, "on": on, "from": from_org})
+    return change
+
+
+REJOINABLE = (Standing.EXITED, Standing.REMOVED)
+
+
+def rejoinable_record(id_number: str) -> Member | None:
+    """An earlier record of the same person who left (劝退, 除名, 自行脱党, 退党, 开除): they re-join only through the
+    development procedure (党员教育管理工作条例 第二十四条), and the new membership continues the same record."""
+    return Member.objects.filter(id_number=id_number, standing__in=REJOINABLE).first()
+
+
+@transaction.atomic
+def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, reason: str, today: dt.date | None = None, **fields) -> Member:
+    """Re-admission through the development procedure: one person, both memberships linked on one record.
+
+    Only a member who left (出党/除名) re-joins this way, with new dates; a suspended membership (停止党籍) is restored
+    instead (`change_status(action="restore")`), never re-joined (党员教育管理工作条例 第二十四条). The earlier
+    membership (dates, standing, org) is kept in the 党籍变动记录 row this writes, and every earlier record (status
+    history, dues, meetings) stays attached to the same person. The person is found by the ID number: the earlier
+    record may sit in an org outside the admitting branch's scope; the admission there is what authorizes it.
+    """
+    member = Member.objects.select_for_update().select_related("org").filter(id_number=clean_text(id_number).upper()).first()
+    if member is None:
+        raise NotFound()
+    if member.standing not in REJOINABLE:
+        if member.standing == Standing.SUSPENDED:
+            raise ServiceError.single("member", "restore_instead", "停止党籍的党员应办理恢复党籍，不经发展程序重新入党")
+        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能重新入党")
+    org = writable_org(actor, org_id)
+    reason = clean_text(reason)
+    if joined_on is None:
+        raise ServiceError.single("joined_on", "required", "请填写入党日期")
+    if member.standing_since and joined_on <= member.standing_since:
+        raise ServiceError.single("joined_on", "date_order", f"重新入党日期应晚于原{member.get_standing_display()}日期（{member.standing_since:%Y-%m-%d}）")
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"gender", "birth_date"}
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    current = audit.snapshot(member, RECORD_FIELDS)
+    values = clean_member({k: v for k, v in fields.items() if v not in (None, "")}, partial=True, current=current, today=today) if fields else {}
+    before = {
+        "joined_on": member.joined_on, "confirmed_on": member.confirmed_on, "category": member.category, "standing": member.standing,
+        "standing_since": member.standing_since, "org": member.org.name, "org_id": member.org_id,
+    }  # fmt: skip
+    counted = counters.snapshot(member)
+    for key, value in values.items():
+        setattr(member, key, value)
+    member.org = org
+    member.joined_on = joined_on
+    member.confirmed_on = None
+    member.category = Category.PROBATIONARY
+    member.standing = Standing.NORMAL
+    member.standing_since = joined_on
+    member.lost_contact, member.lost_contact_on = False, None
+    _derive(member)
+    member.save()
+    counters.apply_member_change(counted, member)
+    after = {"joined_on": joined_on, "category": Category.PROBATIONARY, "standing": Standing.NORMAL, "org": org.name, "org_id": org.pk}
+    MemberStatusChange.objects.create(
+        member=member,
+        action=StatusAction.REJOIN,
+        effective_on=joined_on,
+        reason=(reason or "经发展程序重新入党")[:500],
+        before=audit.to_json(before),
+        after=audit.to_json(after),
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        org_path=org.path,
+    )
+    audit.record(actor, "member.rejoin", member, changes=audit.diff(before, after), data={"reason": reason, "earlier": audit.to_json(before)})
+    return member
+
+
+@transaction.atomic
 def link_user(*, actor: Actor, member_id: int, user) -> Member:
     member = _writable_member(actor, member_id)
     before = member.user_id
@@ -266,4 +358,4 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     return len(members)
 
 
-__all__ = ["FIELD_LABELS", "bulk_create_members", "change_status", "create_member", "move_member", "update_member"]
+__all__ = ["FIELD_LABELS", "bulk_create_members", "change_status", "create_member", "move_member", "record_transfer_in", "rejoin", "update_member"]

@@ -458,7 +458,17 @@ def admit(ctx, record):
         if getattr(person, key):
             fields[key] = getattr(person, key)
     try:
-        member = member_services.create_member(actor=ctx.actor, org_id=person.org_id, **fields)
+        earlier = member_services.rejoinable_record(person.id_number)
+        if earlier is not None:
+            # 党员教育管理工作条例 第二十四条: one who left re-joins through this procedure, with new dates; the
+            # earlier membership stays on the same person's record, linked in the 党籍变动记录.
+            rest = {k: v for k, v in fields.items() if k not in ("id_number", "category", "joined_on")}
+            member = member_services.rejoin(
+                actor=ctx.actor, id_number=person.id_number, org_id=person.org_id, joined_on=joined,
+                reason=f"经发展程序重新入党（支部大会{joined:%Y-%m-%d}通过，办理事项#{ctx.instance.pk}）", **rest,
+            )  # fmt: skip
+        else:
+            member = member_services.create_member(actor=ctx.actor, org_id=person.org_id, **fields)
     except ServiceError as exc:
         raise ServiceError([FieldError("member", e.code, f"登记为预备党员失败：{e.message}") for e in exc.errors]) from None
     person.member = member

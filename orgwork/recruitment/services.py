@@ -71,7 +71,12 @@ def start_application(
         errors.extend(exc.errors)
     if errors:
         raise ServiceError(errors)
-    if Member.objects.filter(id_number=values["id_number"]).exclude(standing__in=[Standing.EXITED, Standing.REMOVED]).exists():
+    # 党员教育管理工作条例 第二十四条: one who left (出党, 除名) re-joins through this procedure; a suspended membership
+    # is restored instead.
+    earlier = Member.objects.filter(id_number=values["id_number"]).exclude(standing__in=[Standing.EXITED, Standing.REMOVED]).first()
+    if earlier is not None and earlier.standing == Standing.SUSPENDED:
+        raise ServiceError.single("id_number", "restore_instead", "该人员为停止党籍的党员：应办理恢复党籍，不经发展程序重新入党")
+    if earlier is not None:
         raise ServiceError.single("id_number", "already_member", "该公民身份号码的人员已是党员")
     open_ = Applicant.objects.filter(id_number=values["id_number"], procedure__status__in=[ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED])
     if open_.exists():

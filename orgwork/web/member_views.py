@@ -149,6 +149,14 @@ def member_status(request, actor, member_id, action):
     member = selectors.get_member(actor, member_id)
     if action not in StatusAction.values or not selectors.can_write_member(actor, member):
         raise Http404
+    if action == StatusAction.TRANSFER_OUT:
+        # 转出 is a transfer: it asks where to (a branch here, or the receiving org named on the letter).
+        url = reverse("lifecycle:transfers") + f"?member={member.pk}#transfer-start"
+        if is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

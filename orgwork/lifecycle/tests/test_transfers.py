@@ -235,3 +235,83 @@ def test_daily_reminder_for_a_receipt_due_within_a_month_reaches_the_sending_sec
     assert send_lifecycle_reminders(today=D(2026, 11, 5)) == 0
     n = Notification.objects.get(recipient=users["town_a"])
     assert n.title.startswith("【督办】") and n.url == f"/lifecycle/transfers/{Transfer.objects.get(member=m).pk}/"
+
+
+@pytest.mark.django_db
+def test_a_received_transfer_is_in_the_members_status_history(tree, sides, make_member):
+    from orgwork.members.selectors import status_history
+
+    sender, receiver = sides
+    m = make_member(tree.village_a, name="转接乙")
+    t = transfers.start_within(actor=sender, member_id=m.pk, to_org_id=tree.village_b.pk, reason="工作调动", on=ON, today=TODAY)
+    transfers.receive(actor=receiver, transfer_id=t.pk, on=D(2026, 11, 5), today=TODAY)
+    row = status_history(receiver, m).get()
+    assert (row.action, row.get_action_display(), row.effective_on) == ("transfer_in", "组织关系转入", D(2026, 11, 5))
+    assert "由红旗村党支部转入红旗村党支部" in row.reason and row.before == {"org": "红旗村党支部"}
+    # the standing is unchanged: a transfer is not a change of membership
+    m.refresh_from_db()
+    assert m.standing == "normal"
+
+
+@pytest.mark.django_db
+def test_an_incoming_member_has_the_transfer_as_first_history_row(tree, sides):
+    from orgwork.members.selectors import status_history
+
+    _s, receiver = sides
+    t = transfers.register_incoming(
+        actor=receiver, letter_number="外2026-77", from_org_name="中共外县某村党支部", to_org_id=tree.village_b.pk,
+        letter_issued_on=D(2026, 11, 1), valid_until=D(2026, 11, 30), on=D(2026, 11, 10), person=_person(), today=TODAY,
+    )
+    transfers.receive(actor=receiver, transfer_id=t.pk, on=D(2026, 11, 12), today=TODAY)
+    t.refresh_from_db()
+    rows = list(status_history(receiver, t.member))
+    assert [r.action for r in rows] == ["transfer_in"] and "介绍信外2026-77" in rows[0].reason
+
+
+@pytest.mark.django_db
+def test_a_late_incoming_letter_needs_the_stated_reason_and_six_months_late_is_flagged(tree, sides):
+    # 党章第九条: 党员没有正当理由，连续六个月不参加党的组织生活…就被认为是自行脱党. A letter handed in after it
+    # expired needs the member's reason, recorded on the transfer; past 6 months the branch considers the lapse rule.
+    rules = transfer_rules(on=D(2026, 11, 1))
+    assert (rules["late_letter_needs_reason_after_days"], rules["late_letter_lapse_months"]) == (0, 6)
+    _s, receiver = sides
+
+    def register(number, on, **kw):
+        return transfers.register_incoming(
+            actor=receiver, letter_number=number, from_org_name="外县", to_org_id=tree.village_b.pk,
+            letter_issued_on=D(2026, 7, 1), valid_until=D(2026, 7, 31), on=on, person=_person(), today=TODAY, **kw,
+        )  # fmt: skip
+
+    # 90 days after it expired: refused without a word, accepted with the reason
+    with pytest.raises(ServiceError) as exc:
+        register("外L1", D(2026, 10, 29))
+    assert (exc.value.errors[0].field, exc.value.errors[0].code) == ("late_reason", "required")
+    assert "过期90天" in exc.value.errors[0].message
+    t = register("外L1", D(2026, 10, 29), late_reason="外出务工，合同期满才返乡")
+    assert (t.late_days, t.late_reason, t.lapse_flagged) == (90, "外出务工，合同期满才返乡", False)
+    assert "逾期90天" in selectors.events(t).get().comment
+    transfers.receive(actor=receiver, transfer_id=t.pk, on=D(2026, 11, 2), today=TODAY)  # received with the reason on file
+    t.refresh_from_db()
+    assert t.status == "received" and "逾期90天" in t.member.status_changes.get().reason
+
+
+@pytest.mark.django_db
+def test_a_letter_more_than_six_months_late_is_received_only_with_the_branchs_finding(tree, sides):
+    _s, receiver = sides
+    t = transfers.register_incoming(
+        actor=receiver, letter_number="外L2", from_org_name="外县", to_org_id=tree.village_b.pk,
+        letter_issued_on=D(2026, 3, 1), valid_until=D(2026, 3, 31), on=D(2026, 11, 2), person=_person(), today=TODAY, late_reason="在外地住院治疗",
+    )  # fmt: skip
+    assert t.lapse_flagged and t.late_days == 216
+    with pytest.raises(ServiceError) as exc:
+        transfers.receive(actor=receiver, transfer_id=t.pk, on=D(2026, 11, 3), today=TODAY)
+    assert (exc.value.errors[0].field, exc.value.errors[0].code) == ("comment", "lapse_review")
+    transfers.receive(actor=receiver, transfer_id=t.pk, on=D(2026, 11, 3), today=TODAY, comment="经支部研究，住院有正当理由，予以接收")
+    t.refresh_from_db()
+    assert t.status == "received"
+    # exactly 6 months late is not yet flagged
+    t2 = transfers.register_incoming(
+        actor=receiver, letter_number="外L3", from_org_name="外县", to_org_id=tree.village_b.pk,
+        letter_issued_on=D(2026, 4, 1), valid_until=D(2026, 5, 2), on=D(2026, 11, 2), person=_person(), today=TODAY, late_reason="x",
+    )  # fmt: skip
+    assert not t2.lapse_flagged
