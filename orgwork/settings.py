@@ -257,3 +257,7 @@ def _var_secret(env: str, filename: str) -> str:
 # Key of the audit chain's MACs (orgwork.core.audit). Production: set AUDIT_MAC_KEY from a secret store, so
 # whoever holds the database (or a backup of it) cannot re-sign a rewritten chain.
 AUDIT_MAC_KEY = _var_secret("AUDIT_MAC_KEY", "audit_mac_key")
+
+# Roster import jobs: the running job's heartbeat interval, and how long without one before it is marked failed.
+ROSTER_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ORGWORK_IMPORT_HEARTBEAT_SECONDS", "10"))
+ROSTER_JOB_TIMEOUT_SECONDS = int(os.environ.get("ORGWORK_IMPORT_TIMEOUT_SECONDS", "600"))

@@ -241,11 +241,17 @@ def demo_users(root: Org, builder: CountyBuilder) -> list[tuple[str, str, str]]:
         for org, role in roles:
             grant_role(actor=actor, user=user, org=org, role=role)
         out.append((username, label, ", ".join(f"{Role(r).label}@{o.name}" for o, r in roles)))
-    member = Member.objects.filter(org=branch).order_by("id").first()
+    # The member account is the branch's secretary: linking the account grants the post's console role
+    # (orgs.services.grant_post_roles), so it reaches both the member's own pages and the secretary console.
+    from orgwork.orgs.models import OrgOfficer
+
+    secretary = OrgOfficer.objects.filter(org=branch, post="secretary", ended_on__isnull=True, member__isnull=False).first()
+    member = secretary.member if secretary else Member.objects.filter(org=branch).order_by("id").first()
     user = User.objects.create_user(username="member", password=DEMO_PASSWORD, first_name=member.name)
-    member_services.link_user(actor=actor, member_id=member.pk, user=user)
     grant_role(actor=actor, user=user, org=branch, role=Role.MEMBER)
-    out.append(("member", member.name, f"党员@{branch.name}"))
+    member_services.link_user(actor=actor, member_id=member.pk, user=user)
+    post = f"，{branch.name}书记（支部书记后台）" if secretary else ""
+    out.append(("member", member.name, f"党员@{branch.name}{post}"))
     return out
 
 

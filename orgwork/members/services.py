@@ -285,7 +285,7 @@ def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, rea
         "joined_on": member.joined_on, "confirmed_on": member.confirmed_on, "category": member.category, "standing": member.standing,
         "standing_since": member.standing_since, "org": member.org.name, "org_id": member.org_id,
     }  # fmt: skip
-    counted = counters.snapshot(member)
+    counted = registry.counters().snapshot(member)
     for key, value in values.items():
         setattr(member, key, value)
     member.org = org
@@ -297,7 +297,7 @@ def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, rea
     member.lost_contact, member.lost_contact_on = False, None
     _derive(member)
     member.save()
-    counters.apply_member_change(counted, member)
+    registry.counters().apply_member_change(counted, member)
     after = {"joined_on": joined_on, "category": Category.PROBATIONARY, "standing": Standing.NORMAL, "org": org.name, "org_id": org.pk}
     MemberStatusChange.objects.create(
         member=member,
@@ -321,6 +321,10 @@ def link_user(*, actor: Actor, member_id: int, user) -> Member:
     member.user = user
     member.save(update_fields=["user", "updated_at"])
     audit.record(actor, "member.link_user", member, changes={"user": [before, user.pk if user else None]})
+    if user is not None:
+        from orgwork.orgs import services as org_services
+
+        org_services.grant_post_roles(actor=actor, member_id=member.pk)  # a secretary's account reaches the console
     return member
 
 

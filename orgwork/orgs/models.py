@@ -135,6 +135,19 @@ class OfficerPost(models.TextChoices):
     GROUP_LEADER = "group_leader", _("党小组组长")
 
 
+# Posts that run an org's day-to-day work get the matching console role over that org: a branch's secretary,
+# deputy secretary and organization member (支部书记/组织委员) get the secretary role; the same seats on a committee
+# or general branch get the org administrator role. Other seats (宣传委员, 纪检委员, 委员, 党小组组长) get none.
+CONSOLE_POSTS = frozenset({OfficerPost.SECRETARY, OfficerPost.DEPUTY_SECRETARY, OfficerPost.ORGANIZATION})
+
+
+def post_role(org_kind: str, post: str) -> str | None:
+    """The console role a post grants over its org, or None (role codes as in `core.models.Role`)."""
+    if post not in CONSOLE_POSTS or org_kind == OrgKind.GROUP:
+        return None
+    return "secretary" if org_kind in BRANCH_KINDS else "org_admin"
+
+
 class OrgOfficer(NoDeleteModel):
     """A seat on an org's committee (or the secretary of a branch without one)."""
 
@@ -145,6 +158,8 @@ class OrgOfficer(NoDeleteModel):
     started_on = models.DateField(_("任职日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
     end_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
+    # The console role this post grants over the org (see `post_role`); revoked when the post ends.
+    role_assignment = models.ForeignKey("core.RoleAssignment", null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
 
     SCOPE_PATH = "org__path"
     SCOPE_SELF_ORG = True

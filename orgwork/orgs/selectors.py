@@ -91,10 +91,26 @@ def full_path_names(org: Org, *, cache: dict | None = None) -> str:
 
 
 def officers(org: Org, *, current_only: bool = True) -> QuerySet[OrgOfficer]:
-    qs = OrgOfficer.objects.filter(org=org)
+    qs = OrgOfficer.objects.filter(org=org).select_related("role_assignment")
     if current_only:
         qs = qs.filter(ended_on__isnull=True)
     return qs.order_by("post", "id")
+
+
+def console_roles(org: Org) -> list[dict]:
+    """The console roles held over this org, each with the post that grants it — or none: a role without a post."""
+    from orgwork.core.models import Role, RoleAssignment
+
+    labels = dict(Role.choices)
+    rows = []
+    qs = RoleAssignment.objects.filter(org=org, revoked_at__isnull=True, role__in=[Role.SECRETARY, Role.ORG_ADMIN]).select_related("user").order_by("role", "id")
+    posts = {}
+    for o in OrgOfficer.objects.filter(role_assignment__in=qs, ended_on__isnull=True).order_by("post"):
+        posts.setdefault(o.role_assignment_id, []).append(o)
+    for ra in qs:
+        u = ra.user
+        rows.append({"assignment": ra, "who": u.get_full_name() or u.first_name or "—", "role": labels.get(ra.role, ra.role), "posts": posts.get(ra.pk, [])})
+    return rows
 
 
 # --- finding an org by what people type --------------------------------------------------------

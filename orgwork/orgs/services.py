@@ -226,8 +226,31 @@ def abolish_org(*, actor: Actor, org_id: int, on: dt.date, reason: str) -> Org:
     return org
 
 
+def _grant_post_role(actor: Actor, officer: OrgOfficer) -> None:
+    """The post's console role over its org, for the member's account (if the member has one). Audited."""
+    from orgwork.core.services import grant_role
+
+    from .models import post_role
+
+    role = post_role(officer.org.kind, officer.post)
+    if role is None or officer.member_id is None or officer.role_assignment_id is not None:
+        return
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    user_id = apps.get_model("members", "Member").objects.filter(pk=officer.member_id).values_list("user_id", flat=True).first()
+    if user_id is None:
+        return  # no account yet: granted when one is linked (`grant_post_roles`)
+    ra = grant_role(actor=actor, user=get_user_model().objects.get(pk=user_id), org=officer.org, role=role)
+    officer.role_assignment = ra
+    officer.save(update_fields=["role_assignment"])
+    audit.record(actor, "org.officer_role", officer, org_path=officer.org.path, data={"post": officer.post, "role": role, "assignment": ra.pk, "granted": True})
+
+
 @transaction.atomic
 def appoint_officer(*, actor: Actor, org_id: int, name: str, post: str, member_id: int | None = None, started_on: dt.date | None = None) -> OrgOfficer:
+    """A seat on the org's committee; a seat that runs the org's work grants the matching console role
+    over the org to the member's account (`models.post_role`), ended with the post."""
     org = _writable(actor, org_id)
     from .models import OfficerPost
 
@@ -241,11 +264,24 @@ def appoint_officer(*, actor: Actor, org_id: int, name: str, post: str, member_i
         raise ServiceError(errors)
     officer = OrgOfficer.objects.create(org=org, name=name, post=post, member_id=member_id, started_on=started_on)
     audit.record(actor, "org.officer_appoint", officer, org_path=org.path, changes=audit.diff({}, {"name": name, "post": post, "started_on": started_on}))
+    _grant_post_role(actor, officer)
     return officer
 
 
 @transaction.atomic
+def grant_post_roles(*, actor: Actor, member_id: int) -> list[OrgOfficer]:
+    """When a member's account is linked: the console roles of the member's current posts."""
+    officers = list(OrgOfficer.objects.select_related("org").filter(member_id=member_id, ended_on__isnull=True, role_assignment__isnull=True))
+    for officer in officers:
+        _grant_post_role(actor, officer)
+    return officers
+
+
+@transaction.atomic
 def end_officer(*, actor: Actor, officer_id: int, on: dt.date, reason: str = "") -> OrgOfficer:
+    """The post ends; the console role it granted ends with it (unless another current post holds the same grant)."""
+    from orgwork.core.services import revoke_role
+
     try:
         officer = scope(OrgOfficer.objects.select_related("org"), actor, write=True).get(pk=officer_id)
     except OrgOfficer.DoesNotExist:
@@ -255,7 +291,12 @@ def end_officer(*, actor: Actor, officer_id: int, on: dt.date, reason: str = "")
     officer.ended_on = on
     officer.end_reason = clean_text(reason)
     officer.save(update_fields=["ended_on", "end_reason"])
-    audit.record(actor, "org.officer_end", officer, changes={"ended_on": [None, on.isoformat()]}, data={"reason": officer.end_reason})
+    revoked = None
+    if officer.role_assignment_id is not None:
+        still_held = OrgOfficer.objects.filter(role_assignment_id=officer.role_assignment_id, ended_on__isnull=True).exclude(pk=officer.pk).exists()
+        if not still_held:
+            revoked = revoke_role(actor=actor, assignment_id=officer.role_assignment_id).pk
+    audit.record(actor, "org.officer_end", officer, changes={"ended_on": [None, on.isoformat()]}, data={"reason": officer.end_reason, "role_revoked": revoked})
     return officer
 
 
@@ -269,6 +310,7 @@ __all__ = [
     "appoint_officer",
     "create_org",
     "end_officer",
+    "grant_post_roles",
     "move_org",
     "rename_org",
     "update_org",

@@ -37,6 +37,10 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running job every few seconds (settings.ROSTER_JOB_HEARTBEAT_SECONDS); a running job whose
+    # heartbeat is older than settings.ROSTER_JOB_TIMEOUT_SECONDS lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("导入任务")
@@ -59,3 +63,8 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed job whose upload is still kept (a worker killed mid-job never got to delete it)."""
+        return self.status == JobStatus.FAILED and bool(self.file)

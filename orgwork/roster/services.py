@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
 from orgwork.core.errors import ServiceError
 
-from .models import ImportJob, ImportKind
+from .models import ImportJob, ImportKind, JobStatus
 
 MAX_UPLOAD = 50 * 1024 * 1024
 EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
@@ -41,6 +44,61 @@ def start_import(*, actor: Actor, upload, kind: str, partial: bool, update: bool
         org_path=grant.path if grant else "",
     )
     audit.record(actor, "roster.import_queued", job, org_path=job.org_path, data={"kind": kind, "filename": job.filename, "partial": partial, "update": update})
+    from .tasks import import_job
+
+    transaction.on_commit(lambda: import_job(job.pk))
+    return job
+
+
+def job_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "ROSTER_JOB_TIMEOUT_SECONDS", 600))
+
+
+@transaction.atomic
+def fail_stale_jobs(*, now=None) -> list[ImportJob]:
+    """Running jobs whose heartbeat stopped (the worker was killed) are marked failed, with an audit event each.
+
+    Run every minute by the worker and whenever a job page is looked at, so a job never shows "running" forever.
+    """
+    now = now or timezone.now()
+    cutoff = now - job_timeout()
+    stale = list(ImportJob.objects.select_for_update().filter(status__in=(JobStatus.RUNNING, JobStatus.WRITING), heartbeat_at__lt=cutoff))
+    actor = Actor.system_actor("roster.heartbeat")
+    for job in stale:
+        minutes = int(job_timeout().total_seconds() // 60)
+        job.status = JobStatus.FAILED
+        job.error = f"后台任务已中断：超过{minutes}分钟没有进度（处理进程可能已被终止）。数据未写入，可以重试。"
+        job.finished_at = now
+        job.save(update_fields=["status", "error", "finished_at"])
+        audit.record(actor, "roster.import_timed_out", job, org_path=job.org_path, data={"last_heartbeat": job.heartbeat_at, "timeout_seconds": int(job_timeout().total_seconds())})
+    return stale
+
+
+@transaction.atomic
+def retry_import(*, actor: Actor, job_id: int) -> ImportJob:
+    """Queue a failed job again with the upload it kept: the owner (or an unrestricted administrator) only."""
+    try:
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        from orgwork.core.errors import NotFound
+
+        raise NotFound() from None
+    if job.user_id != actor.user_id and not actor.unrestricted:
+        from orgwork.core.errors import NotFound
+
+        raise NotFound()
+    if job.status != JobStatus.FAILED:
+        raise ServiceError.single("job", "not_allowed", "只有失败的导入任务可以重试")
+    if not job.file:
+        raise ServiceError.single("file", "required", "原上传文件已删除，请重新上传")
+    job.status = JobStatus.QUEUED
+    job.error = ""
+    job.finished_at = None
+    job.heartbeat_at = None
+    job.rows_done = 0
+    job.attempts += 1
+    job.save(update_fields=["status", "error", "finished_at", "heartbeat_at", "rows_done", "attempts"])
+    audit.record(actor, "roster.import_retry", job, org_path=job.org_path, data={"attempt": job.attempts + 1, "filename": job.filename})
     from .tasks import import_job
 
     transaction.on_commit(lambda: import_job(job.pk))

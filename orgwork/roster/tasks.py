@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from orgwork.core.actor import Actor
 
@@ -15,20 +20,56 @@ from .models import ImportJob, ImportKind, JobStatus
 log = logging.getLogger(__name__)
 
 
-def run_job(job_id: int) -> ImportJob:
-    from .importer import import_members, import_orgs
+def beat(job_id: int) -> None:
+    ImportJob.objects.filter(pk=job_id, status__in=(JobStatus.RUNNING, JobStatus.WRITING)).update(heartbeat_at=timezone.now())
 
+
+@contextmanager
+def heartbeat(job_id: int):
+    """A thread that writes the job's heartbeat every few seconds while the job runs, on its own connection (so a
+    long write transaction of the import does not hold it back on PostgreSQL; on SQLite a beat that finds the
+    database locked is skipped). A killed worker takes the thread with it: the heartbeat stops."""
+    interval = getattr(settings, "ROSTER_JOB_HEARTBEAT_SECONDS", 10)
+    stop = threading.Event()
+
+    def run():
+        try:
+            while not stop.wait(interval):
+                try:
+                    beat(job_id)
+                except Exception:  # a locked database or a dropped connection: the next beat tries again
+                    log.debug("heartbeat for import job %s skipped", job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
+
+
+def run_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.finished:
         return job
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
+    with heartbeat(job.pk):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
+    from .importer import import_members, import_orgs
+
     user = get_user_model().objects.get(pk=job.user_id)
     actor = Actor.for_user(user, active_grant_id=job.active_grant_id)
 
     def progress(phase, done, total):
         # Written outside the import's transaction (which opens only for the write phase).
         status = JobStatus.WRITING if phase == "write" else JobStatus.RUNNING
-        ImportJob.objects.filter(pk=job.pk).update(status=status, rows_total=total, rows_done=done if phase == "check" else total)
+        ImportJob.objects.filter(pk=job.pk).update(status=status, rows_total=total, rows_done=done if phase == "check" else total, heartbeat_at=timezone.now())
 
     run = import_members if job.kind == ImportKind.MEMBERS else import_orgs
     try:
@@ -62,3 +103,10 @@ def run_job(job_id: int) -> ImportJob:
 @db_task()
 def import_job(job_id: int) -> str:
     return run_job(job_id).status
+
+
+@db_periodic_task(crontab(minute="*"))
+def fail_stale_import_jobs() -> int:
+    from .services import fail_stale_jobs
+
+    return len(fail_stale_jobs())

@@ -53,6 +53,17 @@ def import_page(request, actor):
 @gate.staff
 def job_page(request, actor, job_id):
     job = _job(request, actor, job_id)
+    if request.method == "POST" and request.POST.get("act") == "retry":
+        try:
+            services.retry_import(actor=actor, job_id=job.pk)
+        except ServiceError as exc:
+            from django.contrib import messages
+
+            messages.error(request, exc.errors[0].message)
+        return redirect("roster:job", job.pk)
+    if not job.finished:
+        services.fail_stale_jobs()
+        job.refresh_from_db()
     template = "roster/_progress.html" if gate.is_htmx(request) else "roster/job.html"
     rejected = job.report.get("rejected", []) if job.report else []
     return render(request, template, {"job": job, "rejected": rejected[:500], "more": max(0, len(rejected) - 500), "warnings": (job.report or {}).get("warnings", [])})

@@ -152,7 +152,7 @@ def member_status(request, actor, member_id, action):
     if action == StatusAction.TRANSFER_OUT:
         # 转出 is a transfer: it asks where to (a branch here, or the receiving org named on the letter).
         url = reverse("lifecycle:transfers") + f"?member={member.pk}#transfer-start"
-        if is_htmx(request):
+        if gate.is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response

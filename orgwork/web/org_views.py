@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors, services
@@ -79,6 +79,7 @@ def detail(request, actor, org_id):
         "org": org,
         "crumbs": breadcrumbs(actor, org),
         "officers": list(selectors.officers(org)),
+        "console_roles": selectors.console_roles(org),
         "children": sub,
         "child_count": selectors.child_counts(actor, [org.pk]).get(org.pk, 0),
         "status": status,
@@ -207,16 +208,38 @@ def officer_add(request, actor, org_id):
     """Record a seat on the org's committee (secretary, deputy, committee members)."""
     org = selectors.get_org(actor, org_id)
     form = OfficerForm(request.POST or None)
+    candidates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.appoint_officer(actor=actor, org_id=org.pk, name=data.get("name") or "", post=data["post"], started_on=data.get("started_on"))
-        except ServiceError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记班子成员"))
-            return redirect("web:org_detail", org.pk)
-    return render(request, "web/orgs/officer.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("登记班子成员")), "title": _("登记班子成员")})
+        # The seat holder is found by name among the org's members (a post grants console rights to that person's
+        # account): one match is taken, several are offered to choose from, none records the name alone.
+        from orgwork.core.fields import subtree_q
+        from orgwork.members import selectors as member_selectors
+
+        name = (data.get("name") or "").strip()
+        in_org = member_selectors.members(actor).filter(subtree_q(org.path, "org__path"), name=name, standing="normal")
+        same_name = list(in_org.select_related("org").order_by("org__path", "pk")[:20]) if name else []
+        chosen = params.object_id(request.POST, "member", label="党员")
+        member_id = None
+        if chosen and any(m.pk == chosen for m in same_name):
+            member_id = chosen
+        elif len(same_name) == 1:
+            member_id = same_name[0].pk
+        elif len(same_name) > 1:
+            candidates = [(m, selectors.full_path_names(m.org)) for m in same_name]
+            form.add_error("name", _("有%(n)d名同名党员，请选择是哪一位") % {"n": len(same_name)})
+        if not candidates:
+            try:
+                services.appoint_officer(actor=actor, org_id=org.pk, name=name, post=data["post"], started_on=data.get("started_on"), member_id=member_id)
+            except ServiceError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已登记班子成员"))
+                return redirect("web:org_detail", org.pk)
+    return render(
+        request, "web/orgs/officer.html",
+        {"form": form, "org": org, "candidates": candidates, "crumbs": breadcrumbs(actor, org, tail=_("登记班子成员")), "title": _("登记班子成员")},
+    )  # fmt: skip
 
 
 @gate.staff
