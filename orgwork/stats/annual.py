@@ -69,6 +69,7 @@ STANDING_DECREASE = {
     Standing.SUSPENDED: "suspended",
     Standing.TRANSFERRED_OUT: "transferred_out",
 }
+COMBO_TABLES = ("sector", "gender", "age", "ethnicity", "education", "occupation", "party_age", "joining")
 MEMBER_COLUMNS = [("n", "党员数"), ("full", "正式党员"), ("probationary", "预备党员"), ("women", "其中：女党员")]
 ORG_KIND_ROWS = [
     ("committee", "基层党委"),
@@ -145,12 +146,12 @@ class _Tally:
     def __init__(self):
         self.cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
 
-    def add(self, table: str, row: str, category: str, female: bool):
+    def add(self, table: str, row: str, category: str, female: bool, n: int = 1):
         c = self.cells[table][row]
-        c["n"] += 1
-        c[category] += 1
+        c["n"] += n
+        c[category] += n
         if female:
-            c["women"] += 1
+            c["women"] += n
 
 
 def _member_table(code, title, rows, tally: _Tally) -> dict:
@@ -191,9 +192,7 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
 
     orgs = {o["pk"]: o for o in Org.objects.values("pk", "path", "name", "kind", "sector", "founded_on", "abolished_on")}
 
-    def org_path(oid):
-        o = orgs.get(oid)
-        return o["path"] if o else None
+    org_in = {oid: in_scope(o["path"]) for oid, o in orgs.items()}
 
     # Transfers and standing changes after the opening date, by member (a small fraction of the registry).
     transfers: dict[int, list[dict]] = defaultdict(list)
@@ -218,21 +217,22 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
         mid
         for mid, ts in transfers.items()
         for t in ts
-        if t["kind"] == TransferKind.WITHIN and in_scope(org_path(t["from_org_id"]))
+        if t["kind"] == TransferKind.WITHIN and org_in.get(t["from_org_id"], False)
     }
 
     occupations = dict(rules["occupations"])
     job_map = rules["job_to_occupation"]
     periods = rules["joining_periods"]
     overdue = dt.timedelta(days=rules["probation_overdue_days"])
+    other_occupation = rules["other_occupation"]
     ethnic_rows: Counter = Counter()
+    combos: Counter = Counter()  # one count per combination of table rows: the tables are expanded from it once
     tally = _Tally()
     problems: list[Problem] = []
     movements = Counter()
     closing_ids: list[int] = []
     opening_ids: list[int] = []
     total = Counter()
-    sector_rows = Counter()
 
     fields = (
         "pk", "name", "org_id", "gender", "birth_date", "ethnicity", "education", "category", "joined_on",
@@ -264,20 +264,25 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
                 return False
             if any(t["kind"] == TransferKind.IN and t["received_on"] > d for t in ts):
                 return False
-            return standing_at(d) == NORMAL and in_scope(org_path(org_at(d)))
+            return standing_at(d) == NORMAL and org_in.get(org_at(d), False)
 
-        is_open, is_close = counted_at(open_d), counted_at(close_d)
+        if ts or chs:
+            is_open, is_close = counted_at(open_d), counted_at(close_d)
+        else:  # most members: no transfer or standing change since the opening date
+            here = org_in.get(org_id, False)
+            is_open = here and joined <= open_d and (standing == NORMAL or (since is not None and since > open_d))
+            is_close = here and joined <= close_d and (standing == NORMAL or (since is not None and since > close_d))
         org_name = orgs.get(org_at(close_d) if is_close else org_id, {}).get("name", "")
         # --- movements in the year, inside the scope -------------------------------------------------
         net = 0
         came_from_outside = any(t["kind"] == TransferKind.IN for t in ts)
-        if open_d < joined <= close_d and not came_from_outside and in_scope(org_path(org_at(joined))):
+        if open_d < joined <= close_d and not came_from_outside and org_in.get(org_at(joined), False):
             movements["developed"] += 1
             net += 1
         for t in ts:
             if not open_d < t["received_on"] <= close_d:
                 continue
-            src, dst = in_scope(org_path(t["from_org_id"])), in_scope(org_path(t["to_org_id"]))
+            src, dst = org_in.get(t["from_org_id"], False), org_in.get(t["to_org_id"], False)
             if t["kind"] == TransferKind.IN and dst:
                 movements["transfer_in_outside"] += 1
                 net += 1
@@ -289,7 +294,7 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
                 continue
             before = (ch["before"] or {}).get("standing")
             after = (ch["after"] or {}).get("standing")
-            if not in_scope(org_path(org_at(ch["effective_on"]))) or ch["effective_on"] < joined:
+            if not org_in.get(org_at(ch["effective_on"]), False) or ch["effective_on"] < joined:
                 continue
             if before == NORMAL and after in STANDING_DECREASE:
                 movements[STANDING_DECREASE[after]] += 1
@@ -322,40 +327,37 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
         org = orgs.get(org_at(close_d), {})
         if org.get("abolished_on") and org["abolished_on"] <= close_d:
             problems.append(Problem("org_active", pk, name, org_name, f"所在党组织已于{org['abolished_on']:%Y年%m月%d日}撤销"))
-        sector_rows[org.get("sector", Sector.OTHER)] += 1
-        tally.add("sector", org.get("sector", Sector.OTHER), cat, female)
-        tally.add("gender", gender, cat, female)
-        tally.add("age", band_of(max(0, year - birth.year), AGE_BANDS), cat, female)
+        occupation = party_age = None
         if ethnicity:
             ethnic_rows[ethnicity] += 1
-            tally.add("ethnicity", ethnicity, cat, female)
         else:
             problems.append(Problem("ethnicity", pk, name, org_name, "民族未填写"))
-        if education:
-            tally.add("education", education, cat, female)
-        else:
+        if not education:
             problems.append(Problem("education", pk, name, org_name, "学历未填写"))
         if job:
-            tally.add("occupation", job_map.get(job.strip(), rules["other_occupation"]), cat, female)
+            occupation = job_map.get(job.strip(), other_occupation)
         else:
             problems.append(Problem("occupation", pk, name, org_name, "工作岗位（职业）未填写"))
         if cat == Category.PROBATIONARY:
-            tally.add("party_age", "probationary", cat, female)
+            party_age = "probationary"
             if joined < close_d - overdue:
                 problems.append(Problem("probation", pk, name, org_name, f"{joined:%Y年%m月%d日}入党，至年末仍为预备党员，请核实是否已转正", "warning"))
         elif confirmed:
-            tally.add("party_age", band_of(max(0, year - confirmed.year), PARTY_AGE_BANDS), cat, female)
+            party_age = band_of(max(0, year - confirmed.year), PARTY_AGE_BANDS)
         else:
             problems.append(Problem("party_age", pk, name, org_name, "正式党员缺少转为正式党员日期，党龄无法计算"))
         period = _period(joined, periods)
-        if period:
-            tally.add("joining", period, cat, female)
-        else:
+        combos[(cat, female, org.get("sector", Sector.OTHER), gender, band_of(max(0, year - birth.year), AGE_BANDS), ethnicity, education, occupation, party_age, period)] += 1
+        if not period:
             problems.append(Problem("joining", pk, name, org_name, f"入党日期{joined}不在任何统计时段内"))
         if birth and add_years(birth, 18) > joined:
             problems.append(Problem("age_at_joining", pk, name, org_name, "入党时未满18周岁，请核实出生日期或入党日期", "warning"))
 
     # --- tables -----------------------------------------------------------------------------------------
+    for (cat, female, *cells), n in combos.items():
+        for table_code, row in zip(COMBO_TABLES, cells, strict=True):
+            if row:
+                tally.add(table_code, row, cat, female, n)
     minority = sorted((e for e in ethnic_rows if e != "汉族"), key=lambda e: (-ethnic_rows[e], e))
     tables = [
         _member_table("gender", "表1 党员性别情况", [(v, str(label)) for v, label in Gender.choices], tally),
