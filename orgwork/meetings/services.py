@@ -56,6 +56,18 @@ def roster(org: Org):
     return Member.objects.filter(subtree_q(base.path, "org__path"), standing=Standing.NORMAL).order_by("name_pinyin", "id")
 
 
+def default_expected(org: Org, kind: str) -> list[int]:
+    """Who a meeting expects when nobody is chosen: a committee meeting the committee (the org's current seats
+    held by members on its roll), any other meeting the org's roll. A committee with no seat linked to a member
+    record falls back to the roll, so attendance can still be recorded."""
+    if kind == MeetingKind.COMMITTEE_MEETING:
+        seats = OrgOfficer.objects.filter(org=org, ended_on__isnull=True, member__isnull=False).values_list("member_id", flat=True)
+        committee = list(roster(org).filter(pk__in=list(seats)).values_list("pk", flat=True))
+        if committee:
+            return committee
+    return list(roster(org).values_list("pk", flat=True))
+
+
 def _check_kind(org: Org, kind: str, errors: list[FieldError]):
     if kind not in MeetingKind.values:
         errors.append(FieldError("kind", "bad_value", f"会议类别“{kind}”无效"))
@@ -123,7 +135,7 @@ def plan_meeting(
     if attendee_ids:
         expected = _members_in(org, attendee_ids)
     else:
-        expected = list(roster(org).values_list("pk", flat=True))
+        expected = default_expected(org, kind)
     if speaker_id and speaker_id not in expected:
         _members_in(org, [speaker_id])
     if speaker_id and not clean_name(speaker_name):

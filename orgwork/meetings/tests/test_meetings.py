@@ -127,3 +127,15 @@ def test_lecture_by_secretary_is_marked(tree, system, make_member, hold):
     org_services.appoint_officer(actor=system, org_id=tree.village_a.pk, name="书记", post="secretary", member_id=sec.pk, started_on=D(2020, 1, 1))
     m = hold(tree.village_a, "lecture", D(2026, 5, 1), speaker=sec)
     assert m.speaker_is_secretary and m.speaker_name == "书记"
+
+
+def test_a_committee_meeting_expects_the_committee_not_the_whole_branch(tree, system, make_member):
+    sec = make_member(tree.village_a, name="书记甲")
+    deputy = make_member(tree.village_a, name="委员乙")
+    make_member(tree.village_a, name="党员丙")
+    org_services.appoint_officer(actor=system, org_id=tree.village_a.pk, name="书记甲", post="secretary", member_id=sec.pk, started_on=D(2025, 1, 1))
+    org_services.appoint_officer(actor=system, org_id=tree.village_a.pk, name="委员乙", post="organization", member_id=deputy.pk, started_on=D(2025, 1, 1))
+    m = services.plan_meeting(actor=system, org_id=tree.village_a.pk, kind="committee_meeting", topic="研究发展对象", planned_on=D(2026, 5, 1))
+    assert set(m.attendance.values_list("member_id", flat=True)) == {sec.pk, deputy.pk}
+    g = services.plan_meeting(actor=system, org_id=tree.village_a.pk, kind="general_meeting", topic="学习", planned_on=D(2026, 5, 1))
+    assert g.attendance.count() == 3

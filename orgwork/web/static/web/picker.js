@@ -93,3 +93,11 @@
     }
   }, true);
 })();
+
+/* “全部出席” and the like: a button with data-check-all="<name>" ticks every checkbox of that name in its form. */
+document.addEventListener("click", function (e) {
+  var btn = e.target.closest && e.target.closest("[data-check-all]");
+  if (!btn) return;
+  var form = btn.closest("form") || document;
+  form.querySelectorAll('input[type=checkbox][name="' + btn.dataset.checkAll + '"]').forEach(function (c) { c.checked = true; });
+});
