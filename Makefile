@@ -35,6 +35,7 @@ setup: migrate
 demo: setup
 	$(BIN)/python manage.py demo --if-empty --members $(DEMO_MEMBERS)
 	$(BIN)/python manage.py demo_meetings --if-empty
+	$(BIN)/python manage.py deadlines
 
 ## run: set everything up, load demo data into an empty database, serve on $(HOST):$(PORT) with the job worker
 run: demo

@@ -439,23 +439,24 @@ def procedure_moved(instance, *, actor: Actor | None = None, today: dt.date | No
 
 
 def waiting_procedures(actor: Actor, *, under=None) -> list:
-    """Procedure instances in the actor's scope whose current step waits at a level the actor answers for."""
+    """(instance, item) for procedure steps in the actor's scope that wait at a level the actor answers for
+    (core.responsibility, fallback up the tree included): the attention list of the level above."""
     from . import procedures as proc
     from .models import ProcedureStatus
 
+    if actor is None or actor.user is None:
+        return []
     qs = proc.instances(actor).filter(status=ProcedureStatus.ACTIVE).filter(_waiting_q())
     if under is not None:
         from .fields import subtree_q
 
         qs = qs.filter(subtree_q(under.path, "org__path"))
-    out = []
-    for instance in qs.order_by("due_on", "id").iterator(chunk_size=500):
-        item = procedure_item(instance)
-        if item is None:
-            continue
-        if proc.may_act(actor, instance.org, item.level):
-            out.append((instance, item))
-    return out
+    pairs = [(inst, procedure_item(inst)) for inst in qs.order_by("due_on", "id").iterator(chunk_size=500)]
+    pairs = [(inst, item) for inst, item in pairs if item is not None]
+    who: dict[str, dict] = {}
+    for lv in {item.level for _i, item in pairs}:
+        who[lv] = responsible_users({item.org_id for _i, item in pairs if item.level == lv}, level=lv)
+    return [(inst, item) for inst, item in pairs if any(u.pk == actor.user_id for u in who[item.level].get(item.org_id, []))]
 
 
 # --- the department's own escalation period ----------------------------------------------------------

@@ -263,4 +263,7 @@ def build_county(*, members: int = 3000, seed: int = 20261123, users: bool = Tru
     builder.build_officers()
     if users:
         builder.result.users = demo_users(root, builder)
+        from .work import build_work  # work waiting at several levels, so the demo accounts have something to do
+
+        build_work(root, builder)
     return builder.result

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from orgwork.core import deadlines, registry
 
-        from . import services
+        from . import attention, services  # noqa: F401  the waiting-steps attention provider
 
         deadlines.set_sender(services.send_reminders, seen=services.already_sent)
         registry.nav(section="消息", label="我的消息", url_name="notifications:inbox", order=5)

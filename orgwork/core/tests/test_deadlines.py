@@ -143,3 +143,28 @@ def test_no_id_number_or_phone_in_any_message_of_a_full_run(tree, users, make_me
     for p in people:
         assert p.id_number not in texts and p.phone not in texts
 
+
+
+@pytest.mark.django_db
+def test_after_the_demo_loads_the_demo_accounts_inboxes_show_the_work_that_waits():
+    from django.contrib.auth import get_user_model
+
+    out = io.StringIO()
+    call_command("demo", members=300, stdout=out)
+    assert "到期提醒" in out.getvalue()
+    User = get_user_model()
+
+    def titles(username):
+        return list(Notification.objects.filter(recipient=User.objects.get(username=username)).values_list("title", flat=True))
+
+    secretary, town, county = titles("secretary"), titles("town"), titles("county")
+    assert secretary and town and county
+    assert any("待接收" in t for t in secretary)  # a transfer waiting to be received, notified at once
+    assert any("发展党员" in t and "党组织派人谈话" in t for t in secretary)  # a talk due soon / overdue
+    assert any(t.startswith("【待办理】发展党员") and "上级党委备案" in t for t in town)  # waiting at the township
+    assert any(t.startswith("【督办】") for t in town)  # an overdue talk escalated to the township
+    assert any("待接收" in t for t in town)  # the township account is also a branch secretary
+    # running the job again sends nothing new
+    again = io.StringIO()
+    call_command("deadlines", stdout=again)
+    assert "sent 0 new" in again.getvalue()

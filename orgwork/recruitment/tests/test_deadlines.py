@@ -116,3 +116,15 @@ def test_a_notification_is_rolled_back_with_the_step_that_caused_it(pipeline, us
     with pytest.raises(ServiceError):
         pipeline.step(a, "activist", done_on=D(2023, 3, 1))  # before the previous step: refused
     assert inbox(users["town_a"]) == []
+
+
+def test_the_waiting_step_is_on_the_home_page_of_the_township_not_of_the_branch(pipeline, users):
+    from django.test import Client
+
+    a = pipeline.apply()
+    pipeline.run(a, through="activist")
+    c = Client()
+    c.force_login(users["town_a"])
+    assert "待本级办理：发展党员：王小明（红旗村党支部）第4步“上级党委备案”" in c.get("/").content.decode()
+    c.force_login(users["sec_a"])
+    assert "待本级办理" not in c.get("/").content.decode()

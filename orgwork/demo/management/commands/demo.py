@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from orgwork.core import deadlines
 from orgwork.demo.generator import DEMO_PASSWORD, build_county
 from orgwork.orgs.models import Org
 
@@ -28,3 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据已加载：{result.orgs} 个党组织，{result.members} 名党员，用时 {took:.1f} 秒")
         for username, label, roles in result.users:
             self.stdout.write(f"  {username:<10} {DEMO_PASSWORD}  {label}（{roles}）")
+        report = deadlines.run()  # what waits becomes reminders in the demo accounts' inboxes now, not tomorrow morning
+        self.stdout.write(f"到期提醒：{report.items} 项待办，{report.new} 条提醒")
