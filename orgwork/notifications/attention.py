@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from orgwork.core import deadlines
-from orgwork.web.attention import Item, register
+from orgwork.core.registry import Item
+from orgwork.core.registry import attention as register
 
 
 @register("core.waiting")
