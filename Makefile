@@ -9,7 +9,7 @@ DEMO_MEMBERS ?= 3000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser worker clean
+.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser pdf-libs worker clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(DEVSTAMP): pyproject.toml $(STAMP)
 install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
-migrate: install
+migrate: install pdf-libs
 	$(BIN)/python manage.py migrate --noinput -v0
 
 ## setup: install and migrate, idempotent
@@ -55,8 +55,12 @@ browser:
 
 LAYERS := $(firstword $(wildcard ../shared/tools/layers.py) scripts/layers.py)
 
+## pdf-libs: pango and the Noto CJK fonts for WeasyPrint (the PDF letters and notices), from Debian's packages
+pdf-libs:
+	@bash scripts/ensure-pdf-libs.sh
+
 ## test: ruff, the layer check, and the whole pytest suite on SQLite
-test: $(DEVSTAMP) browser
+test: $(DEVSTAMP) browser pdf-libs
 	$(BIN)/ruff check orgwork $(wildcard bench)
 	$(BIN)/python $(LAYERS) orgwork
 	$(BIN)/python manage.py gate_table --check
@@ -64,7 +68,7 @@ test: $(DEVSTAMP) browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-pg: the same suite on PostgreSQL (DATABASE_URL or the local server)
-test-pg: $(DEVSTAMP) browser
+test-pg: $(DEVSTAMP) browser pdf-libs
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orgwork} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)

@@ -63,6 +63,15 @@ def _page_break(doc):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def letter_pdf(t: Transfer) -> bytes:
+    """The same three parts as PDF, one A4 page each (WeasyPrint, Noto CJK)."""
+    from django.template.loader import render_to_string
+
+    from orgwork.core.pdf import render_pdf
+
+    return render_pdf(render_to_string("lifecycle/letter_pdf.html", {"f": letter_facts(t)}))
+
+
 def letter_docx(t: Transfer) -> bytes:
     f = letter_facts(t)
     doc = Document()

@@ -16,7 +16,7 @@ from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.members import selectors as member_selectors
 
 from . import exits, mobile, selectors, transfers
-from .letter import letter_docx
+from .letter import letter_docx, letter_pdf
 from .models import MobileStatus, TransferKind, TransferStatus
 
 PAGE_SIZE = 50
@@ -113,6 +113,17 @@ def transfer_letter(request, actor, transfer_id):
         raise NotFound()
     resp = HttpResponse(letter_docx(t), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     resp["Content-Disposition"] = f'attachment; filename="transfer-letter-{t.letter_number}.docx"'
+    return resp
+
+
+@gate.staff
+def transfer_letter_pdf(request, actor, transfer_id):
+    """The letter as PDF, A4, for printing and filing."""
+    t = selectors.get_transfer(actor, transfer_id)
+    if t.kind != TransferKind.OUT:
+        raise NotFound()
+    resp = HttpResponse(letter_pdf(t), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="transfer-letter-{t.letter_number}.pdf"'
     return resp
 
 

@@ -47,6 +47,16 @@ def notice(notice) -> bytes:
     return _bytes(doc)
 
 
+def notice_pdf(notice) -> bytes:
+    """The notice as PDF on A4 (WeasyPrint, Noto CJK), for posting and filing."""
+    from django.template.loader import render_to_string
+
+    from orgwork.core.pdf import render_pdf
+
+    paragraphs = [p for p in (notice.text or "").splitlines() if p.strip()]
+    return render_pdf(render_to_string("recruitment/notice_pdf.html", {"notice": notice, "paragraphs": paragraphs}))
+
+
 def record_sheet(applicant, view: dict) -> bytes:
     doc = _doc()
     _title(doc, "发展党员全程纪实表")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/record.docx", views.record_sheet, name="record_sheet"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("notices/<int:notice_id>.docx", views.notice_doc, name="notice_doc"),
+    path("notices/<int:notice_id>.pdf", views.notice_pdf, name="notice_pdf"),
 ]

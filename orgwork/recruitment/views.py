@@ -205,6 +205,16 @@ def notice_doc(request, actor, notice_id):
 
 
 @gate.staff
+def notice_pdf(request, actor, notice_id):
+    from urllib.parse import quote
+
+    notice = get_in_scope(Notice.objects.select_related("instance__org"), actor, pk=notice_id)
+    resp = HttpResponse(documents.notice_pdf(notice), content_type="application/pdf")
+    resp["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(notice.title + '.pdf')}"
+    return resp
+
+
+@gate.staff
 def attachment(request, actor, attachment_id):
     """A step's uploaded document, only through the scope (files are not served from MEDIA_URL)."""
     from django.http import FileResponse
