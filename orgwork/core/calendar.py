@@ -146,12 +146,50 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def arrangement(year: int) -> dict:
+    """A year as the calendar page shows it: where the arrangement comes from, its holidays and make-up working days.
+
+    {"source": "entered" | "package" | None, "source_text": str, "holidays": {date: name}, "workdays": {date: name}}
+    """
+    from .models import CalendarYear
+
+    entered = CalendarYear.objects.filter(year=year).first()
+    if entered is not None:
+        holidays, workdays = _entered(year)
+        return {"source": "entered", "source_text": entered.source, "holidays": dict.fromkeys(sorted(holidays), ""), "workdays": dict.fromkeys(sorted(workdays), "")}
+    low, high = _package_years()
+    if low <= year <= high:
+        pick = lambda table: {d: HOLIDAY_NAMES.get(str(n), str(n)) for d, n in sorted(table.items()) if d.year == year}  # noqa: E731
+        return {"source": "package", "source_text": "国务院办公厅节假日安排（chinesecalendar 内置）", "holidays": pick(chinese_calendar.constants.holidays), "workdays": pick(chinese_calendar.constants.workdays)}
+    return {"source": None, "source_text": "", "holidays": {}, "workdays": {}}
+
+
+def can_edit(actor) -> bool:
+    """The county's calendar is set by the department (组织部管理员) or a system administrator."""
+    return bool(actor.unrestricted or actor.has_role("sysadmin", "dept_admin"))
+
+
 @transaction.atomic
 def set_year(*, actor, year: int, holidays: list[dt.date], workdays: list[dt.date], source: str):
     """Enter (or replace) a year's published arrangement: holidays off work, weekend days worked."""
     from . import audit
+    from .errors import PermissionDenied
     from .models import CalendarDay, CalendarYear
 
+    if not can_edit(actor):
+        raise PermissionDenied("只有组织部管理员或系统管理员可以调整工作日历")
     errors = []
     source = (source or "").strip()
     if not source:

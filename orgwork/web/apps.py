@@ -15,6 +15,7 @@ class WebConfig(AppConfig):
         registry.nav(section=_("组织管理"), label=_("组织架构"), url_name="web:org_tree", order=10, icon="tree")
         registry.nav(section=_("党员管理"), label=_("党员名册"), url_name="web:member_list", order=20, icon="people")
         registry.nav(section=_("党员管理"), label=_("新增党员"), url_name="web:member_create", order=21, roles=tuple(WRITE_ROLES), icon="plus")
+        registry.nav(section=_("系统设置"), label=_("工作日历"), url_name="web:calendar", order=90)
         registry.attention("orgs.structure")(structure_attention)
 
         # Django admin is for system configuration by superusers, not for daily work by staff.

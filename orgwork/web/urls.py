@@ -3,7 +3,7 @@ from django.urls import path
 
 from orgwork.core import gate
 
-from . import member_views, org_views, pickers, views
+from . import calendar_views, member_views, org_views, pickers, views
 
 app_name = "web"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", member_views.member_edit, name="member_edit"),
     path("members/<int:member_id>/status/<str:action>/", member_views.member_status, name="member_status"),
     path("me/", member_views.me, name="me"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("pick/members/", pickers.members, name="pick_members"),
     path("pick/orgs/", pickers.orgs, name="pick_orgs"),
 ]
