@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "orgwork.stats",
     "orgwork.roster",
     "orgwork.dues",
+    "orgwork.funds",
     "orgwork.lifecycle",
     "orgwork.notifications",
     "orgwork.meetings",

@@ -42,6 +42,8 @@ urlpatterns = [
     path("elections/", include("orgwork.elections.urls")),
     path("inbox/", include("orgwork.notifications.urls")),
     path("dues/", include("orgwork.dues.urls")),
+    path("funds/", include("orgwork.funds.urls")),
+    path("api/v1/funds/", include("orgwork.funds.api")),
     path("recruitment/", include("orgwork.recruitment.urls")),
     path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("", include("orgwork.web.urls")),

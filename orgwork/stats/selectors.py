@@ -192,3 +192,8 @@ def filings(actor: Actor, org: Org):
     from .models import AnnualFiling
 
     return scope(AnnualFiling.objects.filter(org=org), actor).order_by("-year", "-filed_at")
+
+
+def member_totals(org_ids) -> dict[int, int]:
+    """Members in good standing in each org's subtree, from the counters (for per-member figures elsewhere)."""
+    return {oid: (total or {}).get("n", 0) for oid, total in OrgStats.objects.filter(org_id__in=list(org_ids)).values_list("org_id", "total")}

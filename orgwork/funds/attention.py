@@ -1,0 +1,38 @@
+"""Home-page item: branches whose party-building funds last year fell short of the per-member floor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import NoReverseMatch, reverse
+
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.registry import Item
+from orgwork.core.registry import attention as register
+
+from . import selectors
+
+
+@register("funds.branches")
+def branches_short_of_funds(actor, under=None):
+    year = dt.date.today().year - 1
+    try:
+        data = selectors.report(actor, under=under, year=year)
+    except (NotFound, ServiceError):
+        return []
+    failing = data.failing_branches
+    if not failing or not any(r.income_total or r.passed_down for r in data.rows):
+        return []  # nothing recorded at all: the ledger is not in use in this scope yet
+    try:
+        url = reverse("funds:report") + f"?year={year}" + (f"&org={under.pk}" if under is not None else "")
+    except NoReverseMatch:
+        url = ""
+    return [
+        Item(
+            kind="funds.branches",
+            title=f"{len(failing)}个党支部{year}年党建经费未达到每名党员{data.per_member_floor:.0f}元",
+            detail="、".join(r.name for r in failing[:5]) + ("等" if len(failing) > 5 else ""),
+            url=url,
+            severity="warning",
+        )
+    ]

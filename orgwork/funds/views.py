@@ -1,0 +1,77 @@
+"""Console pages: the funds report per scope (with the branches' per-member check) and one org's ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from orgwork.core import gate, params
+from orgwork.core.errors import ServiceError
+
+from . import selectors, services
+from .models import ExpenseCategory, FundKind
+
+
+def _year(data):
+    return params.year(data, label="年度", default=dt.date.today().year)
+
+
+@gate.staff
+def report(request, actor):
+    under = params.under(actor, request.GET)
+    year = _year(request.GET)
+    error = None
+    data = None
+    try:
+        data = selectors.report(actor, under=under, year=year)
+    except ServiceError as e:
+        error = "；".join(err.message for err in e.errors)
+    return render(request, "funds/report.html", {"data": data, "under": under, "year": year, "error": error})
+
+
+@gate.staff
+def ledger(request, actor, org_id):
+    org = params.under(actor, {"org": org_id})
+    year = _year(request.GET)
+    if request.method == "POST":
+        act = request.POST.get("act")
+        try:
+            if act == "void":
+                services.void_entry(actor=actor, entry_id=request.POST.get("entry"), reason=request.POST.get("reason", ""))
+                messages.success(request, "已作废")
+            elif act == "dues":
+                posted = services.post_dues_kept(actor=actor, org_id=org.pk, year=year)
+                messages.success(request, f"已登记党费留存 {posted.amount} 元" if posted else "党费留存已与党费收缴统计一致，无需补登")
+            else:
+                services.record_entry(
+                    actor=actor,
+                    org_id=org.pk,
+                    kind=params.choice(request.POST, "kind", label="经费类别", choices=FundKind.values, required=True),
+                    amount=request.POST.get("amount"),
+                    on=params.date(request.POST, "on", label="日期", required=True),
+                    purpose=params.text(request.POST, "purpose", label="事由", max_length=200),
+                    category=params.choice(request.POST, "category", label="支出用途", choices=ExpenseCategory.values),
+                    voucher=params.text(request.POST, "voucher", label="凭证号", max_length=60),
+                    counterpart_id=request.POST.get("counterpart") or None,
+                )
+                messages.success(request, "已登记")
+        except ServiceError as e:
+            for err in e.errors:
+                messages.error(request, err.message)
+        return redirect(f"{request.path}?year={year}")
+    page = Paginator(selectors.ledger(actor, org=org, year=year), 50).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return render(
+        request,
+        "funds/ledger.html",
+        {
+            "org": org,
+            "year": year,
+            "page": page,
+            "kinds": [(v, label) for v, label in FundKind.choices if v != FundKind.RECEIVED],
+            "categories": ExpenseCategory.choices,
+            "today": dt.date.today(),
+        },
+    )
