@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import urlpatterns as i18n_urls
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -38,6 +39,7 @@ urlpatterns = [
     path("api/v1/meetings/", include("orgwork.meetings.api")),
     path("api/v1/elections/", include("orgwork.elections.api")),
     path("sysadmin/", admin_urls),
+    path("i18n/", include(gate.declare_urls(i18n_urls, gate.PUBLIC))),  # the language switch (set_language)
     path("meetings/", include("orgwork.meetings.urls")),
     path("elections/", include("orgwork.elections.urls")),
     path("inbox/", include("orgwork.notifications.urls")),

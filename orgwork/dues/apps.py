@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DuesConfig(AppConfig):
@@ -11,6 +12,6 @@ class DuesConfig(AppConfig):
 
         from . import attention, reminders, rules  # noqa: F401  (registers rule sets, the home-page and deadline providers)
 
-        registry.nav(section="党费管理", label="党费台账", url_name="dues:ledger", order=35)
-        registry.nav(section="党费管理", label="党费欠交", url_name="dues:arrears", order=36)
-        registry.nav(section="党费管理", label="党费收缴统计", url_name="dues:report", order=37)
+        registry.nav(section=_("党费管理"), label=_("党费台账"), url_name="dues:ledger", order=35)
+        registry.nav(section=_("党费管理"), label=_("党费欠交"), url_name="dues:arrears", order=36)
+        registry.nav(section=_("党费管理"), label=_("党费收缴统计"), url_name="dues:report", order=37)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ElectionsConfig(AppConfig):
@@ -11,4 +12,4 @@ class ElectionsConfig(AppConfig):
 
         from . import attention, reminders, rules, services  # noqa: F401  rule tables, procedure gates/hooks, attention and deadline providers
 
-        registry.nav(section="组织生活", label="换届选举", url_name="elections:list", order=45)
+        registry.nav(section=_("组织生活"), label=_("换届选举"), url_name="elections:list", order=45)

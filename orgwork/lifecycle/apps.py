@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LifecycleConfig(AppConfig):
@@ -11,6 +12,6 @@ class LifecycleConfig(AppConfig):
 
         from . import attention, exits, reminders, rules  # noqa: F401  (rule sets, procedures, home-page and deadline providers)
 
-        registry.nav(section="党员管理", label="组织关系转接", url_name="lifecycle:transfers", order=24)
-        registry.nav(section="党员管理", label="流动党员", url_name="lifecycle:mobile", order=25)
-        registry.nav(section="党员管理", label="党员出入（能进能出）", url_name="lifecycle:exits", order=26)
+        registry.nav(section=_("党员管理"), label=_("组织关系转接"), url_name="lifecycle:transfers", order=24)
+        registry.nav(section=_("党员管理"), label=_("流动党员"), url_name="lifecycle:mobile", order=25)
+        registry.nav(section=_("党员管理"), label=_("党员出入（能进能出）"), url_name="lifecycle:exits", order=26)

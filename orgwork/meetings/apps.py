@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
@@ -11,7 +12,7 @@ class MeetingsConfig(AppConfig):
 
         from . import attention, reminders, rules  # noqa: F401  registers rule tables, the attention and deadline providers
 
-        registry.nav(section="组织生活", label="组织生活记录", url_name="meetings:list", order=40)
-        registry.nav(section="组织生活", label="月调度", url_name="meetings:monthly", order=41)
-        registry.nav(section="组织生活", label="季通报", url_name="meetings:quarterly", order=42)
-        registry.nav(section="组织生活", label="民主评议", url_name="meetings:appraisals", order=43)
+        registry.nav(section=_("组织生活"), label=_("组织生活记录"), url_name="meetings:list", order=40)
+        registry.nav(section=_("组织生活"), label=_("月调度"), url_name="meetings:monthly", order=41)
+        registry.nav(section=_("组织生活"), label=_("季通报"), url_name="meetings:quarterly", order=42)
+        registry.nav(section=_("组织生活"), label=_("民主评议"), url_name="meetings:appraisals", order=43)

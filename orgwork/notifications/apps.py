@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -12,4 +13,4 @@ class NotificationsConfig(AppConfig):
         from . import attention, services  # noqa: F401  the waiting-steps attention provider
 
         deadlines.set_sender(services.send_reminders, seen=services.already_sent)
-        registry.nav(section="消息", label="我的消息", url_name="notifications:inbox", order=5)
+        registry.nav(section=_("消息"), label=_("我的消息"), url_name="notifications:inbox", order=5)

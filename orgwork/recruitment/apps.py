@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecruitmentConfig(AppConfig):
@@ -11,8 +12,8 @@ class RecruitmentConfig(AppConfig):
 
         from . import reminders, rules  # noqa: F401  procedure definitions, gates, hooks and deadline links
 
-        registry.nav(section="发展党员", label="发展党员", url_name="recruitment:list", order=30)
-        registry.nav(section="发展党员", label="发展计划", url_name="recruitment:plan", order=31)
+        registry.nav(section=_("发展党员"), label=_("发展党员"), url_name="recruitment:list", order=30)
+        registry.nav(section=_("发展党员"), label=_("发展计划"), url_name="recruitment:plan", order=31)
         from .selectors import attention_items
 
         registry.attention("recruitment.due")(attention_items)

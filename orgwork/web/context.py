@@ -1,4 +1,5 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from orgwork.core import registry
 from orgwork.core.gate import is_member_only
@@ -37,10 +38,10 @@ def _nav(request, actor):
 def console(request):
     """What every console page needs: the actor, their grants (for the scope switcher), the navigation."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"brand_name": "组工云"}
+        return {"brand_name": _("组工云")}
     actor = actor_for_request(request)
     return {
-        "brand_name": "组工云",
+        "brand_name": _("组工云"),
         "actor": actor,
         "grants": actor.grants,
         "active_grant": actor.active_grant,
