@@ -345,8 +345,8 @@ def load(port, paths, token, duration, concurrency) -> dict:
 
 def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) -> dict:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from orgwork.core import tokens
     from orgwork.core.actor import Actor
     from orgwork.core.models import Role
     from orgwork.core.services import grant_role
@@ -354,7 +354,7 @@ def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) ->
 
     user = get_user_model().objects.create_user(username="bench", password="Bench#2026x", is_staff=True)
     grant_role(actor=Actor.system_actor("bench"), user=user, org=ctx["tree"]["city"], role=Role.DEPT_ADMIN)
-    token = Token.objects.create(user=user).key
+    _t, token = tokens.issue(actor=Actor.system_actor("bench"), user=user, name="bench", read_only=True, second_factor_verified=True)
     ids = list(Member.objects.values_list("pk", flat=True))
     rng = random.Random(5)
     sample = [rng.choice(ids) for _ in range(2000)]

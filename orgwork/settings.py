@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -204,10 +203,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "orgwork.core.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["orgwork.core.gate.GatePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["orgwork.core.gate.GatePermission", "orgwork.core.tokens.ReadOnlyTokenPermission"],
     "DEFAULT_PAGINATION_CLASS": "orgwork.core.drf.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "orgwork.core.drf.exception_handler",
@@ -258,6 +257,9 @@ def _var_secret(env: str, filename: str) -> str:
 # Key of the audit chain's MACs (orgwork.core.audit). Production: set AUDIT_MAC_KEY from a secret store, so
 # whoever holds the database (or a backup of it) cannot re-sign a rewritten chain.
 AUDIT_MAC_KEY = _var_secret("AUDIT_MAC_KEY", "audit_mac_key")
+
+# API tokens (orgwork.core.tokens): days until a new token expires (the account page's default).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # Roster import jobs: the running job's heartbeat interval, and how long without one before it is marked failed.
 ROSTER_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ORGWORK_IMPORT_HEARTBEAT_SECONDS", "10"))

@@ -401,3 +401,40 @@ class EscalationSetting(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org_id}: {self.working_days}"
+
+
+# --- API tokens (orgwork.core.tokens) ------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A machine credential: issued after a verified sign-in, shown once, stored as a SHA-256 hash.
+
+    The key is 256 random bits, so a fast hash is enough (nothing to brute-force); `prefix` lets the owner tell
+    tokens apart on the account page. Never deleted: revoking stamps `revoked_at`.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("用途"), max_length=60)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    read_only = models.BooleanField(_("只读"), default=False)
+    created_at = models.DateTimeField(_("生成时间"))
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("最近使用地址"), null=True, blank=True)
+    last_audit_at = models.DateTimeField(null=True, blank=True)
+    uses = models.BigIntegerField(default=0)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden("API tokens are revoked, never deleted")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

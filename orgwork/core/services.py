@@ -1,11 +1,10 @@
-"""Kernel writes: role grants and API tokens, audited like every other write."""
+"""Kernel writes: role grants and users, audited like every other write (API tokens: orgwork.core.tokens)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from . import audit
 from .actor import Actor
@@ -33,15 +32,6 @@ def revoke_role(*, actor: Actor, assignment_id: int) -> RoleAssignment:
         ra.save(update_fields=["revoked_at"])
         audit.record(actor, "role.revoke", ra, org_path=ra.org.path, data={"role": ra.role})
     return ra
-
-
-@transaction.atomic
-def create_token(*, actor: Actor, user) -> str:
-    """A fresh API token for the user (the old one, if any, stops working)."""
-    Token.objects.filter(user=user).delete()  # a credential, not a record: replacing it is the point
-    token = Token.objects.create(user=user)
-    audit.record(actor, "token.create", user, data={"username": user.get_username()})
-    return token.key
 
 
 @transaction.atomic

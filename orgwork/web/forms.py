@@ -115,3 +115,12 @@ class PasswordForm(forms.Form):
 
 class TokenCodeForm(forms.Form):
     token = forms.CharField(label=_("6位验证码"), max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}))
+
+
+class ApiTokenForm(forms.Form):
+    """Issuing an API token: what it is for, read-only or not, how long — confirmed with the password."""
+
+    name = forms.CharField(label=_("用途"), max_length=60, required=False, help_text=_("例如：统计报表脚本"))
+    read_only = forms.BooleanField(label=_("只读（只能查询，不能修改数据）"), required=False, initial=True)
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=3660)
+    password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput, help_text=_("生成令牌前请再次输入密码确认身份"))

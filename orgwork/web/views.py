@@ -9,27 +9,26 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from orgwork.core import gate, registry
-from orgwork.core import services as core_services
-from orgwork.core.errors import ServiceError
+from orgwork.core import gate, registry, tokens
+from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import ACTIVE_GRANT_SESSION_KEY
 from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OrgKind
 
 from . import services as web_services
-from .forms import PasswordForm, TokenCodeForm, apply_service_errors
+from .forms import ApiTokenForm, PasswordForm, TokenCodeForm, apply_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -124,7 +123,7 @@ def account(request, actor):
         "web/account/index.html",
         {
             "has_otp": user_has_device(request.user),
-            "has_token": Token.objects.filter(user=request.user).exists(),
+            "has_token": tokens.tokens_for(request.user).filter(revoked_at__isnull=True).exists(),
             "crumbs": [(_("我的账号"), "")],
         },
     )
@@ -192,13 +191,49 @@ def otp_verify(request):
 
 @gate.account
 def api_token(request, actor):
+    """Issue (shown once), list and revoke the user's API tokens. Reached only after the full sign-in (second
+    factor included: the gate's `account` audience); issuing also asks for the password again."""
+    from django.contrib.auth import authenticate
+
     key = None
+    form = ApiTokenForm(initial={"days": tokens.default_days(), "read_only": True})
+    if request.method == "POST" and request.POST.get("revoke"):
+        try:
+            tokens.revoke(actor=actor, token_id=int(request.POST["revoke"]))
+        except (ValueError, NotFound):
+            raise Http404 from None
+        messages.success(request, _("令牌已吊销"))
+        return redirect("web:api_token")
     if request.method == "POST":
-        key = core_services.create_token(actor=actor, user=request.user)
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+            if user is None or user.pk != request.user.pk:
+                form.add_error("password", _("密码不正确"))
+            else:
+                try:
+                    _token, key = tokens.issue(
+                        actor=actor,
+                        user=request.user,
+                        name=form.cleaned_data["name"],
+                        read_only=form.cleaned_data["read_only"],
+                        days=form.cleaned_data["days"],
+                        second_factor_verified=bool(getattr(request.user, "is_verified", lambda: False)()),
+                    )
+                except ServiceError as exc:
+                    apply_service_errors(form, exc)
+                else:
+                    form = ApiTokenForm(initial={"days": tokens.default_days(), "read_only": True})
     return render(
         request,
         "web/account/token.html",
-        {"key": key, "has_token": Token.objects.filter(user=request.user).exists(), "crumbs": [(_("我的账号"), reverse("web:account")), (_("API 令牌"), "")]},
+        {
+            "key": key,
+            "form": form,
+            "tokens": tokens.tokens_for(request.user).filter(revoked_at__isnull=True, expires_at__gt=timezone.now()),
+            "inactive": tokens.tokens_for(request.user).exclude(revoked_at__isnull=True, expires_at__gt=timezone.now()).count(),
+            "crumbs": [(_("我的账号"), reverse("web:account")), (_("API 令牌"), "")],
+        },
     )
 
 

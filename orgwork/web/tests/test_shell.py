@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from orgwork.core import registry
 from orgwork.core.actor import Actor
@@ -110,11 +109,15 @@ def test_change_password_checks_the_old_one_and_keeps_the_session(users):
 
 @pytest.mark.django_db
 def test_api_token_page_creates_a_working_token(users):
+    from orgwork.core.models import ApiToken
+    from orgwork.core.tokens import hash_key
+
     c = login(users["sec_a"])
-    r = c.post("/account/token/")
+    r = c.post("/account/token/", {"name": "脚本", "days": 30, "password": "Zugong#2026"})
     key = r.context["key"]
     assert key and key in r.content.decode()
-    assert Token.objects.get(user=users["sec_a"]).key == key
+    t = ApiToken.objects.get(user=users["sec_a"])
+    assert t.key_hash == hash_key(key) and key not in (t.key_hash, t.prefix) and not t.read_only
     from rest_framework.test import APIClient
 
     api = APIClient()

@@ -1,0 +1,187 @@
+"""API tokens (issue 11): issued after a verified sign-in, shown once, stored hashed, read-only, expiring,
+revocable, every use stamped and audited."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from orgwork.core import audit, tokens
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.models import ApiToken, AuditEvent
+
+pytestmark = pytest.mark.django_db
+NEW_ORG = {"parent": "乙镇党委", "name": "新村党支部", "kind": "branch", "sector": "rural"}
+
+
+def api(key, ip="10.1.2.3"):
+    c = APIClient(REMOTE_ADDR=ip)
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return c
+
+
+def issue(user, system, **kw):
+    kw.setdefault("second_factor_verified", True)
+    return tokens.issue(actor=system, user=user, **kw)
+
+
+def test_key_is_shown_once_and_stored_only_as_a_hash(users, system, settings):
+    settings.API_TOKEN_DAYS = 7
+    t, key = issue(users["county"], system, name="报表脚本")
+    stored = ApiToken.objects.values().get(pk=t.pk)
+    assert key.startswith("owt_") and len(key) > 40
+    assert key not in {str(v) for v in stored.values()}
+    assert stored["key_hash"] == tokens.hash_key(key) and stored["prefix"] == key[:10]
+    assert abs(t.expires_at - (timezone.now() + dt.timedelta(days=7))) < dt.timedelta(minutes=1)
+    ev = AuditEvent.objects.filter(action="token.issue").get()
+    assert key not in str(ev.data) and ev.data["read_only"] is False
+    assert audit.verify().ok
+
+
+def test_token_authenticates_and_every_use_is_stamped_and_audited_once_a_minute(users, system):
+    t, key = issue(users["county"], system)
+    c = api(key)
+    assert c.get("/api/v1/orgs/").status_code == 200
+    assert c.get("/api/v1/orgs/").status_code == 200
+    t.refresh_from_db()
+    assert t.uses == 2 and t.last_used_ip == "10.1.2.3" and t.last_used_at is not None
+    uses = AuditEvent.objects.filter(action="token.use", object_id=str(t.pk))
+    assert uses.count() == 1  # throttled: two uses within a minute, one event
+    ev = uses.get()
+    assert ev.actor_id == users["county"].pk and ev.data["ip"] == "10.1.2.3" and ev.data["path"] == "/api/v1/orgs/"
+    ApiToken.objects.filter(pk=t.pk).update(last_audit_at=timezone.now() - dt.timedelta(seconds=61))
+    assert api(key, ip="10.9.9.9").get("/api/v1/orgs/").status_code == 200
+    t.refresh_from_db()
+    assert uses.count() == 2 and t.uses == 3 and t.last_used_ip == "10.9.9.9"
+    assert audit.verify().ok
+
+
+def test_read_only_token_reads_but_cannot_write(users, system, tree):
+    _t, key = issue(users["county"], system, read_only=True)
+    c = api(key)
+    assert c.get("/api/v1/orgs/").status_code == 200
+    r = c.post("/api/v1/orgs/", NEW_ORG, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "token_read_only" and "只读" in r.json()["message"]
+    assert c.delete(f"/api/v1/orgs/{tree.village_b.pk}/").status_code == 403
+    from orgwork.orgs.models import Org
+
+    assert not Org.objects.filter(name="新村党支部").exists()
+    _t, rw = issue(users["county"], system)
+    assert api(rw).post("/api/v1/orgs/", NEW_ORG, format="json").status_code == 201
+
+
+def test_read_only_permission_class_refuses_unsafe_methods_on_its_own(users, system):
+    from rest_framework.test import APIRequestFactory
+
+    t, _key = issue(users["county"], system, read_only=True)
+    perm = tokens.ReadOnlyTokenPermission()
+    factory = APIRequestFactory()
+    for method, allowed in (("get", True), ("head", True), ("options", True), ("post", False), ("put", False), ("patch", False), ("delete", False)):
+        request = getattr(factory, method)("/")
+        request.auth = t
+        assert perm.has_permission(request, None) is allowed, method
+    assert perm.code == "token_read_only"
+
+
+def test_expired_revoked_unknown_and_malformed_tokens_are_refused(users, system):
+    t, key = issue(users["county"], system, days=1)
+    c = api(key)
+    ApiToken.objects.filter(pk=t.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    r = c.get("/api/v1/orgs/")
+    assert r.status_code == 401 and r.json()["code"] == "token_expired" and r["WWW-Authenticate"] == "Token"
+    t2, key2 = issue(users["county"], system)
+    tokens.revoke(actor=system, token_id=t2.pk)
+    assert api(key2).get("/api/v1/orgs/").json()["code"] == "token_revoked"
+    assert api("owt_nonsense").get("/api/v1/orgs/").json()["code"] == "token_invalid"
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token a b")
+    assert bad.get("/api/v1/orgs/").status_code == 401
+    _t3, key3 = issue(users["county"], system)
+    assert api(key3).get("/api/v1/orgs/").status_code == 200
+    users["county"].is_active = False
+    users["county"].save()
+    assert api(key3).get("/api/v1/orgs/").json()["code"] == "user_inactive"
+
+
+def test_bounds_on_days_and_name(users, system):
+    for days in (0, -1, tokens.MAX_DAYS + 1, True):
+        with pytest.raises(ServiceError) as exc:
+            issue(users["county"], system, days=days)
+        assert exc.value.errors[0].code == "out_of_range"
+    with pytest.raises(ServiceError):
+        issue(users["county"], system, name="长" * 61)
+    assert ApiToken.objects.count() == 0
+
+
+def _enrol(user):
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def test_an_account_with_a_second_factor_gets_a_token_only_after_verifying_it(users, system):
+    user = users["sec_a"]
+    device = _enrol(user)
+    with pytest.raises(ServiceError) as exc:
+        tokens.issue(actor=system, user=user, second_factor_verified=False)
+    assert exc.value.errors[0].code == "second_factor_required"
+    c = Client()
+    c.force_login(user)  # password only
+    r = c.post("/account/token/", {"name": "x", "days": 30, "password": "Zugong#2026"})
+    assert r.status_code == 302 and "/otp" in r["Location"]
+    assert ApiToken.objects.count() == 0
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    assert c.post("/login/otp/", {"token": f"{code:06d}"}).status_code == 302
+    r = c.post("/account/token/", {"name": "x", "days": 30, "read_only": "on", "password": "wrong"})
+    assert r.status_code == 200 and r.context["form"].errors["password"] and ApiToken.objects.count() == 0
+    r = c.post("/account/token/", {"name": "x", "days": 30, "read_only": "on", "password": "Zugong#2026"})
+    key = r.context["key"]
+    t = ApiToken.objects.get()
+    assert t.read_only and t.key_hash == tokens.hash_key(key)
+    assert key not in c.get("/account/token/").content.decode()  # shown once
+    r = c.post("/account/token/", {"revoke": t.pk})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.revoked_at is not None and api(key).get("/api/v1/orgs/").status_code == 401
+
+
+def test_nobody_revokes_someone_elses_token(users, system):
+    from orgwork.core.actor import Actor
+
+    t, _key = issue(users["county"], system)
+    with pytest.raises(NotFound):
+        tokens.revoke(actor=Actor.for_user(users["sec_a"]), token_id=t.pk)
+    c = Client()
+    c.force_login(users["sec_a"])
+    assert c.post("/account/token/", {"revoke": t.pk}).status_code == 404
+    assert c.post("/account/token/", {"revoke": "x"}).status_code == 404
+    t.refresh_from_db()
+    assert t.revoked_at is None
+
+
+def test_tokens_are_never_deleted(users, system):
+    from orgwork.core.models import HardDeleteForbidden
+
+    t, _key = issue(users["county"], system)
+    with pytest.raises(HardDeleteForbidden):
+        t.delete()
+
+
+def test_issue_token_command(users):
+    out = StringIO()
+    call_command("issue_token", "county", "--read-only", "--days", "5", stdout=out)
+    key = out.getvalue().strip()
+    t = ApiToken.objects.get(key_hash=tokens.hash_key(key))
+    assert t.read_only and (t.expires_at - t.created_at) == dt.timedelta(days=5)
+    out = StringIO()
+    call_command("create_token", "county", stdout=out)  # the old name still works
+    assert api(out.getvalue().strip()).post("/api/v1/orgs/", NEW_ORG, format="json").status_code == 201
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("issue_token", "nobody")
+    with pytest.raises(CommandError, match="有效天数"):
+        call_command("issue_token", "county", "--days", "0")

@@ -1,0 +1,183 @@
+"""API tokens: the machine path into the API.
+
+- Issued only to a verified sign-in (password, plus the second factor when the account has a TOTP device) from
+  the account pages, or by an operator at the server (`manage.py issue_token`). The key is shown once and stored
+  as a SHA-256 hash (256 random bits: nothing to brute-force, so no slow hash is needed).
+- A token can be read-only (GET/HEAD/OPTIONS only: anything else answers 403 `token_read_only`), expires
+  (`settings.API_TOKEN_DAYS`, default 90) and can be revoked; tokens are never deleted.
+- Every use stamps the last-used time and address; an audit event `token.use` is written at most once per token
+  per minute (`AUDIT_EVERY`), so a script polling the API does not flood the chain.
+
+Clients send `Authorization: Token <key>` as before (DRF's authtoken keyword).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+from rest_framework import exceptions, permissions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from . import audit
+from .actor import Actor
+from .errors import NotFound, ServiceError
+from .models import ApiToken
+
+KEYWORD = "Token"
+KEY_PREFIX = "owt_"
+AUDIT_EVERY = dt.timedelta(minutes=1)
+MAX_DAYS = 3660
+NAME_MAX = 60
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def default_days() -> int:
+    return int(getattr(settings, "API_TOKEN_DAYS", 90))
+
+
+@transaction.atomic
+def issue(*, actor: Actor, user, name: str = "", read_only: bool = False, days: int | None = None, second_factor_verified: bool) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns (token, key) — the key exists only in this return value.
+
+    `second_factor_verified`: the caller states that the sign-in behind this request passed the second factor
+    (the account page passes `request.user.is_verified()`; the operator command passes True).
+    """
+    if user is None or not getattr(user, "is_active", False):
+        raise ServiceError.single("user", "bad_value", _("账号不存在或已停用"))
+    if not second_factor_verified and user_has_device(user):
+        raise ServiceError.single("otp", "second_factor_required", _("生成令牌前请先完成两步验证"))
+    if days is None:
+        days = default_days()
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ServiceError.single("days", "out_of_range", _("有效天数须在 1 至 %(max)d 天之间") % {"max": MAX_DAYS})
+    name = (name or "").strip() or _("API 令牌")
+    if len(name) > NAME_MAX:
+        raise ServiceError.single("name", "out_of_range", _("用途最多 %(max)d 个字") % {"max": NAME_MAX})
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[: len(KEY_PREFIX) + 6],
+        key_hash=hash_key(key),
+        read_only=bool(read_only),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    audit.record(
+        actor,
+        "token.issue",
+        token,
+        data={"user": user.pk, "username": user.get_username(), "read_only": token.read_only, "expires_at": token.expires_at, "prefix": token.prefix},
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (system actors: any token). Someone else's token is not found."""
+    qs = ApiToken.objects.select_for_update()
+    if not actor.system:
+        qs = qs.filter(user_id=actor.user_id)
+    token = qs.filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(f"token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "token.revoke", token, data={"user": token.user_id, "prefix": token.prefix})
+    return token
+
+
+def tokens_for(user):
+    """The user's tokens, newest first (the account page; only the owner sees them)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_use(token: ApiToken, request) -> None:
+    """Stamp last use (always) and write a `token.use` audit event (at most once per token per AUDIT_EVERY)."""
+    now = timezone.now()
+    ip = client_ip(request)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip, uses=F("uses") + 1)
+    token.last_used_at, token.last_used_ip = now, ip
+    if token.last_audit_at is not None and now - token.last_audit_at < AUDIT_EVERY:
+        return
+    with transaction.atomic():
+        # Claim the slot atomically: of two concurrent requests only one writes the event.
+        claimed = ApiToken.objects.filter(pk=token.pk).filter(Q(last_audit_at__isnull=True) | Q(last_audit_at__lte=now - AUDIT_EVERY)).update(last_audit_at=now)
+        if claimed:
+            token.last_audit_at = now
+            audit.record(
+                Actor(user=token.user),
+                "token.use",
+                token,
+                data={"ip": ip, "method": request.method, "path": request.path[:200], "read_only": token.read_only},
+            )
+
+
+def refuses(token, method: str) -> bool:
+    return isinstance(token, ApiToken) and token.read_only and method not in permissions.SAFE_METHODS
+
+
+class TokenReadOnly(exceptions.PermissionDenied):
+    default_detail = "此令牌为只读令牌，不能修改数据"
+    default_code = "token_read_only"
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>` → (user, ApiToken). Unknown, expired, revoked → 401 with a stable code."""
+
+    keyword = KEYWORD
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("令牌格式不正确：应为 Authorization: Token 令牌", code="token_invalid")
+        try:
+            key = parts[1].decode("ascii")
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("令牌格式不正确", code="token_invalid")
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("令牌无效", code="token_invalid")
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("令牌已被吊销", code="token_revoked")
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("令牌已过期，请在“我的账号”中重新生成", code="token_expired")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("账号已停用", code="user_inactive")
+        record_use(token, request)
+        if refuses(token, request.method):
+            # Also enforced here, so a view that sets its own permission_classes cannot forget it.
+            raise TokenReadOnly()
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class ReadOnlyTokenPermission(permissions.BasePermission):
+    """Read-only tokens may only read: unsafe methods answer 403 `token_read_only`."""
+
+    message = TokenReadOnly.default_detail
+    code = TokenReadOnly.default_code
+
+    def has_permission(self, request, view):
+        return not refuses(request.auth, request.method)
