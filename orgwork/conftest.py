@@ -109,12 +109,11 @@ def users(tree, system, make_member):
 def api():
     def _client(user=None):
         # The real machine path: a token in the Authorization header, through the gate (not force_authenticate).
-        from rest_framework.authtoken.models import Token
+        from orgwork.core.tokens import operator_key
 
         c = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            c.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+            c.credentials(HTTP_AUTHORIZATION="Token " + operator_key(user, name="测试"))
         return c
 
     return _client

@@ -32,7 +32,7 @@ def test_pages_and_api(tree, users, system, make_member):
     from rest_framework.test import APIClient
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION="Token " + __import__("rest_framework.authtoken.models", fromlist=["Token"]).Token.objects.get_or_create(user=users["sec_a"])[0].key)
+    api.credentials(HTTP_AUTHORIZATION="Token " + __import__("orgwork.core.tokens", fromlist=["operator_key"]).operator_key(users["sec_a"]))
     assert api.get("/api/v1/elections/").json()[0]["step"] == "plan_approval"
     terms = api.get("/api/v1/elections/terms/").json()
     assert any(x["org"] == tree.village_a.pk for x in terms["results"])

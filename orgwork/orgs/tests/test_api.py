@@ -7,7 +7,7 @@ from orgwork.orgs.models import Org
 
 def client_for(user):
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION="Token " + __import__("rest_framework.authtoken.models", fromlist=["Token"]).Token.objects.get_or_create(user=user)[0].key)
+    c.credentials(HTTP_AUTHORIZATION="Token " + __import__("orgwork.core.tokens", fromlist=["operator_key"]).operator_key(user))
     return c
 
 
