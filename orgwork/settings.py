@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "orgwork.roster",
     "orgwork.dues",
     "orgwork.funds",
+    "orgwork.staffing",
     "orgwork.lifecycle",
     "orgwork.notifications",
     "orgwork.meetings",

@@ -46,6 +46,8 @@ urlpatterns = [
     path("dues/", include("orgwork.dues.urls")),
     path("funds/", include("orgwork.funds.urls")),
     path("api/v1/funds/", include("orgwork.funds.api")),
+    path("staffing/", include("orgwork.staffing.urls")),
+    path("api/v1/staffing/", include("orgwork.staffing.api")),
     path("recruitment/", include("orgwork.recruitment.urls")),
     path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("", include("orgwork.web.urls")),

@@ -1,0 +1,35 @@
+"""Home-page item: units short of full-time party-affairs staff (rules.md §1)."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.registry import Item
+from orgwork.core.registry import attention as register
+
+from . import selectors
+
+
+@register("staffing.gaps")
+def staff_gaps(actor, under=None):
+    try:
+        rows = selectors.gaps(actor, under=under)
+    except (NotFound, ServiceError):
+        return []
+    if not rows:
+        return []
+    try:
+        url = reverse("staffing:report") + (f"?org={under.pk}" if under is not None else "")
+    except NoReverseMatch:
+        url = ""
+    missing = sum(r.gap for r in rows)
+    return [
+        Item(
+            kind="staffing.gaps",
+            title=f"{len(rows)}个单位专职党务工作者未配齐（共缺{missing}人）",
+            detail="、".join(r.name for r in rows[:5]) + ("等" if len(rows) > 5 else ""),
+            url=url,
+            severity="warning",
+        )
+    ]

@@ -1,0 +1,59 @@
+"""Console page: units against the staffing rule, the staff in post, appoint and end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from orgwork.core import gate, params
+from orgwork.core.errors import ServiceError
+
+from . import selectors, services
+
+
+@gate.staff
+def report(request, actor):
+    under = params.under(actor, request.GET)
+    if request.method == "POST":
+        try:
+            if request.POST.get("act") == "end":
+                services.end(
+                    actor=actor,
+                    staff_id=request.POST.get("staff"),
+                    ended_on=params.date(request.POST, "ended_on", label="离岗日期", required=True),
+                    reason=params.text(request.POST, "reason", label="离岗原因", max_length=200),
+                )
+            else:
+                services.appoint(
+                    actor=actor,
+                    org_id=params.org_id(request.POST, required=True),
+                    name=params.text(request.POST, "name", label="姓名", max_length=60),
+                    member_id=params.object_id(request.POST, "member", label="党员"),
+                    post=params.text(request.POST, "post", label="岗位", max_length=60),
+                    full_time=params.flag(request.POST, "full_time"),
+                    started_on=params.date(request.POST, "started_on", label="任职日期", required=True),
+                )
+            messages.success(request, "已保存")
+        except ServiceError as e:
+            for err in e.errors:
+                messages.error(request, err.message)
+        return redirect(request.get_full_path())
+    only_gaps = params.flag(request.GET, "gaps")
+    rows, rules = selectors.units(actor, under=under)
+    shown = [r for r in rows if r.gap] if only_gaps else rows
+    page = Paginator(shown, 100).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    in_post = selectors.staff(actor).filter(ended_on__isnull=True).order_by("org__path", "-full_time", "name")
+    if under is not None:
+        in_post = in_post.filter(org__path__startswith=under.path)
+    staff_page = Paginator(in_post, 50).get_page(params.integer(request.GET, "spage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return render(
+        request,
+        "staffing/report.html",
+        {
+            "under": under, "page": page, "rules": rules, "units": len(rows), "short": sum(1 for r in rows if r.gap),
+            "missing": sum(r.gap for r in rows), "only_gaps": only_gaps, "staff_page": staff_page, "today": dt.date.today(),
+        },
+    )  # fmt: skip
