@@ -265,3 +265,10 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 # Roster import jobs: the running job's heartbeat interval, and how long without one before it is marked failed.
 ROSTER_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ORGWORK_IMPORT_HEARTBEAT_SECONDS", "10"))
 ROSTER_JOB_TIMEOUT_SECONDS = int(os.environ.get("ORGWORK_IMPORT_TIMEOUT_SECONDS", "600"))
+
+# Forgotten password: the code's lifetime, how many codes an account (and an address) may ask for per hour, and how
+# many wrong tries a code allows.
+PASSWORD_RESET_CODE_MINUTES = 15
+PASSWORD_RESET_MAX_PER_HOUR = 3
+PASSWORD_RESET_MAX_PER_IP_HOUR = 10
+PASSWORD_RESET_MAX_TRIES = 5

@@ -438,3 +438,25 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code for a forgotten password, sent by email or SMS. Only its hash is kept; it expires, is used
+    once, and allows a few wrong tries (settings.PASSWORD_RESET_*)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=128)
+    channels = models.CharField(_("发送方式"), max_length=40)  # "email", "sms" or both
+    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("找回密码验证码")
+        verbose_name_plural = _("找回密码验证码")
+        indexes = [models.Index(fields=["requested_ip", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

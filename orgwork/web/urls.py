@@ -3,7 +3,7 @@ from django.urls import path
 
 from orgwork.core import gate
 
-from . import calendar_views, member_views, org_views, pickers, views
+from . import calendar_views, member_views, org_views, password_views, pickers, views
 
 app_name = "web"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", gate.auth_flow(auth_views.LogoutView.as_view()), name="logout"),
     path("login/otp/", views.otp_verify, name="otp_verify"),
+    path("login/forgot/", password_views.forgot, name="password_reset"),
+    path("login/forgot/verify/", password_views.forgot_verify, name="password_reset_verify"),
+    path("account/reset-others/", password_views.admin_reset, name="password_admin_reset"),
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("scope/", views.switch_scope, name="switch_scope"),

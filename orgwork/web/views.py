@@ -124,6 +124,7 @@ def account(request, actor):
         {
             "has_otp": user_has_device(request.user),
             "has_token": tokens.tokens_for(request.user).filter(revoked_at__isnull=True).exists(),
+            "can_reset_others": actor.has_role("sysadmin", "dept_admin", "org_admin"),
             "crumbs": [(_("我的账号"), "")],
         },
     )
