@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportKind(models.TextChoices):
     MEMBERS = "members", _("党员")
     ORGS = "orgs", _("党组织")
+    NATIONAL = "national", _("党员（全国党员管理信息系统模板）")
 
 
 class JobStatus(models.TextChoices):

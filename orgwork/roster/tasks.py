@@ -71,7 +71,9 @@ def _run(job: ImportJob) -> ImportJob:
         status = JobStatus.WRITING if phase == "write" else JobStatus.RUNNING
         ImportJob.objects.filter(pk=job.pk).update(status=status, rows_total=total, rows_done=done if phase == "check" else total, heartbeat_at=timezone.now())
 
-    run = import_members if job.kind == ImportKind.MEMBERS else import_orgs
+    from .national import import_national
+
+    run = {ImportKind.MEMBERS: import_members, ImportKind.NATIONAL: import_national}.get(job.kind, import_orgs)
     try:
         with job.file.open("rb") as fh:
             kwargs = {"actor": actor, "partial": job.partial, "update": job.update, "progress": progress}

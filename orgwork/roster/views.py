@@ -18,6 +18,7 @@ from orgwork.stats import selectors as stats_selectors
 from . import services
 from .exporter import export_members, write_report
 from .models import ImportJob, ImportKind
+from .national import export_national, mapping
 
 
 def _job(request, actor, job_id) -> ImportJob:
@@ -93,8 +94,12 @@ def export_page(request, actor):
             except NotFound:
                 raise Http404 from None
         buf = io.BytesIO()
-        export_members(buf, actor=actor, org=org)
-        name = f"党员花名册-{org.name if org else '全部'}.xlsx"
+        if request.GET.get("format") == "national":
+            export_national(buf, actor=actor, org=org)
+            name = f"全国党员管理信息系统-党员基本信息-{org.name if org else '全部'}.xlsx"
+        else:
+            export_members(buf, actor=actor, org=org)
+            name = f"党员花名册-{org.name if org else '全部'}.xlsx"
         response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
@@ -102,4 +107,4 @@ def export_page(request, actor):
     for root in roots:
         choices.append(root)
         choices.extend(Org.objects.filter(parent=root, abolished_on__isnull=True).order_by("path"))
-    return render(request, "roster/export.html", {"choices": choices, "download_url": reverse("roster:export")})
+    return render(request, "roster/export.html", {"choices": choices, "download_url": reverse("roster:export"), "national": mapping()})
