@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/dues/", include("orgwork.dues.api")),
     path("api/v1/recruitment/", include("orgwork.recruitment.api_urls")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),
+    path("api/v1/mobile/", include("orgwork.lifecycle.api_mobile")),
+    path("api/v1/exits/", include("orgwork.lifecycle.api_exits")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),

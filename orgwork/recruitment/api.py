@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 from orgwork.core import params
 from orgwork.core import procedures as proc
 from orgwork.core.api import ScopedViewSet
+from orgwork.core.errors import ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.models import Attachment, Notice, Objection, StepRecord
 from orgwork.core.scope import get_in_scope
+from orgwork.core.uploads import MAX_FILE_BYTES, parse_step, step_request_schema
 from orgwork.orgs.api import resolve_ref
 
 from . import selectors, services
@@ -97,19 +99,11 @@ class ApplicationSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=40)
     applied_on = params.DateField()
     application_reference = serializers.CharField(help_text="入党申请书的档案编号", required=False, allow_blank=True)
+    application_file = serializers.FileField(required=False, max_length=255, help_text="入党申请书扫描件（multipart/form-data 时可上传）")
     ethnicity = serializers.CharField(required=False, allow_blank=True)
     education = serializers.CharField(required=False, allow_blank=True)
     job = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    responsible = serializers.CharField(required=False, allow_blank=True)
-
-
-class CompleteSerializer(serializers.Serializer):
-    step = serializers.CharField()
-    done_on = params.DateField()
-    data = serializers.DictField(required=False, help_text="本步骤要求的字段，如 {\"entitled\": 20, \"present\": 18, \"in_favour\": 17}")
-    documents = serializers.DictField(child=serializers.CharField(), required=False, help_text="{材料名称: 文号/档案编号}")
-    comment = serializers.CharField(required=False, allow_blank=True)
     responsible = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -165,17 +159,21 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ApplicationSerializer, responses={201: ApplicantSerializer})
+    @extend_schema(request={"application/json": ApplicationSerializer, "multipart/form-data": ApplicationSerializer}, responses={201: ApplicantSerializer})
     def create(self, request):
         data = ApplicationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         org_id = resolve_ref(self.actor, v.pop("org"), field="org")
         reference = v.pop("application_reference", "")
+        upload = v.pop("application_file", None)
         responsible = v.pop("responsible", "")
+        if upload is not None and upload.size > MAX_FILE_BYTES:
+            raise ServiceError.single("application_file", "out_of_range", "文件超过20MB")
         applicant = services.start_application(
-            actor=self.actor, org_id=org_id, applied_on=v.pop("applied_on"), documents={"入党申请书": reference}, responsible=responsible, **v
-        )
+            actor=self.actor, org_id=org_id, applied_on=v.pop("applied_on"), documents={"入党申请书": reference}, files={"入党申请书": [upload]} if upload else None,
+            responsible=responsible, **v,
+        )  # fmt: skip
         return Response(ApplicantSerializer(selectors.get_applicant(self.actor, applicant.pk)).data, status=201)
 
     @extend_schema(responses=RecordSerializer(many=True))
@@ -190,23 +188,12 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         applicant = self.get_object()
         return Response(NoticeSerializer(proc.notices(applicant.procedure), many=True).data)
 
-    @extend_schema(request=CompleteSerializer, responses={201: RecordSerializer})
+    @extend_schema(request=step_request_schema(), responses={201: RecordSerializer}, summary="办理当前步骤（材料可填文号，也可上传文件：multipart 的 files + file_labels）")
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         applicant = self.get_object()
-        data = CompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        record = services.complete_step(
-            actor=self.actor,
-            applicant_id=applicant.pk,
-            step=v["step"],
-            done_on=v["done_on"],
-            data=v.get("data") or {},
-            documents=v.get("documents") or {},
-            comment=v.get("comment", ""),
-            responsible=v.get("responsible", ""),
-        )
+        fields, files = parse_step(request)
+        record = services.complete_step(actor=self.actor, applicant_id=applicant.pk, files=files, **fields)
         return Response(RecordSerializer(record).data, status=201)
 
     @extend_schema(request=ActionSerializer, responses={201: RecordSerializer})
