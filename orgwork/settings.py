@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "orgwork.notifications",
     "orgwork.meetings",
     "orgwork.elections",
+    "orgwork.discipline",
     "orgwork.web",
     "orgwork.demo",
 ]

@@ -24,6 +24,8 @@ class Election(NoDeleteModel):
     ballots_invalid = models.PositiveIntegerField(_("无效票"), null=True, blank=True)
     valid = models.BooleanField(_("选举有效"), null=True)
     validity_notes = models.JSONField(default=list, blank=True)
+    # Who counted as entitled and why (members under 留党察看 excluded, 党章第四十条): see discipline.selectors.
+    voters_basis = models.JSONField(_("应到人数依据"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     SCOPE_PATH = "org__path"

@@ -17,6 +17,7 @@ from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.normalize import add_months, clean_text
 from orgwork.core.scope import scope
+from orgwork.discipline.selectors import is_on_probation, voting_basis
 from orgwork.members.models import Member, Standing
 from orgwork.orgs import services as org_services
 from orgwork.orgs.models import OfficerPost, OrgKind, OrgOfficer
@@ -89,6 +90,8 @@ def nominate(*, actor: Actor, election_id: int, member_id: int, nominated_by: st
         raise ServiceError.single("member", "not_in_roster", "候选人应为本组织在册党员")
     if member.category != "full":
         raise ServiceError.single("member", "probationary", "预备党员没有被选举权")
+    if is_on_probation(member):
+        raise ServiceError.single("member", "party_probation", f"{member.name}正受留党察看处分，没有被选举权（党章第四十条）")
     if e.candidates.filter(member=member).exists():
         raise ServiceError.single("member", "duplicate_existing", f"{member.name}已被提名")
     c = Candidate.objects.create(election=e, member=member, name=member.name, nominated_by=nominated_by, recommendation_votes=max(0, int(recommendation_votes or 0)))
@@ -115,12 +118,23 @@ def vet(*, actor: Actor, election_id: int, candidate_id: int, passed: bool, note
 
 @transaction.atomic
 def record_ballot(
-    *, actor: Actor, election_id: int, entitled: int, present: int, issued: int, returned: int, invalid: int, votes: dict[int, int]
+    *, actor: Actor, election_id: int, entitled: int | None, present: int, issued: int, returned: int, invalid: int, votes: dict[int, int],
+    on: dt.date | None = None,
 ) -> voting.Tally:
-    """One round of voting. Those elected stay elected; a further round fills the seats left (e.g. after a tie)."""
+    """One round of voting. Those elected stay elected; a further round fills the seats left (e.g. after a tie).
+
+    `entitled` left as None is counted from the registry; either way members under 留党察看 are not among
+    those entitled (党章第四十条), and the basis is kept on the election.
+    """
     e = _election(actor, election_id)
     _at_step(e, "vote")
     _may(actor, e, "branch")
+    basis = voting_basis(e.org, on=on or dt.date.today())
+    refused = basis.check(entitled, label="应到会有选举权人数")
+    if refused:
+        raise ServiceError(refused)
+    if entitled is None:
+        entitled = basis.entitled
     on_ballot = {c.pk: c for c in e.candidates.filter(on_ballot=True)}
     already = [c for c in on_ballot.values() if c.elected]
     votes = {int(k): int(v) for k, v in votes.items()}
@@ -136,6 +150,7 @@ def record_ballot(
     e.voters_entitled, e.voters_present, e.ballots_issued, e.ballots_returned, e.ballots_invalid = entitled, present, issued, returned, invalid
     e.valid = tally.valid
     e.validity_notes = [x.message for x in tally.errors]
+    e.voters_basis = {**basis.as_record(), "note": basis.note()}
     e.save()
     if tally.valid:
         for cid, n in votes.items():
@@ -144,7 +159,10 @@ def record_ballot(
         Candidate.objects.bulk_update([on_ballot[c] for c in votes], ["votes_for", "elected"])
     audit.record(
         actor, "election.ballot", e,
-        data={"valid": tally.valid, "errors": [x.code for x in tally.errors], "elected": tally.elected, "tied": tally.tied, "shortfall": tally.shortfall, "votes": votes},
+        data={
+            "valid": tally.valid, "errors": [x.code for x in tally.errors], "elected": tally.elected, "tied": tally.tied, "shortfall": tally.shortfall, "votes": votes,
+            "entitled": entitled, "entitled_basis": basis.as_record(),
+        },
     )
     return tally
 

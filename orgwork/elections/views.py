@@ -74,7 +74,7 @@ def detail(request, actor, pk):
                     for k, v in p.items() if k.startswith("vote_") and v.strip()
                 }  # fmt: skip
                 t = services.record_ballot(
-                    actor=actor, election_id=e.pk, entitled=params.count(p, "entitled", label="应到人数", default=0), present=params.count(p, "present", label="实到人数", default=0),
+                    actor=actor, election_id=e.pk, entitled=params.count(p, "entitled", label="应到人数"), present=params.count(p, "present", label="实到人数", default=0),
                     issued=params.count(p, "issued", label="发出选票数", default=0), returned=params.count(p, "returned", label="收回选票数", default=0),
                     invalid=params.count(p, "invalid", label="无效票数", default=0), votes=votes,
                 )

@@ -154,10 +154,49 @@ for _kind, (_title, _standings, _action) in KINDS.items():
     )
 
 
+# 开除党籍: decided under the discipline rules (orgwork.discipline records the sanction, its body and document);
+# this procedure is how the registry learns of it, the same way as every other exit.
+proc.define(
+    kind="member_expulsion",
+    version="2019",
+    effective=EFFECTIVE,
+    source="《中国共产党章程》第四十条；《中国共产党纪律处分条例》；" + SOURCE,
+    title="开除党籍",
+    stages=STAGES,
+    steps=(
+        proc.StepDef(
+            "record",
+            "登记开除党籍处分决定",
+            "decide",
+            role="committee",
+            fields=(proc.Field("reason", "处分决定"), proc.Field("decided_by", "作出决定的机关"), proc.Field("document", "处分决定文号")),
+            documents=("处分决定",),
+            on_complete=("exit.expel",),
+            locks=True,
+            article="党章第四十条；纪律处分条例第十三条",
+        ),
+    ),
+)
+
+
+@proc.hook("exit.expel")
+def expel(ctx, record):
+    member_services.change_status(
+        actor=ctx.actor, member_id=int(ctx.instance.subject_id), action=StatusAction.EXIT, on=ctx.done_on,
+        reason=f"开除党籍（办理事项#{ctx.instance.pk}）：{ctx.data.get('reason', '')}"[:500],
+    )
+
+
 @proc.gate("exit.meeting_majority")
 def meeting_majority(ctx):
+    from orgwork.discipline.selectors import voting_basis
+
+    basis = voting_basis(ctx.instance.org, on=ctx.data.get("meeting_on") or ctx.done_on)
+    ctx.data["entitled_note"] = basis.note()
     entitled, present, votes = ctx.data.get("entitled") or 0, ctx.data.get("present") or 0, ctx.data.get("votes_for") or 0
-    errors = []
+    errors = basis.check(ctx.data.get("entitled"), label="应到有表决权的正式党员数")
+    if errors:
+        return errors
     if entitled <= 0:
         errors.append(FieldError("entitled", "bad_value", "应到人数应大于0"))
     elif not more_than_share(present, entitled, quorum := exit_rules(on=ctx.done_on)["meeting_quorum_share"]):

@@ -17,6 +17,7 @@ from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import clean_text
 from orgwork.core.scope import scope
+from orgwork.discipline.selectors import voting_basis
 from orgwork.orgs.models import BRANCH_KINDS
 
 from .models import AppraisalEntry, AppraisalRound, AppraisalStage, Grade, HandlingStatus
@@ -145,10 +146,15 @@ def record_rating(*, actor: Actor, round_id: int, member_id: int, excellent: int
         raise ServiceError.single("votes", "bad_value", "票数不能为负")
     if sum(votes) > voters:
         raise ServiceError.single("votes", "too_many_votes", f"票数合计{sum(votes)}超过参加测评人数{voters}")
+    # Those under 留党察看 have no vote (党章第四十条): they are appraised, but do not rate.
+    basis = voting_basis(r.org, on=dt.date.today())
+    refused = basis.check(voters, field="voters", label="参加测评人数")
+    if refused:
+        raise ServiceError(refused)
     e.votes_excellent, e.votes_qualified, e.votes_basic, e.votes_unqualified = votes
     e.suggested_grade = suggest_grade(excellent=excellent, qualified=qualified, basic=basic, unqualified=unqualified, rules=appraisal_rules(r.started_on))
     e.save(update_fields=["votes_excellent", "votes_qualified", "votes_basic", "votes_unqualified", "suggested_grade"])
-    audit.record(actor, "appraisal.rating", r, data={"member": member_id, "votes": votes, "suggested": e.suggested_grade})
+    audit.record(actor, "appraisal.rating", r, data={"member": member_id, "votes": votes, "voters": voters, "suggested": e.suggested_grade, "entitled_basis": basis.as_record()})
     return e
 
 

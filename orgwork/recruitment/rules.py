@@ -35,7 +35,8 @@ STAGE_SHORT = {"applicant": "入党申请人", "activist": "入党积极分子",
 
 PASS = (("pass", "合格"), ("fail", "不合格"))
 VOTE_FIELDS = (
-    Field("entitled", "应到会有表决权的正式党员人数", "int"),
+    # Left blank, the registry's count is used: full members less those under 留党察看 (党章第四十条).
+    Field("entitled", "应到会有表决权的正式党员人数", "int", required=False, help="不填则按党员名册计算（不含受留党察看处分的党员）"),
     Field("present", "实到会有表决权的正式党员人数", "int"),
     Field("in_favour", "赞成票", "int"),
     Field("against", "反对票", "int", required=False),
@@ -388,10 +389,18 @@ def training(ctx):
 @gate("recruitment.votes")
 def votes(ctx):
     """More than half of those entitled present; votes in favour more than half of those entitled (细则第二十四、二十五条)."""
+    from orgwork.discipline.selectors import voting_basis
+
     d = ctx.data
+    basis = voting_basis(ctx.instance.org, on=ctx.done_on)
+    if d.get("entitled") is None:
+        d["entitled"] = basis.entitled
+    d["entitled_note"] = basis.note()
+    errors = basis.check(d["entitled"])
+    if errors:
+        return errors
     entitled, present, favour = d["entitled"], d["present"], d["in_favour"]
     cast = favour + (d.get("against") or 0) + (d.get("abstain") or 0)
-    errors = []
     if entitled < 1:
         errors.append(FieldError("entitled", "bad_value", "应到会有表决权的正式党员人数应大于0"))
         return errors

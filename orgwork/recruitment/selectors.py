@@ -82,6 +82,8 @@ def _shown(step: proc.StepDef, data: dict, names: dict) -> list[tuple[str, str]]
         if v in ("", None):
             continue
         out.append((f.label, str(v)))
+    if data.get("entitled_note"):
+        out.append(("表决权情况", data["entitled_note"]))
     if step.notice and data.get("notice_place"):
         out.append(("公示地点/方式", data["notice_place"]))
     return out

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DisciplineConfig(AppConfig):
+    name = "orgwork.discipline"
+    label = "discipline"
+    verbose_name = "党纪处分"
+
+    def ready(self):
+        from orgwork.core import registry
+
+        from . import rules  # noqa: F401  rule tables
+        from .selectors import READ_ROLES
+
+        registry.nav(section="党员管理", label="党纪处分", url_name="discipline:list", order=38, roles=READ_ROLES)
