@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "orgwork.meetings",
     "orgwork.elections",
     "orgwork.discipline",
+    "orgwork.reorg",
     "orgwork.web",
     "orgwork.demo",
 ]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("meetings/", include("orgwork.meetings.urls")),
     path("elections/", include("orgwork.elections.urls")),
     path("discipline/", include("orgwork.discipline.urls")),
+    path("reorg/", include("orgwork.reorg.urls")),
     path("inbox/", include("orgwork.notifications.urls")),
     path("dues/", include("orgwork.dues.urls")),
     path("funds/", include("orgwork.funds.urls")),

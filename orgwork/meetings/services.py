@@ -405,3 +405,24 @@ __all__ = [
     "sign_in",
     "update_meeting",
 ]
+
+
+@transaction.atomic
+def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str) -> list[int]:
+    """An org merged into another (合并党组织): its meetings continue in the ledger of the org it merged into.
+
+    Each moved meeting is listed, with the org it was held by, in the audit event (and in the caller's record).
+    Appraisal rounds stay with the old org: one round per org and year, kept as that org's history.
+    """
+    src = params.writable_org(actor, from_org_id, field="from_org", label="原党组织", active=False)
+    dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党组织")
+    reason = clean_text(reason)
+    if not reason:
+        raise ServiceError.single("reason", "required", "请填写原因")
+    ids = list(Meeting.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
+    Meeting.objects.filter(pk__in=ids).update(org=dst)
+    from .models import TalkCoverage
+
+    TalkCoverage.objects.filter(org=src).update(org=dst)
+    audit.record(actor, "meeting.reassign_org", dst, data={"from_org": src.pk, "from_name": src.name, "meetings": ids, "reason": reason})
+    return ids

@@ -10,7 +10,7 @@ from orgwork.core import audit, params
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
-from orgwork.core.models import ProcedureStatus
+from orgwork.core.models import ProcedureInstance, ProcedureStatus
 from orgwork.core.scope import get_in_scope
 from orgwork.members.models import Education, Gender, Member, Standing
 from orgwork.members.validation import clean_member
@@ -183,3 +183,18 @@ def set_local_rules(*, actor: Actor, org_id, enabled: bool):
     from .rules import VARIANT
 
     return proc.set_version(actor=actor, org_id=org_id, kind=KIND, version=VARIANT if enabled else None)
+
+
+@transaction.atomic
+def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str) -> list[int]:
+    """A branch merged into another (合并党组织): the people in its development pipeline continue there, records intact."""
+    src = params.writable_org(actor, from_org_id, field="from_org", label="原党支部", active=False)
+    dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党支部")
+    if not dst.is_branch:
+        raise ServiceError.single("to_org", "not_a_branch", "发展党员工作应由党支部承担")
+    ids = list(Applicant.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
+    procedures = list(Applicant.objects.filter(pk__in=ids, procedure__isnull=False).values_list("procedure_id", flat=True))
+    Applicant.objects.filter(pk__in=ids).update(org=dst)
+    ProcedureInstance.objects.filter(pk__in=procedures, org=src).update(org=dst)
+    audit.record(actor, "recruitment.reassign_org", dst, data={"from_org": src.pk, "from_name": src.name, "applicants": ids, "procedures": procedures, "reason": str(reason)[:500]})
+    return ids
