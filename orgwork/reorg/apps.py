@@ -8,8 +8,8 @@ class ReorgConfig(AppConfig):
 
     def ready(self):
         from orgwork.core.models import Role
-        from orgwork.web import nav
+        from orgwork.core import registry
 
         from . import procedures  # noqa: F401  org setup approval and by-election procedures (gates, hooks)
 
-        nav.register(section="党组织管理", label="组织调整", url_name="reorg:list", order=60, roles=(Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN))
+        registry.nav(section="党组织管理", label="组织调整", url_name="reorg:list", order=60, roles=(Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN))

@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from orgwork.core import params
+from orgwork.core import gate, params
 from orgwork.core.errors import PermissionDenied, ServiceError
 from orgwork.core.scope import get_in_scope, scope
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import BRANCH_KINDS, OrgKind
-from orgwork.web.access import console_view
 
 from . import forms, services
 from .models import Reorganization
@@ -24,13 +23,13 @@ def _orgs(actor):
     return list(params.writable_orgs(actor).exclude(kind=OrgKind.GROUP))
 
 
-@console_view
+@gate.staff
 def reorg_list(request, actor):
     page = Paginator(scope(Reorganization.objects.all(), actor), 30).get_page(request.GET.get("page"))
     return render(request, "reorg/list.html", {"page": page, "crumbs": [(_("组织调整"), "")]})
 
 
-@console_view
+@gate.staff
 def reorg_detail(request, actor, pk):
     r = get_in_scope(Reorganization.objects.all(), actor, pk=pk)
     return render(request, "reorg/detail.html", {"r": r, "crumbs": [(_("组织调整"), reverse("reorg:list")), (str(r), "")]})
@@ -58,7 +57,7 @@ def _run(request, form, plan_fn, write_fn, template, crumbs):
     return render(request, template, {"form": form, "plan": plan, "crumbs": crumbs}, status=400 if request.method == "POST" else 200)
 
 
-@console_view
+@gate.staff
 def merge(request, actor):
     form = forms.MergeForm(request.POST if request.method == "POST" else (request.GET or None), orgs=_orgs(actor))
     return _run(
@@ -69,7 +68,7 @@ def merge(request, actor):
     )
 
 
-@console_view
+@gate.staff
 def bulk_transfer(request, actor):
     branches = [o for o in _orgs(actor) if o.kind in BRANCH_KINDS]
     form = forms.BulkTransferForm(request.POST if request.method == "POST" else (request.GET or None), orgs=branches, destinations=list(org_selectors.transfer_destinations()))
