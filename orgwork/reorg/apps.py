@@ -7,8 +7,8 @@ class ReorgConfig(AppConfig):
     verbose_name = "组织调整"
 
     def ready(self):
-        from orgwork.core.models import Role
         from orgwork.core import registry
+        from orgwork.core.models import Role
 
         from . import procedures  # noqa: F401  org setup approval and by-election procedures (gates, hooks)
 
