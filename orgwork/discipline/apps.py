@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DisciplineConfig(AppConfig):
@@ -12,4 +13,4 @@ class DisciplineConfig(AppConfig):
         from . import rules  # noqa: F401  rule tables
         from .selectors import READ_ROLES
 
-        registry.nav(section="党员管理", label="党纪处分", url_name="discipline:list", order=38, roles=READ_ROLES)
+        registry.nav(section=_("党员管理"), label=_("党纪处分"), url_name="discipline:list", order=38, roles=READ_ROLES)

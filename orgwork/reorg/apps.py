@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReorgConfig(AppConfig):
@@ -12,4 +13,4 @@ class ReorgConfig(AppConfig):
 
         from . import procedures  # noqa: F401  org setup approval and by-election procedures (gates, hooks)
 
-        registry.nav(section="党组织管理", label="组织调整", url_name="reorg:list", order=60, roles=(Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN))
+        registry.nav(section=_("组织管理"), label=_("组织调整"), url_name="reorg:list", order=60, roles=(Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN))
