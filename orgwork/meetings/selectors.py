@@ -23,7 +23,7 @@ def meetings(actor: Actor) -> QuerySet[Meeting]:
 def search_meetings(
     actor: Actor, *, under: Org | None = None, kind: str = "", status: str = "", year: int | None = None, month: int | None = None
 ) -> QuerySet[Meeting]:
-    qs = meetings(actor).annotate(
+    qs = meetings(actor).select_related("org__parent").annotate(
         n_expected=Count("attendance", filter=Q(attendance__expected=True), distinct=True),
         n_present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True),
     )
@@ -49,7 +49,7 @@ def attendance(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def rounds(actor: Actor) -> QuerySet[AppraisalRound]:
-    return scope(AppraisalRound.objects.select_related("org"), actor).order_by("-year", "org__path")
+    return scope(AppraisalRound.objects.select_related("org__parent"), actor).order_by("-year", "org__path")
 
 
 def get_round(actor: Actor, round_id) -> AppraisalRound:

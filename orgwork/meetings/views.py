@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,11 +46,11 @@ def meeting_list(request, actor):
     month = params.month(request.GET)
     qs = selectors.search_meetings(actor, under=under, kind=params.choice(request.GET, "kind", label="会议类型", choices=MeetingKind.choices),
         status=params.choice(request.GET, "status", label="状态", choices=MeetingStatus.choices), year=year, month=month)
-    page = qs[:200]
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/list.html",
-        {"meetings": page, "under": under, "year": year, "month": month, "kinds": MeetingKind.choices, "statuses": MeetingStatus.choices, "q": request.GET},
+        {"meetings": page.object_list, "page": page, "under": under, "year": year, "month": month, "kinds": MeetingKind.choices, "statuses": MeetingStatus.choices, "q": request.GET},
     )
 
 
@@ -76,8 +77,13 @@ def meeting_new(request, actor):
         else:
             messages.success(request, "已创建会议计划")
             return redirect("meetings:detail", m.pk)
-    orgs = list(_writable_orgs(actor)[:500])
-    return render(request, "meetings/new.html", {"orgs": orgs, "kinds": MeetingKind.choices, "data": request.POST, "preset_org": params.org_id(request.GET)})
+    preset = None
+    preset_id = params.org_id(request.POST) or params.org_id(request.GET)
+    if preset_id is not None:
+        preset = _writable_orgs(actor).filter(pk=preset_id).first()
+        if preset is not None:
+            preset.full_path = org_selectors.path_names([preset]).get(preset.pk, preset.name)
+    return render(request, "meetings/new.html", {"preset": preset, "kinds": MeetingKind.choices, "data": request.POST})
 
 
 def qr_svg(url: str) -> str:
@@ -270,8 +276,8 @@ def appraisals(request, actor):
             _fail(request, exc)
         else:
             return redirect("meetings:appraisal", r.pk)
-    branches = _writable_orgs(actor).filter(kind__in=["branch", "joint_branch"])[:500]
-    return render(request, "meetings/appraisals.html", {"rounds": selectors.rounds(actor)[:200], "branches": branches, "year": dt.date.today().year})
+    rounds = Paginator(selectors.rounds(actor), 50).get_page(request.GET.get("page"))
+    return render(request, "meetings/appraisals.html", {"rounds": rounds, "can_start": _writable_orgs(actor).filter(kind__in=["branch", "joint_branch"]).exists(), "year": dt.date.today().year})
 
 
 @gate.staff

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,6 @@ from orgwork.core import procedures as proc
 from orgwork.core.errors import FieldError, PermissionDenied, ServiceError
 from orgwork.core.models import Attachment, Notice
 from orgwork.core.scope import get_in_scope
-from orgwork.orgs import selectors as org_selectors
 
 from . import documents, selectors, services
 from .rules import KIND, STAGE_SHORT, VARIANT
@@ -26,7 +26,8 @@ def applicant_list(request, actor):
     stage = params.choice(request.GET, "stage", label="阶段", choices=list(STAGE_SHORT))
     status = params.choice(request.GET, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="open")
     q = params.text(request.GET, "q", label="查找", max_length=100)
-    rows = list(selectors.search(actor, stage=stage, status=status, under=under, q=q)[:500])
+    page = Paginator(selectors.search(actor, stage=stage, status=status, under=under, q=q), 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     defs = {}
     for a in rows:
         inst = a.procedure
@@ -41,6 +42,7 @@ def applicant_list(request, actor):
         "recruitment/list.html",
         {
             "rows": rows,
+            "page": page,
             "stages": selectors.stage_counts(actor, under=under),
             "stage": stage,
             "status": status,
@@ -58,7 +60,6 @@ def applicant_list(request, actor):
 def applicant_new(request, actor):
     errors = []
     values = {}
-    branches = org_selectors.orgs(actor).filter(kind__in=["branch", "joint_branch"]).order_by("path")[:500]
     if request.method == "POST":
         values = request.POST.dict()
         person = {k: values.get(k, "") for k in services.PERSON_FIELDS}
@@ -80,7 +81,7 @@ def applicant_new(request, actor):
         else:
             messages.success(request, f"已登记{applicant.name}的入党申请")
             return redirect("recruitment:detail", applicant.pk)
-    return render(request, "recruitment/new.html", {"errors": errors, "values": values, "branches": branches, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
+    return render(request, "recruitment/new.html", {"errors": errors, "values": values, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
 
 
 def _file_context(actor, applicant, **extra):
@@ -96,20 +97,12 @@ def _file_context(actor, applicant, **extra):
         returnable=[sv for sv in ctx["steps"] if sv.record and current and sv.number < ctx["definition"].number(current.key)],
         entry_step=next((sv.step for sv in ctx["steps"] if sv.step.entry_fields is not None and sv.step.stage == inst.stage and sv.record is None), None),
         role_labels=proc.ROLE_LABELS,
-        branch_members=_full_members(actor, inst.org) if current is not None and any(f.type in ("member", "members") for f in current.fields) else [],
         crumbs=[("发展党员", reverse("recruitment:list")), (applicant.name, None)],
         errors=[],
         values={},
     )
     ctx.update(extra)
     return ctx
-
-
-def _full_members(actor, org):
-    """Full members of the branch, for picking contact persons and sponsors."""
-    from orgwork.members import selectors as member_selectors
-
-    return list(member_selectors.members(actor).filter(org=org, category="full", standing="normal").order_by("name_pinyin", "id")[:300])
 
 
 @gate.staff

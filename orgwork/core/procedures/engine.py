@@ -94,7 +94,7 @@ def _clean_value(f: Field, raw):
         try:
             return int(str(raw).strip()), None
         except ValueError:
-            return None, f"{f.label}应为党员编号"
+            return None, f"请搜索并选择{f.label}"
     if f.type == "members":
         items = raw if isinstance(raw, (list, tuple)) else to_halfwidth(str(raw)).replace("，", ",").replace("、", ",").split(",")
         out = []
@@ -105,7 +105,7 @@ def _clean_value(f: Field, raw):
             try:
                 out.append(int(item))
             except ValueError:
-                return None, f"{f.label}应为党员编号，多个用逗号分隔"
+                return None, f"请搜索并选择{f.label}"
         return out or None, None
     raise ValueError(f"unknown field type {f.type}")
 

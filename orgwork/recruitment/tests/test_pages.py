@@ -144,11 +144,13 @@ def test_home_page_lists_overdue_recruitment_steps(town_client, pipeline):
     assert town_client.get("/").status_code == 200
 
 
-def test_contacts_picked_from_the_branch_list(town_client, pipeline):
+def test_contacts_picked_by_search_not_by_number(town_client, pipeline):
     a = pipeline.apply()
     pipeline.run(a, until="contacts")
     page = town_client.get(f"/recruitment/{a.pk}/").content.decode()
-    assert f'<option value="{pipeline.full[0].pk}">赵一</option>' in page
+    assert 'data-picker' in page and 'data-name="f_contacts"' in page and "党员编号" not in page
+    hits = town_client.get("/pick/members/", {"q": "赵一", "status": "full"}).content.decode()
+    assert f'data-value="{pipeline.full[0].pk}"' in hits
     r = town_client.post(f"/recruitment/{a.pk}/complete/", {"step": "contacts", "done_on": "2023-04-25", "f_contacts": [str(pipeline.full[0].pk), str(pipeline.full[1].pk), ""]})
     assert r.status_code == 302
     page = town_client.get(f"/recruitment/{a.pk}/").content.decode()

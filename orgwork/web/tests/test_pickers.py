@@ -87,7 +87,11 @@ def test_picker_needs_a_console_user(users, people):
 
 def test_pages_pick_people_by_search_not_by_capped_lists(users, people):
     c = login(users["county"])
-    for url in ("/lifecycle/transfers/", "/lifecycle/mobile/", "/lifecycle/exits/"):
+    for url in ("/lifecycle/transfers/", "/lifecycle/mobile/", "/lifecycle/exits/", "/dues/"):
         body = c.get(url).content.decode()
         assert '<select name="member"' not in body, url
         assert 'data-picker' in body and "/pick/members/" in body, url
+    for url in ("/meetings/new/", "/meetings/appraisals/", "/recruitment/new/"):
+        body = c.get(url).content.decode()
+        assert '<select name="org"' not in body and '<select id="org"' not in body, url
+        assert 'data-picker' in body and "/pick/orgs/" in body, url
