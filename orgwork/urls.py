@@ -2,12 +2,8 @@ from django.conf.urls.i18n import urlpatterns as i18n_urls
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from orgwork.core import gate
-from orgwork.members.api import MemberViewSet
-from orgwork.orgs.api import OrgViewSet
-from orgwork.stats.api import StatsView
 
 
 class SchemaView(SpectacularAPIView):
@@ -21,21 +17,18 @@ class DocsView(SpectacularSwaggerView):
 admin_urls = admin.site.urls
 gate.declare_urls(admin_urls[0], gate.ADMIN)
 
-router = DefaultRouter(trailing_slash=True)
-router.register("orgs", OrgViewSet, basename="org")
-router.register("members", MemberViewSet, basename="member")
-
 urlpatterns = [
-    path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
-    path("api/v1/stats/annual/", include("orgwork.stats.api_urls")),
+    # One way to wire an API: every app's api.py has `urlpatterns`, included here under /api/v1/<app>/.
+    path("api/v1/stats/", include("orgwork.stats.api")),
+    path("api/v1/orgs/", include("orgwork.orgs.api")),
+    path("api/v1/members/", include("orgwork.members.api")),
     path("stats/", include("orgwork.stats.urls")),
     path("roster/", include("orgwork.roster.urls")),
     path("api/v1/dues/", include("orgwork.dues.api")),
-    path("api/v1/recruitment/", include("orgwork.recruitment.api_urls")),
+    path("api/v1/recruitment/", include("orgwork.recruitment.api")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),
     path("api/v1/mobile/", include("orgwork.lifecycle.api_mobile")),
     path("api/v1/exits/", include("orgwork.lifecycle.api_exits")),
-    path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/meetings/", include("orgwork.meetings.api")),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 
 from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
@@ -181,3 +182,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def history(self, request, pk=None):
         member = self.get_object()
         return Response(StatusChangeSerializer(selectors.status_history(self.actor, member), many=True).data)
+
+
+# --- /api/v1/members/… ---------------------------------------------------------------------
+router = SimpleRouter(trailing_slash=True)
+router.register("", MemberViewSet, basename="member")
+urlpatterns = router.urls

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 
 from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
@@ -195,3 +196,9 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
         except selectors.OrgAmbiguous as exc:
             raise ServiceError.single("ref", "ambiguous_org", str(exc)) from None
         return Response(OrgSerializer(org).data)
+
+
+# --- /api/v1/orgs/… ---------------------------------------------------------------------
+router = SimpleRouter(trailing_slash=True)
+router.register("", OrgViewSet, basename="org")
+urlpatterns = router.urls

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from orgwork.core import params
@@ -332,3 +334,18 @@ class PlanView(APIView):
         data.is_valid(raise_exception=True)
         plan = services.set_plan(actor=actor, org_id=data.validated_data["org"], year=data.validated_data["year"], planned=data.validated_data["planned"])
         return Response({"org": plan.org_id, "year": plan.year, "planned": plan.planned}, status=201)
+
+
+# --- /api/v1/recruitment/… -----------------------------------------------------------------
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("applicants", ApplicantViewSet, basename="recruitment-applicant")
+
+urlpatterns = [
+    path("due/", DueView.as_view(), name="recruitment-due"),
+    path("stages/", StagesView.as_view(), name="recruitment-stages"),
+    path("plan/", PlanView.as_view(), name="recruitment-plan"),
+    path("notices/<int:notice_id>/objections/", NoticeObjectionView.as_view(), name="recruitment-objection"),
+    path("objections/<int:objection_id>/resolve/", ObjectionResolveView.as_view(), name="recruitment-objection-resolve"),
+    *router.urls,
+]

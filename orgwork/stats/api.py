@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -83,3 +84,11 @@ class AnnualFilingView(APIView):
         year = params.year(request.data, label="统计年度", required=True)
         filing = file_annual_report(actor=actor, org_id=org_id, year=year)
         return Response({"id": filing.pk, "org": filing.org_id, "year": filing.year, "closing": filing.closing, "filed_at": filing.filed_at}, status=201)
+
+
+# --- /api/v1/stats/… -----------------------------------------------------------------------
+urlpatterns = [
+    path("", StatsView.as_view(), name="api-stats"),
+    path("annual/", AnnualReportView.as_view(), name="api-stats-annual"),
+    path("annual/filings/", AnnualFilingView.as_view(), name="api-stats-annual-filings"),
+]
