@@ -60,6 +60,7 @@ class DemoResult:
     orgs: int = 0
     members: int = 0
     users: list = field(default_factory=list)
+    activity: dict = field(default_factory=dict)
 
 
 class CountyBuilder:
@@ -256,11 +257,15 @@ def demo_users(root: Org, builder: CountyBuilder) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def build_county(*, members: int = 3000, seed: int = 20261123, users: bool = True, today: dt.date | None = None) -> DemoResult:
+def build_county(*, members: int = 3000, seed: int = 20261123, users: bool = True, today: dt.date | None = None, activity: bool = False) -> DemoResult:
     builder = CountyBuilder(members=members, seed=seed, today=today)
     root = builder.build_tree()
     builder.build_members()
     builder.build_officers()
+    if activity:
+        from .activity import build_activity
+
+        builder.result.activity = build_activity(builder)
     if users:
         builder.result.users = demo_users(root, builder)
         from .work import build_work  # work waiting at several levels, so the demo accounts have something to do

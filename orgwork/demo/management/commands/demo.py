@@ -24,9 +24,12 @@ class Command(BaseCommand):
             self.stderr.write(msg)
             raise SystemExit(1)
         started = time.monotonic()
-        result = build_county(members=members, seed=seed)
+        result = build_county(members=members, seed=seed, activity=True)
         took = time.monotonic() - started
         self.stdout.write(f"演示数据已加载：{result.orgs} 个党组织，{result.members} 名党员，用时 {took:.1f} 秒")
+        if result.activity:
+            labels = {"applicants": "发展对象/申请人", "transfers": "转接", "mobile": "流动党员", "dues_months": "党费台账月份", "elections_due": "即将换届的组织"}
+            self.stdout.write("演示业务数据：" + "，".join(f"{labels.get(k, k)} {v}" for k, v in result.activity.items()))
         for username, label, roles in result.users:
             self.stdout.write(f"  {username:<10} {DEMO_PASSWORD}  {label}（{roles}）")
         report = deadlines.run()  # what waits becomes reminders in the demo accounts' inboxes now, not tomorrow morning
