@@ -207,12 +207,11 @@ class Activity:
                 last = add_months(this_month, -self.rng.randint(3, 5))  # 3–5 months behind: listed
             elif 0.84 <= r < 0.87:
                 last = add_months(this_month, -self.rng.randint(6, 9))  # 6 months or more: flagged for the branch
-            bases.append(
-                DuesBase(
-                    member_id=pk, category=a.category, base=a.base, rate=a.rate, monthly_amount=a.monthly_amount, declared_on=start, effective_from=start,
-                    rule_version=a.rule_version, actor_label="演示数据",
-                )  # fmt: skip
-            )
+            row = DuesBase(
+                member_id=pk, category=a.category, base=a.base, rate=a.rate, monthly_amount=a.monthly_amount, declared_on=start, effective_from=start,
+                rule_version=a.rule_version, actor_label="演示数据",
+            )  # fmt: skip
+            bases.append(row)
             plans.append((pk, org_id, start, last, a.monthly_amount))
         DuesBase.objects.bulk_create(bases, batch_size=2000)
         base_of = dict(DuesBase.objects.values_list("member_id", "pk"))
