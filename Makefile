@@ -9,7 +9,7 @@ DEMO_MEMBERS ?= 3000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser pdf-libs worker clean
+.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser pdf-libs worker clean fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -80,3 +80,7 @@ bench: $(DEVSTAMP)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+## fuzz: schemathesis over every API operation with a bigger budget than CI's (FUZZ_EXAMPLES per operation and mode)
+fuzz: $(DEVSTAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(BIN)/pytest orgwork/core/tests/test_api_fuzz.py -q -s

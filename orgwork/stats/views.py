@@ -39,7 +39,7 @@ def dashboard(request, actor):
     return render(
         request,
         "stats/dashboard.html",
-        {"data": data, "org": org, "year": year, "years": list(range(dt.date.today().year, dt.date.today().year - 10, -1)), "crumbs": crumbs},
+        {"data": data, "org": org, "year": year, "years": list(range(dt.date.today().year, dt.date.today().year - 10, -1)), "org_trail": crumbs},  # not "crumbs": the shell's breadcrumbs are (label, url) pairs
     )
 
 
