@@ -465,18 +465,13 @@ def waiting_procedures(actor: Actor, *, under=None) -> list:
 @transaction.atomic
 def set_escalation_days(*, actor: Actor, org_id, working_days: int | None, reason: str):
     """A department sets after how many working days overdue work goes up a level (None: back to the default)."""
-    from django.apps import apps
     from django.utils import timezone
 
     from .models import EscalationSetting, Role
     from .normalize import clean_text
-    from .scope import scope
+    from .params import writable_org
 
-    Org = apps.get_model("orgs", "Org")
-    try:
-        org = scope(Org.objects.all(), actor, write=True).get(pk=org_id)
-    except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在或不在您的管理范围内") from None
+    org = writable_org(actor, org_id, active=False)
     if not actor.unrestricted and not any(g.role in (Role.DEPT_ADMIN, Role.SYSADMIN) and org.path.startswith(g.path) for g in actor.effective_grants):
         raise PermissionDenied()
     reason = clean_text(reason)

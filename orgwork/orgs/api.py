@@ -96,9 +96,10 @@ def resolve_ref(actor, ref, field="parent") -> int:
     if ref is None or ref == "":
         return None
     text = str(ref).strip()
-    if text.isdigit():
-        if selectors.orgs(actor).filter(pk=int(text)).exists():
-            return int(text)
+    if text.isascii() and text.isdigit():
+        pk = params.to_id(text, field=field, label="党组织")
+        if selectors.orgs(actor).filter(pk=pk).exists():
+            return pk
     try:
         return selectors.resolve_org(text, actor=actor).pk
     except selectors.OrgAmbiguous as exc:
@@ -112,22 +113,18 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
     serializer_class = OrgSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        under = None
-        if params.get("under"):
-            under = selectors.get_org(self.actor, params["under"]) if params["under"].isdigit() else None
-            if under is None:
-                raise NotFound()
+        p = self.request.query_params
         qs = selectors.search_orgs(
             self.actor,
-            q=params.get("q", ""),
-            kind=params.get("kind", ""),
-            sector=params.get("sector", ""),
-            under=under,
-            include_abolished=params.get("include_abolished") in {"1", "true"},
+            q=params.text(p, "q", label="查找", max_length=100),
+            kind=params.choice(p, "kind", label="组织类别", choices=OrgKind.values),
+            sector=params.choice(p, "sector", label="领域", choices=Sector.values),
+            under=params.under(self.actor, p, "under"),
+            include_abolished=params.flag(p, "include_abolished"),
         )
-        if params.get("parent"):
-            qs = qs.filter(parent_id=params["parent"]) if params["parent"].isdigit() else qs.none()
+        parent = params.org_id(p, "parent", label="上级党组织")
+        if parent is not None:
+            qs = qs.filter(parent_id=parent)
         return qs
 
     @extend_schema(
@@ -135,8 +132,8 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
             OpenApiParameter("q", str, description="名称、简称、拼音、首字母或组织代码"),
             OpenApiParameter("kind", str, enum=OrgKind.values),
             OpenApiParameter("sector", str, enum=Sector.values),
-            OpenApiParameter("under", int, description="只列出该党组织及其下级"),
-            OpenApiParameter("parent", int, description="只列出该党组织的直接下级"),
+            params.api_org("under", description="只列出该党组织及其下级"),
+            params.api_org("parent", description="只列出该党组织的直接下级"),
             OpenApiParameter("include_abolished", bool),
         ]
     )
@@ -179,20 +176,18 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
         org = services.abolish_org(actor=self.actor, org_id=org.pk, **data.validated_data)
         return Response(OrgSerializer(org).data)
 
-    @extend_schema(responses=WarningSerializer(many=True), parameters=[OpenApiParameter("under", int)])
+    @extend_schema(responses=WarningSerializer(many=True), parameters=[params.api_org("under", description="只看该党组织及其下级")])
     @action(detail=False, methods=["get"])
     def warnings(self, request):
-        under = None
-        if request.query_params.get("under"):
-            under = selectors.get_org(self.actor, request.query_params["under"])
+        under = params.under(self.actor, request.query_params, "under")
         rows = selectors.structure_warnings(self.actor, under=under)
         return Response(WarningSerializer(rows, many=True).data)
 
-    @extend_schema(parameters=[OpenApiParameter("ref", str, required=True, description="组织代码、名称或“上级/名称”路径")], responses=OrgSerializer)
+    @extend_schema(parameters=[OpenApiParameter("ref", {"type": "string", "maxLength": 200}, required=True, description="组织代码、名称或“上级/名称”路径")], responses=OrgSerializer)
     @action(detail=False, methods=["get"])
     def resolve(self, request):
         try:
-            org = selectors.resolve_org(request.query_params.get("ref", ""), actor=self.actor)
+            org = selectors.resolve_org(params.text(request.query_params, "ref", label="党组织", required=True), actor=self.actor)
         except selectors.OrgAmbiguous as exc:
             raise ServiceError.single("ref", "ambiguous_org", str(exc)) from None
         return Response(OrgSerializer(org).data)

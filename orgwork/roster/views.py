@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.orgs.models import Org
 from orgwork.stats import selectors as stats_selectors
@@ -88,9 +88,10 @@ def export_page(request, actor):
     roots = stats_selectors.roots(actor)
     if request.GET.get("download"):
         org = None
-        if request.GET.get("org"):
+        org_id = params.org_id(request.GET)
+        if org_id is not None:
             try:
-                org = stats_selectors.stats_org(actor, request.GET["org"])
+                org = stats_selectors.stats_org(actor, org_id)
             except NotFound:
                 raise Http404 from None
         buf = io.BytesIO()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
 from orgwork.members import selectors, services
 from orgwork.members.models import StatusAction
@@ -101,7 +101,7 @@ def _member_values(form, *, editing: bool) -> dict:
 @gate.staff
 def member_create(request, actor):
     org = None
-    org_id = request.GET.get("org") or request.POST.get("org")
+    org_id = params.org_id(request.GET) or params.org_id(request.POST)
     if org_id:
         org = org_selectors.get_org(actor, org_id)
     form = MemberForm(request.POST or None)

@@ -105,7 +105,7 @@ def _org_values(form) -> dict:
 @gate.staff
 def create(request, actor):
     parent = None
-    parent_id = request.GET.get("parent") or request.POST.get("parent_id")
+    parent_id = params.org_id(request.GET, "parent", label="上级党组织") or params.org_id(request.POST, "parent_id", label="上级党组织")
     if parent_id:
         parent = selectors.get_org(actor, parent_id)
     elif not actor.unrestricted:
@@ -150,7 +150,7 @@ def pick(request, actor):
     """Search-as-you-type choice of an org (radio buttons inside the calling form)."""
     q = request.GET.get("q", "").strip()
     field = "org" if request.GET.get("field") == "org" else "parent"
-    exclude = request.GET.get("exclude")
+    exclude = params.org_id(request.GET, "exclude")
     results = []
     if q:
         qs = selectors.search_orgs(actor, q=q)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.scope import scope
 from orgwork.members import selectors as member_selectors
 from orgwork.members.models import Member, Standing
@@ -60,13 +60,6 @@ def _query(request) -> str:
     return (request.GET.get("q") or "").strip()[:MAX_QUERY]
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @gate.staff
 def members(request, actor):
     q = _query(request)
@@ -75,7 +68,7 @@ def members(request, actor):
     if cond is not None:
         qs = scope(Member.objects.all(), actor, write=request.GET.get("write") == "1")
         qs = qs.filter(MEMBER_STATUS.get(request.GET.get("status", "normal"), MEMBER_STATUS["normal"])).filter(cond)
-        under_id = _int(request.GET.get("under"))
+        under_id = params.org_id(request.GET, "under")
         if under_id is not None:
             under = org_selectors.get_org(actor, under_id)
             qs = qs.filter(org__path__startswith=under.path)
@@ -106,7 +99,7 @@ def orgs(request, actor):
             qs = qs.filter(kind__in=BRANCH_KINDS)
         elif kinds != "any":
             qs = qs.exclude(kind=OrgKind.GROUP)
-        exclude_id = _int(request.GET.get("exclude"))
+        exclude_id = params.org_id(request.GET, "exclude")
         if exclude_id is not None:
             qs = qs.exclude(path__startswith=org_selectors.get_org(actor, exclude_id).path)
         qs = qs.filter(cond).order_by("path")
