@@ -189,6 +189,16 @@ WARNING_LABELS = {
 }
 
 
+def subtree_member_counts(org_ids) -> dict[int, int]:
+    """{org_id: members in good standing in the org and everything below it}, from the exact counters
+    (stats.OrgStats.total, kept in the same transaction as every member change) — one indexed read."""
+    OrgStats = apps.get_model("stats", "OrgStats")
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    return {oid: (total or {}).get("n", 0) for oid, total in OrgStats.objects.filter(org_id__in=ids).values_list("org_id", "total")}
+
+
 def member_counts(org_ids) -> dict[int, tuple[int, int]]:
     """{org_id: (members in good standing, full members)} for direct members."""
     Member = apps.get_model("members", "Member")

@@ -56,7 +56,7 @@ def member_list(request, actor):
         "form": form,
         "page": page,
         "under": under,
-        "under_choices": org_selectors.subtree_choices(actor) if not gate.is_htmx(request) else [],
+        "under_path": org_selectors.path_names([under]).get(under.pk, "") if under is not None else "",
         "sort": sort,
         "columns": columns,
         "filtered": any(data.get(k) for k in ("q", "sector", "education", "gender", "age_band", "party_age_band")) or status != "normal",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -23,9 +24,17 @@ def _annotate(actor, nodes: list[Org]) -> list[Org]:
     ids = [o.pk for o in nodes]
     kids = selectors.child_counts(actor, ids)
     members = selectors.member_counts([o.pk for o in nodes if o.kind in BRANCH_KINDS])
+    # 党委/党总支/工委: everyone below them (members are registered in branches), from the counters
+    totals = selectors.subtree_member_counts([o.pk for o in nodes if o.kind not in BRANCH_KINDS and o.kind != OrgKind.GROUP])
     for o in nodes:
         o.child_total = kids.get(o.pk, 0)
-        o.member_total = members.get(o.pk, (0, 0))[0] if o.kind in BRANCH_KINDS else None
+        o.subtree = o.kind not in BRANCH_KINDS and o.kind != OrgKind.GROUP
+        if o.kind in BRANCH_KINDS:
+            o.member_total = members.get(o.pk, (0, 0))[0]
+        elif o.subtree:
+            o.member_total = totals.get(o.pk, 0)
+        else:
+            o.member_total = None
     return nodes
 
 
@@ -69,7 +78,8 @@ def tree_children(request, actor, org_id):
 @gate.staff
 def detail(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
-    sub = _annotate(actor, list(selectors.children(actor, org)[:200]))
+    children_page = Paginator(selectors.children(actor, org), 100).get_page(request.GET.get("page"))
+    sub = _annotate(actor, list(children_page.object_list))
     status = selectors.member_status_counts(actor, under=org)
     kinds = selectors.kind_counts(actor, under=org)
     warnings = selectors.structure_warnings(actor, under=org) if org.is_active else []
@@ -81,6 +91,7 @@ def detail(request, actor, org_id):
         "officers": list(selectors.officers(org)),
         "console_roles": selectors.console_roles(org),
         "children": sub,
+        "children_page": children_page,
         "child_count": selectors.child_counts(actor, [org.pk]).get(org.pk, 0),
         "status": status,
         "status_labels": STATUS_LABELS,

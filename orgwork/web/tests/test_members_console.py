@@ -175,8 +175,11 @@ def test_subtree_filter_offers_the_scope_and_narrows_the_list(users, tree, make_
     make_member(tree.office_a, name="机关人")
     c = login(users["town_a"])
     r = c.get("/members/")
-    offered = [o.pk for o in r.context["under_choices"]]
-    assert offered == [tree.town_a.pk, tree.village_a.pk, tree.office_a.pk]
+    assert 'data-testid="picker-under"' in r.content.decode()  # searched, not a capped list
+    offered = c.get("/pick/orgs/", {"q": "党支部", "kinds": "any"}).content.decode()
+    assert f'data-value="{tree.village_a.pk}"' in offered and f'data-value="{tree.office_a.pk}"' in offered
+    assert f'data-value="{tree.office_b.pk}"' not in offered
     body = c.get("/members/", {"under": tree.office_a.pk}).content.decode()
+    assert "中共测试县委员会/中共甲镇委员会/机关党支部" in body  # the chosen org shown with its path
     assert "机关人" in body and "村里人" not in body
     assert c.get("/members/", {"under": tree.office_b.pk}).status_code == 404

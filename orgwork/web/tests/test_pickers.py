@@ -95,3 +95,17 @@ def test_pages_pick_people_by_search_not_by_capped_lists(users, people):
         body = c.get(url).content.decode()
         assert '<select name="org"' not in body and '<select id="org"' not in body, url
         assert 'data-picker' in body and "/pick/orgs/" in body, url
+
+
+def test_committee_rows_show_subtree_totals_not_a_dash(users, tree, make_member):
+    for _i in range(3):
+        make_member(tree.village_a, name="甲村人")
+    make_member(tree.office_b, name="乙机关人")
+    c = login(users["county"])
+    body = c.get(f"/orgs/{tree.county.pk}/").content.decode()
+    row_a = re.search(r"中共甲镇委员会</a>.*?</tr>", body, re.S).group(0)
+    row_b = re.search(r"中共乙镇委员会</a>.*?</tr>", body, re.S).group(0)
+    assert re.search(r'class="num"[^>]*>4<', row_a)  # 3 + 李四 from `users`, all in 红旗村党支部 under 甲镇
+    assert re.search(r'class="num"[^>]*>1<', row_b)
+    tree_html = c.get(f"/orgs/{tree.county.pk}/children/").content.decode()
+    assert "党员 4（含下级）" in tree_html and "党员 1（含下级）" in tree_html

@@ -29,7 +29,9 @@
     var inp = input(p);
     if (p.hasAttribute("data-multiple")) { addChip(p, opt); inp.value = ""; }
     else {
-      p.querySelector("[data-picker-value]").value = opt.dataset.value;
+      var hidden = p.querySelector("[data-picker-value]");
+      hidden.value = opt.dataset.value;
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));  // filters that reload on change
       inp.value = opt.dataset.label;
       p.querySelector("[data-picker-chosen]").textContent = opt.dataset.detail || "";
     }
@@ -53,8 +55,11 @@
     if (!inp) return;
     var p = box(inp);
     if (!p.hasAttribute("data-multiple")) {
-      p.querySelector("[data-picker-value]").value = "";  // typing again discards the earlier choice
+      var hidden = p.querySelector("[data-picker-value]");
+      var had = hidden.value;
+      hidden.value = "";  // typing again discards the earlier choice
       p.querySelector("[data-picker-chosen]").textContent = "";
+      if (had && !inp.value) hidden.dispatchEvent(new Event("change", { bubbles: true }));  // cleared: filters widen again
     }
   });
   document.addEventListener("mousedown", function (e) {
