@@ -394,6 +394,8 @@ class EscalationSetting(NoDeleteModel):
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    SCOPE_PATH = "org__path"
+
     class Meta:
         verbose_name = _("督办期限设定")
         verbose_name_plural = _("督办期限设定")

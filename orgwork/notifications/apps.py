@@ -14,3 +14,4 @@ class NotificationsConfig(AppConfig):
 
         deadlines.set_sender(services.send_reminders, seen=services.already_sent)
         registry.nav(section=_("消息"), label=_("我的消息"), url_name="notifications:inbox", order=5)
+        registry.nav(section=_("消息"), label=_("督办期限设定"), url_name="notifications:escalation", order=6, roles=("dept_admin", "sysadmin"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from orgwork.core import sms
@@ -47,3 +48,28 @@ class PreferencesForm(forms.Form):
 
     def channels(self) -> dict:
         return {cat: (self.cleaned_data[f"{cat}_email"], self.cleaned_data[f"{cat}_sms"]) for cat in CATEGORIES}
+
+
+class EscalationForm(forms.Form):
+    """A department's own period after which overdue work goes up a level (core.deadlines.set_escalation_days)."""
+
+    org = forms.TypedChoiceField(label=_("适用党组织（含下级）"), coerce=int)
+    working_days = forms.IntegerField(label=_("逾期多少个工作日后提请上级督办"), required=False)
+    reset = forms.BooleanField(label=_("恢复系统默认值"), required=False)
+    reason = forms.CharField(label=_("设定依据"), max_length=500, help_text=_("如本地文件名称和文号"))
+
+    def __init__(self, *args, orgs=(), low=1, high=60, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = list(orgs)
+        self.fields["working_days"].min_value = low
+        self.fields["working_days"].max_value = high
+        self.fields["working_days"].validators.append(MinValueValidator(low))
+        self.fields["working_days"].validators.append(MaxValueValidator(high))
+        self.fields["working_days"].widget.attrs.update(min=low, max=high)
+        self.fields["working_days"].help_text = _("%(low)s至%(high)s之间的整数") % {"low": low, "high": high}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("reset") and data.get("working_days") is None and "working_days" not in self.errors:
+            self.add_error("working_days", _("请填写工作日数，或选择恢复系统默认值"))
+        return data

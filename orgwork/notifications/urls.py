@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.read, name="read"),
     path("read-all/", views.read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("escalation/", views.escalation, name="escalation"),
 ]

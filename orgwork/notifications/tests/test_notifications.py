@@ -170,3 +170,34 @@ def test_inbox_is_personal(users, system):
     n.refresh_from_db()
     assert n.read_at is not None
     services.mark_all_read(actor=Actor.for_user(users["sec_a"]))
+
+
+def test_the_inbox_shows_each_channels_delivery_state(users, system, make_member, tree):
+    u = _linked(users, system, make_member, tree)
+    services.save_preferences(actor=Actor.for_user(u), quiet_enabled=True, quiet_start=dt.time(22, 0), quiet_end=dt.time(7, 0), sms_phone="", channels={"transfers": (True, True)})
+    services.send_many(actor=system, messages=[services.Outgoing(u, "transfer.receive", "转接待接收", category="transfers")], now=NIGHT)
+    c = Client()
+    c.force_login(u)
+    page = c.get("/inbox/").content.decode()
+    assert "电子邮件：待发送（12-04 07:00后发送）" in page and "短信：待发送（12-04 07:00后发送）" in page
+
+
+def test_the_department_sets_the_escalation_period_on_its_page_and_others_cannot(users, tree):
+    from orgwork.core import deadlines
+    from orgwork.core.models import EscalationSetting
+
+    c = Client()
+    c.force_login(users["county"])
+    page = c.get("/inbox/escalation/").content.decode()
+    assert "系统默认值为3个工作日" in page and "没有规定" in page
+    assert c.post("/inbox/escalation/", {"org": tree.county.pk, "working_days": "99", "reason": "县委组织部通知"}).status_code == 400
+    assert c.post("/inbox/escalation/", {"org": tree.county.pk, "working_days": "", "reason": "县委组织部通知"}).status_code == 400
+    assert not EscalationSetting.objects.exists()  # nothing half-written
+    r = c.post("/inbox/escalation/", {"org": tree.county.pk, "working_days": "5", "reason": "县委组织部通知"})
+    assert r.status_code == 302
+    assert deadlines.escalation_days(tree.village_a.pk, dt.date(2026, 12, 3)) == 5
+    assert "县委组织部通知" in c.get("/inbox/escalation/").content.decode()
+    c.force_login(users["town_a"])
+    assert "由组织部门设定" in c.get("/inbox/escalation/").content.decode()
+    assert c.post("/inbox/escalation/", {"org": tree.town_a.pk, "working_days": "1", "reason": "镇里"}).status_code == 403
+    assert deadlines.escalation_days(tree.village_a.pk, dt.date(2026, 12, 3)) == 5
