@@ -92,7 +92,7 @@ from .language import (  # noqa: F401
     rule_name,
     version_for,
 )
-from .selectors import DueStep, __all__, due_steps, get_instance, instances, notices, timeline  # noqa: F401
+from .selectors import DueStep, due_steps, get_instance, instances, notices, timeline  # noqa: F401
 from .services import (  # noqa: F401
     _reason,
     _status_change,
@@ -110,3 +110,39 @@ from .services import (  # noqa: F401
     start,
     terminate,
 )
+
+__all__ = [
+    "Context",
+    "DateRule",
+    "Definition",
+    "DueStep",
+    "Field",
+    "NoticeDef",
+    "Stage",
+    "StepDef",
+    "add_entry",
+    "archive",
+    "complete_step",
+    "define",
+    "definition",
+    "definition_for",
+    "due_steps",
+    "extend_due",
+    "gate",
+    "get_instance",
+    "hook",
+    "insert_steps",
+    "instances",
+    "may_act",
+    "pause",
+    "record_objection",
+    "resolve_objection",
+    "resume",
+    "return_step",
+    "set_fact",
+    "set_version",
+    "start",
+    "terminate",
+    "timeline",
+    "version_for",
+]

@@ -17,23 +17,7 @@ from ..models import (
 )
 from ..rules import UnknownRule
 from ..scope import get_in_scope, scope
-from .engine import may_act
-from .language import Context, DateRule, Definition, Field, NoticeDef, Stage, StepDef, define, definition, definition_for, gate, hook, insert_steps, version_for
-from .services import (
-    add_entry,
-    archive,
-    complete_step,
-    extend_due,
-    pause,
-    record_objection,
-    resolve_objection,
-    resume,
-    return_step,
-    set_fact,
-    set_version,
-    start,
-    terminate,
-)
+from .language import StepDef, definition_for
 
 # --- reads -----------------------------------------------------------------------------------
 
@@ -81,40 +65,3 @@ def due_steps(actor: Actor, *, kind: str | None = None, within_days: int = 14, t
             continue
         out.append(DueStep(inst, sd, inst.due_on, inst.due_on < today, (inst.due_on - today).days))
     return out
-
-
-__all__ = [
-    "Context",
-    "DateRule",
-    "Definition",
-    "DueStep",
-    "Field",
-    "NoticeDef",
-    "Stage",
-    "StepDef",
-    "add_entry",
-    "archive",
-    "complete_step",
-    "define",
-    "definition",
-    "definition_for",
-    "due_steps",
-    "extend_due",
-    "gate",
-    "get_instance",
-    "hook",
-    "insert_steps",
-    "instances",
-    "may_act",
-    "pause",
-    "record_objection",
-    "resolve_objection",
-    "resume",
-    "return_step",
-    "set_fact",
-    "set_version",
-    "start",
-    "terminate",
-    "timeline",
-    "version_for",
-]
