@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("orgwork.web.urls")),
 ]
 
+handler400 = "orgwork.web.views.error_400"
 handler403 = "orgwork.web.views.error_403"
 handler404 = "orgwork.web.views.error_404"
 handler500 = "orgwork.web.views.error_500"

@@ -187,3 +187,22 @@ class ReadOnlyTokenPermission(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return not refuses(request.auth, request.method)
+
+
+try:  # the OpenAPI schema names the scheme (drf-spectacular finds extensions by subclassing)
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    class ApiTokenScheme(OpenApiAuthenticationExtension):
+        target_class = "orgwork.core.tokens.ApiTokenAuthentication"
+        name = "tokenAuth"
+
+        def get_security_definition(self, auto_schema):
+            return {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "“Token ” 加令牌（在“我的账号 → API 令牌”生成，或 manage.py issue_token）。只读令牌只能用 GET/HEAD/OPTIONS。",
+            }
+
+except ImportError:  # pragma: no cover
+    pass

@@ -239,19 +239,55 @@ def api_token(request, actor):
 
 
 # --- errors ---------------------------------------------------------------------------------------
+# Chinese pages in the console's style. 403/404 render inside the console frame (navigation included); 400, 500
+# and the CSRF failure render a bare page that needs no database, no session and no static-file manifest — the
+# error may be the database itself, or a request too broken to identify anyone. Under /api/ the answer is JSON
+# with a stable code, like every other API error.
+
+
+def _api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(status: int, code: str, message: str):
+    return JsonResponse({"code": code, "message": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _bare(status: int, title: str, text: str):
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.template import loader
+
+    html = loader.get_template("web/error_bare.html").render({"code": status, "title": title, "text": text, "css": f"{settings.STATIC_URL}web/css/console.css"})
+    return HttpResponse(html, status=status)
+
+
+def error_400(request, exception=None):
+    if _api(request):
+        return _json_error(400, "bad_request", _("请求格式不正确。"))
+    return _bare(400, _("请求有误"), _("请求格式不正确或地址不被接受，请返回首页重新操作。"))
+
+
 def error_403(request, exception=None):
+    if _api(request):
+        return _json_error(403, "permission_denied", _("您没有执行此操作的权限"))
     return render(request, "web/error.html", {"code": 403, "title": _("没有权限"), "text": _("您没有访问此页面的权限。")}, status=403)
 
 
 def error_404(request, exception=None):
+    if _api(request):
+        return _json_error(404, "not_found", _("对象不存在或不在您的管理范围内"))
     return render(request, "web/error.html", {"code": 404, "title": _("页面不存在"), "text": _("您要找的内容不存在，或不在您的管理范围内。")}, status=404)
 
 
 def error_500(request):
-    # No context processors that touch the database: the error may be the database itself.
-    from django.template import loader
+    if _api(request):
+        return _json_error(500, "server_error", _("服务器处理请求时出错，请稍后再试或联系系统管理员。"))
+    return _bare(500, _("系统出错"), _("服务器处理请求时出错，请稍后再试或联系系统管理员。"))
 
-    html = loader.get_template("web/error500.html").render({})
-    from django.http import HttpResponseServerError
 
-    return HttpResponseServerError(html)
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: an expired form or a cross-site post (Django's own page is English)."""
+    if _api(request):
+        return _json_error(403, "csrf_failed", _("安全校验失败（CSRF），请刷新页面后重试。"))
+    return _bare(403, _("安全校验失败"), _("页面已过期或来源不明（CSRF 校验失败）。请返回上一页，刷新后重新提交。"))
