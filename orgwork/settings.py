@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "StatusActionEnum": "orgwork.members.models.StatusAction",
         "DuesCategoryEnum": "orgwork.dues.models.DuesCategory",
         "GradeEnum": "orgwork.meetings.models.Grade",
+        "StepActionEnum": "orgwork.core.models.StepAction",
     },
 }
 
