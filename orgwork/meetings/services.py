@@ -57,9 +57,14 @@ def roster(org: Org):
 
 
 def default_expected(org: Org, kind: str) -> list[int]:
-    """Who a meeting expects when nobody is chosen: a committee meeting the committee (the org's current seats
-    held by members on its roll), any other meeting the org's roll. A committee with no seat linked to a member
-    record falls back to the roll, so attendance can still be recorded."""
+    """Who a meeting expects when nobody is chosen: a group meeting the members seated in that party group,
+    a committee meeting the committee (the org's current seats held by members on its roll), any other meeting
+    the org's roll. A group nobody was seated in, or a committee with no seat linked to a member record, falls
+    back to the roll, so attendance can still be recorded."""
+    if kind == MeetingKind.GROUP_MEETING and org.kind == OrgKind.GROUP:
+        group = list(roster(org).filter(party_group=org).values_list("pk", flat=True))
+        if group:
+            return group
     if kind == MeetingKind.COMMITTEE_MEETING:
         seats = OrgOfficer.objects.filter(org=org, ended_on__isnull=True, member__isnull=False).values_list("member_id", flat=True)
         committee = list(roster(org).filter(pk__in=list(seats)).values_list("pk", flat=True))

@@ -61,6 +61,10 @@ class Member(NoDeleteModel):
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
     category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
     org = models.ForeignKey("orgs.Org", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members")
+    # the party group (党小组) of the member's branch the member sits in; a group meeting expects its group
+    party_group = models.ForeignKey(
+        "orgs.Org", verbose_name=_("所在党小组"), null=True, blank=True, on_delete=models.PROTECT, related_name="group_members"
+    )
     joined_on = models.DateField(_("入党日期"), db_index=True)
     confirmed_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
     job = models.CharField(_("工作岗位"), max_length=100, blank=True)

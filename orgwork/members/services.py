@@ -128,7 +128,8 @@ def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reaso
     old = member.org
     counted = registry.counters().snapshot(member)
     member.org = target
-    member.save(update_fields=["org", "updated_at"])
+    member.party_group = None  # a party group belongs to the branch the member leaves
+    member.save(update_fields=["org", "party_group", "updated_at"])
     registry.counters().apply_member_change(counted, member)
     audit.record(actor, "member.move", member, org_path=target.path, changes={"org": [old.pk, target.pk]}, data={"from": old.path, "reason": reason, "on": on})
     return member
@@ -363,3 +364,21 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
 
 
 __all__ = ["FIELD_LABELS", "bulk_create_members", "change_status", "create_member", "move_member", "record_transfer_in", "rejoin", "update_member"]
+
+
+@transaction.atomic
+def assign_party_group(*, actor: Actor, member_id: int, group_id: int | None) -> Member:
+    """Seat a member in one of the branch's party groups (党小组), or take them out of it (group_id None)."""
+    member = _writable_member(actor, member_id)
+    group = None
+    if group_id is not None:
+        group = Org.objects.filter(pk=group_id, kind=OrgKind.GROUP, parent_id=member.org_id, abolished_on__isnull=True).first()
+        if group is None:
+            raise ServiceError.single("party_group", "bad_value", f"党小组不存在或不属于{member.org.name}")
+    old = member.party_group_id
+    if old == (group.pk if group else None):
+        return member
+    member.party_group = group
+    member.save(update_fields=["party_group", "updated_at"])
+    audit.record(actor, "member.party_group", member, changes={"party_group": [old, group.pk if group else None]})
+    return member

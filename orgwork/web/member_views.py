@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
 from orgwork.members import selectors, services
 from orgwork.members.models import StatusAction
 from orgwork.orgs import selectors as org_selectors
-from orgwork.orgs.models import BRANCH_KINDS
+from orgwork.orgs.models import BRANCH_KINDS, OrgKind
 
 from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, StatusForm, apply_service_errors
 from .org_views import breadcrumbs as org_breadcrumbs
@@ -88,9 +89,25 @@ def member_detail(request, actor, member_id):
         "history": present_events(selectors.member_history(actor, member), kind="member"),
         "actions": allowed_actions(member) if can_write else [],
         "can_write": can_write,
+        "groups": list(member.org.children.filter(kind=OrgKind.GROUP, abolished_on__isnull=True).order_by("path")) if can_write else [],
         "crumbs": _member_crumbs(actor, member),
     }
     return render(request, "web/members/detail.html", ctx)
+
+
+@require_POST
+@gate.staff
+def member_group(request, actor, member_id):
+    """Seat the member in a party group of the branch (or none)."""
+    member = selectors.get_member(actor, member_id)
+    try:
+        services.assign_party_group(actor=actor, member_id=member.pk, group_id=params.object_id(request.POST, "party_group", label="党小组"))
+    except ServiceError as exc:
+        for e in exc.errors:
+            messages.error(request, e.message)
+    else:
+        messages.success(request, _("已保存所在党小组"))
+    return redirect("web:member_detail", member.pk)
 
 
 def _member_values(form, *, editing: bool) -> dict:

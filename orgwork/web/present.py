@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "member.import": "导入",
     "member.demo": "演示数据",
     "member.link_user": "关联登录账号",
+    "member.party_group": "调整所在党小组",
     "role.grant": "授予角色",
     "role.revoke": "撤销角色",
 }
@@ -78,7 +79,7 @@ def label_name(label: str) -> str:
 
 
 def _value(field, value, names=None):
-    if field in ("org", "parent") and names and value in names:
+    if field in ("org", "parent", "party_group") and names and value in names:
         return names[value]
     if field == "member" and names and ("member", value) in names:
         return names[("member", value)]
@@ -108,9 +109,9 @@ def _ids(pair) -> list[int]:
 
 
 def present_events(events, *, kind: str) -> list[dict]:
-    labels = {**OFFICER_FIELDS, **ORG_FIELDS} if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期"}
+    labels = {**OFFICER_FIELDS, **ORG_FIELDS} if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期", "party_group": "所在党小组"}
     events = list(events)
-    org_ids = {v for ev in events for f in ("org", "parent") for v in _ids((ev.changes or {}).get(f))}
+    org_ids = {v for ev in events for f in ("org", "parent", "party_group") for v in _ids((ev.changes or {}).get(f))}
     names: dict = org_names(org_ids)
     member_ids = {v for ev in events for v in _ids((ev.changes or {}).get("member"))}
     if member_ids:

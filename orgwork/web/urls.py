@@ -35,6 +35,7 @@ urlpatterns = [
     path("members/new/", member_views.member_create, name="member_create"),
     path("members/<int:member_id>/", member_views.member_detail, name="member_detail"),
     path("members/<int:member_id>/edit/", member_views.member_edit, name="member_edit"),
+    path("members/<int:member_id>/group/", member_views.member_group, name="member_group"),
     path("members/<int:member_id>/status/<str:action>/", member_views.member_status, name="member_status"),
     path("me/", member_views.me, name="me"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),

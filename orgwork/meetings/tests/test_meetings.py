@@ -139,3 +139,27 @@ def test_a_committee_meeting_expects_the_committee_not_the_whole_branch(tree, sy
     assert set(m.attendance.values_list("member_id", flat=True)) == {sec.pk, deputy.pk}
     g = services.plan_meeting(actor=system, org_id=tree.village_a.pk, kind="general_meeting", topic="学习", planned_on=D(2026, 5, 1))
     assert g.attendance.count() == 3
+
+
+def test_a_group_meeting_expects_the_members_seated_in_the_group(tree, system, make_member, users):
+    from django.test import Client
+
+    from orgwork.members import services as member_services
+
+    a = make_member(tree.village_a, name="组员甲")
+    b = make_member(tree.village_a, name="组员乙")
+    make_member(tree.village_a, name="别组丙")
+    member_services.assign_party_group(actor=system, member_id=a.pk, group_id=tree.group_a.pk)
+    # seated through the member page, as a secretary does it
+    c = Client()
+    c.force_login(users["sec_a"])
+    assert c.post(f"/members/{b.pk}/group/", {"party_group": tree.group_a.pk}).status_code == 302
+    g = services.plan_meeting(actor=system, org_id=tree.group_a.pk, kind="group_meeting", topic="学习", planned_on=D(2026, 5, 1))
+    assert set(g.attendance.values_list("member_id", flat=True)) == {a.pk, b.pk}
+    # a group of another branch is refused, with the field named
+    with pytest.raises(ServiceError) as e:
+        member_services.assign_party_group(actor=system, member_id=a.pk, group_id=tree.village_b.pk)
+    assert e.value.errors[0].field == "party_group"
+    assert AuditEvent.objects.filter(action="member.party_group", object_id=str(b.pk)).exists()
+    body = c.get(f"/members/{b.pk}/").content.decode()
+    assert "调整所在党小组" in body and "第一党小组" in body
