@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "DuesCategoryEnum": "orgwork.dues.models.DuesCategory",
         "GradeEnum": "orgwork.meetings.models.Grade",
         "StepActionEnum": "orgwork.core.models.StepAction",
+        "SanctionKindEnum": "orgwork.discipline.models.SanctionKind",
     },
 }
 
