@@ -315,3 +315,18 @@ def test_a_letter_more_than_six_months_late_is_received_only_with_the_branchs_fi
         letter_issued_on=D(2026, 4, 1), valid_until=D(2026, 5, 2), on=D(2026, 11, 2), person=_person(), today=TODAY, late_reason="x",
     )  # fmt: skip
     assert not t2.lapse_flagged
+
+
+@pytest.mark.django_db
+def test_transfer_out_from_the_member_page_asks_for_the_destination(tree, users, make_member, client):
+    m = make_member(tree.village_a, name="要转出")
+    client.force_login(users["sec_a"])
+    r = client.get(f"/members/{m.pk}/status/transfer_out/")
+    assert r.status_code == 302 and r["Location"] == f"/lifecycle/transfers/?member={m.pk}#transfer-start"
+    page = client.get(f"/lifecycle/transfers/?member={m.pk}").content.decode()
+    assert 'data-testid="transfer-start"' in page and "要转出" in page
+    assert "转入党支部" in page and 'name="to_org_name"' in page  # a branch here, or the receiving org on the letter
+    # posting the bare status change is not possible: the member stays in good standing until a transfer is made
+    client.post(f"/members/{m.pk}/status/transfer_out/", {"on": "2026-11-01", "reason": "x"})
+    m.refresh_from_db()
+    assert m.standing == "normal"
