@@ -26,7 +26,7 @@ $(DEVSTAMP): pyproject.toml $(STAMP)
 install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
-migrate: install pdf-libs
+migrate: install
 	$(BIN)/python manage.py migrate --noinput -v0
 
 ## setup: install and migrate, idempotent
