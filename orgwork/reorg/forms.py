@@ -41,3 +41,32 @@ class BulkTransferForm(forms.Form):
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
+
+
+class SetupForm(forms.Form):
+    parent = forms.TypedChoiceField(label=_("上级党组织"), coerce=int, required=False, empty_value=None)
+    name = forms.CharField(label=_("拟成立党组织名称"), required=False, max_length=120)
+    kind = forms.ChoiceField(label=_("党组织类别"), required=False)
+    sector = forms.ChoiceField(label=_("单位所属领域"), required=False)
+    unit_name = forms.CharField(label=_("所在单位"), required=False, max_length=200)
+    full_members = forms.IntegerField(label=_("正式党员人数"), required=False, min_value=0, max_value=100000)
+    reason = forms.CharField(label=_("成立理由"), required=False, max_length=500)
+    on = forms.DateField(label=_("请示日期"), required=False, widget=DATE)
+
+    def __init__(self, *args, orgs=(), kinds=(), sectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", "—"), *_choices(orgs)]
+        self.fields["kind"].choices = list(kinds)
+        self.fields["sector"].choices = list(sectors)
+
+
+class ByElectionForm(forms.Form):
+    org = forms.TypedChoiceField(label=_("党组织"), coerce=int, required=False, empty_value=None)
+    post = forms.ChoiceField(label=_("补选职务"), required=False)
+    reason = forms.CharField(label=_("缺额原因"), required=False, max_length=500)
+    on = forms.DateField(label=_("请示日期"), required=False, widget=DATE)
+
+    def __init__(self, *args, orgs=(), posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [("", "—"), *_choices(orgs)]
+        self.fields["post"].choices = list(posts)

@@ -78,3 +78,97 @@ def bulk_transfer(request, actor):
         lambda d: services.bulk_transfer(actor=actor, from_org_id=d["from_org"], to_org_id=d["to_org"], on=d["on"], reason=d["reason"], letter_no=d["letter_no"]),
         "reorg/transfer.html", [(_("组织调整"), reverse("reorg:list")), (_("整建制转接"), "")],
     )
+
+
+PROCEDURE_KINDS = ("org_setup", "by_election")
+
+
+@gate.staff
+def procedure_list(request, actor):
+    """成立党组织审批 and 届中补选: start one, or continue those under way."""
+    from orgwork.core import procedures as proc
+    from orgwork.orgs.models import OfficerPost, Sector
+
+    from . import procedures
+
+    orgs = _orgs(actor)
+    action = request.POST.get("action") if request.method == "POST" else None
+    setup = forms.SetupForm(request.POST if action == "setup" else None, prefix="setup", orgs=orgs, kinds=procedures.KINDS, sectors=Sector.choices)
+    by_election = forms.ByElectionForm(
+        request.POST if action == "by_election" else None, prefix="by", orgs=orgs, posts=[c for c in OfficerPost.choices if c[0] != OfficerPost.GROUP_LEADER]
+    )
+    bound = {"setup": setup, "by_election": by_election}.get(action)
+    if bound is not None and bound.is_valid():
+        d = dict(bound.cleaned_data)
+        try:
+            if action == "setup":
+                on, parent = d.pop("on"), d.pop("parent")
+                inst = procedures.request_setup(actor=actor, parent_id=parent, on=on, data=d)
+            else:
+                inst = procedures.propose_by_election(actor=actor, org_id=d["org"], on=d["on"], post=d["post"], reason=d["reason"])
+        except ServiceError as exc:
+            forms.apply_errors(bound, exc)
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        else:
+            return redirect("reorg:procedure", inst.pk)
+    qs = proc.instances(actor).filter(kind__in=PROCEDURE_KINDS).order_by("-started_on", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "reorg/procedures.html",
+        {"setup": setup, "by_election": by_election, "page": page, "crumbs": [(_("组织调整"), reverse("reorg:list")), (_("成立审批与届中补选"), "")]},
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.staff
+def procedure_detail(request, actor, pk):
+    from orgwork.core import procedures as proc
+    from orgwork.core.errors import NotFound
+
+    inst = proc.get_instance(actor, pk)
+    if inst.kind not in PROCEDURE_KINDS:
+        raise NotFound()
+    d = proc.definition_for(inst)
+    step = d.step(inst.step) if inst.step and inst.status == "active" else None
+    errors = None
+    if request.method == "POST" and step is not None:
+        data = {f.name: request.POST.get(f.name, "") for f in step.fields}
+        try:
+            done_on = params.date(request.POST, "done_on", label="办理日期", required=True)
+            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=done_on, data=data, comment=request.POST.get("comment", ""))
+        except ServiceError as exc:
+            errors = exc.errors
+        except PermissionDenied:
+            errors = [ServiceError.single("step", "permission_denied", f"“{step.title}”应由{proc.ROLE_LABELS[step.role]}办理").errors[0]]
+        else:
+            messages.success(request, _("已办理"))
+            return redirect("reorg:procedure", inst.pk)
+    return render(
+        request, "reorg/procedure.html",
+        {"inst": inst, "definition": d, "step": step, "timeline": [(r, _shown(d, r)) for r in proc.timeline(inst)], "errors": errors, "crumbs": [(_("组织调整"), reverse("reorg:list")), (inst.title, "")]},
+        status=400 if errors else 200,
+    )
+
+
+def _shown(definition, record) -> list[tuple[str, str]]:
+    """A step record's values under their Chinese labels (choices and members by name), for people to read."""
+    from orgwork.members.models import Member
+
+    if not record.step:
+        return []
+    out = []
+    for f in definition.step(record.step).fields:
+        if f.name not in record.data or record.data[f.name] in ("", None):
+            continue
+        v = record.data[f.name]
+        if f.choices:
+            v = dict(f.choices).get(v, v)
+        elif f.type == "bool":
+            v = _("是") if v else _("否")
+        elif f.type == "member":
+            v = Member.objects.filter(pk=v).values_list("name", flat=True).first() or v
+        out.append((f.label, str(v)))
+    if record.data.get("entitled_note"):
+        out.append((_("表决权情况"), record.data["entitled_note"]))
+    return out
