@@ -17,6 +17,7 @@ from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import actor_for_request
 from orgwork.core.scope import scope
+from orgwork.discipline.selectors import voting_basis
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import Org
 
@@ -320,7 +321,10 @@ def appraisal_detail(request, actor, pk):
         return redirect("meetings:appraisal", r.pk)
     return render(
         request, "meetings/appraisal.html",
-        {"r": r, "entries": list(selectors.round_entries(r)), "grades": Grade.choices, "stages": AppraisalStage.choices},
+        {
+            "r": r, "entries": list(selectors.round_entries(r)), "grades": Grade.choices, "stages": AppraisalStage.choices,
+            "voting_note": voting_basis(r.org).note() if r.stage == AppraisalStage.RATING else "",
+        },
     )
 
 
