@@ -77,3 +77,14 @@ def test_api_create_validate_and_voting_basis(api, users, tree, make_member):
     assert other.pk not in [e["member"] for e in body["excluded"]]
     assert api(users["sec_b"]).get("/api/v1/discipline/voting-basis/", {"org": tree.village_a.pk}).status_code == 404
     assert api(users["sec_a"]).get("/api/v1/discipline/voting-basis/", {"org": "x"}).status_code == 400
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, users, tree, system, make_member, django_assert_max_num_queries):
+    for i in range(12):
+        m = make_member(tree.village_a, name="王" + "甲乙丙丁戊己庚辛壬癸子丑"[i])
+        services.record_sanction(actor=system, member_id=m.pk, kind="warning", decided_on=D(2026, 5, 1), decided_by="甲镇纪委", document=f"甲纪发〔2026〕{i}号", reason="违纪")
+    client.force_login(users["town_a"])
+    client.get(reverse("discipline:list"))  # warm the session and caches
+    with django_assert_max_num_queries(25):
+        r = client.get(reverse("discipline:list"), {"kind": "warning"})
+    assert r.status_code == 200 and r.content.decode().count("甲纪发〔2026〕") == 12
