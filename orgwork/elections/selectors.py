@@ -14,7 +14,7 @@ from .reminders import term_milestone
 
 
 def elections(actor: Actor) -> QuerySet[Election]:
-    return scope(Election.objects.select_related("org", "procedure"), actor).order_by("-created_at")
+    return scope(Election.objects.select_related("org__parent", "procedure"), actor).order_by("-created_at")
 
 
 def get_election(actor: Actor, election_id) -> Election:
@@ -25,7 +25,7 @@ def term_board(actor: Actor, *, today: dt.date | None = None, limit: int = 300):
     """Orgs with a term reminder in force today: (org, milestone), most urgent first."""
     today = today or dt.date.today()
     rows = []
-    qs = org_selectors.orgs(actor).exclude(kind="group").only("id", "name", "kind", "sector", "term_started_on", "term_years", "path")
+    qs = org_selectors.orgs(actor).exclude(kind="group").only("id", "name", "kind", "sector", "term_started_on", "term_years", "path", "parent_id")
     for o in qs.iterator(chunk_size=2000):
         ms = term_milestone(o.term_ends_on(), today)
         if ms is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from orgwork.core import gate, params
+from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.orgs import selectors as org_selectors
-from orgwork.orgs.models import OfficerPost
+from orgwork.orgs.models import OfficerPost, Org
 
 from . import selectors, services
 from .models import NominatedBy
@@ -19,8 +21,16 @@ from .models import NominatedBy
 
 @gate.staff
 def election_list(request, actor):
-    board, total = selectors.term_board(actor)
-    return render(request, "elections/list.html", {"elections": selectors.elections(actor)[:200], "board": board, "board_total": total})
+    rows, total = selectors.term_board(actor, limit=None)
+    board = Paginator(rows, 50).get_page(request.GET.get("bpage"))
+    parents = Org.objects.only("id", "name", "short_name").in_bulk({o.parent_id for o, _ms in board.object_list if o.parent_id})
+    for o, _ms in board.object_list:
+        o.parent = parents.get(o.parent_id)  # shown as “name（parent）”: one query for the page
+    elections = Paginator(selectors.elections(actor), 50).get_page(request.GET.get("page"))
+    for e in elections.object_list:
+        step = proc.definition_for(e.procedure).step(e.procedure.step) if e.procedure.step else None
+        e.step_title = step.title if step else ""
+    return render(request, "elections/list.html", {"elections": elections, "board": board, "board_total": total})
 
 
 @gate.staff

@@ -61,7 +61,8 @@ def test_main_pages_show_no_codes_and_no_login_names(users, tree, county_data):
     pages = [
         "/", "/orgs/", f"/orgs/{tree.village_a.pk}/", "/members/", f"/members/{m.pk}/",
         "/lifecycle/transfers/", f"/lifecycle/transfers/{t.pk}/", "/lifecycle/mobile/", "/lifecycle/exits/",
-        "/dues/", f"/dues/members/{m.pk}/", "/dues/arrears/", "/meetings/", "/stats/",
+        "/dues/", f"/dues/members/{m.pk}/", "/dues/arrears/", "/meetings/", "/meetings/appraisals/", "/stats/",
+        "/elections/", "/recruitment/",
     ]
     for url in pages:
         r = c.get(url)
