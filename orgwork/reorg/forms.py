@@ -70,3 +70,14 @@ class ByElectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [("", "—"), *_choices(orgs)]
         self.fields["post"].choices = list(posts)
+
+
+class SplitForm(forms.Form):
+    source = forms.TypedChoiceField(label=_("拆分的党组织"), coerce=int, required=False, empty_value=None)
+    on = forms.DateField(label=_("拆分日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+    document = forms.CharField(label=_("批复文号"), required=False, max_length=120)
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—"), *_choices(orgs)]

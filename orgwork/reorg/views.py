@@ -172,3 +172,44 @@ def _shown(definition, record) -> list[tuple[str, str]]:
     if record.data.get("entitled_note"):
         out.append((_("表决权情况"), record.data["entitled_note"]))
     return out
+
+
+@gate.staff
+def split(request, actor):
+    """Choose the org, then a destination for every member on its books; the preview lists what blocks."""
+    from orgwork.core.fields import subtree_q
+    from orgwork.members.models import Member, Standing
+
+    orgs = _orgs(actor)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = forms.SplitForm(data, orgs=orgs)
+    members, plan, assignments = [], None, {}
+    if data is not None and form.is_valid() and form.cleaned_data["source"]:
+        try:
+            source = params.writable_org(actor, form.cleaned_data["source"], field="source", label="拆分的党组织")
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            members = list(Member.objects.filter(subtree_q(source.path, "org__path"), standing__in=(Standing.NORMAL, Standing.SUSPENDED)).order_by("pk"))
+            try:
+                for m in members:
+                    target = params.org_id(data, f"to_{m.pk}", label=f"{m.name}的去向党组织")
+                    if target:
+                        assignments[m.pk] = target
+                if assignments:
+                    plan = services.plan_split(actor, source_id=source.pk, assignments=assignments)
+                if request.method == "POST":
+                    r = services.split_org(actor=actor, source_id=source.pk, assignments=assignments, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"], document=form.cleaned_data["document"])
+                    messages.success(request, _("已办理"))
+                    return redirect("reorg:detail", r.pk)
+            except ServiceError as exc:
+                forms.apply_errors(form, exc)
+            except PermissionDenied:
+                raise DjangoPermissionDenied from None
+    chosen = form.cleaned_data.get("source") if form.is_bound and form.is_valid() else None
+    targets = [o for o in orgs if o.kind in BRANCH_KINDS and o.pk != chosen]
+    return render(
+        request, "reorg/split.html",
+        {"form": form, "plan": plan, "members": members, "assignments": assignments, "targets": targets, "crumbs": [(_("组织调整"), reverse("reorg:list")), (_("党组织拆分"), "")]},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -64,3 +64,21 @@ def test_setup_and_by_election_pages_run_the_procedures(client, users, tree, mak
     page = client.get(r["Location"]).content.decode()
     assert "表决权情况" in page and "孙丙" in page and "党章第四十条" in page
     assert inst.pk != by.pk
+
+
+def test_split_page_assigns_each_member(client, users, tree, make_member, system):
+    from orgwork.orgs import services as org_services
+    from orgwork.orgs.models import OrgKind, Sector
+
+    a, b = make_member(tree.office_a, name="分甲"), make_member(tree.office_a, name="分乙")
+    north = org_services.create_org(actor=system, parent_id=tree.town_a.pk, name="北区党支部", kind=OrgKind.BRANCH, sector=Sector.AGENCY)
+    client.force_login(users["town_a"])
+    url = reverse("reorg:split")
+    r = client.get(url, {"source": tree.office_a.pk})
+    assert r.status_code == 200 and 'data-testid="split-members"' in r.content.decode() and "分乙" in r.content.decode()
+    r = client.post(url, {"source": tree.office_a.pk, "on": "2026-11-05", "reason": "机构分设", f"to_{a.pk}": north.pk})
+    assert r.status_code == 400 and "分乙未确定去向党组织" in r.content.decode()
+    r = client.post(url, {"source": tree.office_a.pk, "on": "2026-11-05", "reason": "机构分设", f"to_{a.pk}": north.pk, f"to_{b.pk}": tree.village_a.pk})
+    assert r.status_code == 302
+    assert Member.objects.get(pk=a.pk).org_id == north.pk and Member.objects.get(pk=b.pk).org_id == tree.village_a.pk
+    assert Org.objects.get(pk=tree.office_a.pk).abolished_on == D(2026, 11, 5)
