@@ -16,13 +16,18 @@ from . import selectors
 @register("funds.branches")
 def branches_short_of_funds(actor, under=None):
     year = dt.date.today().year - 1
+    recorded = selectors.entries(actor).filter(year=year, voided_on__isnull=True)
+    if under is not None:
+        recorded = recorded.filter(org__path__startswith=under.path)
+    if not recorded.exists():
+        return []  # the ledger is not in use in this scope: no alarm about every branch
     try:
         data = selectors.report(actor, under=under, year=year)
     except (NotFound, ServiceError):
         return []
     failing = data.failing_branches
-    if not failing or not any(r.income_total or r.passed_down for r in data.rows):
-        return []  # nothing recorded at all: the ledger is not in use in this scope yet
+    if not failing:
+        return []
     try:
         url = reverse("funds:report") + f"?year={year}" + (f"&org={under.pk}" if under is not None else "")
     except NoReverseMatch:

@@ -119,3 +119,14 @@ def test_api_and_pages_are_scoped(county, users, api, client):
     assert ledger.status_code == 200 and "上级下拨" in ledger.content.decode()
     client.force_login(users["sec_a"])
     assert client.get(f"/funds/orgs/{county.village_b.pk}/").status_code == 404
+
+
+def test_home_page_item_names_branches_short_of_funds_last_year(county, users):
+    from orgwork.funds.attention import branches_short_of_funds
+
+    county_admin = actor_of(users["county"])
+    assert branches_short_of_funds(county_admin) == []  # ledger not in use: no alarm
+    last_year = dt.date(YEAR - 1, 6, 1)
+    services.record_entry(actor=county_admin, org_id=county.county.pk, kind="passed_down", amount="1200", on=last_year, counterpart_id=county.village_a.pk)
+    items = branches_short_of_funds(county_admin)
+    assert len(items) == 1 and items[0].title.startswith("1个党支部") and "红旗村党支部" in items[0].detail

@@ -65,3 +65,14 @@ def test_bad_input_and_scope(tree, users, api, client):
     client.force_login(users["county"])
     page = client.get("/staffing/")
     assert page.status_code == 200 and "郑专干" in page.content.decode()
+
+
+def test_home_page_item_counts_the_missing_staff(tree, users, make_member):
+    from orgwork.staffing.attention import staff_gaps
+
+    make_member(tree.office_a, name="机关甲", birth=dt.date(1980, 2, 2))
+    county = Actor.for_user(users["county"])
+    items = staff_gaps(county)
+    assert len(items) == 1 and items[0].title == "1个单位专职党务工作者未配齐（共缺1人）" and items[0].detail == "机关党支部"
+    services.appoint(actor=county, org_id=tree.office_a.pk, name="专干", started_on=TODAY)
+    assert staff_gaps(county) == []
