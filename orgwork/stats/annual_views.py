@@ -24,6 +24,10 @@ PROBLEM_LABELS = {"probation": "预备期核实", "age_at_joining": "入党年�
 
 def _params(request, actor):
     org = parse_org(actor, request.GET)
+    if org is None:
+        tops = selectors.roots(actor)
+        if len(tops) == 1:
+            org = tops[0]  # one subtree in scope: the report is that org's (and can be filed)
     year = params.year(request.GET, label="统计年度", default=dt.date.today().year - 1)
     return org, year
 
