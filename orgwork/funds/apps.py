@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FundsConfig(AppConfig):
@@ -11,4 +12,4 @@ class FundsConfig(AppConfig):
 
         from . import attention, rules  # noqa: F401  (registers the rule set and the home-page provider)
 
-        registry.nav(section="党费管理", label="党建经费", url_name="funds:report", order=38)
+        registry.nav(section=_("党费管理"), label=_("党建经费"), url_name="funds:report", order=38)

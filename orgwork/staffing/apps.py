@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffingConfig(AppConfig):
@@ -11,4 +12,4 @@ class StaffingConfig(AppConfig):
 
         from . import attention, rules  # noqa: F401  (registers the rule set and the home-page provider)
 
-        registry.nav(section="组织管理", label="党务工作者配备", url_name="staffing:report", order=11)
+        registry.nav(section=_("组织管理"), label=_("党务工作者配备"), url_name="staffing:report", order=11)
