@@ -240,17 +240,29 @@ def phase_of(item: Item, today: dt.date, rules: RuleSet) -> tuple[str, str] | No
 def escalation_days(org_id: int, on: dt.date) -> int:
     """The working days after which an overdue item of this organization goes up a level: a department's own
     setting (nearest on the organization's path), else the rule table's default."""
+    return _escalation_lookup([org_id], on)[org_id]
+
+
+def _escalation_lookup(org_ids, on: dt.date) -> dict[int, int]:
+    """{org_id: working days} in two queries, however many organizations (the settings are few)."""
     from django.apps import apps
 
     from .models import EscalationSetting
 
     Org = apps.get_model("orgs", "Org")
-    path = Org.objects.filter(pk=org_id).values_list("path", flat=True).first() or ""
-    paths = [path[:i] for i in range(4, len(path) + 1, 4)]
-    setting = EscalationSetting.objects.filter(ended_at__isnull=True, org__path__in=paths).order_by("-org__depth").first()
-    if setting is not None:
-        return setting.working_days
-    return int(deadline_rules(on)["escalate_after_working_days"])
+    default = int(deadline_rules(on)["escalate_after_working_days"])
+    settings = dict(EscalationSetting.objects.filter(ended_at__isnull=True).values_list("org__path", "working_days"))
+    out = {}
+    for pk, path in Org.objects.filter(pk__in=set(org_ids)).values_list("pk", "path"):
+        found = default
+        for i in range(len(path), 0, -4):  # nearest first
+            if path[:i] in settings:
+                found = settings[path[:i]]
+                break
+        out[pk] = found
+    for pk in org_ids:
+        out.setdefault(pk, default)
+    return out
 
 
 def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], int, int]:
@@ -274,7 +286,7 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
     who = {lv: responsible_users(sorted(ids), level=lv) for lv, ids in wanted.items()}
     out: list[Reminder] = []
     escalations = nobody = 0
-    esc_cache: dict[int, int] = {}
+    esc_cache = _escalation_lookup({i.org_id for i, _ph in phased if i.escalate and i.due_on and i.due_on < today}, today)
     for item, (phase, label) in phased:
         users = who.get(item.level, {}).get(item.org_id, [])
         if not users:
@@ -290,8 +302,6 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
         upper = level_above(item.level)
         if not (upper and item.escalate and item.due_on and item.due_on < today):
             continue
-        if item.org_id not in esc_cache:
-            esc_cache[item.org_id] = escalation_days(item.org_id, today)
         try:
             late = overdue_working_days(item.due_on, today)
         except workcal.UnknownCalendarYear:
