@@ -67,6 +67,8 @@ def parse(raw, *, today: dt.date | None = None) -> IdNumber:
     value = normalize(raw)
     if not value:
         raise IdNumberError("required", "公民身份号码不能为空")
+    if "*" in value:
+        raise IdNumberError("id_masked", "公民身份号码含*号，是脱敏后的号码；请使用包含完整号码的花名册")
     old = ""
     if len(value) == 15:
         if not value.isdigit():

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from orgwork.core import params
+from orgwork.core import params, privacy
 from orgwork.core.api import ScopedViewSet
 from orgwork.orgs.api import resolve_ref
 
@@ -18,6 +18,11 @@ from .models import Education, Member, MemberStatusChange, StatusAction
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    """ID number and phone are masked unless the context names them in `full_fields` (a detail read by a role
+    that needs them, audited by the view)."""
+
+    id_number = serializers.CharField(read_only=True, help_text="公民身份号码。列表中脱敏（前6位和后4位）；详情仅对需要的角色显示完整号码，并记入审计")
+    phone = serializers.CharField(read_only=True, help_text="联系电话。列表中脱敏（前3位和后4位）；详情仅对需要的角色显示完整号码，并记入审计")
     org = serializers.IntegerField(source="org_id", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     gender_label = serializers.CharField(source="get_gender_display", read_only=True)
@@ -55,6 +60,22 @@ class MemberSerializer(serializers.ModelSerializer):
             "lost_contact_on",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        full = self.context.get("full_fields", ())
+        for key in privacy.MASKED_FIELDS:
+            if key in data and key not in full:
+                data[key] = privacy.mask(key, data[key])
+        return data
+
+
+def detail_data(actor, member, *, audit_read: bool) -> dict:
+    """One member for the API: full ID number and phone for roles that need them; the read is audited."""
+    full = [f for f in privacy.readable_fields(actor, member.org.path) if getattr(member, f)]
+    if full and audit_read:
+        privacy.record_read(actor, member, full, via="api")
+    return MemberSerializer(member, context={"full_fields": full}).data
 
 
 class MemberWriteSerializer(serializers.Serializer):
@@ -151,6 +172,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    def retrieve(self, request, *args, **kwargs):
+        return Response(detail_data(self.actor, self.get_object(), audit_read=True))
+
     @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
     def create(self, request):
         data = MemberWriteSerializer(data=request.data)
@@ -158,7 +182,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         values = {k: v for k, v in data.validated_data.items()}
         org_id = resolve_ref(self.actor, values.pop("org"), field="org")
         member = services.create_member(actor=self.actor, org_id=org_id, **values)
-        return Response(MemberSerializer(member).data, status=201)
+        return Response(detail_data(self.actor, member, audit_read=False), status=201)  # the values just written
 
     @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
     def partial_update(self, request, pk=None):
@@ -166,7 +190,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         data = MemberUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         member = services.update_member(actor=self.actor, member_id=member.pk, **data.validated_data)
-        return Response(MemberSerializer(member).data)
+        return Response(detail_data(self.actor, member, audit_read=bool(set(privacy.MASKED_FIELDS) - set(data.validated_data))))
 
     @extend_schema(request=StatusActionSerializer, responses=StatusChangeSerializer)
     @action(detail=True, methods=["post"])

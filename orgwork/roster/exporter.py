@@ -1,18 +1,24 @@
 """Roster export: the national template's columns, the org as its full path, dates as Excel dates.
 
-What is exported is what the actor may see (the same scope as every selector); the file imports back.
+What is exported is what the actor may see (the same scope as every selector). ID numbers and phones are
+masked (first 6 + last 4, first 3 + last 4) unless `full=True`, which only the roles that need full values
+over the whole exported scope may ask for (`orgwork.core.privacy.may_export_full`); only a full export
+imports back. Every export, masked or full, is one audit event: who, scope, filters, row count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from orgwork.core import privacy
 from orgwork.core.actor import Actor
+from orgwork.core.errors import ServiceError
 from orgwork.core.exports import workbook
 from orgwork.core.fields import subtree_q
 from orgwork.members.models import Education, Gender, Standing
 from orgwork.members.selectors import members as scoped_members
 from orgwork.orgs.models import STEP, Org
+from orgwork.orgs.selectors import full_path_names
 
 from .sheets import MEMBER_COLUMNS
 
@@ -31,8 +37,13 @@ def full_paths() -> dict[int, str]:
     return {pk: "/".join(names.get(p[:i], "?") for i in range(STEP, len(p) + 1, STEP)) for pk, p, _n in rows}
 
 
-def export_members(target, *, actor: Actor, org: Org | None = None, standing: str = Standing.NORMAL) -> int:
-    """Write the members in the actor's scope (under `org` if given) to `target` (a path or a binary file)."""
+def export_members(target, *, actor: Actor, org: Org | None = None, standing: str = Standing.NORMAL, full: bool = False) -> int:
+    """Write the members in the actor's scope (under `org` if given) to `target` (a path or a binary file).
+
+    Masked ID numbers and phones unless `full` (refused with `full_values_forbidden` for roles that may not read
+    them over the whole scope). Returns the row count; one `personal.bulk_read` audit event records the export.
+    """
+    check_full_export(actor, org, full)
     qs = scoped_members(actor)
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org__path"))
@@ -72,10 +83,39 @@ def export_members(target, *, actor: Actor, org: Org | None = None, standing: st
                 value = STANDING_LABELS.get(value, value)
             elif key == "lost_contact":
                 value = "是" if value else "否"
+            if key in privacy.MASKED_FIELDS and not full:
+                value = privacy.mask(key, value)
             if value not in (None, ""):
                 ws.write_string(n, col, str(value), text_fmt if key in ("id_number", "phone") else None)
     wb.close()
+    audit_export(actor, kind="roster.export", org=org, standing=standing, full=full, rows=n, fields=EXPORT_FIELDS)
     return n
+
+
+def check_full_export(actor: Actor, org: Org | None, full: bool) -> None:
+    """Full ID numbers and phones only for the roles that need them over the whole exported scope."""
+    if full and not privacy.may_export_full(actor, org.path if org is not None else None):
+        raise ServiceError.single("full", "full_values_forbidden", "您的角色不能导出完整的公民身份号码和联系电话，请导出脱敏花名册")
+
+
+def audit_export(actor: Actor, *, kind: str, org: Org | None, standing: str, full: bool, rows: int, fields) -> None:
+    """One audit event per export, filed under the exported org (or the actor's own top org when all)."""
+    if org is not None:
+        org_path, label = org.path, full_path_names(org)
+    else:
+        roots = actor.subtree_paths() if not actor.unrestricted else []
+        org_path = roots[0] if len(roots) == 1 else ""
+        label = "、".join(Org.objects.filter(path__in=roots).order_by("path").values_list("name", flat=True)) if roots else "全部"
+    privacy.record_bulk_read(
+        actor,
+        kind=kind,
+        org_path=org_path,
+        scope_label=label or "全部",
+        filters={"org": org.pk if org is not None else None, "standing": standing or ""},
+        rows=rows,
+        full_fields=[f for f in privacy.MASKED_FIELDS if f in fields] if full else [],
+        fields=list(fields),
+    )
 
 
 def write_report(target, report: dict, *, title: str = "导入结果") -> None:
@@ -97,5 +137,5 @@ def write_report(target, report: dict, *, title: str = "导入结果") -> None:
                 sheet.write_number(i, 0, r["row"])
             sheet.write_string(i, 1, r.get("column") or "")
             sheet.write_string(i, 2, r.get("code") or "")
-            sheet.write_string(i, 3, r.get("message") or "")
+            sheet.write_string(i, 3, privacy.mask_text(r.get("message") or ""))
     wb.close()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from orgwork.core import params
+from orgwork.core import params, privacy
 from orgwork.core.actor import Actor
 from orgwork.core.exports import workbook
 from orgwork.core.fields import subtree_q
@@ -28,7 +28,7 @@ from orgwork.members.selectors import members as scoped_members
 from orgwork.orgs.models import Org
 
 from . import sheets
-from .exporter import CATEGORY_LABELS, EDUCATION_LABELS, GENDER_LABELS, STANDING_LABELS, full_paths
+from .exporter import CATEGORY_LABELS, EDUCATION_LABELS, GENDER_LABELS, STANDING_LABELS, audit_export, check_full_export, full_paths
 from .importer import Report, import_members
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
@@ -140,8 +140,13 @@ def mapping(*, version: str | None = None, on: dt.date | None = None) -> Mapping
     return max(in_force, key=lambda m: m.effective)
 
 
-def export_national(target, *, actor: Actor, org: Org | None = None, version: str | None = None) -> int:
-    """Write the members in good standing in the actor's scope (under `org`) in the national template."""
+def export_national(target, *, actor: Actor, org: Org | None = None, version: str | None = None, full: bool = False) -> int:
+    """Write the members in good standing in the actor's scope (under `org`) in the national template.
+
+    ID numbers and phones are masked unless `full` (allowed to the roles that need them, like the roster export);
+    one audit event records the export.
+    """
+    check_full_export(actor, org, full)
     m = mapping(version=version)
     qs = scoped_members(actor).filter(standing=Standing.NORMAL)
     if org is not None:
@@ -169,9 +174,12 @@ def export_national(target, *, actor: Actor, org: Org | None = None, version: st
                 value = c.to_national(row[c.field]) if row[c.field] else ""
             else:
                 value = row[c.field] or ""
+                if c.field in privacy.MASKED_FIELDS and not full:
+                    value = privacy.mask(c.field, value)
             if value != "":
                 ws.write_string(n, col, str(value), text_fmt if c.field in ("id_number", "phone") or c.type == "date" else None)
     wb.close()
+    audit_export(actor, kind="roster.export_national", org=org, standing=Standing.NORMAL, full=full, rows=n, fields=[c.field for c in m.columns])
     return n
 
 

@@ -6,11 +6,12 @@ import io
 import os
 from urllib.parse import quote
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import gate, params
+from orgwork.core import gate, params, privacy
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.orgs.models import Org
 from orgwork.stats import selectors as stats_selectors
@@ -94,13 +95,17 @@ def export_page(request, actor):
                 org = stats_selectors.stats_org(actor, org_id)
             except NotFound:
                 raise Http404 from None
+        full = request.GET.get("full") == "1"
+        if full and not privacy.may_export_full(actor, org.path if org else None):
+            raise PermissionDenied  # the option is offered only to roles that need full values
         buf = io.BytesIO()
+        masked = "" if full else "（脱敏）"
         if request.GET.get("format") == "national":
-            export_national(buf, actor=actor, org=org)
-            name = f"全国党员管理信息系统-党员基本信息-{org.name if org else '全部'}.xlsx"
+            export_national(buf, actor=actor, org=org, full=full)
+            name = f"全国党员管理信息系统-党员基本信息-{org.name if org else '全部'}{masked}.xlsx"
         else:
-            export_members(buf, actor=actor, org=org)
-            name = f"党员花名册-{org.name if org else '全部'}.xlsx"
+            export_members(buf, actor=actor, org=org, full=full)
+            name = f"党员花名册-{org.name if org else '全部'}{masked}.xlsx"
         response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
@@ -108,4 +113,5 @@ def export_page(request, actor):
     for root in roots:
         choices.append(root)
         choices.extend(Org.objects.filter(parent=root, abolished_on__isnull=True).order_by("path"))
-    return render(request, "roster/export.html", {"choices": choices, "download_url": reverse("roster:export"), "national": mapping()})
+    can_full = privacy.may_export_full(actor, None)
+    return render(request, "roster/export.html", {"choices": choices, "download_url": reverse("roster:export"), "national": mapping(), "can_full": can_full})

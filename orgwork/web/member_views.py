@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orgwork.core import gate, params
+from orgwork.core import gate, params, privacy
 from orgwork.core.errors import ServiceError
 from orgwork.members import selectors, services
 from orgwork.members.models import StatusAction
@@ -82,11 +82,18 @@ def _member_crumbs(actor, member, tail=""):
 def member_detail(request, actor, member_id):
     member = selectors.get_member(actor, member_id)
     can_write = selectors.can_write_member(actor, member)
+    # ID number and phone are masked; roles that need them reveal the full values, and that read is audited.
+    readable = privacy.readable_fields(actor, member.org.path)
+    full = [f for f in readable if getattr(member, f)] if request.GET.get("reveal") == "1" else []
+    if full:
+        privacy.record_read(actor, member, full, via="web")
     ctx = {
         "m": member,
         "org_path": org_selectors.full_path_names(member.org),
         "status_history": list(selectors.status_history(actor, member).select_related("actor")),
-        "history": present_events(selectors.member_history(actor, member), kind="member"),
+        "history": present_events(selectors.member_history(actor, member), kind="member", full_fields=full),
+        "full": full,
+        "can_reveal": bool(readable) and not full and any(getattr(member, f) for f in readable),
         "actions": allowed_actions(member) if can_write else [],
         "can_write": can_write,
         "groups": list(member.org.children.filter(kind=OrgKind.GROUP, abolished_on__isnull=True).order_by("path")) if can_write else [],
@@ -148,6 +155,12 @@ def member_edit(request, actor, member_id):
     for key in ("joined_on", "confirmed_on"):
         initial[key] = initial[key].isoformat() if initial[key] else ""
     form = MemberForm(request.POST or None, initial=initial, editing=True)
+    readable = privacy.readable_fields(actor, member.org.path)
+    for key in privacy.MASKED_FIELDS:
+        if key not in readable:
+            form.fields.pop(key, None)  # a field one may not read in full is not edited either
+    if request.method != "POST":
+        privacy.record_read(actor, member, [f for f in readable if getattr(member, f)], via="web:edit")
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in _member_values(form, editing=True).items() if str(v) != str(initial.get(k) or "")}
         try:

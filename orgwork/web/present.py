@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from orgwork.core import privacy
 from orgwork.members.models import Category as MemberCategory
 from orgwork.members.models import Education, Gender, Standing, StatusAction
 from orgwork.members.validation import FIELD_LABELS as MEMBER_FIELDS
@@ -27,6 +28,7 @@ ACTION_LABELS = {
     "member.party_group": "调整所在党小组",
     "role.grant": "授予角色",
     "role.revoke": "撤销角色",
+    "personal.read": "查看完整个人信息",
 }
 for _code, _label in StatusAction.choices:
     ACTION_LABELS[f"member.{_code}"] = str(_label)
@@ -78,13 +80,15 @@ def label_name(label: str) -> str:
     return person_name(user) + (sep + rest if sep else "")
 
 
-def _value(field, value, names=None):
+def _value(field, value, names=None, masked=frozenset()):
     if field in ("org", "parent", "party_group") and names and value in names:
         return names[value]
     if field == "member" and names and ("member", value) in names:
         return names[("member", value)]
     if value in (None, ""):
         return "—"
+    if field in masked:
+        return privacy.mask(field, value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     labels = VALUE_LABELS.get(field)
@@ -93,13 +97,13 @@ def _value(field, value, names=None):
     return str(value)
 
 
-def change_rows(changes: dict, *, labels: dict, names: dict | None = None) -> list[tuple[str, str, str]]:
+def change_rows(changes: dict, *, labels: dict, names: dict | None = None, masked=frozenset()) -> list[tuple[str, str, str]]:
     rows = []
     for field, pair in (changes or {}).items():
         if field in {"path"}:
             continue
         old, new = ([*pair, None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((labels.get(field, field), _value(field, old, names), _value(field, new, names)))
+        rows.append((labels.get(field, field), _value(field, old, names, masked), _value(field, new, names, masked)))
     return rows
 
 
@@ -108,7 +112,9 @@ def _ids(pair) -> list[int]:
     return [v for v in values if isinstance(v, int)]
 
 
-def present_events(events, *, kind: str) -> list[dict]:
+def present_events(events, *, kind: str, full_fields=()) -> list[dict]:
+    """Audit events as rows; ID numbers and phones in changes stay masked unless `full_fields` were revealed."""
+    masked = frozenset(privacy.MASKED_FIELDS) - set(full_fields) if kind == "member" else frozenset()
     labels = {**OFFICER_FIELDS, **ORG_FIELDS} if kind == "org" else {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期", "party_group": "所在党小组"}
     events = list(events)
     org_ids = {v for ev in events for f in ("org", "parent", "party_group") for v in _ids((ev.changes or {}).get(f))}
@@ -121,13 +127,16 @@ def present_events(events, *, kind: str) -> list[dict]:
     out = []
     for ev in events:
         reason = (ev.data or {}).get("reason", "")
+        label = action_label(ev.action)
+        if ev.action == "personal.read":
+            label = f"{label}（{'、'.join((ev.data or {}).get('labels', []))}）"
         out.append(
             {
                 "when": ev.created_at,
                 "who": person_name(ev.actor) if ev.actor_id else label_name(ev.actor_label),
-                "action": action_label(ev.action),
+                "action": label,
                 "object": ev.object_repr if ev.object_type != f"{kind}s.{kind}" else "",
-                "changes": change_rows(ev.changes, labels=labels, names=names) if ev.action not in ("member.import", "member.demo") else [],
+                "changes": change_rows(ev.changes, labels=labels, names=names, masked=masked) if ev.action not in ("member.import", "member.demo") else [],
                 "reason": reason,
                 "seq": ev.seq,
             }

@@ -63,7 +63,7 @@ def test_export_then_import_round_trips_and_an_edit_flows_back(county, users):
     actor = Actor.for_user(users["county"])
     before = {m["id_number"]: m for m in Member.objects.values(*FIELDS)}
     buf = io.BytesIO()
-    assert export_national(buf, actor=actor) == 4
+    assert export_national(buf, actor=actor, full=True) == 4  # full values: a masked file does not import back
     rows = read(buf)
     m = mapping()
     assert rows[0] == [c.heading for c in m.columns]

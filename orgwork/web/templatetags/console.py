@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 
+from orgwork.core import privacy
 from orgwork.core.normalize import years_between
 from orgwork.web.present import error_kind as _error_kind
 from orgwork.web.present import label_name, person_name
@@ -19,10 +20,13 @@ def years_since(value):
 
 @register.filter
 def mask_id(value):
-    """Show an ID number with the middle hidden, as on printed lists."""
-    if not value or len(value) < 10:
-        return value or ""
-    return f"{value[:6]}********{value[-4:]}"
+    """Show an ID number with the middle hidden, as on printed lists (the kernel's masking)."""
+    return privacy.mask_id_number(value)
+
+
+@register.filter
+def mask_phone(value):
+    return privacy.mask_phone(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -12,13 +12,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--org", help="code, unique name or path 上级/名称")
+        parser.add_argument(
+            "--full-values",
+            action="store_true",
+            help="write ID numbers and phones in full (needed to import the file back); audited like every export",
+        )
 
-    def handle(self, *args, file, org=None, **options):
+    def handle(self, *args, file, org=None, full_values=False, **options):
         target = None
         if org:
             try:
                 target = resolve_org(org)
             except (OrgLookupError, OrgAmbiguous) as exc:
                 raise CommandError(str(exc)) from None
-        n = export_members(file, actor=system_actor("export_members"), org=target)
-        self.stdout.write(f"导出 {n} 名党员到 {file}")
+        n = export_members(file, actor=system_actor("export_members"), org=target, full=full_values)
+        masked = "" if full_values else "（公民身份号码、联系电话已脱敏）"
+        self.stdout.write(f"导出 {n} 名党员到 {file}{masked}")
