@@ -21,12 +21,13 @@ from .actor import Actor
 from .models import Role
 
 # The personal fields that lists mask, with their Chinese labels (the member registry, applicants).
-MASKED_FIELDS = {"id_number": "公民身份号码", "phone": "联系电话"}
+MASKED_FIELDS = {"id_number": "公民身份号码", "id_number_old": "原15位身份证号码", "phone": "联系电话"}
 
 # Who may read each field in full on one person's page, in the roster export's full option and API details.
 # Data, not code: a deployment that narrows it (e.g. phones for secretaries only) edits this table.
 FULL_VALUE_ROLES: dict[str, frozenset[str]] = {
     "id_number": frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN, Role.SECRETARY}),
+    "id_number_old": frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN, Role.SECRETARY}),
     "phone": frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN, Role.SECRETARY}),
 }
 
@@ -74,7 +75,7 @@ def mask_phone(value) -> str:
     return text[:3] + middle + text[-4:]
 
 
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+MASKERS = {"id_number": mask_id_number, "id_number_old": mask_id_number, "phone": mask_phone}
 
 
 def mask(field: str, value) -> str:
