@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 
-from orgwork.core import gate, params
+from orgwork.core import gate, params, privacy
 from orgwork.core.scope import scope
 from orgwork.members import selectors as member_selectors
 from orgwork.members.models import Member, Standing
@@ -31,29 +31,13 @@ MEMBER_STATUS = {
 
 
 def mask_id(value: str) -> str:
-    """First 6 and last 4 characters of an ID number (the rest hidden)."""
-    try:
-        from orgwork.core.privacy import mask_id as kernel_mask  # the kernel's masking, once it exists
-    except ImportError:
-        kernel_mask = None
-    if kernel_mask is not None:
-        return kernel_mask(value)
-    if not value or len(value) < 10:
-        return value or ""
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+    """First 6 and last 4 characters of an ID number (the kernel's masking, `orgwork.core.privacy`)."""
+    return privacy.mask_id_number(value)
 
 
 def mask_phone(value: str) -> str:
-    try:
-        from orgwork.core.privacy import mask_phone as kernel_mask
-    except ImportError:
-        kernel_mask = None
-    if kernel_mask is not None:
-        return kernel_mask(value)
-    digits = "".join(c for c in value or "" if c.isdigit())
-    if len(digits) < 7:
-        return value or ""
-    return f"{digits[:3]}****{digits[-4:]}"
+    """First 3 and last 4 characters of a phone (the kernel's masking)."""
+    return privacy.mask_phone(value)
 
 
 def _query(request) -> str:

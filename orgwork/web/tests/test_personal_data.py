@@ -78,6 +78,17 @@ def test_member_list_and_its_search_fragment_show_masked_numbers_only(users, pla
     assert "隐私测试员" in r.content.decode() and leaks(r.content.decode(), planted) == []
 
 
+def test_member_picker_shows_masked_numbers_for_every_kind_of_search(users, planted):
+    c = login(users["sec_a"])
+    for q in ("隐私测试员", "ysceshiyuan"[:2], planted.id_number[-6:], planted.id_number, PHONE[-4:], PHONE):
+        r = c.get(reverse("web:pick_members"), {"q": q, "field": "member"})
+        body = r.content.decode()
+        assert r.status_code == 200 and "隐私测试员" in body, q
+        assert leaks(body, planted, typed=q) == [], q
+    body = c.get(reverse("web:pick_members"), {"q": "隐私测试员"}).content.decode()
+    assert planted.id_number[:6] + "********" + planted.id_number[-4:] in body and "139****5678" in body
+
+
 def test_api_list_masks_and_the_detail_is_full_only_for_roles_that_need_it(users, planted):
     county = api_for(users["county"])
     listed = county.get("/api/v1/members/", {"q": "隐私测试员"}).json()["results"]
