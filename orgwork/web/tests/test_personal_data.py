@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from python_calamine import CalamineWorkbook
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgwork.core import audit
@@ -36,8 +37,9 @@ def login(user) -> Client:
 
 
 def api_for(user) -> APIClient:
+    """The machine path: a token in the Authorization header, through the gate."""
     c = APIClient()
-    c.force_authenticate(user=user)
+    c.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
     return c
 
 
@@ -115,7 +117,7 @@ def test_api_list_masks_and_the_detail_is_full_only_for_roles_that_need_it(users
 
 def test_the_member_role_never_sees_another_members_numbers(users, planted):
     c = api_for(users["member_a"])
-    assert c.get(f"/api/v1/members/{planted.pk}/").status_code == 404
+    assert c.get(f"/api/v1/members/{planted.pk}/").status_code in (403, 404)  # the API is the console's path
     body = c.get("/api/v1/members/", {"page_size": 200}).content.decode()
     assert leaks(body, planted) == [] and "隐私测试员" not in body
     web = login(users["member_a"])
@@ -157,7 +159,7 @@ def test_no_list_picker_or_search_page_of_any_app_shows_a_full_number(users, pla
                 continue
             ok += 1
             assert leaks(r.content.decode(), planted, typed=params.get("q", "")) == [], (url, params)
-    assert ok > 40  # the walk really reached the console's pages
+    assert ok > (20 if username == "member_a" else 100)  # the walk really reached the pages of that audience
     assert reads().count() == 0  # lists never count as full reads
 
 
