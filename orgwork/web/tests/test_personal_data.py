@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from python_calamine import CalamineWorkbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgwork.core import audit
 from orgwork.core.models import AuditEvent
+from orgwork.core.tokens import operator_key
 from orgwork.roster.models import ImportJob, ImportKind
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def login(user) -> Client:
 def api_for(user) -> APIClient:
     """The machine path: a token in the Authorization header, through the gate."""
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    c.credentials(HTTP_AUTHORIZATION="Token " + operator_key(user, name="测试"))
     return c
 
 
