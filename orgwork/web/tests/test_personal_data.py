@@ -292,3 +292,20 @@ def test_import_error_table_and_report_mask_numbers_in_messages(users):
     book = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
     cells = " ".join(str(v) for name in ("错误", "提示") for row in book.get_sheet_by_name(name).to_python() for v in row)
     assert "1391234567" not in cells and "51152619860405001X" not in cells and "511526********001X" in cells
+
+
+def test_national_template_export_is_masked_unless_full_and_audited(users, tree, planted):
+    from orgwork.roster.national import mapping
+
+    sheet = mapping().sheet
+    c = login(users["sec_a"])
+    for full in ("", "1"):
+        r = c.get(reverse("roster:export"), {"download": "1", "format": "national", "org": tree.village_a.pk, "full": full})
+        assert r.status_code == 200
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name(sheet).to_python()
+        flat = " ".join(str(v) for row in rows for v in row)
+        assert "隐私测试员" in flat
+        assert (leaks(flat, planted) == []) if not full else (planted.id_number in flat)
+    events = [e for e in exports().model.objects.filter(object_type="roster.export_national").order_by("seq")]
+    assert [(e.actor_label, bool(e.data["full_values"]), e.data["rows"]) for e in events] == [("sec_a", False, 3), ("sec_a", True, 3)]
+    assert login(users["sysadmin"]).get(reverse("roster:export"), {"download": "1", "format": "national", "full": "1"}).status_code == 403
