@@ -12,7 +12,7 @@ import datetime as dt
 
 from orgwork.core import privacy
 from orgwork.core.actor import Actor
-from orgwork.core.errors import ServiceError
+from orgwork.core.errors import ServiceError, error_kind
 from orgwork.core.exports import workbook
 from orgwork.core.fields import subtree_q
 from orgwork.members.models import Education, Gender, Standing
@@ -127,7 +127,7 @@ def write_report(target, report: dict, *, title: str = "导入结果") -> None:
     for name, rows in (("错误", report.get("rejected", [])), ("提示", report.get("warnings", []))):
         sheet = ws if name == "错误" else wb.add_worksheet(name)
         start = 2 if name == "错误" else 0
-        for col, label in enumerate(("行号", "列", "代码", "说明")):
+        for col, label in enumerate(("行号", "列", "问题", "说明")):
             sheet.write_string(start, col, label, head)
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, 2, 18)
@@ -136,6 +136,6 @@ def write_report(target, report: dict, *, title: str = "导入结果") -> None:
             if r.get("row") is not None:
                 sheet.write_number(i, 0, r["row"])
             sheet.write_string(i, 1, r.get("column") or "")
-            sheet.write_string(i, 2, r.get("code") or "")
+            sheet.write_string(i, 2, error_kind(r.get("code") or ""))
             sheet.write_string(i, 3, privacy.mask_text(r.get("message") or ""))
     wb.close()

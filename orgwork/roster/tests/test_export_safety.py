@@ -36,5 +36,5 @@ def test_import_report_keeps_cell_text_from_the_uploaded_file_as_text():
     assert formula_cells(data) == []
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     errors = book.get_sheet_by_index(0).to_python()
-    assert errors[3][1:] == ["=1+2支部", "bad_value", "=cmd|' /C calc'!A0"]
+    assert errors[3][1:] == ["=1+2支部", "内容不正确", "=cmd|' /C calc'!A0"]  # the problem in words, not its code
     assert book.get_sheet_by_name("提示").to_python()[1][1] == "@SUM(A1)"

@@ -3,8 +3,8 @@ import datetime as dt
 from django import template
 
 from orgwork.core import privacy
+from orgwork.core.errors import error_kind as _error_kind
 from orgwork.core.normalize import years_between
-from orgwork.web.present import error_kind as _error_kind
 from orgwork.web.present import label_name, person_name
 
 register = template.Library()

@@ -86,3 +86,16 @@ def test_a_success_message_shows_once(users, tree, make_member):
     html = r.content.decode()
     for msg in re.findall(r'role="status">([^<]+)<', html):
         assert html.count(msg) == 1, msg
+
+
+def test_import_error_table_names_the_problem_in_words():
+    from pathlib import Path
+
+    from orgwork.core.errors import error_kind
+
+    assert error_kind("id_checksum") == "身份证号码校验位不对"
+    assert error_kind("id_upgraded") == "15位旧号码已升位"
+    assert error_kind("something_new") == "其他问题"
+    template = Path(__file__).resolve().parents[2] / "roster" / "templates" / "roster" / "_progress.html"
+    text = template.read_text()
+    assert "{{ r.code }}" not in text and "r.code|error_kind" in text
