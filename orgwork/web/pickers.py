@@ -30,16 +30,6 @@ MEMBER_STATUS = {
 }
 
 
-def mask_id(value: str) -> str:
-    """First 6 and last 4 characters of an ID number (the kernel's masking, `orgwork.core.privacy`)."""
-    return privacy.mask_id_number(value)
-
-
-def mask_phone(value: str) -> str:
-    """First 3 and last 4 characters of a phone (the kernel's masking)."""
-    return privacy.mask_phone(value)
-
-
 def _query(request) -> str:
     return (request.GET.get("q") or "").strip()[:MAX_QUERY]
 
@@ -62,8 +52,8 @@ def members(request, actor):
         paths = org_selectors.path_names([m.org for m in hits])
         for m in hits:
             m.org_path = paths.get(m.org_id, "")
-            m.masked_id = mask_id(m.id_number)
-            m.masked_phone = mask_phone(m.phone)
+            m.masked_id = privacy.mask_id_number(m.id_number)
+            m.masked_phone = privacy.mask_phone(m.phone)
     return render(request, "web/pickers/_members.html", {"hits": hits, "total": total, "more": total - len(hits), "q": q, "field": request.GET.get("field", "")[:40]})
 
 
