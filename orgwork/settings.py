@@ -211,6 +211,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["orgwork.core.gate.GatePermission", "orgwork.core.tokens.ReadOnlyTokenPermission"],
     "DEFAULT_PAGINATION_CLASS": "orgwork.core.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["orgwork.core.drf.ObjectJSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "orgwork.core.drf.exception_handler",
     "UNAUTHENTICATED_USER": None,

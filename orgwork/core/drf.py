@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Ambiguous, NotFound, PermissionDenied, ServiceError
 from .params import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, ParamError, no_rule_error
 from .rules import UnknownRule
+
+
+class ObjectJSONParser(parsers.JSONParser):
+    """JSON bodies are objects: a list, a string or a number at the top level is a 400, never an AttributeError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise exceptions.ParseError("请求体须为 JSON 对象（{...}）", code="invalid_body")
+        return data
 
 
 class Pagination(pagination.PageNumberPagination):

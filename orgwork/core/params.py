@@ -59,9 +59,13 @@ def _empty(value) -> bool:
 def _get(data, name):
     if data is None:
         return None
+    if not hasattr(data, "get"):  # a JSON body that is a list or a scalar
+        raise ParamError(name, "invalid_parameter", "请求体须为 JSON 对象（{...}）", label=name)
     value = data.get(name)
     if isinstance(value, (list, tuple)):  # a JSON body may send a list where one value is expected
         raise ParamError(name, "invalid_parameter", "只能填写一个值", label=name)
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store or compare NUL characters
+        raise ParamError(name, "invalid_parameter", "含有不允许的控制字符", label=name)
     return value
 
 
@@ -312,8 +316,9 @@ def no_rule_error(exc) -> dict:
 
 # --- the console's answer ----------------------------------------------------------------------------------------
 class ParamErrorMiddleware:
-    """A ParamError or UnknownRule escaping a view is a 400 naming the field, never a 500; the kernel's
-    NotFound / PermissionDenied are the site's 404 / 403.
+    """A ParamError or UnknownRule escaping a view is a 400 naming the field, never a 500.
+
+    (The kernel's NotFound / PermissionDenied are turned into 404 / 403 by the gate, `core.gate.GateMiddleware`.)
 
     Console pages get the console's error page (settings.ERROR_TEMPLATE, a template with code/title/text);
     paths under /api/ get the API's JSON shape.
@@ -326,11 +331,8 @@ class ParamErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        from .errors import NotFound, PermissionDenied
         from .rules import UnknownRule
 
-        if isinstance(exc, (NotFound, PermissionDenied)):
-            return self._status(request, 404 if isinstance(exc, NotFound) else 403)
         if isinstance(exc, ParamError):
             body = exc.as_dict()
             title = f"参数有误：{exc.label}"
@@ -352,19 +354,6 @@ class ParamErrorMiddleware:
         if template:
             return render(request, template, {"code": 400, "title": title, "text": body["message"], "error_code": body["code"], "field": body["field"]}, status=400)
         return HttpResponse(f"<h1>{escape(title)}</h1><p>{escape(body['message'])}</p>", status=400)
-
-    @staticmethod
-    def _status(request, code: int):
-        """The kernel's NotFound / PermissionDenied escaping a console view: the site's 404 / 403 page (never a 500)."""
-        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-        from django.http import Http404, JsonResponse
-        from django.urls import get_resolver
-
-        if request.path.startswith("/api/"):
-            body = {"code": "not_found", "message": "对象不存在或不在您的管理范围内"} if code == 404 else {"code": "permission_denied", "message": "您没有执行此操作的权限"}
-            return JsonResponse(body, status=code, json_dumps_params={"ensure_ascii": False})
-        handler = get_resolver().resolve_error_handler(code)
-        return handler(request, Http404() if code == 404 else DjangoPermissionDenied())
 
 
 # --- the API's declarations (DRF serializer fields and OpenAPI parameters with the same bounds) ----------------

@@ -232,3 +232,17 @@ def test_unknown_rule_message_names_rule_and_date():
     body = no_rule_error(info.value)
     assert body["code"] == "no_rule_in_force"
     assert "党费" in body["message"] and "1990-01-01" in body["message"] and "2008-04-01" in body["message"]
+
+
+# --- found by the fuzz test on PostgreSQL ------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/api/v1/stats/annual/filings/", "/api/v1/funds/entries/", "/api/v1/meetings/", "/api/v1/transfers/letters/"])
+@pytest.mark.parametrize("body", [[{"a": 1}, [], []], "text", 5])
+def test_json_body_that_is_not_an_object_is_400(county, path, body):
+    r = county.post(path, body, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid_body"
+
+
+def test_nul_character_in_a_query_is_400(county):
+    r = county.get("/api/v1/members/", {"q": "张\x00三"})
+    assert r.status_code == 400 and r.json()["field"] == "q"
