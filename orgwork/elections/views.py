@@ -110,7 +110,7 @@ def detail(request, actor, pk):
     return render(
         request, "elections/detail.html",
         {
-            "e": e, "definition": d, "current": current, "records": selectors.timeline(e), "candidates": list(e.candidates.select_related("member")),
+            "e": e, "nominee_params": f"under={e.org_id}", "definition": d, "current": current, "records": selectors.timeline(e), "candidates": list(e.candidates.select_related("member")),
             "nominated_by": NominatedBy.choices, "posts": [c for c in OfficerPost.choices if c[0] != "group_leader"], "today": dt.date.today(),
         },
     )

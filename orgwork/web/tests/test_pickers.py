@@ -94,6 +94,7 @@ def test_pages_pick_people_by_search_not_by_capped_lists(users, people):
     for url in ("/meetings/new/", "/meetings/appraisals/", "/recruitment/new/"):
         body = c.get(url).content.decode()
         assert '<select name="org"' not in body and '<select id="org"' not in body, url
+        assert "党员编号" not in body, url  # people are picked by name, never by an internal number
         assert 'data-picker' in body and "/pick/orgs/" in body, url
 
 
