@@ -38,3 +38,16 @@ def test_import_report_keeps_cell_text_from_the_uploaded_file_as_text():
     errors = book.get_sheet_by_index(0).to_python()
     assert errors[3][1:] == ["=1+2支部", "内容不正确", "=cmd|' /C calc'!A0"]  # the problem in words, not its code
     assert book.get_sheet_by_name("提示").to_python()[1][1] == "@SUM(A1)"
+
+
+def test_national_template_export_keeps_formula_like_text_as_text(tree, users, system, make_member):
+    org = org_services.create_org(actor=system, parent_id=tree.town_a.pk, name="=1+2支部", kind=OrgKind.BRANCH, sector=Sector.RURAL)
+    make_member(org, name="王五", address="@SUM(A1)", phone="+8613900001111")
+    c = Client()
+    c.force_login(users["county"])
+    r = c.get("/roster/export/", {"download": "1", "org": tree.town_a.pk, "format": "national"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert formula_cells(r.content) == []
+    cells = {str(v) for row in CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python() for v in row}
+    assert any("=1+2支部" in v for v in cells), cells
+    assert "@SUM(A1)" in cells
