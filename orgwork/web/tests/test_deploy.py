@@ -10,7 +10,10 @@ MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
 def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ENV", "SECRET_KEY", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "SECURE_HSTS_INCLUDE_SUBDOMAINS"}}
+    # The process's own environment minus settings under test, and minus DJANGO_ALLOW_ASYNC_UNSAFE, which the
+    # browser tests (Playwright) set in this process and which check --deploy rightly warns about.
+    dropped = {"DEBUG", "DJANGO_ENV", "SECRET_KEY", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE", "TRUST_X_FORWARDED_PROTO"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")}
     env.update(ORGWORK_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="zgy.example.gov.cn", **extra)
     return env
 
