@@ -309,3 +309,17 @@ def test_national_template_export_is_masked_unless_full_and_audited(users, tree,
     events = [e for e in exports().model.objects.filter(object_type="roster.export_national").order_by("seq")]
     assert [(e.actor_label, bool(e.data["full_values"]), e.data["rows"]) for e in events] == [("sec_a", False, 3), ("sec_a", True, 3)]
     assert login(users["sysadmin"]).get(reverse("roster:export"), {"download": "1", "format": "national", "full": "1"}).status_code == 403
+
+
+def test_a_transfer_letter_prints_the_full_number_only_for_roles_that_may_read_it_and_is_audited(users, tree, make_member):
+    from orgwork.core.actor import Actor
+    from orgwork.lifecycle import transfers
+
+    m = make_member(tree.village_a, name="转出员")
+    t = transfers.issue_letter(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, to_org_name="中共某市某区委组织部", reason="工作调动", on=dt.date(2026, 11, 2), today=dt.date(2026, 11, 20))
+    r = login(users["sec_a"]).get(f"/lifecycle/transfers/{t.pk}/letter.docx")
+    assert r.status_code == 200
+    ev = reads(m).get()
+    assert (ev.actor_label, ev.data["fields"], ev.data["via"]) == ("sec_a", ["id_number"], "transfer_letter")
+    assert login(users["sysadmin"]).get(f"/lifecycle/transfers/{t.pk}/letter.docx").status_code == 403
+    assert reads(m).count() == 1
