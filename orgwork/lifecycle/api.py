@@ -15,7 +15,7 @@ from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 
 from . import selectors, transfers
-from .letter import letter_docx
+from .letter import letter_docx, letter_read
 from .models import Transfer, TransferEvent, TransferKind, TransferStatus
 
 
@@ -182,6 +182,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             from orgwork.core.errors import NotFound
 
             raise NotFound()
+        letter_read(self.actor, t)
         resp = HttpResponse(letter_docx(t), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="transfer-letter-{t.letter_number}.docx"'
         return resp

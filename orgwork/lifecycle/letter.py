@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from orgwork.core import privacy
+from orgwork.core.errors import PermissionDenied
 from orgwork.core.normalize import years_between
 from orgwork.members.models import Category
 
@@ -109,3 +111,13 @@ def letter_docx(t: Transfer) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def letter_read(actor, t) -> None:
+    """A letter prints the full ID number: only for roles that may read it (core privacy table), and each
+    download is an audited personal read."""
+    if t.member_id is None:
+        return
+    if not privacy.may_read_full(actor, t.member.org.path, "id_number"):
+        raise PermissionDenied("您的角色不能查看完整的公民身份号码，不能开具介绍信")
+    privacy.record_read(actor, t.member, ["id_number"], via="transfer_letter")

@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgwork.core import gate, params, privacy
+from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.members import selectors as member_selectors
 
 from . import exits, mobile, selectors, transfers
-from .letter import letter_docx, letter_pdf
+from .letter import letter_docx, letter_pdf, letter_read
 from .models import MobileStatus, TransferKind, TransferStatus
 
 PAGE_SIZE = 50
@@ -106,21 +106,12 @@ def transfer_detail(request, actor, transfer_id):
     )
 
 
-def _letter_read(actor, t) -> None:
-    """A letter prints the full ID number: only for roles that may read it, and the read is audited."""
-    if t.member_id is None:
-        return
-    if not privacy.may_read_full(actor, t.member.org.path, "id_number"):
-        raise PermissionDenied("您的角色不能查看完整的公民身份号码，不能开具介绍信")
-    privacy.record_read(actor, t.member, ["id_number"], via="transfer_letter")
-
-
 @gate.staff
 def transfer_letter(request, actor, transfer_id):
     t = selectors.get_transfer(actor, transfer_id)
     if t.kind != TransferKind.OUT:
         raise NotFound()
-    _letter_read(actor, t)
+    letter_read(actor, t)
     resp = HttpResponse(letter_docx(t), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     resp["Content-Disposition"] = f'attachment; filename="transfer-letter-{t.letter_number}.docx"'
     return resp
@@ -132,7 +123,7 @@ def transfer_letter_pdf(request, actor, transfer_id):
     t = selectors.get_transfer(actor, transfer_id)
     if t.kind != TransferKind.OUT:
         raise NotFound()
-    _letter_read(actor, t)
+    letter_read(actor, t)
     resp = HttpResponse(letter_pdf(t), content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="transfer-letter-{t.letter_number}.pdf"'
     return resp

@@ -323,3 +323,7 @@ def test_a_transfer_letter_prints_the_full_number_only_for_roles_that_may_read_i
     assert (ev.actor_label, ev.data["fields"], ev.data["via"]) == ("sec_a", ["id_number"], "transfer_letter")
     assert login(users["sysadmin"]).get(f"/lifecycle/transfers/{t.pk}/letter.docx").status_code == 403
     assert reads(m).count() == 1
+    # the API's letter download follows the same rule
+    api_letter = f"/api/v1/transfers/{t.pk}/letter/"
+    assert api_for(users["sysadmin"]).get(api_letter).status_code == 403
+    assert api_for(users["sec_a"]).get(api_letter).status_code == 200 and reads(m).count() == 2
