@@ -50,7 +50,7 @@ class OrgSerializer(serializers.ModelSerializer):
 
 
 class OrgWriteSerializer(serializers.Serializer):
-    parent = serializers.CharField(required=False, allow_null=True, help_text="上级党组织：id、组织代码、名称或“上级/名称”路径")
+    parent = serializers.CharField(required=False, allow_null=True, max_length=200, help_text="上级党组织：id、组织代码、名称或“上级/名称”路径")
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=OrgKind.choices)
     code = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -62,7 +62,7 @@ class OrgWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     term_started_on = params.DateField(required=False, allow_null=True)
-    term_years = serializers.IntegerField(required=False, allow_null=True)
+    term_years = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10)
 
 
 class OrgUpdateSerializer(OrgWriteSerializer):
@@ -76,7 +76,7 @@ class OrgUpdateSerializer(OrgWriteSerializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    parent = serializers.CharField(help_text="新的上级党组织：id、组织代码、名称或路径")
+    parent = serializers.CharField(max_length=200, help_text="新的上级党组织：id、组织代码、名称或路径")
 
 
 class AbolishSerializer(serializers.Serializer):
