@@ -131,3 +131,28 @@ def exception_handler(exc, context):
     }
     response.data = {"code": code, "message": messages.get(code, str(getattr(exc, "detail", exc)))}
     return response
+
+
+def paginated(request, queryset, serializer_class, *, view=None):
+    """One page of a queryset as the API's paginated answer (count, next, previous, results, page_size)."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def page_schema(serializer_class, name: str):
+    """The OpenAPI shape of `paginated(...)` for a view documented with extend_schema."""
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": serializer_class(many=True),
+            "page_size": serializers.IntegerField(),
+            "max_page_size": serializers.IntegerField(),
+        },
+    )

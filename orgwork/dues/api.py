@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orgwork.core import params
+from orgwork.core.drf import page_schema, paginated
 from orgwork.core.middleware import actor_for_request
 from orgwork.members import selectors as member_selectors
 
@@ -153,11 +154,11 @@ class BasesView(DuesView):
 
 
 class PaymentsView(DuesView):
-    @extend_schema(tags=["dues"], responses=PaymentSerializer(many=True))
+    @extend_schema(tags=["dues"], responses=page_schema(PaymentSerializer, "PaymentPage"))
     def get(self, request, member_id):
         member = self.member(member_id)
-        rows = selectors.payments(self.actor).filter(member=member).prefetch_related("lines")[:200]
-        return Response(PaymentSerializer(rows, many=True).data)
+        rows = selectors.payments(self.actor).filter(member=member).prefetch_related("lines").order_by("-paid_on", "-id")
+        return paginated(request, rows, PaymentSerializer, view=self)
 
     @extend_schema(tags=["dues"], request=PaymentInSerializer, responses={201: PaymentSerializer})
     def post(self, request, member_id):

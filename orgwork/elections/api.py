@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from orgwork.core.drf import page_schema, paginated
 from orgwork.core.middleware import actor_for_request
 
 from . import selectors
@@ -34,11 +35,11 @@ class ElectionSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(tags=["elections"], responses=ElectionSerializer(many=True))
+@extend_schema(tags=["elections"], responses=page_schema(ElectionSerializer, "ElectionPage"))
 @api_view(["GET"])
 def election_list(request):
-    qs = selectors.elections(actor_for_request(request)).prefetch_related("candidates")[:500]
-    return Response(ElectionSerializer(qs, many=True).data)
+    qs = selectors.elections(actor_for_request(request)).prefetch_related("candidates")
+    return paginated(request, qs, ElectionSerializer)
 
 
 @extend_schema(tags=["elections"], responses={200: dict})

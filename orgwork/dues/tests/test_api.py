@@ -22,6 +22,8 @@ def test_set_base_pay_and_read_the_ledger_through_the_api(api, users, tree, make
     assert again.status_code == 400 and again.json()["errors"][0]["code"] == "already_paid"
     ledger = c.get(f"/api/v1/dues/members/{m.pk}/ledger/?year={today.year}").json()
     assert ledger[today.month - 1]["paid"] == "50.00"
+    payments = c.get(f"/api/v1/dues/members/{m.pk}/payments/").json()
+    assert payments["count"] == 1 and payments["results"][0]["receipt_no"] == "A1"  # a page with its count, never a silent cut
 
 
 @pytest.mark.django_db

@@ -33,6 +33,7 @@ def test_pages_and_api(tree, users, system, make_member):
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION="Token " + __import__("orgwork.core.tokens", fromlist=["operator_key"]).operator_key(users["sec_a"]))
-    assert api.get("/api/v1/elections/").json()[0]["step"] == "plan_approval"
+    listed = api.get("/api/v1/elections/").json()
+    assert listed["count"] == 1 and listed["results"][0]["step"] == "plan_approval"  # paginated, never cut
     terms = api.get("/api/v1/elections/terms/").json()
     assert any(x["org"] == tree.village_a.pk for x in terms["results"])
