@@ -271,4 +271,23 @@ def build_county(*, members: int = 3000, seed: int = 20261123, users: bool = Tru
         from .work import build_work  # work waiting at several levels, so the demo accounts have something to do
 
         build_work(root, builder)
+        build_app_demos(root, builder)
     return builder.result
+
+
+def build_app_demos(root, builder) -> None:
+    """Each module may ship `orgwork/<app>/demo.py` with `build(root, builder) -> dict`; they run in INSTALLED_APPS order,
+    after the registries, activity and waiting work exist, so a new module adds its demo data without editing this file."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps as django_apps
+
+    for config in django_apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if not config.name.startswith("orgwork.") or config.name == "orgwork.demo":
+            continue
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        builder.result.activity[config.label] = module.build(root, builder) or {}
