@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "orgwork.elections",
     "orgwork.discipline",
     "orgwork.reorg",
+    "orgwork.training",
     "orgwork.web",
     "orgwork.demo",
 ]
