@@ -462,3 +462,4 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+from .ballots.models import *  # noqa: E402,F403  ballot engine (orgwork.core.ballots)
