@@ -2,7 +2,7 @@
 
     python -m bench [--members 100000] [--import-rows 20000] [--duration 10] [--only sqlite|postgres] [--no-api]
 
-Each database runs in its own process (bench/roster.py). The compliance scan has its own: python -m bench.compliance.
+Each database runs in its own process (bench/roster.py); then the portal page (bench/portal.py, skip with --no-portal). The compliance scan has its own: python -m bench.compliance.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--only", choices=sorted(DATABASES))
     ap.add_argument("--no-api", action="store_true")
+    ap.add_argument("--no-portal", action="store_true", help="skip the portal page benchmark (bench/portal.py)")
     ap.add_argument("--compliance", action="store_true", help="also run the compliance-scan benchmark (bench/compliance.py)")
     args = ap.parse_args(argv)
     failed = 0
@@ -40,6 +41,9 @@ def main(argv=None) -> int:
             cmd.append("--no-api")
         print(f"\n### {name}: {' '.join(cmd[1:])}", flush=True)
         failed |= subprocess.call(cmd, cwd=str(ROOT))
+    if not args.no_portal:
+        print("\n### portal article page: bench.portal", flush=True)
+        failed |= subprocess.call([sys.executable, "-m", "bench.portal"], cwd=str(ROOT))
     if args.compliance:
         print("\n### compliance scan: bench.compliance", flush=True)
         failed |= subprocess.call([sys.executable, "-m", "bench.compliance"], cwd=str(ROOT))

@@ -48,6 +48,8 @@ urlpatterns = [
     path("api/v1/staffing/", include("orgwork.staffing.api")),
     path("recruitment/", include("orgwork.recruitment.urls")),
     path("lifecycle/", include("orgwork.lifecycle.urls")),
+    path("portal/", include("orgwork.portal.urls")),
+    path("api/v1/portal/", include("orgwork.portal.api")),
     path("", include("orgwork.web.urls")),
 ]
 
