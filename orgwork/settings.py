@@ -274,6 +274,13 @@ def _var_secret(env: str, filename: str) -> str:
 # whoever holds the database (or a backup of it) cannot re-sign a rewritten chain.
 AUDIT_MAC_KEY = _var_secret("AUDIT_MAC_KEY", "audit_mac_key")
 
+# Backups (orgwork.core.backup): the key that seals every backup file. Production: set BACKUP_KEY from a secret store
+# and keep a copy away from the backups; without it no backup can be read. BACKUP_DIR: where the nightly job writes
+# (unset = no nightly backup); BACKUP_KEEP: how many files it keeps there.
+BACKUP_KEY = _var_secret("BACKUP_KEY", "backup_key")
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
 # API tokens (orgwork.core.tokens): days until a new token expires (the account page's default).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 

@@ -222,18 +222,18 @@ def _event_hash(ev) -> str:
     return compute_hash(**{f: getattr(ev, f) for f in HASHED_FIELDS})
 
 
-def verify(batch: int = 5000) -> VerifyResult:
+def verify(batch: int = 5000, *, using: str = "default") -> VerifyResult:
     """Walk the whole chain: sequence, links, hashes, MACs; then the head row and every anchor."""
     kid = key_id()
-    head = AuditHead.objects.filter(pk=1).first()
+    head = AuditHead.objects.using(using).filter(pk=1).first()
     if head is not None and head.key_id and head.key_id != kid:
         return VerifyResult(False, 0, None, f"审计密钥与写入时不同（链头密钥标识 {head.key_id}，当前 {kid}）：请使用写入时的 AUDIT_MAC_KEY 校验")
-    anchors = {a.seq: a for a in AuditAnchor.objects.order_by("seq", "pk")}
+    anchors = {a.seq: a for a in AuditAnchor.objects.using(using).order_by("seq", "pk")}
     prev = GENESIS
     expected_seq = 1
     checked = 0
     last_seq = 0
-    qs = AuditEvent.objects.order_by("seq")
+    qs = AuditEvent.objects.using(using).order_by("seq")
     while True:
         rows = list(qs.filter(seq__gt=last_seq)[:batch])
         if not rows:
@@ -266,7 +266,7 @@ def verify(batch: int = 5000) -> VerifyResult:
             return VerifyResult(False, checked, checked + 1, f"链头记录的签名（MAC）不符：链头被改动，末尾事件可能已被删除（现存 {checked} 条）")
     # Anchors: each names an event that must still exist with the same hash.
     hashes_needed = {s for s in anchors if 0 < s <= checked}
-    found = dict(AuditEvent.objects.filter(seq__in=hashes_needed).values_list("seq", "hash")) if hashes_needed else {}
+    found = dict(AuditEvent.objects.using(using).filter(seq__in=hashes_needed).values_list("seq", "hash")) if hashes_needed else {}
     for a in anchors.values():
         if a.key_id != kid:
             return VerifyResult(False, checked, None, f"锚点 #{a.pk} 由另一密钥签署（密钥标识 {a.key_id}，当前 {kid}）", len(anchors))

@@ -28,3 +28,17 @@ def daily_deadlines():
 
     report = deadlines.run()
     return {"items": report.items, "reminders": report.reminders, "new": report.new, "escalations": report.escalations, "failures": report.failures}
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def nightly_backup():
+    """When BACKUP_DIR is set: one sealed backup a night, keeping the newest BACKUP_KEEP files (orgwork.core.backup)."""
+    from django.conf import settings
+
+    from .backup import make_backup, prune
+
+    if not settings.BACKUP_DIR:
+        return None
+    r = make_backup(settings.BACKUP_DIR)
+    prune(settings.BACKUP_DIR, settings.BACKUP_KEEP)
+    return {"file": str(r.path), "rows": r.rows, "audit_seq": r.audit_seq}
