@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "orgwork.core.routing.ReadYourWritesMiddleware",  # replica reads, read-your-writes window (inert without a replica)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgwork.core.middleware.ActorMiddleware",
@@ -130,6 +131,14 @@ else:
     # Persistent connections: opening a PostgreSQL connection per request costs more than the query.
     _db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
     _db["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for reads (orgwork.core.routing; docs/scaling.md): writes and read-your-writes stay on the primary.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # test databases exist on the primary only
+DATABASE_ROUTERS = ["orgwork.core.routing.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, queue ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django_otp import user_has_device
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from . import audit
+from . import audit, routing
 from .actor import Actor
 from .errors import NotFound, ServiceError
 from .models import ApiToken
@@ -169,7 +169,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("令牌已过期，请在“我的账号”中重新生成", code="token_expired")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("账号已停用", code="user_inactive")
-        record_use(token, request)
+        with routing.unpinned():  # housekeeping: a token's last-use stamp does not pin its reads to the primary
+            record_use(token, request)
         if refuses(token, request.method):
             # Also enforced here, so a view that sets its own permission_classes cannot forget it.
             raise TokenReadOnly()
