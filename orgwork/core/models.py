@@ -463,3 +463,4 @@ class PasswordResetCode(models.Model):
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 from .ballots.models import *  # noqa: E402,F403  ballot engine (orgwork.core.ballots)
+from .scoring.models import Indicator, IndicatorSet, IndicatorSetVersion, ScoreAppeal, ScoreEntry, ScoreEvidence, ScorePeriod, ScoreTotal  # noqa: E402, F401  (scoring engine)

@@ -42,3 +42,21 @@ def nightly_backup():
     r = make_backup(settings.BACKUP_DIR)
     prune(settings.BACKUP_DIR, settings.BACKUP_KEEP)
     return {"file": str(r.path), "rows": r.rows, "audit_seq": r.audit_seq}
+
+
+@db_periodic_task(crontab(hour="2", minute="20"))
+def nightly_scoring_refresh():
+    """Automatic score indicators (attendance, dues on time, …) recomputed from the records: this year so far,
+    and in January the whole previous year too (see orgwork.core.scoring)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .scoring.services import refresh_automatic
+
+    today = timezone.localdate()
+    start = dt.date(today.year - (1 if today.month == 1 else 0), 1, 1)
+    r = refresh_automatic(start=start, end=today)
+    if r.failures:
+        log.error("scoring refresh failures: %s", r.failures)
+    return {"facts": r.facts, "written": r.written, "taken_back": r.taken_back, "skipped_locked": r.skipped_locked, "failures": len(r.failures)}
