@@ -20,6 +20,7 @@ from .normalize import to_halfwidth
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FORMAT = re.compile(r"^\d{17}[\dX]$")
+_SEPARATORS = re.compile(r"[\s\-\u3000'’`]")
 
 
 class IdNumberError(ValueError):
@@ -44,12 +45,15 @@ def normalize(raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = str(int(raw))
     text = to_halfwidth(str(raw))
-    text = re.sub(r"[\s\-\u3000'’`]", "", text)
+    if not text.isalnum():
+        text = _SEPARATORS.sub("", text)
     return text.upper()
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("17 characters expected")
+    total = sum(map(int.__mul__, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -10,20 +10,15 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_LONE_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
+
+
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII (０-９, Ａ-Ｚ, ／…) to half-width; everything else unchanged."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(value) -> str:
@@ -41,7 +36,7 @@ def clean_name(value) -> str:
     text = to_halfwidth(unicodedata.normalize("NFC", str(value)))
     # Keep a space only between two Latin letters (e.g. a foreign name), drop it elsewhere.
     text = _SPACES.sub(" ", text).strip()
-    return re.sub(r"(?<![A-Za-z]) | (?![A-Za-z])", "", text)
+    return _LONE_SPACE.sub("", text) if " " in text else text
 
 
 def clean_digits(value) -> str:

@@ -1,16 +1,46 @@
-"""Pinyin for name search: full (zhangsan) and initials (zs)."""
+"""Pinyin for name search: full (zhangsan) and initials (zs).
+
+Names are short; pypinyin segments each one into phrases and converts every segment in two styles, about 0.1 ms a
+name. A name in which no run of two or more characters is a pypinyin phrase reads character by character, so it is
+put together from a per-character cache (the same answer pypinyin gives, checked by core/tests/test_pinyin.py);
+the others go to pypinyin whole. Both are memoized.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
+
+
+@lru_cache(maxsize=65536)
+def _char(ch: str) -> tuple[str, str]:
+    full = "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="default")).lower().replace(" ", "")
+    initials = "".join(lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="default")).lower().replace(" ", "")
+    return full, initials
+
+
+def _has_phrase(name: str) -> bool:
+    n = len(name)
+    return any(name[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+
+
+def _hanzi_only(name: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in name)
 
 
 @lru_cache(maxsize=65536)
 def name_pinyin(name: str) -> tuple[str, str]:
     if not name:
         return "", ""
+    if _hanzi_only(name) and not _has_phrase(name):
+        parts = [_char(ch) for ch in name]
+        return "".join(p[0] for p in parts), "".join(p[1] for p in parts)
+    return _slow(name)
+
+
+def _slow(name: str) -> tuple[str, str]:
     full = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
     return "".join(full).lower().replace(" ", ""), "".join(initials).lower().replace(" ", "")

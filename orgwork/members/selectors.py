@@ -158,10 +158,21 @@ def can_write_member(actor: Actor, member: Member) -> bool:
 
 
 def member_history(actor: Actor, member: Member, *, limit: int = 50):
-    """Audit events about this member, newest first, scoped to the actor."""
+    """Audit events about this member, newest first, scoped to the actor: its own events and the batch event (one per
+    import) whose row digests include it. The batch event's data (every row's digest) is not loaded."""
     from orgwork.core.models import AuditEvent
 
-    return scope(AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)), actor).select_related("actor").order_by("-seq")[:limit]
+    own = list(scope(AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)), actor).select_related("actor").order_by("-seq")[:limit])
+    batch = scope(
+        AuditEvent.objects.filter(
+            object_type="members.batch", data__first_id__lte=member.pk, data__last_id__gte=member.pk, data__digests__has_key=str(member.pk)
+        ),
+        actor,
+    )
+    batches = list(batch.select_related("actor").defer("data").order_by("-seq")[:limit])
+    for ev in batches:
+        ev.data = {}
+    return sorted(own + batches, key=lambda ev: -ev.seq)[:limit]
 
 
 def own_records(actor: Actor) -> QuerySet[Member]:

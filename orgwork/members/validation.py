@@ -259,7 +259,7 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
         if joined <= born:
             errors.append(FieldError("joined_on", "date_order", "入党日期不能早于出生日期"))
         else:
-            min_age = membership_rules()["min_age_at_admission"]
+            min_age = membership_rules(on=today)["min_age_at_admission"]
             if years_between(born, joined) < min_age:
                 errors.append(
                     FieldError("joined_on", "under_age", f"入党时未满{min_age}周岁（出生于{born:%Y-%m-%d}，入党于{joined:%Y-%m-%d}）")

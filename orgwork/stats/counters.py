@@ -38,30 +38,31 @@ from .models import OrgStats
 NORMAL = "normal"
 
 
-def contribution(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector, confirmed_year=None) -> Counter:
-    c = Counter(all=1)
+def contribution_keys(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector, confirmed_year=None) -> list[str]:
+    """The keys one member counts for (each once), see the module docstring."""
+    keys = ["all"]
     if joined_year:
-        c[f"dev:{joined_year}"] += 1
+        keys.append(f"dev:{joined_year}")
     if standing != NORMAL:
-        c[f"st:{standing}"] += 1
-        return c
-    c["n"] += 1
-    c[f"st:{category}"] += 1
+        keys.append(f"st:{standing}")
+        return keys
+    keys += ("n", f"st:{category}", f"g:{gender}", f"edu:{education or 'none'}", f"sec:{sector}")
     if lost_contact:
-        c["lost"] += 1
-    c[f"g:{gender}"] += 1
-    c[f"edu:{education or 'none'}"] += 1
+        keys.append("lost")
     if not ethnicity:
-        c["eth:none"] += 1
+        keys.append("eth:none")
     else:
-        c["eth:han" if ethnicity == "汉族" else "eth:minority"] += 1
-    c[f"sec:{sector}"] += 1
+        keys.append("eth:han" if ethnicity == "汉族" else "eth:minority")
     if birth_year:
-        c[f"by:{birth_year}"] += 1
+        keys.append(f"by:{birth_year}")
     standing_year = party_standing_year(category=category, joined_year=joined_year, confirmed_year=confirmed_year)
     if standing_year:
-        c[f"sy:{standing_year}"] += 1
-    return c
+        keys.append(f"sy:{standing_year}")
+    return keys
+
+
+def contribution(**kwargs) -> Counter:
+    return Counter(contribution_keys(**kwargs))
 
 
 def member_contribution(member, sector: str | None = None) -> Counter:
@@ -121,7 +122,20 @@ def _write(own: dict[int, Counter], total: dict[int, Counter]) -> None:
                 merged = Counter(getattr(row, field))
                 merged.update(d)
                 setattr(row, field, {k: v for k, v in sorted(merged.items()) if v})
-        OrgStats.objects.bulk_update(rows, ["own", "total"], batch_size=500)
+        _save(rows)
+
+
+def _save(rows: list[OrgStats]) -> None:
+    """One prepared UPDATE run for all rows (bulk_update's CASE expressions cost more than the counting)."""
+    from django.utils import timezone
+
+    conn = transaction.get_connection()
+    own, total = OrgStats._meta.get_field("own"), OrgStats._meta.get_field("total")
+    now = OrgStats._meta.get_field("updated_at").get_db_prep_save(timezone.now(), conn)
+    qn = conn.ops.quote_name
+    sql = f"UPDATE {qn(OrgStats._meta.db_table)} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
+    with conn.cursor() as cur:
+        cur.executemany(sql, [(own.get_db_prep_save(r.own, conn), total.get_db_prep_save(r.total, conn), now, r.org_id) for r in rows])
 
 
 def apply_own_deltas(deltas: dict[int, Counter]) -> None:
@@ -150,12 +164,23 @@ def apply_member_change(before: Snapshot | None, after) -> None:
 
 
 def members_added(members: Iterable, sectors: dict[int, str] | None = None) -> None:
-    """New members, many at once (imports): one read and one write of the counter rows."""
-    deltas: dict[int, Counter] = defaultdict(Counter)
+    """New members, many at once (imports): one read and one write of the counter rows of every touched org."""
+    keys: dict[int, list[str]] = defaultdict(list)
     for m in members:
-        sector = sectors[m.org_id] if sectors is not None else None
-        deltas[m.org_id].update(member_contribution(m, sector))
-    apply_own_deltas(deltas)
+        sector = sectors[m.org_id] if sectors is not None else m.org.sector
+        keys[m.org_id] += contribution_keys(
+            standing=m.standing,
+            category=m.category,
+            gender=m.gender,
+            education=m.education,
+            ethnicity=m.ethnicity,
+            lost_contact=m.lost_contact,
+            birth_year=m.birth_date.year if m.birth_date else None,
+            joined_year=m.joined_on.year if m.joined_on else None,
+            confirmed_year=m.confirmed_on.year if m.confirmed_on else None,
+            sector=sector,
+        )
+    apply_own_deltas({oid: Counter(k) for oid, k in keys.items()})
 
 
 def subtree_moved(*, org_id: int, old_path: str, new_path: str) -> None:

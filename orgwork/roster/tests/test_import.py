@@ -344,3 +344,39 @@ def test_import_orgs_command_and_update(tree, tmp_path):
     call_command("import_orgs", str(path), "--update", "--report", str(report))
     assert json.loads(report.read_text(encoding="utf-8"))["accepted"] == 1
     assert Org.objects.get(name="丙村党支部").sector == "community"
+
+
+def test_one_audit_event_per_import_carries_every_rows_digest_and_the_chain_verifies(tree, system, tmp_path):
+    from orgwork.core import audit
+    from orgwork.members.selectors import member_history
+    from orgwork.members.services import row_digest
+
+    rows = [row(**{"姓名": name, "公民身份号码": make_id(dt.date(1980 + i, 1, 1 + i))}) for i, name in enumerate(["张三", "李四", "王五"])]
+    rows[2]["所在党组织"] = "乙镇党委/机关党支部"
+    before = AuditEvent.objects.count()
+    report = import_members(str(sheet(tmp_path, rows)), actor=system)
+    assert report.accepted == 3 and report.as_dict()["rejected"] == []
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.action == "member.import" and ev.object_type == "members.batch"
+    members = list(Member.objects.order_by("pk"))
+    assert set(ev.data["digests"]) == {str(m.pk) for m in members}
+    assert ev.org_path == tree.county.path  # the common ancestor of the two towns' branches
+    for m in members:
+        values = {f: getattr(m, f) for f in ("name", "gender", "id_number", "id_number_old", "ethnicity", "birth_date", "education", "category", "org_id", "joined_on", "confirmed_on", "job", "phone", "address", "lost_contact", "lost_contact_on")}
+        assert ev.data["digests"][str(m.pk)] == row_digest(m.pk, values)
+        assert [e.seq for e in member_history(system, m)] == [ev.seq]
+        assert (m.name_pinyin, m.name_initials, m.id_tail) != ("", "", "")
+    assert audit.verify().ok
+    assert recount(fix=False).drift == []
+
+
+def test_a_rejected_row_keeps_all_or_nothing_with_the_chinese_message_and_row_number(tree, system, tmp_path):
+    rows = [row(), row(**{"公民身份号码": make_id(dt.date(1981, 1, 1)), "入党日期": "昨天"}), row(**{"公民身份号码": make_id(dt.date(1982, 1, 1))})]
+    before = AuditEvent.objects.count()
+    report = import_members(str(sheet(tmp_path, rows)), actor=system)
+    rejected = report.as_dict()["rejected"]
+    assert report.accepted == 0 and Member.objects.count() == 0 and AuditEvent.objects.count() == before
+    assert [(r["row"], r["code"], r["column"]) for r in rejected] == [(3, "bad_date", "入党日期")]
+    assert "不是有效日期" in rejected[0]["message"]

@@ -1,0 +1,20 @@
+"""The per-character fast path of name pinyin gives exactly pypinyin's answer for whole names."""
+
+import random
+
+from orgwork.core import pinyin
+from orgwork.demo.generator import GIVEN, SURNAMES
+
+
+def test_fast_path_matches_pypinyin_on_names_and_random_characters():
+    rng = random.Random(13)
+    names = {rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(1500)}
+    names |= {"".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.choice((2, 3, 4)))) for _ in range(1500)}
+    names |= {"单雄信", "曾长安", "长孙无忌", "Tom李", "乐正", "解放", "重庆", "银行", "朴 正"}
+    for name in names:
+        assert pinyin.name_pinyin(name) == pinyin._slow(name), name
+
+
+def test_known_names():
+    assert pinyin.name_pinyin("张三") == ("zhangsan", "zs")
+    assert pinyin.name_pinyin("") == ("", "")
