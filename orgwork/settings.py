@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "orgwork.meetings.models.Grade",
         "StepActionEnum": "orgwork.core.models.StepAction",
         "SanctionKindEnum": "orgwork.discipline.models.SanctionKind",
+        "TrainingCourseKindEnum": "orgwork.training.models.CourseKind",
     },
 }
 

@@ -34,11 +34,13 @@ urlpatterns = [
     path("api/v1/meetings/", include("orgwork.meetings.api")),
     path("api/v1/elections/", include("orgwork.elections.api")),
     path("api/v1/discipline/", include("orgwork.discipline.api")),
+    path("api/v1/training/", include("orgwork.training.api")),
     path("sysadmin/", admin_urls),
     path("i18n/", include(gate.declare_urls(i18n_urls, gate.PUBLIC))),  # the language switch (set_language)
     path("meetings/", include("orgwork.meetings.urls")),
     path("elections/", include("orgwork.elections.urls")),
     path("discipline/", include("orgwork.discipline.urls")),
+    path("training/", include("orgwork.training.urls")),
     path("reorg/", include("orgwork.reorg.urls")),
     path("inbox/", include("orgwork.notifications.urls")),
     path("dues/", include("orgwork.dues.urls")),

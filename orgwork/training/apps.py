@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingConfig(AppConfig):
@@ -7,4 +8,13 @@ class TrainingConfig(AppConfig):
     verbose_name = "教育培训"
 
     def ready(self):
+        from orgwork.core import registry
+
         from . import reminders, rules  # noqa: F401  rule tables and the deadline provider
+
+        section = _("教育培训")
+        registry.nav(section=section, label=_("学时达标情况"), url_name="training:coverage", order=60)
+        registry.nav(section=section, label=_("参训人员"), url_name="training:people", order=61)
+        registry.nav(section=section, label=_("课程与培训班"), url_name="training:courses", order=62)
+        registry.nav(section=section, label=_("考学"), url_name="training:exams", order=63)
+        registry.nav(section=section, label=_("集中轮训"), url_name="training:rotation", order=64)

@@ -28,7 +28,7 @@ def shortfall_items(today: dt.date):
             category="other",
             title=f"{today.year}年有{people}人教育培训学时未达标（共差{hours.normalize():f}学时）",
             org_id=org_id,
-            url=f"/training/coverage/?org={org_id}&year={today.year}&short=1",
+            url=f"/training/?org={org_id}&year={today.year}&short=1",
             key=f"training.shortfall:{org_id}:{today.year}:{people}",
             due_on=due,
             subject=f"{people}人",

@@ -90,8 +90,8 @@ class Status:
     def as_dict(self) -> dict:
         return {
             "id_number": self.id_number, "name": self.name, "role": self.role, "role_label": self.role_label, "year": self.year,
-            "required": str(self.required), "years": self.years, "date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat(),
-            "done": str(self.done), "short": str(self.short), "met": self.met, "rule_version": self.rule_version, "source": self.source,
+            "required": f"{self.required:.1f}", "years": self.years, "date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat(),
+            "done": f"{self.done:.1f}", "short": f"{self.short:.1f}", "met": self.met, "rule_version": self.rule_version, "source": self.source,
         }  # fmt: skip
 
 
@@ -198,19 +198,19 @@ def grade_counts(exam: Exam) -> dict[str, int]:
     return counts
 
 
-def archive(actor: Actor, trainee: Trainee, *, year: int) -> dict:
-    """One person's study archive (学分制档案): status for the year, hours per year, every credit and exam score."""
-    status = requirement_status(trainee.id_number, year)
-    per_year = (
-        Credit.objects.filter(trainee=trainee).values_list("on__year").annotate(s=Sum("hours")).order_by("-on__year")
-    )
+def archive(id_number: str, *, year: int) -> dict:
+    """One person's study archive (学分制档案) — the caller has resolved the person through its scope: status for the
+    year, hours per year, every credit, exam score and enrolment."""
+    number = _number(id_number)
+    status = requirement_status(number, year)
+    mine = Credit.objects.filter(trainee__id_number=number)
     return {
         "status": status,
-        "per_year": list(per_year),
-        "credits": Credit.objects.filter(trainee=trainee).select_related("course").order_by("-on", "-id"),
-        "scores": ExamScore.objects.filter(trainee=trainee).select_related("exam").order_by("-exam__year", "-exam__held_on"),
-        "enrolments": Enrolment.objects.filter(trainee=trainee).select_related("course").order_by("-enrolled_at"),
-        "poor_years": sorted({s.exam.year for s in ExamScore.objects.filter(trainee=trainee, grade=Grade.POOR).select_related("exam")}, reverse=True),
+        "per_year": list(mine.values_list("on__year").annotate(s=Sum("hours")).order_by("-on__year")),
+        "credits": mine.select_related("course").order_by("-on", "-id"),
+        "scores": ExamScore.objects.filter(trainee__id_number=number).select_related("exam").order_by("-exam__year", "-exam__held_on"),
+        "enrolments": Enrolment.objects.filter(trainee__id_number=number).select_related("course").order_by("-enrolled_at"),
+        "poor_years": sorted(set(ExamScore.objects.filter(trainee__id_number=number, grade=Grade.POOR).values_list("exam__year", flat=True)), reverse=True),
     }
 
 

@@ -1,0 +1,268 @@
+"""Console pages (staff) — thin: parse with a form, call one selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgwork.core import gate, params
+from orgwork.core.errors import NotFound, ServiceError
+from orgwork.core.exports import XLSX_CONTENT_TYPE
+from orgwork.members import selectors as member_selectors
+from orgwork.orgs.selectors import path_names
+
+from . import export, forms, imports, selectors, services
+from .models import Grade, Trainee
+
+PAGE_SIZE = 50
+
+
+def _page(request, items, size=PAGE_SIZE):
+    return Paginator(items, size).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+
+
+def _with_paths(page):
+    """Each object on the page gets `org_path` ("县委/甲镇党委/红旗村党支部"): one query for all ancestors."""
+    paths = path_names([o.org for o in page])
+    for o in page:
+        o.org_path = paths.get(o.org_id, o.org.name)
+    return page
+
+
+def _coverage_args(request, actor):
+    under = params.under(actor, request.GET)
+    form = forms.CoverageForm(request.GET or None)
+    year, short, q = dt.date.today().year, False, ""
+    if form.is_valid():
+        year = form.cleaned_data["year"] or year
+        short = form.cleaned_data["short"]
+        q = form.cleaned_data["q"]
+    return under, form, year, short, q
+
+
+@gate.staff
+def coverage(request, actor):
+    under, form, year, short, q = _coverage_args(request, actor)
+    error = ""
+    try:
+        cov = selectors.coverage(actor, year=year, under=under)
+    except ServiceError as exc:
+        cov, error = None, exc.errors[0].message
+    rows = []
+    if cov is not None:
+        rows = cov.short_rows if short else cov.rows
+        if q:
+            rows = [r for r in rows if q in r.name]
+    return render(
+        request, "training/coverage.html",
+        {"form": form, "under": under, "year": year, "short": short, "cov": cov, "error": error, "page": _page(request, rows),
+         "export_query": request.GET.urlencode(), "crumbs": [(_("学时达标情况"), "")]},
+    )  # fmt: skip
+
+
+@gate.staff
+def coverage_export(request, actor):
+    under, _form, year, short, _q = _coverage_args(request, actor)
+    cov = selectors.coverage(actor, year=year, under=under)
+    title = f"{under.name if under else '全部'}{year}年教育培训学时达标情况{'（未达标）' if short else ''}"
+    f = export.coverage_file(cov, title=title, only_short=short)
+    response = FileResponse(f, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
+    return response
+
+
+@gate.staff
+def people(request, actor):
+    form = forms.PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["member"]:
+                m = member_selectors.get_member(actor, d["member"])
+                t = services.register_person(actor=actor, id_number=m.id_number, name=m.name, member_id=m.pk, role=d["role"], post=d["post"])
+            else:
+                t = services.register_person(actor=actor, id_number=d["id_number"], name=d["name"], org_id=d["org"], role=d["role"], post=d["post"])
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("training:person", t.pk)
+    filt = forms.PeopleFilterForm(request.GET or None)
+    qs = selectors.trainees(actor).order_by("org__path", "name")
+    if filt.is_valid():
+        if filt.cleaned_data["q"]:
+            qs = qs.filter(name__contains=filt.cleaned_data["q"])
+        if filt.cleaned_data["role"]:
+            qs = qs.filter(role=filt.cleaned_data["role"])
+    page = _page(request, qs)
+    return render(
+        request, "training/people.html",
+        {"form": form, "filter": filt, "page": _with_paths(page), "crumbs": [(_("参训人员"), "")]},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+def _archive_page(request, actor, *, trainee: Trainee | None, member=None):
+    year = params.year(request.GET, default=dt.date.today().year)
+    number = trainee.id_number if trainee else member.id_number
+    org = trainee.org if trainee else member.org
+    try:
+        data = selectors.archive(number, year=year)
+    except ServiceError as exc:
+        data = {"error": exc.errors[0].message}
+    name = trainee.name if trainee else member.name
+    return render(
+        request, "training/archive.html",
+        {"trainee": trainee, "member": member, "name": name, "org_path": path_names([org])[org.pk], "year": year, **data,
+         "crumbs": [(_("学时达标情况"), reverse("training:coverage")), (name, "")]},
+    )  # fmt: skip
+
+
+@gate.staff
+def person(request, actor, pk):
+    return _archive_page(request, actor, trainee=selectors.get_trainee(actor, pk))
+
+
+@gate.staff
+def member_archive(request, actor, member_id):
+    m = member_selectors.get_member(actor, member_id)
+    t = Trainee.objects.filter(member=m).first()
+    if t is not None:
+        return redirect(reverse("training:person", args=[t.pk]) + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    return _archive_page(request, actor, trainee=None, member=m)
+
+
+@gate.staff
+def courses(request, actor):
+    form = forms.CourseForm(request.POST or None, initial={"starts_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.create_course(actor=actor, org_id=form.cleaned_data.pop("org"), **form.cleaned_data)
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已创建"))
+            return redirect("training:course", c.pk)
+    qs = selectors.courses(actor)
+    year = params.year(request.GET)
+    if year:
+        qs = qs.filter(starts_on__year=year)
+    page = _page(request, qs)
+    return render(
+        request, "training/courses.html",
+        {"form": form, "page": _with_paths(page), "year": year, "crumbs": [(_("课程与培训班"), "")]},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@gate.staff
+def course(request, actor, pk):
+    c = selectors.get_course(actor, pk)
+    upload = forms.UploadForm(request.POST if request.POST.get("act") == "import" else None, request.FILES or None)
+    enrol = forms.EnrolForm(request.POST if request.POST.get("act") == "enrol" else None)
+    problems, status = [], 200
+    if request.method == "POST":
+        act = request.POST.get("act")
+        try:
+            if act == "import" and upload.is_valid():
+                result = imports.import_attendance(actor=actor, course_id=c.pk, source=upload.cleaned_data["file"])
+                messages.success(request, _("已导入%(n)s行：新记学时%(w)s人，已记过%(u)s人") % {"n": result.rows, "w": result.written, "u": result.unchanged})
+                return redirect("training:course", c.pk)
+            if act == "enrol" and enrol.is_valid():
+                d = enrol.cleaned_data
+                if d["member"]:
+                    m = member_selectors.get_member(actor, d["member"])
+                    services.enrol(actor=actor, course_id=c.pk, id_number=m.id_number, name=m.name)
+                else:
+                    services.enrol(actor=actor, course_id=c.pk, id_number=d["id_number"], name=d["name"], org_id=c.org_id)
+                messages.success(request, _("已报名"))
+                return redirect("training:course", c.pk)
+            if act == "cancel":
+                services.cancel_enrolment(actor=actor, enrolment_id=request.POST.get("enrolment", ""))
+                messages.success(request, _("已取消报名"))
+                return redirect("training:course", c.pk)
+        except imports.ImportRejected as exc:
+            problems, status = exc.result.problems, 400
+        except ServiceError as exc:
+            status = 400
+            for e in exc.errors:
+                messages.error(request, e.message)
+        except NotFound:
+            status = 400
+            messages.error(request, _("报名记录不存在"))
+    return render(
+        request, "training/course.html",
+        {"c": c, "upload": upload, "enrol": enrol, "problems": problems, "org_path": path_names([c.org])[c.org.pk],
+         "enrolments": _page(request, selectors.enrolments(actor, c)),
+         "credit_page": Paginator(selectors.credits(actor).filter(course=c).order_by("trainee__name"), PAGE_SIZE).get_page(request.GET.get("cpage")),
+         "crumbs": [(_("课程与培训班"), reverse("training:courses")), (c.title, "")]},
+        status=status,
+    )  # fmt: skip
+
+
+@gate.staff
+def exams(request, actor):
+    form = forms.ExamForm(request.POST or None, initial={"year": dt.date.today().year, "held_on": dt.date.today(), "full_marks": 100})
+    if request.method == "POST" and form.is_valid():
+        try:
+            e = services.create_exam(actor=actor, org_id=form.cleaned_data.pop("org"), **form.cleaned_data)
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已创建"))
+            return redirect("training:exam", e.pk)
+    page = _page(request, selectors.exams(actor))
+    return render(
+        request, "training/exams.html",
+        {"form": form, "page": _with_paths(page), "rules": selectors.grade_rule(dt.date.today()), "crumbs": [(_("考学"), "")]},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@gate.staff
+def exam(request, actor, pk):
+    e = selectors.get_exam(actor, pk)
+    upload = forms.UploadForm(request.POST if request.POST.get("act") == "import" else None, request.FILES or None)
+    score = forms.ScoreForm(request.POST if request.POST.get("act") == "score" else None)
+    problems, status = [], 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("act") == "import" and upload.is_valid():
+                result = imports.import_scores(actor=actor, exam_id=e.pk, source=upload.cleaned_data["file"])
+                messages.success(request, _("已导入%(n)s行，其中新增或变更%(w)s人") % {"n": result.rows, "w": result.written})
+                return redirect("training:exam", e.pk)
+            if request.POST.get("act") == "score" and score.is_valid():
+                services.record_score(actor=actor, exam_id=e.pk, **score.cleaned_data)
+                messages.success(request, _("已保存"))
+                return redirect("training:exam", e.pk)
+        except imports.ImportRejected as exc:
+            problems, status = exc.result.problems, 400
+        except ServiceError as exc:
+            status = 400
+            forms.apply_errors(score, exc)
+    counts = selectors.grade_counts(e)
+    return render(
+        request, "training/exam.html",
+        {"e": e, "upload": upload, "score": score, "problems": problems, "counts": [(label, counts[g]) for g, label in Grade.choices],
+         "page": _page(request, selectors.exam_scores(actor, e)), "crumbs": [(_("考学"), reverse("training:exams")), (e.title, "")]},
+        status=status,
+    )  # fmt: skip
+
+
+@gate.staff
+def rotation(request, actor):
+    under = params.under(actor, request.GET)
+    group = params.choice(request.GET, "group", label="类别", choices=list(selectors.ROTATION_LABELS), default="village_cadre")
+    data = selectors.rotation(actor, under=under)
+    g = data["groups"].get(group)
+    return render(
+        request, "training/rotation.html",
+        {"data": data, "under": under, "group": group, "g": g, "page": _page(request, g["missing"] if g else []), "crumbs": [(_("集中轮训"), "")]},
+    )  # fmt: skip
