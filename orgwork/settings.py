@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "orgwork.reorg",
     "orgwork.training",
     "orgwork.portal",
+    "orgwork.worklists",
     "orgwork.web",
     "orgwork.demo",
 ]

@@ -52,6 +52,8 @@ urlpatterns = [
     path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("portal/", include("orgwork.portal.urls")),
     path("api/v1/portal/", include("orgwork.portal.api")),
+    path("worklists/", include("orgwork.worklists.urls")),
+    path("api/v1/worklists/", include("orgwork.worklists.api")),
     path("", include("orgwork.web.urls")),
 ]
 
