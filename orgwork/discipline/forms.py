@@ -34,6 +34,10 @@ class SanctionForm(forms.Form):
     reason = forms.CharField(label=_("违纪事实和依据"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", "—"), ("extend", _("延长察看期")), ("revoke", _("撤销处分")), ("correct", _("更正记录"))])
+
+
 class ExtendForm(forms.Form):
     decided_on = forms.DateField(label=_("延长决定日期"), required=False, widget=DATE)
     document = forms.CharField(label=_("延长决定文号"), required=False, max_length=120)

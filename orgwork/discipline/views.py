@@ -93,7 +93,8 @@ def _events(s: Sanction):
 def sanction_detail(request, actor, pk):
     _restricted(actor)
     s = selectors.get_sanction(actor, pk)
-    action = request.POST.get("action") if request.method == "POST" else None
+    chosen = forms.ActionForm(request.POST) if request.method == "POST" else None
+    action = chosen.cleaned_data["action"] if chosen is not None and chosen.is_valid() else None
     extend = forms.ExtendForm(request.POST if action == "extend" else None, prefix="extend")
     revoke = forms.RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
     correct = forms.CorrectForm(request.POST if action == "correct" else None, prefix="correct", initial={"decided_by": s.decided_by, "document": s.document, "reason": s.reason})

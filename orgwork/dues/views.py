@@ -15,7 +15,7 @@ from orgwork.core.errors import ServiceError
 from orgwork.members import selectors as member_selectors
 from orgwork.orgs import selectors as org_selectors
 
-from . import selectors, services
+from . import forms, selectors, services
 from .export import report_xlsx
 from .models import DuesCategory, Method, Payer
 from .rules import dues_rules
@@ -30,34 +30,24 @@ def ledger(request, actor):
     year = params.year(request.GET, default=today.year)
     under = params.under(actor, request.GET)
     errors = None
-    if request.method == "POST" and request.POST.get("act", "pay") == "pay":
-        p = request.POST
+    act = forms.LedgerActForm(request.POST).choice("act") if request.method == "POST" else None
+    if act == "pay":
         try:
-            from_month = params.date(p, "from_month", label="所属月份", allow_month=True)
-            paid_on = params.date(p, "paid_on", label="交纳日期", default=today)
+            form = forms.PaymentForm(request.POST)
+            d = form.values()
             services.record_payment(
-                actor=actor,
-                member_id=params.object_id(p, "member", label="党员", required=True),
-                from_month=from_month,
-                months=params.integer(p, "months", label="月数", default=1, min_value=1, max_value=120),
-                paid_on=paid_on,
-                payer=p.get("payer", Payer.SELF),
-                proxy_name=p.get("proxy_name", ""),
-                method=p.get("method", Method.CASH),
-                receipt_no=p.get("receipt_no", ""),
-                amount=p.get("amount") or None,
-                base_category=p.get("base_category", ""),
-                base=p.get("base") or None,
-                base_amount=p.get("base_amount") or None,
-                quarter_incomes=[p.get(f"income{i}") for i in (1, 2, 3)] if p.get("base_category") == "self_employed" and p.get("income1") else None,
-            )
+                actor=actor, member_id=d["member"], from_month=d["from_month"], months=d["months"], paid_on=d["paid_on"], payer=d["payer"], proxy_name=d["proxy_name"],
+                method=d["method"], receipt_no=d["receipt_no"], amount=d["amount"] or None, base_category=d["base_category"], base=d["base"] or None,
+                base_amount=d["base_amount"] or None, quarter_incomes=form.incomes("base_category"),
+            )  # fmt: skip
             messages.success(request, "党费已登记")
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
-    if request.method == "POST" and request.POST.get("act") == "quarterly" and under is not None:
+    if act == "quarterly" and under is not None:
         try:
-            services.set_branch_quarterly(actor=actor, org_id=under.pk, allowed=request.POST.get("allowed") == "1", decided_on=dt.date.today(), note=request.POST.get("note", ""))
+            d = forms.QuarterlyForm(request.POST).values()
+            services.set_branch_quarterly(actor=actor, org_id=under.pk, allowed=d["allowed"], decided_on=dt.date.today(), note=d["note"])
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
@@ -91,19 +81,20 @@ def member_ledger(request, actor, member_id):
     year = params.year(request.GET, default=dt.date.today().year)
     errors = None
     if request.method == "POST":
-        p = request.POST
         try:
-            if p.get("act") == "base":
-                incomes = [p.get(f"income{i}") for i in (1, 2, 3)] if p.get("category") == "self_employed" and p.get("income1") else None
+            act = forms.MemberActForm(request.POST).values()["act"]
+            if act == "base":
+                form = forms.BaseForm(request.POST)
+                d = form.values()
                 services.set_base(
-                    actor=actor, member_id=member.pk, category=p.get("category", ""), declared_on=params.date(p, "declared_on", label="申报日期", default=dt.date.today()),
-                    base=p.get("base") or None, amount=p.get("amount") or None, quarter_incomes=incomes, note=p.get("note", ""),
+                    actor=actor, member_id=member.pk, category=d["category"], declared_on=d["declared_on"], base=d["base"] or None, amount=d["amount"] or None,
+                    quarter_incomes=form.incomes("category"), note=d["note"],
                 )  # fmt: skip
-            elif p.get("act") == "relief":
+            elif act == "relief":
+                d = forms.ReliefForm(request.POST).values()
                 services.propose_relief(
-                    actor=actor, member_id=member.pk, kind=p.get("kind", ""), monthly_amount=p.get("monthly_amount") or None,
-                    from_month=params.date(p, "from_month", label="起始月份", allow_month=True), to_month=params.date(p, "to_month", label="截止月份", allow_month=True),
-                    reason=p.get("reason", ""), branch_decided_on=params.date(p, "branch_decided_on", label="支部决定日期"),
+                    actor=actor, member_id=member.pk, kind=d["kind"], monthly_amount=d["monthly_amount"] or None, from_month=d["from_month"], to_month=d["to_month"],
+                    reason=d["reason"], branch_decided_on=d["branch_decided_on"],
                 )  # fmt: skip
             messages.success(request, "已保存")
             return redirect(request.get_full_path())
@@ -119,10 +110,11 @@ def arrears(request, actor):
     months = params.integer(request.GET, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
     errors = None
     if request.method == "POST":
-        p = request.POST
         try:
-            if p.get("act") == "decide":
-                services.decide_relief(actor=actor, relief_id=params.object_id(p, "relief", label="减免申请", required=True), approve=p.get("approve") == "1", on=dt.date.today(), comment=p.get("comment", ""))
+            form = forms.DecideReliefForm(request.POST)
+            if form.is_valid() or "act" not in form.errors:
+                d = form.values()
+                services.decide_relief(actor=actor, relief_id=d["relief"], approve=d["approve"], on=dt.date.today(), comment=d["comment"])
                 messages.success(request, "已审批")
             return redirect(request.get_full_path())
         except ServiceError as exc:

@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from orgwork.core import gate, params
+from orgwork.core import forms as cf
+from orgwork.core import gate
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OfficerPost, Org
 
-from . import selectors, services
+from . import forms, selectors, services
 from .models import NominatedBy
 
 
@@ -41,7 +42,8 @@ def org_page(request, actor, org_id):
         raise Http404 from None
     if request.method == "POST":
         try:
-            e = services.start_election(actor=actor, org_id=org.pk, on=params.date(request.POST, "on", label="启动日期", default=dt.date.today()), open_nomination=bool(request.POST.get("open_nomination")))
+            d = forms.StartForm(request.POST).values()
+            e = services.start_election(actor=actor, org_id=org.pk, on=d["on"], open_nomination=d["open_nomination"])
         except ServiceError as exc:
             for err in exc.errors:
                 messages.error(request, err.message)
@@ -67,26 +69,26 @@ def detail(request, actor, pk):
     except NotFound:
         raise Http404 from None
     if request.method == "POST":
-        p = request.POST
-        action = p.get("action")
         try:
+            a = forms.ActionForm(request.POST).values()
+            action = a["action"]
             if action == "step":
-                step = p.get("step", "")
-                fields = {f.name: p.get(f.name, "") for f in selectors.definition(e).step(step).fields}
-                services.complete(actor=actor, election_id=e.pk, step=step, done_on=params.date(p, "done_on", label="办理日期"), data=fields, comment=p.get("comment", ""))
+                step = a["step"]
+                fields = selectors.definition(e).step(step).fields
+                form = cf.step_form(fields, request.POST)
+                d = form.values()
+                services.complete(actor=actor, election_id=e.pk, step=step, done_on=d["done_on"], data=cf.step_values(form, fields), comment=d["comment"])
             elif action == "nominate":
-                services.nominate(actor=actor, election_id=e.pk, member_id=params.object_id(p, "member", label="党员", required=True), nominated_by=p.get("nominated_by", "committee"), recommendation_votes=params.count(p, "recommendation_votes", label="推荐票数", default=0, max_value=1_000_000))
+                d = forms.NominateForm(request.POST).values()
+                services.nominate(actor=actor, election_id=e.pk, member_id=d["member"], nominated_by=d["nominated_by"], recommendation_votes=d["recommendation_votes"])
             elif action == "vet":
-                services.vet(actor=actor, election_id=e.pk, candidate_id=params.object_id(p, "candidate", label="候选人", required=True), passed=p.get("passed") == "1", note=p.get("note", ""))
+                d = forms.VetForm(request.POST).values()
+                services.vet(actor=actor, election_id=e.pk, candidate_id=d["candidate"], passed=d["passed"], note=d["note"])
             elif action == "ballot":
-                votes = {
-                    params.to_id(k[5:], field=k, label="候选人"): params.to_int(v, field=k, label="得票数", min_value=0, max_value=1_000_000)
-                    for k, v in p.items() if k.startswith("vote_") and v.strip()
-                }  # fmt: skip
+                ballot = forms.BallotForm(request.POST, candidate_ids=list(e.candidates.values_list("pk", flat=True)))
+                d = ballot.values()
                 t = services.record_ballot(
-                    actor=actor, election_id=e.pk, entitled=params.count(p, "entitled", label="应到人数"), present=params.count(p, "present", label="实到人数", default=0),
-                    issued=params.count(p, "issued", label="发出选票数", default=0), returned=params.count(p, "returned", label="收回选票数", default=0),
-                    invalid=params.count(p, "invalid", label="无效票数", default=0), votes=votes,
+                    actor=actor, election_id=e.pk, entitled=d["entitled"], present=d["present"], issued=d["issued"], returned=d["returned"], invalid=d["invalid"], votes=ballot.votes(),
                 )
                 if not t.valid:
                     for err in t.errors:
@@ -94,7 +96,8 @@ def detail(request, actor, pk):
                 elif t.tied:
                     messages.warning(request, "末位得票相同，请就并列人员另行投票")
             elif action == "post":
-                services.assign_post(actor=actor, election_id=e.pk, candidate_id=params.object_id(p, "candidate", label="候选人", required=True), post=p.get("post", ""))
+                d = forms.PostForm(request.POST).values()
+                services.assign_post(actor=actor, election_id=e.pk, candidate_id=d["candidate"], post=d["post"])
             else:
                 raise Http404
         except ServiceError as exc:

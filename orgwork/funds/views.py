@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
 
-from . import selectors, services
+from . import forms, selectors, services
 from .models import ExpenseCategory, FundKind
 
 
@@ -37,25 +37,20 @@ def ledger(request, actor, org_id):
     org = params.under(actor, {"org": org_id})
     year = _year(request.GET)
     if request.method == "POST":
-        act = request.POST.get("act")
         try:
+            act = forms.ActForm(request.POST).values()["act"]
             if act == "void":
-                services.void_entry(actor=actor, entry_id=request.POST.get("entry"), reason=request.POST.get("reason", ""))
+                d = forms.VoidForm(request.POST).values()
+                services.void_entry(actor=actor, entry_id=d["entry"], reason=d["reason"])
                 messages.success(request, "已作废")
             elif act == "dues":
                 posted = services.post_dues_kept(actor=actor, org_id=org.pk, year=year)
                 messages.success(request, f"已登记党费留存 {posted.amount} 元" if posted else "党费留存已与党费收缴统计一致，无需补登")
             else:
+                d = forms.EntryForm(request.POST).values()
                 services.record_entry(
-                    actor=actor,
-                    org_id=org.pk,
-                    kind=params.choice(request.POST, "kind", label="经费类别", choices=FundKind.values, required=True),
-                    amount=request.POST.get("amount"),
-                    on=params.date(request.POST, "on", label="日期", required=True),
-                    purpose=params.text(request.POST, "purpose", label="事由", max_length=200),
-                    category=params.choice(request.POST, "category", label="支出用途", choices=ExpenseCategory.values),
-                    voucher=params.text(request.POST, "voucher", label="凭证号", max_length=60),
-                    counterpart_id=request.POST.get("counterpart") or None,
+                    actor=actor, org_id=org.pk, kind=d["kind"], amount=d["amount"] or None, on=d["on"], purpose=d["purpose"], category=d["category"],
+                    voucher=d["voucher"], counterpart_id=d["counterpart"],
                 )
                 messages.success(request, "已登记")
         except ServiceError as e:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from orgwork.core import forms as cf
 from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.members import selectors as member_selectors
 
-from . import exits, mobile, selectors, transfers
+from . import exits, forms, mobile, selectors, transfers
 from .letter import letter_docx, letter_pdf, letter_read
 from .models import MobileStatus, TransferKind, TransferStatus
 
@@ -29,23 +28,20 @@ PAGE_SIZE = 50
 def transfer_list(request, actor):
     errors = None
     if request.method == "POST":
-        p = request.POST
         try:
-            kind = p.get("kind")
+            form = forms.TransferStartForm(request.POST)
+            d = form.values()
+            kind = d["kind"]
             if kind == "within":
-                t = transfers.start_within(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()))
+                t = transfers.start_within(actor=actor, member_id=d["member"], to_org_id=d["to_org"], reason=d["reason"], on=d["on"])
             elif kind == "out":
                 t = transfers.issue_letter(
-                    actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), to_org_name=p.get("to_org_name", ""), reason=p.get("reason", ""), on=params.date(p, "on", label="日期", default=dt.date.today()),
-                    valid_days=params.integer(p, "valid_days", label="有效期天数", min_value=1, max_value=366), validity_reason=p.get("validity_reason", ""),
+                    actor=actor, member_id=d["member"], to_org_name=d["to_org_name"], reason=d["reason"], on=d["on"], valid_days=d["valid_days"], validity_reason=d["validity_reason"],
                 )  # fmt: skip
             else:
-                person = {k: p.get(k, "") for k in ("name", "id_number", "category", "joined_on", "confirmed_on", "phone")}
                 t = transfers.register_incoming(
-                    actor=actor, letter_number=p.get("letter_number", ""), from_org_name=p.get("from_org_name", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True),
-                    letter_issued_on=params.date(p, "letter_issued_on", label="介绍信开具日期"),
-                    valid_until=params.date(p, "valid_until", label="有效期至"), on=params.date(p, "on", label="日期", default=dt.date.today()), person=person,
-                    late_reason=p.get("late_reason", ""),
+                    actor=actor, letter_number=d["letter_number"], from_org_name=d["from_org_name"], to_org_id=d["to_org"], letter_issued_on=d["letter_issued_on"],
+                    valid_until=d["valid_until"], on=d["on"], person=form.person(), late_reason=d["late_reason"],
                 )  # fmt: skip
             messages.success(request, "已办理")
             return redirect("lifecycle:transfer", t.pk)
@@ -80,21 +76,20 @@ def transfer_detail(request, actor, transfer_id):
     t = selectors.get_transfer(actor, transfer_id)
     errors = None
     if request.method == "POST":
-        p = request.POST
-        act = p.get("act")
         try:
-            on = params.date(p, "on", label="日期", default=dt.date.today())
+            d = forms.TransferActForm(request.POST).values()
+            act, on = d["act"], d["on"]
             if act == "receive":
-                transfers.receive(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""))
+                transfers.receive(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"])
             elif act == "return":
                 fn = transfers.return_incoming if t.kind == TransferKind.IN else transfers.return_for_correction
-                fn(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
+                fn(actor=actor, transfer_id=t.pk, reason=d["reason"], on=on)
             elif act == "resubmit":
-                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""), to_org_id=params.object_id(p, "to_org", label="接收党组织", required=True))
+                transfers.resubmit(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"], to_org_id=d["to_org"])
             elif act == "cancel":
-                transfers.cancel(actor=actor, transfer_id=t.pk, reason=p.get("reason", ""), on=on)
+                transfers.cancel(actor=actor, transfer_id=t.pk, reason=d["reason"], on=on)
             elif act == "receipt":
-                transfers.record_receipt(actor=actor, transfer_id=t.pk, on=on, comment=p.get("comment", ""))
+                transfers.record_receipt(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"])
             messages.success(request, "已办理")
             return redirect("lifecycle:transfer", t.pk)
         except ServiceError as exc:
@@ -136,24 +131,22 @@ def transfer_letter_pdf(request, actor, transfer_id):
 def mobile_list(request, actor):
     errors = None
     if request.method == "POST":
-        p = request.POST
-        act = p.get("act")
         try:
+            d = forms.MobileForm(request.POST).values()
+            act, reg = d["act"], d["registration"]
             if act == "register":
                 mobile.register(
-                    actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), left_on=params.date(p, "left_on", label="外出日期", default=dt.date.today()), destination=p.get("destination", ""),
-                    workplace=p.get("workplace", ""), home_contact=p.get("home_contact", ""), home_contact_phone=p.get("home_contact_phone", ""),
-                    member_phone=p.get("member_phone", ""), card_number=p.get("card_number", ""),
-                    expected_return=params.date(p, "expected_return", label="预计返回日期"),
+                    actor=actor, member_id=d["member"], left_on=d["left_on"], destination=d["destination"], workplace=d["workplace"], home_contact=d["home_contact"],
+                    home_contact_phone=d["home_contact_phone"], member_phone=d["member_phone"], card_number=d["card_number"], expected_return=d["expected_return"],
                 )  # fmt: skip
             elif act == "contact":
-                mobile.record_contact(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), contacted_on=params.date(p, "on", label="日期", default=dt.date.today()), channel=p.get("channel", ""), note=p.get("note", ""))
+                mobile.record_contact(actor=actor, registration_id=reg, contacted_on=d["on"], channel=d["channel"], note=d["note"])
             elif act == "attach":
-                mobile.attach(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), org_id=params.object_id(p, "org", label="流入地党组织", required=True), on=params.date(p, "on", label="日期", default=dt.date.today()))
+                mobile.attach(actor=actor, registration_id=reg, org_id=d["org"], on=d["on"])
             elif act == "end":
-                mobile.end(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), on=params.date(p, "on", label="日期", default=dt.date.today()), status=p.get("status", ""), reason=p.get("reason", ""))
+                mobile.end(actor=actor, registration_id=reg, on=d["on"], status=d["status"], reason=d["reason"])
             elif act == "propose":
-                inst = mobile.propose_suspension(actor=actor, registration_id=params.object_id(p, "registration", label="流动党员登记"), on=params.date(p, "on", label="日期", default=dt.date.today()))
+                inst = mobile.propose_suspension(actor=actor, registration_id=reg, on=d["on"])
                 messages.success(request, "已提出停止党籍的建议，请支部按程序研究决定")
                 return redirect("lifecycle:exit", inst.pk)
             messages.success(request, "已保存")
@@ -182,10 +175,10 @@ def mobile_list(request, actor):
 def exit_list(request, actor):
     errors = None
     if request.method == "POST":
-        p = request.POST
         try:
-            source = {"source": p["source"]} if p.get("source") in ("dues_arrears",) else None  # started from the dues arrears list
-            inst = exits.start(actor=actor, member_id=params.object_id(p, "member", label="党员", required=True), kind=p.get("kind", ""), on=params.date(p, "on", label="日期", default=dt.date.today()), data=source)
+            d = forms.ExitStartForm(request.POST).values()
+            source = {"source": d["source"]} if d["source"] else None  # started from the dues arrears list
+            inst = exits.start(actor=actor, member_id=d["member"], kind=d["kind"], on=d["on"], data=source)
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:
             errors = exc.errors
@@ -208,9 +201,10 @@ def exit_detail(request, actor, instance_id):
     step = d.step(inst.step) if inst.step else None
     errors = None
     if request.method == "POST" and step is not None:
-        data = {f.name: request.POST.get(f.name, "") for f in step.fields}
         try:
-            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=params.date(request.POST, "done_on", label="办理日期", default=dt.date.today()), data=data, comment=request.POST.get("comment", ""))
+            form = cf.step_form(step.fields, request.POST, done_on_default=cf.TODAY)
+            d = form.values()
+            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=d["done_on"], data=cf.step_values(form, step.fields), comment=d["comment"])
             messages.success(request, f"“{step.title}”已办理")
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:

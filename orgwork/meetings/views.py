@@ -21,7 +21,7 @@ from orgwork.discipline.selectors import voting_basis
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import Org
 
-from . import appraisal, compliance, exports, selectors, services
+from . import appraisal, compliance, exports, forms, selectors, services
 from .models import THEME_DAY_PARTS, AppraisalStage, Grade, MeetingKind, MeetingStatus
 
 
@@ -57,34 +57,26 @@ def meeting_list(request, actor):
 
 @gate.staff
 def meeting_new(request, actor):
+    form = forms.MeetingForm(request.POST or None)
     if request.method == "POST":
-        p = request.POST
         try:
+            d = form.values()
             m = services.plan_meeting(
-                actor=actor,
-                org_id=params.org_id(p, required=True),
-                kind=p.get("kind", ""),
-                topic=p.get("topic", ""),
-                planned_on=params.date(p, "planned_on", label="计划日期"),
-                place=p.get("place", ""),
-                host=p.get("host", ""),
-                recorder=p.get("recorder", ""),
-                custom_kind=p.get("custom_kind", ""),
-                speaker_id=params.object_id(p, "speaker", label="讲课人"),
-                attendee_ids=params.id_list(p, "attendees", label="应到人员"),
-            )
+                actor=actor, org_id=d["org"], kind=d["kind"], topic=d["topic"], planned_on=d["planned_on"], place=d["place"], host=d["host"], recorder=d["recorder"],
+                custom_kind=d["custom_kind"], speaker_id=d["speaker"], attendee_ids=d["attendees"],
+            )  # fmt: skip
         except ServiceError as exc:
             _fail(request, exc)
         else:
             messages.success(request, "已创建会议计划")
             return redirect("meetings:detail", m.pk)
     preset = None
-    preset_id = params.org_id(request.POST) or params.org_id(request.GET)
+    preset_id = (form.cleaned_data.get("org") if form.is_bound else None) or params.org_id(request.GET)
     if preset_id is not None:
         preset = _writable_orgs(actor).filter(pk=preset_id).first()
         if preset is not None:
             preset.full_path = org_selectors.path_names([preset]).get(preset.pk, preset.name)
-    return render(request, "meetings/new.html", {"preset": preset, "kinds": MeetingKind.choices, "data": request.POST})
+    return render(request, "meetings/new.html", {"preset": preset, "kinds": MeetingKind.choices, "data": form.data})
 
 
 def qr_svg(url: str) -> str:
@@ -122,36 +114,30 @@ def meeting_detail(request, actor, pk):
 @require_POST
 @gate.staff
 def meeting_action(request, actor, pk, action):
-    p = request.POST
     try:
         if action == "record":
-            present = params.id_list(p, "present", label="实到人员")
-            absent = {}
-            for key, value in p.items():
-                if key.startswith("reason_"):
-                    member_id = params.to_id(key[7:], field=key, label="缺席人员")
-                    if member_id not in present:
-                        absent[member_id] = value
+            d = forms.RecordForm(request.POST).values()
+            absent = {member_id: reason for member_id, reason in d["absent"].items() if member_id not in d["present"]}
             with transaction.atomic():  # the details and the record stand or fall together
-                services.update_meeting(actor=actor, meeting_id=pk, host=p.get("host", ""), recorder=p.get("recorder", ""), place=p.get("place", ""))
+                services.update_meeting(actor=actor, meeting_id=pk, host=d["host"], recorder=d["recorder"], place=d["place"])
                 services.record_meeting(
-                    actor=actor, meeting_id=pk, held_on=params.date(p, "held_on", label="召开日期"), present_ids=present, absent=absent,
-                    minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
+                    actor=actor, meeting_id=pk, held_on=d["held_on"], present_ids=d["present"], absent=absent, minutes=d["minutes"], resolutions=d["resolutions"],
                 )
             messages.success(request, "已记录会议")
         elif action == "update":
+            d = forms.UpdateForm(request.POST).values()
             services.update_meeting(
-                actor=actor, meeting_id=pk, topic=p.get("topic", ""), place=p.get("place", ""), host=p.get("host", ""),
-                recorder=p.get("recorder", ""), minutes=p.get("minutes", ""), resolutions=p.get("resolutions", ""),
+                actor=actor, meeting_id=pk, topic=d["topic"], place=d["place"], host=d["host"], recorder=d["recorder"], minutes=d["minutes"], resolutions=d["resolutions"],
             )
             messages.success(request, "已保存")
         elif action == "checklist":
-            services.set_checklist(actor=actor, meeting_id=pk, parts={k: k in p.getlist("parts") for k in THEME_DAY_PARTS})
+            chosen = forms.ChecklistForm(request.POST).values()["parts"]
+            services.set_checklist(actor=actor, meeting_id=pk, parts={k: k in chosen for k in THEME_DAY_PARTS})
             messages.success(request, "已更新固定内容")
         elif action in ("signin_open", "signin_close"):
             services.set_signin(actor=actor, meeting_id=pk, open=action == "signin_open")
         elif action == "cancel":
-            services.cancel_meeting(actor=actor, meeting_id=pk, reason=p.get("reason", ""))
+            services.cancel_meeting(actor=actor, meeting_id=pk, reason=forms.CancelForm(request.POST).values()["reason"])
             messages.success(request, "已取消会议")
         elif action == "attach":
             for f in request.FILES.getlist("files"):
@@ -186,7 +172,7 @@ def signin(request, actor, token=""):
     done = None
     if request.method == "POST":
         try:
-            done = services.sign_in(actor=actor, code=request.POST.get("code", ""), token=token)
+            done = services.sign_in(actor=actor, code=forms.SignInForm(request.POST).values()["code"], token=token)
         except ServiceError as exc:
             _fail(request, exc)
     return render(request, "meetings/signin.html", {"token": token, "done": done})
@@ -272,7 +258,8 @@ def org_compliance(request, actor, org_id):
 def appraisals(request, actor):
     if request.method == "POST":
         try:
-            r = appraisal.start_round(actor=actor, org_id=params.org_id(request.POST, required=True), year=params.year(request.POST, default=dt.date.today().year))
+            d = forms.StartRoundForm(request.POST).values()
+            r = appraisal.start_round(actor=actor, org_id=d["org"], year=d["year"])
         except ServiceError as exc:
             _fail(request, exc)
         else:
@@ -288,29 +275,26 @@ def appraisal_detail(request, actor, pk):
     except NotFound:
         raise Http404 from None
     if request.method == "POST":
-        p = request.POST
-        action = p.get("action")
         try:
+            action = forms.AppraisalActionForm(request.POST).values()["action"]
             if action == "advance":
                 appraisal.advance(actor=actor, round_id=r.pk)
             elif action == "self":
-                appraisal.submit_self(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), text=p.get("text", ""), grade=p.get("grade", ""))
+                d = forms.SelfForm(request.POST).values()
+                appraisal.submit_self(actor=actor, round_id=r.pk, member_id=d["member"], text=d["text"], grade=d["grade"])
             elif action == "mutual":
-                appraisal.record_mutual(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), comments=p.get("comments", ""))
+                d = forms.MutualForm(request.POST).values()
+                appraisal.record_mutual(actor=actor, round_id=r.pk, member_id=d["member"], comments=d["comments"])
             elif action == "rating":
+                d = forms.RatingForm(request.POST).values()
                 appraisal.record_rating(
-                    actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), voters=params.count(p, "voters", label="参加测评人数", default=0, max_value=100_000),
-                    excellent=params.count(p, "excellent", label="优秀票数", default=0, max_value=100_000), qualified=params.count(p, "qualified", label="合格票数", default=0, max_value=100_000),
-                    basic=params.count(p, "basic", label="基本合格票数", default=0, max_value=100_000), unqualified=params.count(p, "unqualified", label="不合格票数", default=0, max_value=100_000),
+                    actor=actor, round_id=r.pk, member_id=d["member"], voters=d["voters"], excellent=d["excellent"], qualified=d["qualified"], basic=d["basic"], unqualified=d["unqualified"],
                 )
             elif action == "decide":
-                grades = {}
-                for key, value in p.items():
-                    if key.startswith("grade_"):
-                        grades[params.to_id(key[6:], field=key, label="党员")] = (value, p.get(f"reason_{key[6:]}", ""))
-                appraisal.decide(actor=actor, round_id=r.pk, grades=grades)
+                appraisal.decide(actor=actor, round_id=r.pk, grades=forms.DecideForm(request.POST).grades())
             elif action == "hand_over":
-                appraisal.hand_over(actor=actor, round_id=r.pk, member_id=params.object_id(p, "member", label="党员", required=True), reference=p.get("reference", ""))
+                d = forms.HandOverForm(request.POST).values()
+                appraisal.hand_over(actor=actor, round_id=r.pk, member_id=d["member"], reference=d["reference"])
             else:
                 raise Http404
             messages.success(request, "已保存")

@@ -16,7 +16,7 @@ from orgwork.core.errors import FieldError, PermissionDenied, ServiceError
 from orgwork.core.models import Attachment, Notice
 from orgwork.core.scope import get_in_scope
 
-from . import documents, selectors, services
+from . import documents, forms, selectors, services
 from .rules import KIND, STAGE_SHORT, VARIANT
 
 
@@ -59,21 +59,14 @@ def applicant_list(request, actor):
 @gate.staff
 def applicant_new(request, actor):
     errors = []
-    values = {}
+    form = forms.ApplicationForm(request.POST or None)
     if request.method == "POST":
-        values = request.POST.dict()
-        person = {k: values.get(k, "") for k in services.PERSON_FIELDS}
         try:
+            d = form.values()
             applicant = services.start_application(
-                actor=actor,
-                org_id=params.org_id(values, label="党支部", required=True),
-                applied_on=params.date(values, "applied_on", label="申请日期"),
-                documents={"入党申请书": values.get("doc_application", "")},
-                files={"入党申请书": request.FILES.getlist("file_application")},
-                responsible=values.get("responsible", ""),
-                comment=values.get("comment", ""),
-                **person,
-            )
+                actor=actor, org_id=d["org"], applied_on=d["applied_on"], documents={"入党申请书": d["doc_application"]}, files={"入党申请书": request.FILES.getlist("file_application")},
+                responsible=d["responsible"], comment=d["comment"], **form.person(services.PERSON_FIELDS),
+            )  # fmt: skip
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
@@ -81,7 +74,7 @@ def applicant_new(request, actor):
         else:
             messages.success(request, f"已登记{applicant.name}的入党申请")
             return redirect("recruitment:detail", applicant.pk)
-    return render(request, "recruitment/new.html", {"errors": errors, "values": values, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
+    return render(request, "recruitment/new.html", {"errors": errors, "values": form.data, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
 
 
 def _file_context(actor, applicant, **extra):
@@ -116,30 +109,17 @@ def complete(request, actor, pk):
     applicant = selectors.get_applicant(actor, pk)
     if request.method != "POST":
         return redirect("recruitment:detail", pk)
-    post = request.POST
-    step = post.get("step", "")
-    data = {}
-    for key in post:
-        if key.startswith("f_"):
-            values = post.getlist(key)
-            data[key[2:]] = ",".join(values) if len(values) > 1 else values[0]
-    docs = {post.get(k[:-4] + "_label") or "": post.get(k) for k in post if k.startswith("doc_") and k.endswith("_ref")}
-    files = {post.get(k[:-5] + "_label") or "": request.FILES.getlist(k) for k in request.FILES if k.startswith("doc_") and k.endswith("_file")}
+    form = forms.CompleteForm(request.POST)
     try:
+        d = form.values()
+        files = form.files_by_label(request.FILES)
         services.complete_step(
-            actor=actor,
-            applicant_id=applicant.pk,
-            step=step,
-            done_on=params.date(post, "done_on", label="办理日期"),
-            data=data,
-            comment=post.get("comment", ""),
-            responsible=post.get("responsible", ""),
-            documents=docs,
-            files=files,
-        )
+            actor=actor, applicant_id=applicant.pk, step=d["step"], done_on=d["done_on"], data=d["f"], comment=d["comment"], responsible=d["responsible"],
+            documents=form.documents(), files=files,
+        )  # fmt: skip
     except ServiceError as exc:
         applicant = selectors.get_applicant(actor, pk)
-        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=post), status=400)
+        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=form.data), status=400)
     messages.success(request, "已办理")
     return redirect("recruitment:detail", pk)
 
@@ -150,15 +130,14 @@ def act(request, actor, pk):
     applicant = selectors.get_applicant(actor, pk)
     if request.method != "POST":
         return redirect("recruitment:detail", pk)
-    post = request.POST
-    what = post.get("action", "")
-    reason = post.get("reason", "")
+    form = forms.ActForm(request.POST)
     try:
-        on = params.date(post, "on", label="日期")
+        d = form.values()
+        what, reason, on = d["action"], d["reason"], d["on"]
         if what == "entry":
-            services.add_assessment(actor=actor, applicant_id=pk, done_on=on, result=post.get("result", ""), responsible=post.get("responsible", ""))
+            services.add_assessment(actor=actor, applicant_id=pk, done_on=on, result=d["result"], responsible=d["responsible"])
         elif what == "return":
-            services.return_step(actor=actor, applicant_id=pk, to_step=post.get("to_step", ""), reason=reason, on=on)
+            services.return_step(actor=actor, applicant_id=pk, to_step=d["to_step"], reason=reason, on=on)
         elif what == "pause":
             services.pause(actor=actor, applicant_id=pk, reason=reason, on=on)
         elif what == "resume":
@@ -168,18 +147,17 @@ def act(request, actor, pk):
         elif what == "archive":
             services.archive(actor=actor, applicant_id=pk, on=on)
         elif what == "extend_due":
-            services.extend_due(actor=actor, applicant_id=pk, until=params.date(post, "until", label="延至日期"), reason=reason)
+            services.extend_due(actor=actor, applicant_id=pk, until=d["until"], reason=reason)
         elif what == "extend_probation":
-            months = params.integer(post, "months", label="延长月数", min_value=1, max_value=12)
-            services.extend_probation(actor=actor, applicant_id=pk, months=months, reason=reason, decided_on=on)
+            services.extend_probation(actor=actor, applicant_id=pk, months=d["months"], reason=reason, decided_on=on)
         elif what == "objection":
-            proc.record_objection(actor=actor, notice_id=params.object_id(post, "notice", label="公示", required=True), received_on=on, content=post.get("content", ""), source=post.get("source", ""))
+            proc.record_objection(actor=actor, notice_id=d["notice"], received_on=on, content=d["content"], source=d["source"])
         elif what == "resolve":
-            proc.resolve_objection(actor=actor, objection_id=params.object_id(post, "objection", label="反映意见", required=True), upheld=post.get("upheld") == "1", resolution=post.get("resolution", ""), on=on)
+            proc.resolve_objection(actor=actor, objection_id=d["objection"], upheld=d["upheld"], resolution=d["resolution"], on=on)
         else:
             raise Http404
     except ServiceError as exc:
-        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=post), status=400)
+        return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=form.data), status=400)
     messages.success(request, "已保存")
     return redirect("recruitment:detail", pk)
 
@@ -233,8 +211,8 @@ def plan(request, actor):
     errors = []
     if request.method == "POST":
         try:
-            planned = params.count(request.POST, "planned", label="计划发展人数", required=True, max_value=100_000)
-            services.set_plan(actor=actor, org_id=params.org_id(request.POST, required=True), year=year, planned=planned)
+            d = forms.PlanForm(request.POST).values()
+            services.set_plan(actor=actor, org_id=d["org"], year=year, planned=d["planned"])
         except ServiceError as exc:
             errors = exc.errors
         else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -77,7 +79,18 @@ class SplitForm(forms.Form):
     on = forms.DateField(label=_("拆分日期"), required=False, widget=DATE)
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
     document = forms.CharField(label=_("批复文号"), required=False, max_length=120)
+    to = cf.KeyedField(label=_("去向党组织"), prefix="to_", value=cf.IdField(label=_("去向党组织")))  # to_<member id>: org id
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", "—"), *_choices(orgs)]
+
+    def clean(self):
+        data = super().clean()
+        for message in self._errors.pop("to", []):  # the destinations are a table, not one field: say it above the form
+            self.add_error(None, message)
+        return data
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", "—"), ("setup", _("成立党组织审批")), ("by_election", _("届中补选"))])

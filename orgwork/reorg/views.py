@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from orgwork.core import forms as cf
 from orgwork.core import gate, params
 from orgwork.core.errors import PermissionDenied, ServiceError
 from orgwork.core.scope import get_in_scope, scope
@@ -38,8 +39,7 @@ def reorg_detail(request, actor, pk):
 def _run(request, form, plan_fn, write_fn, template, crumbs):
     """GET with the orgs chosen: the preview. POST: the same preview, then the write when it is clear."""
     plan = None
-    data = request.POST if request.method == "POST" else (request.GET if request.GET else None)
-    if data is not None and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             plan = plan_fn(form.cleaned_data)
         except ServiceError as exc:
@@ -92,7 +92,8 @@ def procedure_list(request, actor):
     from . import procedures
 
     orgs = _orgs(actor)
-    action = request.POST.get("action") if request.method == "POST" else None
+    chosen = forms.ActionForm(request.POST) if request.method == "POST" else None
+    action = chosen.cleaned_data["action"] if chosen is not None and chosen.is_valid() else None
     setup = forms.SetupForm(request.POST if action == "setup" else None, prefix="setup", orgs=orgs, kinds=procedures.KINDS, sectors=Sector.choices)
     by_election = forms.ByElectionForm(
         request.POST if action == "by_election" else None, prefix="by", orgs=orgs, posts=[c for c in OfficerPost.choices if c[0] != OfficerPost.GROUP_LEADER]
@@ -133,10 +134,10 @@ def procedure_detail(request, actor, pk):
     step = d.step(inst.step) if inst.step and inst.status == "active" else None
     errors = None
     if request.method == "POST" and step is not None:
-        data = {f.name: request.POST.get(f.name, "") for f in step.fields}
         try:
-            done_on = params.date(request.POST, "done_on", label="办理日期", required=True)
-            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=done_on, data=data, comment=request.POST.get("comment", ""))
+            form = cf.step_form(step.fields, request.POST, done_on_required=True)
+            v = form.values()
+            proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=v["done_on"], data=cf.step_values(form, step.fields), comment=v["comment"])
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
@@ -181,10 +182,9 @@ def split(request, actor):
     from orgwork.members.models import Member, Standing
 
     orgs = _orgs(actor)
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = forms.SplitForm(data, orgs=orgs)
+    form = forms.SplitForm(request.POST if request.method == "POST" else (request.GET or None), orgs=orgs)
     members, plan, assignments = [], None, {}
-    if data is not None and form.is_valid() and form.cleaned_data["source"]:
+    if form.is_bound and form.is_valid() and form.cleaned_data["source"]:
         try:
             source = params.writable_org(actor, form.cleaned_data["source"], field="source", label="拆分的党组织")
         except ServiceError as exc:
@@ -192,8 +192,9 @@ def split(request, actor):
         else:
             members = list(Member.objects.filter(subtree_q(source.path, "org__path"), standing__in=(Standing.NORMAL, Standing.SUSPENDED)).order_by("pk"))
             try:
+                chosen_to = form.cleaned_data["to"]
                 for m in members:
-                    target = params.org_id(data, f"to_{m.pk}", label=f"{m.name}的去向党组织")
+                    target = chosen_to.get(m.pk)
                     if target:
                         assignments[m.pk] = target
                 if assignments:

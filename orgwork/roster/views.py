@@ -16,7 +16,7 @@ from orgwork.core.errors import NotFound, ServiceError
 from orgwork.orgs.models import Org
 from orgwork.stats import selectors as stats_selectors
 
-from . import services
+from . import forms, services
 from .exporter import export_members, write_report
 from .models import ImportJob, ImportKind
 from .national import export_national, mapping
@@ -37,13 +37,8 @@ def import_page(request, actor):
     error = ""
     if request.method == "POST":
         try:
-            job = services.start_import(
-                actor=actor,
-                upload=request.FILES.get("file"),
-                kind=request.POST.get("kind", ImportKind.MEMBERS),
-                partial=request.POST.get("partial") == "on",
-                update=request.POST.get("update") == "on",
-            )
+            d = forms.ImportForm(request.POST).values()
+            job = services.start_import(actor=actor, upload=request.FILES.get("file"), kind=d["kind"], partial=d["partial"], update=d["update"])
         except ServiceError as exc:
             error = exc.errors[0].message
         else:
@@ -55,7 +50,7 @@ def import_page(request, actor):
 @gate.staff
 def job_page(request, actor, job_id):
     job = _job(request, actor, job_id)
-    if request.method == "POST" and request.POST.get("act") == "retry":
+    if request.method == "POST" and forms.JobActForm(request.POST).is_valid():
         try:
             services.retry_import(actor=actor, job_id=job.pk)
         except ServiceError as exc:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
 
-from . import selectors, services
+from . import forms, selectors, services
 
 
 @gate.staff
@@ -19,22 +19,13 @@ def report(request, actor):
     under = params.under(actor, request.GET)
     if request.method == "POST":
         try:
-            if request.POST.get("act") == "end":
-                services.end(
-                    actor=actor,
-                    staff_id=request.POST.get("staff"),
-                    ended_on=params.date(request.POST, "ended_on", label="离岗日期", required=True),
-                    reason=params.text(request.POST, "reason", label="离岗原因", max_length=200),
-                )
+            if forms.ActForm(request.POST).values()["act"] == "end":
+                d = forms.EndForm(request.POST).values()
+                services.end(actor=actor, staff_id=d["staff"], ended_on=d["ended_on"], reason=d["reason"])
             else:
+                d = forms.AppointForm(request.POST).values()
                 services.appoint(
-                    actor=actor,
-                    org_id=params.org_id(request.POST, required=True),
-                    name=params.text(request.POST, "name", label="姓名", max_length=60),
-                    member_id=params.object_id(request.POST, "member", label="党员"),
-                    post=params.text(request.POST, "post", label="岗位", max_length=60),
-                    full_time=params.flag(request.POST, "full_time"),
-                    started_on=params.date(request.POST, "started_on", label="任职日期", required=True),
+                    actor=actor, org_id=d["org"], name=d["name"], member_id=d["member"], post=d["post"], full_time=d["full_time"], started_on=d["started_on"],
                 )
             messages.success(request, "已保存")
         except ServiceError as e:

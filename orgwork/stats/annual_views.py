@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
 
-from . import selectors, services
+from . import forms, selectors, services
 from .api import parse_org
 from .excel import write_annual
 
@@ -37,9 +37,8 @@ def annual(request, actor):
     org, year = _params(request, actor)
     if request.method == "POST":
         try:
-            filing = services.file_annual_report(
-                actor=actor, org_id=params.org_id(request.POST, required=True), year=params.year(request.POST, label="统计年度", required=True)
-            )
+            d = forms.FileAnnualForm(request.POST).values()
+            filing = services.file_annual_report(actor=actor, org_id=d["org"], year=d["year"])
         except ServiceError as e:
             messages.error(request, "；".join(err.message for err in e.errors))
         else:

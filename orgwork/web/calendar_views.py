@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from orgwork.core import calendar as workcal
 from orgwork.core import gate, params
 from orgwork.core.errors import FieldError, PermissionDenied, ServiceError
+from orgwork.web import forms as web_forms
 
 _RANGE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:[~～至到]|--)\s*(\d{4}-\d{1,2}-\d{1,2})$")
 
@@ -78,8 +79,9 @@ def calendar_page(request, actor):
     editable = workcal.can_edit(actor)
     form = {}
     if request.method == "POST":
-        year = params.year(request.POST, required=True)
-        form = {k: request.POST.get(k, "") for k in ("holidays", "workdays", "source")}
+        d = web_forms.CalendarForm(request.POST).values()  # a malformed year is a 400 naming the field
+        year = d["year"]
+        form = {k: d[k] for k in ("holidays", "workdays", "source")}
         try:
             if not editable:
                 raise PermissionDenied

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
 from orgwork.core.errors import ServiceError
 from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS
 from orgwork.members.models import Category, Education, Gender, StatusAction
@@ -124,3 +125,57 @@ class ApiTokenForm(forms.Form):
     read_only = forms.BooleanField(label=_("只读（只能查询，不能修改数据）"), required=False, initial=True)
     days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=3660)
     password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput, help_text=_("生成令牌前请再次输入密码确认身份"))
+
+
+# --- forms of the shell's own pages (calendar, password reset, scope switch, tokens) -----------------------------
+class CalendarForm(cf.ConsoleForm):
+    year = cf.YearField(label=_("年份"), required=True)
+    holidays = cf.TextField(label=_("放假日期"), max_length=20_000, textarea=True)
+    workdays = cf.TextField(label=_("调休上班日期"), max_length=20_000, textarea=True)
+    source = cf.TextField(label=_("依据"), max_length=500)
+
+
+def _password_field(label):
+    return forms.CharField(label=label, required=False, strip=False, max_length=4096, widget=forms.PasswordInput)
+
+
+class UsernameForm(cf.ConsoleForm):
+    username = cf.TextField(label=_("用户名"), max_length=150)
+
+
+class ResetVerifyForm(cf.ConsoleForm):
+    username = cf.TextField(label=_("用户名"), max_length=150)
+    code = cf.TextField(label=_("验证码"), max_length=20)
+    new_password1 = _password_field(_("新密码"))
+    new_password2 = _password_field(_("再次输入新密码"))
+
+
+class NextForm(cf.ConsoleForm):
+    next = cf.TextField(label=_("返回地址"), max_length=2000)
+
+
+class SwitchScopeForm(cf.ConsoleForm):
+    grant = cf.TextField(label=_("管理范围"), max_length=30)
+
+
+class RemoveTotpForm(cf.ConsoleForm):
+    remove = cf.FlagField(label=_("停用两步验证"))
+
+
+class RevokeTokenForm(cf.ConsoleForm):
+    revoke = cf.IdField(label=_("令牌"))
+
+
+class OrgPickForm(cf.ConsoleForm):
+    """The org chosen with the picker on a create page (`org`, or `parent_id` for a new org's parent)."""
+
+    org = cf.IdField(label=_("党组织"))
+    parent_id = cf.IdField(label=_("上级党组织"))
+
+
+class PickedMemberForm(cf.ConsoleForm):
+    member = cf.IdField(label=_("党员"))
+
+
+class PartyGroupForm(cf.ConsoleForm):
+    party_group = cf.IdField(label=_("党小组"))

@@ -18,7 +18,7 @@ from orgwork.members.models import StatusAction
 from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import BRANCH_KINDS, OrgKind
 
-from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, StatusForm, apply_service_errors
+from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, OrgPickForm, PartyGroupForm, StatusForm, apply_service_errors
 from .org_views import breadcrumbs as org_breadcrumbs
 from .present import allowed_actions, present_events
 
@@ -108,7 +108,7 @@ def member_group(request, actor, member_id):
     """Seat the member in a party group of the branch (or none)."""
     member = selectors.get_member(actor, member_id)
     try:
-        services.assign_party_group(actor=actor, member_id=member.pk, group_id=params.object_id(request.POST, "party_group", label="党小组"))
+        services.assign_party_group(actor=actor, member_id=member.pk, group_id=PartyGroupForm(request.POST).values()["party_group"])
     except ServiceError as exc:
         for e in exc.errors:
             messages.error(request, e.message)
@@ -125,7 +125,7 @@ def _member_values(form, *, editing: bool) -> dict:
 @gate.staff
 def member_create(request, actor):
     org = None
-    org_id = params.org_id(request.GET) or params.org_id(request.POST)
+    org_id = params.org_id(request.GET) or OrgPickForm(request.POST).values()["org"]
     if org_id:
         org = org_selectors.get_org(actor, org_id)
     form = MemberForm(request.POST or None)

@@ -15,7 +15,7 @@ from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors, services
 from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
 
-from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, OrgForm, apply_service_errors
+from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, OrgForm, OrgPickForm, PickedMemberForm, apply_service_errors
 from .present import present_events
 
 
@@ -116,7 +116,7 @@ def _org_values(form) -> dict:
 @gate.staff
 def create(request, actor):
     parent = None
-    parent_id = params.org_id(request.GET, "parent", label="上级党组织") or params.org_id(request.POST, "parent_id", label="上级党组织")
+    parent_id = params.org_id(request.GET, "parent", label="上级党组织") or OrgPickForm(request.POST).values()["parent_id"]
     if parent_id:
         parent = selectors.get_org(actor, parent_id)
     elif not actor.unrestricted:
@@ -230,7 +230,7 @@ def officer_add(request, actor, org_id):
         name = (data.get("name") or "").strip()
         in_org = member_selectors.members(actor).filter(subtree_q(org.path, "org__path"), name=name, standing="normal")
         same_name = list(in_org.select_related("org").order_by("org__path", "pk")[:20]) if name else []
-        chosen = params.object_id(request.POST, "member", label="党员")
+        chosen = PickedMemberForm(request.POST).values()["member"]
         member_id = None
         if chosen and any(m.pk == chosen for m in same_name):
             member_id = chosen

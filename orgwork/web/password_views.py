@@ -12,6 +12,7 @@ from orgwork.core import gate
 from orgwork.core.errors import NotFound, ServiceError
 
 from . import services as web_services
+from .forms import ResetVerifyForm, UsernameForm
 
 
 def _ip(request) -> str | None:
@@ -22,9 +23,12 @@ def _ip(request) -> str | None:
 def forgot(request):
     """Step 1: the account name; a code goes to its email and/or the linked member's phone."""
     errors, sent, asked, status = None, [], False, 200
-    username = (request.POST.get("username") or "").strip()[:150]
+    form = UsernameForm(request.POST)
+    username = form.choice("username", "")
     if request.method == "POST":
-        if not username:
+        if not form.is_valid():
+            errors, status = [(e.field, e.message) for e in form.field_errors()], 400
+        elif not username:
             errors, status = [("username", _("请填写用户名"))], 400
         else:
             try:
@@ -47,14 +51,16 @@ def forgot_verify(request):
     sent = request.session.get("reset_sent", [])
     errors = None
     if request.method == "POST":
-        username = (request.POST.get("username") or username).strip()[:150]
-        p1, p2 = request.POST.get("new_password1") or "", request.POST.get("new_password2") or ""
+        form = ResetVerifyForm(request.POST)
         try:
+            d = form.values()
+            username = d["username"] or username
+            p1, p2 = d["new_password1"], d["new_password2"]
             if not p1:
                 raise ServiceError.single("new_password1", "required", _("请填写新密码"))
             if p1 != p2:
                 raise ServiceError.single("new_password2", "mismatch", _("两次输入的新密码不一致"))
-            web_services.reset_with_code_counted(username=username, code=request.POST.get("code", ""), new_password=p1, ip=_ip(request))
+            web_services.reset_with_code_counted(username=username, code=d["code"], new_password=p1, ip=_ip(request))
         except ServiceError as exc:
             errors = [(e.field, e.message) for e in exc.errors]
         else:
@@ -68,12 +74,16 @@ def forgot_verify(request):
 @gate.staff
 def admin_reset(request, actor):
     """An administrator resets someone's password to a temporary one, shown once to hand over in person."""
-    errors, temp, username = None, None, (request.POST.get("username") or "").strip()[:150]
+    form = UsernameForm(request.POST)
+    errors, temp, username = None, None, form.choice("username", "")
     if request.method == "POST":
         try:
+            form.values()
             temp = web_services.admin_reset_password(actor=actor, username=username)
         except NotFound:
             errors = [("username", _("没有该账号，或该账号不在您的管理范围内"))]
+        except ServiceError as exc:
+            errors = [(e.field, e.message) for e in exc.errors]
     return render(
         request, "web/account/admin_reset.html",
         {"errors": errors, "temp": temp, "username": username, "crumbs": [(_("我的账号"), reverse("web:account")), (_("重设他人密码"), "")]},

@@ -28,7 +28,7 @@ from orgwork.orgs import selectors as org_selectors
 from orgwork.orgs.models import OrgKind
 
 from . import services as web_services
-from .forms import ApiTokenForm, PasswordForm, TokenCodeForm, apply_service_errors
+from .forms import ApiTokenForm, NextForm, PasswordForm, RemoveTotpForm, RevokeTokenForm, SwitchScopeForm, TokenCodeForm, apply_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -45,7 +45,7 @@ def healthz(request):
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = NextForm(request.POST).choice("next", "") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
@@ -82,7 +82,7 @@ def home(request, actor):
 @require_POST
 @gate.account
 def switch_scope(request, actor):
-    raw = request.POST.get("grant", "")
+    raw = SwitchScopeForm(request.POST).choice("grant", "")
     if raw in ("", "all"):
         request.session.pop(ACTIVE_GRANT_SESSION_KEY, None)
     else:
@@ -145,7 +145,7 @@ def otp_setup(request, actor):
         messages.info(request, _("两步验证用于工作人员账号"))
         return redirect("web:account")
     crumbs = [(_("我的账号"), reverse("web:account")), (_("两步验证"), "")]
-    if request.method == "POST" and request.POST.get("remove") == "1":
+    if request.method == "POST" and RemoveTotpForm(request.POST).choice("remove", False):
         web_services.remove_totp(actor=actor)
         messages.success(request, _("已停用两步验证"))
         return redirect("web:account")
@@ -198,10 +198,11 @@ def api_token(request, actor):
 
     key = None
     form = ApiTokenForm(initial={"days": tokens.default_days(), "read_only": True})
-    if request.method == "POST" and request.POST.get("revoke"):
+    revoke = RevokeTokenForm(request.POST) if request.method == "POST" else None
+    if revoke is not None and (not revoke.is_valid() or revoke.cleaned_data["revoke"]):
         try:
-            tokens.revoke(actor=actor, token_id=int(request.POST["revoke"]))
-        except (ValueError, NotFound):
+            tokens.revoke(actor=actor, token_id=revoke.values()["revoke"])
+        except (ServiceError, NotFound):
             raise Http404 from None
         messages.success(request, _("令牌已吊销"))
         return redirect("web:api_token")
