@@ -162,7 +162,7 @@ def edit(request, actor, pk):
     a = selectors.article_for(actor, pk)
     if a is None:
         raise Http404
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = forms.ActionForm(request.POST).choice("action", "") if request.method == "POST" else ""
     edit_form = forms.EditForm(request.POST if action == "save" else None, initial={"title": a.title, "summary": a.summary, "body": a.body}, prefix="e")
     review_form = forms.ReviewForm(request.POST if action == "review" else None, prefix="r")
     withdraw_form = forms.WithdrawForm(request.POST if action == "withdraw" else None, prefix="w")

@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
+
 from .models import CourseKind, TraineeRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,3 +89,10 @@ class LedgerForm(forms.Form):
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
+
+
+class ActForm(cf.ConsoleForm):
+    """Which button of a course or exam page was pressed (and the enrolment a cancel is about)."""
+
+    act = cf.TextField(label=_("操作"), max_length=20)
+    enrolment = cf.IdField(label=_("报名记录"))

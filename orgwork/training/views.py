@@ -165,11 +165,12 @@ def courses(request, actor):
 @gate.staff
 def course(request, actor, pk):
     c = selectors.get_course(actor, pk)
-    upload = forms.UploadForm(request.POST if request.POST.get("act") == "import" else None, request.FILES or None)
-    enrol = forms.EnrolForm(request.POST if request.POST.get("act") == "enrol" else None)
+    pressed = forms.ActForm(request.POST) if request.method == "POST" else None
+    act = pressed.choice("act", "") if pressed is not None else None
+    upload = forms.UploadForm(request.POST if act == "import" else None, request.FILES or None)
+    enrol = forms.EnrolForm(request.POST if act == "enrol" else None)
     problems, status = [], 200
     if request.method == "POST":
-        act = request.POST.get("act")
         try:
             if act == "import" and upload.is_valid():
                 result = imports.import_attendance(actor=actor, course_id=c.pk, source=upload.cleaned_data["file"])
@@ -185,7 +186,7 @@ def course(request, actor, pk):
                 messages.success(request, _("已报名"))
                 return redirect("training:course", c.pk)
             if act == "cancel":
-                services.cancel_enrolment(actor=actor, enrolment_id=request.POST.get("enrolment", ""))
+                services.cancel_enrolment(actor=actor, enrolment_id=pressed.choice("enrolment") or "")
                 messages.success(request, _("已取消报名"))
                 return redirect("training:course", c.pk)
         except imports.ImportRejected as exc:
@@ -229,16 +230,17 @@ def exams(request, actor):
 @gate.staff
 def exam(request, actor, pk):
     e = selectors.get_exam(actor, pk)
-    upload = forms.UploadForm(request.POST if request.POST.get("act") == "import" else None, request.FILES or None)
-    score = forms.ScoreForm(request.POST if request.POST.get("act") == "score" else None)
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else None
+    upload = forms.UploadForm(request.POST if act == "import" else None, request.FILES or None)
+    score = forms.ScoreForm(request.POST if act == "score" else None)
     problems, status = [], 200
     if request.method == "POST":
         try:
-            if request.POST.get("act") == "import" and upload.is_valid():
+            if act == "import" and upload.is_valid():
                 result = imports.import_scores(actor=actor, exam_id=e.pk, source=upload.cleaned_data["file"])
                 messages.success(request, _("已导入%(n)s行，其中新增或变更%(w)s人") % {"n": result.rows, "w": result.written})
                 return redirect("training:exam", e.pk)
-            if request.POST.get("act") == "score" and score.is_valid():
+            if act == "score" and score.is_valid():
                 services.record_score(actor=actor, exam_id=e.pk, **score.cleaned_data)
                 messages.success(request, _("已保存"))
                 return redirect("training:exam", e.pk)
