@@ -86,7 +86,7 @@ def task_list(request, actor):
 def task_detail(request, actor, pk):
     today = dt.date.today()
     task = get_in_scope(selectors.tasks(actor), actor, pk=pk)
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     progress = forms.ProgressForm(request.POST if act == "progress" else None, request.FILES if act == "progress" else None, year=task.year, initial={"on": today, "progress": task.progress})
     stone = forms.MilestoneForm(request.POST if act == "milestone" else None)
     cancel = forms.CancelForm(request.POST if act == "cancel" else None, prefix="cancel")
@@ -204,7 +204,7 @@ def income_list(request, actor):
 def care(request, actor):
     today = dt.date.today()
     under = params.under(actor, request.GET)
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     case_form = forms.CareForm(request.POST if act == "open" else None)
     visit_form = forms.VisitForm(request.POST if act == "visit" else None, prefix="v")
     saved = False
