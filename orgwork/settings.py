@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "orgwork.training",
     "orgwork.portal",
     "orgwork.worklists",
+    "orgwork.disclosure",
     "orgwork.web",
     "orgwork.demo",
 ]

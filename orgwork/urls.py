@@ -54,6 +54,8 @@ urlpatterns = [
     path("api/v1/portal/", include("orgwork.portal.api")),
     path("worklists/", include("orgwork.worklists.urls")),
     path("api/v1/worklists/", include("orgwork.worklists.api")),
+    path("disclosure/", include("orgwork.disclosure.urls")),
+    path("api/v1/disclosure/", include("orgwork.disclosure.api")),
     path("", include("orgwork.web.urls")),
 ]
 

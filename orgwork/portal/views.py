@@ -47,7 +47,7 @@ def _cached(key: str, build) -> HttpResponse:
 
 
 def _ctx(**kw):
-    return {"sites": list(selectors.sites()), "links": public_links(), **kw}
+    return kw
 
 
 @gate.public
