@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
+
 from .models import Audience, ItemState, RequestState
 from .rules import AREAS, FREQUENCIES
 
@@ -67,3 +69,9 @@ class RequestFilterForm(forms.Form):
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
+
+
+class ActionForm(cf.ConsoleForm):
+    """Which button of the page was pressed."""
+
+    action = cf.TextField(label=_("操作"), max_length=20)

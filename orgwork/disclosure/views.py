@@ -59,7 +59,7 @@ def catalogue(request, actor):
     form = forms.EntryForm(request.POST or None)
     if request.method == "POST" and org is not None:
         try:
-            if request.POST.get("action") == "defaults":
+            if forms.ActionForm(request.POST).choice("action", "") == "defaults":
                 services.ensure_catalogue(actor=actor, org_id=org.pk)
             elif form.is_valid():
                 services.add_entry(actor=actor, org_id=org.pk, **form.cleaned_data)
@@ -101,7 +101,7 @@ def item(request, actor, pk):
     it = selectors.items(actor).filter(pk=pk).first()
     if it is None:
         raise Http404
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = forms.ActionForm(request.POST).choice("action", "") if request.method == "POST" else ""
     review_form = forms.ReviewForm(request.POST if action == "review" else None, prefix="r")
     revise_form = forms.ReviseForm(request.POST if action == "revise" else None, prefix="v", initial={"title": it.title, "content": it.content})
     if request.method == "POST":
