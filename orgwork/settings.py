@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "orgwork.portal",
     "orgwork.worklists",
     "orgwork.disclosure",
+    "orgwork.tipoffs",
     "orgwork.web",
     "orgwork.demo",
 ]
@@ -292,6 +293,14 @@ AUDIT_MAC_KEY = _var_secret("AUDIT_MAC_KEY", "audit_mac_key")
 BACKUP_KEY = _var_secret("BACKUP_KEY", "backup_key")
 BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
+# 12380 tip-offs (orgwork/tipoffs, docs/tipoffs.md): the key of the receipts' 16-bit lookup index (outside the
+# database), the Argon2id cost of receipts and handler keys, how long a console unlock lasts, and — behind a proxy —
+# the header that carries the client address for the per-device daily limit (hashed with a daily key, never stored).
+TIPOFFS_LOOKUP_KEY = _var_secret("TIPOFFS_LOOKUP_KEY", "tipoffs_lookup_key")
+TIPOFFS_KDF_COST = os.environ.get("TIPOFFS_KDF_COST", "interactive")
+TIPOFFS_UNLOCK_SECONDS = int(os.environ.get("TIPOFFS_UNLOCK_SECONDS", "7200"))
+TIPOFFS_CLIENT_ADDRESS_HEADER = os.environ.get("TIPOFFS_CLIENT_ADDRESS_HEADER", "")
 
 # API tokens (orgwork.core.tokens): days until a new token expires (the account page's default).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

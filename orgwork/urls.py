@@ -56,6 +56,10 @@ urlpatterns = [
     path("api/v1/worklists/", include("orgwork.worklists.api")),
     path("disclosure/", include("orgwork.disclosure.urls")),
     path("api/v1/disclosure/", include("orgwork.disclosure.api")),
+    path("12380/", include("orgwork.tipoffs.urls_public")),
+    path("tipoffs/", include("orgwork.tipoffs.urls")),
+    path("api/v1/tipoffs/", include("orgwork.tipoffs.api")),
+    path("api/v1/public/tipoffs/", include("orgwork.tipoffs.api_public")),
     path("", include("orgwork.web.urls")),
 ]
 
