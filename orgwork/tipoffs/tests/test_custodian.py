@@ -15,8 +15,9 @@ ID = "511526198305061234"
 
 
 def _real_name(office):
-    from orgwork.core import idcard
     import datetime as dt
+
+    from orgwork.core import idcard
 
     return submit(anonymous=False, reporter_name="实名人", reporter_id_number=idcard.make("511526", dt.date(1983, 5, 6), 123), reporter_phone="13811112222")
 
