@@ -9,7 +9,7 @@ DEMO_MEMBERS ?= 3000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup install install-dev migrate demo test test-pg lint bench browser pdf-libs worker clean fuzz
+.PHONY: run setup install install-dev migrate demo test test-pg lint bench faults browser pdf-libs worker clean fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -77,6 +77,10 @@ lint: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## faults: concurrent writers on PostgreSQL leave totals exact (bench/faults.py; docs/scaling.md)
+faults: $(DEVSTAMP)
+	$(BIN)/python -m bench.faults dues $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

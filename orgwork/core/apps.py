@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "orgwork.core"
     label = "core"
     verbose_name = "内核"
+
+    def ready(self):
+        from . import partitions
+
+        partitions.register("core_auditevent", "created_at", "month")  # partitioned by month on PostgreSQL (migration 0011)

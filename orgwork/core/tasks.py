@@ -60,3 +60,11 @@ def nightly_scoring_refresh():
     if r.failures:
         log.error("scoring refresh failures: %s", r.failures)
     return {"facts": r.facts, "written": r.written, "taken_back": r.taken_back, "skipped_locked": r.skipped_locked, "failures": len(r.failures)}
+
+
+@db_periodic_task(crontab(hour="0", minute="45"))
+def ensure_partitions():
+    """PostgreSQL: create the coming periods' partitions of the time-partitioned tables (orgwork.core.partitions)."""
+    from .partitions import ensure_all
+
+    return ensure_all()

@@ -8,10 +8,11 @@ class DuesConfig(AppConfig):
     verbose_name = "党费"
 
     def ready(self):
-        from orgwork.core import registry
+        from orgwork.core import partitions, registry
 
         from . import attention, reminders, rules  # noqa: F401  (registers rule sets, the home-page and deadline providers)
 
+        partitions.register("dues_duesmonth", "month", "year")  # the ledger, partitioned by year on PostgreSQL (migration 0002)
         registry.nav(section=_("党费管理"), label=_("党费台账"), url_name="dues:ledger", order=35)
         registry.nav(section=_("党费管理"), label=_("党费欠交"), url_name="dues:arrears", order=36)
         registry.nav(section=_("党费管理"), label=_("党费收缴统计"), url_name="dues:report", order=37)
