@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "orgwork.worklists",
     "orgwork.disclosure",
     "orgwork.tipoffs",
+    "orgwork.awards",
     "orgwork.web",
     "orgwork.demo",
 ]

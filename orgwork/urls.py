@@ -60,6 +60,8 @@ urlpatterns = [
     path("tipoffs/", include("orgwork.tipoffs.urls")),
     path("api/v1/tipoffs/", include("orgwork.tipoffs.api")),
     path("api/v1/public/tipoffs/", include("orgwork.tipoffs.api_public")),
+    path("awards/", include("orgwork.awards.urls")),
+    path("api/v1/awards/", include("orgwork.awards.api")),
     path("", include("orgwork.web.urls")),
 ]
 
