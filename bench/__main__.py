@@ -1,6 +1,9 @@
 """`make bench`: the roster benchmarks on SQLite and on PostgreSQL, each figure beside its ceiling and the ratio.
 
-    python -m bench [--members 100000] [--import-rows 20000] [--duration 10] [--only sqlite|postgres] [--no-api]
+    python -m bench [--size 20000] [--duration 6] [--only sqlite|postgres] [--no-api] [--no-portal] [--no-compliance]
+
+`--size N` (make bench BENCH_SIZE=N, default 20000): N members registered, then N rows imported (twice, each a new
+file, alternating with the ceiling); the compliance scan runs at 60,000 orgs when N >= 100000, else at 12,000.
 
 Each database runs in its own process (bench/roster.py); then the portal page (bench/portal.py, skip with --no-portal). The compliance scan has its own: python -m bench.compliance.
 """
@@ -22,20 +25,19 @@ DATABASES = {
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--members", type=int, default=100_000)
-    ap.add_argument("--import-rows", type=int, default=20_000)
-    ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE") or 20_000))
+    ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--only", choices=sorted(DATABASES))
     ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--no-portal", action="store_true", help="skip the portal page benchmark (bench/portal.py)")
-    ap.add_argument("--compliance", action="store_true", help="also run the compliance-scan benchmark (bench/compliance.py)")
+    ap.add_argument("--no-compliance", action="store_true", help="skip the compliance-scan benchmark (bench/compliance.py)")
     args = ap.parse_args(argv)
     failed = 0
     for name, url in DATABASES.items():
         if args.only and name != args.only:
             continue
-        cmd = [sys.executable, "-m", "bench.roster", "--database", url, "--members", str(args.members), "--import-rows", str(args.import_rows),
+        cmd = [sys.executable, "-m", "bench.roster", "--database", url, "--members", str(args.size), "--import-rows", str(args.size),
                "--duration", str(args.duration), "--concurrency", str(args.concurrency), "--json", str(ROOT / "var" / "bench" / f"roster-{name}.json")]
         if args.no_api:
             cmd.append("--no-api")
@@ -44,9 +46,16 @@ def main(argv=None) -> int:
     if not args.no_portal:
         print("\n### portal article page: bench.portal", flush=True)
         failed |= subprocess.call([sys.executable, "-m", "bench.portal"], cwd=str(ROOT))
-    if args.compliance:
-        print("\n### compliance scan: bench.compliance", flush=True)
-        failed |= subprocess.call([sys.executable, "-m", "bench.compliance"], cwd=str(ROOT))
+    if not args.no_compliance:
+        orgs = 60000 if args.size >= 100_000 else 12000
+        for name, url in DATABASES.items():
+            if args.only and name != args.only:
+                continue
+            cmd = [sys.executable, "-m", "bench.compliance", "--orgs", str(orgs)]
+            if name == "postgres":
+                cmd += ["--database", url.rsplit("/", 1)[0] + f"/{url.rsplit('/', 1)[1]}_compliance_{orgs}"]
+            print(f"\n### compliance scan ({name}): {' '.join(cmd[1:])}", flush=True)
+            failed |= subprocess.call(cmd, cwd=str(ROOT))
     return failed
 
 

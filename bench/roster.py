@@ -32,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench import common
+
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS_PER_COUNTY = 20000
 MEMBERS_PER_BRANCH = 40
@@ -158,6 +160,7 @@ def write_import_file(path: Path, rows: list[dict], full_path: dict[int, str]) -
 
 
 def build(args, rng) -> dict:
+    """`args.members` members already registered, and `args.import_repeat` files of `args.import_rows` new people."""
     from django.core.management import call_command
 
     from orgwork.core.actor import Actor
@@ -166,28 +169,30 @@ def build(args, rng) -> dict:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    tree = build_tree(args.members, rng)
+    tree = build_tree(args.members + args.import_rows * args.import_repeat, rng)
     branches = tree["branches"]
     used: set = set()
-    sample = min(args.import_rows, args.members)
-    bulk = args.members - sample
     actor = Actor.system_actor("bench")
     batch = []
-    for row in people(bulk, rng, used):
+    for row in people(args.members, rng, used):
         row["org"] = rng.choice(branches)
         batch.append(row)
-        if len(batch) == 10000:
+        if len(batch) == 20000:
             bulk_create_members(actor=actor, rows=batch, action="member.bench")
             batch = []
     if batch:
         bulk_create_members(actor=actor, rows=batch, action="member.bench")
-    import_rows = []
-    for row in people(sample, rng, used):
-        row["org"] = rng.choice(branches)
-        import_rows.append(row)
-    path = Path(args.workdir) / f"import-{sample}.xlsx"
-    write_import_file(path, import_rows, full_paths())
-    return {"tree": tree, "file": path, "sample": sample, "seconds": time.perf_counter() - t0}
+    paths = full_paths()
+    files = []
+    for k in range(args.import_repeat):
+        import_rows = []
+        for row in people(args.import_rows, rng, used):
+            row["org"] = rng.choice(branches)
+            import_rows.append(row)
+        path = Path(args.workdir) / f"import-{args.import_rows}-{k}.xlsx"
+        write_import_file(path, import_rows, paths)
+        files.append(path)
+    return {"tree": tree, "files": files, "sample": args.import_rows, "seconds": time.perf_counter() - t0}
 
 
 # --- 1. import -------------------------------------------------------------------------------------------------
@@ -199,9 +204,10 @@ SCRATCH_COLUMNS = (
 
 
 def import_ceiling(path: Path) -> tuple[float, int]:
-    """The raw physical work of an import: python-calamine reads the file, a plain executemany inserts the same rows
-    into an unindexed scratch table with the members table's columns, through the driver itself (sqlite3 / psycopg),
-    not Django's cursor, in one transaction. Returns (seconds, rows)."""
+    """The raw physical work of an import: python-calamine reads the file, the rows go into an unindexed scratch table
+    with the members table's columns through the driver itself (not Django), in one transaction: a plain
+    executemany on SQLite; COPY on PostgreSQL (faster there than psycopg's executemany, so the stricter ceiling).
+    Returns (seconds, rows)."""
     from django.db import connection
     from django.utils import timezone
     from python_calamine import CalamineWorkbook
@@ -220,7 +226,6 @@ def import_ceiling(path: Path) -> tuple[float, int]:
 
         raw = sqlite3.connect(settings["NAME"], isolation_level=None)
         raw.execute("PRAGMA synchronous=NORMAL")  # the project's own setting (the file is in WAL mode already)
-        placeholder = "?"
     else:
         import psycopg
 
@@ -228,8 +233,6 @@ def import_ceiling(path: Path) -> tuple[float, int]:
             host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"] or None,
             password=settings["PASSWORD"] or None, dbname=settings["NAME"],
         )
-        placeholder = "%s"
-    sql = f"INSERT INTO {SCRATCH} ({SCRATCH_COLUMNS}) VALUES ({', '.join([placeholder] * 21)})"
     try:
         t0 = time.perf_counter()
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)[3:]
@@ -241,10 +244,12 @@ def import_ceiling(path: Path) -> tuple[float, int]:
         cur = raw.cursor()
         if connection.vendor == "sqlite":
             cur.execute("BEGIN")
-        cur.executemany(sql, params)
-        if connection.vendor == "sqlite":
+            cur.executemany(f"INSERT INTO {SCRATCH} ({SCRATCH_COLUMNS}) VALUES ({', '.join(['?'] * 21)})", params)
             cur.execute("COMMIT")
         else:
+            with cur.copy(f"COPY {SCRATCH} ({SCRATCH_COLUMNS}) FROM STDIN") as copy:
+                for p in params:
+                    copy.write_row(p)
             raw.commit()
         seconds = time.perf_counter() - t0
         cur.execute(f"DROP TABLE {SCRATCH}")
@@ -256,17 +261,27 @@ def import_ceiling(path: Path) -> tuple[float, int]:
 
 
 def bench_import(ctx) -> dict:
+    """Ceiling and import alternate (ceiling, import, ceiling, import, …, ceiling) so background load on a shared
+    machine hits both alike; the best of each counts. Each import is a different file of new people."""
     from orgwork.core.actor import Actor
     from orgwork.roster.importer import import_members
 
-    path = ctx["file"]
-    ceiling_s, n = import_ceiling(path)
-    t0 = time.perf_counter()
-    report = import_members(str(path), actor=Actor.system_actor("bench-import"))
-    seconds = time.perf_counter() - t0
-    assert report.accepted == n and not report.rejected, (report.accepted, report.rejected[:3])
+    ceilings, imports, loads = [], [], []
+    n = 0
+    for path in ctx["files"]:
+        ceilings.append(import_ceiling(path)[0])
+        loads.append(common.load())
+        t0 = time.perf_counter()
+        report = import_members(str(path), actor=Actor.system_actor("bench-import"))
+        imports.append(time.perf_counter() - t0)
+        n = report.rows
+        assert report.accepted == n and not report.rejected, (report.accepted, report.rejected[:3])
+    ceilings.append(import_ceiling(ctx["files"][-1])[0])
+    loads.append(common.load())
+    seconds, ceiling_s = min(imports), min(ceilings)
     rate, ceiling = n / seconds, n / ceiling_s
-    return {"rows": n, "rate": rate, "ceiling": ceiling, "ratio": rate / ceiling, "seconds": seconds, "ceiling_seconds": ceiling_s}
+    return {"rows": n, "rate": rate, "ceiling": ceiling, "ratio": rate / ceiling, "seconds": seconds, "ceiling_seconds": ceiling_s,
+            "all_imports": imports, "all_ceilings": ceilings, "load": loads[-1]}
 
 
 # --- 2. dashboards -----------------------------------------------------------------------------------------------
@@ -354,9 +369,14 @@ def bench_county_api(county, repeat: int) -> dict:
             cur.execute(sql, [county.pk, county.pk])
             return cur.fetchall()
 
-    ms = timed(api, repeat)
-    ceiling_ms = timed(counters, repeat)
-    return {"ms": ms, "ceiling_ms": ceiling_ms, "ratio": ceiling_ms / ms, "rows": len(counters())}
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        api()
+    queries = len(q.captured_queries)
+    rounds = [(timed(api, repeat), timed(counters, repeat)) for _ in range(3)]  # alternating: load hits both alike
+    ms, ceiling_ms = min(r[0] for r in rounds), min(r[1] for r in rounds)
+    return {"ms": ms, "ceiling_ms": ceiling_ms, "ratio": ceiling_ms / ms, "rows": len(counters()), "queries": queries, "load": common.load()}
 
 
 # --- 3. API ------------------------------------------------------------------------------------------------------
@@ -427,8 +447,11 @@ def load(port, paths, token, duration, concurrency) -> dict:
     }
 
 
-def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) -> dict:
+def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int, rounds: int = 2) -> dict:
     from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from orgwork.core import tokens
     from orgwork.core.actor import Actor
@@ -442,17 +465,25 @@ def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) ->
     ids = list(Member.objects.values_list("pk", flat=True))
     rng = random.Random(5)
     sample = [rng.choice(ids) for _ in range(2000)]
+    queries = {}
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
+    for name, path in (("detail", f"/api/v1/members/{sample[0]}/"), ("bare", f"/bench/bare/{sample[0]}/")):
+        client.get(path)
+        with CaptureQueriesContext(connection) as q:
+            resp = client.get(path)
+        assert resp.status_code == 200, (name, resp.status_code, resp.content[:200])
+        queries[name] = len(q.captured_queries)
     from django.db import connections
 
     connections.close_all()
-    port = 18000 + os.getpid() % 1000
+    port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048"],
         cwd=str(ROOT), env=env,
     )
     try:
-        deadline = time.monotonic() + 180  # four workers importing Django on a busy machine
+        deadline = time.monotonic() + 180  # workers importing Django on a busy machine
         while True:
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {server.returncode}")
@@ -466,52 +497,68 @@ def bench_api(ctx, url: str, duration: float, concurrency: int, workers: int) ->
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.3)
-        out = {}
         cases = {
             "bare": [f"/bench/bare/{i}/" for i in sample],
             "detail": [f"/api/v1/members/{i}/" for i in sample],
-            "list": [f"/api/v1/members/?page={rng.randint(1, 50)}" for _ in range(200)],
         }
-        for name, paths in cases.items():
+        for paths in cases.values():
             load(port, paths[:50], token, 2, concurrency)  # warm every worker's connection and caches
-            out[name] = load(port, paths, token, duration, concurrency)
-        return out
+        out: dict = {name: [] for name in cases}
+        for _ in range(rounds):  # alternate, so background load hits both alike; the best round of each counts
+            for name, paths in cases.items():
+                out[name].append(load(port, paths, token, duration, concurrency))
+        best = {name: max(runs, key=lambda r: r["rps"]) for name, runs in out.items()}
+        best["queries"] = queries
+        best["load"] = common.load()
+        best["workers"] = workers
+        return best
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 # --- main ----------------------------------------------------------------------------------------------------------
 def report(db: str, results: dict) -> list[str]:
-    lines = [f"== {db}: {results['members']:,} members, {results['orgs']:,} orgs (built in {results['build_s']:.0f} s) =="]
+    size = f"{results['members']:,} members + {results['import']['rows']:,} imported"
+    lines = [f"== {db}: {results['members']:,} members before the import, {results['orgs']:,} orgs (built in {results['build_s']:.0f} s) =="]
     imp = results["import"]
-    lines.append(
-        f"roster import: {imp['rate']:,.0f} rows/s · ceiling {imp['ceiling']:,.0f} rows/s (calamine + executemany, unindexed) · ratio {imp['ratio']:.2f}"
-        f"   target >= 0.40   [{imp['rows']:,} rows: import {imp['seconds']:.1f} s, ceiling {imp['ceiling_seconds']:.2f} s]"
-    )
+    lines.append(common.line(
+        "roster import", f"{imp['rate']:,.0f} rows/s", f"{imp['ceiling']:,.0f} rows/s (calamine + {'executemany' if db == 'sqlite' else 'COPY'} into an unindexed table)",
+        imp["ratio"], db=db, size=size, target=">= 0.40", met=imp["ratio"] >= 0.40, load_at=imp["load"],
+        note=f"{imp['rows']:,} rows: import best {imp['seconds']:.2f} s of {', '.join(f'{x:.2f}' for x in imp['all_imports'])}; ceiling best {imp['ceiling_seconds']:.2f} s of {', '.join(f'{x:.2f}' for x in imp['all_ceilings'])}",
+    ))
     capi = results["dashboard"].get("county_api")
     if capi:
-        lines.append(
-            f"county dashboard API: {capi['ms']:.2f} ms · ceiling {capi['ceiling_ms']:.2f} ms (raw read of the {capi['rows']} counter rows) · ratio {capi['ratio']:.4f}"
-            "   target <= 5 ms   [GET /api/v1/stats/?org=<county>, county-scope token, in-process: gate, scope, selector, serializer; no HTTP socket]"
-        )
+        lines.append(common.line(
+            "county dashboard API", f"{capi['ms']:.2f} ms", f"{capi['ceiling_ms']:.2f} ms (raw read of the {capi['rows']} counter rows)", capi["ratio"],
+            db=db, size=size, target="<= 5 ms", met=capi["ms"] <= 5, load_at=capi["load"],
+            note=f"GET /api/v1/stats/?org=<county>, county-scope token, in-process (gate, token, scope, selector, serializer; no socket); {capi['queries']} queries; best of 3 alternating medians",
+        ))
     for label in ("county", "city"):
         d = results["dashboard"][label]
-        target = "<= 10 ms" if label == "county" else "<= 20 ms"
-        lines.append(
-            f"dashboard selector {label}: {d['ms']:.2f} ms · baseline {d['raw_ms']:.1f} ms (aggregate SQL over the members, not a ceiling) · ratio {d['ratio']:.4f}"
-            f"   target {target} on PostgreSQL   [{d['members']:,} members]"
-        )
+        lines.append(common.line(
+            f"dashboard selector {label}", f"{d['ms']:.2f} ms", f"{d['raw_ms']:.1f} ms (aggregate SQL over the members: a baseline, not a ceiling)", d["raw_ms"] / d["ms"],
+            db=db, size=f"{d['members']:,} members in the subtree", target="<= 10 ms" if label == "county" else "<= 20 ms",
+            met=d["ms"] <= (10 if label == "county" else 20), load_at=results["dashboard"]["load"],
+        ))
     api = results.get("api")
     if api:
-        bare = api["bare"]
-        for name in ("detail", "list"):
-            a = api[name]
-            target = "   target >= 0.60, p99 <= 50 ms" if name == "detail" else ""
-            lines.append(
-                f"member {name} API: {a['rps']:,.0f} req/s (p99 {a['p99_ms']:.1f} ms) · ceiling {bare['rps']:,.0f} req/s (bare pk view, same server, p99 {bare['p99_ms']:.1f} ms)"
-                f" · ratio {a['rps'] / bare['rps']:.2f}{target}   errors {a['errors']}/{bare['errors']}"
-            )
+        bare, a = api["bare"], api["detail"]
+        ratio = a["rps"] / bare["rps"] if bare["rps"] else 0
+        p99_ok = a["p99_ms"] <= 1.5 * bare["p99_ms"]
+        lines.append(common.line(
+            "member detail API", f"{a['rps']:,.0f} req/s (p99 {a['p99_ms']:.1f} ms)", f"{bare['rps']:,.0f} req/s (bare view of the same row, same server, p99 {bare['p99_ms']:.1f} ms)",
+            ratio, db=db, size=size, target=">= 0.60 and p99 <= 1.5x bare", met=ratio >= 0.6 and p99_ok, load_at=api["load"],
+            note=f"gunicorn {api['workers']} sync workers, 32 connections; queries/request {api['queries']['detail']} vs {api['queries']['bare']}; errors {a['errors']}/{bare['errors']}; p99 ratio {a['p99_ms'] / bare['p99_ms']:.2f}",
+        ))
     rc = results["recount"]
     lines.append(f"recount: {rc['seconds']:.1f} s, drift {rc['drift']} counters")
     return lines
@@ -520,9 +567,10 @@ def report(db: str, results: dict) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database", required=True)
-    ap.add_argument("--members", type=int, default=100_000)
+    ap.add_argument("--members", type=int, default=20_000, help="members registered before the import")
     ap.add_argument("--import-rows", type=int, default=20_000)
-    ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--import-repeat", type=int, default=2, help="imports (each a new file), alternating with the ceiling")
+    ap.add_argument("--duration", type=float, default=6.0)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     ap.add_argument("--repeat", type=int, default=50)
@@ -550,22 +598,23 @@ def main(argv=None) -> int:
         results = {k: previous[k] for k in ("database", "members", "orgs", "build_s", "import")}
         get_user_model().objects.filter(username="bench").update(username=f"bench-{time.time():.0f}")
     else:
-        print(f"[{db}] building {args.members:,} members …", flush=True)
+        print(f"[{db}] building {args.members:,} members and {args.import_repeat} files of {args.import_rows:,} …", flush=True)
         ctx = build(args, rng)
         results = {"database": db, "members": args.members, "orgs": Org.objects.count(), "build_s": ctx["seconds"]}
-        print(f"[{db}] import of {ctx['sample']:,} rows …", flush=True)
+        print(f"[{db}] import of {ctx['sample']:,} rows × {args.import_repeat}, alternating with the ceiling …", flush=True)
         results["import"] = bench_import(ctx)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")  # the import does this on SQLite already; PostgreSQL's autovacuum may not have yet
     print(f"[{db}] dashboards …", flush=True)
     results["dashboard"] = bench_dashboards(ctx, args.repeat)
+    results["dashboard"]["load"] = common.load()
     t0 = time.perf_counter()
     drift = recount(fix=False).drift
     results["recount"] = {"seconds": time.perf_counter() - t0, "drift": len(drift)}
     if args.json:  # saved before the API step, so --reuse can rerun that alone
         Path(args.json).write_text(json.dumps(results, default=str, indent=1), encoding="utf-8")
     if not args.no_api:
-        print(f"[{db}] API load, {args.concurrency} connections, {args.duration:.0f} s per case …", flush=True)
+        print(f"[{db}] API load, {args.concurrency} connections, {args.duration:.0f} s per case and round …", flush=True)
         results["api"] = bench_api(ctx, args.database, args.duration, args.concurrency, args.workers)
     print("\n".join(report(db, results)), flush=True)
     if args.json:

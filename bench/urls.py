@@ -1,5 +1,9 @@
+import json
+
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.urls import path
 
 from orgwork.core import gate
@@ -9,10 +13,21 @@ from orgwork.portal.views import article as portal_article
 from orgwork.urls import urlpatterns as project_urlpatterns
 
 
+@gate.public
 def bare(request, pk):
-    """The ceiling: the same Django stack and one primary-key query, no auth, scope or serializer."""
-    row = Member.objects.filter(pk=pk).values_list("id", "name").first()
-    return HttpResponse(f'{{"id": {row[0]}, "name": "{row[1]}"}}' if row else "{}", content_type="application/json")
+    """The ceiling of the member detail API: the same server and middleware, one query reading the same row (the
+    member with its org's name, every column the API shows), rendered as JSON; no token, actor, scope or serializer.
+    Served only under bench.settings (BENCH_BARE_VIEWS), never from the project's URLs."""
+    if not getattr(settings, "BENCH_BARE_VIEWS", False):
+        raise Http404
+    row = Member.objects.filter(pk=pk).values(*BARE_FIELDS).first()
+    if row is None:
+        raise Http404
+    return HttpResponse(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False), content_type="application/json")
+
+
+BARE_FIELDS = ("id", "name", "name_pinyin", "name_initials", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "org_id",
+               "org__name", "joined_on", "confirmed_on", "job", "phone", "address", "standing", "standing_since", "lost_contact", "lost_contact_on")  # fmt: skip
 
 
 @gate.public

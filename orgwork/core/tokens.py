@@ -115,12 +115,30 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# Uses of each token this process has counted but not written yet (see record_use).
+_pending_uses: dict[str, int] = {}  # by key hash (unique even if a row id is reused)
+
+
+def stamp_every() -> dt.timedelta:
+    """How fresh the last-use stamp must be before a request writes it again (TOKEN_STAMP_SECONDS, default 60)."""
+    return dt.timedelta(seconds=getattr(settings, "TOKEN_STAMP_SECONDS", 60))
+
+
 def record_use(token: ApiToken, request) -> None:
-    """Stamp last use (always) and write a `token.use` audit event (at most once per token per AUDIT_EVERY)."""
+    """Stamp last use and write a `token.use` audit event (at most once per token per AUDIT_EVERY).
+
+    The stamp (time, IP, use count) is written when it is older than `stamp_every()` or the IP changed; uses in
+    between are counted in this process and added at its next stamp. Writing it on every request made every API
+    read a write on one row that all of a client's connections contend for."""
     now = timezone.now()
     ip = client_ip(request)
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip, uses=F("uses") + 1)
-    token.last_used_at, token.last_used_ip = now, ip
+    every = stamp_every()
+    if every and token.last_used_at is not None and token.last_used_ip == ip and now - token.last_used_at < every:
+        _pending_uses[token.key_hash] = _pending_uses.get(token.key_hash, 0) + 1
+    else:
+        n = _pending_uses.pop(token.key_hash, 0) + 1
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip, uses=F("uses") + n)
+        token.last_used_at, token.last_used_ip = now, ip
     if token.last_audit_at is not None and now - token.last_audit_at < AUDIT_EVERY:
         return
     with transaction.atomic():

@@ -106,9 +106,10 @@ def figures(counts: dict, *, year: int) -> dict:
     }
 
 
-def _row_figures(counts: dict, year: int) -> dict:
+def _row_figures(counts: dict, year: int, youth_max: int | None = None) -> dict:
     n = counts.get("n", 0)
-    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
+    if youth_max is None:
+        youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
     young = sum(counts.get(f"by:{y}", 0) for y in range(year - youth_max, year + 1))
     college = sum(counts.get(f"edu:{e}", 0) for e in COLLEGE_AND_ABOVE)
     return {
@@ -123,35 +124,66 @@ def _row_figures(counts: dict, year: int) -> dict:
     }
 
 
+def _counter_rows(org: Org) -> list[tuple]:
+    """(id, name, kind, abolished, own, total) for the org (own counters too) and its children that are not party
+    groups (totals only), in path order: one query."""
+    import json
+
+    from django.db import connection
+
+    table = OrgStats._meta.db_table
+    sql = (
+        f"SELECT o.id, o.name, o.kind, o.abolished_on, CASE WHEN o.id = %s THEN s.own END, s.total "
+        f"FROM {Org._meta.db_table} o LEFT JOIN {table} s ON s.org_id = o.id "
+        f"WHERE o.id = %s OR (o.parent_id = %s AND o.kind <> %s) ORDER BY o.path"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [org.pk, org.pk, org.pk, OrgKind.GROUP])
+        rows = cur.fetchall()
+
+    def doc(v):
+        return v if v is None or isinstance(v, dict) else json.loads(v)
+
+    return [(pk, name, kind, abolished, doc(own), doc(total)) for pk, name, kind, abolished, own, total in rows]
+
+
 def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) -> dict:
     """The statistics of one org's subtree (or the actor's whole scope), with a row per sub-org."""
     year = year or dt.date.today().year
+    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
     if org is None:
         tops = roots(actor)
         if len(tops) == 1:
             org = tops[0]
-    if org is not None:
-        tops = [org]
-        children = list(Org.objects.filter(parent=org).exclude(kind=OrgKind.GROUP).order_by("path").values("pk", "name", "kind", "abolished_on"))
-    else:
-        children = [{"pk": o.pk, "name": o.name, "kind": o.kind, "abolished_on": o.abolished_on} for o in tops]
-    top_rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[o.pk for o in tops])}
-    # Sub-orgs need only their totals (each counter document is a few hundred keys: decode what is used).
-    child_totals = dict(OrgStats.objects.filter(org_id__in=[c["pk"] for c in children]).values_list("org_id", "total")) if org is not None else {
-        pk: r.total for pk, r in top_rows.items()
-    }
-    total = Counter()
-    for o in tops:
-        if o.pk in top_rows:
-            total.update(top_rows[o.pk].total)
     table = []
-    if org is not None and org.pk in top_rows and top_rows[org.pk].own.get("all"):
-        table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(top_rows[org.pk].own, year)})
-    for c in children:
-        counts = child_totals.get(c["pk"])
-        if counts is None and c["abolished_on"] is not None:
-            continue
-        table.append({"org_id": c["pk"], "name": c["name"], "kind": str(OrgKind(c["kind"]).label), "own": False, **_row_figures(counts or {}, year)})
+    if org is not None:
+        # One query: the org's counters and its children's totals.
+        tops = [org]
+        rows = _counter_rows(org)
+        total = Counter()
+        children = []
+        for pk, name, kind, abolished, own, counts in rows:
+            if pk == org.pk:
+                total.update(counts or {})
+                if own and own.get("all"):
+                    table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(own, year, youth_max)})
+            else:
+                children.append((pk, name, kind, abolished, counts))
+        for pk, name, kind, abolished, counts in children:
+            if counts is None and abolished is not None:
+                continue
+            table.append({"org_id": pk, "name": name, "kind": str(OrgKind(kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
+    else:
+        top_rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[o.pk for o in tops])}
+        total = Counter()
+        for o in tops:
+            if o.pk in top_rows:
+                total.update(top_rows[o.pk].total)
+        for o in tops:
+            counts = top_rows[o.pk].total if o.pk in top_rows else None
+            if counts is None and o.abolished_on is not None:
+                continue
+            table.append({"org_id": o.pk, "name": o.name, "kind": str(OrgKind(o.kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
     return {
         "org": {"id": org.pk, "name": org.name, "path": org.path} if org is not None else None,
         "scope": [o.name for o in tops],

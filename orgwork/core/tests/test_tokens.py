@@ -45,7 +45,8 @@ def test_key_is_shown_once_and_stored_only_as_a_hash(users, system, settings):
     assert audit.verify().ok
 
 
-def test_token_authenticates_and_every_use_is_stamped_and_audited_once_a_minute(users, system):
+def test_token_authenticates_and_every_use_is_stamped_and_audited_once_a_minute(users, system, settings):
+    settings.TOKEN_STAMP_SECONDS = 0  # stamp every use (the default writes the stamp once a minute, see below)
     t, key = issue(users["county"], system)
     c = api(key)
     assert c.get("/api/v1/orgs/").status_code == 200
@@ -61,6 +62,25 @@ def test_token_authenticates_and_every_use_is_stamped_and_audited_once_a_minute(
     t.refresh_from_db()
     assert uses.count() == 2 and t.uses == 3 and t.last_used_ip == "10.9.9.9"
     assert audit.verify().ok
+
+
+def test_last_use_is_written_once_a_minute_and_the_uses_in_between_are_added_at_the_next_stamp(users, system):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t, key = issue(users["county"], system)
+    c = api(key)
+    assert c.get("/api/v1/orgs/").status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        assert c.get("/api/v1/orgs/").status_code == 200
+        assert c.get("/api/v1/orgs/").status_code == 200
+    assert not [x for x in q.captured_queries if x["sql"].startswith("UPDATE") and "core_apitoken" in x["sql"]]
+    t.refresh_from_db()
+    assert t.uses == 1
+    ApiToken.objects.filter(pk=t.pk).update(last_used_at=timezone.now() - dt.timedelta(seconds=61))
+    assert c.get("/api/v1/orgs/").status_code == 200
+    t.refresh_from_db()
+    assert t.uses == 4  # the two unstamped uses and this one
 
 
 def test_read_only_token_reads_but_cannot_write(users, system, tree):
