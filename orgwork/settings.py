@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "orgwork.discipline",
     "orgwork.reorg",
     "orgwork.training",
+    "orgwork.scores",
     "orgwork.portal",
     "orgwork.worklists",
     "orgwork.disclosure",

@@ -10,7 +10,7 @@ class DuesConfig(AppConfig):
     def ready(self):
         from orgwork.core import partitions, registry
 
-        from . import attention, reminders, rules  # noqa: F401  (registers rule sets, the home-page and deadline providers)
+        from . import attention, reminders, rules, scoring  # noqa: F401  (scoring: automatic score indicators);  (registers rule sets, the home-page and deadline providers)
 
         partitions.register("dues_duesmonth", "month", "year")  # the ledger, partitioned by year on PostgreSQL (migration 0002)
         registry.nav(section=_("党费管理"), label=_("党费台账"), url_name="dues:ledger", order=35)

@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from orgwork.core import registry
 
-        from . import attention, reminders, rules  # noqa: F401  registers rule tables, the attention and deadline providers
+        from . import attention, reminders, rules, scoring  # noqa: F401  (scoring: automatic score indicators);  registers rule tables, the attention and deadline providers
 
         registry.nav(section=_("组织生活"), label=_("组织生活记录"), url_name="meetings:list", order=40)
         registry.nav(section=_("组织生活"), label=_("月调度"), url_name="meetings:monthly", order=41)

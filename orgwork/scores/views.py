@@ -1,0 +1,359 @@
+"""Pages of the scores module: the member's phone page (points, photo, appeals) and the console (approval queue,
+ranking, publication, stars, weak branches, assessments, duty posts, indicator sets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from orgwork.core import gate, params
+from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
+from orgwork.core.scope import get_in_scope
+from orgwork.core.scoring import calc
+from orgwork.core.scoring import selectors as engine
+from orgwork.orgs import selectors as org_selectors
+from orgwork.orgs.models import Org
+
+from . import forms, rules, selectors, services
+from .models import Assessment, Rectification
+
+
+def _fail(request, exc: ServiceError) -> None:
+    for e in exc.errors:
+        messages.error(request, str(e.message))
+
+
+def _paths(objs, attr="org"):
+    cache: dict = {}
+    for o in objs:
+        org = getattr(o, attr) if attr else o
+        o.org_path_names = org_selectors.full_path_names(org, cache=cache)
+    return objs
+
+
+def _page(request, qs, size=50, name="page"):
+    return Paginator(qs, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+
+
+# --- the member's phone page --------------------------------------------------------------------------------------
+@gate.member
+def me(request, actor):
+    services.ensure_defaults()
+    today = timezone.localdate()
+    members = selectors.own_members(actor)
+    if not members:
+        return render(request, "scores/me.html", {"member": None})
+    member = members[0]
+    indicators = selectors.self_indicators(today)
+    form = forms.SubmitForm(request.POST or None, request.FILES or None, indicators=indicators, initial={"occurred_on": today, "units": 1})
+    appeal_form = forms.AppealForm(request.POST or None, prefix="appeal")
+    if request.method == "POST":
+        if "appeal-period" in request.POST:
+            if appeal_form.is_valid():
+                try:
+                    services.file_appeal(actor=actor, period_id=appeal_form.cleaned_data["period"], member_id=member.pk, content=appeal_form.cleaned_data["content"])
+                    messages.success(request, "异议已提交，支部将核查答复")
+                    return redirect("scores:me")
+                except ServiceError as exc:
+                    forms.apply_errors(appeal_form, exc)
+                except NotFound:
+                    appeal_form.add_error(None, "公示期不存在")
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.submit_points(
+                    actor=actor, member_id=member.pk, indicator_code=d["indicator"], occurred_on=d["occurred_on"], units=d.get("units") or 1,
+                    note=d.get("note", ""), files=[d["photo"]] if d.get("photo") else [],
+                )  # fmt: skip
+                messages.success(request, "已提交，等待支部审核")
+                return redirect("scores:me")
+            except ServiceError as exc:
+                forms.apply_errors(form, exc)
+    entries = _page(request, selectors.member_entries(member), 20)
+    return render(
+        request,
+        "scores/me.html",
+        {"member": member, "form": form, "appeal_form": appeal_form, "summary": selectors.member_summary(member, today), "entries": entries,
+         "periods": list(selectors.open_periods_for(member)), "today": today},
+    )  # fmt: skip
+
+
+@gate.account
+def evidence(request, actor, entry_id, evidence_id):
+    try:
+        e = selectors.get_entry(actor, entry_id)
+    except NotFound:
+        raise Http404 from None
+    ev = e.evidence.filter(pk=evidence_id).first()
+    if ev is None:
+        raise Http404
+    return FileResponse(ev.file.open("rb"), filename=ev.filename or "evidence")
+
+
+# --- approval queue ---------------------------------------------------------------------------------------------
+@gate.staff
+def queue(request, actor):
+    services.ensure_defaults()
+    under = params.under(actor, request.GET)
+    if request.method == "POST":
+        f = forms.DecideForm(request.POST)
+        if f.is_valid():
+            d = f.cleaned_data
+            try:
+                if d["act"] == "approve":
+                    services.approve(actor=actor, entry_id=d["entry"])
+                    messages.success(request, "已认定")
+                else:
+                    services.return_entry(actor=actor, entry_id=d["entry"], reason=d.get("reason", ""))
+                    messages.success(request, "已退回")
+            except ServiceError as exc:
+                _fail(request, exc)
+            except (NotFound, PermissionDenied):
+                messages.error(request, "您无权审核该记录")
+        else:
+            messages.error(request, "提交的数据有误")
+        return redirect(request.get_full_path())
+    page = _page(request, selectors.queue(actor, under=under))
+    _paths(page.object_list)
+    return render(request, "scores/queue.html", {"page": page, "under": under})
+
+
+# --- ranking ----------------------------------------------------------------------------------------------------
+@gate.staff
+def ranking(request, actor):
+    services.ensure_defaults()
+    under = params.under(actor, request.GET)
+    today = timezone.localdate()
+    f = forms.RankingForm(request.GET or None)
+    year, month, set_code = today.year, None, rules.MEMBER_POINTS
+    if f.is_valid():
+        year = f.cleaned_data.get("year") or year
+        month = f.cleaned_data.get("month")
+        set_code = f.cleaned_data.get("set") or set_code
+    bucket = f"M{year}-{month:02d}" if month else f"Y{year}"
+    number, size = params.page(request.GET)
+    r = selectors.ranking(actor, set_code=set_code, bucket=bucket, under=under, page=number, page_size=size)
+    cache: dict = {}
+    orgs = {o.pk: o for o in Org.objects.filter(pk__in={x.org_id for x in r.rows})}
+    rows = [(x, org_selectors.full_path_names(orgs[x.org_id], cache=cache) if x.org_id in orgs else "") for x in r.rows]
+    pages = (r.count + size - 1) // size
+    return render(request, "scores/ranking.html", {"r": r, "rows": rows, "form": f, "year": year, "month": month, "under": under, "set_code": set_code, "pages": pages, "size": size})
+
+
+# --- publication and appeals -------------------------------------------------------------------------------------
+@gate.staff
+def periods(request, actor):
+    services.ensure_defaults()
+    under = params.under(actor, request.GET)
+    today = timezone.localdate()
+    if request.method == "POST":
+        act = request.GET.get("act", "")
+        try:
+            if act == "publish":
+                f = forms.PublishForm(request.POST)
+                if f.is_valid():
+                    d = f.cleaned_data
+                    services.publish_month(actor=actor, org_id=d["org"], year=d["year"], month=d["month"], until=d.get("until"))
+                    messages.success(request, "已公示")
+                else:
+                    messages.error(request, "请选择党组织并填写年月")
+            elif act == "lock":
+                f = forms.LockForm(request.POST)
+                if f.is_valid():
+                    services.lock_period(actor=actor, period_id=f.cleaned_data["period"])
+                    messages.success(request, "已锁定：该期不再接受录入和审核")
+            elif act == "answer":
+                f = forms.AnswerForm(request.POST)
+                if f.is_valid():
+                    d = f.cleaned_data
+                    services.answer_appeal(actor=actor, appeal_id=d["appeal"], upheld=d["upheld"], answer=d["answer"])
+                    messages.success(request, "已答复")
+                else:
+                    messages.error(request, "请填写答复意见")
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "对象不存在或不在您的管理范围内")
+        return redirect(request.path)
+    page = _page(request, selectors.periods(actor, under=under))
+    _paths(page.object_list)
+    open_appeals = _page(request, selectors.appeals(actor, under=under, state="open"), 50, "apage")
+    _paths(open_appeals.object_list)
+    return render(request, "scores/periods.html", {"page": page, "appeals": open_appeals, "today": today, "under": under})
+
+
+# --- stars ------------------------------------------------------------------------------------------------------
+@gate.staff
+def stars(request, actor):
+    services.ensure_defaults()
+    under = params.under(actor, request.GET)
+    today = timezone.localdate()
+    year = params.year(request.GET, default=today.year)
+    indicators = engine.indicators_on(rules.BRANCH_STARS, min(dt.date(year, 12, 31), today))
+    reviewer = [i for i in indicators if i.source == "reviewer"]
+    if request.method == "POST":
+        try:
+            if request.GET.get("act") == "rate":
+                f = forms.RateForm(request.POST)
+                if f.is_valid():
+                    r = services.rate_branch(actor=actor, org_id=f.cleaned_data["org"], year=f.cleaned_data["year"])
+                    messages.success(request, f"已评定：{r.stars}星" + ("，列为软弱涣散党组织" if r.weak else ""))
+            else:
+                f = forms.SelfAssessForm(request.POST, indicators=reviewer)
+                if f.is_valid():
+                    scores = {code: f.cleaned_data.get(name) for name, code in f.indicator_fields}
+                    services.self_assess(actor=actor, org_id=f.cleaned_data["org"], year=f.cleaned_data["year"], scores=scores)
+                    messages.success(request, "自评已提交，待上级党组织审核")
+                else:
+                    messages.error(request, "自评得分有误：" + "；".join(str(e) for errs in f.errors.values() for e in errs))
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "只有上级党组织可以评定星级")
+        return redirect(request.get_full_path())
+    page = _page(request, selectors.branches(actor, under=under))
+    ids = [o.pk for o in page.object_list]
+    ratings = selectors.star_ratings(actor, year=year, under=under)
+    totals = selectors.branch_totals(ids, year)
+    cache: dict = {}
+    rows = [(o, org_selectors.full_path_names(o, cache=cache), totals.get(o.pk), ratings.get(o.pk)) for o in page.object_list]
+    return render(request, "scores/stars.html", {"rows": rows, "page": page, "year": year, "indicators": indicators, "form": forms.SelfAssessForm(indicators=reviewer), "under": under})
+
+
+# --- weak branches ----------------------------------------------------------------------------------------------
+@gate.staff
+def cases(request, actor):
+    under = params.under(actor, request.GET)
+    page = _page(request, selectors.cases(actor, under=under))
+    _paths(page.object_list)
+    return render(request, "scores/cases.html", {"page": page, "under": under})
+
+
+@gate.staff
+def case_detail(request, actor, pk):
+    try:
+        case = get_in_scope(Rectification.objects.select_related("org", "leader"), actor, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    form = forms.CaseForm(request.POST or None, prefix="plan", initial={"team": case.team, "measures": case.measures, "deadline": case.deadline})
+    if request.method == "POST":
+        try:
+            if "plan-team" in request.POST:
+                if form.is_valid():
+                    d = form.cleaned_data
+                    services.plan_case(actor=actor, case_id=case.pk, leader_id=d.get("leader"), team=d.get("team", ""), measures=d.get("measures", ""), deadline=d.get("deadline"))
+                    messages.success(request, "已保存整顿方案")
+                    return redirect("scores:case", pk=case.pk)
+            else:
+                f = forms.AcceptForm(request.POST)
+                if f.is_valid():
+                    if f.cleaned_data["act"] == "accept":
+                        services.accept_case(actor=actor, case_id=case.pk, opinion=f.cleaned_data.get("opinion", ""))
+                    else:
+                        services.remove_case(actor=actor, case_id=case.pk)
+                    messages.success(request, "已保存")
+                    return redirect("scores:case", pk=case.pk)
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "验收和销号由上级党组织办理")
+    case.org_path_names = org_selectors.full_path_names(case.org)
+    return render(request, "scores/case.html", {"case": case, "form": form})
+
+
+# --- assessments ------------------------------------------------------------------------------------------------
+@gate.staff
+def assessments(request, actor):
+    under = params.under(actor, request.GET)
+    form = forms.AssessmentForm(request.POST or None, initial={"year": timezone.localdate().year, "held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            a = services.create_assessment(actor=actor, org_id=d["org"], subject=d["subject"], year=d["year"], kind=d["kind"], held_on=d["held_on"], member_id=d.get("member"))
+            return redirect("scores:assessment", pk=a.pk)
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        except NotFound:
+            form.add_error(None, "党组织或书记不在您的管理范围内")
+    page = _page(request, selectors.assessments(actor, under=under))
+    _paths(page.object_list)
+    return render(request, "scores/assessments.html", {"page": page, "form": form, "under": under})
+
+
+@gate.staff
+def assessment_detail(request, actor, pk):
+    try:
+        a = get_in_scope(Assessment.objects.select_related("org", "member"), actor, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            if request.GET.get("act") == "decide":
+                services.decide_assessment(actor=actor, assessment_id=a.pk)
+                messages.success(request, "评议结果已确定")
+            else:
+                f = forms.TallyForm(request.POST)
+                if f.is_valid():
+                    services.enter_tally(actor=actor, assessment_id=a.pk, group=f.cleaned_data["group"], counts=f.counts())
+                    messages.success(request, "已录入")
+                else:
+                    messages.error(request, "票数应为非负整数")
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "无权办理")
+        return redirect("scores:assessment", pk=a.pk)
+    state = services.tally_state(a)
+    groups = [(g, state[g["code"]], list(a.tallies.filter(group=g["code"]).order_by("round"))) for g in a.groups]
+    a.org_path_names = org_selectors.full_path_names(a.org)
+    return render(request, "scores/assessment.html", {"a": a, "groups": groups})
+
+
+# --- duty posts -------------------------------------------------------------------------------------------------
+@gate.staff
+def posts(request, actor):
+    services.ensure_defaults()
+    under = params.under(actor, request.GET)
+    today = timezone.localdate()
+    form = forms.PostForm(request.POST or None, initial={"started_on": today})
+    if request.method == "POST":
+        try:
+            if "act" in request.POST:
+                f = forms.PostScoreForm(request.POST)
+                if f.is_valid():
+                    d = f.cleaned_data
+                    if d["act"] == "end":
+                        services.end_post(actor=actor, post_id=d["post"], ended_on=d.get("month") or today)
+                    else:
+                        services.score_post(actor=actor, post_id=d["post"], month=d.get("month") or today, points=d.get("points") or 0)
+                    messages.success(request, "已保存")
+                    return redirect(request.get_full_path())
+            elif form.is_valid():
+                d = form.cleaned_data
+                services.create_post(actor=actor, member_id=d["member"], title=d["title"], duties=d["duties"], started_on=d["started_on"])
+                messages.success(request, "已设岗")
+                return redirect(request.get_full_path())
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "党员不在您的管理范围内")
+    page = _page(request, selectors.posts(actor, under=under))
+    _paths(page.object_list)
+    return render(request, "scores/posts.html", {"page": page, "form": form, "today": today, "under": under})
+
+
+# --- indicator sets ---------------------------------------------------------------------------------------------
+@gate.staff
+def sets(request, actor):
+    services.ensure_defaults()
+    today = timezone.localdate()
+    out = []
+    for s in engine.sets(actor):
+        ver = engine.version_on(s, today)
+        out.append((s, ver, list(ver.indicators.all()) if ver else [], list(s.versions.order_by("-effective_from"))))
+    return render(request, "scores/sets.html", {"sets": out, "bucket": calc.bucket_year(today)})
