@@ -115,6 +115,16 @@ class ForwardingForm(forms.Form):
     result_on = forms.DateField(label=_("对方反馈结果日期"), required=False, widget=DATE)
 
 
+class ActionForm(forms.Form):
+    """The pressed button and the ids it carries (hidden inputs) on console pages with several forms."""
+
+    action = forms.CharField(max_length=40, required=False)
+    extension = forms.IntegerField(required=False, min_value=1)
+    office = forms.IntegerField(required=False, min_value=1)
+    grant = forms.IntegerField(required=False, min_value=1)
+    request = forms.IntegerField(required=False, min_value=1)
+
+
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))

@@ -127,6 +127,12 @@ def public_add(request):
     return _no_store(render(request, "tipoffs/public_follow.html", ctx, status=status))
 
 
+def _action(request) -> dict:
+    """Which button was pressed and the ids it carries, read through a form."""
+    form = forms.ActionForm(request.POST if request.method == "POST" else None)
+    return form.cleaned_data if form.is_valid() else {}
+
+
 # --- console ---------------------------------------------------------------------------------------------------
 def _restricted(actor):
     if not selectors.may_read(actor):
@@ -198,12 +204,13 @@ def detail(request, actor, pk):
     report = selectors.get_report(actor, pk)
     today = dt.date.today()
     sk = keyring.load(request)
-    action = request.POST.get("action") if request.method == "POST" else None
+    act = _action(request)
+    action = act.get("action") or None
     step = report.procedure.step if report.procedure and report.procedure.status == "active" else ""
     step_form = None
     if step in STEP_FORMS:
-        name, cls = STEP_FORMS[step]
-        step_form = cls(request.POST if action == name else None, initial={"on": today}, prefix="step")
+        name, make_form = STEP_FORMS[step]
+        step_form = make_form(request.POST if action == name else None, initial={"on": today}, prefix="step")
     reply_form = forms.ReplyForm(request.POST if action == "message" else None, initial={"on": today}, prefix="msg")
     ext_form = forms.ReasonForm(request.POST if action == "extension" else None, prefix="ext")
     id_form = forms.ReasonForm(request.POST if action == "identity" else None, prefix="idr")
@@ -214,7 +221,7 @@ def detail(request, actor, pk):
     }.get(action)
     if action == "approve_extension":
         try:
-            services.approve_extension(actor=actor, extension_id=request.POST.get("extension"))
+            services.approve_extension(actor=actor, extension_id=act.get("extension"))
         except ServiceError as exc:
             messages.error(request, "；".join(str(e.message) for e in exc.errors))
         except (PermissionDenied, NotFound):
@@ -304,7 +311,7 @@ def offline_new(request, actor):
     _restricted(actor)
     offices = list(selectors.offices(actor))
     form = forms.OfflineForm(request.POST or None, request.FILES or None, initial={"received_on": dt.date.today(), "channel": Channel.LETTER})
-    office_id = request.POST.get("office") or (offices[0].pk if offices else None)
+    office_id = _action(request).get("office") or (offices[0].pk if offices else None)
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         files = _files(d.pop("files"))
@@ -331,7 +338,8 @@ def keys(request, actor):
     """Offices, key holders and the custodian's pending decisions."""
     _restricted(actor)
     sk = keyring.load(request)
-    action = request.POST.get("action") if request.method == "POST" else None
+    act = _action(request)
+    action = act.get("action") or None
     office_form = forms.OfficeForm(request.POST if action == "office" else None, prefix="office")
     office_form.fields["org"].widget.choices = _office_org_choices(actor)
     grant_form = forms.GrantForm(request.POST if action == "grant" else None, prefix="grant")
@@ -350,7 +358,7 @@ def keys(request, actor):
     if action == "grant" and grant_form.is_valid():
         user = get_user_model().objects.filter(username=grant_form.cleaned_data["username"]).first()
         try:
-            services.grant_key(actor=actor, handler_key=sk, office_id=request.POST.get("office"), user_id=user.pk if user else None, role=grant_form.cleaned_data["role"])
+            services.grant_key(actor=actor, handler_key=sk, office_id=act.get("office"), user_id=user.pk if user else None, role=grant_form.cleaned_data["role"])
         except ServiceError as exc:
             forms.apply_errors(grant_form, exc)
         except (PermissionDenied, NotFound):
@@ -362,7 +370,7 @@ def keys(request, actor):
         form = forms.ReasonForm(request.POST, prefix="rv")
         if form.is_valid():
             try:
-                services.revoke_grant(actor=actor, grant_id=request.POST.get("grant"), reason=form.cleaned_data["reason"])
+                services.revoke_grant(actor=actor, grant_id=act.get("grant"), reason=form.cleaned_data["reason"])
             except ServiceError as exc:
                 messages.error(request, "；".join(str(e.message) for e in exc.errors))
             else:
@@ -370,7 +378,7 @@ def keys(request, actor):
             return redirect("tipoffs:keys")
     if action == "decide_identity" and decision_form.is_valid():
         try:
-            services.decide_identity(actor=actor, request_id=request.POST.get("request"), custodian_key=sk, **decision_form.cleaned_data)
+            services.decide_identity(actor=actor, request_id=act.get("request"), custodian_key=sk, **decision_form.cleaned_data)
         except ServiceError as exc:
             messages.error(request, "；".join(str(e.message) for e in exc.errors))
         except (PermissionDenied, NotFound):
