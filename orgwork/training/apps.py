@@ -18,3 +18,4 @@ class TrainingConfig(AppConfig):
         registry.nav(section=section, label=_("课程与培训班"), url_name="training:courses", order=62)
         registry.nav(section=section, label=_("考学"), url_name="training:exams", order=63)
         registry.nav(section=section, label=_("集中轮训"), url_name="training:rotation", order=64)
+        registry.nav(section=section, label=_("支部台账"), url_name="training:ledgers", order=65)

@@ -81,11 +81,6 @@ class ScoreForm(forms.Form):
     score = forms.DecimalField(label=_("成绩"), max_digits=6, decimal_places=1)
 
 
-class LedgerForm(forms.Form):
-    org = forms.IntegerField(label=_("党支部"), required=False, min_value=1)
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
-
-
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))

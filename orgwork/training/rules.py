@@ -28,8 +28,9 @@ REQUIREMENTS_2019 = register(
         name=REQUIREMENTS,
         version="2019",
         effective=dt.date(2019, 5, 6),
-        source="《干部教育培训工作条例》（2015）；《中国共产党党员教育管理工作条例》（2019）（rules.md §7、§5）",
+        source="《干部教育培训工作条例》（2015）；《中国共产党党员教育管理工作条例》（2019）",
         values={
+            "cites": "rules.md §7 (cadres 550/5y, 90/y, 56/y), §5 (members 32/y)",
             # role → (hours, period in years): the hours must be reached within the period ending with the year asked.
             "requirements": {
                 "county_leader": {"hours": "550", "years": 5},  # rules.md §7: 县处级以上领导干部 5年不少于550学时
@@ -47,7 +48,7 @@ REQUIREMENTS_2023 = register(
     REQUIREMENTS_2019.derive(
         version="2023",
         effective=dt.date(2023, 10, 1),
-        source="《干部教育培训条例》（2023）；《中国共产党党员教育管理工作条例》（2019）（rules.md §7、§5）",
+        source="《干部教育培训条例》（2023）；《中国共产党党员教育管理工作条例》（2019）",
     )
 )
 
@@ -56,8 +57,9 @@ ROTATION_DEFAULT = register(
         name=ROTATION,
         version="default-2011",
         effective=dt.date(2011, 1, 1),
-        source="默认值（各地做法：村干部每3年、农村党员每5年集中轮训一遍）——请按本地规定替换（rules.md §10）",
+        source="默认值（各地做法：村干部每3年、农村党员每5年集中轮训一遍）——请按本地规定替换",
         values={
+            "cites": "issue 15; local practice, a default (rules.md §10)",
             # group → every how many years each person in it must have been trained at least once
             "groups": {"village_cadre": 3, "rural_member": 5},
         },
@@ -69,8 +71,9 @@ EXAM_GRADES_DEFAULT = register(
         name=EXAM_GRADES,
         version="default-2011",
         effective=dt.date(2011, 1, 1),
-        source="考学结果分优秀、良好、一般、较差四个等次，年度考学较差者当年不得评先评优和晋升晋级（种子001；rules.md §7）；分数段为默认值，请按本地规定替换",
+        source="考学结果分优秀、良好、一般、较差四个等次，年度考学较差者当年不得评先评优和晋升晋级；分数段为默认值，请按本地规定替换",
         values={
+            "cites": "rules.md §7 (study exams, seed 001); score bands are a default (rules.md §10)",
             # lowest share of full marks (percent) for each grade, best first; below the last → poor (较差)
             "bands": (("excellent", "90"), ("good", "80"), ("fair", "60")),
             "poor": "poor",

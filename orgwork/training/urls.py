@@ -16,3 +16,7 @@ urlpatterns = [
     path("exams/<int:pk>/", views.exam, name="exam"),
     path("rotation/", views.rotation, name="rotation"),
 ]
+urlpatterns += [
+    path("ledgers/", views.ledgers, name="ledgers"),
+    path("ledgers/<slug:kind>.<slug:fmt>", views.ledger_download, name="ledger_download"),
+]

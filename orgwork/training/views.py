@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.exports import XLSX_CONTENT_TYPE
+from orgwork.core.pdf import PDF_CONTENT_TYPE
 from orgwork.members import selectors as member_selectors
+from orgwork.orgs.models import BRANCH_KINDS
 from orgwork.orgs.selectors import path_names
 
 from . import export, forms, imports, selectors, services
+from . import ledgers as ledger_mod
 from .models import Grade, Trainee
 
 PAGE_SIZE = 50
@@ -38,8 +42,11 @@ def _with_paths(page):
 
 def _coverage_args(request, actor):
     under = params.under(actor, request.GET)
-    form = forms.CoverageForm(request.GET or None)
     year, short, q = dt.date.today().year, False, ""
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = year
+    form = forms.CoverageForm(data)
     if form.is_valid():
         year = form.cleaned_data["year"] or year
         short = form.cleaned_data["short"]
@@ -268,3 +275,42 @@ def rotation(request, actor):
         request, "training/rotation.html",
         {"data": data, "under": under, "group": group, "g": g, "page": _page(request, g["missing"] if g else []), "crumbs": [(_("集中轮训"), "")]},
     )  # fmt: skip
+
+
+def _ledger_org(request, actor):
+    org = params.under(actor, request.GET)
+    if org is not None and org.kind not in BRANCH_KINDS:
+        raise params.ParamError("org", "not_branch", f"“{org.name}”不是党支部：台账按党支部打印")
+    return org
+
+
+@gate.staff
+def ledgers(request, actor):
+    org = _ledger_org(request, actor)
+    year = params.year(request.GET, default=dt.date.today().year)
+    sections = []
+    if org is not None:
+        sections = [(kind, label, ledger_mod.build(actor, kind, org, year)) for kind, label in ledger_mod.KINDS.items()]
+    return render(
+        request, "training/ledgers.html",
+        {"org": org, "org_path": path_names([org])[org.pk] if org else "", "year": year, "ledgers": sections, "crumbs": [(_("支部台账"), "")]},
+    )  # fmt: skip
+
+
+@gate.staff
+def ledger_download(request, actor, kind, fmt):
+    if kind not in ledger_mod.KINDS or fmt not in ("pdf", "xlsx"):
+        raise NotFound()
+    org = _ledger_org(request, actor)
+    if org is None:
+        raise params.ParamError("org", "required", "请选择党支部")
+    year = params.year(request.GET, default=dt.date.today().year)
+    ledger = ledger_mod.build(actor, kind, org, year)
+    if fmt == "pdf":
+        response = HttpResponse(ledger_mod.to_pdf(ledger), content_type=PDF_CONTENT_TYPE)
+    else:
+        buf = io.BytesIO()
+        ledger_mod.to_xlsx(ledger, buf)
+        response = HttpResponse(buf.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ledger.title + '.' + fmt)}"
+    return response

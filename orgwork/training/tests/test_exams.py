@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_grade_bands_are_rule_data_citing_rules_md_7():
     rules = grade_rules(dt.date(2026, 6, 1))
-    assert "rules.md §7" in rules.source and "较差" in rules.source  # seed 001: four grades, 较差 bars awards and promotion
+    assert "rules.md §7" in rules["cites"] and "较差" in rules.source  # seed 001: four grades, 较差 bars awards and promotion
     assert rules["bars_awards_and_promotion"] == ("poor",)
     full = Decimal(100)
     assert [grade_for(Decimal(s), full, rules) for s in ("100", "90", "89.9", "80", "79.9", "60", "59.9", "0")] == [

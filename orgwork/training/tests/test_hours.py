@@ -18,7 +18,7 @@ D = Decimal
 
 def test_requirement_numbers_cite_rules_md():
     rules = requirement_rules(dt.date(2026, 12, 31))
-    assert "rules.md §7" in rules.source and "§5" in rules.source
+    assert "rules.md §7" in rules["cites"] and "§5" in rules["cites"] and "干部教育培训条例" in rules.source
     # rules.md §7: county-level leaders and above ≥ 550 hours per 5 years
     assert requirement("county_leader", rules) == (D(550), 5)
     # rules.md §7: township level and below ≥ 90 hours a year
