@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "orgwork.disclosure",
     "orgwork.tipoffs",
     "orgwork.awards",
+    "orgwork.education",
     "orgwork.web",
     "orgwork.demo",
 ]

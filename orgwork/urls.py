@@ -63,6 +63,8 @@ urlpatterns = [
     path("api/v1/tipoffs/", include("orgwork.tipoffs.api")),
     path("api/v1/public/tipoffs/", include("orgwork.tipoffs.api_public")),
     path("awards/", include("orgwork.awards.urls")),
+    path("education/", include("orgwork.education.urls")),
+    path("api/v1/education/", include("orgwork.education.api")),
     path("api/v1/awards/", include("orgwork.awards.api")),
     path("", include("orgwork.web.urls")),
 ]

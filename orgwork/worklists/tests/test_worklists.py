@@ -195,12 +195,14 @@ def test_api_and_console_pages(tree, users, api, client):
     assert resp.status_code == 200 and "党组织不存在或不在您的管理范围内" in resp.content.decode()
 
 
-def test_demo_county_has_a_wall():
+def test_demo_county_has_a_wall(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # the demo's course file
     from orgwork.demo.generator import build_county
 
     result = build_county(members=600)
     assert result.activity["worklists"]["tasks"] >= 6 and result.activity["worklists"]["matters"] >= 1
     assert result.activity["awards"]["selections"] == 1 and result.activity["awards"]["entries"] >= 2
+    assert result.activity["education"]["sessions"] >= 1
     rows, totals = selectors.wall(Actor.system_actor("test"), under=None, year=TODAY.year)
     assert rows and sum(totals.values()) >= 6
 
