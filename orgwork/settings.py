@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "orgwork.tipoffs",
     "orgwork.awards",
     "orgwork.education",
+    "orgwork.polls",
     "orgwork.web",
     "orgwork.demo",
 ]

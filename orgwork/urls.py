@@ -66,6 +66,8 @@ urlpatterns = [
     path("education/", include("orgwork.education.urls")),
     path("api/v1/education/", include("orgwork.education.api")),
     path("api/v1/awards/", include("orgwork.awards.api")),
+    path("polls/", include("orgwork.polls.urls")),
+    path("api/v1/polls/", include("orgwork.polls.api")),
     path("", include("orgwork.web.urls")),
 ]
 
