@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "orgwork.awards",
     "orgwork.education",
     "orgwork.polls",
+    "orgwork.cadres",
     "orgwork.web",
     "orgwork.demo",
 ]

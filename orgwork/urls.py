@@ -68,6 +68,8 @@ urlpatterns = [
     path("api/v1/awards/", include("orgwork.awards.api")),
     path("polls/", include("orgwork.polls.urls")),
     path("api/v1/polls/", include("orgwork.polls.api")),
+    path("cadres/", include("orgwork.cadres.urls")),
+    path("api/v1/cadres/", include("orgwork.cadres.api")),
     path("", include("orgwork.web.urls")),
 ]
 

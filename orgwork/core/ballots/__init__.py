@@ -27,6 +27,7 @@ Public API (services: keyword-only, one transaction, one audit event each; selec
     ballot_reads.turnout(ballot)              live, per group: credentials, voted online, paper counted/pending/mismatch
     ballot_reads.results(actor, id) / sealed_results(ballot)   the tally; before close ServiceError `ballot_sealed`
     ballot_reads.sheets(actor, ballot_id, status=None)          paper sheets and their entries
+    ballot_reads.ballot_for_code(code)        the open ballot of an unused code (voting pages), else None
     printing.code_slips_pdf(ballot, group, codes, url="")       printable code slips
 
 Answers (keys: question number as a string): choose → [option numbers] (at most max_choices; online over k is

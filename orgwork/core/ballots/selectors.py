@@ -77,3 +77,16 @@ def sheets(actor: Actor, ballot_id, *, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("group__seq", "sheet_no")
+
+
+def ballot_for_code(code: str) -> Ballot | None:
+    """The open ballot an unused, unvoided code belongs to (for the voting page), else None. Reveals nothing else."""
+    from .services import CODE_LENGTH, code_hash, normalize_code
+
+    norm = normalize_code(code)
+    if len(norm) != CODE_LENGTH:
+        return None
+    cred = Credential.objects.filter(code_hash=code_hash(norm), used=False, voided=False).select_related("ballot").first()
+    if cred is None or cred.ballot.status != BallotStatus.OPEN:
+        return None
+    return cred.ballot

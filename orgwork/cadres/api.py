@@ -1,0 +1,181 @@
+"""/api/v1/cadres/ — the cadre registry, résumés, quota warnings, selections (with their record) and their steps.
+
+Personal matters reports are not served here: they are read one at a time on the console by designated staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action, api_view
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from orgwork.core.api import ScopedViewSet
+from orgwork.core.errors import NotFound
+from orgwork.core.middleware import actor_for_request
+
+from . import selectors, services
+from .models import Cadre, CadreStatus, Selection
+
+
+def _restricted(actor):
+    if not selectors.may_read(actor):
+        raise NotFound()
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    gender_label = serializers.CharField(source="get_gender_display", read_only=True)
+    rank_label = serializers.CharField(source="get_rank_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    is_member = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "name", "gender", "gender_label", "birth_date", "ethnicity", "native_place", "education", "degree", "work_started_on", "joined_party_on",
+                  "rank", "rank_label", "rank_since", "status", "status_label", "org", "org_name", "is_member"]
+        read_only_fields = fields
+
+    def get_is_member(self, obj) -> bool:
+        return obj.member_id is not None
+
+
+class ResumeLineSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+    text = serializers.CharField()
+
+
+class CadreDetailSerializer(CadreSerializer):
+    resume = serializers.SerializerMethodField()
+
+    class Meta(CadreSerializer.Meta):
+        fields = [*CadreSerializer.Meta.fields, "resume"]
+        read_only_fields = fields
+
+    @extend_schema_field(ResumeLineSerializer(many=True))
+    def get_resume(self, obj):
+        return [{"start": r["start"], "end": r["end"], "text": r["text"]} for r in selectors.resume(obj)]
+
+
+@extend_schema(tags=["cadres"])
+class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = CadreSerializer
+
+    def get_serializer_class(self):
+        return CadreDetailSerializer if self.action == "retrieve" else CadreSerializer
+
+    def get_queryset(self):
+        _restricted(self.actor)
+        q = (self.request.query_params.get("q") or "")[:60]
+        status = self.request.query_params.get("status") or ""
+        return selectors.cadres(self.actor, q=q, status=status if status in CadreStatus.values else "")
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="姓名或身份证号码末位"), OpenApiParameter("status", str, enum=CadreStatus.values)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class SelectionSerializer(serializers.ModelSerializer):
+    post_name = serializers.CharField(source="post.__str__", read_only=True)
+    title = serializers.CharField(source="instance.title", read_only=True)
+    status = serializers.CharField(source="instance.status", read_only=True)
+    status_label = serializers.CharField(source="instance.get_status_display", read_only=True)
+    step = serializers.CharField(source="instance.step", read_only=True)
+    due_on = serializers.DateField(source="instance.due_on", read_only=True)
+    appointee_name = serializers.SerializerMethodField()
+    open_flags = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Selection
+        fields = ["id", "title", "post", "post_name", "seats", "contested", "competitive", "status", "status_label", "step", "due_on", "appointee_name", "open_flags"]
+        read_only_fields = fields
+
+    def get_appointee_name(self, obj) -> str:
+        return obj.appointee.name if obj.appointee_id else ""
+
+
+class StepSerializer(serializers.Serializer):
+    step = serializers.CharField(max_length=60)
+    done_on = serializers.DateField()
+    data = serializers.DictField(required=False)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    documents = serializers.DictField(child=serializers.CharField(max_length=200), required=False)
+
+
+class FlagSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+
+
+@extend_schema(tags=["cadres"])
+class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = SelectionSerializer
+
+    def get_queryset(self):
+        _restricted(self.actor)
+        flight = self.request.query_params.get("in_flight")
+        return selectors.selections(self.actor, in_flight=True if flight in ("1", "true") else None)
+
+    @extend_schema(parameters=[OpenApiParameter("in_flight", bool, description="只看办理中的")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=StepSerializer, responses={200: inline_serializer("CadreStepDone", {"seq": serializers.IntegerField(), "step": serializers.CharField()})})
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        """Complete the current step; a rule broken answers 400 with its code (e.g. quorum_not_met)."""
+        sel = self.get_object()
+        ser = StepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        r = services.complete_step(actor=self.actor, selection_id=sel.pk, step=d["step"], done_on=d["done_on"], data=d.get("data") or {}, comment=d.get("comment", ""), documents=d.get("documents"))
+        return Response({"seq": r.seq, "step": r.step})
+
+    @extend_schema(request=FlagSerializer, responses={201: inline_serializer("CadreFlag", {"id": serializers.IntegerField(), "text": serializers.CharField()})})
+    @action(detail=True, methods=["post"])
+    def flags(self, request, pk=None):
+        sel = self.get_object()
+        ser = FlagSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        f = services.flag_selection(actor=self.actor, selection_id=sel.pk, text=ser.validated_data["text"])
+        return Response({"id": f.pk, "text": f.text}, status=201)
+
+
+QuotaRow = inline_serializer(
+    "CadreQuotaRow",
+    {"unit": serializers.CharField(), "org": serializers.CharField(), "kind": serializers.CharField(), "seats": serializers.IntegerField(), "held": serializers.IntegerField(), "state": serializers.CharField()},
+    many=True,
+)
+
+
+@extend_schema(tags=["cadres"], responses={200: QuotaRow})
+@api_view(["GET"])
+def quotas(request):
+    """职数: seats against holders per unit; state ok / vacant / over."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    return Response([{"unit": r["unit"].name, "org": r["unit"].org.name, "kind": r["kind"], "seats": r["seats"], "held": r["held"], "state": r["state"]} for r in selectors.quota_status(actor)])
+
+
+@extend_schema(tags=["cadres"], parameters=[OpenApiParameter("on", dt.date)], responses={200: inline_serializer("CadreWarning", {"kind": serializers.CharField(), "cadre": serializers.CharField(), "unit": serializers.CharField(), "text": serializers.CharField()}, many=True)})
+@api_view(["GET"])
+def warnings(request):
+    """Registry checks: kinship avoidance, rotation after 10 years, retirement, head vs secretary."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    return Response([{"kind": w["kind"], "cadre": w["cadre"].name, "unit": w["unit"].name, "text": w["text"]} for w in selectors.registry_warnings(actor)])
+
+
+router = SimpleRouter(trailing_slash=True)
+router.register("cadres", CadreViewSet, basename="cadre")
+router.register("selections", SelectionViewSet, basename="cadre-selection")
+
+urlpatterns = [
+    path("quotas/", quotas, name="cadres-quotas"),
+    path("warnings/", warnings, name="cadres-warnings"),
+    path("", include(router.urls)),
+]

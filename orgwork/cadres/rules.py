@@ -1,0 +1,432 @@
+"""Cadre rules as versioned data (rules.md §7) and the selection procedure on the kernel.
+
+Sources: 《党政领导干部选拔任用工作条例》(2019, “条例”); 《领导干部报告个人有关事项规定》(2017, “规定”);
+《党政领导干部交流工作规定》(2006) and 《党政领导干部任职回避暂行规定》(2006); seed 001 for local targets.
+Article numbers are given as we read the texts; the numbers themselves live in the values below, so a revision
+is a `derive()` — data only. Local numbers (spot-check share, ages) are marked "default — replace".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from orgwork.core.errors import FieldError
+from orgwork.core.normalize import add_months
+from orgwork.core.procedures import DateRule, Field, NoticeDef, Stage, StepDef, define, gate, hook
+from orgwork.core.rules import RuleSet, at_least_share, register, rule, share, share_words
+
+KIND = "cadre_selection"
+
+# --- selection numbers (条例 2019) ------------------------------------------------------------------------------
+SELECTION_NUMBERS = {
+    # 条例第二章/民主推荐: 民主推荐结果一般在一年内有效.
+    "recommendation_valid_months": 12,
+    # 条例第五章/考察: 考察组由两名以上成员组成.
+    "vetting_team_min": 2,
+    # 条例第七章/讨论决定: 必须有三分之二以上成员到会; 以应到会成员超过半数同意形成决定.
+    "quorum_share": "2/3",
+    "decision_share": "1/2",
+    # 条例第八章/任职: 任前公示期不少于五个工作日.
+    "publicity_working_days": 5,
+    # 差额 (rules.md §7, seed 001 差额提名、差额考察): vetting candidates must be MORE than posts × this ratio.
+    "contested_ratio": "1",
+    # 条例 试用期条款: 提拔担任下列非选举产生的职务, 试用期为一年 — the list, as post categories of the registry.
+    "probation_months": 12,
+    "probation_categories": ("working_dept_deputy", "internal_unit_leader", "institution_deputy", "soe_deputy"),
+}
+CATEGORY_LABELS = {
+    "working_dept_deputy": "党委、政府工作部门副职",
+    "internal_unit_leader": "内设机构领导职务",
+    "institution_deputy": "事业单位领导班子副职",
+    "soe_deputy": "国有企业领导班子副职",
+    "township_secretary": "乡镇（街道）党（工）委书记",
+    "township_head": "乡镇长（街道办事处主任）",
+}
+
+STAGES = (
+    Stage("proposal", "动议"),
+    Stage("recommendation", "民主推荐"),
+    Stage("vetting", "考察"),
+    Stage("checks", "凡提四必"),
+    Stage("decision", "讨论决定"),
+    Stage("publicity", "任前公示"),
+    Stage("appointment", "任职"),
+)
+OPINION = (("no_problem", "无问题"), ("problem", "有问题（见说明）"))
+REPORT_RESULT = (("accurate", "如实报告"), ("omission", "漏报"), ("concealment", "瞒报"))
+PUBLICITY_TEXT = (
+    "经{org}研究，拟任用{appointee}同志为{post}，现予任前公示。公示时间：{start}至{end}（{days}个工作日）。"
+    "公示期间，如有问题，可通过来信、来电、来访或12380举报平台向组织部门反映。以真实姓名反映的，我们将予以保密。"
+)
+
+STEPS = (
+    StepDef("proposal", "动议", "proposal", role="department", fields=(Field("reason", "动议理由及初步建议"),), documents=("动议方案",), article="条例第二章"),
+    StepDef(
+        "recommendation",
+        "民主推荐（会议推荐和谈话推荐）",
+        "recommendation",
+        role="department",
+        fields=(Field("meeting_ballot", "会议推荐投票", "int"), Field("talk_ballot", "谈话推荐投票", "int", required=False)),
+        gates=("cadres.recommendation_closed",),
+        on_complete=("cadres.recommendation_recorded",),
+        article="条例第三章",
+    ),
+    StepDef(
+        "candidates",
+        "确定考察对象",
+        "vetting",
+        role="department",
+        fields=(Field("candidates", "考察对象", "members"),),
+        gates=("cadres.recommendation_valid", "cadres.contested"),
+        on_complete=("cadres.candidates_set",),
+        article="条例第四章",
+    ),
+    StepDef(
+        "vetting",
+        "考察",
+        "vetting",
+        role="department",
+        fields=(Field("team", "考察组成员（以、分隔）"), Field("talks", "个别谈话人数", "int")),
+        gates=("cadres.vetting_team",),
+        documents=("考察材料",),
+        article="条例第五章",
+    ),
+    StepDef("dossier", "干部人事档案审核（三龄两历）", "checks", role="department", fields=(Field("conclusion", "审核结论"),), documents=("档案审核意见",), article="凡提四必"),
+    StepDef(
+        "discipline_opinion", "纪检监察机关意见", "checks", role="department", fields=(Field("opinion", "廉政意见", "choice", choices=OPINION), Field("note", "说明", required=False)),
+        documents=("党风廉政意见回复",), article="凡提四必",
+    ),
+    StepDef("tipoff_check", "信访举报核查（12380）", "checks", role="department", fields=(Field("result", "核查结果"),), article="凡提四必"),
+    StepDef(
+        "personal_matters_check", "个人有关事项报告核查", "checks", role="department", fields=(Field("result", "核查结果", "choice", choices=REPORT_RESULT),),
+        gates=("cadres.personal_report",), on_complete=("cadres.personal_report_checked",), article="凡提四必；规定第十七条",
+    ),
+    StepDef(
+        "study_check", "年度考学等次、培训学时及巡视审计结果", "checks", role="department",
+        fields=(Field("hours", "本年度培训学时", "int", required=False), Field("findings", "巡视、审计等结果", required=False)),
+        gates=("cadres.study_grade",), article="rules.md §7 (seed 001 考学“较差”不得晋升)",
+    ),
+    StepDef(
+        "decision", "讨论决定", "decision", role="department",
+        fields=(
+            Field("committee_size", "应到会成员数", "int"),
+            Field("present", "实到会成员数", "int"),
+            Field("appointee", "决定任用人选", "member"),
+            Field("in_favour", "同意票", "int"),
+            Field("against", "不同意票", "int", required=False),
+            Field("abstain", "弃权票", "int", required=False),
+        ),
+        gates=("cadres.recommendation_valid", "cadres.quorum"),
+        on_complete=("cadres.decided",),
+        documents=("会议纪要",),
+        article="条例第七章",
+    ),
+    StepDef(
+        "publicity", "任前公示", "publicity", role="department",
+        fields=(Field("notice_start", "公示开始日期", "date", required=False), Field("notice_end", "公示结束日期", "date", required=False)),
+        notice=NoticeDef("任前公示", PUBLICITY_TEXT, "publicity_working_days", note="条例：任前公示期不少于五个工作日"),
+        gates=("cadres.publicity_length",),
+        article="条例第八章",
+    ),
+    StepDef(
+        "appointment", "任职", "appointment", role="department", fields=(Field("document", "任职文号"),),
+        on_complete=("cadres.appointed",), article="条例第八章",
+    ),
+    StepDef(
+        "appointment_talk", "任职谈话、廉政谈话", "appointment", role="department", fields=(Field("talker", "谈话人"), Field("points", "谈话要点", required=False)),
+        due=DateRule("appointment", months=1, note="任职后1个月内"), article="条例第八章",
+    ),
+)
+
+SELECTION_2019 = define(
+    kind=KIND,
+    version="2019",
+    effective=dt.date(2019, 3, 3),
+    source="《党政领导干部选拔任用工作条例》（2019年3月修订）",
+    title="干部选拔任用",
+    stages=STAGES,
+    steps=STEPS,
+    **SELECTION_NUMBERS,
+)
+
+
+# --- gates ------------------------------------------------------------------------------------------------
+
+
+def _selection(ctx):
+    from .models import Selection
+
+    return Selection.objects.select_related("post__unit").get(instance=ctx.instance)
+
+
+@gate("cadres.recommendation_closed")
+def _recommendation_closed(ctx):
+    from orgwork.core.ballots.models import Ballot, BallotStatus
+
+    sel = _selection(ctx)
+    errors = []
+    for key in ("meeting_ballot", "talk_ballot"):
+        bid = ctx.data.get(key)
+        if bid is None:
+            continue
+        b = Ballot.objects.filter(pk=bid, owner_type="cadres.selection", owner_id=str(sel.pk)).first()
+        if b is None:
+            errors.append(FieldError(key, "bad_value", "该投票不属于本次选拔"))
+        elif b.status != BallotStatus.CLOSED:
+            errors.append(FieldError(key, "ballot_sealed", f"“{b.title}”尚未结束计票"))
+    return errors
+
+
+@hook("cadres.recommendation_recorded")
+def _recommendation_recorded(ctx, record):
+    from orgwork.core.ballots.models import Ballot
+
+    from .models import CandidateStage, SelectionCandidate
+
+    sel = _selection(ctx)
+    summary = {}
+    for key in ("meeting_ballot", "talk_ballot"):
+        bid = ctx.data.get(key)
+        if bid is None:
+            continue
+        b = Ballot.objects.get(pk=bid)
+        q = b.results["questions"][0]
+        summary[key] = [{"label": o["label"], "votes": o.get("votes"), "weighted_share": o.get("weighted_share")} for o in q["options"]]
+        for o in q["options"]:
+            if o["subject_type"] == "cadres.cadre" and o["subject_id"]:
+                SelectionCandidate.objects.get_or_create(selection=sel, cadre_id=int(o["subject_id"]), defaults={"stage": CandidateStage.RECOMMENDED})
+    record.data = {**record.data, "results": summary}
+    record.save(update_fields=["data"])
+
+
+@gate("cadres.recommendation_valid")
+def _recommendation_valid(ctx):
+    done = ctx.done_on_of("recommendation")
+    months = ctx.value("recommendation_valid_months")
+    if done and ctx.done_on > add_months(done, months):
+        return [
+            FieldError(
+                "done_on",
+                "recommendation_expired",
+                f"民主推荐（{done:%Y年%m月%d日}）结果已超过{months}个月有效期，须重新推荐（条例：民主推荐结果一般在一年内有效）",
+            )
+        ]
+    return []
+
+
+@gate("cadres.contested")
+def _contested(ctx):
+    sel = _selection(ctx)
+    n = len(ctx.data.get("candidates") or [])
+    ratio = ctx.value("contested_ratio")
+    if sel.contested and not n > sel.seats * share(ratio):
+        return [FieldError("candidates", "not_contested", f"差额考察：考察对象人数（{n}人）应多于拟选拔人数（{sel.seats}人）×{ratio}")]
+    return []
+
+
+@hook("cadres.candidates_set")
+def _candidates_set(ctx, record):
+    from .models import CandidateStage, SelectionCandidate
+
+    sel = _selection(ctx)
+    chosen = set(ctx.data.get("candidates") or [])
+    for cid in chosen:
+        SelectionCandidate.objects.update_or_create(selection=sel, cadre_id=cid, defaults={"stage": CandidateStage.VETTING})
+    SelectionCandidate.objects.filter(selection=sel).exclude(cadre_id__in=chosen).update(stage=CandidateStage.DROPPED)
+
+
+def team_names(text: str) -> list[str]:
+    import re
+
+    return [p for p in re.split(r"[、,，;；\s]+", text or "") if p]
+
+
+@gate("cadres.vetting_team")
+def _vetting_team(ctx):
+    names = team_names(ctx.data.get("team", ""))
+    least = ctx.value("vetting_team_min")
+    if len(set(names)) < least:
+        return [FieldError("team", "vetting_team_too_small", f"考察组应由{least}名以上成员组成（现{len(set(names))}人）")]
+    return []
+
+
+def _vetting_cadres(ctx):
+    from .models import CandidateStage, SelectionCandidate
+
+    sel = _selection(ctx)
+    return [c.cadre for c in SelectionCandidate.objects.filter(selection=sel, stage=CandidateStage.VETTING).select_related("cadre")]
+
+
+@gate("cadres.personal_report")
+def _personal_report(ctx):
+    from .models import PersonalReport
+
+    errors = []
+    for cadre in _vetting_cadres(ctx):
+        if not PersonalReport.objects.filter(cadre=cadre, year__gte=ctx.done_on.year - 1).exists():
+            errors.append(FieldError("result", "personal_report_missing", f"{cadre.name}没有近一年的个人有关事项报告，不能完成提拔前核查"))
+    return errors
+
+
+@hook("cadres.personal_report_checked")
+def _personal_report_checked(ctx, record):
+    from .models import PersonalReport, ReportCheck
+
+    for cadre in _vetting_cadres(ctx):
+        report = PersonalReport.objects.filter(cadre=cadre).order_by("-submitted_on", "-id").first()
+        ReportCheck.objects.create(report=report, reason="pre_appointment", drawn_on=ctx.done_on, result=ctx.data["result"], checked_on=ctx.done_on, checked_by=ctx.actor.label)
+
+
+@gate("cadres.study_grade")
+def _study_grade(ctx):
+    from orgwork.training.selectors import study_grade_poor
+
+    errors = []
+    for cadre in _vetting_cadres(ctx):
+        if study_grade_poor(cadre.id_number, ctx.done_on.year):
+            errors.append(FieldError("hours", "study_grade_poor", f"{cadre.name}本年度考学等次为“较差”，当年不得晋升（rules.md §7）"))
+    return errors
+
+
+@gate("cadres.quorum")
+def _quorum(ctx):
+    size, present = ctx.data.get("committee_size") or 0, ctx.data.get("present") or 0
+    q = ctx.value("quorum_share")
+    errors = []
+    if present > size:
+        errors.append(FieldError("present", "bad_value", "实到会人数不能多于应到会人数"))
+    elif not at_least_share(present, size, q):
+        errors.append(FieldError("present", "quorum_not_met", f"讨论决定干部任免须有{share_words(q)}以上成员到会（应到{size}人，实到{present}人）"))
+    favour = ctx.data.get("in_favour") or 0
+    if favour + (ctx.data.get("against") or 0) + (ctx.data.get("abstain") or 0) > present:
+        errors.append(FieldError("in_favour", "bad_value", "表决票数之和不能多于实到会人数"))
+    elif not errors and not favour > size * share(ctx.value("decision_share")):
+        errors.append(FieldError("in_favour", "not_adopted", f"同意票未超过应到会成员半数（{favour}/{size}），不能形成任用决定"))
+    sel_vetting = {c.pk for c in _vetting_cadres(ctx)}
+    if ctx.data.get("appointee") not in sel_vetting:
+        errors.append(FieldError("appointee", "bad_value", "决定任用人选须是考察对象"))
+    return errors
+
+
+@hook("cadres.decided")
+def _decided(ctx, record):
+    from .models import CandidateStage, SelectionCandidate
+
+    sel = _selection(ctx)
+    sel.appointee_id = ctx.data["appointee"]
+    sel.save(update_fields=["appointee"])
+    SelectionCandidate.objects.filter(selection=sel, cadre_id=sel.appointee_id).update(stage=CandidateStage.DECIDED)
+    ctx.instance.data = {**ctx.instance.data, "notice_context": {**(ctx.instance.data.get("notice_context") or {}), "appointee": sel.appointee.name}}
+    ctx.instance.save(update_fields=["data"])
+
+
+@gate("cadres.publicity_length")
+def _publicity_length(ctx):
+    from orgwork.core import calendar as workcal
+
+    n = ctx.value("publicity_working_days")
+    start = ctx.data.get("notice_start") or ctx.done_on
+    end = ctx.data.get("notice_end")
+    if end is None:
+        return []
+    try:
+        counted = workcal.workdays_between(start, end)
+    except workcal.UnknownCalendarYear as exc:
+        return list(exc.errors)
+    if counted < n:
+        return [FieldError("notice_end", "publicity_too_short", f"任前公示期{start:%Y-%m-%d}至{end:%Y-%m-%d}只有{counted}个工作日，不得少于{n}个工作日")]
+    return []
+
+
+@hook("cadres.appointed")
+def _appointed(ctx, record):
+    from .services import appoint_from_selection
+
+    appoint_from_selection(ctx=ctx, record=record)
+
+
+def probation_applies(ruleset, *, post, promotion: bool) -> bool:
+    """条例 试用期条款: only on promotion (提拔) to a listed non-elected post; never for principal posts or lateral moves."""
+    from .models import PostKind
+
+    return bool(promotion and not post.elected and post.kind != PostKind.PRINCIPAL and post.category in ruleset["probation_categories"])
+
+
+def selection_rules(version: str | None = None, on: dt.date | None = None) -> RuleSet:
+    return rule(f"procedure.{KIND}", version=version, on=on)
+
+
+# --- personal matters reports (规定 2017) -------------------------------------------------------------
+REPORTS = "cadres.personal_matters"
+REPORTS_2017 = register(
+    RuleSet(
+        name=REPORTS,
+        version="2017",
+        effective=dt.date(2017, 2, 8),
+        source="《领导干部报告个人有关事项规定》（2017）",
+        values={
+            # 规定第二条: 县处级副职以上 (rules.md §7 "county-level deputies and above") — as ranks of the registry.
+            "ranks": ("county_principal", "county_deputy"),
+            # 规定第四条: 每年1月31日前集中报告上一年度的个人有关事项.
+            "annual_due": (1, 31),
+            # 规定第五条: 发生变化的, 应在事后30日内报告.
+            "change_within_days": 30,
+            # 规定第六条: 新任领导干部在任职后30日内报告.
+            "new_within_days": 30,
+            # 规定第十七条 / 查核结果处理办法: 随机抽查; the share is local practice — default, replace.
+            "spot_check_share": "1/10",
+            "results": ("accurate", "omission", "concealment"),
+        },
+    )
+)
+
+
+def report_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(REPORTS, on=on)
+
+
+# --- registry checks (daily) ---------------------------------------------------------------------------
+REGISTRY = "cadres.registry"
+REGISTRY_2006 = register(
+    RuleSet(
+        name=REGISTRY,
+        version="2006",
+        effective=dt.date(2006, 6, 10),
+        source="《党政领导干部交流工作规定》（2006）；《党政领导干部任职回避暂行规定》（2006）；seed 001",
+        values={
+            # 交流工作规定第七条: 在同一职位上任职满10年的, 必须交流.
+            "rotation_years": 10,
+            # 任职回避暂行规定第四条: 夫妻、直系血亲、三代以内旁系血亲、近姻亲 — no two in the same unit's team.
+            "kinship_relations": ("夫妻", "直系血亲", "三代以内旁系血亲", "近姻亲"),
+            # Statutory retirement ages before the 2025 gradual reform — default, replace with the department's own.
+            "retirement_age": {"M": 60, "F": 55},
+            "retirement_warning_months": 12,
+            # seed 001: 县级党政班子成员中具有镇委书记经历的比例逐步提高到一半以上.
+            "township_secretary_share_target": "1/2",
+        },
+    )
+)
+
+# --- competitive selection targets (seed 001) -------------------------------------------------------------
+COMPETITION = "cadres.competition"
+COMPETITION_2011 = register(
+    RuleSet(
+        name=COMPETITION,
+        version="2011",
+        effective=dt.date(2011, 1, 1),
+        source="seed 001（惠州市2011年组织工作要点：机关中层干部竞争上岗不低于4/5；新提拔委任制领导干部市直1/2、县直1/3）",
+        values={
+            "city_middle_managers_share": "4/5",
+            "new_leaders_share_city": "1/2",
+            "new_leaders_share_county": "1/3",
+        },
+    )
+)
+
+
+def registry_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(REGISTRY, on=on)
+
+
+def competition_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(COMPETITION, on=on)

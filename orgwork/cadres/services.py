@@ -1,0 +1,572 @@
+"""Every write of the cadres app: keyword-only arguments, one transaction, an audit event each.
+
+Registry (units, posts, quotas, cadres, kinship, appointments, Excel import), selections on the procedure kernel
+(with recommendation ballots on the kernel's ballot engine), flags, and personal matters reports (sealed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from orgwork.core import audit
+from orgwork.core import procedures as proc
+from orgwork.core.actor import Actor
+from orgwork.core.ballots import services as ballots
+from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
+from orgwork.core.idcard import IdNumberError
+from orgwork.core.idcard import parse as parse_id
+from orgwork.core.normalize import add_months, clean_text
+from orgwork.core.params import writable_org
+from orgwork.core.rules import UnknownRule, share
+from orgwork.core.scope import get_in_scope, scope
+from orgwork.members.models import Member
+
+from . import crypto
+from .models import (
+    RANK_ORDER,
+    Appointment,
+    AppointmentAction,
+    Cadre,
+    CadreStatus,
+    CandidateStage,
+    Kinship,
+    PersonalReport,
+    Post,
+    PostKind,
+    PostQuota,
+    ProbationStatus,
+    Rank,
+    ReportCheck,
+    ReportKind,
+    ReportReader,
+    Selection,
+    SelectionCandidate,
+    SelectionFlag,
+    Unit,
+    UnitKind,
+)
+from .rules import KIND, probation_applies, report_rules, selection_rules
+
+CADRE_FIELDS = ("name", "gender", "birth_date", "ethnicity", "native_place", "education", "degree", "work_started_on", "joined_party_on", "rank", "rank_since", "phone", "notes")
+
+
+def _need_write(actor: Actor):
+    if not actor.can_write_anything:
+        raise PermissionDenied()
+
+
+def _text(errors, value, field, label, limit, *, required=True) -> str:
+    value = clean_text(value)
+    if required and not value:
+        errors.append(FieldError(field, "required", f"请填写{label}"))
+    elif len(value) > limit:
+        errors.append(FieldError(field, "too_long", f"{label}不能超过{limit}个字"))
+    return value
+
+
+# --- units, posts, quotas -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_unit(*, actor: Actor, org_id, name: str, kind: str = UnitKind.GOV_AGENCY, city_level: bool = False) -> Unit:
+    _need_write(actor)
+    org = writable_org(actor, org_id)
+    errors = []
+    name = _text(errors, name, "name", "单位名称", 120)
+    if kind not in UnitKind.values:
+        errors.append(FieldError("kind", "bad_value", "单位类别不正确"))
+    if errors:
+        raise ServiceError(errors)
+    unit = Unit.objects.create(org=org, name=name, kind=kind, city_level=bool(city_level))
+    audit.record(actor, "cadres.unit.create", unit, data={"name": name, "kind": kind})
+    return unit
+
+
+@transaction.atomic
+def create_post(
+    *, actor: Actor, unit_id, title: str, kind: str, rank: str, category: str = "", elected: bool = False, in_team: bool = True,
+    is_party_secretary: bool = False, is_unit_head: bool = False, order: int = 50,
+) -> Post:
+    unit = get_in_scope(Unit.objects.select_related("org"), actor, write=True, pk=unit_id)
+    errors = []
+    title = _text(errors, title, "title", "职务名称", 80)
+    if kind not in PostKind.values:
+        errors.append(FieldError("kind", "bad_value", "职务类别不正确"))
+    if rank not in Rank.values:
+        errors.append(FieldError("rank", "bad_value", "职级不正确"))
+    if errors:
+        raise ServiceError(errors)
+    post = Post.objects.create(
+        unit=unit, title=title, kind=kind, rank=rank, category=clean_text(category)[:40], elected=bool(elected), in_team=bool(in_team),
+        is_party_secretary=bool(is_party_secretary), is_unit_head=bool(is_unit_head), order=int(order),
+    )
+    audit.record(actor, "cadres.post.create", post, data={"title": title, "kind": kind, "rank": rank, "category": post.category, "elected": post.elected})
+    return post
+
+
+@transaction.atomic
+def set_quota(*, actor: Actor, unit_id, kind: str, seats: int, document: str = "") -> PostQuota:
+    unit = get_in_scope(Unit.objects.select_related("org"), actor, write=True, pk=unit_id)
+    if kind not in (PostKind.PRINCIPAL, PostKind.DEPUTY, PostKind.INTERNAL):
+        raise ServiceError.single("kind", "bad_value", "职数只核定正职、副职或内设机构领导")
+    if not 0 <= int(seats) <= 99:
+        raise ServiceError.single("seats", "bad_value", "核定职数须在0到99之间")
+    old = PostQuota.objects.filter(unit=unit, kind=kind, ended_at__isnull=True).first()
+    if old:
+        old.ended_at = timezone.now()
+        old.save(update_fields=["ended_at"])
+    q = PostQuota.objects.create(unit=unit, kind=kind, seats=int(seats), document=clean_text(document)[:200])
+    audit.record(actor, "cadres.quota.set", q, changes={"seats": [old.seats if old else None, q.seats]}, data={"kind": kind, "document": q.document})
+    return q
+
+
+# --- cadres --------------------------------------------------------------------------------------------------
+
+
+def _clean_cadre(errors: list, values: dict) -> dict:
+    out = {}
+    out["name"] = _text(errors, values.get("name"), "name", "姓名", 60)
+    for f, label, limit in (("ethnicity", "民族", 20), ("native_place", "籍贯", 60), ("education", "学历", 40), ("degree", "学位", 40), ("phone", "联系电话", 40), ("notes", "备注", 2000)):
+        if f in values:
+            out[f] = _text(errors, values.get(f), f, label, limit, required=False)
+    rank = values.get("rank") or Rank.STAFF
+    if rank not in Rank.values:
+        errors.append(FieldError("rank", "bad_value", "职级不正确"))
+    out["rank"] = rank
+    for f in ("work_started_on", "joined_party_on", "rank_since"):
+        if f in values:
+            out[f] = values.get(f)
+    return out
+
+
+@transaction.atomic
+def create_cadre(*, actor: Actor, org_id, id_number: str, **values) -> Cadre:
+    """A cadre keyed by ID number; birth date and gender come from the number; linked to the member record if any."""
+    _need_write(actor)
+    org = writable_org(actor, org_id)
+    errors = []
+    try:
+        parsed = parse_id(id_number)
+    except IdNumberError as exc:
+        raise ServiceError.single("id_number", exc.code, exc.message) from None
+    if Cadre.objects.filter(id_number=parsed.value).exists():
+        errors.append(FieldError("id_number", "duplicate_existing", "该公民身份号码的干部已在名册中"))
+    cleaned = _clean_cadre(errors, values)
+    if errors:
+        raise ServiceError(errors)
+    member = Member.objects.filter(id_number=parsed.value).first()
+    cadre = Cadre.objects.create(org=org, id_number=parsed.value, birth_date=parsed.birth_date, gender=parsed.gender, member=member, **cleaned)
+    audit.record(actor, "cadres.cadre.create", cadre, data={"name": cadre.name, "member": member.pk if member else None})
+    return cadre
+
+
+@transaction.atomic
+def update_cadre(*, actor: Actor, cadre_id, **values) -> Cadre:
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    errors = []
+    cleaned = _clean_cadre(errors, {**{f: getattr(cadre, f) for f in CADRE_FIELDS}, **values})
+    if errors:
+        raise ServiceError(errors)
+    before = audit.snapshot(cadre, cleaned)
+    for k, v in cleaned.items():
+        setattr(cadre, k, v)
+    cadre.save()
+    audit.record(actor, "cadres.cadre.update", cadre, changes=audit.diff(before, audit.snapshot(cadre, cleaned)))
+    return cadre
+
+
+@transaction.atomic
+def add_kinship(*, actor: Actor, cadre_id, relative_id, relation: str) -> Kinship:
+    from .rules import registry_rules
+
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    relative = get_in_scope(Cadre.objects.all(), actor, pk=relative_id)
+    if relation not in registry_rules()["kinship_relations"]:
+        raise ServiceError.single("relation", "bad_value", "亲属关系应为：" + "、".join(registry_rules()["kinship_relations"]))
+    if cadre.pk == relative.pk:
+        raise ServiceError.single("relative", "bad_value", "不能与本人建立亲属关系")
+    k = Kinship.objects.create(cadre=cadre, relative=relative, relation=relation)
+    audit.record(actor, "cadres.kinship.add", cadre, data={"relative": relative.pk, "relation": relation})
+    return k
+
+
+# --- appointments ------------------------------------------------------------------------------------------------
+
+
+def _is_promotion(cadre: Cadre, post: Post) -> bool:
+    return RANK_ORDER[post.rank] > RANK_ORDER[cadre.rank]
+
+
+@transaction.atomic
+def appoint(
+    *, actor: Actor, cadre_id, post_id, on: dt.date, document: str = "", decided_by: str = "", reason: str = "", competitive: bool = False,
+    selection: Selection | None = None, today: dt.date | None = None,
+) -> Appointment:
+    """任职: a holding starts; a promotion raises the cadre's rank; probation where the rule data says so."""
+    cadre = get_in_scope(Cadre.objects.select_for_update().select_related("org"), actor, write=True, pk=cadre_id)
+    post = get_in_scope(Post.objects.select_related("unit__org"), actor, pk=post_id)
+    today = today or dt.date.today()
+    if on is None or on > today:
+        raise ServiceError.single("on", "bad_date", "任职时间不能为空或晚于今天")
+    if Appointment.objects.filter(cadre=cadre, post=post, action=AppointmentAction.APPOINT, ended_on__isnull=True).exists():
+        raise ServiceError.single("post", "duplicate_existing", f"{cadre.name}已担任{post}")
+    promotion = _is_promotion(cadre, post)
+    try:
+        rs = selection_rules(on=on)
+    except UnknownRule:  # a historic record entered into the registry: no probation is computed for it
+        rs = None
+    probation_until = add_months(on, rs["probation_months"]) if rs is not None and probation_applies(rs, post=post, promotion=promotion) else None
+    a = Appointment.objects.create(
+        cadre=cadre, post=post, action=AppointmentAction.APPOINT, on=on, document=clean_text(document)[:120], decided_by=clean_text(decided_by)[:120],
+        reason=clean_text(reason)[:500], promotion=promotion, competitive=bool(competitive), selection=selection, probation_until=probation_until,
+        probation_status=ProbationStatus.ON if probation_until else ProbationStatus.NONE, recorded_by=actor.label,
+    )
+    if promotion:
+        cadre.rank, cadre.rank_since = post.rank, on
+        cadre.save(update_fields=["rank", "rank_since"])
+    audit.record(actor, "cadres.appoint", a, data={"cadre": cadre.name, "post": str(post), "on": on, "promotion": promotion, "probation_until": probation_until, "rule_version": rs.version if rs else ""})
+    return a
+
+
+@transaction.atomic
+def remove(*, actor: Actor, appointment_id, on: dt.date, document: str = "", reason: str = "") -> Appointment:
+    """免职: ends a holding, with its own record."""
+    a = get_in_scope(Appointment.objects.select_for_update().select_related("cadre__org", "post__unit"), actor, write=True, pk=appointment_id)
+    if a.action != AppointmentAction.APPOINT or a.ended_on:
+        raise ServiceError.single("appointment", "bad_status", "该职务已免去或不是任职记录")
+    if on is None or on < a.on:
+        raise ServiceError.single("on", "date_order", "免职时间不能早于任职时间")
+    r = Appointment.objects.create(
+        cadre=a.cadre, post=a.post, action=AppointmentAction.REMOVE, on=on, document=clean_text(document)[:120], reason=clean_text(reason)[:500], recorded_by=actor.label
+    )
+    a.ended_on, a.removal = on, r
+    a.save(update_fields=["ended_on", "removal"])
+    audit.record(actor, "cadres.remove", r, data={"cadre": a.cadre.name, "post": str(a.post), "on": on})
+    return r
+
+
+@transaction.atomic
+def confirm_probation(*, actor: Actor, appointment_id, confirmed: bool, on: dt.date, note: str = "") -> Appointment:
+    a = get_in_scope(Appointment.objects.select_related("cadre__org"), actor, write=True, pk=appointment_id)
+    if a.probation_status != ProbationStatus.ON:
+        raise ServiceError.single("appointment", "bad_status", "该任职不在试用期")
+    if a.probation_until and on < a.probation_until:
+        raise ServiceError.single("on", "too_early", f"试用期至{a.probation_until:%Y-%m-%d}，期满后才能考核转正")
+    a.probation_status = ProbationStatus.CONFIRMED if confirmed else ProbationStatus.NOT_CONFIRMED
+    a.save(update_fields=["probation_status"])
+    audit.record(actor, "cadres.probation", a, data={"confirmed": confirmed, "on": on, "note": clean_text(note)[:500]})
+    return a
+
+
+# --- Excel import -----------------------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = {"姓名": "name", "公民身份号码": "id_number", "民族": "ethnicity", "籍贯": "native_place", "学历": "education", "学位": "degree",
+                  "参加工作时间": "work_started_on", "入党时间": "joined_party_on", "现职级": "rank", "任现职级时间": "rank_since", "联系电话": "phone"}
+
+
+def _cell_date(value):
+    from orgwork.core.normalize import BadDate, parse_date
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except BadDate:
+        raise ValueError(str(value))
+
+
+def import_cadres(*, actor: Actor, org_id, data: bytes) -> dict:
+    """All-or-nothing import of an .xlsx sheet with the columns of IMPORT_COLUMNS (first row = headers).
+    Returns {"created": n, "errors": [{"row", "field", "code", "message"}]}; on any error nothing is written."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data)).get_sheet_by_index(0).to_python()
+    except Exception:
+        raise ServiceError.single("file", "bad_value", "无法读取该Excel文件（请使用.xlsx格式）") from None
+    if not rows:
+        raise ServiceError.single("file", "required", "文件是空的")
+    header = [clean_text(h) for h in rows[0]]
+    unknown = [h for h in header if h and h not in IMPORT_COLUMNS]
+    if unknown:
+        raise ServiceError.single("file", "extra_column", "未识别的列：" + "、".join(unknown))
+    if "姓名" not in header or "公民身份号码" not in header:
+        raise ServiceError.single("file", "required", "须有“姓名”和“公民身份号码”两列")
+    rank_by_label = {str(label): value for value, label in Rank.choices}
+    errors, created = [], 0
+    try:
+        with transaction.atomic():
+            for i, row in enumerate(rows[1:], start=2):
+                if not any(str(c).strip() for c in row):
+                    continue
+                values = {}
+                for h, cell in zip(header, row, strict=False):
+                    if not h:
+                        continue
+                    f = IMPORT_COLUMNS[h]
+                    if f in ("work_started_on", "joined_party_on", "rank_since"):
+                        try:
+                            values[f] = _cell_date(cell)
+                        except ValueError:
+                            errors.append({"row": i, "field": f, "code": "bad_date", "message": f"第{i}行“{h}”不是日期"})
+                    elif f == "rank":
+                        label = clean_text(cell)
+                        values[f] = rank_by_label.get(label, label or Rank.STAFF)
+                    else:
+                        values[f] = str(cell).strip() if cell is not None else ""
+                try:
+                    with transaction.atomic():
+                        create_cadre(actor=actor, org_id=org_id, **values)
+                    created += 1
+                except ServiceError as exc:
+                    errors.extend({"row": i, "field": e.field, "code": e.code, "message": f"第{i}行：{e.message}"} for e in exc.errors)
+            if errors:
+                raise _Rollback()
+    except _Rollback:
+        return {"created": 0, "errors": errors}
+    return {"created": created, "errors": []}
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- selections ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_selection(*, actor: Actor, post_id, title: str, on: dt.date, seats: int = 1, contested: bool = True, competitive: bool = False, org_id=None) -> Selection:
+    """动议 opens a selection for a post; the kernel instance holds every step's record."""
+    post = get_in_scope(Post.objects.select_related("unit__org"), actor, pk=post_id)
+    org_id = org_id or post.unit.org_id
+    if not 1 <= int(seats) <= 20:
+        raise ServiceError.single("seats", "bad_value", "拟选拔人数须在1到20之间")
+    instance = proc.start(actor=actor, kind=KIND, org_id=org_id, title=title, on=on, data={"notice_context": {"post": str(post), "appointee": ""}})
+    sel = Selection.objects.create(org=instance.org, post=post, seats=int(seats), contested=bool(contested), competitive=bool(competitive), instance=instance)
+    type(instance).objects.filter(pk=instance.pk).update(subject_type=sel._meta.label_lower, subject_id=str(sel.pk))
+    audit.record(actor, "cadres.selection.start", sel, data={"post": str(post), "seats": sel.seats, "contested": sel.contested})
+    return sel
+
+
+def _writable_selection(actor: Actor, selection_id) -> Selection:
+    return get_in_scope(Selection.objects.select_related("org", "post__unit", "instance"), actor, write=True, pk=selection_id)
+
+
+DEFAULT_GROUPS = ({"name": "领导班子成员", "weight": "0.4"}, {"name": "中层干部", "weight": "0.3"}, {"name": "其他干部群众代表", "weight": "0.3"})
+
+
+@transaction.atomic
+def start_recommendation(*, actor: Actor, selection_id, cadre_ids: list[int], mode: str = "meeting", groups=None, max_choices: int | None = None):
+    """A recommendation ballot (会议推荐 or 谈话推荐) on the kernel's ballot engine, owned by the selection."""
+    sel = _writable_selection(actor, selection_id)
+    if mode not in ("meeting", "talk"):
+        raise ServiceError.single("mode", "bad_value", "推荐方式应为会议推荐或谈话推荐")
+    cadres = list(scope(Cadre.objects.filter(pk__in=cadre_ids), actor))
+    if len(cadres) != len(set(cadre_ids)) or not cadres:
+        raise ServiceError.single("cadre_ids", "bad_value", "推荐人选不存在或不在管理范围内")
+    cadres.sort(key=lambda c: cadre_ids.index(c.pk))
+    label = "会议推荐" if mode == "meeting" else "谈话推荐"
+    b = ballots.create_ballot(
+        actor=actor, org=sel.org, title=f"{sel.post}{label}", purpose=f"cadres.{mode}_recommendation", owner=sel,
+        questions=[{"kind": "choose", "text": f"推荐{sel.post}人选（限选{max_choices or sel.seats}人）", "max_choices": max_choices or sel.seats,
+                    "options": [{"label": c.name, "subject_type": "cadres.cadre", "subject_id": str(c.pk)} for c in cadres]}],
+        groups=list(groups or DEFAULT_GROUPS),
+    )
+    for c in cadres:
+        SelectionCandidate.objects.get_or_create(selection=sel, cadre=c, defaults={"stage": CandidateStage.RECOMMENDED})
+    audit.record(actor, "cadres.selection.recommendation", sel, data={"ballot": b.pk, "mode": mode, "candidates": [c.pk for c in cadres]})
+    return b
+
+
+def complete_step(*, actor: Actor, selection_id, step: str, done_on: dt.date, data: dict | None = None, comment: str = "", documents: dict | None = None, responsible: str = ""):
+    sel = get_in_scope(Selection.objects.all(), actor, pk=selection_id)
+    return proc.complete_step(actor=actor, instance_id=sel.instance_id, step=step, done_on=done_on, data=data or {}, comment=comment, documents=documents, responsible=responsible)
+
+
+def appoint_from_selection(*, ctx, record) -> None:
+    """Hook of the 任职 step: the decided appointee takes the post (probation by the rule data of the selection's version)."""
+    sel = Selection.objects.select_related("post").get(instance=ctx.instance)
+    if sel.appointee_id is None:
+        raise ServiceError.single("appointee", "required", "尚未作出任用决定")
+    a = appoint(actor=ctx.actor, cadre_id=sel.appointee_id, post_id=sel.post_id, on=ctx.done_on, document=ctx.data.get("document", ""), decided_by=sel.org.name,
+                reason=sel.instance.title, competitive=sel.competitive, selection=sel)
+    record.data = {**record.data, "appointment": a.pk, "probation_until": a.probation_until.isoformat() if a.probation_until else None}
+    record.save(update_fields=["data"])
+
+
+@transaction.atomic
+def flag_selection(*, actor: Actor, selection_id, text: str) -> SelectionFlag:
+    """The department marks a problem on a selection in flight (any reader in scope with a department role)."""
+    sel = get_in_scope(Selection.objects.select_related("org"), actor, pk=selection_id)
+    if not actor.has_role("sysadmin", "dept_admin"):
+        raise PermissionDenied()
+    text = clean_text(text)
+    if not text:
+        raise ServiceError.single("text", "required", "请填写发现的问题")
+    f = SelectionFlag.objects.create(selection=sel, text=text[:500], raised_by=actor.label)
+    audit.record(actor, "cadres.selection.flag", f, data={"text": f.text})
+    return f
+
+
+@transaction.atomic
+def answer_flag(*, actor: Actor, flag_id, answer: str) -> SelectionFlag:
+    f = get_in_scope(SelectionFlag.objects.select_related("selection__org"), actor, write=True, pk=flag_id)
+    answer = clean_text(answer)
+    if not answer:
+        raise ServiceError.single("answer", "required", "请填写整改说明")
+    if f.closed_at:
+        raise ServiceError.single("flag", "bad_status", "该问题已关闭")
+    f.answer, f.closed_at = answer[:500], timezone.now()
+    f.save(update_fields=["answer", "closed_at"])
+    audit.record(actor, "cadres.selection.flag_answered", f, data={"answer": f.answer})
+    return f
+
+
+def archive_selection(*, actor: Actor, selection_id, on: dt.date | None = None):
+    sel = get_in_scope(Selection.objects.all(), actor, write=True, pk=selection_id)
+    return proc.archive(actor=actor, instance_id=sel.instance_id, on=on)
+
+
+# --- personal matters reports ---------------------------------------------------------------------------------------
+
+
+def may_read_reports(actor: Actor) -> bool:
+    if actor is None or actor.user is None:
+        return False
+    return ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).exists()
+
+
+def reader_paths(actor: Actor) -> list[str]:
+    if actor is None or actor.user is None:
+        return []
+    return list(ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).values_list("org__path", flat=True))
+
+
+def _reader_scope(qs, actor: Actor):
+    from django.db.models import Q
+
+    from orgwork.core.fields import subtree_q
+
+    paths = reader_paths(actor)
+    if not paths:
+        raise NotFound()
+    cond = Q(pk__in=[])
+    for p in paths:
+        cond |= subtree_q(p, qs.model.SCOPE_PATH)
+    return qs.filter(cond)
+
+
+@transaction.atomic
+def designate_reader(*, actor: Actor, user, org_id) -> ReportReader:
+    """Only a department admin designates who reads personal matters reports in a subtree."""
+    org = writable_org(actor, org_id)
+    if not actor.has_role("sysadmin", "dept_admin"):
+        raise PermissionDenied()
+    r = ReportReader.objects.create(user=user, org=org, granted_by=actor.label)
+    audit.record(actor, "cadres.report_reader.grant", r, data={"user": user.get_username()})
+    return r
+
+
+REPORT_SECTIONS = (
+    ("marriage", "本人婚姻情况"),
+    ("passports", "本人持有普通护照及出入境情况"),
+    ("children_abroad", "子女与外国人、无国籍人通婚或移居国（境）外情况"),
+    ("family_jobs", "配偶、子女及其配偶从业情况"),
+    ("family_cases", "配偶、子女及其配偶被司法机关追究刑事责任情况"),
+    ("income", "本人工资及各类奖金、津贴、补贴等"),
+    ("housing", "本人、配偶、共同生活的子女房产情况"),
+    ("investments", "本人、配偶、共同生活的子女投资股票、基金、投资型保险等情况"),
+    ("businesses", "配偶、子女及其配偶经商办企业情况"),
+)
+
+
+@transaction.atomic
+def submit_report(*, actor: Actor, cadre_id, kind: str, year: int, submitted_on: dt.date, items: dict, change_on: dt.date | None = None) -> PersonalReport:
+    """Record a personal matters report; `items` ({section: text or list}) is sealed before it touches the database."""
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    if kind not in ReportKind.values:
+        raise ServiceError.single("kind", "bad_value", "报告类型不正确")
+    if kind == ReportKind.CHANGE and change_on is None:
+        raise ServiceError.single("change_on", "required", "事项变化报告须填写变化日期")
+    known = {k for k, _label in REPORT_SECTIONS}
+    if not isinstance(items, dict) or set(items) - known:
+        raise ServiceError.single("items", "bad_value", "报告事项不正确")
+    r = PersonalReport.objects.create(
+        cadre=cadre, kind=kind, year=int(year), submitted_on=submitted_on, change_on=change_on, sealed_items=crypto.seal(items), key_id=crypto.key_id(), recorded_by=actor.label
+    )
+    audit.record(actor, "cadres.personal_report.submit", r, data={"kind": kind, "year": r.year})  # never the items
+    return r
+
+
+def read_report(*, actor: Actor, report_id) -> dict:
+    """The report's items, for a designated reader only; every read is an audit event."""
+    with transaction.atomic():
+        r = _reader_scope(PersonalReport.objects.select_related("cadre__org"), actor).filter(pk=report_id).first()
+        if r is None:
+            raise NotFound()
+        audit.record(actor, "cadres.personal_report.read", r, data={"cadre": r.cadre_id})
+    checks = [
+        {"reason": c.get_reason_display(), "result": c.get_result_display() if c.result else "", "handling": crypto.unseal(c.handling_sealed) if c.handling_sealed else "", "checked_on": c.checked_on}
+        for c in r.checks.order_by("drawn_on", "id")
+    ]
+    return {"report": r, "items": crypto.unseal(r.sealed_items), "checks": checks}
+
+
+@transaction.atomic
+def draw_spot_checks(*, actor: Actor, year: int, on: dt.date, seed: int | None = None) -> list[ReportCheck]:
+    """Random spot check of this year's annual reports: the share is rule data (rounded up, at least one)."""
+    import math
+
+    if not may_read_reports(actor):
+        raise NotFound()
+    rs = report_rules(on)
+    reports = list(_reader_scope(PersonalReport.objects.filter(year=year, kind=ReportKind.ANNUAL), actor).order_by("pk"))
+    if not reports:
+        return []
+    n = max(1, math.ceil(len(reports) * share(rs["spot_check_share"])))
+    rng = random.SystemRandom() if seed is None else random.Random(seed)
+    chosen = rng.sample(reports, min(n, len(reports)))
+    checks = [ReportCheck.objects.create(report=r, reason="spot", drawn_on=on) for r in chosen]
+    for c in checks:
+        audit.record(actor, "cadres.personal_report.spot_check", c.report, data={"year": year, "share": rs["spot_check_share"], "rule_version": rs.version})
+    return checks
+
+
+@transaction.atomic
+def record_check(*, actor: Actor, check_id, result: str, handling: str, on: dt.date) -> ReportCheck:
+    c = _reader_scope(ReportCheck.objects.select_related("report__cadre__org"), actor).filter(pk=check_id).first()
+    if c is None:
+        raise NotFound()
+    if result not in report_rules(on)["results"]:
+        raise ServiceError.single("result", "bad_value", "核查结果应为如实报告、漏报或瞒报")
+    c.result, c.checked_on, c.checked_by = result, on, actor.label
+    c.handling_sealed = crypto.seal(clean_text(handling)[:2000])
+    c.save(update_fields=["result", "checked_on", "checked_by", "handling_sealed"])
+    audit.record(actor, "cadres.personal_report.check", c.report, data={"check": c.pk, "result": result})
+    return c
+
+
+def retire(*, actor: Actor, cadre_id, on: dt.date) -> Cadre:
+    with transaction.atomic():
+        cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+        cadre.status = CadreStatus.RETIRED
+        cadre.save(update_fields=["status"])
+        audit.record(actor, "cadres.cadre.retire", cadre, data={"on": on})
+    return cadre
+
+
+def reader_reports(actor: Actor):
+    """Reports a designated reader may open (listing shows who and when, never the items)."""
+    return _reader_scope(PersonalReport.objects.select_related("cadre__org"), actor).order_by("-submitted_on", "-id")
+
+
+def reader_checks(actor: Actor):
+    return _reader_scope(ReportCheck.objects.select_related("report__cadre"), actor).order_by("-drawn_on", "-id")

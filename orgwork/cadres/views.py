@@ -1,0 +1,355 @@
+"""Console pages of the cadres app (staff) — thin: a form parses, one service or selector acts, a template renders.
+
+Readers: READ_ROLES (department and committee admins); anyone else gets 404. Personal matters: designated readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgwork.core import gate
+from orgwork.core import procedures as proc
+from orgwork.core.ballots import printing
+from orgwork.core.ballots import selectors as ballot_reads
+from orgwork.core.ballots import services as ballots
+from orgwork.core.ballots.models import Ballot, BallotStatus
+from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
+from orgwork.core.pdf import PDF_CONTENT_TYPE
+
+from . import documents, forms, selectors, services
+from .models import CandidateStage, PersonalReport
+from .rules import CATEGORY_LABELS
+
+PAGE_SIZE = 30
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _restricted(actor):
+    if not selectors.may_read(actor):
+        raise NotFound()
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+def _call(form, fn, **kw):
+    """Run one service; field errors go back onto the form. True when it went through."""
+    try:
+        fn(**kw)
+    except ServiceError as exc:
+        forms.apply_errors(form, exc)
+        return False
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    return True
+
+
+@gate.staff
+def cadre_list(request, actor):
+    _restricted(actor)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    create = forms.CadreForm(request.POST if action == "create" else None, prefix="new")
+    upload = forms.ImportForm(request.POST if action == "import" else None, request.FILES if action == "import" else None, prefix="imp")
+    import_errors = None
+    if action == "create" and create.is_valid():
+        d = dict(create.cleaned_data)
+        try:
+            c = services.create_cadre(actor=actor, org_id=d.pop("org"), **d)
+        except ServiceError as exc:
+            forms.apply_errors(create, exc)
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("cadres:detail", c.pk)
+    if action == "import" and upload.is_valid():
+        try:
+            result = services.import_cadres(actor=actor, org_id=upload.cleaned_data["org"], data=upload.cleaned_data["file"].read())
+        except ServiceError as exc:
+            forms.apply_errors(upload, exc)
+        else:
+            if result["errors"]:
+                import_errors = result["errors"]
+            else:
+                messages.success(request, _("已导入%(n)d人") % {"n": result["created"]})
+                return redirect("cadres:list")
+    filters = forms.CadreFilterForm(request.GET or None)
+    q, status = "", ""
+    if filters.is_valid():
+        q, status = filters.cleaned_data["q"], filters.cleaned_data["status"]
+    page = Paginator(selectors.cadres(actor, q=q, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    bad = bool(create.errors or upload.errors or import_errors)
+    return render(
+        request, "cadres/list.html",
+        {"filters": filters, "page": page, "create": create, "upload": upload, "import_errors": import_errors, "crumbs": [(_("干部名册"), "")]},
+        status=400 if bad else 200,
+    )
+
+
+@gate.staff
+def cadre_detail(request, actor, pk):
+    _restricted(actor)
+    cadre = selectors.get_cadre(actor, pk)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    posts = list(selectors.posts(actor))
+    appoint = forms.AppointForm(request.POST if action == "appoint" else None, prefix="ap", posts=posts)
+    remove = forms.RemoveForm(request.POST if action == "remove" else None, prefix="rm")
+    report = forms.ReportForm(request.POST if action == "report" else None, prefix="rp", initial={"cadre": cadre.pk})
+    bound = {"appoint": appoint, "remove": remove, "report": report}.get(action)
+    if bound is not None and bound.is_valid():
+        d = dict(bound.cleaned_data)
+        if action == "appoint":
+            ok = _call(bound, services.appoint, actor=actor, cadre_id=cadre.pk, post_id=d["post"], on=d["on"], document=d["document"], competitive=d["competitive"])
+        elif action == "remove":
+            ok = _call(bound, services.remove, actor=actor, appointment_id=d["appointment"], on=d["on"], document=d["document"])
+        else:
+            ok = _call(bound, services.submit_report, actor=actor, cadre_id=cadre.pk, kind=d["kind"], year=d["year"], submitted_on=d["submitted_on"], change_on=d["change_on"], items=bound.items())
+        if ok:
+            messages.success(request, _("已保存"))
+            return redirect("cadres:detail", cadre.pk)
+    return render(
+        request, "cadres/detail.html",
+        {
+            "cadre": cadre, "resume": selectors.resume(cadre), "holdings": selectors.holdings(cadre), "appoint": appoint, "remove": remove, "report": report,
+            "records": cadre.appointments.select_related("post__unit").order_by("-on", "-id"), "reader": services.may_read_reports(actor),
+            "reports": PersonalReport.objects.filter(cadre=cadre).order_by("-submitted_on") if services.may_read_reports(actor) else None,
+            "crumbs": [(_("干部名册"), reverse("cadres:list")), (cadre.name, "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.staff
+def appointment_form(request, actor, pk, fmt):
+    """干部任免审批表 for a cadre, as Word or PDF."""
+    _restricted(actor)
+    cadre = selectors.get_cadre(actor, pk)
+    if fmt not in ("docx", "pdf"):
+        raise NotFound()
+    if fmt == "docx":
+        return _download(documents.appointment_form_docx(cadre), DOCX, f"干部任免审批表-{cadre.name}.docx")
+    return _download(documents.appointment_form_pdf(cadre), PDF_CONTENT_TYPE, f"干部任免审批表-{cadre.name}.pdf")
+
+
+@gate.staff
+def units(request, actor):
+    _restricted(actor)
+    unit_list = list(selectors.units(actor))
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    unit_form = forms.UnitForm(request.POST if action == "unit" else None, prefix="u")
+    post_form = forms.PostForm(request.POST if action == "post" else None, prefix="p", units=unit_list, categories=list(CATEGORY_LABELS.items()))
+    quota_form = forms.QuotaForm(request.POST if action == "quota" else None, prefix="q", units=unit_list)
+    bound = {"unit": unit_form, "post": post_form, "quota": quota_form}.get(action)
+    if bound is not None and bound.is_valid():
+        d = dict(bound.cleaned_data)
+        if action == "unit":
+            ok = _call(bound, services.create_unit, actor=actor, org_id=d.pop("org"), **d)
+        elif action == "post":
+            ok = _call(bound, services.create_post, actor=actor, unit_id=d.pop("unit"), **d)
+        else:
+            ok = _call(bound, services.set_quota, actor=actor, unit_id=d.pop("unit"), **d)
+        if ok:
+            messages.success(request, _("已保存"))
+            return redirect("cadres:units")
+    year = dt.date.today().year
+    return render(
+        request, "cadres/units.html",
+        {
+            "quotas": selectors.quota_status(actor), "warnings": selectors.registry_warnings(actor), "share": selectors.township_secretary_share(actor),
+            "competition": selectors.competition_report(actor, year=year), "year": year, "posts": selectors.posts(actor),
+            "unit_form": unit_form, "post_form": post_form, "quota_form": quota_form, "crumbs": [(_("职数与预警"), "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.staff
+def selection_list(request, actor):
+    """The department's view of selections in flight, with their open flags and due dates."""
+    _restricted(actor)
+    form = forms.SelectionForm(request.POST or None, posts=list(selectors.posts(actor)))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        try:
+            sel = services.start_selection(actor=actor, post_id=d.pop("post"), **d)
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        else:
+            return redirect("cadres:selection", sel.pk)
+    show_all = request.GET.get("all") == "1"
+    page = Paginator(selectors.selections(actor, in_flight=None if show_all else True), PAGE_SIZE).get_page(request.GET.get("page"))
+    definition = proc.definition("cadre_selection")
+    titles = {s.key: s.title for s in definition.steps}
+    rows = [(s, titles.get(s.instance.step, "")) for s in page]
+    return render(
+        request, "cadres/selections.html", {"form": form, "page": page, "rows": rows, "show_all": show_all, "today": dt.date.today(), "crumbs": [(_("选拔任用"), "")]},
+        status=400 if form.errors else 200,
+    )
+
+
+@gate.staff
+def selection_detail(request, actor, pk):
+    _restricted(actor)
+    sel = selectors.get_selection(actor, pk)
+    inst = sel.instance
+    d = proc.definition_for(inst)
+    step = d.step(inst.step) if inst.step and inst.status == "active" else None
+    candidates = [c.cadre for c in sel.candidates.select_related("cadre").order_by("cadre__name")]
+    vetting = [c.cadre for c in sel.candidates.filter(stage=CandidateStage.VETTING).select_related("cadre")]
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    step_form = forms.StepForm(request.POST if action == "step" else None, prefix="s", step=step, candidates=candidates, vetting=vetting) if step else None
+    rec_form = forms.RecommendationForm(request.POST if action == "recommend" else None, prefix="r")
+    flag_form = forms.FlagForm(request.POST if action == "flag" else None, prefix="f")
+    answer_form = forms.AnswerForm(request.POST if action == "answer" else None, prefix="a")
+    objection_form = forms.ObjectionForm(request.POST if action == "objection" else None, prefix="o")
+    resolve_form = forms.ResolveForm(request.POST if action == "resolve" else None, prefix="v")
+    bound = {"step": step_form, "recommend": rec_form, "flag": flag_form, "answer": answer_form, "objection": objection_form, "resolve": resolve_form}.get(action)
+    if action in ("open_ballot", "close_ballot"):
+        ballot = Ballot.objects.filter(owner_type="cadres.selection", owner_id=str(sel.pk), pk=pressed.cleaned_data.get("ballot") or 0).first()
+        if ballot is None:
+            raise NotFound()
+        try:
+            (ballots.open_ballot if action == "open_ballot" else ballots.close_ballot)(actor=actor, ballot_id=ballot.pk)
+        except ServiceError as exc:
+            messages.error(request, "；".join(str(e.message) for e in exc.errors))
+        return redirect("cadres:selection", sel.pk)
+    if bound is not None and bound.is_valid():
+        c = bound.cleaned_data
+        if action == "step":
+            ok = _call(bound, services.complete_step, actor=actor, selection_id=sel.pk, step=step.key, done_on=c["done_on"], data=bound.step_data(), comment=c["comment"], documents=bound.documents())
+        elif action == "recommend":
+            try:
+                ids = selectors.cadre_ids_by_names(actor, c["names"])
+                b = services.start_recommendation(actor=actor, selection_id=sel.pk, cadre_ids=ids, mode=c["mode"], groups=[{"name": _("参加推荐人员"), "weight": 1, "size": c["voters"]}])
+                group = b.groups.get()
+                codes = ballots.issue_codes(actor=actor, ballot_id=b.pk, group_id=group.pk, count=c["voters"])
+            except ServiceError as exc:
+                forms.apply_errors(bound, exc)
+                ok = False
+            else:
+                # The codes exist only now: the slips are the answer (print them; only their hashes are kept).
+                return _download(printing.code_slips_pdf(b, group, codes, url=request.build_absolute_uri(reverse("cadres:vote"))), PDF_CONTENT_TYPE, f"投票码-{b.title}.pdf")
+        elif action == "flag":
+            ok = _call(bound, services.flag_selection, actor=actor, selection_id=sel.pk, text=c["text"])
+        elif action == "answer":
+            ok = _call(bound, services.answer_flag, actor=actor, flag_id=c["flag"], answer=c["answer"])
+        elif action == "objection":
+            ok = _call(bound, proc.record_objection, actor=actor, notice_id=c["notice"], received_on=c["received_on"], content=c["content"], source=c["source"])
+        else:
+            ok = _call(bound, proc.resolve_objection, actor=actor, objection_id=c["objection"], upheld=c["upheld"], resolution=c["resolution"])
+        if ok:
+            messages.success(request, _("已办理"))
+            return redirect("cadres:selection", sel.pk)
+    record = selectors.selection_record(sel)
+    ballot_rows = [{"ballot": b["ballot"], "results": b["results"], "turnout": ballot_reads.turnout(b["ballot"])} for b in record["ballots"]]
+    return render(
+        request, "cadres/selection.html",
+        {
+            "sel": sel, "inst": inst, "definition": d, "step": step, "step_form": step_form, "rec_form": rec_form, "flag_form": flag_form, "record": record,
+            "ballots": ballot_rows, "open_status": BallotStatus.OPEN, "draft_status": BallotStatus.DRAFT, "dept": actor.has_role("sysadmin", "dept_admin"),
+            "crumbs": [(_("选拔任用"), reverse("cadres:selections")), (inst.title, "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.staff
+def selection_export(request, actor, pk):
+    """The whole record of a selection as one PDF file."""
+    _restricted(actor)
+    sel = selectors.get_selection(actor, pk)
+    return _download(documents.selection_record_pdf(sel), PDF_CONTENT_TYPE, f"选拔任用纪实-{sel.instance.title}.pdf")
+
+
+@gate.public
+def vote(request):
+    """Cast a recommendation ballot with a one-time code (no account; the code is spent, nothing links it to the ballot)."""
+    from .forms_public import CodeForm, VoteForm
+
+    code_form = CodeForm(request.POST or None)
+    ballot = vote_form = None
+    done = False
+    if request.method == "POST" and code_form.is_valid():
+        code = code_form.cleaned_data["code"]
+        ballot = ballot_reads.ballot_for_code(code)
+        if ballot is None or not ballot.purpose.startswith("cadres."):
+            code_form.add_error("code", _("投票码不正确或已使用"))
+            ballot = None
+        else:
+            vote_form = VoteForm(request.POST if code_form.cleaned_data["stage"] == "vote" else None, ballot=ballot)
+            if vote_form.is_bound and vote_form.is_valid():
+                try:
+                    ballots.cast_with_code(code=code, answers=vote_form.answers(), ballot_id=ballot.pk)
+                except ServiceError as exc:
+                    forms.apply_errors(vote_form, exc)
+                else:
+                    done, ballot, vote_form = True, None, None
+    return render(request, "cadres/vote.html", {"code_form": code_form, "ballot": ballot, "vote_form": vote_form, "done": done}, status=400 if code_form.errors or (vote_form and vote_form.errors) else 200)
+
+
+# --- personal matters (designated readers) ---------------------------------------------------------------------------
+
+
+def _reader(actor):
+    if not services.may_read_reports(actor):
+        raise NotFound()
+
+
+@gate.staff
+def report_list(request, actor):
+    _reader(actor)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    spot = forms.SpotForm(request.POST if action == "spot" else None, prefix="sp")
+    check = forms.CheckForm(request.POST if action == "check" else None, prefix="ck")
+    if spot.is_bound and spot.is_valid():
+        try:
+            drawn = services.draw_spot_checks(actor=actor, year=spot.cleaned_data["year"], on=spot.cleaned_data["on"])
+        except ServiceError as exc:
+            forms.apply_errors(spot, exc)
+        else:
+            messages.success(request, _("已随机抽取%(n)d份报告") % {"n": len(drawn)})
+            return redirect("cadres:reports")
+    if check.is_bound and check.is_valid():
+        c = check.cleaned_data
+        if _call(check, services.record_check, actor=actor, check_id=c["check"], result=c["result"], handling=c["handling"], on=c["on"]):
+            messages.success(request, _("已保存"))
+            return redirect("cadres:reports")
+    reports = services.reader_reports(actor)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_checks = services.reader_checks(actor).filter(result="")
+    return render(
+        request, "cadres/reports.html", {"page": page, "spot": spot, "check": check, "open_checks": open_checks, "crumbs": [(_("个人有关事项"), "")]},
+        status=400 if spot.errors or check.errors else 200,
+    )
+
+
+@gate.staff
+def report_detail(request, actor, pk):
+    """One report, decrypted for a designated reader; the read is an audit event."""
+    _reader(actor)
+    out = services.read_report(actor=actor, report_id=pk)
+    labels = dict(services.REPORT_SECTIONS)
+    items = [(labels.get(k, k), v if isinstance(v, str) else "；".join(map(str, v))) for k, v in out["items"].items()]
+    return render(request, "cadres/report.html", {"r": out["report"], "items": items, "checks": out["checks"], "crumbs": [(_("个人有关事项"), reverse("cadres:reports")), (str(out["report"]), "")]})
+
+
