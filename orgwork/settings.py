@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "orgwork.education",
     "orgwork.polls",
     "orgwork.cadres",
+    "orgwork.delegates",
     "orgwork.web",
     "orgwork.demo",
 ]

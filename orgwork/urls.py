@@ -70,6 +70,8 @@ urlpatterns = [
     path("api/v1/polls/", include("orgwork.polls.api")),
     path("cadres/", include("orgwork.cadres.urls")),
     path("api/v1/cadres/", include("orgwork.cadres.api")),
+    path("delegates/", include("orgwork.delegates.urls")),
+    path("api/v1/delegates/", include("orgwork.delegates.api")),
     path("", include("orgwork.web.urls")),
 ]
 
