@@ -59,15 +59,21 @@ def build(root, builder) -> dict:
             if t.role in ("village_cadre", "township") and rng.random() < 0.8:
                 services.credit_hours(a, id_number=t.id_number, name=t.name, hours=county_class.hours, on=county_class.ends_on, source="attendance", ref=f"course:{county_class.pk}:{t.id_number}", course=county_class)
                 credited += 1
-        # Winter class: most members of a handful of branches; the rest of the county is still short (the report shows it).
-        branches = builder.branches[:10]
+        # Branch secretaries and committee members of a dozen branches attend the county class (rules.md §7: 56 h).
+        branches = builder.branches[:12]
+        for o in OrgOfficer.objects.filter(org__in=branches, ended_on__isnull=True, member__isnull=False).exclude(post=OfficerPost.GROUP_LEADER).select_related("member"):
+            ref = f"course:{county_class.pk}:{o.member.id_number}"
+            if rng.random() < 0.9 and not services.Credit.objects.filter(source="attendance", ref=ref).exists():
+                services.credit_hours(a, id_number=o.member.id_number, name=o.member.name, hours=county_class.hours, on=county_class.ends_on, source="attendance", ref=ref, course=county_class)
+                credited += 1
+        # Winter class and online study: most members of those branches; the rest of the county is still short (the report shows it).
         members = Member.objects.filter(org__in=branches, standing=Standing.NORMAL).order_by("pk")
         for m in members:
             if rng.random() < 0.75:
                 services.credit_hours(a, id_number=m.id_number, name=m.name, hours=winter.hours, on=winter.ends_on, source="attendance", ref=f"course:{winter.pk}:{m.id_number}", course=winter)
                 credited += 1
-            if rng.random() < 0.5:
-                services.credit_hours(a, id_number=m.id_number, name=m.name, hours=Decimal(rng.randint(4, 20)), on=_day(builder, year), source="online:学习强国", ref=f"demo-{m.id_number}-{year}")
+            if rng.random() < 0.7:
+                services.credit_hours(a, id_number=m.id_number, name=m.name, hours=Decimal(rng.randint(8, 36)), on=_day(builder, year), source="online:学习强国", ref=f"demo-{m.id_number}-{year}")
                 credited += 1
     for i, t in enumerate(people[: len(LEADERS)]):  # county leaders: five years of hours, one short of 550
         for y in range(year - 4, year + 1):

@@ -91,3 +91,9 @@ class ActForm(cf.ConsoleForm):
 
     act = cf.TextField(label=_("操作"), max_length=20)
     enrolment = cf.IdField(label=_("报名记录"))
+
+
+class SelfEnrolForm(cf.ConsoleForm):
+    """The elective a member enrols in from their phone page."""
+
+    course = cf.IdField(label=_("课程"), required=True)

@@ -165,10 +165,18 @@ def get_course(actor: Actor, pk) -> Course:
     return get_in_scope(Course.objects.select_related("org"), actor, pk=pk)
 
 
-def open_electives(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Course]:
-    """自主选学: elective courses still taking enrolments. Members see their own org's and higher levels' offers."""
+def open_electives_for(member: Member, *, today: dt.date | None = None) -> QuerySet[Course]:
+    """自主选学 offers a member may take: electives of their own organization or one above it, still open."""
     today = today or dt.date.today()
-    return Course.objects.select_related("org").filter(kind="elective", ends_on__gte=today).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=today))
+    paths = [*member.org.ancestor_paths(), member.org.path]
+    return (
+        Course.objects.select_related("org").filter(kind="elective", org__path__in=paths, ends_on__gte=today)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=today)).order_by("starts_on", "id")
+    )  # fmt: skip
+
+
+def own_member(actor: Actor) -> Member | None:
+    return Member.objects.select_related("org").filter(pk__in=actor.self_member_ids).order_by("pk").first()
 
 
 def credits(actor: Actor) -> QuerySet[Credit]:

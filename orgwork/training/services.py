@@ -133,12 +133,14 @@ def credit_hours(actor: Actor, *, id_number: str, name: str, hours, on: dt.date,
     `source` is a short code (attendance, online, remote, manual — a platform may add ":name", e.g. "online:学习强国");
     `ref` identifies the fact in that source (a session id, a sheet row). Other apps (remote education) call this.
     """
-    source = clean_text(source)[:40]
-    ref = clean_text(ref)[:120]
-    if not source or source.split(":", 1)[0] not in CreditSource.values:
+    source = clean_text(source)
+    ref = clean_text(ref)
+    if not source or len(source) > 40 or source.split(":", 1)[0] not in CreditSource.values:
         raise ServiceError.single("source", "bad_value", "学时来源不正确")
     if not ref:
         raise ServiceError.single("ref", "required", "请填写来源编号")
+    if len(ref) > 120:
+        raise ServiceError.single("ref", "too_long", "来源编号不能超过120个字符")
     existing = Credit.objects.select_related("trainee").filter(source=source, ref=ref).first()
     number = normalized_id(id_number)
     if existing is not None:
@@ -227,16 +229,12 @@ def _course(actor: Actor, course_id, *, write: bool = False) -> Course:
     return c
 
 
-@transaction.atomic
-def enrol(*, actor: Actor, course_id, id_number, name, org_id=None, today: dt.date | None = None) -> Enrolment:
-    """自主选学: take a seat in an elective course. A full course answers `course_full`; twice is `already_enrolled`."""
-    today = today or dt.date.today()
-    course = Course.objects.select_for_update().select_related("org").get(pk=_course(actor, course_id).pk)
+def _take_seat(actor: Actor, course: Course, t: Trainee, today: dt.date) -> Enrolment:
+    """The seat rules, shared by staff enrolment and a member's own: open, not twice, not past the seats."""
     if course.kind != CourseKind.ELECTIVE:
         raise ServiceError.single("course", "not_elective", f"“{course.title}”不是自主选学课程")
     if (course.closed_on and today > course.closed_on) or today > course.ends_on:
         raise ServiceError.single("course", "enrolment_closed", f"“{course.title}”报名已截止")
-    t = person(actor, id_number=id_number, name=name, org_id=org_id)
     if Enrolment.objects.filter(course=course, trainee=t, cancelled_at__isnull=True).exists():
         raise ServiceError.single("course", "already_enrolled", f"{t.name}已报名“{course.title}”")
     if course.seats is not None and course.enrolled >= course.seats:
@@ -245,6 +243,27 @@ def enrol(*, actor: Actor, course_id, id_number, name, org_id=None, today: dt.da
     Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") + 1)
     audit.record(actor, "training.enrol", e, data={"course": course.pk, "trainee": t.pk})
     return e
+
+
+@transaction.atomic
+def enrol(*, actor: Actor, course_id, id_number, name, org_id=None, today: dt.date | None = None) -> Enrolment:
+    """自主选学: take a seat in an elective course. A full course answers `course_full`; twice is `already_enrolled`."""
+    today = today or dt.date.today()
+    course = Course.objects.select_for_update().select_related("org").get(pk=_course(actor, course_id).pk)
+    t = person(actor, id_number=id_number, name=name, org_id=org_id)
+    return _take_seat(actor, course, t, today)
+
+
+@transaction.atomic
+def enrol_self(*, actor: Actor, course_id, today: dt.date | None = None) -> Enrolment:
+    """A member takes a seat for themself (phone page): electives offered by their own organization or one above it."""
+    today = today or dt.date.today()
+    m = Member.objects.select_related("org").filter(pk__in=actor.self_member_ids).order_by("pk").first()
+    course = Course.objects.select_for_update().select_related("org").filter(pk=course_id).first() if str(course_id).isdigit() else None
+    if m is None or course is None or not m.org.path.startswith(course.org.path):
+        raise NotFound()
+    t = person(actor, id_number=m.id_number, name=m.name, member=m)
+    return _take_seat(actor, course, t, today)
 
 
 @transaction.atomic

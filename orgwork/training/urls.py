@@ -18,5 +18,6 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("ledgers/", views.ledgers, name="ledgers"),
+    path("me/", views.me, name="me"),
     path("ledgers/<slug:kind>.<slug:fmt>", views.ledger_download, name="ledger_download"),
 ]

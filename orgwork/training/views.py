@@ -23,7 +23,7 @@ from orgwork.orgs.selectors import path_names
 
 from . import export, forms, imports, selectors, services
 from . import ledgers as ledger_mod
-from .models import Grade, Trainee
+from .models import Enrolment, Grade, Trainee
 
 PAGE_SIZE = 50
 
@@ -314,3 +314,31 @@ def ledger_download(request, actor, kind, fmt):
         response = HttpResponse(buf.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ledger.title + '.' + fmt)}"
     return response
+
+
+@gate.member
+def me(request, actor):
+    """The member's phone page: my hours this year against the requirement, my archive, electives to enrol in."""
+    member = selectors.own_member(actor)
+    if member is None:
+        return render(request, "training/me.html", {"member": None})
+    if request.method == "POST":
+        try:
+            services.enrol_self(actor=actor, course_id=forms.SelfEnrolForm(request.POST).values()["course"])
+        except ServiceError as exc:
+            for e in exc.errors:
+                messages.error(request, e.message)
+        except NotFound:
+            messages.error(request, _("课程不存在"))
+        else:
+            messages.success(request, _("已报名"))
+        return redirect("training:me")
+    year = dt.date.today().year
+    try:
+        data = selectors.archive(member.id_number, year=year)
+    except ServiceError as exc:
+        data = {"error": exc.errors[0].message}
+    mine = set(Enrolment.objects.filter(trainee__id_number=member.id_number, cancelled_at__isnull=True).values_list("course_id", flat=True))
+    offers = _page(request, selectors.open_electives_for(member), 20)
+    credit_page = Paginator(data.get("credits", []), 20).get_page(params.integer(request.GET, "cpage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return render(request, "training/me.html", {"member": member, "year": year, "offers": offers, "mine": mine, "credit_page": credit_page, **data})
