@@ -87,8 +87,29 @@ NO_WORDS = {"否", "n", "no", "false", "0", "", "未失联"}
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _LOCAL = re.compile(r"^\d{7,8}$")
+_PHONE_NOISE = re.compile(r"[\s\u3000()（）]")
+_PHONE_PREFIX = re.compile(r"^(\+?86)(?=1\d{10}$)")
 
 
+def _memo(fn):
+    """Memoize a normalizer by (type, value): roster columns repeat a handful of words thousands of times."""
+    from functools import lru_cache, wraps
+
+    @lru_cache(maxsize=4096)
+    def cached(_type, value):
+        return fn(value)
+
+    @wraps(fn)
+    def wrapper(value):
+        try:
+            return cached(type(value), value)
+        except TypeError:  # unhashable
+            return fn(value)
+
+    return wrapper
+
+
+@_memo
 def normalize_gender(value) -> str | None:
     text = clean_name(value).lower()
     if not text:
@@ -96,6 +117,7 @@ def normalize_gender(value) -> str | None:
     return GENDER_WORDS.get(text, "?")
 
 
+@_memo
 def normalize_category(value) -> str | None:
     text = clean_name(value).replace("党员", "党员")
     if not text:
@@ -103,6 +125,7 @@ def normalize_category(value) -> str | None:
     return CATEGORY_WORDS.get(text.lower(), CATEGORY_WORDS.get(text, "?"))
 
 
+@_memo
 def normalize_education(value) -> str | None:
     text = to_halfwidth(clean_name(value)).replace("（", "(").replace("）", ")")
     if not text:
@@ -113,6 +136,7 @@ def normalize_education(value) -> str | None:
     return EDUCATION_WORDS.get(stripped, "?")
 
 
+@_memo
 def normalize_ethnicity(value) -> str | None:
     text = clean_name(value)
     if not text:
@@ -128,8 +152,8 @@ def normalize_phone(value) -> str | None:
     if value is None:
         return ""
     text = to_halfwidth(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
-    text = re.sub(r"[\s\u3000()（）]", "", text)
-    text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
+    text = _PHONE_NOISE.sub("", text)
+    text = _PHONE_PREFIX.sub("", text)
     if not text:
         return ""
     if _MOBILE.match(text) or _LANDLINE.match(text) or _LOCAL.match(text):
@@ -137,6 +161,7 @@ def normalize_phone(value) -> str | None:
     return None
 
 
+@_memo
 def normalize_bool(value) -> bool | None:
     if isinstance(value, bool):
         return value
