@@ -32,6 +32,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--no-portal", action="store_true", help="skip the portal page benchmark (bench/portal.py)")
     ap.add_argument("--no-compliance", action="store_true", help="skip the compliance-scan benchmark (bench/compliance.py)")
+    ap.add_argument("--no-scores", action="store_true", help="skip the scoring benchmark (bench/scores.py: ranking from counters, 64 concurrent writers)")
     args = ap.parse_args(argv)
     failed = 0
     for name, url in DATABASES.items():
@@ -55,6 +56,17 @@ def main(argv=None) -> int:
             if name == "postgres":
                 cmd += ["--database", url.rsplit("/", 1)[0] + f"/{url.rsplit('/', 1)[1]}_compliance_{orgs}"]
             print(f"\n### compliance scan ({name}): {' '.join(cmd[1:])}", flush=True)
+            failed |= subprocess.call(cmd, cwd=str(ROOT))
+    if not args.no_scores:
+        for name, url in DATABASES.items():
+            if args.only and name != args.only:
+                continue
+            # PostgreSQL: the size (100,000 members, 5,000,000 entries); SQLite: 1,000,000 entries keeps the
+            # one-time build near a minute on a loaded machine (the ranking reads only the 100,000 counter rows either way)
+            cmd = [sys.executable, "-m", "bench.scores", "--members", "100000", "--entries", "5000000" if name == "postgres" else "1000000"]
+            if name == "postgres":
+                cmd += ["--database", url + "_scores"]
+            print(f"\n### scores ranking + concurrency ({name}): {' '.join(cmd[1:])}", flush=True)
             failed |= subprocess.call(cmd, cwd=str(ROOT))
     return failed
 

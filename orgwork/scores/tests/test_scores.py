@@ -230,3 +230,17 @@ def test_api_submit_cap_reached_with_left_and_self_approval(api, users, ctx):
     rk = api(users["county"]).get("/api/v1/scores/ranking/")
     assert rk.status_code == 200 and rk.json()["results"][0]["subject_label"] == m.name
     assert api(users["sec_a"]).get("/api/v1/scores/entries/").json()["count"] == 1
+
+
+def test_demo_hook_builds_points_ratings_and_is_idempotent(tree, make_member, system):
+    from types import SimpleNamespace
+
+    from orgwork.scores import demo
+
+    for b in (tree.village_a, tree.office_a, tree.village_b):
+        for name in ("甲", "乙", "丙"):
+            make_member(b, name="党员" + name)
+    builder = SimpleNamespace(actor=system, today=TODAY, branches=[tree.village_a, tree.office_a, tree.village_b])
+    out = demo.build(tree.county, builder)
+    assert out["points_submitted"] == 9 and out["branches_rated"] == 3 and out["assessments"] == 1
+    assert demo.build(tree.county, builder) == {}
