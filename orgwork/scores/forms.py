@@ -126,3 +126,35 @@ class PostScoreForm(forms.Form):
 def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
+
+
+class VersionForm(forms.Form):
+    set = forms.IntegerField(min_value=1)
+    version = forms.CharField(label=_("版本号"), max_length=40)
+    effective_from = forms.DateField(label=_("施行日期"), widget=DATE)
+    source = forms.CharField(label=_("依据（文件名称、文号）"), max_length=300)
+
+
+class IndicatorForm(forms.Form):
+    """One indicator of a draft version (the department's own rubric)."""
+
+    version = forms.IntegerField(min_value=1)
+    code = forms.SlugField(label=_("代码"), max_length=60)
+    name = forms.CharField(label=_("指标名称"), max_length=200)
+    area = forms.CharField(label=_("类别"), max_length=60, required=False)
+    direction = forms.ChoiceField(label=_("加减分"), choices=[("add", _("加分")), ("deduct", _("扣分"))])
+    mode = forms.ChoiceField(label=_("计分方式"), choices=[("fixed", _("每次固定分值")), ("per_unit", _("按数量计分"))])
+    points = forms.DecimalField(label=_("分值"), min_value=0, max_value=1000, decimal_places=2)
+    unit = forms.CharField(label=_("计量单位"), max_length=20, required=False)
+    cap_day = forms.DecimalField(label=_("每日上限"), min_value=0, max_value=10000, decimal_places=2, required=False)
+    cap_month = forms.DecimalField(label=_("每月上限"), min_value=0, max_value=10000, decimal_places=2, required=False)
+    cap_year = forms.DecimalField(label=_("每年上限"), min_value=0, max_value=100000, decimal_places=2, required=False)
+    evidence_required = forms.BooleanField(label=_("须附佐证"), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=[("self", _("本人申报")), ("reviewer", _("评审人评分")), ("automatic", _("系统自动"))])
+    approver_role = forms.ChoiceField(label=_("审核人"), choices=[("secretary", _("本组织书记/管理员")), ("level_above", _("上级党组织")), ("department", _("组织部")), ("system", _("系统（自动认定）"))])
+    provider = forms.CharField(label=_("自动计算来源"), max_length=80, required=False)
+    basis = forms.CharField(label=_("依据"), max_length=300, required=False)
+
+
+class PublishVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1)

@@ -350,10 +350,47 @@ def posts(request, actor):
 # --- indicator sets ---------------------------------------------------------------------------------------------
 @gate.staff
 def sets(request, actor):
+    """Indicator sets as data: a new draft version from a date (copying the latest), its indicators edited, published."""
+    from orgwork.core import scoring
+    from orgwork.core.scoring import services as engine_services
+
     services.ensure_defaults()
     today = timezone.localdate()
+    if request.method == "POST":
+        act = request.GET.get("act", "")
+        try:
+            if act == "version":
+                f = forms.VersionForm(request.POST)
+                if f.is_valid():
+                    d = f.cleaned_data
+                    engine_services.add_version(actor=actor, set_id=d["set"], version=d["version"], effective_from=d["effective_from"], source=d["source"])
+                    messages.success(request, "已新建草稿版本，请修改指标后发布")
+                else:
+                    messages.error(request, "请填写版本号、施行日期和依据")
+            elif act == "indicator":
+                f = forms.IndicatorForm(request.POST)
+                if f.is_valid():
+                    d = dict(f.cleaned_data)
+                    version_id, code = d.pop("version"), d.pop("code")
+                    if not d.get("provider"):
+                        d.pop("provider")
+                    engine_services.put_indicator(actor=actor, version_id=version_id, code=code, **d)
+                    messages.success(request, "指标已保存")
+                else:
+                    messages.error(request, "指标填写有误：" + "；".join(f"{f.fields[k].label if k in f.fields else ''}{e}" for k, errs in f.errors.items() for e in errs))
+            elif act == "publish":
+                f = forms.PublishVersionForm(request.POST)
+                if f.is_valid():
+                    engine_services.publish_version(actor=actor, version_id=f.cleaned_data["version"])
+                    messages.success(request, "版本已发布，自施行日期起适用")
+        except ServiceError as exc:
+            _fail(request, exc)
+        except (NotFound, PermissionDenied):
+            messages.error(request, "只有组织部管理员可以修改指标体系")
+        return redirect(request.path)
     out = []
     for s in engine.sets(actor):
         ver = engine.version_on(s, today)
-        out.append((s, ver, list(ver.indicators.all()) if ver else [], list(s.versions.order_by("-effective_from"))))
-    return render(request, "scores/sets.html", {"sets": out, "bucket": calc.bucket_year(today)})
+        drafts = [(v, list(v.indicators.all())) for v in s.versions.filter(state="draft").order_by("-id")]
+        out.append((s, ver, list(ver.indicators.all()) if ver else [], list(s.versions.order_by("-effective_from")), drafts))
+    return render(request, "scores/sets.html", {"sets": out, "bucket": calc.bucket_year(today), "providers": scoring.providers(), "indicator_form": forms.IndicatorForm(), "today": today})

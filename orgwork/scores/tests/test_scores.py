@@ -244,3 +244,29 @@ def test_demo_hook_builds_points_ratings_and_is_idempotent(tree, make_member, sy
     out = demo.build(tree.county, builder)
     assert out["points_submitted"] == 9 and out["branches_rated"] == 3 and out["assessments"] == 1
     assert demo.build(tree.county, builder) == {}
+
+
+def test_department_edits_its_own_version_in_the_console(client, users, ctx):
+    """Indicator sets are data edited in the console: a new version from a date, an indicator changed, published;
+    entries from that date are scored under it, earlier ones keep theirs."""
+    from orgwork.core.scoring.models import IndicatorSet, IndicatorSetVersion
+
+    s = IndicatorSet.objects.get(code=rules.MEMBER_POINTS)
+    client.force_login(users["county"])
+    r = client.post("/scores/sets/?act=version", {"set": s.pk, "version": "本县-2026", "effective_from": str(TODAY), "source": "县委组织部〔2026〕1号"})
+    assert r.status_code == 302
+    v = IndicatorSetVersion.objects.get(indicator_set=s, version="本县-2026")
+    assert v.state == "draft" and v.indicators.count() == 10  # copied from the default
+    r = client.post("/scores/sets/?act=indicator", {"version": v.pk, "code": "study_daily", "name": "日常学习", "area": "学习提升", "direction": "add", "mode": "per_unit",
+                                                     "points": "1", "cap_day": "3", "source": "self", "approver_role": "secretary", "basis": "县委组织部〔2026〕1号"})
+    assert r.status_code == 302
+    client.post("/scores/sets/?act=publish", {"version": v.pk})
+    v.refresh_from_db()
+    assert v.state == "in_force"
+    e = services.submit_points(actor=ctx["me"], member_id=ctx["member"].pk, indicator_code="study_daily", occurred_on=TODAY, units=3)
+    assert (e.version.version, e.points) == ("本县-2026", Decimal("3.00"))
+    old = services.submit_points(actor=ctx["me"], member_id=ctx["member"].pk, indicator_code="study_daily", occurred_on=TODAY - dt.timedelta(days=1), units=2)
+    assert old.version.version == "默认-2019" and old.points == Decimal("1.00")
+    client.force_login(users["sec_a"])  # a branch secretary cannot change the department's set
+    client.post("/scores/sets/?act=version", {"set": s.pk, "version": "支部版", "effective_from": str(TODAY), "source": "x"})
+    assert not IndicatorSetVersion.objects.filter(version="支部版").exists()
