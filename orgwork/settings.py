@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "orgwork.worklists",
     "orgwork.disclosure",
     "orgwork.tipoffs",
+    "orgwork.petitions",
     "orgwork.awards",
     "orgwork.education",
     "orgwork.polls",
@@ -307,6 +308,8 @@ TIPOFFS_LOOKUP_KEY = _var_secret("TIPOFFS_LOOKUP_KEY", "tipoffs_lookup_key")
 TIPOFFS_KDF_COST = os.environ.get("TIPOFFS_KDF_COST", "interactive")
 TIPOFFS_UNLOCK_SECONDS = int(os.environ.get("TIPOFFS_UNLOCK_SECONDS", "7200"))
 TIPOFFS_CLIENT_ADDRESS_HEADER = os.environ.get("TIPOFFS_CLIENT_ADDRESS_HEADER", "")
+# Inbound SMS webhook (/api/v1/sms/inbound/, core/api_sms.py): the secret the provider sends in X-Sms-Secret; empty = off.
+SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
 
 # API tokens (orgwork.core.tokens): days until a new token expires (the account page's default).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

@@ -72,6 +72,11 @@ urlpatterns = [
     path("api/v1/cadres/", include("orgwork.cadres.api")),
     path("delegates/", include("orgwork.delegates.urls")),
     path("api/v1/delegates/", include("orgwork.delegates.api")),
+    path("api/v1/sms/", include("orgwork.core.api_sms")),
+    path("petitions/", include("orgwork.petitions.urls")),
+    path("hall/", include("orgwork.petitions.urls_public")),
+    path("api/v1/petitions/", include("orgwork.petitions.api")),
+    path("api/v1/public/petitions/", include("orgwork.petitions.api_public")),
     path("", include("orgwork.web.urls")),
 ]
 

@@ -104,3 +104,50 @@ class MemorySms(SmsGateway):
 def gateway() -> SmsGateway:
     path = getattr(settings, "ORGWORK_SMS_GATEWAY", "orgwork.core.sms.LocalFileSms")
     return import_string(path)()
+
+
+# --- inbound messages (the provider's webhook) ---------------------------------------------------------------
+# A module registers a handler in its AppConfig.ready(): fn(*, phone, text, received_at, message_id) -> str | None
+# (the text of an automatic answer, sent back through the gateway). Keywords route a message whose text starts with
+# one of them; a handler registered without keywords takes the rest. The webhook (core/api_sms.py) is authenticated
+# by the shared secret settings.SMS_INBOUND_SECRET (empty: the webhook answers 404).
+_INBOUND: dict[str, tuple[tuple[str, ...], object]] = {}
+
+
+def register_inbound(name: str, handler, *, keywords=()) -> None:
+    _INBOUND[name] = (tuple(keywords), handler)
+
+
+def inbound_handlers() -> list[str]:
+    return sorted(_INBOUND)
+
+
+def receive_inbound(*, phone: str, text: str, received_at=None, message_id: str = "") -> dict:
+    """Route one inbound SMS to its handler; the answer (if any) goes back through the gateway."""
+    phone = normalize_phone(phone)
+    text = (text or "").strip()
+    if not text:
+        raise SmsError("短信内容为空")
+    received_at = received_at or timezone.now()
+    chosen = None
+    for name, (keywords, handler) in sorted(_INBOUND.items()):
+        if keywords and any(text.startswith(k) for k in keywords):
+            chosen = (name, handler)
+            break
+    if chosen is None:
+        for name, (keywords, handler) in sorted(_INBOUND.items()):
+            if not keywords:
+                chosen = (name, handler)
+                break
+    if chosen is None:
+        return {"handled_by": "", "answered": False}
+    name, handler = chosen
+    answer = handler(phone=phone, text=text, received_at=received_at, message_id=message_id)
+    answered = False
+    if answer:
+        try:
+            gateway().send(phone=phone, text=answer)
+            answered = True
+        except SmsError:
+            log.warning("inbound sms answer to %s*** not sent", phone[:3])
+    return {"handled_by": name, "answered": answered}
