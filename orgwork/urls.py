@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/members/", include("orgwork.members.api")),
     path("stats/", include("orgwork.stats.urls")),
     path("roster/", include("orgwork.roster.urls")),
+    path("orgs/", include("orgwork.orgs.urls")),  # the org registry's console pages (old names web:org_… answer too)
+    path("members/", include("orgwork.members.urls")),  # the member registry's console pages
     path("api/v1/dues/", include("orgwork.dues.api")),
     path("api/v1/recruitment/", include("orgwork.recruitment.api")),
     path("api/v1/transfers/", include("orgwork.lifecycle.api")),

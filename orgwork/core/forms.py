@@ -305,3 +305,11 @@ def step_values(form: ConsoleForm, fields) -> dict:
 def required_error(field) -> ValidationError:
     """The `required` error of a field that is required only in some cases (decided in the form's clean())."""
     return ValidationError(f"请填写{field.label}", code="required")
+
+
+def apply_service_errors(form: forms.Form, exc, aliases: dict | None = None) -> None:
+    """Put each FieldError on its form field (or above the form when no field matches)."""
+    aliases = aliases or {}
+    for e in exc.errors:
+        name = aliases.get(e.field, e.field)
+        form.add_error(name if name in form.fields else None, str(e.message))

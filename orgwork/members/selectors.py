@@ -13,6 +13,7 @@ from orgwork.core.idcard import normalize as normalize_id
 from orgwork.core.normalize import add_months, clean_name, to_halfwidth
 from orgwork.core.scope import get_in_scope, scope
 from orgwork.orgs.models import Org
+from orgwork.orgs.selectors import STATUS_LABELS  # noqa: F401 — the labels of the status counts, kept by orgs
 
 from .bands import AGE_BANDS, PARTY_AGE_BANDS, band, date_range_for_years
 from .models import Category, Member, MemberStatusChange, Standing
@@ -29,18 +30,6 @@ STATUS_FILTERS = {
     "deceased": Q(standing=Standing.DECEASED),
     "transferred_out": Q(standing=Standing.TRANSFERRED_OUT),
     "all": Q(),
-}
-STATUS_LABELS = {
-    "normal": "在册党员",
-    "full": "正式党员",
-    "probationary": "预备党员",
-    "lost_contact": "失联党员",
-    "suspended": "停止党籍",
-    "removed": "除名",
-    "exited": "出党",
-    "deceased": "去世",
-    "transferred_out": "已转出",
-    "all": "全部",
 }
 ORDERINGS = {
     "name": ("name_pinyin", "id"),

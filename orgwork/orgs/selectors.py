@@ -312,6 +312,21 @@ def org_history(actor: Actor, org: Org, *, limit: int = 50):
     return scope(AuditEvent.objects.filter(cond), actor).select_related("actor").order_by("-seq")[:limit]
 
 
+# The member statuses counted on org pages, as users read them (the member registry uses the same labels).
+STATUS_LABELS = {
+    "normal": "在册党员",
+    "full": "正式党员",
+    "probationary": "预备党员",
+    "lost_contact": "失联党员",
+    "suspended": "停止党籍",
+    "removed": "除名",
+    "exited": "出党",
+    "deceased": "去世",
+    "transferred_out": "已转出",
+    "all": "全部",
+}
+
+
 def member_status_counts(actor: Actor, *, under: Org | None = None) -> dict[str, int]:
     """Members in scope (optionally under an org) by status, in one query."""
     Member = apps.get_model("members", "Member")
@@ -373,3 +388,12 @@ def path_names(items) -> dict[int, str]:
     wanted = {p for o in items for p in o.ancestor_paths()}
     names = dict(Org.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
     return {o.pk: "/".join([*(names.get(p, "?") for p in o.ancestor_paths()), o.name]) for o in items}
+
+
+def members_named(actor: Actor, org: Org, name: str, *, limit: int = 20) -> list:
+    """Members in good standing under the org with exactly this name (to seat an officer): at most `limit`, the page
+    says when there are more. The member registry sits above orgs, so it is read by model name, never imported."""
+    Member = apps.get_model("members", "Member")
+    if not name:
+        return []
+    return list(scope(Member.objects.filter(subtree_q(org.path, "org__path"), name=name, standing="normal"), actor).select_related("org").order_by("org__path", "pk")[:limit])

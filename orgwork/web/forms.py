@@ -1,4 +1,4 @@
-"""Console forms: they parse what was typed; the services validate and answer in Chinese per field."""
+"""Console forms of the shell's own pages (account, password, tokens, calendar, scope switch)."""
 
 from __future__ import annotations
 
@@ -6,100 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orgwork.core import forms as cf
-from orgwork.core.errors import ServiceError
-from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS
-from orgwork.members.models import Category, Education, Gender, StatusAction
-from orgwork.members.selectors import STATUS_LABELS
-from orgwork.orgs.models import OfficerPost, OrgKind, Sector
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_service_errors(form: forms.Form, exc: ServiceError, aliases: dict | None = None) -> None:
-    """Put each FieldError on its form field (or above the form when no field matches)."""
-    aliases = aliases or {}
-    for e in exc.errors:
-        name = aliases.get(e.field, e.field)
-        form.add_error(name if name in form.fields else None, str(e.message))
-
-
-def _blank(choices):
-    return [("", "—"), *list(choices)]
-
-
-class MemberFilterForm(forms.Form):
-    q = forms.CharField(required=False, label=_("搜索"))
-    status = forms.ChoiceField(required=False, label=_("党籍状态"), choices=list(STATUS_LABELS.items()))
-    under = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    sector = forms.ChoiceField(required=False, label=_("领域"), choices=_blank(Sector.choices))
-    education = forms.ChoiceField(required=False, label=_("学历"), choices=_blank(Education.choices))
-    gender = forms.ChoiceField(required=False, label=_("性别"), choices=_blank(Gender.choices))
-    age_band = forms.ChoiceField(required=False, label=_("年龄"), choices=_blank((c, label) for c, label, *_r in AGE_BANDS))
-    party_age_band = forms.ChoiceField(required=False, label=_("党龄"), choices=_blank((c, label) for c, label, *_r in PARTY_AGE_BANDS))
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class MemberForm(forms.Form):
-    """The record's editable fields; category and standing change only through status actions."""
-
-    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
-    id_number = forms.CharField(label=_("公民身份号码"), required=False, max_length=30, help_text=_("18位，末位X大小写均可；出生日期和性别由号码自动得出"))
-    ethnicity = forms.CharField(label=_("民族"), required=False, max_length=30, initial="汉族")
-    education = forms.ChoiceField(label=_("学历"), required=False, choices=_blank(Education.choices))
-    category = forms.ChoiceField(label=_("人员类别"), required=False, choices=_blank(Category.choices))
-    joined_on = forms.CharField(label=_("入党日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    confirmed_on = forms.CharField(label=_("转为正式党员日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    job = forms.CharField(label=_("工作岗位"), required=False, max_length=100)
-    phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
-    address = forms.CharField(label=_("家庭住址"), required=False, max_length=200)
-
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["category"]
-
-
-class StatusForm(forms.Form):
-    on = forms.DateField(label=_("日期"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-STATUS_ACTIONS = dict(StatusAction.choices)
-
-
-class OrgForm(forms.Form):
-    name = forms.CharField(label=_("党组织名称"), required=False, max_length=120)
-    short_name = forms.CharField(label=_("简称"), required=False, max_length=60)
-    kind = forms.ChoiceField(label=_("党组织类别"), choices=OrgKind.choices)
-    sector = forms.ChoiceField(label=_("单位所属领域"), choices=Sector.choices, initial=Sector.OTHER)
-    code = forms.CharField(label=_("组织代码"), required=False, max_length=40, help_text=_("留空则自动生成"))
-    unit_name = forms.CharField(label=_("所在单位"), required=False, max_length=200)
-    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DATE)
-    contact = forms.CharField(label=_("联系人"), required=False, max_length=60)
-    phone = forms.CharField(label=_("联系电话"), required=False, max_length=40)
-    address = forms.CharField(label=_("地址"), required=False, max_length=200)
-    term_started_on = forms.DateField(label=_("本届任期开始"), required=False, widget=DATE)
-    term_years = forms.IntegerField(label=_("任期年限"), required=False, min_value=1, max_value=10, help_text=_("留空按规定：党委5年，党总支、党支部3年"))
-
-
-class OfficerForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
-    post = forms.ChoiceField(label=_("职务"), choices=OfficerPost.choices)
-    started_on = forms.DateField(label=_("任职日期"), required=False, widget=DATE)
-
-
-class EndOfficerForm(forms.Form):
-    on = forms.DateField(label=_("离任日期"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("离任原因"), required=False, max_length=200)
-
-
-class MoveOrgForm(forms.Form):
-    parent = forms.IntegerField(label=_("新的上级党组织"), required=False)
-
-
-class AbolishOrgForm(forms.Form):
-    on = forms.DateField(label=_("撤销日期"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("撤销原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+from orgwork.core.forms import apply_service_errors  # noqa: F401 — the views' one import of it
 
 
 class PasswordForm(forms.Form):
@@ -127,7 +34,6 @@ class ApiTokenForm(forms.Form):
     password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput, help_text=_("生成令牌前请再次输入密码确认身份"))
 
 
-# --- forms of the shell's own pages (calendar, password reset, scope switch, tokens) -----------------------------
 class CalendarForm(cf.ConsoleForm):
     year = cf.YearField(label=_("年份"), required=True)
     holidays = cf.TextField(label=_("放假日期"), max_length=20_000, textarea=True)
@@ -164,18 +70,3 @@ class RemoveTotpForm(cf.ConsoleForm):
 
 class RevokeTokenForm(cf.ConsoleForm):
     revoke = cf.IdField(label=_("令牌"))
-
-
-class OrgPickForm(cf.ConsoleForm):
-    """The org chosen with the picker on a create page (`org`, or `parent_id` for a new org's parent)."""
-
-    org = cf.IdField(label=_("党组织"))
-    parent_id = cf.IdField(label=_("上级党组织"))
-
-
-class PickedMemberForm(cf.ConsoleForm):
-    member = cf.IdField(label=_("党员"))
-
-
-class PartyGroupForm(cf.ConsoleForm):
-    party_group = cf.IdField(label=_("党小组"))

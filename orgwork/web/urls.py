@@ -2,8 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from orgwork.core import gate
+from orgwork.members import views as member_views
+from orgwork.orgs import views as org_views
 
-from . import calendar_views, member_views, org_views, password_views, pickers, views
+from . import calendar_views, password_views, pickers, views
 
 app_name = "web"
 
@@ -21,6 +23,8 @@ urlpatterns = [
     path("account/password/", views.password_change, name="password_change"),
     path("account/otp/", views.otp_setup, name="otp_setup"),
     path("account/token/", views.api_token, name="api_token"),
+    # The member and org pages live in their apps (orgwork/orgs/urls.py "orgs:…", orgwork/members/urls.py
+    # "members:…"); their old names here answer the same paths, for links written before the move.
     path("orgs/", org_views.tree, name="org_tree"),
     path("orgs/new/", org_views.create, name="org_create"),
     path("orgs/pick/", org_views.pick, name="org_pick"),
@@ -37,7 +41,7 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", member_views.member_edit, name="member_edit"),
     path("members/<int:member_id>/group/", member_views.member_group, name="member_group"),
     path("members/<int:member_id>/status/<str:action>/", member_views.member_status, name="member_status"),
-    path("me/", member_views.me, name="me"),
+    path("me/", views.me, name="me"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("pick/members/", pickers.members, name="pick_members"),
     path("pick/orgs/", pickers.orgs, name="pick_orgs"),

@@ -23,9 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from orgwork.core import gate, registry, tokens
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import ACTIVE_GRANT_SESSION_KEY
+from orgwork.members import selectors as member_selectors
 from orgwork.members.selectors import STATUS_LABELS
 from orgwork.orgs import selectors as org_selectors
-from orgwork.orgs.models import OrgKind
+from orgwork.orgs.models import BRANCH_KINDS, OrgKind
 
 from . import services as web_services
 from .forms import ApiTokenForm, NextForm, PasswordForm, RemoveTotpForm, RevokeTokenForm, SwitchScopeForm, TokenCodeForm, apply_service_errors
@@ -292,3 +293,17 @@ def csrf_failure(request, reason=""):
     if _api(request):
         return _json_error(403, "csrf_failed", _("安全校验失败（CSRF），请刷新页面后重试。"))
     return _bare(403, _("安全校验失败"), _("页面已过期或来源不明（CSRF 校验失败）。请返回上一页，刷新后重新提交。"))
+
+
+# --- the member's own pages (党员 role) -----------------------------------------------------------
+@gate.member
+def me(request, actor):
+    records = list(member_selectors.own_records(actor))
+    history = {m.pk: list(member_selectors.status_history(actor, m)) for m in records}
+    officer_posts = []
+    for m in records:
+        officer_posts += [p for p in m.posts.all() if p.ended_on is None]
+        m.org_path = org_selectors.full_path_names(m.org)
+        m.history = history[m.pk]
+        m.is_branch = m.org.kind in BRANCH_KINDS
+    return render(request, "web/me.html", {"records": records, "posts": officer_posts})

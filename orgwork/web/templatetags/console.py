@@ -5,7 +5,7 @@ from django import template
 from orgwork.core import privacy
 from orgwork.core.errors import error_kind as _error_kind
 from orgwork.core.normalize import years_between
-from orgwork.web.present import label_name, person_name
+from orgwork.core.present import label_name, person_name
 
 register = template.Library()
 

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from orgwork.core import gate, params, privacy
 from orgwork.core.errors import ServiceError
-from orgwork.members import selectors, services
-from orgwork.members.models import StatusAction
 from orgwork.orgs import selectors as org_selectors
-from orgwork.orgs.models import BRANCH_KINDS, OrgKind
+from orgwork.orgs.models import OrgKind
+from orgwork.orgs.views import breadcrumbs as org_breadcrumbs
 
+from . import selectors, services
 from .forms import STATUS_ACTIONS, MemberFilterForm, MemberForm, OrgPickForm, PartyGroupForm, StatusForm, apply_service_errors
-from .org_views import breadcrumbs as org_breadcrumbs
+from .models import StatusAction
 from .present import allowed_actions, present_events
 
 PAGE_SIZE = 30
@@ -65,14 +65,14 @@ def member_list(request, actor):
         "crumbs": [(_("党员名册"), "")],
     }
     partial = gate.is_htmx(request) and request.headers.get("HX-Target") == "results"
-    response = render(request, "web/members/_results.html" if partial else "web/members/list.html", ctx)
+    response = render(request, "members/_results.html" if partial else "members/list.html", ctx)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))  # the same address answers a fragment or a page
     return response
 
 
 def _member_crumbs(actor, member, tail=""):
-    crumbs = [(_("党员名册"), reverse("web:member_list")), (member.org.short_name or member.org.name, reverse("web:org_detail", args=[member.org_id]))]
-    crumbs.append((member.name, reverse("web:member_detail", args=[member.pk]) if tail else ""))
+    crumbs = [(_("党员名册"), reverse("members:list")), (member.org.short_name or member.org.name, reverse("orgs:detail", args=[member.org_id]))]
+    crumbs.append((member.name, reverse("members:detail", args=[member.pk]) if tail else ""))
     if tail:
         crumbs.append((tail, ""))
     return crumbs
@@ -99,7 +99,7 @@ def member_detail(request, actor, member_id):
         "groups": list(member.org.children.filter(kind=OrgKind.GROUP, abolished_on__isnull=True).order_by("path")) if can_write else [],
         "crumbs": _member_crumbs(actor, member),
     }
-    return render(request, "web/members/detail.html", ctx)
+    return render(request, "members/detail.html", ctx)
 
 
 @require_POST
@@ -114,7 +114,7 @@ def member_group(request, actor, member_id):
             messages.error(request, e.message)
     else:
         messages.success(request, _("已保存所在党小组"))
-    return redirect("web:member_detail", member.pk)
+    return redirect("members:detail", member.pk)
 
 
 def _member_values(form, *, editing: bool) -> dict:
@@ -140,9 +140,9 @@ def member_create(request, actor):
                 apply_service_errors(form, exc, aliases={"org": None})
             else:
                 messages.success(request, _("已新增党员“%(name)s”") % {"name": member.name})
-                return redirect("web:member_detail", member.pk)
-    crumbs = org_breadcrumbs(actor, org, tail=_("新增党员")) if org else [(_("党员名册"), reverse("web:member_list")), (_("新增党员"), "")]
-    return render(request, "web/members/form.html", {"form": form, "org": org, "crumbs": crumbs, "title": _("新增党员")})
+                return redirect("members:detail", member.pk)
+    crumbs = org_breadcrumbs(actor, org, tail=_("新增党员")) if org else [(_("党员名册"), reverse("members:list")), (_("新增党员"), "")]
+    return render(request, "members/form.html", {"form": form, "org": org, "crumbs": crumbs, "title": _("新增党员")})
 
 
 @gate.staff
@@ -169,8 +169,8 @@ def member_edit(request, actor, member_id):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存") if values else _("没有改动"))
-            return redirect("web:member_detail", member.pk)
-    return render(request, "web/members/form.html", {"form": form, "m": member, "crumbs": _member_crumbs(actor, member, _("修改信息")), "title": _("修改党员信息")})
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form.html", {"form": form, "m": member, "crumbs": _member_crumbs(actor, member, _("修改信息")), "title": _("修改党员信息")})
 
 
 @gate.staff
@@ -195,26 +195,12 @@ def member_status(request, actor, member_id, action):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已办理：%(action)s") % {"action": STATUS_ACTIONS[action]})
-            url = reverse("web:member_detail", args=[member.pk])
+            url = reverse("members:detail", args=[member.pk])
             if gate.is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
                 return response
             return redirect(url)
     ctx = {"m": member, "form": form, "action": action, "action_label": STATUS_ACTIONS[action], "crumbs": _member_crumbs(actor, member, STATUS_ACTIONS[action])}
-    template = "web/members/_status_form.html" if gate.is_htmx(request) else "web/members/status.html"
+    template = "members/_status_form.html" if gate.is_htmx(request) else "members/status.html"
     return render(request, template, ctx)
-
-
-# --- the member's own pages (党员 role) -----------------------------------------------------------
-@gate.member
-def me(request, actor):
-    records = list(selectors.own_records(actor))
-    history = {m.pk: list(selectors.status_history(actor, m)) for m in records}
-    officer_posts = []
-    for m in records:
-        officer_posts += [p for p in m.posts.all() if p.ended_on is None]
-        m.org_path = org_selectors.full_path_names(m.org)
-        m.history = history[m.pk]
-        m.is_branch = m.org.kind in BRANCH_KINDS
-    return render(request, "web/me.html", {"records": records, "posts": officer_posts})

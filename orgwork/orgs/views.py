@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
-from orgwork.members.selectors import STATUS_LABELS
-from orgwork.orgs import selectors, services
-from orgwork.orgs.models import BRANCH_KINDS, Org, OrgKind
 
+from . import selectors, services
 from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, OrgForm, OrgPickForm, PickedMemberForm, apply_service_errors
+from .models import BRANCH_KINDS, Org, OrgKind
 from .present import present_events
+from .selectors import STATUS_LABELS
 
 
 def _annotate(actor, nodes: list[Org]) -> list[Org]:
@@ -41,9 +41,9 @@ def _annotate(actor, nodes: list[Org]) -> list[Org]:
 def breadcrumbs(actor, org: Org, *, tail: str = "") -> list[tuple[str, str]]:
     chain = [*selectors.ancestors(org), org]
     visible = selectors.in_scope_paths(actor, [o.path for o in chain])
-    crumbs = [(_("组织架构"), reverse("web:org_tree"))]
+    crumbs = [(_("组织架构"), reverse("orgs:tree"))]
     for o in chain:
-        url = reverse("web:org_detail", args=[o.pk]) if o.path in visible else ""
+        url = reverse("orgs:detail", args=[o.pk]) if o.path in visible else ""
         crumbs.append((o.short_name or o.name, url if (tail or o.pk != org.pk) else ""))
     if tail:
         crumbs.append((tail, ""))
@@ -62,7 +62,7 @@ def tree(request, actor):
         ctx["results"] = results
     else:
         ctx["nodes"] = _annotate(actor, list(selectors.top_orgs(actor)))
-    template = "web/orgs/_tree_area.html" if gate.is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "web/orgs/tree.html"
+    template = "orgs/_tree_area.html" if gate.is_htmx(request) and request.headers.get("HX-Target") == "tree-area" else "orgs/tree.html"
     response = render(request, template, ctx)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
@@ -72,7 +72,7 @@ def tree(request, actor):
 def tree_children(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
     nodes = _annotate(actor, list(selectors.children(actor, org)))
-    return render(request, "web/orgs/_nodes.html", {"nodes": nodes})
+    return render(request, "orgs/_nodes.html", {"nodes": nodes})
 
 
 @gate.staff
@@ -103,7 +103,7 @@ def detail(request, actor, org_id):
         "can_write": org.is_active and selectors.can_write_org(actor, org),
         "term_ends": org.term_ends_on(),
     }
-    return render(request, "web/orgs/detail.html", ctx)
+    return render(request, "orgs/detail.html", ctx)
 
 
 def _org_values(form) -> dict:
@@ -120,7 +120,7 @@ def create(request, actor):
     if parent_id:
         parent = selectors.get_org(actor, parent_id)
     elif not actor.unrestricted:
-        return redirect("web:org_tree")
+        return redirect("orgs:tree")
     initial = {"sector": parent.sector} if parent else {}
     if parent is not None:
         initial["kind"] = OrgKind.BRANCH if parent.kind in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH) else OrgKind.GROUP
@@ -133,9 +133,9 @@ def create(request, actor):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已新建党组织“%(name)s”") % {"name": org.name})
-            return redirect("web:org_detail", org.pk)
-    crumbs = breadcrumbs(actor, parent, tail=_("新建下级党组织")) if parent else [(_("组织架构"), reverse("web:org_tree")), (_("新建党组织"), "")]
-    return render(request, "web/orgs/form.html", {"form": form, "parent": parent, "crumbs": crumbs, "title": _("新建党组织")})
+            return redirect("orgs:detail", org.pk)
+    crumbs = breadcrumbs(actor, parent, tail=_("新建下级党组织")) if parent else [(_("组织架构"), reverse("orgs:tree")), (_("新建党组织"), "")]
+    return render(request, "orgs/form.html", {"form": form, "parent": parent, "crumbs": crumbs, "title": _("新建党组织")})
 
 
 @gate.staff
@@ -152,8 +152,8 @@ def edit(request, actor, org_id):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
-            return redirect("web:org_detail", org.pk)
-    return render(request, "web/orgs/form.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("修改信息")), "title": _("修改党组织信息")})
+            return redirect("orgs:detail", org.pk)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("修改信息")), "title": _("修改党组织信息")})
 
 
 @gate.staff
@@ -173,7 +173,7 @@ def pick(request, actor):
         cache: dict = {}
         for o in results:
             o.full_path = selectors.full_path_names(o, cache=cache)
-    return render(request, "web/orgs/_pick.html", {"results": results, "field": field, "q": q})
+    return render(request, "orgs/_pick.html", {"results": results, "field": field, "q": q})
 
 
 @gate.staff
@@ -191,10 +191,10 @@ def move(request, actor, org_id):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已将“%(name)s”及其下级移到新的上级党组织") % {"name": org.name})
-                return redirect("web:org_detail", org.pk)
+                return redirect("orgs:detail", org.pk)
     return render(
         request,
-        "web/orgs/move.html",
+        "orgs/move.html",
         {"form": form, "org": org, "subtree": services.descendants_count(org), "crumbs": breadcrumbs(actor, org, tail=_("调整隶属关系"))},
     )
 
@@ -210,8 +210,8 @@ def abolish(request, actor, org_id):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已撤销“%(name)s”") % {"name": org.name})
-            return redirect("web:org_detail", org.pk)
-    return render(request, "web/orgs/abolish.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("撤销党组织"))})
+            return redirect("orgs:detail", org.pk)
+    return render(request, "orgs/abolish.html", {"form": form, "org": org, "crumbs": breadcrumbs(actor, org, tail=_("撤销党组织"))})
 
 
 @gate.staff
@@ -224,12 +224,8 @@ def officer_add(request, actor, org_id):
         data = form.cleaned_data
         # The seat holder is found by name among the org's members (a post grants console rights to that person's
         # account): one match is taken, several are offered to choose from, none records the name alone.
-        from orgwork.core.fields import subtree_q
-        from orgwork.members import selectors as member_selectors
-
         name = (data.get("name") or "").strip()
-        in_org = member_selectors.members(actor).filter(subtree_q(org.path, "org__path"), name=name, standing="normal")
-        same_name = list(in_org.select_related("org").order_by("org__path", "pk")[:20]) if name else []
+        same_name = selectors.members_named(actor, org, name)
         chosen = PickedMemberForm(request.POST).values()["member"]
         member_id = None
         if chosen and any(m.pk == chosen for m in same_name):
@@ -246,9 +242,9 @@ def officer_add(request, actor, org_id):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已登记班子成员"))
-                return redirect("web:org_detail", org.pk)
+                return redirect("orgs:detail", org.pk)
     return render(
-        request, "web/orgs/officer.html",
+        request, "orgs/officer.html",
         {"form": form, "org": org, "candidates": candidates, "crumbs": breadcrumbs(actor, org, tail=_("登记班子成员")), "title": _("登记班子成员")},
     )  # fmt: skip
 
@@ -271,7 +267,7 @@ def officer_end(request, actor, org_id, officer_id):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已登记离任"))
-                return redirect("web:org_detail", org.pk)
+                return redirect("orgs:detail", org.pk)
     return render(
-        request, "web/orgs/officer.html", {"form": form, "org": org, "officer": officer, "crumbs": breadcrumbs(actor, org, tail=_("登记离任")), "title": _("登记离任")}
+        request, "orgs/officer.html", {"form": form, "org": org, "officer": officer, "crumbs": breadcrumbs(actor, org, tail=_("登记离任")), "title": _("登记离任")}
     )
