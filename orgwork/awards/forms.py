@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
+
 from .models import ModelKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -135,3 +137,9 @@ def apply_errors(form: forms.Form, exc) -> None:
     for e in exc.errors:
         visible = e.field in form.fields and not form.fields[e.field].widget.is_hidden
         form.add_error(e.field if visible else None, str(e.message))
+
+
+class ActForm(cf.ConsoleForm):
+    """Which form of the page was posted."""
+
+    act = cf.TextField(label=_("操作"), max_length=20)

@@ -57,7 +57,7 @@ def selection_detail(request, actor, pk):
     today = dt.date.today()
     sel = get_in_scope(selectors.selections(actor), actor, pk=pk)
     kind = selectors.kind_rules(sel)
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     active = list(sel.entries.filter(status=EntryStatus.ACTIVE).order_by("category", "id"))
     entry_form = forms.EntryForm(request.POST if act == "entry" else None, categories=[(k, v["label"]) for k, v in kind["categories"].items()])
     judge_form = forms.JudgeForm(request.POST if act == "judge" else None, users=selectors.judge_candidates(actor, sel))
@@ -97,7 +97,7 @@ def judging(request, actor, pk):
     if sel is None:
         raise NotFound()
     judge = sel.judges.get(user_id=actor.user_id)
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     score_form = forms.ScoreForm(request.POST if act == "score" else None)
     conflict_form = forms.ConflictForm(request.POST if act == "conflict" else None)
     saved = False
@@ -131,7 +131,7 @@ def honour_list(request, actor):
     under = params.under(actor, request.GET)
     year = params.year(request.GET, default=today.year)
     rows = selectors.fifty_year_list(actor, year=year, under=under)
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     ids = [r.honour.pk for r in rows if r.honour]
     form = forms.HonourActionForm(request.POST if act in ("approve", "issue") else None, ids=ids, initial={"on": today})
     if act == "list":
@@ -152,7 +152,7 @@ def honour_list(request, actor):
 
 @gate.staff
 def model_site_list(request, actor):
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     form = forms.DesignateForm(request.POST if act == "designate" else None)
     recheck = forms.RecheckForm(request.POST if act == "recheck" else None)
     saved = False
@@ -180,7 +180,7 @@ def talent_list(request, actor):
         resp = HttpResponse(selectors.talent_workbook(actor, category=category, q=q, under=under), content_type=exports.XLSX_CONTENT_TYPE)
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''talents.xlsx"
         return resp
-    act = request.POST.get("act", "") if request.method == "POST" else ""
+    act = forms.ActForm(request.POST).choice("act", "") if request.method == "POST" else ""
     cat_form = forms.CategoryForm(request.POST if act == "category" else None)
     talent_form = forms.TalentForm(request.POST if act == "talent" else None, category=category)
     saved = False
