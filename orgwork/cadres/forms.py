@@ -120,11 +120,13 @@ class StepForm(forms.Form):
 
     done_on = forms.DateField(label=_("办理日期"), widget=DATE)
 
-    def __init__(self, *args, step=None, candidates=(), vetting=(), **kwargs):
+    def __init__(self, *args, step=None, candidates=(), vetting=(), ballots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
         for f in step.fields:
-            if f.type == "members":
+            if f.name.endswith("_ballot"):  # the selection's own ballots, by title (never an id to type)
+                field = forms.TypedChoiceField(label=f.label, coerce=int, empty_value=None, choices=[("", "—"), *((b.pk, f"{b.title}（{b.get_status_display()}）") for b in ballots)])
+            elif f.type == "members":
                 field = forms.TypedMultipleChoiceField(label=f.label, coerce=int, choices=[(c.pk, c.name) for c in candidates], widget=forms.CheckboxSelectMultiple)
             elif f.type == "member":
                 field = forms.TypedChoiceField(label=f.label, coerce=int, choices=[(c.pk, c.name) for c in vetting])

@@ -216,7 +216,8 @@ def selection_detail(request, actor, pk):
     vetting = [c.cadre for c in sel.candidates.filter(stage=CandidateStage.VETTING).select_related("cadre")]
     pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
     action = pressed.pressed()
-    step_form = forms.StepForm(request.POST if action == "step" else None, prefix="s", step=step, candidates=candidates, vetting=vetting) if step else None
+    own_ballots = list(Ballot.objects.filter(owner_type="cadres.selection", owner_id=str(sel.pk)).order_by("pk"))
+    step_form = forms.StepForm(request.POST if action == "step" else None, prefix="s", step=step, candidates=candidates, vetting=vetting, ballots=own_ballots) if step else None
     rec_form = forms.RecommendationForm(request.POST if action == "recommend" else None, prefix="r")
     flag_form = forms.FlagForm(request.POST if action == "flag" else None, prefix="f")
     answer_form = forms.AnswerForm(request.POST if action == "answer" else None, prefix="a")
