@@ -375,19 +375,42 @@ def issue_honours(*, actor: Actor, honour_ids, on: dt.date | None, issued_by: st
 # --- model sites and posts ------------------------------------------------------------------------------
 
 
-def _criteria(kind: str, *, stars, points, on: dt.date) -> tuple[bool, dict]:
-    r = rules.model_rules(on)
+def scored_values(actor: Actor, *, kind: str, org, member, on: dt.date) -> dict:
+    """What the scores module knows: a branch's latest star rating (this year's, else last year's) or a member's
+    points total of the last completed year. {} when it has nothing (then the reviewer's entered value is used)."""
+    from orgwork.scores import selectors as scores
+
     if kind == ModelKind.SITE:
+        for year in (on.year, on.year - 1):
+            rating = scores.star_ratings(actor, year=year, under=org).get(org.pk)
+            if rating is not None:
+                return {"stars": rating.stars, "source": f"scores:{year}"}
+        return {}
+    year = on.year - 1
+    total = scores.member_summary(member, dt.date(year, 12, 31))["year_total"]
+    if total:
+        return {"points": int(total), "source": f"scores:{year}"}
+    return {}
+
+
+def _criteria(actor: Actor, kind: str, *, org, member, stars, points, on: dt.date) -> tuple[bool, dict]:
+    """Whether the criteria (rule data) are met, from the scores module where it has the value, else as entered."""
+    r = rules.model_rules(on)
+    found = scored_values(actor, kind=kind, org=org, member=member, on=on)
+    source = found.get("source", "entered")
+    if kind == ModelKind.SITE:
+        stars = found.get("stars", stars)
         need = r["site"]["min_stars"]
-        return (stars is not None and stars >= need), {"stars": stars, "min_stars": need, "rule": r.version}
+        return (stars is not None and stars >= need), {"stars": stars, "min_stars": need, "source": source, "rule": r.version}
+    points = found.get("points", points)
     need = r["post"]["min_points"]
-    return (points is not None and points >= need), {"points": points, "min_points": need, "rule": r.version}
+    return (points is not None and points >= need), {"points": points, "min_points": need, "source": source, "rule": r.version}
 
 
 @transaction.atomic
 def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: str, stars: int | None = None, points: int | None = None, today: dt.date | None = None) -> ModelSite:
     """Designate a model site (an organization, by its standardization stars) or a member's model post (by points).
-    The criteria values are those entered by the reviewer (the scores module's branch stars are not read yet)."""
+    The values come from the scores module (branch star ratings, member points) where it has them, else as entered."""
     today = today or dt.date.today()
     errors: list[FieldError] = []
     if kind not in ModelKind.values:
@@ -395,7 +418,7 @@ def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: st
     member = _member(actor, member_id) if kind == ModelKind.POST else None
     org = params.writable_org(actor, member.org_id if member else org_id)
     title = _text(errors, "title", title, "名称", max_length=120)
-    ok, crit = _criteria(kind, stars=stars, points=points, on=today)
+    ok, crit = _criteria(actor, kind, org=org, member=member, stars=stars, points=points, on=today)
     if not ok:
         errors.append(FieldError("stars" if kind == ModelKind.SITE else "points", "criteria_not_met", f"未达到命名标准（{rules.model_rules(today).source}）"))
     active = ModelSite.objects.filter(kind=kind, withdrawn_on__isnull=True)
@@ -413,10 +436,10 @@ def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: st
 def recheck(*, actor: Actor, site_id, stars: int | None = None, points: int | None = None, today: dt.date | None = None) -> ModelSite:
     """The yearly re-check: passing keeps the designation; failing withdraws it (criteria lost)."""
     today = today or dt.date.today()
-    s = get_in_scope(ModelSite.objects.select_for_update().select_related("org"), actor, write=True, pk=params.to_id(site_id, field="site", label="示范点", required=True))
+    s = get_in_scope(ModelSite.objects.select_for_update().select_related("org", "member"), actor, write=True, pk=params.to_id(site_id, field="site", label="示范点", required=True))
     if s.withdrawn_on:
         raise ServiceError.single("site", "not_allowed", "已撤销")
-    ok, crit = _criteria(s.kind, stars=stars, points=points, on=today)
+    ok, crit = _criteria(actor, s.kind, org=s.org, member=s.member, stars=stars, points=points, on=today)
     ModelCheck.objects.create(site=s, on=today, passed=ok, criteria=crit, actor_label=actor.label)
     s.last_checked_on = today
     fields = ["last_checked_on"]

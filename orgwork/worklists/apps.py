@@ -10,7 +10,7 @@ class WorklistsConfig(AppConfig):
     def ready(self):
         from orgwork.core import registry
 
-        from . import reminders, rules  # noqa: F401  (registers the rule sets and the deadline providers)
+        from . import attention, reminders, rules  # noqa: F401  (registers the rule sets, deadline providers and home-page items)
 
         registry.nav(section=_("工作管理"), label=_("挂图作战"), url_name="worklists:wall", order=60)
         registry.nav(section=_("工作管理"), label=_("工作任务"), url_name="worklists:tasks", order=61)

@@ -231,3 +231,20 @@ def test_pages_api_and_english_headings(tree, users, api, client, make_member):
         html = client.get(url).content.decode()
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
         assert not re.search(r"[\u3400-\u9fff]", h1), (url, h1)
+
+
+def test_model_site_reads_the_branch_star_rating_from_scores(tree, users):
+    from orgwork.scores.models import StarRating
+
+    county = Actor.for_user(users["county"])
+    StarRating.objects.create(org=tree.village_b, year=TODAY.year, total=Decimal("70"), stars=3, rule_version="test", rated_by="测试", rated_on=TODAY)
+    with pytest.raises(ServiceError) as exc:
+        services.designate(actor=county, kind="site", org_id=tree.village_b.pk, title="乙村示范点", stars=5)  # the rating wins over a typed 5
+    assert exc.value.errors[0].code == "criteria_not_met"
+    StarRating.objects.filter(org=tree.village_b).update(stars=5)
+    s = services.designate(actor=county, kind="site", org_id=tree.village_b.pk, title="乙村示范点")
+    assert s.criteria["stars"] == 5 and s.criteria["source"] == f"scores:{TODAY.year}"
+    StarRating.objects.filter(org=tree.village_b).update(stars=2)  # stars lost → withdrawn at the re-check
+    services.recheck(actor=county, site_id=s.pk)
+    s.refresh_from_db()
+    assert s.withdrawn_on == TODAY

@@ -218,3 +218,15 @@ def test_pages_in_english_have_translated_headings(users, client):
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
         assert not re.search(r"[\u3400-\u9fff]", h1 + title.split("·")[0]), (url, h1, title)
     assert "Task wall" in html and "Assigned matters (1-3-7-10)" in html  # the navigation
+
+
+def test_home_page_items_for_overdue_matters_and_issues(tree, users):
+    from orgwork.worklists.attention import overdue
+
+    town = Actor.for_user(users["town_a"])
+    assert overdue(town) == []
+    services.assign_matter(actor=town, org_id=tree.village_a.pk, title="旧事项", assigned_by="镇党委", assigned_on=dt.date(2026, 9, 1), today=dt.date(2026, 9, 1))
+    services.create_issue(actor=town, org_id=tree.village_a.pk, year=2025, source="年终述职评议", description="问题", owner_name="王", deadline=TODAY - dt.timedelta(days=3))
+    titles = [i.title for i in overdue(town)]
+    assert titles == ["1件交办事项逾期未办", "1个问题逾期未整改销号"] or TODAY < dt.date(2026, 9, 3)
+    assert overdue(Actor.for_user(users["sec_b"])) == []
