@@ -23,19 +23,29 @@ PAGE = 20
 
 
 def public_links() -> list[tuple[str, str]]:
-    """The public entry points of the other channels (12380, the petition hall), where those apps are installed."""
+    """The public entry points of the other channels (12380, the petition hall), where those apps are installed.
+
+    Each is looked up by URL name when it exists at render time (the apps are built separately), else a plain link."""
     out = []
-    for name, label, fallback in (("tipoffs:submit", "12380举报", "/tipoffs/"), ("petitions:submit", "网上信访大厅", "/petitions/")):
-        try:
-            out.append((label, reverse(name)))
-        except NoReverseMatch:
-            out.append((label, fallback))
+    for names, label, fallback in (
+        (("tipoffs:submit", "tipoffs_public:form"), "12380举报", "/12380/"),
+        (("petitions:submit", "petitions_public:form", "petitions_public:submit"), "网上信访大厅", "/petitions/"),
+    ):
+        out.append((label, _first_url(names) or fallback))
     for name, label in (("disclosure:public", "党务公开"), ("delegates:questions", "网络问政"), ("polls:public", "民意调查")):
-        try:
-            out.append((label, reverse(name)))
-        except NoReverseMatch:
-            pass
+        url = _first_url((name,))
+        if url:
+            out.append((label, url))
     return out
+
+
+def _first_url(names) -> str:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 def _cached(key: str, build) -> HttpResponse:
