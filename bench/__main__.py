@@ -3,7 +3,7 @@
     python -m bench [--size 20000] [--duration 6] [--only sqlite|postgres] [--no-api] [--no-portal] [--no-compliance]
 
 `--size N` (make bench BENCH_SIZE=N, default 20000): N members registered, then N rows imported (twice, each a new
-file, alternating with the ceiling); the compliance scan runs at 60,000 orgs when N >= 100000, else at 12,000.
+file, alternating with the ceiling); the compliance scan runs at 60,000 orgs when N >= 100000, else at 6,000.
 
 Each database runs in its own process (bench/roster.py); then the portal page (bench/portal.py, skip with --no-portal). The compliance scan has its own: python -m bench.compliance.
 """
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
         print("\n### portal article page: bench.portal", flush=True)
         failed |= subprocess.call([sys.executable, "-m", "bench.portal"], cwd=str(ROOT))
     if not args.no_compliance:
-        orgs = 60000 if args.size >= 100_000 else 12000
+        orgs = 60000 if args.size >= 100_000 else 6000
         for name, url in DATABASES.items():
             if args.only and name != args.only:
                 continue

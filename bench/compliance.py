@@ -19,10 +19,11 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from bench import common
 
 BUDGET_S = 5.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,13 @@ def setup_django(database: str | None, orgs: int) -> str:
     sys.path.insert(0, str(ROOT))
     if database:
         url = database
+        if url.startswith("postgres"):
+            import psycopg
+
+            base, name = url.rsplit("/", 1)
+            with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                    conn.execute(f'CREATE DATABASE "{name}"')
     else:
         (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{ROOT / 'var' / 'bench' / f'compliance-{orgs}.sqlite3'}"
@@ -211,7 +219,10 @@ def floor_sql() -> float:
             cur.fetchall()
         cur.execute("SELECT org_id, COUNT(*) FROM members_member WHERE standing = 'normal' GROUP BY org_id")
         cur.fetchall()
-        cur.execute("SELECT org_id, COUNT(*) FROM meetings_talkcoverage WHERE year = 2025 GROUP BY org_id")
+        cur.execute(
+            "SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id "
+            "WHERE a.status = 'present' AND m.kind IN ('talk') AND m.held_on >= '2025-01-01' AND m.held_on <= '2025-12-31' GROUP BY m.org_id"
+        )
         cur.fetchall()
         cur.execute("SELECT id, parent_id, path, name, kind, founded_on, abolished_on FROM orgs_org WHERE kind IN ('branch', 'joint_branch', 'group') ORDER BY path")
         cur.fetchall()
@@ -234,25 +245,51 @@ def main(argv=None) -> int:
     info = build(args.orgs, args.members_per_branch)
     print(f"database: {url.split('@')[-1]}  data: {info}")
 
-    from orgwork.meetings import compliance
+    from django.db import transaction
 
-    times, cpu, late_times = [], [], []
+    from orgwork.meetings import compliance
+    from orgwork.meetings.models import Attendance
+    from orgwork.meetings.services import refresh_talk_coverage
+
+    # Rounds alternate scan and floor so background load hits both alike; the best of each counts. The scan reads
+    # talk coverage from the attendance records, as the floor does: no derived table whose upkeep would go uncounted.
+    times, cpu, late_times, floors, floor_cpu = [], [], [], [], []
     results = []
     for _ in range(args.repeat):
         t0, c0 = time.perf_counter(), time.process_time()
         results = compliance.monthly_check(year=2025, month=6, as_of=dt.date(2025, 7, 1))
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
+        c0 = time.process_time()
+        floors.append(floor_sql())
+        floor_cpu.append(time.process_time() - c0)
         t0 = time.perf_counter()
         late = compliance.late_orgs(as_of=dt.date(2025, 7, 2))
         late_times.append(time.perf_counter() - t0)
-    floor = min(floor_sql() for _ in range(args.repeat))
+    # The incremental upkeep the meeting service does when one talk is recorded (its two members), for the record.
+    pairs = list(Attendance.objects.filter(meeting__kind="talk").values_list("meeting_id", "member_id")[:400])
+    by_meeting: dict[int, list[int]] = {}
+    for mid, member in pairs:
+        by_meeting.setdefault(mid, []).append(member)
+    t0 = time.perf_counter()
+    for members in list(by_meeting.values())[:100]:
+        with transaction.atomic():
+            refresh_talk_coverage(member_ids=members, years=[2025])
+    per_talk_ms = (time.perf_counter() - t0) * 1000 / max(1, min(100, len(by_meeting)))
+    floor = min(floors)
     best = min(times)
     states = {s: sum(1 for r in results if r.state == s) for s in ("done", "due", "overdue", "na")}
+    db = "sqlite" if url.startswith("sqlite") else "postgresql"
+    size = f"{info['orgs']:,} orgs"
     print(f"monthly scan (月调度, June 2025, whole tree): {len(results)} orgs scanned, states {states}")
-    print(f"  best {best:.2f} s, median {statistics.median(times):.2f} s over {args.repeat} runs; budget {BUDGET_S:.1f} s -> {'PASS' if best <= BUDGET_S else 'FAIL'} ({best / BUDGET_S:.0%} of budget)")
-    print(f"  CPU time of this process (SQLite runs in-process; PostgreSQL's work is not counted): best {min(cpu):.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"  floor (bare grouped SQL of the same reads): {floor:.2f} s -> scan / floor = {best / floor:.1f}x")
+    print(common.line(
+        "monthly compliance scan", f"{best:.2f} s", f"{floor:.2f} s (bare grouped SQL of the same reads, talks from attendance)",
+        floor / best, db=db, size=size, target="<= 1.5x the floor (ratio >= 0.67)", met=best <= 1.5 * floor, load_at=common.load(),
+        note=f"scan / floor = {best / floor:.2f}x; best of {args.repeat} alternating rounds (scans {', '.join(f'{t:.2f}' for t in times)}; "
+        f"floors {', '.join(f'{t:.2f}' for t in floors)}); CPU of this process best: scan {min(cpu):.2f} s, floor {min(floor_cpu):.2f} s "
+        f"({'SQLite runs in-process, so this is the work itself' if db == 'sqlite' else 'the PostgreSQL server is not counted'}); no derived table read (the talk-coverage table the meeting "
+        f"service still keeps costs {per_talk_ms:.1f} ms per recorded talk); budget {BUDGET_S:.0f} s",
+    ))
     print(f"daily late-list scan: best {min(late_times):.2f} s, {len(late)} orgs late or due soon")
     return 0 if best <= BUDGET_S else 1
 

@@ -22,7 +22,7 @@ from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org, OrgOfficer
 from orgwork.orgs.rules import structure_rules
 
-from .models import Attendance, AttendanceStatus, Meeting, TalkCoverage
+from .models import Attendance, AttendanceStatus, Meeting
 from .periods import Period
 from .rules import life_rules
 
@@ -212,14 +212,9 @@ def scan(
             if spec["measure"] != "coverage":
                 continue
             for p in periods[c]:
-                if p.kind == "year" and spec["kinds"] == ["talk"]:
-                    # the derived per-member yearly table: one index range, no de-duplication
-                    tq = _restrict(TalkCoverage.objects.filter(year=p.start.year), "org_id", ids, paths, "org__path")
-                    counts = defaultdict(int)
-                    for org_id, n in _rows(tq.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")):
-                        counts[parent_of.get(org_id, org_id)] += n
-                    covered[(c, p)] = counts
-                    continue
+                # Distinct members present, from the attendance records themselves (the covering index
+                # attendance_cover): reading the derived TalkCoverage table instead was cheaper only while its
+                # upkeep on every recorded talk was left out of the count (bench/compliance.py counts it).
                 aq = Attendance.objects.filter(
                     status=AttendanceStatus.PRESENT, meeting__kind__in=spec["kinds"], meeting__held_on__gte=p.start, meeting__held_on__lte=p.end
                 )

@@ -305,7 +305,8 @@ def record_meeting(
 
 def refresh_talk_coverage(*, member_ids: list[int] | None = None, years: list[int]) -> int:
     """Recompute the derived talk coverage for some members (or everyone) in some years, from the attendance records."""
-    from django.db.models import Min
+    from django.db import connection
+    from django.db.models import IntegerField, Min, Value
 
     from .models import TalkCoverage
 
@@ -319,10 +320,13 @@ def refresh_talk_coverage(*, member_ids: list[int] | None = None, years: list[in
             present = present.filter(member_id__in=member_ids)
             old = old.filter(member_id__in=member_ids)
         old.delete()  # derived data, rebuilt from the records
-        rows = present.values("member_id").annotate(org_id=Min("meeting__org_id")).order_by().values_list("member_id", "org_id")
-        batch = [TalkCoverage(member_id=m, year=year, org_id=o) for m, o in rows]
-        TalkCoverage.objects.bulk_create(batch, batch_size=5000)
-        n += len(batch)
+        # One INSERT … SELECT: the rows never pass through Python.
+        rows = present.values("member_id").annotate(y=Value(year, output_field=IntegerField()), first_org=Min("meeting__org_id")).order_by().values_list("member_id", "y", "first_org")
+        select, params = rows.query.sql_with_params()
+        table = TalkCoverage._meta.db_table
+        with connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {table} (member_id, year, org_id) {select}", params)
+            n += max(cur.rowcount, 0)
     return n
 
 
