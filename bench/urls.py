@@ -33,7 +33,7 @@ BARE_FIELDS = ("id", "name", "name_pinyin", "name_initials", "gender", "id_numbe
 @gate.public
 def portal_bare(request, pk):
     """The ceiling of the portal page: the same cached HTML straight from the cache, no view logic."""
-    html = cache.get(article_key(pk))
+    html = cache.get(article_key(pk, request.LANGUAGE_CODE))
     if html is None:  # this worker has not cached it yet: let the portal view fill the cache once
         return portal_article(request, pk)
     return HttpResponse(html)

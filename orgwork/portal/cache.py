@@ -1,25 +1,33 @@
-"""Cached public pages. An article page is cached under its own key, list pages under a generation number;
-publishing or withdrawing deletes the article's key and bumps the generation. With a per-process cache
-(LocMemCache, the default without Redis) other processes see the change when their copy expires
-(`page_cache_seconds`); with Redis (REDIS_URL) the change is seen at once by every process."""
+"""Cached public pages, cleared on publish and withdrawal — in every server process.
+
+Keys carry a generation: the modification time of one small file (`VAR_DIR/portal-generation`), read with one
+`stat` per request. Publishing or withdrawing touches the file (after the transaction commits), so every process
+on the machine — gunicorn workers each with their own LocMemCache — stops serving the old pages at once, and the
+article's key is also deleted from the cache (which is all a shared Redis cache needs across machines)."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
 
-GEN_KEY = "portal:gen"
 
-
-def article_key(pk: int) -> str:
-    return f"portal:article:{pk}"
+def _gen_file() -> Path:
+    return Path(getattr(settings, "VAR_DIR", ".")) / "portal-generation"
 
 
 def generation() -> int:
-    gen = cache.get(GEN_KEY)
-    if gen is None:
-        gen = 1
-        cache.add(GEN_KEY, gen, None)
-    return gen
+    try:
+        return os.stat(_gen_file()).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def article_key(pk: int, lang: str = "zh-hans") -> str:
+    return f"portal:article:{generation()}:{pk}:{lang}"
 
 
 def list_key(name: str) -> str:
@@ -28,8 +36,11 @@ def list_key(name: str) -> str:
 
 def invalidate(article_pk: int | None = None) -> None:
     if article_pk is not None:
-        cache.delete(article_key(article_pk))
-    try:
-        cache.incr(GEN_KEY)
-    except ValueError:
-        cache.set(GEN_KEY, 2, None)
+        cache.delete_many([article_key(article_pk, lang) for lang, _name in settings.LANGUAGES])
+    path = _gen_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    now = time.time_ns()
+    if now <= generation():  # two changes within the file system's timestamp resolution: still move forward
+        now = generation() + 1
+    path.touch()
+    os.utime(path, ns=(now, now))

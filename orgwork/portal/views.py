@@ -109,13 +109,14 @@ def notices(request):
 
 @gate.public
 def article(request, pk):
-    html = cache.get(page_cache.article_key(pk))
+    key = page_cache.article_key(pk, request.LANGUAGE_CODE)
+    html = cache.get(key)
     if html is None:
         a = selectors.published_article(pk)
         if a is None:
             raise Http404
         html = render_to_string("portal/article.html", _ctx(a=a, attachments=list(a.attachments.all())))
-        cache.set(page_cache.article_key(pk), html, portal_rules()["page_cache_seconds"])
+        cache.set(key, html, portal_rules()["page_cache_seconds"])
     return HttpResponse(html)
 
 

@@ -164,3 +164,17 @@ def test_demo_builds_a_live_portal(tree, system):
     assert out["published"] >= 2
     assert "农村党建" in Client().get("/portal/s/rural/").content.decode()
     assert Client().get("/portal/").status_code == 200
+
+
+def test_every_process_stops_serving_a_withdrawn_page(sites, tree, users, django_capture_on_commit_callbacks):
+    """Another gunicorn worker has its own LocMemCache: the generation file moves every key, not just this cache's."""
+    from orgwork.portal import cache as page_cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = _publish(sites, tree, users, title="会被撤回的稿件")
+    old_key = page_cache.article_key(a.pk)
+    other_process_cache = {old_key: "<html>旧页面</html>"}  # what another worker holds
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(actor=Actor.for_user(users["county"]), article_id=a.pk, reason="撤回")
+    assert page_cache.article_key(a.pk) not in other_process_cache
+    assert Client().get(f"/portal/a/{a.pk}/").status_code == 404
