@@ -310,6 +310,14 @@ TIPOFFS_UNLOCK_SECONDS = int(os.environ.get("TIPOFFS_UNLOCK_SECONDS", "7200"))
 TIPOFFS_CLIENT_ADDRESS_HEADER = os.environ.get("TIPOFFS_CLIENT_ADDRESS_HEADER", "")
 # Inbound SMS webhook (/api/v1/sms/inbound/, core/api_sms.py): the secret the provider sends in X-Sms-Secret; empty = off.
 SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
+# A real SMS provider (orgwork.core.sms.HttpSms; set ORGWORK_SMS_GATEWAY to it): endpoint, signing key, account, the
+# receipts URL the provider calls back (https://<host>/api/v1/sms/receipts/), request timeout in seconds.
+ORGWORK_SMS_GATEWAY = os.environ.get("ORGWORK_SMS_GATEWAY", "orgwork.core.sms.LocalFileSms")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_KEY = os.environ.get("SMS_HTTP_KEY", "")
+SMS_HTTP_ACCOUNT = os.environ.get("SMS_HTTP_ACCOUNT", "")
+SMS_RECEIPT_URL = os.environ.get("SMS_RECEIPT_URL", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
 
 # API tokens (orgwork.core.tokens): days until a new token expires (the account page's default).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

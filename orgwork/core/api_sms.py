@@ -49,4 +49,39 @@ class InboundSms(APIView):
         return Response(result)
 
 
-urlpatterns = [path("inbound/", InboundSms.as_view(), name="sms-inbound")]
+class ReceiptSerializer(serializers.Serializer):
+    message_id = serializers.CharField(max_length=64)
+    status = serializers.ChoiceField(choices=["delivered", "failed"])
+    error = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReceiptsIn(serializers.Serializer):
+    receipts = ReceiptSerializer(many=True, max_length=1000)
+
+
+class SmsReceipts(APIView):
+    """Delivery receipts from the provider (HttpSms): signed like the outgoing requests (X-Timestamp, X-Nonce,
+    X-Signature = HMAC-SHA256 under SMS_HTTP_KEY over the raw body); replays older than 5 minutes are refused."""
+
+    gate_audience = gate.PUBLIC  # a machine caller; the signature is the credential
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["sms"], request=ReceiptsIn,
+        responses={200: inline_serializer("SmsReceiptsAnswer", {"matched": serializers.IntegerField(), "unknown": serializers.IntegerField()})},
+        summary="SMS delivery receipts webhook (HMAC-signed)",
+    )
+    def post(self, request):
+        key = getattr(settings, "SMS_HTTP_KEY", "")
+        if not key:
+            return Response({"code": "not_found", "message": "未开通短信回执接口"}, status=404)
+        body = request.body
+        if not sms.verify_signature(key=key, timestamp=request.headers.get("X-Timestamp", ""), nonce=request.headers.get("X-Nonce", ""), body=body, signature=request.headers.get("X-Signature", "")):
+            return Response({"code": "bad_signature", "message": "回执签名不正确或已过期"}, status=403)
+        ser = ReceiptsIn(data=request.data)
+        ser.is_valid(raise_exception=True)
+        matched = sum(1 for r in ser.validated_data["receipts"] if sms.receive_receipt(**r))
+        return Response({"matched": matched, "unknown": len(ser.validated_data["receipts"]) - matched})
+
+
+urlpatterns = [path("inbound/", InboundSms.as_view(), name="sms-inbound"), path("receipts/", SmsReceipts.as_view(), name="sms-receipts")]

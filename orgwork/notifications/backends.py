@@ -33,7 +33,7 @@ class Backend:
     def name(self) -> str:
         return f"{type(self).__module__}.{type(self).__name__}"
 
-    def send(self, message: Message) -> None:  # raises on failure
+    def send(self, message: Message) -> str | None:  # raises on failure; returns the provider's message id if any
         raise NotImplementedError
 
 
@@ -54,8 +54,8 @@ class GatewaySms(Backend):
     def name(self) -> str:
         return self.gateway.name
 
-    def send(self, message: Message) -> None:
-        self.gateway.send(phone=message.address, text=message.body)
+    def send(self, message: Message) -> str | None:
+        return self.gateway.send(phone=message.address, text=message.body)
 
 
 DEFAULTS = {

@@ -50,7 +50,9 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
-    SUPPRESSED = "suppressed", _("未发送")  # the reason is in `error`: the user's preference, no address
+    SUPPRESSED = "suppressed", _("未发送")  # the reason is in `error`: the user's preference, no address, opted out
+    DELIVERED = "delivered", _("已送达")  # the provider's delivery receipt said so
+    UNDELIVERED = "undelivered", _("未送达")  # sent, but the receipt reported a failure (number off, blocked…)
 
 
 # What a user chooses channels for (the in-app inbox always receives: it is the record).
@@ -77,13 +79,15 @@ class MessageLog(NoDeleteModel):
     kind = models.CharField(_("类别"), max_length=40)
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=MessageStatus.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=MessageStatus.choices)
     error = models.CharField(_("错误"), max_length=500, blank=True)
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="log")
     urgent = models.BooleanField(_("紧急"), default=False)
     deliver_after = models.DateTimeField(_("发送时间不早于"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    provider_id = models.CharField(_("平台消息号"), max_length=64, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -130,3 +134,18 @@ class ChannelPreference(NoDeleteModel):
 
     def __str__(self):
         return f"{self.user_id} {self.category}"
+
+
+class SmsOptOut(NoDeleteModel):
+    """A number that replied 退订/TD: no more non-urgent SMS to it until it replies 订阅/DY (kept, never deleted)."""
+
+    phone = models.CharField(_("手机号"), max_length=20, unique=True)
+    active = models.BooleanField(_("已退订"), default=True)
+    changed_at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("短信退订")
+        verbose_name_plural = _("短信退订")
+
+    def __str__(self):
+        return f"{self.phone[:3]}**** {'退订' if self.active else '订阅'}"

@@ -16,7 +16,7 @@ from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 
 from .backends import Message, backend_for
-from .models import CATEGORIES, DEFAULT_CHANNELS, Channel, ChannelPreference, DeliverySettings, MessageLog, MessageStatus, Notification
+from .models import CATEGORIES, DEFAULT_CHANNELS, Channel, ChannelPreference, DeliverySettings, MessageLog, MessageStatus, Notification, SmsOptOut
 
 logger = logging.getLogger("orgwork.notifications")
 
@@ -194,14 +194,28 @@ def _kick():
         logger.exception("could not queue delivery")
 
 
-RETRY_MINUTES = 10
-MAX_ATTEMPTS = 3
+RETRY_MINUTES = 2  # the first retry after 2 minutes, then 4, 8, 16 (exponential backoff)
+MAX_ATTEMPTS = 5
+
+
+def _backoff(attempts: int, retry_after: float | None) -> dt.timedelta:
+    wait = dt.timedelta(minutes=RETRY_MINUTES * 2 ** max(0, attempts - 1))
+    if retry_after:
+        wait = max(wait, dt.timedelta(seconds=retry_after))
+    return wait
+
+
+def opted_out(phones) -> set[str]:
+    return set(SmsOptOut.objects.filter(phone__in=list(phones), active=True).values_list("phone", flat=True))
 
 
 def deliver_due(*, now: dt.datetime | None = None, batch: int = 200) -> dict[str, int]:
-    """Send queued email/SMS whose time has come (quiet hours over); each message's outcome is logged on it."""
+    """Send queued email/SMS whose time has come (quiet hours over); each message's outcome is logged on it.
+
+    A temporary failure (timeout, provider error, rate limit) is retried with exponential backoff up to MAX_ATTEMPTS;
+    a refusal fails at once. Non-urgent SMS to a number that opted out (退订) is not sent."""
     now = now or timezone.now()
-    counts = {"sent": 0, "failed": 0, "retry": 0}
+    counts = {"sent": 0, "failed": 0, "retry": 0, "suppressed": 0}
     backends: dict[str, object] = {}
     last_id = 0
     while True:
@@ -216,21 +230,61 @@ def deliver_due(*, now: dt.datetime | None = None, batch: int = 200) -> dict[str
                 log = MessageLog.objects.select_for_update().filter(pk=pk, status=MessageStatus.QUEUED).first()
                 if log is None:
                     continue
+                if log.channel == Channel.SMS and not log.urgent and opted_out([log.address]):
+                    log.status, log.error = MessageStatus.SUPPRESSED, "该号码已回复退订"
+                    log.save(update_fields=["status", "error"])
+                    counts["suppressed"] += 1
+                    continue
                 backend = backends.get(log.channel) or backends.setdefault(log.channel, backend_for(log.channel))
                 log.attempts += 1
                 try:
-                    backend.send(Message(address=log.address, subject=log.subject, body=log.body))
+                    provider_id = backend.send(Message(address=log.address, subject=log.subject, body=log.body))
                     log.status, log.sent_at, log.error = MessageStatus.SENT, timezone.now(), ""
+                    log.provider_id = str(provider_id or "")[:64]
                     counts["sent"] += 1
                 except Exception as exc:  # a failed gateway is logged on the message, never lost silently
                     log.error = f"{type(exc).__name__}: {exc}"[:500]
-                    if log.attempts >= MAX_ATTEMPTS or isinstance(exc, sms.SmsError):
+                    retryable = isinstance(exc, sms.SmsRetryable) or not isinstance(exc, sms.SmsError)
+                    if log.attempts >= MAX_ATTEMPTS or not retryable:
                         log.status = MessageStatus.FAILED
                         counts["failed"] += 1
                     else:
-                        log.deliver_after = now + dt.timedelta(minutes=RETRY_MINUTES * log.attempts)
+                        log.deliver_after = now + _backoff(log.attempts, getattr(exc, "retry_after", None))
                         counts["retry"] += 1
-                log.save(update_fields=["status", "sent_at", "error", "attempts", "deliver_after"])
+                log.save(update_fields=["status", "sent_at", "error", "attempts", "deliver_after", "provider_id"])
+
+
+def record_receipt(*, message_id: str, status: str, error: str = "", at=None) -> bool:
+    """The provider's delivery receipt (core.sms.receive_receipt → here): sent → delivered / undelivered."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        log = MessageLog.objects.select_for_update().filter(provider_id=message_id, channel=Channel.SMS).first()
+        if log is None:
+            return False
+        if status == "delivered":
+            log.status, log.delivered_at = MessageStatus.DELIVERED, at
+        else:
+            log.status, log.error = MessageStatus.UNDELIVERED, (error or "未送达")[:500]
+        log.save(update_fields=["status", "delivered_at", "error"])
+    return True
+
+
+OPT_KEYWORDS = ("退订", "TD", "td", "Td", "订阅", "DY", "dy", "Dy")  # a reply starting with one of these sets the choice
+
+
+def sms_keyword(*, phone: str, text: str, received_at, message_id: str = "") -> str:
+    """Inbound 退订/TD and 订阅/DY (core.sms.register_inbound): the number's choice, recorded and audited."""
+    word = text.strip()
+    out = word.startswith("退订") or word.upper().startswith("TD")
+    with transaction.atomic():
+        row = SmsOptOut.objects.select_for_update().filter(phone=phone).first()
+        if row is None:
+            row = SmsOptOut.objects.create(phone=phone, active=out, changed_at=received_at)
+        else:
+            row.active, row.changed_at = out, received_at
+            row.save(update_fields=["active", "changed_at"])
+        audit.record(Actor.system_actor("sms"), "sms.opt_out" if out else "sms.opt_in", row, data={"phone_tail": phone[-4:]})
+    return "【组工云】已退订，工作提醒以外的短信将不再发送；回复“订阅”可恢复。" if out else "【组工云】已恢复接收短信。"
 
 
 def send_reminders(*, actor: Actor, reminders: list) -> int:
