@@ -41,9 +41,9 @@ def build(root, builder) -> dict:
     try:
         real = services.submit(actor=a, office_id=office.pk, channel="letter", category="promotion_candidate", person_name="李某", person_unit="县某局",
                                person_post="科长", text="拟提拔人选李某存在档案年龄疑点。", anonymous=False, reporter_name="王群众",
-                               reporter_id_number=idcard.make("511526", dt.date(1980, 1, 1), 11), reporter_phone="13800000001", received_on=today - dt.timedelta(days=100))
+                               reporter_id_number=idcard.make("511526", dt.date(1980, 1, 1), 11), reporter_phone="13800000001", received_on=today - dt.timedelta(days=150))
         made += 1
-        on = today - dt.timedelta(days=97)
+        on = today - dt.timedelta(days=147)
         services.decide(actor=a, report_id=real.report.pk, decision="accept", on=on)
         services.assign(actor=a, report_id=real.report.pk, assignee="干部监督科", on=on)
         services.verify(actor=a, report_id=real.report.pk, method="records", on=on + dt.timedelta(days=5))
