@@ -116,7 +116,7 @@ class Activity:
 
     # --- transfers and mobile members --------------------------------------------------------------
     def transfers(self):
-        from orgwork.lifecycle import transfers as tr
+        from orgwork.lifecycle.services import transfers as tr
         from orgwork.members.models import Member
 
         branches = self.branches_with_members(12)
@@ -158,7 +158,7 @@ class Activity:
                 log.info("demo incoming letter skipped: %s", exc)
 
     def mobile(self):
-        from orgwork.lifecycle import mobile
+        from orgwork.lifecycle.services import mobile
         from orgwork.members.models import Member
 
         rural = [b for b in self.b.branches if b.sector == "rural"][:8]

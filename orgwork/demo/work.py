@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orgwork.lifecycle import transfers
+from orgwork.lifecycle.services import transfers
 from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org, OrgKind, Sector
 from orgwork.recruitment import services as recruitment

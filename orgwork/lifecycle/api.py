@@ -14,9 +14,10 @@ from rest_framework.routers import SimpleRouter
 from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 
-from . import selectors, transfers
+from . import selectors
 from .letter import letter_docx, letter_read
 from .models import Transfer, TransferEvent, TransferKind, TransferStatus
+from .services import transfers
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -17,7 +17,8 @@ from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.models import Attachment, ProcedureInstance, ProcedureStatus, StepRecord
 from orgwork.core.uploads import parse_step, step_request_schema
 
-from . import exits, selectors
+from . import selectors
+from .services import exits
 
 KIND_CHOICES = [(k, v[0]) for k, v in exits.KINDS.items()]
 

@@ -15,8 +15,9 @@ from rest_framework.routers import SimpleRouter
 from orgwork.core import params
 from orgwork.core.api import ScopedViewSet
 
-from . import mobile, selectors
+from . import selectors
 from .models import MobileContact, MobileRegistration, MobileStatus
+from .services import mobile
 
 
 class MobileContactSerializer(serializers.ModelSerializer):

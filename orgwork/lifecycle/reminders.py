@@ -13,8 +13,8 @@ from orgwork.core import deadlines
 from orgwork.core.actor import Actor
 
 from . import selectors
-from .exits import KINDS as EXIT_KINDS
 from .models import Transfer, TransferKind, TransferStatus
+from .services.exits import KINDS as EXIT_KINDS
 
 
 def _fmt(d: dt.date | None) -> str:

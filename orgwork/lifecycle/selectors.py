@@ -15,10 +15,10 @@ from orgwork.core.procedures import instances
 from orgwork.core.scope import scope
 from orgwork.orgs.models import Org
 
-from .exits import KINDS
-from .mobile import away_flag_on, no_contact_flag_on
 from .models import MobileRegistration, MobileStatus, Transfer, TransferEvent, TransferKind, TransferStatus
 from .rules import mobile_rules
+from .services.exits import KINDS
+from .services.mobile import away_flag_on, no_contact_flag_on
 
 
 def transfers(actor: Actor, *, under: Org | None = None) -> QuerySet[Transfer]:

@@ -14,9 +14,10 @@ from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.members import selectors as member_selectors
 
-from . import exits, forms, mobile, selectors, transfers
+from . import forms, selectors
 from .letter import letter_docx, letter_pdf, letter_read
 from .models import MobileStatus, TransferKind, TransferStatus
+from .services import exits, mobile, transfers
 
 PAGE_SIZE = 50
 

@@ -25,8 +25,8 @@ from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.fields import subtree_q
 from orgwork.core.models import ProcedureInstance, ProcedureStatus
 from orgwork.core.normalize import clean_text
-from orgwork.lifecycle import transfers
 from orgwork.lifecycle.models import OPEN_STATUSES, Transfer
+from orgwork.lifecycle.services import transfers
 from orgwork.meetings import services as meeting_services
 from orgwork.meetings.models import AppraisalRound, Meeting
 from orgwork.members import services as member_services

@@ -40,3 +40,25 @@ def file_annual_report(*, actor: Actor, org_id: int, year: int) -> AnnualFiling:
         data={"year": report.year, "closing": filing.closing, "checks_ok": all(c["ok"] for c in report.checks), "problems": len(report.problems)},
     )
     return filing
+
+
+def recount_counters(*, actor: Actor | None = None, fix: bool = True):
+    """Rebuild the per-org counters from the member table (the nightly job and `manage.py recount`).
+
+    With fix, the fresh counts are stored and, when any counter had drifted, one audit event (`stats.recount`)
+    records how many and the first few — in the same transaction as the store. Without fix nothing is written.
+    """
+    from orgwork.core.audit import Entry, record_many
+
+    from .recount import recount
+
+    with transaction.atomic():
+        result = recount(fix=fix)
+        if fix and result.drift:
+            first = result.drift[0]
+            sample = [{"org": d.org_id, "field": d.field, "key": d.key, "stored": d.stored, "actual": d.actual} for d in result.drift[:20]]
+            record_many(
+                actor or Actor.system_actor("system:recount"),
+                [Entry(action="stats.recount", object_type="stats.orgstats", object_id=str(first.org_id), object_repr="统计计数重算", org_path="", changes=None, data={"drifted": len(result.drift), "sample": sample})],
+            )
+    return result

@@ -10,9 +10,9 @@ log = logging.getLogger(__name__)
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_recount():
-    from .recount import recount
+    from .services import recount_counters
 
-    result = recount(fix=True)
+    result = recount_counters(fix=True)
     if result.drift:
         log.warning("stats recount: %d counters drifted (first: %s)", len(result.drift), result.drift[0])
     return len(result.drift)

@@ -38,7 +38,7 @@ def _openapi() -> dict:
 @pytest.fixture
 def fuzz_world(tree, users, make_member, system):
     """Real objects for the path ids: a member, a meeting, an applicant, a transfer, a notice."""
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
     from orgwork.meetings import services as meeting_services
     from orgwork.recruitment import services as recruitment_services
 

@@ -61,7 +61,7 @@ def test_responsible_users_by_level_with_fallback_up_the_tree(tree, users, syste
 
 @pytest.mark.django_db
 def test_a_transfer_waiting_for_receipt_notifies_the_receiving_branch_at_once(tree, users, make_member):
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
 
     m = make_member(tree.village_a, name="转接乙")
     t = transfers.start_within(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, to_org_id=tree.village_b.pk, reason="工作调动", on=D(2026, 11, 2), today=D(2026, 11, 20))
@@ -80,7 +80,7 @@ def test_a_transfer_waiting_for_receipt_notifies_the_receiving_branch_at_once(tr
 
 @pytest.mark.django_db
 def test_the_command_dry_run_sends_nothing_and_a_second_run_sends_nothing_new(tree, users, make_member):
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
 
     m = make_member(tree.village_a, name="回执甲")
     transfers.issue_letter(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, to_org_name="外地党委", reason="迁出", on=D(2026, 9, 30), today=D(2026, 11, 20))
@@ -104,7 +104,7 @@ def test_the_command_dry_run_sends_nothing_and_a_second_run_sends_nothing_new(tr
 
 @pytest.mark.django_db
 def test_a_failing_provider_does_not_stop_the_others(tree, users, make_member):
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
 
     @deadlines.provider("zz.broken")
     def broken(today):
@@ -125,7 +125,7 @@ def test_a_failing_provider_does_not_stop_the_others(tree, users, make_member):
 @pytest.mark.django_db
 def test_no_id_number_or_phone_in_any_message_of_a_full_run(tree, users, make_member, system, settings):
     """Every provider on a day with work everywhere: no member's ID number or phone number in any text stored or sent."""
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
     from orgwork.notifications import services as notify
 
     settings.ORGWORK_SMS_GATEWAY = "orgwork.core.sms.MemorySms"

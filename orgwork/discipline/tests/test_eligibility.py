@@ -10,7 +10,7 @@ from orgwork.core.errors import ServiceError
 from orgwork.discipline import services as discipline
 from orgwork.elections import services as elections
 from orgwork.elections.models import Election
-from orgwork.lifecycle import exits
+from orgwork.lifecycle.services import exits
 from orgwork.meetings import appraisal
 from orgwork.orgs import services as org_services
 from orgwork.recruitment.tests.conftest import SCRIPT, Pipeline

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from orgwork.lifecycle import exits, mobile, transfers
+from orgwork.lifecycle.services import exits, mobile, transfers
 from orgwork.members.models import Member
 
 D = dt.date

@@ -5,8 +5,9 @@ import pytest
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import PermissionDenied, ServiceError
-from orgwork.lifecycle import exits, selectors
+from orgwork.lifecycle import selectors
 from orgwork.lifecycle.rules import exit_rules
+from orgwork.lifecycle.services import exits
 from orgwork.members.models import Member, MemberStatusChange
 
 D = dt.date

@@ -4,8 +4,9 @@ import pytest
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound, ServiceError
-from orgwork.lifecycle import mobile, selectors
+from orgwork.lifecycle import selectors
 from orgwork.lifecycle.rules import mobile_rules
+from orgwork.lifecycle.services import mobile
 
 D = dt.date
 TODAY = D(2026, 11, 20)

@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from orgwork.lifecycle import transfers
 from orgwork.lifecycle.letter import letter_pdf
+from orgwork.lifecycle.services import transfers
 
 D = dt.date
 A4 = (595.28, 841.89)  # points

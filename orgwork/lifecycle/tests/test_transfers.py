@@ -8,10 +8,11 @@ from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.models import AuditEvent
 from orgwork.dues import services as dues
-from orgwork.lifecycle import selectors, transfers
+from orgwork.lifecycle import selectors
 from orgwork.lifecycle.letter import letter_docx
 from orgwork.lifecycle.models import Transfer
 from orgwork.lifecycle.rules import transfer_rules
+from orgwork.lifecycle.services import transfers
 from orgwork.members.models import Member
 
 D = dt.date

@@ -6,8 +6,8 @@ import pytest
 
 from orgwork.core.errors import ServiceError
 from orgwork.core.models import AuditEvent
-from orgwork.lifecycle import transfers
 from orgwork.lifecycle.models import Transfer
+from orgwork.lifecycle.services import transfers
 from orgwork.meetings import services as meetings
 from orgwork.meetings.models import Meeting
 from orgwork.members import services as member_services

@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from orgwork.core.actor import Actor
 from orgwork.demo.generator import build_county
-from orgwork.lifecycle import transfers
+from orgwork.lifecycle.services import transfers
 from orgwork.members import services as member_services
 from orgwork.members.bands import PARTY_AGE_BANDS, band_of
 from orgwork.members.models import Member

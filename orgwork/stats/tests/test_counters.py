@@ -171,3 +171,20 @@ def test_zero_drift_after_a_random_sequence_of_writes(tree, system, seed, tmp_pa
     assert county.get("n", 0) == Member.objects.filter(standing=Standing.NORMAL).count()
     assert county["all"] == Member.objects.count()
     assert dict(total[tree.county.pk]) == {k: v for k, v in county.items()} | {k: 0 for k in total[tree.county.pk] if k not in county}
+
+
+def test_the_recount_service_audits_a_repair_and_writes_nothing_when_checking(tree, make_member):
+    from orgwork.core.models import AuditEvent
+    from orgwork.stats import services
+
+    make_member(tree.village_a)
+    make_member(tree.village_b, male=False)
+    OrgStats.objects.filter(org=tree.town_b).update(total={"n": 7})
+    before = AuditEvent.objects.filter(action="stats.recount").count()
+    assert services.recount_counters(fix=False).drift
+    assert AuditEvent.objects.filter(action="stats.recount").count() == before
+    fixed = services.recount_counters(fix=True)
+    ev = AuditEvent.objects.filter(action="stats.recount").latest("seq")
+    assert ev.data["drifted"] == len(fixed.drift) and ev.actor_label.startswith("system")
+    assert services.recount_counters(fix=True).drift == []
+    assert AuditEvent.objects.filter(action="stats.recount").count() == before + 1  # nothing drifted: no event

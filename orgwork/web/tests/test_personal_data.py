@@ -313,7 +313,7 @@ def test_national_template_export_is_masked_unless_full_and_audited(users, tree,
 
 def test_a_transfer_letter_prints_the_full_number_only_for_roles_that_may_read_it_and_is_audited(users, tree, make_member):
     from orgwork.core.actor import Actor
-    from orgwork.lifecycle import transfers
+    from orgwork.lifecycle.services import transfers
 
     m = make_member(tree.village_a, name="转出员")
     t = transfers.issue_letter(actor=Actor.for_user(users["sec_a"]), member_id=m.pk, to_org_name="中共某市某区委组织部", reason="工作调动", on=dt.date(2026, 11, 2), today=dt.date(2026, 11, 20))

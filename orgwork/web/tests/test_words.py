@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from orgwork.core.actor import Actor
-from orgwork.lifecycle import transfers
+from orgwork.lifecycle.services import transfers
 from orgwork.members import services as member_services
 from orgwork.orgs import services as org_services
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from orgwork.stats.recount import recount
+from orgwork.stats.services import recount_counters
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="report drift without changing the counters")
 
     def handle(self, *args, check=False, **options):
-        result = recount(fix=not check)
+        result = recount_counters(fix=not check)
         for d in result.drift[:50]:
             self.stdout.write(f"drift org={d.org_id} {d.field}[{d.key}] stored={d.stored} actual={d.actual}")
         if len(result.drift) > 50:

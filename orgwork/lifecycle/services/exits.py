@@ -23,7 +23,7 @@ from orgwork.core.scope import scope
 from orgwork.members import services as member_services
 from orgwork.members.models import Member, Standing, StatusAction
 
-from .rules import EXIT_2019, exit_rules
+from ..rules import EXIT_2019, exit_rules
 
 SOURCE = "《中国共产党章程》第九条；《中国共产党党员教育管理工作条例》（2019）第二十八至三十一条"
 EFFECTIVE = dt.date(2019, 5, 6)

@@ -24,9 +24,9 @@ from orgwork.members.models import Member, Standing, StatusAction
 from orgwork.members.validation import clean_member
 from orgwork.orgs.models import Org
 
-from . import reminders
-from .models import OPEN_STATUSES, LetterCounter, Transfer, TransferEvent, TransferKind, TransferStatus
-from .rules import transfer_rules
+from .. import reminders
+from ..models import OPEN_STATUSES, LetterCounter, Transfer, TransferEvent, TransferKind, TransferStatus
+from ..rules import transfer_rules
 
 PERSON_FIELDS = ("name", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "joined_on", "confirmed_on", "job", "phone", "address")
 

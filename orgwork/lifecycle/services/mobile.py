@@ -14,8 +14,8 @@ from orgwork.core.scope import scope
 from orgwork.members.models import Member, Standing
 from orgwork.orgs.models import Org
 
-from .models import MobileContact, MobileRegistration, MobileStatus
-from .rules import mobile_rules
+from ..models import MobileContact, MobileRegistration, MobileStatus
+from ..rules import mobile_rules
 
 
 def _today(today):
