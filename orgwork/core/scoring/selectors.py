@@ -143,14 +143,14 @@ def ranking(actor: Actor, *, set_code: str, bucket: str, under=None, page: int =
     Reads the counter rows only: the page by the (set, bucket, -total) index, the count by the (set, bucket, path)
     index, and the rank of the page's first row as 1 + the number of higher totals (ties share a rank).
     """
-    s = get_set(set_code)
-    if s is None:
+    set_id = IndicatorSet.objects.filter(code=set_code).values_list("pk", flat=True).first()
+    if set_id is None:
         return Ranking(0, page, page_size, [])
     if under is not None:
-        qs = ranking_queryset(s.pk, bucket, under.path)
+        qs = ranking_queryset(set_id, bucket, under.path)
         qs = scope(qs, actor)
     else:
-        qs = scope(ranking_queryset(s.pk, bucket), actor)
+        qs = scope(ranking_queryset(set_id, bucket), actor)
     count = qs.count()
     offset = (page - 1) * page_size
     rows = list(qs.order_by("-total", "subject_id").values("subject_type", "subject_id", "subject_label", "org_id", "org_path", "total", "added", "deducted", "entries")[offset : offset + page_size])
