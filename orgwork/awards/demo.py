@@ -3,8 +3,6 @@ for approval, a model site, a talent category."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 
 from orgwork.core.errors import ServiceError
@@ -36,7 +34,13 @@ def build(root, builder) -> dict:
         services.declare_conflict(actor=actor, judge_id=sel.judges.order_by("id").first().pk, entry_id=entries[0].pk, reason="同一单位")
     services.advance(actor=actor, selection_id=sel.pk, comment="资格审查通过", today=today)
     listed = services.list_for_approval(actor=actor, year=today.year, today=today)
-    if builder.branches:
-        services.designate(actor=actor, kind="site", org_id=builder.branches[0].pk, title=f"{builder.branches[0].name}党建示范点", stars=5, today=today)
+    designated = 0
+    for b in builder.branches[:30]:  # the first branch that meets the criteria (its star rating, where the scores demo rated it)
+        try:
+            services.designate(actor=actor, kind="site", org_id=b.pk, title=f"{b.name}党建示范点", stars=5, today=today)
+        except ServiceError:
+            continue
+        designated += 1
+        break
     services.create_category(actor=actor, org_id=root.pk, name="乡村振兴人才", fields=[{"key": "skill", "label": "专长", "type": "text"}, {"key": "level", "label": "等级", "type": "choice", "choices": ["县级", "市级", "省级"]}])
-    return {"selections": 1, "entries": len(entries), "judges": len(staff), "honours_listed": listed, "dt": dt.date.today().isoformat()}
+    return {"selections": 1, "entries": len(entries), "judges": len(staff), "honours_listed": listed, "model_sites": designated}
