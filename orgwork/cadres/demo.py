@@ -74,4 +74,19 @@ def build(root, builder) -> dict:
         services.designate_reader(actor=a, user=user, org_id=root.pk)
     for c in cadres[:3]:
         services.submit_report(actor=a, cadre_id=c.pk, kind=ReportKind.ANNUAL, year=today.year - 1, submitted_on=dt.date(today.year, 1, 20), items={"marriage": "已婚", "housing": "自有住房一套"})
-    return {"cadres": len(cadres), "selections": 1, "ballots": 1}
+    reserves = _reserves(builder, cadres[10:12])
+    return {"cadres": len(cadres), "selections": 1, "ballots": 1, "reserves": reserves}
+
+
+def _reserves(builder, cadres) -> int:
+    """Two reserve cadres scored for last year (entered by the system job, approved as data)."""
+    from orgwork.core.scoring import services as scoring
+
+    a, today = builder.actor, builder.today
+    n = 0
+    for c, scores in zip(cadres, ({"integrity": 18, "ability": 16, "diligence": 13, "performance": 21, "probity": 10, "learning": 8}, {"integrity": 15, "ability": 12, "diligence": 11, "performance": 16, "probity": 9, "learning": 6}), strict=False):
+        r = services.add_reserve(actor=a, cadre_id=c.pk, on=dt.date(today.year - 2, 6, 1), target="正科级领导职务")
+        for e in services.score_reserve(actor=a, reserve_id=r.pk, year=today.year - 1, scores=scores, on=dt.date(today.year - 1, 12, 20)):
+            scoring.approve(actor=a, entry_id=e.pk)
+        n += 1
+    return n

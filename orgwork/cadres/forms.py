@@ -205,3 +205,9 @@ class ActionForm(forms.Form):
 
     def pressed(self) -> str | None:
         return (self.cleaned_data["action"] or None) if self.is_valid() else None
+
+
+class ReserveForm(forms.Form):
+    names = forms.CharField(label=_("干部姓名（重名时加身份证号码后4位）"), max_length=80)
+    target = forms.CharField(label=_("拟培养方向"), required=False, max_length=120)
+    on = forms.DateField(label=_("入库日期"), widget=DATE)

@@ -401,3 +401,28 @@ class ReportReader(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+class ReserveCadre(NoDeleteModel):
+    """A cadre in the reserve pool (后备干部); yearly 德能勤绩廉学 scores live on the kernel's scoring engine."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="reserve_entries")
+    org = models.ForeignKey("orgs.Org", verbose_name=_("后备干部库"), on_delete=models.PROTECT, related_name="+")
+    target = models.CharField(_("拟培养方向"), max_length=120, blank=True)
+    added_on = models.DateField(_("入库日期"))
+    removed_on = models.DateField(_("出库日期"), null=True, blank=True)
+    removal_reason = models.CharField(_("出库原因"), max_length=300, blank=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("后备干部")
+        verbose_name_plural = _("后备干部")
+        constraints = [models.UniqueConstraint(fields=["cadre"], condition=models.Q(removed_on__isnull=True), name="uniq_active_reserve")]
+
+    def __str__(self):
+        return f"{self.cadre} ({self.added_on:%Y})"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path

@@ -430,3 +430,54 @@ def registry_rules(on: dt.date | None = None) -> RuleSet:
 
 def competition_rules(on: dt.date | None = None) -> RuleSet:
     return rule(COMPETITION, on=on)
+
+
+# --- reserve cadres (seed 000; rules.md §7) ------------------------------------------------------------------
+RESERVES = "cadres.reserves"
+RESERVE_SET = "cadres.reserve"
+RESERVES_DEFAULT = register(
+    RuleSet(
+        name=RESERVES,
+        version="default",
+        effective=dt.date(2020, 1, 1),
+        source="seed 000（后备干部德、能、勤、绩、廉、学年度评分，累计积分，连续两年靠后退出）— default, replace with the department's own",
+        values={
+            # the six dimensions and the most points each carries (weights as data), with where the score comes from
+            "dimensions": (
+                ("integrity", "德", 20, "民主推荐、民主测评"),
+                ("ability", "能", 20, "能力测试"),
+                ("diligence", "勤", 15, "民主测评"),
+                ("performance", "绩", 25, "年度考核、实绩"),
+                ("probity", "廉", 10, "纪检监察机关意见"),
+                ("learning", "学", 10, "年度考学、培训学时"),
+            ),
+            # a year below this total counts as low; this many low years in a row → removed from the reserve
+            "low_total": 60,
+            "low_years": 2,
+        },
+    )
+)
+
+
+def reserve_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(RESERVES, on=on)
+
+
+def reserve_set_spec(rs: RuleSet) -> dict:
+    """The scoring engine's indicator set for reserve cadres, from the rule data (installed on first use)."""
+    return {
+        "code": RESERVE_SET,
+        "name": "后备干部年度评分（德能勤绩廉学）",
+        "purpose": "cadres.reserve",
+        "subject_type": "cadres.cadre",
+        "is_default": True,
+        "version": {
+            "version": rs.version,
+            "effective_from": rs.effective,
+            "source": rs.source,
+            "indicators": [
+                {"code": code, "name": f"{label}（{source}）", "area": label, "points": points, "source": "reviewer", "approver_role": "department", "basis": rs.source}
+                for code, label, points, source in rs["dimensions"]
+            ],
+        },
+    }

@@ -302,3 +302,29 @@ def cadre_ids_by_names(actor: Actor, text: str) -> list[int]:
     if errors:
         raise ServiceError(errors)
     return out
+
+
+def reserves(actor: Actor, *, year: int) -> list[dict]:
+    """The reserve pool ranked by accumulated points (highest first), with the year's score and training hours."""
+    from orgwork.core.scoring.models import ScoreTotal
+    from orgwork.training.selectors import hours
+
+    from .models import ReserveCadre
+
+    rows = []
+    pool = list(scope(ReserveCadre.objects.select_related("cadre", "org"), actor).filter(removed_on__isnull=True))
+    totals = defaultdict(dict)
+    for t in ScoreTotal.objects.filter(indicator_set__code="cadres.reserve", subject_type="cadres.cadre", subject_id__in=[str(r.cadre_id) for r in pool], bucket__startswith="Y"):
+        totals[int(t.subject_id)][t.bucket] = t.total
+    for r in pool:
+        mine = totals[r.cadre_id]
+        rows.append(
+            {
+                "reserve": r, "cadre": r.cadre, "year_total": mine.get(f"Y{year}", 0), "accumulated": sum(mine.values()),
+                "hours": hours(r.cadre.id_number, dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            }
+        )
+    rows.sort(key=lambda x: (-x["accumulated"], x["cadre"].name))
+    for i, row in enumerate(rows, start=1):
+        row["rank"] = i
+    return rows

@@ -570,3 +570,73 @@ def reader_reports(actor: Actor):
 
 def reader_checks(actor: Actor):
     return _reader_scope(ReportCheck.objects.select_related("report__cadre"), actor).order_by("-drawn_on", "-id")
+
+
+# --- reserve cadres (on the kernel's scoring engine) ----------------------------------------------------------------
+
+
+def _reserve_set(actor: Actor, on: dt.date):
+    from orgwork.core import scoring  # noqa: F401
+    from orgwork.core.scoring import services as scoring_services
+
+    from .rules import reserve_rules, reserve_set_spec
+
+    rs = reserve_rules(on)
+    with transaction.atomic():
+        scoring_services.install(actor=Actor.system_actor("cadres.reserves"), spec=reserve_set_spec(rs))
+    return rs
+
+
+@transaction.atomic
+def add_reserve(*, actor: Actor, cadre_id, on: dt.date, target: str = "", org_id=None):
+    from .models import ReserveCadre
+
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    org = writable_org(actor, org_id or cadre.org_id)
+    if ReserveCadre.objects.filter(cadre=cadre, removed_on__isnull=True).exists():
+        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已在后备干部库中")
+    r = ReserveCadre.objects.create(cadre=cadre, org=org, added_on=on, target=clean_text(target)[:120])
+    audit.record(actor, "cadres.reserve.add", r, data={"cadre": cadre.name, "target": r.target})
+    return r
+
+
+def score_reserve(*, actor: Actor, reserve_id, year: int, scores: dict, on: dt.date) -> list:
+    """One year's 德能勤绩廉学 scores of a reserve cadre, as reviewer entries on the scoring engine (each dimension
+    capped by its points in the rule data; another department user approves them)."""
+    from orgwork.core.scoring import services as scoring_services
+
+    from .models import ReserveCadre
+
+    r = get_in_scope(ReserveCadre.objects.select_related("cadre__org"), actor, write=True, pk=reserve_id)
+    if r.removed_on:
+        raise ServiceError.single("reserve", "bad_status", "已出库的后备干部不再评分")
+    rs = _reserve_set(actor, on)
+    dims = {code for code, *_rest in rs["dimensions"]}
+    if set(scores) - dims:
+        raise ServiceError.single("scores", "bad_value", "评分项目应为德、能、勤、绩、廉、学")
+    day = min(on, dt.date(int(year), 12, 31))
+    with transaction.atomic():
+        return [scoring_services.submit(actor=actor, set_code="cadres.reserve", indicator_code=code, subject=r.cadre, occurred_on=day, points=points, note=f"{year}年度") for code, points in scores.items()]
+
+
+def review_reserves(*, actor: Actor, year: int, on: dt.date) -> list:
+    """Removes reserves whose yearly total stayed below the threshold for `low_years` years in a row (rule data)."""
+    from orgwork.core.scoring.selectors import totals_for
+
+    from .models import ReserveCadre
+    from .rules import reserve_rules
+
+    rs = reserve_rules(on)
+    removed = []
+    with transaction.atomic():
+        for r in scope(ReserveCadre.objects.select_related("cadre", "org"), actor, write=True).filter(removed_on__isnull=True):
+            years = [int(year) - i for i in range(rs["low_years"])]
+            scored = {b: t.total for b, t in totals_for("cadres.reserve", r.cadre).items()}
+            # a year counts as low only when it was scored (an unscored year is neither low nor high)
+            if all(f"Y{y}" in scored and scored[f"Y{y}"] < rs["low_total"] for y in years):
+                r.removed_on = on
+                r.removal_reason = f"{'、'.join(map(str, sorted(years)))}年度评分连续低于{rs['low_total']}分"
+                r.save(update_fields=["removed_on", "removal_reason"])
+                audit.record(actor, "cadres.reserve.remove", r, data={"reason": r.removal_reason, "rule_version": rs.version})
+                removed.append(r)
+    return removed

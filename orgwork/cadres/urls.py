@@ -13,6 +13,7 @@ urlpatterns = [
     path("selections/<int:pk>/", views.selection_detail, name="selection"),
     path("selections/<int:pk>/record.pdf", views.selection_export, name="selection_export"),
     path("vote/", views.vote, name="vote"),
+    path("reserves/", views.reserve_list, name="reserves"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
 ]

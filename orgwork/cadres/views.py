@@ -354,3 +354,29 @@ def report_detail(request, actor, pk):
     return render(request, "cadres/report.html", {"r": out["report"], "items": items, "checks": out["checks"], "crumbs": [(_("个人有关事项"), reverse("cadres:reports")), (str(out["report"]), "")]})
 
 
+
+
+@gate.staff
+def reserve_list(request, actor):
+    """The reserve pool ranked by accumulated 德能勤绩廉学 points, with this year's score and training hours."""
+    _restricted(actor)
+    form = forms.ReserveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            (cadre_id,) = selectors.cadre_ids_by_names(actor, c["names"])[:1] or (None,)
+            if cadre_id is None:
+                raise ServiceError.single("names", "required", "请填写干部姓名")
+            services.add_reserve(actor=actor, cadre_id=cadre_id, on=c["on"], target=c["target"])
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        else:
+            messages.success(request, _("已入库"))
+            return redirect("cadres:reserves")
+    year = dt.date.today().year
+    return render(
+        request, "cadres/reserves.html", {"rows": selectors.reserves(actor, year=year), "year": year, "form": form, "crumbs": [(_("后备干部"), "")]},
+        status=400 if form.errors else 200,
+    )

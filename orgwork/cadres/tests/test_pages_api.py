@@ -22,7 +22,7 @@ def test_pages_render_for_the_department_and_404_for_a_secretary(client, users, 
     sel = services.start_selection(actor=w.actor, post_id=w.deputy.pk, title="副局长选拔", on=D(2026, 3, 2))
     services.flag_selection(actor=w.actor, selection_id=sel.pk, text="动议理由不充分")
     client.force_login(users["county"])
-    for name, args in (("cadres:list", []), ("cadres:units", []), ("cadres:selections", []), ("cadres:selection", [sel.pk]), ("cadres:detail", [w.cadres[0].pk])):
+    for name, args in (("cadres:list", []), ("cadres:units", []), ("cadres:selections", []), ("cadres:selection", [sel.pk]), ("cadres:detail", [w.cadres[0].pk]), ("cadres:reserves", [])):
         r = client.get(reverse(name, args=args))
         assert r.status_code == 200, name
     body = client.get(reverse("cadres:selections")).content.decode()
