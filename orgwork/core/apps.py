@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "内核"
 
     def ready(self):
-        from . import partitions
+        from . import partitions, signin_audit  # noqa: F401  (sign-ins and failed attempts in the audit trail)
 
         partitions.register("core_auditevent", "created_at", "month")  # partitioned by month on PostgreSQL (migration 0011)

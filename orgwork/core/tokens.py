@@ -112,7 +112,10 @@ def tokens_for(user):
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address a token was used from (X-Forwarded-For only through settings.TRUSTED_PROXIES)."""
+    from .clientip import client_ip as _client_ip
+
+    return _client_ip(request)
 
 
 # Uses of each token this process has counted but not written yet (see record_use).

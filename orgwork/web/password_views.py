@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from orgwork.core import gate
+from orgwork.core.clientip import client_ip
 from orgwork.core.errors import NotFound, ServiceError
 
 from . import services as web_services
@@ -16,7 +17,7 @@ from .forms import ResetVerifyForm, UsernameForm
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 @gate.auth_flow
