@@ -156,3 +156,4 @@ def page_schema(serializer_class, name: str):
             "max_page_size": serializers.IntegerField(),
         },
     )
+
