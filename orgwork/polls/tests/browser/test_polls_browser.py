@@ -49,3 +49,16 @@ def test_member_answers_a_poll_once_and_the_second_try_is_refused(live_server, n
     expect(page.get_by_test_id("poll-refused")).to_contain_text("您已经投过票")
     assert CastBallot.objects.filter(ballot_id=p.ballot_id, filled=True).count() == 1
     shot(page, "poll-second-try-refused")
+    # the secretary closes the poll: results unsealed, drawn with the vendored ECharts
+    staff = new_page()
+    staff.goto(f"{base}/login/")
+    staff.fill("input[name=username]", "sec_a")
+    staff.fill("input[name=password]", PASSWORD)
+    staff.click("button[type=submit]")
+    staff.wait_for_url(re.compile(r"/(me/)?$"))
+    staff.goto(f"{base}/polls/{p.pk}/")
+    staff.get_by_test_id("poll-close").click()
+    expect(staff.get_by_test_id("poll-state")).to_have_text("已结束")
+    expect(staff.locator("[data-chart] canvas").first).to_be_visible()
+    expect(staff.get_by_test_id("result-1")).to_contain_text("满意")
+    shot(staff, "poll-results")
