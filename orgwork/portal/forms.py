@@ -48,6 +48,11 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("标题"), required=False, max_length=60)
 
 
+class AssignForm(forms.Form):
+    site = forms.IntegerField(widget=forms.HiddenInput)
+    org = forms.IntegerField(label=_("主管党组织"), widget=forms.HiddenInput)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=60)
 

@@ -139,6 +139,19 @@ def attachment(request, pk):
 # --- console ------------------------------------------------------------------------------------
 @gate.staff
 def console(request, actor):
+    if request.method == "POST":
+        assign = forms.AssignForm(request.POST)
+        try:
+            if not assign.is_valid():
+                raise ServiceError.single("org", "required", _("请选择主管党组织"))
+            services.assign_site(actor=actor, site_id=assign.cleaned_data["site"], org_id=assign.cleaned_data["org"])
+            messages.success(request, _("已保存"))
+        except NotFound:
+            raise Http404 from None
+        except ServiceError as exc:
+            for e in exc.errors:
+                messages.error(request, e.message)
+        return redirect("portal:console")
     form = forms.FilterForm(request.GET or None)
     qs = selectors.articles(actor)
     if form.is_valid():
@@ -148,7 +161,8 @@ def console(request, actor):
             qs = qs.filter(title__icontains=form.cleaned_data["q"])
     page = Paginator(qs, 50).get_page(_page_number(request))
     queue = Paginator(selectors.review_queue(actor), 50).get_page(params.integer(request.GET, "qpage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
-    return render(request, "portal/console.html", {"form": form, "page": page, "queue": queue, "crumbs": [(_("门户网站"), "")]})
+    run = [s for s in selectors.sites() if services.can_write_site(actor, s)]
+    return render(request, "portal/console.html", {"form": form, "page": page, "queue": queue, "run": run, "crumbs": [(_("门户网站"), "")]})
 
 
 @gate.staff

@@ -178,3 +178,19 @@ def test_every_process_stops_serving_a_withdrawn_page(sites, tree, users, django
         services.withdraw(actor=Actor.for_user(users["county"]), article_id=a.pk, reason="撤回")
     assert page_cache.article_key(a.pk) not in other_process_cache
     assert Client().get(f"/portal/a/{a.pk}/").status_code == 404
+
+
+def test_a_sector_site_is_handed_to_its_committee(sites, tree, users):
+    county, town = Actor.for_user(users["county"]), Actor.for_user(users["town_a"])
+    with pytest.raises(NotFound):  # the township does not run the rural site yet
+        services.assign_site(actor=town, site_id=sites["rural"].pk, org_id=tree.town_a.pk)
+    services.assign_site(actor=county, site_id=sites["rural"].pk, org_id=tree.town_a.pk)
+    a = draft(Actor.for_user(users["sec_a"]), sites["rural"], tree.village_a)
+    services.submit(actor=Actor.for_user(users["sec_a"]), article_id=a.pk)
+    assert services.review(actor=town, article_id=a.pk, approve=True, secrecy_checked=True).state == State.APPROVED
+    with pytest.raises(ServiceError):  # a village of the other township is outside the rural site's new area
+        draft(Actor.for_user(users["sec_b"]), sites["rural"], tree.village_b)
+    c = Client()
+    c.force_login(users["county"])
+    assert c.post("/portal/console/", {"site": sites["agency"].pk, "org": tree.office_a.pk}).status_code == 302
+    assert SubSite.objects.get(pk=sites["agency"].pk).org_id == tree.office_a.pk
