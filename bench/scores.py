@@ -126,20 +126,22 @@ def build(members: int, entries: int) -> dict:
 
 
 def bare_sql(set_id: int, low: str, high: str) -> None:
+    """The same three reads as the selector, as bare SQL: the page (rank index, subtree as a prefix filter), the
+    count (path index range), the rank of the page's first row."""
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute(
             "SELECT subject_type, subject_id, subject_label, org_id, org_path, total, added, deducted, entries FROM core_scoretotal "
-            "WHERE indicator_set_id = %s AND bucket = %s AND org_path >= %s AND org_path < %s ORDER BY total DESC, subject_id LIMIT 50",
-            [set_id, f"Y{YEAR}", low, high],
+            "WHERE indicator_set_id = %s AND bucket = %s AND org_path LIKE %s ORDER BY total DESC, subject_id LIMIT 50",
+            [set_id, f"Y{YEAR}", low + "%"],
         )
         rows = cur.fetchall()
         cur.execute("SELECT COUNT(*) FROM core_scoretotal WHERE indicator_set_id = %s AND bucket = %s AND org_path >= %s AND org_path < %s", [set_id, f"Y{YEAR}", low, high])
         cur.fetchone()
         cur.execute(
-            "SELECT COUNT(*) FROM core_scoretotal WHERE indicator_set_id = %s AND bucket = %s AND org_path >= %s AND org_path < %s AND total > %s",
-            [set_id, f"Y{YEAR}", low, high, rows[0][5]],
+            "SELECT COUNT(*) FROM core_scoretotal WHERE indicator_set_id = %s AND bucket = %s AND org_path LIKE %s AND total > %s",
+            [set_id, f"Y{YEAR}", low + "%", rows[0][5]],
         )
         cur.fetchone()
 

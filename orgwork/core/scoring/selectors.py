@@ -146,19 +146,20 @@ def ranking(actor: Actor, *, set_code: str, bucket: str, under=None, page: int =
     set_id = IndicatorSet.objects.filter(code=set_code).values_list("pk", flat=True).first()
     if set_id is None:
         return Ranking(0, page, page_size, [])
-    if under is not None:
-        qs = ranking_queryset(set_id, bucket, under.path)
-        qs = scope(qs, actor)
-    else:
-        qs = scope(ranking_queryset(set_id, bucket), actor)
+    base = ScoreTotal.objects.filter(indicator_set_id=set_id, bucket=bucket)
+    # the count: a range on the (set, bucket, path) index; the page: the (set, bucket, -total) index walked in order
+    # with the subtree as a row filter (a LIKE prefix, which SQLite's planner does not turn into a range scan that
+    # would then sort the whole subtree; PostgreSQL chooses by cost either way)
+    qs = scope(base.filter(subtree_q(under.path, "org_path")) if under is not None else base, actor)
+    ordered = scope(base.filter(org_path__startswith=under.path) if under is not None else base, actor)
     count = qs.count()
     offset = (page - 1) * page_size
-    rows = list(qs.order_by("-total", "subject_id").values("subject_type", "subject_id", "subject_label", "org_id", "org_path", "total", "added", "deducted", "entries")[offset : offset + page_size])
+    rows = list(ordered.order_by("-total", "subject_id").values("subject_type", "subject_id", "subject_label", "org_id", "org_path", "total", "added", "deducted", "entries")[offset : offset + page_size])
     out: list[RankRow] = []
     prev_total, rank = None, 0
     for i, r in enumerate(rows):
         if i == 0:
-            rank = qs.filter(total__gt=r["total"]).count() + 1
+            rank = ordered.filter(total__gt=r["total"]).count() + 1
         elif r["total"] != prev_total:
             rank = offset + i + 1
         prev_total = r["total"]
