@@ -10,7 +10,7 @@ class CadresConfig(AppConfig):
     def ready(self):
         from orgwork.core import registry
 
-        from . import deadlines, rules  # noqa: F401  rule tables, procedure definition, deadline providers
+        from . import attention, deadlines, rules  # noqa: F401  rule tables, procedure definition, deadline providers, home items
         from .selectors import READ_ROLES
 
         registry.nav(section=_("干部工作"), label=_("干部名册"), url_name="cadres:list", order=60, roles=READ_ROLES)

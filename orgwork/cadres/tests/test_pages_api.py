@@ -129,3 +129,15 @@ def test_public_vote_page_with_a_code(client, world):
     assert r.status_code == 200 and "投票成功" in r.content.decode()
     r = client.post(url, {"code": code, "stage": "vote", "choice": ["2"]})
     assert r.status_code == 400
+
+
+def test_home_attention_items_from_the_registry_checks(world, users):
+    from orgwork.cadres.attention import registry_checks
+    from orgwork.core.actor import Actor
+
+    w = world
+    for x in w.cadres[1:4]:
+        services.appoint(actor=w.actor, cadre_id=x.pk, post_id=w.deputy.pk, on=D(2026, 1, 5))
+    kinds = {i.kind for i in registry_checks(w.actor)}
+    assert "cadres.quota" in kinds
+    assert registry_checks(Actor.for_user(users["sec_a"])) == []
