@@ -294,12 +294,11 @@ BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 
 # 12380 tip-offs (orgwork/tipoffs, docs/tipoffs.md): the key of the receipts' 16-bit lookup index (outside the
-# database), the Argon2id cost of receipts and handler keys, how long a console unlock lasts, and — behind a proxy —
-# the header that carries the client address for the per-device daily limit (hashed with a daily key, never stored).
+# database), the Argon2id cost of receipts and handler keys, how long a console unlock lasts. The per-device daily limit
+# hashes the client address (core.clientip, TRUSTED_PROXIES) with a daily key kept only in the cache, never stored.
 TIPOFFS_LOOKUP_KEY = _var_secret("TIPOFFS_LOOKUP_KEY", "tipoffs_lookup_key")
 TIPOFFS_KDF_COST = os.environ.get("TIPOFFS_KDF_COST", "interactive")
 TIPOFFS_UNLOCK_SECONDS = int(os.environ.get("TIPOFFS_UNLOCK_SECONDS", "7200"))
-TIPOFFS_CLIENT_ADDRESS_HEADER = os.environ.get("TIPOFFS_CLIENT_ADDRESS_HEADER", "")
 # Inbound SMS webhook (/api/v1/sms/inbound/, core/api_sms.py): the secret the provider sends in X-Sms-Secret; empty = off.
 SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
 # A real SMS provider (orgwork.core.sms.HttpSms; set ORGWORK_SMS_GATEWAY to it): endpoint, signing key, account, the

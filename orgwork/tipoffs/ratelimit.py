@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
+
+from orgwork.core.clientip import client_ip
 
 DAY = 24 * 3600
 HOUR = 3600
@@ -30,12 +31,8 @@ def _day_key(today: dt.date) -> bytes:
 
 
 def _address(request) -> str:
-    header = getattr(settings, "TIPOFFS_CLIENT_ADDRESS_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """REMOTE_ADDR, or X-Forwarded-For only through settings.TRUSTED_PROXIES (core.clientip): never a header anyone can set."""
+    return client_ip(request) or ""
 
 
 def device_tag(request, today: dt.date | None = None) -> str:
