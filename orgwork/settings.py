@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "orgwork.dues",
     "orgwork.funds",
     "orgwork.staffing",
+    "orgwork.villages",
     "orgwork.lifecycle",
     "orgwork.notifications",
     "orgwork.meetings",

@@ -52,6 +52,8 @@ urlpatterns = [
     path("api/v1/funds/", include("orgwork.funds.api")),
     path("staffing/", include("orgwork.staffing.urls")),
     path("api/v1/staffing/", include("orgwork.staffing.api")),
+    path("villages/", include("orgwork.villages.urls")),
+    path("api/v1/villages/", include("orgwork.villages.api")),
     path("recruitment/", include("orgwork.recruitment.urls")),
     path("lifecycle/", include("orgwork.lifecycle.urls")),
     path("portal/", include("orgwork.portal.urls")),

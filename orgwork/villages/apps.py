@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VillagesConfig(AppConfig):
+    name = "orgwork.villages"
+    label = "villages"
+    verbose_name = "村（社区）干部与挂职选派"
+
+    def ready(self):
+        from orgwork.core import registry
+
+        from . import reminders, rules  # noqa: F401  (registers the rule sets and the deadline provider)
+
+        registry.nav(section=_("干部工作"), label=_("村（社区）两委"), url_name="villages:report", order=64)
+        registry.nav(section=_("干部工作"), label=_("挂职选派"), url_name="villages:secondments", order=65)
+        registry.nav(section=_("组织管理"), label=_("未建党组织的两新组织"), url_name="villages:units", order=42)

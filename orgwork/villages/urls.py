@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "villages"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("export.xlsx", views.export, name="export"),
+    path("secondments/", views.secondments, name="secondments"),
+    path("secondments/<int:pk>/", views.secondment, name="secondment"),
+    path("units/", views.units, name="units"),
+]

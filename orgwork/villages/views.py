@@ -1,0 +1,169 @@
+"""Console pages: the two-committee registry and structure report (and its xlsx), secondments with work logs and
+assessment, units without a party organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from orgwork.core import exports, gate, params
+from orgwork.core.errors import ServiceError
+from orgwork.core.privacy import mask_id_number
+from orgwork.core.scope import get_in_scope
+from orgwork.members.models import Education
+from orgwork.orgs.selectors import path_names
+
+from . import forms, selectors, services
+from .models import Grade, PartyPost, UnitKind, VillagePost, WorkLog
+from .rules import kind_label, kind_rules
+
+
+def _errors(request, exc: ServiceError):
+    for err in exc.errors:
+        messages.error(request, err.message)
+
+
+def _page(request, items, size=50, name="page"):
+    return Paginator(items, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+
+
+@gate.staff
+def report(request, actor):
+    under = params.under(actor, request.GET)
+    if request.method == "POST":
+        try:
+            if forms.ActForm(request.POST).values()["act"] == "end":
+                d = forms.EndCadreForm(request.POST).values()
+                services.end_cadre(actor=actor, cadre_id=d["cadre"], ended_on=d["ended_on"], reason=d["reason"])
+            else:
+                d = forms.CadreForm(request.POST).values()
+                services.register_cadre(actor=actor, org_id=d["org"], id_number=d["id_number"], name=d["name"], member_id=d["member"], education=d["education"],
+                                        graduate_official=d["graduate_official"], party_post=d["party_post"], village_post=d["village_post"], started_on=d["started_on"])  # fmt: skip
+            messages.success(request, "已保存")
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    rep = selectors.structure(actor, under=under)
+    page = _page(request, selectors.cadres(actor, under=under))
+    paths = path_names([c.org for c in page.object_list])
+    rows = [(c, paths.get(c.org_id, c.org.name), mask_id_number(c.id_number)) for c in page.object_list]
+    missing = _page(request, rep.without_graduate, 50, "vpage")
+    return render(request, "villages/report.html", {
+        "under": under, "rep": rep, "page": page, "rows": rows, "missing": missing, "missing_rows": list(path_names(missing.object_list).values()),
+        "today": dt.date.today(), "educations": Education.choices, "party_posts": PartyPost.choices, "village_posts": VillagePost.choices,
+    })  # fmt: skip
+
+
+@gate.staff
+def export(request, actor):
+    under = params.under(actor, request.GET)
+    rep = selectors.structure(actor, under=under)
+    buf = io.BytesIO()
+    wb = exports.workbook(buf)
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("结构分析")
+    ws.write_row(0, 0, ["村（社区）两委班子结构", f"{rep.on:%Y-%m-%d}", rep.rules.source], bold)
+    ws.write_row(1, 0, ["领域", "两委成员", "大专以上", "大专以上占比", "目标", "是否达标", "交叉任职", "交叉任职占比", "大学生村官", *rep.band_labels], bold)
+    for i, s in enumerate(rep.sectors, start=2):
+        ws.write_row(i, 0, [s.label, s.total, s.college, round(s.college_share, 4), s.target_percent, "达标" if s.meets_target else "未达标", s.cross, round(s.cross_share, 4), s.graduate_officials, *s.ages])
+    r = len(rep.sectors) + 3
+    ws.write_row(r, 0, ["村（社区）数", rep.villages, "书记", rep.secretaries, "书记兼主任", rep.secretaries_chairing])
+    ws.write_row(r + 2, 0, ["没有大学生村官的村"], bold)
+    paths = path_names(rep.without_graduate)
+    for j, o in enumerate(rep.without_graduate, start=r + 3):
+        ws.write_row(j, 0, [paths[o.pk]])
+    ws2 = wb.add_worksheet("两委成员")
+    ws2.write_row(0, 0, ["村（社区）", "姓名", "公民身份号码", "出生日期", "学历", "党组织职务", "村（居）委会职务", "交叉任职", "大学生村官", "任职日期"], bold)
+    qs = selectors.cadres(actor, under=under)
+    n = 1
+    for chunk in Paginator(qs, 2000):
+        cp = path_names([c.org for c in chunk.object_list])
+        for c in chunk.object_list:
+            ws2.write_row(n, 0, [cp[c.org_id], c.name, mask_id_number(c.id_number), f"{c.birth_date:%Y-%m-%d}", c.get_education_display(), c.get_party_post_display(),
+                                 c.get_village_post_display(), "是" if c.cross_holding else "否", "是" if c.graduate_official else "否", f"{c.started_on:%Y-%m-%d}"])  # fmt: skip
+            n += 1
+    wb.close()
+    resp = HttpResponse(buf.getvalue(), content_type=exports.XLSX_CONTENT_TYPE)
+    resp["Content-Disposition"] = 'attachment; filename="villages-structure.xlsx"'
+    return resp
+
+
+@gate.staff
+def secondments(request, actor):
+    under = params.under(actor, request.GET)
+    rules = kind_rules()
+    kind = params.choice(request.GET, "kind", label="类别", choices=[k for k, _ in rules["kinds"]])
+    if request.method == "POST":
+        try:
+            d = forms.SecondmentForm(request.POST).values()
+            s = services.start_secondment(actor=actor, org_id=d["org"], kind=d["kind"], id_number=d["id_number"], name=d["name"], member_id=d["member"],
+                                          place=d["place"], started_on=d["started_on"], ends_on=d["ends_on"], tasks=d["tasks"])  # fmt: skip
+            messages.success(request, "已登记")
+            return redirect("villages:secondment", pk=s.pk)
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    page = _page(request, selectors.secondments(actor, under=under, kind=kind))
+    paths = path_names([s.org for s in page.object_list])
+    rows = [(s, paths.get(s.org_id), kind_label(s.kind, rules)) for s in page.object_list]
+    overdue = selectors.overdue_assessments(actor).count()
+    return render(request, "villages/secondments.html", {"under": under, "page": page, "rows": rows, "kinds": rules["kinds"], "kind": kind, "overdue": overdue, "today": dt.date.today()})
+
+
+@gate.staff
+def secondment(request, actor, pk):
+    s = get_in_scope(selectors.secondments(actor), actor, pk=pk)
+    if request.method == "POST":
+        try:
+            if forms.ActForm(request.POST).values()["act"] == "assess":
+                d = forms.AssessForm(request.POST).values()
+                services.assess(actor=actor, secondment_id=s.pk, grade=d["grade"], assessed_on=d["assessed_on"], comment=d["comment"])
+            else:
+                d = forms.LogForm(request.POST).values()
+                services.log_work(actor=actor, secondment_id=s.pk, on=d["on"], text=d["text"])
+            messages.success(request, "已保存")
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect("villages:secondment", pk=s.pk)
+    logs = _page(request, WorkLog.objects.filter(secondment=s).order_by("-on", "-id"))
+    return render(request, "villages/secondment.html", {
+        "s": s, "org_path": path_names([s.org])[s.org_id], "kind": kind_label(s.kind, kind_rules(on=s.started_on)), "id_masked": mask_id_number(s.id_number),
+        "logs": logs, "grades": Grade.choices, "today": dt.date.today(), "overdue": s.ends_on < dt.date.today() and not s.assessed_on,
+    })  # fmt: skip
+
+
+@gate.staff
+def units(request, actor):
+    under = params.under(actor, request.GET)
+    if request.method == "POST":
+        try:
+            act = forms.ActForm(request.POST).values()["act"]
+            if act == "assign":
+                d = forms.AssignForm(request.POST).values()
+                services.assign_instructor(actor=actor, unit_id=d["unit"], secondment_id=d["secondment"])
+            elif act == "request":
+                d = forms.RequestBranchForm(request.POST).values()
+                services.request_branch(actor=actor, unit_id=d["unit"], parent_id=d["parent"], name=d["name"], kind=d["kind"], full_members=d["full_members"], reason=d["reason"], on=d["on"])
+            elif act == "link":
+                d = forms.LinkForm(request.POST).values()
+                services.link_branch(actor=actor, unit_id=d["unit"])
+            else:
+                d = forms.UnitForm(request.POST).values()
+                services.register_unit(actor=actor, org_id=d["org"], name=d["name"], kind=d["kind"], employees=d["employees"], party_members=d["party_members"], registered_on=d["registered_on"])
+            messages.success(request, "已保存")
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    page = _page(request, selectors.units(actor, under=under))
+    paths = path_names([u.org for u in page.object_list] + [u.party_org for u in page.object_list if u.party_org])
+    rows = [(u, paths.get(u.org_id), paths.get(u.party_org_id)) for u in page.object_list]
+    instructors = selectors.secondments(actor, kind=kind_rules()["instructor_kind"]).filter(assessed_on__isnull=True, ends_on__gte=dt.date.today())
+    ipage = _page(request, instructors, 100, "ipage")
+    return render(request, "villages/units.html", {
+        "under": under, "page": page, "rows": rows, "cov": selectors.coverage(actor, under=under), "instructors": ipage, "unit_kinds": UnitKind.choices, "today": dt.date.today(),
+    })  # fmt: skip
