@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core.actor import Actor
@@ -47,9 +48,9 @@ def set_base(
     """Declare a member's dues base; it is used from the month it is first paid (组通字〔2008〕3号 一)."""
     member = _locked_member(actor, member_id)
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("member", "not_allowed", "只有党籍正常的党员需核定党费")
+        raise ServiceError.single("member", "not_allowed", _("只有党籍正常的党员需核定党费"))
     if declared_on is None:
-        raise ServiceError.single("declared_on", "required", "请填写核定日期")
+        raise ServiceError.single("declared_on", "required", _("请填写核定日期"))
     rules = dues_rules(on=declared_on)
     a = assess(rules, category=category, base=base, amount=amount, quarter_incomes=quarter_incomes)
     # An earlier declaration never paid is replaced, not kept waiting.
@@ -159,20 +160,20 @@ def record_payment(
     if member.standing != Standing.NORMAL:
         raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能登记党费")
     if paid_on is None:
-        errors.append(FieldError("paid_on", "required", "请填写交纳日期"))
+        errors.append(FieldError("paid_on", "required", _("请填写交纳日期")))
     elif paid_on > today:
-        errors.append(FieldError("paid_on", "future_date", "交纳日期不能晚于今天"))
+        errors.append(FieldError("paid_on", "future_date", _("交纳日期不能晚于今天")))
     if from_month is None:
-        errors.append(FieldError("from_month", "required", "请填写所属月份"))
+        errors.append(FieldError("from_month", "required", _("请填写所属月份")))
     if not isinstance(months, int) or months < 1 or months > 12:
-        errors.append(FieldError("months", "bad_value", "月数应为1至12"))
+        errors.append(FieldError("months", "bad_value", _("月数应为1至12")))
     if payer not in Payer.values:
-        errors.append(FieldError("payer", "bad_value", "交纳人应为本人或代交"))
+        errors.append(FieldError("payer", "bad_value", _("交纳人应为本人或代交")))
     proxy_name = clean_text(proxy_name)
     if payer == Payer.PROXY and not proxy_name:
-        errors.append(FieldError("proxy_name", "required", "委托代交时请填写代交人姓名"))
+        errors.append(FieldError("proxy_name", "required", _("委托代交时请填写代交人姓名")))
     if method not in Method.values:
-        errors.append(FieldError("method", "bad_value", "交纳方式无效"))
+        errors.append(FieldError("method", "bad_value", _("交纳方式无效")))
     if errors:
         raise ServiceError(errors)
     base_category = clean_text(base_category)
@@ -193,7 +194,7 @@ def record_payment(
         errors.append(FieldError("from_month", "back_payment_limit", f"补交党费不得超过{rules['back_payment_max_months']}个月（最早{earliest:%Y年%m月}）"))
     if wanted[-1] > current:
         if not quarterly_allowed(member.org):
-            errors.append(FieldError("months", "quarterly_not_allowed", "党费按月交纳；预交须经支部同意按季度交纳"))
+            errors.append(FieldError("months", "quarterly_not_allowed", _("党费按月交纳；预交须经支部同意按季度交纳")))
         elif wanted[-1] > quarter_end(current):
             errors.append(FieldError("months", "beyond_quarter", f"按季度交纳最多预交到本季度末（{quarter_end(current):%Y年%m月}）"))
     if errors:
@@ -247,7 +248,7 @@ def record_payment(
         with transaction.atomic():
             DuesMonth.objects.bulk_create(rows)
     except IntegrityError:
-        raise ServiceError.single("from_month", "already_paid", "所选月份的党费已由他人登记，请刷新后核对") from None
+        raise ServiceError.single("from_month", "already_paid", _("所选月份的党费已由他人登记，请刷新后核对")) from None
     audit.record(
         actor,
         "dues.pay",
@@ -264,9 +265,9 @@ def record_voluntary(*, actor: Actor, member_id: int, amount, paid_on: dt.date, 
     member = _locked_member(actor, member_id)
     value = to_fen(money(amount, field="amount"))
     if value <= 0:
-        raise ServiceError.single("amount", "bad_value", "金额应大于0")
+        raise ServiceError.single("amount", "bad_value", _("金额应大于0"))
     if paid_on is None or paid_on > _today(today):
-        raise ServiceError.single("paid_on", "future_date", "交纳日期不能晚于今天")
+        raise ServiceError.single("paid_on", "future_date", _("交纳日期不能晚于今天"))
     payment = DuesPayment.objects.create(
         member=member,
         org=member.org,
@@ -301,17 +302,17 @@ def propose_relief(
     reason = clean_text(reason)
     errors = []
     if kind not in ReliefKind.values:
-        errors.append(FieldError("kind", "bad_value", "类型应为减交或免交"))
+        errors.append(FieldError("kind", "bad_value", _("类型应为减交或免交")))
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写困难情况"))
+        errors.append(FieldError("reason", "required", _("请填写困难情况")))
     if from_month is None:
-        errors.append(FieldError("from_month", "required", "请填写起始月份"))
+        errors.append(FieldError("from_month", "required", _("请填写起始月份")))
     if branch_decided_on is None:
-        errors.append(FieldError("branch_decided_on", "required", "请填写支部决定日期"))
+        errors.append(FieldError("branch_decided_on", "required", _("请填写支部决定日期")))
     if errors:
         raise ServiceError(errors)
     if to_month is not None and month_start(to_month) < month_start(from_month):
-        raise ServiceError.single("to_month", "date_order", "截止月份不能早于起始月份")
+        raise ServiceError.single("to_month", "date_order", _("截止月份不能早于起始月份"))
     amount = Decimal("0.00")
     if kind == ReliefKind.REDUCE:
         amount = to_fen(money(monthly_amount, field="monthly_amount"))
@@ -342,9 +343,9 @@ def decide_relief(*, actor: Actor, relief_id: int, approve: bool, on: dt.date, c
     if not scope(Org.objects.filter(pk=relief.member.org_id), actor).exists():
         raise NotFound()
     if branch.parent_id is None or not scope(Org.objects.filter(pk=branch.parent_id), actor, write=True).exists():
-        raise ServiceError.single("relief", "needs_higher_committee", "党费减免须由上一级党委审批")
+        raise ServiceError.single("relief", "needs_higher_committee", _("党费减免须由上一级党委审批"))
     if relief.status != ReliefStatus.PROPOSED:
-        raise ServiceError.single("relief", "not_allowed", "该申请已审批")
+        raise ServiceError.single("relief", "not_allowed", _("该申请已审批"))
     relief.status = ReliefStatus.APPROVED if approve else ReliefStatus.REJECTED
     relief.decided_on = on
     relief.decided_by = actor.label
@@ -358,7 +359,7 @@ def decide_relief(*, actor: Actor, relief_id: int, approve: bool, on: dt.date, c
 def set_branch_quarterly(*, actor: Actor, org_id: int, allowed: bool, decided_on: dt.date | None, note: str = "") -> BranchDuesSetting:
     org = params.writable_org(actor, org_id, active=False, missing="not_found")
     if not org.is_branch:
-        raise ServiceError.single("org", "bad_value", "按季度交纳由党支部决定")
+        raise ServiceError.single("org", "bad_value", _("按季度交纳由党支部决定"))
     setting, _created = BranchDuesSetting.objects.get_or_create(org=org)
     before = setting.quarterly_allowed
     setting.quarterly_allowed = bool(allowed)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
@@ -40,7 +41,7 @@ def ledger(request, actor):
                 method=d["method"], receipt_no=d["receipt_no"], amount=d["amount"] or None, base_category=d["base_category"], base=d["base"] or None,
                 base_amount=d["base_amount"] or None, quarter_incomes=form.incomes("base_category"),
             )  # fmt: skip
-            messages.success(request, "党费已登记")
+            messages.success(request, _("党费已登记"))
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
@@ -71,7 +72,7 @@ def ledger(request, actor):
     return render(
         request,
         "dues/ledger.html",
-        {"rows": rows, "page": page, "preset": preset, "picker_params": f"under={under.pk}" if under is not None else "", "with_base": with_base, "categories": DuesCategory.choices, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [("党费台账", "")]},
+        {"rows": rows, "page": page, "preset": preset, "picker_params": f"under={under.pk}" if under is not None else "", "with_base": with_base, "categories": DuesCategory.choices, "year": year, "under": under, "errors": errors, "quarterly": under is not None and services.quarterly_allowed(under), "payers": Payer.choices, "methods": Method.choices, "today": today, "crumbs": [(_("党费台账"), "")]},
     )
 
 
@@ -96,13 +97,13 @@ def member_ledger(request, actor, member_id):
                     actor=actor, member_id=member.pk, kind=d["kind"], monthly_amount=d["monthly_amount"] or None, from_month=d["from_month"], to_month=d["to_month"],
                     reason=d["reason"], branch_decided_on=d["branch_decided_on"],
                 )  # fmt: skip
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
     months = selectors.member_ledger(actor, member, year=year)
     bases = member.dues_bases.order_by("-id")[:10]
-    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id")[:10], "crumbs": [("党费台账", reverse("dues:ledger")), (member.name, "")]})
+    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id")[:10], "crumbs": [(_("党费台账"), reverse("dues:ledger")), (member.name, "")]})
 
 
 @gate.staff
@@ -115,13 +116,13 @@ def arrears(request, actor):
             if form.is_valid() or "act" not in form.errors:
                 d = form.values()
                 services.decide_relief(actor=actor, relief_id=d["relief"], approve=d["approve"], on=dt.date.today(), comment=d["comment"])
-                messages.success(request, "已审批")
+                messages.success(request, _("已审批"))
             return redirect(request.get_full_path())
         except ServiceError as exc:
             errors = exc.errors
     under = params.under(actor, request.GET)
     rows = selectors.arrears(actor, under=under, min_months=max(months, 1))
-    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [("党费欠交", "")]})
+    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [(_("党费欠交"), "")]})
 
 
 @gate.staff
@@ -136,4 +137,4 @@ def report(request, actor):
         resp = HttpResponse(report_xlsx(rep), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = f'attachment; filename="dues-{period}.xlsx"'
         return resp
-    return render(request, "dues/report.html", {"report": rep, "year": year, "month": month, "under": under, "crumbs": [("党费收缴统计", "")]})
+    return render(request, "dues/report.html", {"report": rep, "year": year, "month": month, "under": under, "crumbs": [(_("党费收缴统计"), "")]})

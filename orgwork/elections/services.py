@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core import procedures as proc
@@ -56,9 +57,9 @@ def _may(actor: Actor, e: Election, role: str):
 def start_election(*, actor: Actor, org_id: int, on: dt.date, open_nomination: bool = False) -> Election:
     org = params.writable_org(actor, org_id, active=False)
     if org.kind == OrgKind.GROUP:
-        raise ServiceError.single("org", "bad_value", "党小组不进行换届选举")
+        raise ServiceError.single("org", "bad_value", _("党小组不进行换届选举"))
     if Election.objects.filter(org=org, procedure__status="active").exists():
-        raise ServiceError.single("org", "duplicate_existing", "该党组织已有正在进行的换届选举")
+        raise ServiceError.single("org", "duplicate_existing", _("该党组织已有正在进行的换届选举"))
     instance = proc.start(actor=actor, kind=KIND, org_id=org.pk, title=f"{org.name}换届选举", on=on)
     seats = OrgOfficer.objects.filter(org=org, ended_on__isnull=True).exclude(post=OfficerPost.GROUP_LEADER).count()
     e = Election.objects.create(
@@ -80,16 +81,16 @@ def nominate(*, actor: Actor, election_id: int, member_id: int, nominated_by: st
     _at_step(e, "nomination")
     _may(actor, e, "branch")
     if nominated_by not in NominatedBy.values:
-        raise ServiceError.single("nominated_by", "bad_value", "提名方式无效")
+        raise ServiceError.single("nominated_by", "bad_value", _("提名方式无效"))
     if nominated_by in (NominatedBy.MASSES, NominatedBy.SELF) and not e.open_nomination:
-        raise ServiceError.single("nominated_by", "not_open", "只有公推直选才接受群众推荐和个人自荐")
+        raise ServiceError.single("nominated_by", "not_open", _("只有公推直选才接受群众推荐和个人自荐"))
     from orgwork.core.fields import subtree_q
 
     member = Member.objects.filter(subtree_q(e.org.path, "org__path"), pk=member_id, standing=Standing.NORMAL).first()
     if member is None:
-        raise ServiceError.single("member", "not_in_roster", "候选人应为本组织在册党员")
+        raise ServiceError.single("member", "not_in_roster", _("候选人应为本组织在册党员"))
     if member.category != "full":
-        raise ServiceError.single("member", "probationary", "预备党员没有被选举权")
+        raise ServiceError.single("member", "probationary", _("预备党员没有被选举权"))
     if is_on_probation(member):
         raise ServiceError.single("member", "party_probation", f"{member.name}正受留党察看处分，没有被选举权（党章第四十条）")
     if e.candidates.filter(member=member).exists():
@@ -106,10 +107,10 @@ def vet(*, actor: Actor, election_id: int, candidate_id: int, passed: bool, note
     _may(actor, e, "committee")
     c = e.candidates.filter(pk=candidate_id).first()
     if c is None:
-        raise ServiceError.single("candidate", "unknown", "候选人不存在")
+        raise ServiceError.single("candidate", "unknown", _("候选人不存在"))
     note = clean_text(note)
     if not passed and not note:
-        raise ServiceError.single("note", "required", "考察不合格的，请写明意见")
+        raise ServiceError.single("note", "required", _("考察不合格的，请写明意见"))
     c.vetted, c.vetting_note = bool(passed), note[:500]
     c.save(update_fields=["vetted", "vetting_note"])
     audit.record(actor, "election.vet", e, data={"candidate": c.pk, "passed": c.vetted})
@@ -140,12 +141,12 @@ def record_ballot(
     votes = {int(k): int(v) for k, v in votes.items()}
     unknown = set(votes) - set(on_ballot)
     if unknown:
-        raise ServiceError.single("votes", "not_on_ballot", "有得票人不在正式候选人名单中")
+        raise ServiceError.single("votes", "not_on_ballot", _("有得票人不在正式候选人名单中"))
     if any(on_ballot[c].elected for c in votes):
-        raise ServiceError.single("votes", "already_elected", "已当选的候选人不再参加本轮投票")
+        raise ServiceError.single("votes", "already_elected", _("已当选的候选人不再参加本轮投票"))
     seats_left = e.seats - len(already)
     if seats_left <= 0:
-        raise ServiceError.single("votes", "complete", "应选名额已满")
+        raise ServiceError.single("votes", "complete", _("应选名额已满"))
     tally = voting.count(seats=seats_left, entitled=entitled, present=present, issued=issued, returned=returned, invalid=invalid, votes=votes, rules=voting_rules())
     e.voters_entitled, e.voters_present, e.ballots_issued, e.ballots_returned, e.ballots_invalid = entitled, present, issued, returned, invalid
     e.valid = tally.valid
@@ -174,10 +175,10 @@ def assign_post(*, actor: Actor, election_id: int, candidate_id: int, post: str)
     _at_step(e, "result_approval")
     _may(actor, e, "branch")
     if post not in OfficerPost.values or post == OfficerPost.GROUP_LEADER:
-        raise ServiceError.single("post", "bad_value", "职务无效")
+        raise ServiceError.single("post", "bad_value", _("职务无效"))
     c = e.candidates.filter(pk=candidate_id, elected=True).first()
     if c is None:
-        raise ServiceError.single("candidate", "not_elected", "只能为当选人员分工")
+        raise ServiceError.single("candidate", "not_elected", _("只能为当选人员分工"))
     c.post = post
     c.save(update_fields=["post"])
     audit.record(actor, "election.assign_post", e, data={"candidate": c.pk, "post": post})
@@ -205,7 +206,7 @@ def plan_valid(ctx):
         if planned < add_months(ends, -shift) or planned > add_months(ends, shift):
             errors.append(FieldError("planned_on", "shift_too_long", f"任期{ends:%Y年%m月%d日}届满，提前或延期换届不得超过{shift}个月"))
         elif (planned < add_months(ends, -rules["on_time_window_months"]) or planned > ends) and not ctx.data.get("shift_reason"):
-            errors.append(FieldError("shift_reason", "required", "提前或延期换届的，请写明理由，由上级党组织批准"))
+            errors.append(FieldError("shift_reason", "required", _("提前或延期换届的，请写明理由，由上级党组织批准")))
     return errors
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgwork.core import forms as cf
 from orgwork.core import gate
@@ -48,7 +49,7 @@ def org_page(request, actor, org_id):
             for err in exc.errors:
                 messages.error(request, err.message)
         except PermissionDenied:
-            messages.error(request, "您没有发起换届选举的权限")
+            messages.error(request, _("您没有发起换届选举的权限"))
         else:
             return redirect("elections:detail", e.pk)
     from .reminders import term_milestone
@@ -94,7 +95,7 @@ def detail(request, actor, pk):
                     for err in t.errors:
                         messages.error(request, err.message)
                 elif t.tied:
-                    messages.warning(request, "末位得票相同，请就并列人员另行投票")
+                    messages.warning(request, _("末位得票相同，请就并列人员另行投票"))
             elif action == "post":
                 d = forms.PostForm(request.POST).values()
                 services.assign_post(actor=actor, election_id=e.pk, candidate_id=d["candidate"], post=d["post"])
@@ -104,7 +105,7 @@ def detail(request, actor, pk):
             for err in exc.errors:
                 messages.error(request, err.message)
         except PermissionDenied:
-            messages.error(request, "此步骤须由上级党组织办理")
+            messages.error(request, _("此步骤须由上级党组织办理"))
         except NotFound:
             raise Http404 from None
         return redirect("elections:detail", e.pk)

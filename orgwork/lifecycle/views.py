@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import forms as cf
 from orgwork.core import gate, params
@@ -44,7 +45,7 @@ def transfer_list(request, actor):
                     actor=actor, letter_number=d["letter_number"], from_org_name=d["from_org_name"], to_org_id=d["to_org"], letter_issued_on=d["letter_issued_on"],
                     valid_until=d["valid_until"], on=d["on"], person=form.person(), late_reason=d["late_reason"],
                 )  # fmt: skip
-            messages.success(request, "已办理")
+            messages.success(request, _("已办理"))
             return redirect("lifecycle:transfer", t.pk)
         except ServiceError as exc:
             errors = exc.errors
@@ -68,7 +69,7 @@ def transfer_list(request, actor):
     return render(
         request,
         "lifecycle/transfers.html",
-        {"selected_member": selected if selected is not None and selected.standing == "normal" else None, "rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [("组织关系转接", "")]},
+        {"selected_member": selected if selected is not None and selected.standing == "normal" else None, "rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [(_("组织关系转接"), "")]},
     )
 
 
@@ -91,14 +92,14 @@ def transfer_detail(request, actor, transfer_id):
                 transfers.cancel(actor=actor, transfer_id=t.pk, reason=d["reason"], on=on)
             elif act == "receipt":
                 transfers.record_receipt(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"])
-            messages.success(request, "已办理")
+            messages.success(request, _("已办理"))
             return redirect("lifecycle:transfer", t.pk)
         except ServiceError as exc:
             errors = exc.errors
     return render(
         request,
         "lifecycle/transfer.html",
-        {"t": t, "events": selectors.events(t), "errors": errors, "crumbs": [("组织关系转接", reverse("lifecycle:transfers")), (t.person_name, "")]},
+        {"t": t, "events": selectors.events(t), "errors": errors, "crumbs": [(_("组织关系转接"), reverse("lifecycle:transfers")), (t.person_name, "")]},
     )
 
 
@@ -148,9 +149,9 @@ def mobile_list(request, actor):
                 mobile.end(actor=actor, registration_id=reg, on=d["on"], status=d["status"], reason=d["reason"])
             elif act == "propose":
                 inst = mobile.propose_suspension(actor=actor, registration_id=reg, on=d["on"])
-                messages.success(request, "已提出停止党籍的建议，请支部按程序研究决定")
+                messages.success(request, _("已提出停止党籍的建议，请支部按程序研究决定"))
                 return redirect("lifecycle:exit", inst.pk)
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("lifecycle:mobile")
         except ServiceError as exc:
             errors = exc.errors
@@ -164,7 +165,7 @@ def mobile_list(request, actor):
             "attached": attached,
             "end_choices": [(s.value, s.label) for s in MobileStatus if s != MobileStatus.AWAY],
             "errors": errors,
-            "crumbs": [("流动党员", "")],
+            "crumbs": [(_("流动党员"), "")],
         },
     )
 
@@ -184,12 +185,12 @@ def exit_list(request, actor):
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
-            errors = [ServiceError.single("member", "permission_denied", "您没有办理此事项的权限").errors[0]]
+            errors = [ServiceError.single("member", "permission_denied", _("您没有办理此事项的权限")).errors[0]]
     cases = Paginator(selectors.exit_cases(actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "lifecycle/exits.html",
-        {"cases": cases, "kinds": [(k, v[0]) for k, v in exits.KINDS.items()], "errors": errors, "crumbs": [("党员出入", "")]},
+        {"cases": cases, "kinds": [(k, v[0]) for k, v in exits.KINDS.items()], "errors": errors, "crumbs": [(_("党员出入"), "")]},
     )
 
 
@@ -215,5 +216,5 @@ def exit_detail(request, actor, instance_id):
     return render(
         request,
         "lifecycle/exit.html",
-        {"inst": inst, "definition": d, "step": step, "timeline": proc.timeline(inst), "errors": errors, "crumbs": [("党员出入", reverse("lifecycle:exits")), (inst.title, "")]},
+        {"inst": inst, "definition": d, "step": step, "timeline": proc.timeline(inst), "errors": errors, "crumbs": [(_("党员出入"), reverse("lifecycle:exits")), (inst.title, "")]},
     )

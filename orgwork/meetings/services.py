@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core.actor import Actor
@@ -79,7 +80,7 @@ def _check_kind(org: Org, kind: str, errors: list[FieldError]):
     elif org.kind == OrgKind.GROUP and kind not in GROUP_KINDS:
         errors.append(FieldError("kind", "bad_kind_for_org", f"党小组不能召开{MeetingKind(kind).label}，请在所在党支部下记录"))
     elif kind == MeetingKind.GROUP_MEETING and org.kind != OrgKind.GROUP:
-        errors.append(FieldError("kind", "bad_kind_for_org", "党小组会请在对应党小组下记录"))
+        errors.append(FieldError("kind", "bad_kind_for_org", _("党小组会请在对应党小组下记录")))
 
 
 def _members_in(org: Org, ids) -> list[int]:
@@ -128,13 +129,13 @@ def plan_meeting(
     _check_kind(org, kind, errors)
     topic = clean_text(topic)
     if not topic:
-        errors.append(FieldError("topic", "required", "请填写会议主题"))
+        errors.append(FieldError("topic", "required", _("请填写会议主题")))
     if planned_on is None:
-        errors.append(FieldError("planned_on", "required", "请填写计划日期"))
+        errors.append(FieldError("planned_on", "required", _("请填写计划日期")))
     if kind == MeetingKind.CUSTOM and not clean_text(custom_kind):
-        errors.append(FieldError("custom_kind", "required", "请填写活动类别名称"))
+        errors.append(FieldError("custom_kind", "required", _("请填写活动类别名称")))
     if kind == MeetingKind.TALK and len(attendee_ids or []) < 2:
-        errors.append(FieldError("attendee_ids", "required", "谈心谈话请选择至少2名参加人"))
+        errors.append(FieldError("attendee_ids", "required", _("谈心谈话请选择至少2名参加人")))
     if errors:
         raise ServiceError(errors)
     if attendee_ids:
@@ -175,12 +176,12 @@ def update_meeting(*, actor: Actor, meeting_id: int, speaker_id: int | str | Non
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
     meeting = _writable_meeting(actor, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ServiceError.single("status", "cancelled", "已取消的会议不能修改")
+        raise ServiceError.single("status", "cancelled", _("已取消的会议不能修改"))
     values = {}
     for key, value in fields.items():
         if key == "planned_on":
             if value is None:
-                raise ServiceError.single("planned_on", "required", "请填写计划日期")
+                raise ServiceError.single("planned_on", "required", _("请填写计划日期"))
             values[key] = value
         elif key in ("host", "recorder", "speaker_name"):
             values[key] = clean_name(value)
@@ -189,7 +190,7 @@ def update_meeting(*, actor: Actor, meeting_id: int, speaker_id: int | str | Non
         else:
             values[key] = clean_text(value)
     if "topic" in values and not values["topic"]:
-        raise ServiceError.single("topic", "required", "请填写会议主题")
+        raise ServiceError.single("topic", "required", _("请填写会议主题"))
     if speaker_id != "":
         values["speaker_id"] = int(speaker_id) if speaker_id else None
         if values["speaker_id"]:
@@ -212,7 +213,7 @@ def update_meeting(*, actor: Actor, meeting_id: int, speaker_id: int | str | Non
 def set_checklist(*, actor: Actor, meeting_id: int, parts: dict[str, bool]) -> Meeting:
     meeting = _writable_meeting(actor, meeting_id)
     if meeting.kind != MeetingKind.THEME_DAY:
-        raise ServiceError.single("checklist", "not_theme_day", "只有主题党日有固定内容清单")
+        raise ServiceError.single("checklist", "not_theme_day", _("只有主题党日有固定内容清单"))
     unknown = set(parts) - set(THEME_DAY_PARTS)
     if unknown:
         raise ServiceError.single("checklist", "bad_value", f"未知的固定内容：{'、'.join(sorted(unknown))}")
@@ -240,14 +241,14 @@ def record_meeting(
     meeting = _writable_meeting(actor, meeting_id)
     errors: list[FieldError] = []
     if meeting.status == MeetingStatus.CANCELLED:
-        errors.append(FieldError("status", "cancelled", "已取消的会议不能记录"))
+        errors.append(FieldError("status", "cancelled", _("已取消的会议不能记录")))
     if held_on is None:
-        errors.append(FieldError("held_on", "required", "请填写召开日期"))
+        errors.append(FieldError("held_on", "required", _("请填写召开日期")))
     elif held_on > today:
-        errors.append(FieldError("held_on", "future_date", "召开日期不能晚于今天"))
+        errors.append(FieldError("held_on", "future_date", _("召开日期不能晚于今天")))
     org = meeting.org
     if org.founded_on and held_on and held_on < org.founded_on:
-        errors.append(FieldError("held_on", "date_order", "召开日期不能早于党组织成立日期"))
+        errors.append(FieldError("held_on", "date_order", _("召开日期不能早于党组织成立日期")))
     if meeting.kind == MeetingKind.THEME_DAY:
         missing = [label for key, label in THEME_DAY_PARTS.items() if not meeting.checklist.get(key)]
         if missing:
@@ -258,7 +259,7 @@ def record_meeting(
         errors.append(FieldError("absent", "reason_required", f"有{len(no_reason)}名缺席人员未填写缺席原因"))
     present = {int(i) for i in present_ids or []}
     if present & set(absent):
-        errors.append(FieldError("absent", "conflict", "同一人不能既出席又缺席"))
+        errors.append(FieldError("absent", "conflict", _("同一人不能既出席又缺席")))
     if errors:
         raise ServiceError(errors)
     rows = {a.member_id: a for a in meeting.attendance.select_for_update()}
@@ -335,9 +336,9 @@ def cancel_meeting(*, actor: Actor, meeting_id: int, reason: str) -> Meeting:
     meeting = _writable_meeting(actor, meeting_id)
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写取消原因")
+        raise ServiceError.single("reason", "required", _("请填写取消原因"))
     if meeting.status != MeetingStatus.PLANNED:
-        raise ServiceError.single("status", "not_planned", "只有计划中的会议可以取消")
+        raise ServiceError.single("status", "not_planned", _("只有计划中的会议可以取消"))
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason
     meeting.signin_open = False
@@ -350,7 +351,7 @@ def cancel_meeting(*, actor: Actor, meeting_id: int, reason: str) -> Meeting:
 def set_signin(*, actor: Actor, meeting_id: int, open: bool) -> Meeting:
     meeting = _writable_meeting(actor, meeting_id)
     if open and meeting.status != MeetingStatus.PLANNED:
-        raise ServiceError.single("status", "not_planned", "只有计划中的会议可以开放签到")
+        raise ServiceError.single("status", "not_planned", _("只有计划中的会议可以开放签到"))
     meeting.signin_open = bool(open)
     meeting.save(update_fields=["signin_open", "updated_at"])
     audit.record(actor, "meeting.signin_open" if open else "meeting.signin_close", meeting)
@@ -362,7 +363,7 @@ def sign_in(*, actor: Actor, code: str = "", token: str = "") -> Attendance:
     """A member signs in on their phone with the code shown at the meeting, or by scanning its QR code."""
     member = Member.objects.filter(user_id=actor.user_id, standing=Standing.NORMAL).select_related("org").first() if actor.user_id else None
     if member is None:
-        raise ServiceError.single("member", "not_a_member", "您的账号未关联党员信息，不能签到")
+        raise ServiceError.single("member", "not_a_member", _("您的账号未关联党员信息，不能签到"))
     qs = Meeting.objects.select_related("org").filter(signin_open=True, status=MeetingStatus.PLANNED)
     if token:
         qs = qs.filter(signin_token=token)
@@ -370,12 +371,12 @@ def sign_in(*, actor: Actor, code: str = "", token: str = "") -> Attendance:
     else:
         code = (code or "").strip()
         if not code.isdigit() or len(code) != 6:
-            raise ServiceError.single("code", "bad_value", "签到码为6位数字")
+            raise ServiceError.single("code", "bad_value", _("签到码为6位数字"))
         qs = qs.filter(signin_code=code)
         via = SignInVia.CODE
     candidates = [m for m in qs if member.org.path.startswith(roster_org(m.org).path)]
     if not candidates:
-        raise ServiceError.single("code", "no_meeting", "没有找到正在签到的会议，请核对签到码")
+        raise ServiceError.single("code", "no_meeting", _("没有找到正在签到的会议，请核对签到码"))
     expected = [m for m in candidates if m.attendance.filter(member=member).exists()]
     meeting = (expected or candidates)[0]
     att, _created = Attendance.objects.select_for_update().get_or_create(meeting=meeting, member=member, defaults={"expected": False})
@@ -397,7 +398,7 @@ def add_attachment(*, actor: Actor, meeting_id: int, file, name: str = "", is_ph
         is_photo = (getattr(file, "content_type", "") or "").startswith("image/") or name.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
     size = getattr(file, "size", 0) or 0
     if size > 20 * 1024 * 1024:
-        raise ServiceError.single("file", "too_large", "单个附件不能超过20MB")
+        raise ServiceError.single("file", "too_large", _("单个附件不能超过20MB"))
     att = Attachment.objects.create(meeting=meeting, file=file, name=name[:200], is_photo=bool(is_photo), uploaded_by_id=actor.user_id)
     audit.record(actor, "meeting.attach", meeting, data={"attachment": att.pk, "name": att.name, "photo": att.is_photo})
     return att
@@ -427,7 +428,7 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党组织")
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写原因")
+        raise ServiceError.single("reason", "required", _("请填写原因"))
     ids = list(Meeting.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
     Meeting.objects.filter(pk__in=ids).update(org=dst)
     from .models import TalkCoverage

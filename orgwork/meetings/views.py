@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgwork.core import gate, params
@@ -68,7 +69,7 @@ def meeting_new(request, actor):
         except ServiceError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "已创建会议计划")
+            messages.success(request, _("已创建会议计划"))
             return redirect("meetings:detail", m.pk)
     preset = None
     preset_id = (form.cleaned_data.get("org") if form.is_bound else None) or params.org_id(request.GET)
@@ -123,26 +124,26 @@ def meeting_action(request, actor, pk, action):
                 services.record_meeting(
                     actor=actor, meeting_id=pk, held_on=d["held_on"], present_ids=d["present"], absent=absent, minutes=d["minutes"], resolutions=d["resolutions"],
                 )
-            messages.success(request, "已记录会议")
+            messages.success(request, _("已记录会议"))
         elif action == "update":
             d = forms.UpdateForm(request.POST).values()
             services.update_meeting(
                 actor=actor, meeting_id=pk, topic=d["topic"], place=d["place"], host=d["host"], recorder=d["recorder"], minutes=d["minutes"], resolutions=d["resolutions"],
             )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         elif action == "checklist":
             chosen = forms.ChecklistForm(request.POST).values()["parts"]
             services.set_checklist(actor=actor, meeting_id=pk, parts={k: k in chosen for k in THEME_DAY_PARTS})
-            messages.success(request, "已更新固定内容")
+            messages.success(request, _("已更新固定内容"))
         elif action in ("signin_open", "signin_close"):
             services.set_signin(actor=actor, meeting_id=pk, open=action == "signin_open")
         elif action == "cancel":
             services.cancel_meeting(actor=actor, meeting_id=pk, reason=forms.CancelForm(request.POST).values()["reason"])
-            messages.success(request, "已取消会议")
+            messages.success(request, _("已取消会议"))
         elif action == "attach":
             for f in request.FILES.getlist("files"):
                 services.add_attachment(actor=actor, meeting_id=pk, file=f)
-            messages.success(request, "已上传附件")
+            messages.success(request, _("已上传附件"))
         else:
             raise Http404
     except NotFound:
@@ -297,7 +298,7 @@ def appraisal_detail(request, actor, pk):
                 appraisal.hand_over(actor=actor, round_id=r.pk, member_id=d["member"], reference=d["reference"])
             else:
                 raise Http404
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except NotFound:
             raise Http404 from None
         except ServiceError as exc:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params, registry
 from orgwork.core.actor import Actor
@@ -42,7 +43,7 @@ EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category", "id_nu
 def writable_org(actor: Actor, org_id) -> Org:
     org = params.writable_org(actor, org_id, label="所在党组织", abolished_code="bad_value")
     if org.kind == OrgKind.GROUP:
-        raise ServiceError.single("org", "bad_value", "党员应编入党支部，党小组请在党员信息中另行设置")
+        raise ServiceError.single("org", "bad_value", _("党员应编入党支部，党小组请在党员信息中另行设置"))
     return org
 
 
@@ -67,14 +68,14 @@ def create_member(*, actor: Actor, org_id: int, today: dt.date | None = None, **
     org = writable_org(actor, org_id)
     values = clean_member(fields, today=today)
     if Member.objects.filter(id_number=values["id_number"]).exists():
-        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中")
+        raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码的党员已在系统中"))
     member = Member(org=org, standing=Standing.NORMAL, **values)
     _derive(member)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中") from None
+        raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码的党员已在系统中")) from None
     audit.record(actor, "member.create", member, changes=audit.diff({}, {**values, "org": org.pk}))
     registry.counters().apply_member_change(None, member)
     return member
@@ -96,7 +97,7 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     values = clean_member(fields, partial=True, current=current, today=today)
     if "id_number" in values and values["id_number"] != member.id_number:
         if Member.objects.filter(id_number=values["id_number"]).exclude(pk=member.pk).exists():
-            raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在系统中")
+            raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码的党员已在系统中"))
     for key, value in values.items():
         setattr(member, key, value)
     changes = audit.diff(current, audit.snapshot(member, RECORD_FIELDS))
@@ -117,13 +118,13 @@ def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reaso
     reason = clean_text(reason)
     errors = []
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写原因"))
+        errors.append(FieldError("reason", "required", _("请填写原因")))
     if target.pk == member.org_id:
-        errors.append(FieldError("org", "bad_value", "党员已在该党组织"))
+        errors.append(FieldError("org", "bad_value", _("党员已在该党组织")))
     if on is None:
-        errors.append(FieldError("on", "required", "请填写日期"))
+        errors.append(FieldError("on", "required", _("请填写日期")))
     elif on > dt.date.today():
-        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+        errors.append(FieldError("on", "future_date", _("日期不能晚于今天")))
     if errors:
         raise ServiceError(errors)
     old = member.org
@@ -146,7 +147,7 @@ def _apply_status(member: Member, action: str, on: dt.date) -> dict:
         if s != Standing.NORMAL or c != Category.PROBATIONARY:
             bad = "只有预备党员可以转为正式党员"
         elif on <= member.joined_on:
-            raise ServiceError.single("on", "date_order", "转正日期应晚于入党日期")
+            raise ServiceError.single("on", "date_order", _("转正日期应晚于入党日期"))
         else:
             changes = {"category": Category.FULL, "confirmed_on": on}
     elif action == StatusAction.SUSPEND:
@@ -191,15 +192,15 @@ def change_status(*, actor: Actor, member_id: int, action: str, on: dt.date | No
     reason = clean_text(reason)
     errors = []
     if on is None:
-        errors.append(FieldError("on", "required", "请填写日期"))
+        errors.append(FieldError("on", "required", _("请填写日期")))
     elif on > dt.date.today():
-        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+        errors.append(FieldError("on", "future_date", _("日期不能晚于今天")))
     elif on < member.joined_on:
-        errors.append(FieldError("on", "date_order", "日期不能早于入党日期"))
+        errors.append(FieldError("on", "date_order", _("日期不能早于入党日期")))
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写原因"))
+        errors.append(FieldError("reason", "required", _("请填写原因")))
     elif len(reason) > 500:
-        errors.append(FieldError("reason", "bad_value", "原因不能超过500字"))
+        errors.append(FieldError("reason", "bad_value", _("原因不能超过500字")))
     if errors:
         raise ServiceError(errors)
     changes = _apply_status(member, action, on)
@@ -230,7 +231,7 @@ def record_transfer_in(*, actor: Actor, member_id: int, on: dt.date, reason: str
     member = _writable_member(actor, member_id)
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写原因")
+        raise ServiceError.single("reason", "required", _("请填写原因"))
     change = MemberStatusChange.objects.create(
         member=member,
         action=StatusAction.TRANSFER_IN,
@@ -270,12 +271,12 @@ def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, rea
         raise NotFound()
     if member.standing not in REJOINABLE:
         if member.standing == Standing.SUSPENDED:
-            raise ServiceError.single("member", "restore_instead", "停止党籍的党员应办理恢复党籍，不经发展程序重新入党")
+            raise ServiceError.single("member", "restore_instead", _("停止党籍的党员应办理恢复党籍，不经发展程序重新入党"))
         raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能重新入党")
     org = writable_org(actor, org_id)
     reason = clean_text(reason)
     if joined_on is None:
-        raise ServiceError.single("joined_on", "required", "请填写入党日期")
+        raise ServiceError.single("joined_on", "required", _("请填写入党日期"))
     if member.standing_since and joined_on <= member.standing_since:
         raise ServiceError.single("joined_on", "date_order", f"重新入党日期应晚于原{member.get_standing_display()}日期（{member.standing_since:%Y-%m-%d}）")
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"gender", "birth_date"}

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params, registry
 from orgwork.core.actor import Actor
@@ -45,9 +46,9 @@ def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) 
     if "name" in out:
         out["name"] = clean_name(out["name"])
         if not out["name"]:
-            errors.append(FieldError("name", "required", "党组织名称不能为空"))
+            errors.append(FieldError("name", "required", _("党组织名称不能为空")))
         elif len(out["name"]) > 120:
-            errors.append(FieldError("name", "bad_value", "党组织名称不能超过120个字"))
+            errors.append(FieldError("name", "bad_value", _("党组织名称不能超过120个字")))
     for key in ("short_name", "unit_name", "contact", "phone", "address"):
         if key in out:
             out[key] = clean_text(out[key])
@@ -64,7 +65,7 @@ def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) 
         if value and value > today:
             errors.append(FieldError(key, "future_date", f"{label}不能晚于今天"))
     if out.get("term_years") is not None and not (1 <= int(out["term_years"]) <= 10):
-        errors.append(FieldError("term_years", "bad_value", "任期年限应在1到10年之间"))
+        errors.append(FieldError("term_years", "bad_value", _("任期年限应在1到10年之间")))
     kind = out.get("kind", instance.kind if instance else None)
     if kind in OrgKind.values:
         parent_kind = parent.kind if parent else None
@@ -106,13 +107,13 @@ def create_org(*, actor: Actor, parent_id: int | None, name: str, kind: str, **f
         raise TypeError(f"unknown org fields: {sorted(unknown)}")
     if parent_id is None:
         if not actor.unrestricted:
-            raise ServiceError.single("parent", "required", "请选择上级党组织")
+            raise ServiceError.single("parent", "required", _("请选择上级党组织"))
         parent = None
     else:
         try:
             parent = _writable(actor, parent_id)
         except NotFound:
-            raise ServiceError.single("parent", "unknown_org", "上级党组织不存在或不在您的管理范围内") from None
+            raise ServiceError.single("parent", "unknown_org", _("上级党组织不存在或不在您的管理范围内")) from None
     values = _validate({"name": name, "kind": kind, **fields}, parent=parent)
     path, depth = _next_child_path(parent)
     if not values.get("code"):
@@ -132,7 +133,7 @@ def update_org(*, actor: Actor, org_id: int, **fields) -> Org:
         raise TypeError(f"unknown org fields: {sorted(unknown)}")
     org = _writable(actor, org_id)
     if not org.is_active:
-        raise ServiceError.single("org", "abolished", "已撤销的党组织不能修改")
+        raise ServiceError.single("org", "abolished", _("已撤销的党组织不能修改"))
     values = _validate(fields, parent=org.parent, instance=org)
     if values.get("code") == "":
         values.pop("code")
@@ -166,11 +167,11 @@ def move_org(*, actor: Actor, org_id: int, new_parent_id: int) -> Org:
     try:
         new_parent = _writable(actor, new_parent_id)
     except NotFound:
-        raise ServiceError.single("parent", "unknown_org", "目标上级党组织不存在或不在您的管理范围内") from None
+        raise ServiceError.single("parent", "unknown_org", _("目标上级党组织不存在或不在您的管理范围内")) from None
     if new_parent.path.startswith(org.path):
-        raise ServiceError.single("parent", "bad_parent", "不能把党组织移到它自己或它的下级之下")
+        raise ServiceError.single("parent", "bad_parent", _("不能把党组织移到它自己或它的下级之下"))
     if new_parent.pk == org.parent_id:
-        raise ServiceError.single("parent", "bad_parent", "党组织已在该上级之下")
+        raise ServiceError.single("parent", "bad_parent", _("党组织已在该上级之下"))
     _validate({}, parent=new_parent, instance=org)
     old_path, old_parent_id = org.path, org.parent_id
     new_path, new_depth = _next_child_path(new_parent)
@@ -199,15 +200,15 @@ def abolish_org(*, actor: Actor, org_id: int, on: dt.date, reason: str) -> Org:
     errors = []
     reason = clean_text(reason)
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写撤销原因"))
+        errors.append(FieldError("reason", "required", _("请填写撤销原因")))
     if on is None:
-        errors.append(FieldError("on", "required", "请填写撤销日期"))
+        errors.append(FieldError("on", "required", _("请填写撤销日期")))
     elif on > dt.date.today():
-        errors.append(FieldError("on", "future_date", "撤销日期不能晚于今天"))
+        errors.append(FieldError("on", "future_date", _("撤销日期不能晚于今天")))
     elif org.founded_on and on < org.founded_on:
-        errors.append(FieldError("on", "date_order", "撤销日期不能早于成立日期"))
+        errors.append(FieldError("on", "date_order", _("撤销日期不能早于成立日期")))
     if not org.is_active:
-        errors.append(FieldError("org", "abolished", "该党组织已撤销"))
+        errors.append(FieldError("org", "abolished", _("该党组织已撤销")))
     if errors:
         raise ServiceError(errors)
     active_children = Org.objects.filter(subtree_q(org.path), abolished_on__isnull=True).exclude(pk=org.pk).count()
@@ -257,9 +258,9 @@ def appoint_officer(*, actor: Actor, org_id: int, name: str, post: str, member_i
     errors = []
     name = clean_name(name)
     if not name:
-        errors.append(FieldError("name", "required", "请填写姓名"))
+        errors.append(FieldError("name", "required", _("请填写姓名")))
     if post not in OfficerPost.values:
-        errors.append(FieldError("post", "bad_value", "职务无效"))
+        errors.append(FieldError("post", "bad_value", _("职务无效")))
     if errors:
         raise ServiceError(errors)
     officer = OrgOfficer.objects.create(org=org, name=name, post=post, member_id=member_id, started_on=started_on)
@@ -287,7 +288,7 @@ def end_officer(*, actor: Actor, officer_id: int, on: dt.date, reason: str = "")
     except OrgOfficer.DoesNotExist:
         raise NotFound() from None
     if officer.ended_on:
-        raise ServiceError.single("officer", "ended", "该任职已结束")
+        raise ServiceError.single("officer", "ended", _("该任职已结束"))
     officer.ended_on = on
     officer.end_reason = clean_text(reason)
     officer.save(update_fields=["ended_on", "end_reason"])

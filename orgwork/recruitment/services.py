@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core import procedures as proc
@@ -63,7 +64,7 @@ def start_application(
         if not person.get(key):
             errors.append(FieldError(key, "required", "请填写姓名" if key == "name" else "请填写公民身份号码"))
     if applied_on is None:
-        errors.append(FieldError("applied_on", "required", "请填写递交申请日期"))
+        errors.append(FieldError("applied_on", "required", _("请填写递交申请日期")))
     values = {}
     try:
         values = clean_member({k: v for k, v in person.items() if v not in (None, "")}, partial=True, today=today)
@@ -75,12 +76,12 @@ def start_application(
     # is restored instead.
     earlier = Member.objects.filter(id_number=values["id_number"]).exclude(standing__in=[Standing.EXITED, Standing.REMOVED]).first()
     if earlier is not None and earlier.standing == Standing.SUSPENDED:
-        raise ServiceError.single("id_number", "restore_instead", "该人员为停止党籍的党员：应办理恢复党籍，不经发展程序重新入党")
+        raise ServiceError.single("id_number", "restore_instead", _("该人员为停止党籍的党员：应办理恢复党籍，不经发展程序重新入党"))
     if earlier is not None:
-        raise ServiceError.single("id_number", "already_member", "该公民身份号码的人员已是党员")
+        raise ServiceError.single("id_number", "already_member", _("该公民身份号码的人员已是党员"))
     open_ = Applicant.objects.filter(id_number=values["id_number"], procedure__status__in=[ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED])
     if open_.exists():
-        raise ServiceError.single("id_number", "duplicate_existing", "该人员已有正在办理的入党申请")
+        raise ServiceError.single("id_number", "duplicate_existing", _("该人员已有正在办理的入党申请"))
     applicant = Applicant.objects.create(org=org, applied_on=applied_on, **{k: values.get(k, "") for k in PERSON_FIELDS if k in values})
     instance = proc.start(
         actor=actor, kind=KIND, org_id=org.pk, title=applicant.name, on=applied_on, subject=applicant, version=version, data={"notice_context": _notice_context(values)}
@@ -150,13 +151,13 @@ def extend_probation(*, actor: Actor, applicant_id, months: int, reason: str, de
     low, high = d.value("probation_extension_min_months"), d.value("probation_extension_max_months")
     errors = []
     if instance.step not in PROBATION_STEPS:
-        errors.append(FieldError("step", "not_probation", "只有处于预备期、尚未讨论转正的预备党员可以延长预备期"))
+        errors.append(FieldError("step", "not_probation", _("只有处于预备期、尚未讨论转正的预备党员可以延长预备期")))
     if instance.data.get("probation_extension_months"):
-        errors.append(FieldError("months", "already_extended", "预备期只能延长一次（党章第七条）"))
+        errors.append(FieldError("months", "already_extended", _("预备期只能延长一次（党章第七条）")))
     if not isinstance(months, int) or not low <= months <= high:
         errors.append(FieldError("months", "bad_value", f"延长预备期不能少于{low}个月、最长不超过{high}个月（细则第三十四条）"))
     if decided_on is None:
-        errors.append(FieldError("decided_on", "required", "请填写支部大会讨论日期"))
+        errors.append(FieldError("decided_on", "required", _("请填写支部大会讨论日期")))
     if errors:
         raise ServiceError(errors)
     return proc.set_fact(actor=actor, instance_id=instance.pk, key="probation_extension_months", value=months, reason=reason, on=decided_on)
@@ -168,7 +169,7 @@ def set_plan(*, actor: Actor, org_id, year: int, planned: int) -> RecruitmentPla
     if not org.is_branch:
         raise ServiceError.single("org", "not_branch", f"发展党员计划按党支部制定，“{org.name}”不是党支部")
     if planned is None or planned < 0 or planned > 1000:
-        raise ServiceError.single("planned", "bad_value", "计划发展人数应为0至1000之间的整数")
+        raise ServiceError.single("planned", "bad_value", _("计划发展人数应为0至1000之间的整数"))
     plan, created = RecruitmentPlan.objects.get_or_create(org=org, year=year, defaults={"planned": planned})
     old = None if created else plan.planned
     if not created and plan.planned != planned:
@@ -191,7 +192,7 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     src = params.writable_org(actor, from_org_id, field="from_org", label="原党支部", active=False)
     dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党支部")
     if not dst.is_branch:
-        raise ServiceError.single("to_org", "not_a_branch", "发展党员工作应由党支部承担")
+        raise ServiceError.single("to_org", "not_a_branch", _("发展党员工作应由党支部承担"))
     ids = list(Applicant.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
     procedures = list(Applicant.objects.filter(pk__in=ids, procedure__isnull=False).values_list("procedure_id", flat=True))
     Applicant.objects.filter(pk__in=ids).update(org=dst)

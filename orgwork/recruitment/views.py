@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core import procedures as proc
@@ -51,7 +52,7 @@ def applicant_list(request, actor):
             "under": under,
             "today": today,
             "due": selectors.due(actor, under=under)[:50],
-            "crumbs": [("发展党员", None)],
+            "crumbs": [(_("发展党员"), None)],
         },
     )
 
@@ -70,11 +71,11 @@ def applicant_new(request, actor):
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
-            errors = [FieldError("org", "permission_denied", "您没有为该党支部登记入党申请的权限")]
+            errors = [FieldError("org", "permission_denied", _("您没有为该党支部登记入党申请的权限"))]
         else:
             messages.success(request, f"已登记{applicant.name}的入党申请")
             return redirect("recruitment:detail", applicant.pk)
-    return render(request, "recruitment/new.html", {"errors": errors, "values": form.data, "crumbs": [("发展党员", reverse("recruitment:list")), ("登记入党申请", None)]})
+    return render(request, "recruitment/new.html", {"errors": errors, "values": form.data, "crumbs": [(_("发展党员"), reverse("recruitment:list")), (_("登记入党申请"), None)]})
 
 
 def _file_context(actor, applicant, **extra):
@@ -90,7 +91,7 @@ def _file_context(actor, applicant, **extra):
         returnable=[sv for sv in ctx["steps"] if sv.record and current and sv.number < ctx["definition"].number(current.key)],
         entry_step=next((sv.step for sv in ctx["steps"] if sv.step.entry_fields is not None and sv.step.stage == inst.stage and sv.record is None), None),
         role_labels=proc.ROLE_LABELS,
-        crumbs=[("发展党员", reverse("recruitment:list")), (applicant.name, None)],
+        crumbs=[(_("发展党员"), reverse("recruitment:list")), (applicant.name, None)],
         errors=[],
         values={},
     )
@@ -120,7 +121,7 @@ def complete(request, actor, pk):
     except ServiceError as exc:
         applicant = selectors.get_applicant(actor, pk)
         return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=form.data), status=400)
-    messages.success(request, "已办理")
+    messages.success(request, _("已办理"))
     return redirect("recruitment:detail", pk)
 
 
@@ -158,7 +159,7 @@ def act(request, actor, pk):
             raise Http404
     except ServiceError as exc:
         return render(request, "recruitment/detail.html", _file_context(actor, applicant, errors=exc.errors, values=form.data), status=400)
-    messages.success(request, "已保存")
+    messages.success(request, _("已保存"))
     return redirect("recruitment:detail", pk)
 
 
@@ -216,7 +217,7 @@ def plan(request, actor):
         except ServiceError as exc:
             errors = exc.errors
         else:
-            messages.success(request, "已保存计划")
+            messages.success(request, _("已保存计划"))
             return redirect(f"{reverse('recruitment:plan')}?year={year}" + (f"&org={under.pk}" if under else ""))
     rows = selectors.plan_vs_actual(actor, year=year, under=under)
     return render(
@@ -229,7 +230,7 @@ def plan(request, actor):
             "errors": errors,
             "flagged": sum(1 for r in rows if r.village_without_recruit),
             "totals": (sum(r.planned or 0 for r in rows), sum(r.admitted for r in rows), sum(r.in_pipeline for r in rows)),
-            "crumbs": [("发展党员", reverse("recruitment:list")), ("年度发展计划", None)],
+            "crumbs": [(_("发展党员"), reverse("recruitment:list")), (_("年度发展计划"), None)],
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
@@ -62,22 +63,22 @@ def register(
         raise NotFound() from None
     errors = []
     if member.standing != Standing.NORMAL:
-        errors.append(FieldError("member", "not_allowed", "只有党籍正常的党员可以登记外出流动"))
+        errors.append(FieldError("member", "not_allowed", _("只有党籍正常的党员可以登记外出流动")))
     if left_on is None:
-        errors.append(FieldError("left_on", "required", "请填写外出日期"))
+        errors.append(FieldError("left_on", "required", _("请填写外出日期")))
     elif left_on > today:
-        errors.append(FieldError("left_on", "future_date", "外出日期不能晚于今天"))
+        errors.append(FieldError("left_on", "future_date", _("外出日期不能晚于今天")))
     destination, home_contact = clean_text(destination), clean_text(home_contact)
     if not destination:
-        errors.append(FieldError("destination", "required", "请填写流入地"))
+        errors.append(FieldError("destination", "required", _("请填写流入地")))
     if not home_contact:
-        errors.append(FieldError("home_contact", "required", "请指定流出地党组织联系人"))
+        errors.append(FieldError("home_contact", "required", _("请指定流出地党组织联系人")))
     if expected_return and left_on and expected_return < left_on:
-        errors.append(FieldError("expected_return", "date_order", "预计返回日期不能早于外出日期"))
+        errors.append(FieldError("expected_return", "date_order", _("预计返回日期不能早于外出日期")))
     if errors:
         raise ServiceError(errors)
     if MobileRegistration.objects.filter(member=member, status=MobileStatus.AWAY).exists():
-        raise ServiceError.single("member", "duplicate_existing", "该党员已有在外流动登记")
+        raise ServiceError.single("member", "duplicate_existing", _("该党员已有在外流动登记"))
     try:
         with transaction.atomic():
             reg = MobileRegistration.objects.create(
@@ -93,7 +94,7 @@ def register(
                 rule_version=mobile_rules(on=left_on).version,
             )
     except IntegrityError:
-        raise ServiceError.single("member", "duplicate_existing", "该党员已有在外流动登记") from None
+        raise ServiceError.single("member", "duplicate_existing", _("该党员已有在外流动登记")) from None
     audit.record(actor, "mobile.register", reg, org_path=member.org.path, data={"member": member.pk, "destination": reg.destination, "card": reg.card_number})
     return reg
 
@@ -103,9 +104,9 @@ def record_contact(*, actor: Actor, registration_id: int, contacted_on: dt.date,
     today = _today(today)
     reg = _registration(actor, registration_id, attached_ok=True)
     if contacted_on is None or contacted_on > today:
-        raise ServiceError.single("contacted_on", "future_date", "联系日期不能为空或晚于今天")
+        raise ServiceError.single("contacted_on", "future_date", _("联系日期不能为空或晚于今天"))
     if contacted_on < reg.left_on:
-        raise ServiceError.single("contacted_on", "date_order", "联系日期不能早于外出日期")
+        raise ServiceError.single("contacted_on", "date_order", _("联系日期不能早于外出日期"))
     c = MobileContact.objects.create(registration=reg, contacted_on=contacted_on, channel=clean_text(channel)[:30], note=clean_text(note)[:500], actor_label=actor.label)
     if reg.last_contact_on is None or contacted_on > reg.last_contact_on:
         reg.last_contact_on = contacted_on
@@ -122,13 +123,13 @@ def attach(*, actor: Actor, registration_id: int, org_id: int, on: dt.date, toda
     try:
         org = Org.objects.get(pk=org_id)
     except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("org", "unknown_org", "党组织不存在") from None
+        raise ServiceError.single("org", "unknown_org", _("党组织不存在")) from None
     if not org.is_active or not org.is_branch:
-        raise ServiceError.single("org", "bad_value", "请选择流入地的流动党员党支部（或其他在用党支部）")
+        raise ServiceError.single("org", "bad_value", _("请选择流入地的流动党员党支部（或其他在用党支部）"))
     if org.pk == reg.member.org_id:
-        raise ServiceError.single("org", "bad_value", "该党组织就是党员所在党组织")
+        raise ServiceError.single("org", "bad_value", _("该党组织就是党员所在党组织"))
     if on is None or on > today or on < reg.left_on:
-        raise ServiceError.single("on", "bad_value", "编入日期应在外出日期和今天之间")
+        raise ServiceError.single("on", "bad_value", _("编入日期应在外出日期和今天之间"))
     before = reg.attached_org_id
     reg.attached_org, reg.attached_on = org, on
     reg.save(update_fields=["attached_org", "attached_on"])
@@ -141,11 +142,11 @@ def end(*, actor: Actor, registration_id: int, on: dt.date, status: str, reason:
     today = _today(today)
     reg = _registration(actor, registration_id)
     if status not in (MobileStatus.RETURNED, MobileStatus.TRANSFERRED, MobileStatus.ENDED):
-        raise ServiceError.single("status", "bad_value", "结束方式应为返回、转接或注销")
+        raise ServiceError.single("status", "bad_value", _("结束方式应为返回、转接或注销"))
     if reg.status != MobileStatus.AWAY:
-        raise ServiceError.single("status", "not_allowed", "该登记已结束")
+        raise ServiceError.single("status", "not_allowed", _("该登记已结束"))
     if on is None or on > today or on < reg.left_on:
-        raise ServiceError.single("on", "bad_value", "结束日期应在外出日期和今天之间")
+        raise ServiceError.single("on", "bad_value", _("结束日期应在外出日期和今天之间"))
     reg.status, reg.ended_on, reg.end_reason = status, on, clean_text(reason)[:200]
     reg.save(update_fields=["status", "ended_on", "end_reason"])
     audit.record(actor, "mobile.end", reg, org_path=reg.member.org.path, data={"status": status, "on": on})
@@ -169,11 +170,11 @@ def propose_suspension(*, actor: Actor, registration_id: int, on: dt.date, today
     today = _today(today)
     reg = _registration(actor, registration_id)
     if reg.status != MobileStatus.AWAY:
-        raise ServiceError.single("status", "not_allowed", "该登记已结束")
+        raise ServiceError.single("status", "not_allowed", _("该登记已结束"))
     if no_contact_flag_on(reg) > on:
         raise ServiceError.single("on", "too_early", f"最近联系日期为{reg.contact_anchor:%Y年%m月%d日}，未满6个月")
     if reg.suspension_procedure_id is not None:
-        raise ServiceError.single("registration", "duplicate_existing", "已提出停止党籍的建议")
+        raise ServiceError.single("registration", "duplicate_existing", _("已提出停止党籍的建议"))
     inst = exits.start(
         actor=actor,
         member_id=reg.member_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core.actor import Actor
@@ -96,7 +97,7 @@ def _sending_member(actor: Actor, member_id) -> Member:
     if member.standing != Standing.NORMAL:
         raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能转接组织关系")
     if Transfer.objects.filter(member=member, status__in=OPEN_STATUSES).exists():
-        raise ServiceError.single("member", "transfer_open", "该党员有尚未办结的组织关系转接")
+        raise ServiceError.single("member", "transfer_open", _("该党员有尚未办结的组织关系转接"))
     return member
 
 
@@ -111,7 +112,7 @@ def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, o
     _check_on(on, today)
     target = _target_org(to_org_id)
     if target.pk == member.org_id:
-        raise ServiceError.single("to_org", "bad_value", "党员已在该党组织")
+        raise ServiceError.single("to_org", "bad_value", _("党员已在该党组织"))
     rules = transfer_rules(on=on)
     try:
         with transaction.atomic():
@@ -131,7 +132,7 @@ def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, o
                 rule_version=rules.version,
             )
     except IntegrityError:
-        raise ServiceError.single("member", "transfer_open", "该党员有尚未办结的组织关系转接") from None
+        raise ServiceError.single("member", "transfer_open", _("该党员有尚未办结的组织关系转接")) from None
     _event(t, actor, "start", "sending", on, reason)
     audit.record(actor, "transfer.start", t, data={"member": member.pk, "from": member.org_id, "to": target.pk, "reason": reason})
     reminders.notify_waiting(t, actor=actor, today=today)  # the receiving organization hears at once (core.deadlines)
@@ -162,12 +163,12 @@ def resubmit(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", 
     t = _lock(actor, transfer_id, side="sending")
     _check_on(on, today)
     if t.status != TransferStatus.RETURNED:
-        raise ServiceError.single("status", "not_allowed", "只有被退回的转接可以补正后重新提交")
+        raise ServiceError.single("status", "not_allowed", _("只有被退回的转接可以补正后重新提交"))
     changes = {}
     if to_org_id is not None and to_org_id != t.to_org_id:
         target = _target_org(to_org_id)
         if target.pk == t.from_org_id:
-            raise ServiceError.single("to_org", "bad_value", "党员已在该党组织")
+            raise ServiceError.single("to_org", "bad_value", _("党员已在该党组织"))
         changes["to_org"] = [t.to_org_id, target.pk]
         t.to_org, t.to_org_name, t.to_path = target, target.name, target.path
     if reason:
@@ -192,7 +193,7 @@ def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
     if t.status != TransferStatus.PENDING:
         raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能接收")
     if on < t.started_on:
-        raise ServiceError.single("on", "date_order", "接收日期不能早于转出日期")
+        raise ServiceError.single("on", "date_order", _("接收日期不能早于转出日期"))
     if t.kind == TransferKind.IN:
         return _receive_incoming(actor, t, on, comment, today)
     # The receiving side has no write scope over the member yet: the move runs as the system on its behalf.
@@ -276,7 +277,7 @@ def issue_letter(
     _check_on(on, today)
     to_org_name = clean_text(to_org_name)
     if not to_org_name:
-        raise ServiceError.single("to_org_name", "required", "请填写接收党组织名称")
+        raise ServiceError.single("to_org_name", "required", _("请填写接收党组织名称"))
     rules = transfer_rules(on=on)
     until = check_validity(rules, on, valid_days, validity_reason)
     number = next_letter_number(on.year)
@@ -309,9 +310,9 @@ def record_receipt(*, actor: Actor, transfer_id: int, on: dt.date, comment: str 
     t = _lock(actor, transfer_id, side="sending")
     _check_on(on, today)
     if t.kind != TransferKind.OUT or t.status != TransferStatus.LETTER_ISSUED:
-        raise ServiceError.single("status", "not_allowed", "只有已开具介绍信、待回执的转接可以登记回执")
+        raise ServiceError.single("status", "not_allowed", _("只有已开具介绍信、待回执的转接可以登记回执"))
     if on < t.letter_issued_on:
-        raise ServiceError.single("on", "date_order", "回执日期不能早于开具日期")
+        raise ServiceError.single("on", "date_order", _("回执日期不能早于开具日期"))
     t.status = TransferStatus.RECEIPT_BACK
     t.receipt_back_on = on
     t.save(update_fields=["status", "receipt_back_on", "updated_at"])
@@ -349,16 +350,16 @@ def register_incoming(
     errors: list[FieldError] = []
     letter_number = clean_text(letter_number)
     if not letter_number:
-        errors.append(FieldError("letter_number", "required", "请填写介绍信编号"))
+        errors.append(FieldError("letter_number", "required", _("请填写介绍信编号")))
     from_org_name = clean_text(from_org_name)
     if not from_org_name:
-        errors.append(FieldError("from_org_name", "required", "请填写转出党组织名称"))
+        errors.append(FieldError("from_org_name", "required", _("请填写转出党组织名称")))
     if letter_issued_on is None or valid_until is None:
-        errors.append(FieldError("valid_until", "required", "请填写介绍信开具日期和有效期"))
+        errors.append(FieldError("valid_until", "required", _("请填写介绍信开具日期和有效期")))
     elif valid_until < letter_issued_on:
-        errors.append(FieldError("valid_until", "date_order", "有效期不能早于开具日期"))
+        errors.append(FieldError("valid_until", "date_order", _("有效期不能早于开具日期")))
     elif valid_until > add_months(letter_issued_on, transfer_rules(on=letter_issued_on)["letter_valid_max_months"]):
-        errors.append(FieldError("valid_until", "too_long", "介绍信有效期最长不超过3个月，请核实"))
+        errors.append(FieldError("valid_until", "too_long", _("介绍信有效期最长不超过3个月，请核实")))
     _check_on(on, today)
     late_days, lapse = None, False
     late_reason = clean_text(late_reason)
@@ -373,7 +374,7 @@ def register_incoming(
     fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS}
     values = clean_member(fields, today=today)
     if Member.objects.filter(id_number=values["id_number"], standing=Standing.NORMAL).exists():
-        raise ServiceError.single("id_number", "duplicate_existing", "该公民身份号码的党员已在本系统在册，请使用系统内转接")
+        raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码的党员已在本系统在册，请使用系统内转接"))
     if Transfer.objects.filter(kind=TransferKind.IN, letter_number=letter_number, status__in=(TransferStatus.PENDING, TransferStatus.RECEIVED)).exists():
         raise ServiceError.single("letter_number", "duplicate_existing", f"介绍信{letter_number}已登记")
     t = Transfer.objects.create(
@@ -440,7 +441,7 @@ def return_incoming(*, actor: Actor, transfer_id: int, reason: str, on: dt.date,
     reason = _reason(reason)
     _check_on(on, today)
     if t.kind != TransferKind.IN or t.status != TransferStatus.PENDING:
-        raise ServiceError.single("status", "not_allowed", "只有待接收的转入可以退回")
+        raise ServiceError.single("status", "not_allowed", _("只有待接收的转入可以退回"))
     t.status = TransferStatus.RETURNED
     t.return_reason = reason
     t.save(update_fields=["status", "return_reason", "updated_at"])
