@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgwork.core import exports, gate, params
 from orgwork.core.errors import ServiceError
@@ -44,7 +45,7 @@ def report(request, actor):
                 d = forms.CadreForm(request.POST).values()
                 services.register_cadre(actor=actor, org_id=d["org"], id_number=d["id_number"], name=d["name"], member_id=d["member"], education=d["education"],
                                         graduate_official=d["graduate_official"], party_post=d["party_post"], village_post=d["village_post"], started_on=d["started_on"])  # fmt: skip
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except ServiceError as e:
             _errors(request, e)
         return redirect(request.get_full_path())
@@ -103,7 +104,7 @@ def secondments(request, actor):
             d = forms.SecondmentForm(request.POST).values()
             s = services.start_secondment(actor=actor, org_id=d["org"], kind=d["kind"], id_number=d["id_number"], name=d["name"], member_id=d["member"],
                                           place=d["place"], started_on=d["started_on"], ends_on=d["ends_on"], tasks=d["tasks"])  # fmt: skip
-            messages.success(request, "已登记")
+            messages.success(request, _("已登记"))
             return redirect("villages:secondment", pk=s.pk)
         except ServiceError as e:
             _errors(request, e)
@@ -126,7 +127,7 @@ def secondment(request, actor, pk):
             else:
                 d = forms.LogForm(request.POST).values()
                 services.log_work(actor=actor, secondment_id=s.pk, on=d["on"], text=d["text"])
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except ServiceError as e:
             _errors(request, e)
         return redirect("villages:secondment", pk=s.pk)
@@ -155,7 +156,7 @@ def units(request, actor):
             else:
                 d = forms.UnitForm(request.POST).values()
                 services.register_unit(actor=actor, org_id=d["org"], name=d["name"], kind=d["kind"], employees=d["employees"], party_members=d["party_members"], registered_on=d["registered_on"])
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except ServiceError as e:
             _errors(request, e)
         return redirect(request.get_full_path())
