@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgwork.funds",
     "orgwork.staffing",
     "orgwork.villages",
+    "orgwork.selfservice",
     "orgwork.lifecycle",
     "orgwork.notifications",
     "orgwork.meetings",

@@ -64,6 +64,7 @@ urlpatterns = [
     path("api/v1/disclosure/", include("orgwork.disclosure.api")),
     path("12380/", include("orgwork.tipoffs.urls_public")),
     path("tipoffs/", include("orgwork.tipoffs.urls")),
+    path("m/", include("orgwork.selfservice.urls")),
     path("api/v1/tipoffs/", include("orgwork.tipoffs.api")),
     path("api/v1/public/tipoffs/", include("orgwork.tipoffs.api_public")),
     path("awards/", include("orgwork.awards.urls")),

@@ -1,0 +1,30 @@
+"""Forms for the phone pages (typed, bounded; the services validate the rest)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from orgwork.core import forms as cf
+
+
+class PhoneForm(cf.ConsoleForm):
+    phone = cf.TextField(label=_("手机号码"), max_length=20)
+
+
+class CodeForm(cf.ConsoleForm):
+    code = cf.TextField(label=_("验证码"), max_length=10)
+
+
+class CorrectionForm(cf.ConsoleForm):
+    text = cf.TextField(label=_("需要更正的内容"), max_length=1000, textarea=True)
+
+
+class AwayForm(cf.ConsoleForm):
+    left_on = cf.DateField(label=_("外出日期"), required=True)
+    destination = cf.TextField(label=_("外出地点"), max_length=200)
+    expected_return = cf.DateField(label=_("预计返回日期"))
+    text = cf.TextField(label=_("外出事由及联系方式"), max_length=1000, textarea=True)
+
+
+class CloseForm(cf.ConsoleForm):
+    request = cf.IdField(label=_("申请"), required=True)

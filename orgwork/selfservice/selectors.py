@@ -1,0 +1,47 @@
+"""Reads: the requests members sent (scoped), a member's own requests, the links on the member hub."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from orgwork.core.actor import Actor
+from orgwork.core.scope import scope
+
+from .models import MemberRequest, RequestStatus
+
+
+def requests(actor: Actor, *, status: str | None = RequestStatus.OPEN, org_id: int | None = None):
+    qs = scope(MemberRequest.objects.select_related("member", "org"), actor)
+    if status:
+        qs = qs.filter(status=status)
+    if org_id:
+        qs = qs.filter(org_id=org_id)
+    return qs.order_by("-created_at", "-pk")
+
+
+def own_requests(actor: Actor):
+    if actor.user is None:
+        return MemberRequest.objects.none()
+    return scope(MemberRequest.objects.filter(member__user_id=actor.user_id), actor).order_by("-created_at", "-pk")
+
+
+# the member pages that already exist elsewhere: (url name, label); a module not installed is skipped
+HUB_LINKS = (
+    ("web:me", "我的档案"),
+    ("training:me", "我的学时"),
+    ("scores:me", "我的积分"),
+    ("meetings:signin", "会议签到"),
+    ("polls:mine", "民意调查"),
+    ("disclosure:mine", "党务公开"),
+    ("worklists:member_wall", "支部工作清单"),
+)
+
+
+def hub_links() -> list[tuple[str, str]]:
+    out = []
+    for name, label in HUB_LINKS:
+        try:
+            out.append((reverse(name), label))
+        except NoReverseMatch:
+            continue
+    return out

@@ -1,0 +1,231 @@
+"""Member self-service writes: sign-in by an SMS code, and requests a member sends to the branch.
+
+Sign-in by SMS code: the page asks for a phone number; when an active account is linked to it (the phone of the
+member record linked to the account, or the phone the user set for SMS notices) a 6-digit code goes there through
+`core.sms.gateway()`. Only a hash is kept; the code expires after SELFSERVICE_SMS_CODE_MINUTES (5), allows
+SELFSERVICE_SMS_CODE_TRIES (5) wrong tries and is used once; at most SELFSERVICE_SMS_CODES_PER_HOUR (5) codes per
+number and SELFSERVICE_SMS_CODES_PER_IP_HOUR (20) per address an hour. Unknown numbers get the same answer as known
+ones (no account enumeration). Every step is audited; the second factor (TOTP) is still asked by the view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from orgwork.core import audit, deadlines
+from orgwork.core.actor import Actor
+from orgwork.core.errors import ServiceError
+from orgwork.core.rules import rule
+from orgwork.core.sms import SmsError, gateway, normalize_phone
+from orgwork.members import selectors as member_selectors
+from orgwork.members.models import Member
+
+from .models import MemberRequest, RequestKind, RequestStatus, SignInCode
+
+
+class RateLimited(ServiceError):
+    pass
+
+
+def code_settings() -> dict:
+    return {
+        "ttl": int(getattr(settings, "SELFSERVICE_SMS_CODE_MINUTES", 5)),
+        "tries": int(getattr(settings, "SELFSERVICE_SMS_CODE_TRIES", 5)),
+        "per_phone": int(getattr(settings, "SELFSERVICE_SMS_CODES_PER_HOUR", 5)),
+        "per_ip": int(getattr(settings, "SELFSERVICE_SMS_CODES_PER_IP_HOUR", 20)),
+    }
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def _same_phone(stored: str, phone: str) -> bool:
+    try:
+        return normalize_phone(stored) == phone
+    except SmsError:
+        return False
+
+
+def users_for_phone(phone: str) -> list:
+    """The active accounts whose linked member record, or whose own SMS setting, has this number."""
+    from orgwork.notifications.models import DeliverySettings
+
+    ids = set()
+    for user_id, stored in Member.objects.filter(user__isnull=False, user__is_active=True, phone__contains=phone[-4:]).values_list("user_id", "phone"):
+        if _same_phone(stored, phone):
+            ids.add(user_id)
+    for user_id, stored in DeliverySettings.objects.filter(user__is_active=True, sms_phone__contains=phone[-4:]).values_list("user_id", "sms_phone"):
+        if _same_phone(stored, phone):
+            ids.add(user_id)
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
+def _phone_or_error(text: str) -> str:
+    try:
+        return normalize_phone(text)
+    except SmsError:
+        raise ServiceError.single("phone", "bad_phone", "手机号码格式不正确，请填写11位手机号") from None
+
+
+@transaction.atomic
+def request_code(*, phone: str, ip: str | None = None) -> str:
+    """Send a sign-in code when the number belongs to exactly one active account. Returns the masked number — the
+    same answer whether or not an account has it."""
+    phone = _phone_or_error(phone)
+    conf = code_settings()
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    if ip and SignInCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count() >= conf["per_ip"]:
+        raise RateLimited.single("phone", "rate_limited", "请求过于频繁，请一小时后再试")
+    if SignInCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= conf["per_phone"]:
+        raise RateLimited.single("phone", "rate_limited", f"该号码一小时内最多获取{conf['per_phone']}次验证码，请稍后再试")
+    users = users_for_phone(phone)
+    user = users[0] if len(users) == 1 else None
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignInCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)  # one live code per number
+    SignInCode.objects.create(phone=phone, user=user, code_hash=make_password(code), requested_ip=ip, expires_at=now + timedelta(minutes=conf["ttl"]))
+    system = Actor.system_actor("短信登录")
+    if user is None:
+        # unknown number, or one shared by several accounts: nothing is sent, the page answers the same
+        entry = audit.Entry(
+            action="user.sms_code_unmatched", object_type="auth.user", object_id="", object_repr=mask_phone(phone),
+            data={"phone": mask_phone(phone), "ip": ip, "accounts": len(users)},
+        )  # fmt: skip
+        audit.record_many(system, [entry])
+        return mask_phone(phone)
+    try:
+        gateway().send(phone=phone, text=f"【组工云】您的登录验证码 {code}，{conf['ttl']}分钟内有效。请勿告诉他人；如非本人操作，请忽略。")
+    except SmsError:
+        raise ServiceError.single("phone", "send_failed", "验证码短信发送失败，请稍后再试") from None
+    audit.record(system, "user.sms_code", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
+    return mask_phone(phone)
+
+
+def verify_code(*, phone: str, code: str, ip: str | None = None):
+    """The account for a correct, live code (the code is then used up); else ServiceError. A wrong code counts a try;
+    after the last try the code is refused even when right."""
+    phone = _phone_or_error(phone)
+    conf = code_settings()
+    code = (code or "").strip()
+    failed = None
+    with transaction.atomic():
+        row = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-id").first()
+        if row is None or row.attempts >= conf["tries"]:
+            failed = "验证码不正确或已失效，请重新获取"
+        elif not (code.isdigit() and len(code) == 6 and check_password(code, row.code_hash)) or row.user is None or not row.user.is_active:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+            left = conf["tries"] - row.attempts
+            failed = f"验证码不正确，还可以再试{left}次" if left > 0 else "验证码不正确，已失效，请重新获取"
+        else:
+            row.used_at = timezone.now()
+            row.save(update_fields=["used_at"])
+            user = row.user
+            audit.record(Actor.system_actor("短信登录"), "user.sms_sign_in", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
+            return user
+    entry = audit.Entry(
+        action="user.sign_in_failed", object_type="auth.user", object_id=str(row.user_id or "") if row else "", object_repr=mask_phone(phone),
+        data={"method": "sms", "phone": mask_phone(phone), "ip": ip},
+    )  # fmt: skip
+    with transaction.atomic():
+        audit.record_many(Actor.system_actor("system:sign-in"), [entry])
+    raise ServiceError.single("code", "bad_code", failed)
+
+
+# --- requests to the branch ---------------------------------------------------------------------
+
+
+def _own_member(actor: Actor) -> Member:
+    member = member_selectors.own_records(actor).first()
+    if member is None:
+        raise ServiceError.single("member", "no_record", "您的账号尚未关联党员档案，请联系所在党支部")
+    return member
+
+
+def _tell_branch(request: MemberRequest, actor: Actor) -> None:
+    """Into the branch secretary's inbox at once (responsible people of the branch, core.responsibility)."""
+    title = f"{request.member.name}：{request.get_kind_display()}"
+    item = deadlines.Item(
+        kind="selfservice.request", category="mobile" if request.kind == RequestKind.AWAY else "other", title=title,
+        org_id=request.org_id, url=reverse("selfservice:requests") + f"?org={request.org_id}", key=f"selfservice:request:{request.pk}",
+        body=request.text[:200], waiting=True, subject=request.member.name, escalate=False,
+    )  # fmt: skip
+    deadlines.notify_now([item], actor=actor)
+
+
+@transaction.atomic
+def ask_correction(*, actor: Actor, text: str) -> MemberRequest:
+    """The member asks the branch to correct their record; the text says what is wrong and what is right."""
+    member = _own_member(actor)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError.single("text", "required", "请说明哪一项信息有误、正确的内容是什么")
+    if len(text) > 1000:
+        raise ServiceError.single("text", "too_long", "说明不能超过1000字")
+    req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.CORRECTION, text=text)
+    audit.record(actor, "selfservice.correction_asked", req, data={"member": member.name})
+    _tell_branch(req, actor)
+    return req
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    import calendar
+
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def away_months(on: dt.date | None = None) -> int:
+    """党员教育管理工作条例（2019）第三十二条: away six months or more → a mobile member (rule lifecycle.mobile)."""
+    return int(rule("lifecycle.mobile", on=on).values["away_flag_months"])
+
+
+@transaction.atomic
+def report_away(*, actor: Actor, left_on: dt.date, destination: str, expected_return: dt.date | None = None, text: str = "", today: dt.date | None = None) -> MemberRequest:
+    """The member reports going away for six months or more (外出报告); the branch registers the mobile member."""
+    today = today or timezone.localdate()
+    member = _own_member(actor)
+    destination = (destination or "").strip()
+    if not destination:
+        raise ServiceError.single("destination", "required", "请填写外出地点")
+    if left_on is None:
+        raise ServiceError.single("left_on", "required", "请填写外出日期")
+    if left_on > _add_months(today, 3):
+        raise ServiceError.single("left_on", "too_far", "外出日期不能晚于三个月以后")
+    months = away_months(left_on)
+    if expected_return is not None and expected_return < _add_months(left_on, months):
+        raise ServiceError.single("expected_return", "too_short", f"外出不足{months}个月无需报告为流动党员；预计返回日期应在外出日期{months}个月以后")
+    if MemberRequest.objects.filter(member=member, kind=RequestKind.AWAY, status=RequestStatus.OPEN).exists():
+        raise ServiceError.single("left_on", "already_open", "您已报告外出，支部尚未处理，无需重复报告")
+    req = MemberRequest.objects.create(
+        member=member, org=member.org, kind=RequestKind.AWAY, text=(text or "").strip()[:1000], left_on=left_on,
+        destination=destination[:200], expected_return=expected_return,
+    )  # fmt: skip
+    audit.record(actor, "selfservice.away_reported", req, data={"member": member.name, "left_on": left_on.isoformat(), "destination": req.destination})
+    _tell_branch(req, actor)
+    return req
+
+
+@transaction.atomic
+def close_request(*, actor: Actor, request_id: int) -> MemberRequest:
+    """The branch has handled the request (corrected the record / registered the mobile member)."""
+    from orgwork.core.scope import get_in_scope
+
+    req = get_in_scope(MemberRequest.objects.select_for_update(), actor, write=True, pk=request_id)
+    if req.status != RequestStatus.OPEN:
+        raise ServiceError.single("request", "not_open", "该申请已处理")
+    req.status = RequestStatus.DONE
+    req.save(update_fields=["status"])
+    audit.record(actor, "selfservice.request_closed", req, data={"kind": req.kind})
+    return req

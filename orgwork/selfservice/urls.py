@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "selfservice"
+
+urlpatterns = [
+    path("login/", views.signin_phone, name="signin"),
+    path("login/code/", views.signin_code, name="signin_code"),
+    path("", views.hub, name="hub"),
+    path("correction/", views.correction, name="correction"),
+    path("away/", views.away, name="away"),
+    path("requests/", views.requests_list, name="requests"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("icon.svg", views.icon, name="icon"),
+    path("sw.js", views.service_worker, name="sw"),
+]

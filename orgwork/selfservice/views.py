@@ -1,0 +1,178 @@
+"""Phone pages: sign-in by SMS code (auth flow), the member hub, two requests to the branch; the web-app manifest
+and the service worker; the branch's list of requests (staff)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+from orgwork.core import gate
+from orgwork.core.clientip import client_ip
+from orgwork.core.errors import ServiceError
+from orgwork.core.forms import FormInvalid
+from orgwork.members import selectors as member_selectors
+
+from . import selectors, services
+from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, PhoneForm
+
+SESSION_PHONE = "selfservice_phone"
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _errors(exc: ServiceError) -> list[tuple[str, str]]:
+    return [(e.field, e.message) for e in exc.errors]
+
+
+@gate.auth_flow
+def signin_phone(request):
+    """Step 1: the phone number. The answer is the same whether or not an account has it."""
+    errors, status = None, 200
+    phone = ""
+    if request.method == "POST":
+        form = PhoneForm(request.POST)
+        try:
+            phone = form.values()["phone"]
+            masked = services.request_code(phone=phone, ip=client_ip(request))
+        except ServiceError as exc:
+            errors, status = _errors(exc), (429 if isinstance(exc, services.RateLimited) else 400)
+        else:
+            request.session[SESSION_PHONE] = services._phone_or_error(phone)
+            request.session["selfservice_masked"] = masked
+            return redirect("selfservice:signin_code")
+    return render(request, "selfservice/signin_phone.html", {"errors": errors, "phone": phone}, status=status)
+
+
+@gate.auth_flow
+def signin_code(request):
+    """Step 2: the code. Then signed in; an account with a confirmed TOTP device still gives its second factor."""
+    phone = request.session.get(SESSION_PHONE)
+    if not phone:
+        return redirect("selfservice:signin")
+    errors = None
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        try:
+            user = services.verify_code(phone=phone, code=form.values()["code"], ip=client_ip(request))
+        except ServiceError as exc:
+            errors = _errors(exc)
+        else:
+            request.session.pop(SESSION_PHONE, None)
+            request.session.pop("selfservice_masked", None)
+            with transaction.atomic():  # the sign-in audit (core.signin_audit) is written in this transaction
+                login(request, user, backend=BACKEND)
+            target = reverse("selfservice:hub")
+            if user_has_device(user):
+                return redirect(reverse("web:otp_verify") + "?" + urlencode({"next": target}))
+            return redirect(target)
+    return render(request, "selfservice/signin_code.html", {"errors": errors, "masked": request.session.get("selfservice_masked", "")}, status=400 if errors else 200)
+
+
+@gate.member
+def hub(request, actor):
+    member = member_selectors.own_records(actor).first()
+    return render(
+        request,
+        "selfservice/hub.html",
+        {"member": member, "links": selectors.hub_links(), "own": list(selectors.own_requests(actor)[:20]), "own_more": selectors.own_requests(actor).count() > 20},
+    )
+
+
+@gate.member
+def correction(request, actor):
+    errors, text = None, ""
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        try:
+            text = form.values()["text"]
+            services.ask_correction(actor=actor, text=text)
+        except ServiceError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("更正申请已提交，所在党支部将核实处理"))
+            return redirect("selfservice:hub")
+    member = member_selectors.own_records(actor).first()
+    return render(request, "selfservice/correction.html", {"errors": errors, "text": text, "member": member}, status=400 if errors else 200)
+
+
+@gate.member
+def away(request, actor):
+    errors, values = None, {}
+    if request.method == "POST":
+        form = AwayForm(request.POST)
+        try:
+            values = form.values()
+            services.report_away(actor=actor, **values)
+        except FormInvalid as exc:
+            errors, values = _errors(exc), dict(request.POST.items())
+        except ServiceError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("外出报告已提交，所在党支部将为您办理流动党员登记"))
+            return redirect("selfservice:hub")
+    return render(request, "selfservice/away.html", {"errors": errors, "values": values, "months": services.away_months()}, status=400 if errors else 200)
+
+
+@gate.staff
+def requests_list(request, actor):
+    if request.method == "POST":
+        try:
+            services.close_request(actor=actor, request_id=CloseForm(request.POST).values()["request"])
+            messages.success(request, _("已标记为处理完毕"))
+        except ServiceError as exc:
+            for _f, msg in _errors(exc):
+                messages.error(request, msg)
+        return redirect(request.get_full_path())
+    rows = selectors.requests(actor)
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "selfservice/requests.html", {"page": page, "crumbs": [(_("党员自助申请"), "")]})
+
+
+@gate.public
+def manifest(request):
+    data = {
+        "name": "组工云 · 党员之家",
+        "short_name": "党员之家",
+        "start_url": reverse("selfservice:hub"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#c8102e",
+        "lang": "zh-CN",
+        "icons": [{"src": reverse("selfservice:icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+
+
+ICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="20" fill="#c8102e"/>'
+    '<text x="48" y="64" font-size="52" text-anchor="middle" fill="#fff" font-family="sans-serif">组</text></svg>'
+)
+
+
+@gate.public
+def icon(request):
+    return HttpResponse(ICON, content_type="image/svg+xml")
+
+
+SW_PATH = Path(__file__).parent / "static" / "selfservice" / "sw.js"
+
+
+@gate.public
+def service_worker(request):
+    """Served from the site root's /m/ with Service-Worker-Allowed: / so it can keep the member pages for offline."""
+    response = HttpResponse(SW_PATH.read_text(encoding="utf-8"), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
