@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import transaction
 from django.dispatch import receiver
 
 from . import audit
@@ -17,7 +18,8 @@ USERNAME_MAX = 150
 @receiver(user_logged_in, dispatch_uid="orgwork.core.signin_audit.ok")
 def signed_in(sender, request, user, **kwargs):
     ip = client_ip(request) if request is not None else None
-    audit.record(Actor.system_actor(user.get_username()), "user.sign_in", user, data={"username": user.get_username(), "ip": ip})
+    with transaction.atomic():  # audit events are written inside a transaction (the sign-in view has none of its own)
+        audit.record(Actor.system_actor(user.get_username()), "user.sign_in", user, data={"username": user.get_username(), "ip": ip})
 
 
 @receiver(user_login_failed, dispatch_uid="orgwork.core.signin_audit.failed")
@@ -30,4 +32,5 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
         action="user.sign_in_failed", object_type="auth.user", object_id=str(user.pk) if user else "", object_repr=username,
         data={"username": username, "ip": ip, "known_account": user is not None},
     )  # fmt: skip
-    audit.record_many(Actor.system_actor("system:sign-in"), [entry])
+    with transaction.atomic():
+        audit.record_many(Actor.system_actor("system:sign-in"), [entry])
