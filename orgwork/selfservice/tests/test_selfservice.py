@@ -197,3 +197,31 @@ def test_manifest_and_service_worker(client):
     assert r.status_code == 200 and r.json()["start_url"] == reverse("selfservice:hub") and r.json()["display"] == "standalone"
     r = client.get(reverse("selfservice:sw"))
     assert r.status_code == 200 and r["Service-Worker-Allowed"] == "/" and b"caches.open" in r.content
+
+
+@pytest.mark.django_db
+def test_away_report_through_the_page_reaches_the_branch(client, users):
+    from orgwork.notifications.models import Notification
+
+    client.force_login(users["member_a"])
+    today = timezone.localdate()
+    r = client.post(reverse("selfservice:away"), {"left_on": today.isoformat(), "destination": "广东省深圳市", "expected_return": (today + timedelta(days=200)).isoformat(), "text": "务工"})
+    assert r.status_code == 302
+    req = MemberRequest.objects.get(kind="away")
+    assert req.destination == "广东省深圳市"
+    assert Notification.objects.filter(recipient=users["sec_a"], title__contains="外出").exists()
+    r = client.post(reverse("selfservice:away"), {"left_on": "", "destination": "广州"})
+    assert r.status_code == 400 and "外出日期" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_links_to_sms_sign_in(client):
+    assert reverse("selfservice:signin") in client.get(reverse("web:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_member_pages_need_sign_in_and_staff_list_refuses_members(client, users):
+    r = client.get(reverse("selfservice:hub"))
+    assert r.status_code == 302 and "login" in r["Location"]
+    client.force_login(users["member_a"])
+    assert client.get(reverse("selfservice:requests")).status_code in (302, 403)
