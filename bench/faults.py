@@ -1,6 +1,12 @@
-"""Faults survived (issue 22): concurrent writers leave totals exact.
+"""Faults survived (issue 22): concurrent writers leave totals exact; a worker killed mid-import leaves nothing.
 
     python -m bench.faults dues [--database URL] [--writers 64] [--duration 60] [--members 400]
+    python -m bench.faults import-kill [--database URL] [--rows 100000]
+
+`import-kill`: queues a roster import of `--rows` new members, starts a real huey worker (`manage.py run_huey`), and
+sends it SIGKILL half-way (once the job reports half its rows or its write phase). Then: no member row of the file
+exists (the write is one transaction), the job is still "running"; the heartbeat sweep marks it failed; a retry with a
+new worker imports every row. Exit status 1 on any difference.
 
 `dues`: builds a small county (once per database), declares every member's base, then `--writers` threads record
 payments for `--duration` seconds through the real service (`dues.services.record_payment`), all aiming at the same
@@ -124,9 +130,93 @@ def run_dues(writers: int, duration: float, member_ids: list[int]) -> int:
     return 0 if ok else 1
 
 
+def run_import_kill(url: str, rows: int, var_dir: str) -> int:
+    import signal
+    import subprocess
+    from datetime import timedelta
+
+    from django.core.files import File
+    from django.utils import timezone
+
+    from bench.roster import people, write_import_file
+    from orgwork.core.actor import Actor
+    from orgwork.members.models import Member
+    from orgwork.orgs.models import Org
+    from orgwork.roster import services
+    from orgwork.roster.exporter import full_paths
+    from orgwork.roster.models import ImportJob, JobStatus
+
+    rng = random.Random(22)
+    branches = list(Org.objects.filter(kind="branch"))
+    used = set(Member.objects.values_list("id_number", flat=True))
+    paths = full_paths()
+    data = []
+    for r in people(rows, rng, used):
+        r["org"] = rng.choice(branches)
+        data.append(r)
+    xlsx = Path(var_dir) / f"kill-{rows}.xlsx"
+    t0 = time.perf_counter()
+    write_import_file(xlsx, data, paths)
+    print(f"import-kill: wrote {rows} rows to {xlsx.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-faults", defaults={"is_superuser": True, "is_staff": True})
+    system = Actor.for_user(user)
+    before = Member.objects.count()
+    with xlsx.open("rb") as f:
+        job = services.start_import(actor=system, upload=File(f, name=xlsx.name), kind="members", partial=False, update=False)
+    env = dict(os.environ, DATABASE_URL=url, ORGWORK_VAR_DIR=var_dir)
+
+    def worker():
+        return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_huey", "-w", "1", "-q"], env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    proc = worker()
+    killed_at = None
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline:
+        j = ImportJob.objects.get(pk=job.pk)
+        if j.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REJECTED):
+            break
+        if j.status == JobStatus.WRITING or (j.rows_total and j.rows_done >= j.rows_total // 2):
+            time.sleep(0.5 if j.status == JobStatus.WRITING else 0)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            killed_at = (j.status, j.rows_done, j.rows_total)
+            break
+        time.sleep(0.2)
+    if killed_at is None:
+        proc.kill()
+        print(f"import-kill: the job ended before it could be killed ({ImportJob.objects.get(pk=job.pk).status}) — no result")
+        return 1
+    after_kill = Member.objects.count()
+    j = ImportJob.objects.get(pk=job.pk)
+    print(f"import-kill: SIGKILL at {killed_at[0]} {killed_at[1]}/{killed_at[2]} rows; members before {before}, after the kill {after_kill}; job status {j.status}", flush=True)
+    ok = after_kill == before and j.status in (JobStatus.RUNNING, JobStatus.WRITING)
+    failed = services.fail_stale_jobs(now=timezone.now() + services.job_timeout() + timedelta(seconds=1))
+    j.refresh_from_db()
+    ok &= j.status == JobStatus.FAILED and any(x.pk == j.pk for x in failed)
+    print(f"import-kill: heartbeat sweep → {j.status}: {j.error}", flush=True)
+    services.retry_import(actor=system, job_id=j.pk)
+    proc = worker()
+    try:
+        while True:
+            j.refresh_from_db()
+            if j.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REJECTED):
+                break
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    final = Member.objects.count()
+    ok &= j.status == JobStatus.DONE and final == before + rows
+    print(f"import-kill: retry → {j.status}, {j.accepted} accepted; members {before} → {final} (+{final - before} of {rows}): {'OK' if ok else 'DIFFERENT'}")
+    return 0 if ok else 1
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("check", choices=["dues"])
+    ap.add_argument("check", choices=["dues", "import-kill"])
+    ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--database", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/orgwork_faults"))
     ap.add_argument("--writers", type=int, default=64)
     ap.add_argument("--duration", type=float, default=60.0)
@@ -139,8 +229,14 @@ def main(argv=None) -> int:
         with psycopg.connect(base + "/postgres", autocommit=True) as c:
             if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 c.execute(f'CREATE DATABASE "{name}"')
+    import tempfile
+
+    var_dir = tempfile.mkdtemp(prefix="orgwork-faults-")
+    os.environ["ORGWORK_VAR_DIR"] = var_dir  # the huey queue file shared with the worker process
     setup(args.database)
     ids = prepare(args.members)
+    if args.check == "import-kill":
+        return run_import_kill(args.database, args.rows, var_dir)
     return run_dues(args.writers, args.duration, ids)
 
 
