@@ -102,8 +102,8 @@ def member_ledger(request, actor, member_id):
         except ServiceError as exc:
             errors = exc.errors
     months = selectors.member_ledger(actor, member, year=year)
-    bases = member.dues_bases.order_by("-id")[:10]
-    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id")[:10], "crumbs": [(_("党费台账"), reverse("dues:ledger")), (member.name, "")]})
+    bases = member.dues_bases.order_by("-id")  # every base declared (a member has a handful), never a silent cut
+    return render(request, "dues/member.html", {"member": member, "year": year, "months": months, "bases": bases, "errors": errors, "categories": DuesCategory.choices, "reliefs": member.dues_reliefs.order_by("-id"), "crumbs": [(_("党费台账"), reverse("dues:ledger")), (member.name, "")]})
 
 
 @gate.staff
