@@ -1,4 +1,5 @@
-"""Automatic indicator of the branch rubric computed from the org registry: 支部书记空缺超过半年 (seed 003).
+"""Automatic indicators of the branch rubric computed from the org registry: 支部书记空缺超过半年 (seed 003) and
+任期届满未按期换届 (the term recorded on the org has ended and no new term has started).
 
 (Meeting and dues indicators are registered by the meetings and dues apps themselves: no arrow from scores.)
 """
@@ -62,4 +63,22 @@ def secretary_vacant(start: dt.date, end: dt.date):
             subject_type="orgs.org", subject_id=org.pk, subject_label=org.name, org_id=org.pk, occurred_on=crossed, units=1,
             key=f"{org.pk}:{since}", evidence_type="orgs.org", evidence_id=str(org.pk),
             evidence_label=f"书记自{since:%Y-%m-%d}起空缺，{crossed:%Y-%m-%d}满{months}个月", evidence_url=f"/orgs/{org.pk}/",
+        )  # fmt: skip
+
+
+@scoring.automatic("orgs.term_overdue", label="任期届满未按期换届（党组织任期记录）")
+def term_overdue(start: dt.date, end: dt.date):
+    """One deduction per term that ended inside [start, end] without a new term recorded since (a new term moves
+    `term_started_on`, and the fact's key names the old term, so a later election does not take back the past one)."""
+    today = dt.date.today()
+    for org in Org.objects.filter(kind__in=BRANCH_KINDS, abolished_on__isnull=True, term_started_on__isnull=False).only(
+        "pk", "name", "path", "kind", "sector", "term_started_on", "term_years"
+    ).iterator(chunk_size=2000):
+        ends = org.term_ends_on()
+        if ends is None or ends >= today or not (start <= ends <= end):
+            continue
+        yield scoring.Fact(
+            subject_type="orgs.org", subject_id=org.pk, subject_label=org.name, org_id=org.pk, occurred_on=ends, units=1,
+            key=f"{org.pk}:{org.term_started_on}", evidence_type="orgs.org", evidence_id=str(org.pk),
+            evidence_label=f"本届任期自{org.term_started_on:%Y-%m-%d}起，{ends:%Y-%m-%d}届满，尚未换届", evidence_url=f"/orgs/{org.pk}/",
         )  # fmt: skip

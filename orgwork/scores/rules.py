@@ -80,6 +80,8 @@ BRANCH_STARS_SPEC = {
             {"code": "team", "name": "班子建设：班子健全、按期换届", "area": "班子建设", "points": "15", "source": "reviewer", "approver_role": "level_above"},
             {"code": "secretary_vacant", "name": "支部书记空缺超过半年", "area": "班子建设", "direction": "deduct", "points": "4", "source": "automatic",
              "provider": "orgs.secretary_vacant", "basis": "种子003 基本标准（班子建设）；扣4分为默认值（rules.md §10）"},
+            {"code": "term_overdue", "name": "任期届满未按期换届", "area": "班子建设", "direction": "deduct", "points": "3", "source": "automatic",
+             "provider": "orgs.term_overdue", "basis": "支部工作条例（2018）第二十八条：支部委员会每届任期3年或5年，按期换届；扣3分为默认值（rules.md §10）"},
             {"code": "life", "name": "党内生活：三会一课、主题党日、组织生活会", "area": "党内生活", "points": "20", "source": "reviewer", "approver_role": "level_above",
              "basis": "rules.md §5 组织生活频次"},
             {"code": "three_one_missed", "name": "三会一课少开一次", "area": "党内生活", "direction": "deduct", "mode": "per_unit", "points": "2", "source": "automatic",

@@ -14,7 +14,7 @@ from orgwork.core.scoring import selectors as engine
 from orgwork.core.scoring import services as core_services
 from orgwork.core.scoring.models import EntryState, ScoreEntry
 from orgwork.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
-from orgwork.orgs.models import OfficerPost, OrgOfficer
+from orgwork.orgs.models import OfficerPost, Org, OrgOfficer
 from orgwork.scores import rules, selectors, services
 from orgwork.scores.models import CaseState, Rectification
 
@@ -171,6 +171,23 @@ def test_secretary_vacant_half_a_year_deducts_4_automatically(ctx, tree, system)
     OrgOfficer.objects.create(org=org, name="郑某", post=OfficerPost.SECRETARY, started_on=TODAY)
     core_services.refresh_automatic(start=ended, end=TODAY, set_code=rules.BRANCH_STARS, only="orgs.secretary_vacant")
     assert engine.total(rules.BRANCH_STARS, org, f"Y{crossed_year}") == Decimal("-4.00")  # the past vacancy stays counted
+
+
+def test_term_overdue_deducts_3_automatically_and_keeps_the_past_term(ctx, tree, system):
+    """支部工作条例 第二十八条 (term of 3 or 5 years, elected on time); 扣3分 is a default (rules.md §10)."""
+    ind = _ind("term_overdue", rules.BRANCH_STARS)
+    assert (ind.points, ind.direction, ind.provider) == (Decimal("3.00"), "deduct", "orgs.term_overdue")
+    org = tree.office_b
+    Org.objects.filter(pk=org.pk).update(term_started_on=TODAY - dt.timedelta(days=365 * 3 + 40), term_years=3)
+    org.refresh_from_db()
+    ends = org.term_ends_on()
+    assert ends < TODAY
+    core_services.refresh_automatic(start=ends - dt.timedelta(days=1), end=TODAY, set_code=rules.BRANCH_STARS, only="orgs.term_overdue")
+    entry = ScoreEntry.objects.get(indicator_code="term_overdue", subject_id=org.pk)
+    assert entry.occurred_on == ends
+    assert engine.total(rules.BRANCH_STARS, org, f"Y{ends.year}") == Decimal("-3.00")
+    # A branch still inside its term is not touched.
+    assert not ScoreEntry.objects.filter(indicator_code="term_overdue", subject_id=tree.office_a.pk).exists()
 
 
 # --- assessments ---------------------------------------------------------------------------------------------------
