@@ -19,6 +19,11 @@ class CorrectionForm(cf.ConsoleForm):
     text = cf.TextField(label=_("需要更正的内容"), max_length=1000, textarea=True)
 
 
+class TransferForm(cf.ConsoleForm):
+    destination = cf.TextField(label=_("转入单位或党组织"), max_length=200)
+    text = cf.TextField(label=_("转接原因及联系方式"), max_length=1000, textarea=True)
+
+
 class AwayForm(cf.ConsoleForm):
     left_on = cf.DateField(label=_("外出日期"), required=True)
     destination = cf.TextField(label=_("外出地点"), max_length=200)

@@ -31,6 +31,7 @@ class SignInCode(models.Model):
 class RequestKind(models.TextChoices):
     CORRECTION = "correction", _("申请更正档案信息")
     AWAY = "away", _("外出6个月以上报告")
+    TRANSFER = "transfer", _("申请转接组织关系")
 
 
 class RequestStatus(models.TextChoices):

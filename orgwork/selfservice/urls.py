@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.hub, name="hub"),
     path("correction/", views.correction, name="correction"),
     path("away/", views.away, name="away"),
+    path("transfer/", views.transfer, name="transfer"),
     path("requests/", views.requests_list, name="requests"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("icon.svg", views.icon, name="icon"),

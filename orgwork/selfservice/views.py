@@ -23,7 +23,7 @@ from orgwork.core.forms import FormInvalid
 from orgwork.members import selectors as member_selectors
 
 from . import selectors, services
-from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, PhoneForm
+from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, PhoneForm, TransferForm
 
 SESSION_PHONE = "selfservice_phone"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -105,6 +105,22 @@ def correction(request, actor):
 
 
 @gate.member
+def transfer(request, actor):
+    errors, values = None, {}
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        try:
+            values = form.values()
+            services.ask_transfer(actor=actor, **values)
+        except (FormInvalid, ServiceError) as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("转接申请已提交，所在党支部将为您办理组织关系转接"))
+            return redirect("selfservice:hub")
+    return render(request, "selfservice/transfer.html", {"errors": errors, "values": values}, status=400 if errors else 200)
+
+
+@gate.member
 def away(request, actor):
     errors, values = None, {}
     if request.method == "POST":
@@ -113,7 +129,7 @@ def away(request, actor):
             values = form.values()
             services.report_away(actor=actor, **values)
         except FormInvalid as exc:
-            errors, values = _errors(exc), dict(request.POST.items())
+            errors, values = _errors(exc), dict(form.data.items())  # what was typed, shown again
         except ServiceError as exc:
             errors = _errors(exc)
         else:

@@ -225,3 +225,23 @@ def test_member_pages_need_sign_in_and_staff_list_refuses_members(client, users)
     assert r.status_code == 302 and "login" in r["Location"]
     client.force_login(users["member_a"])
     assert client.get(reverse("selfservice:requests")).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_transfer_request_from_the_phone_reaches_the_branch_once(client, users, tree):
+    """党员教育管理工作条例 第二十五条: the member asks, naming the destination; the branch starts the transfer."""
+    client.force_login(users["member_a"])
+    r = client.post(reverse("selfservice:transfer"), {"destination": "", "text": "工作调动"})
+    assert r.status_code == 400 and "请填写要转入的单位或党组织" in r.content.decode()
+    r = client.post(reverse("selfservice:transfer"), {"destination": "成都市武侯区某街道某社区党委", "text": "工作调动，电话见档案"})
+    assert r.status_code == 302
+    req = MemberRequest.objects.get(kind="transfer")
+    assert req.destination == "成都市武侯区某街道某社区党委" and req.org == tree.village_a
+    assert AuditEvent.objects.filter(action="selfservice.transfer_asked").exists()
+    from orgwork.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient=users["sec_a"], title__contains="申请转接组织关系").exists()
+    r = client.post(reverse("selfservice:transfer"), {"destination": "另一个党委"})
+    assert r.status_code == 400 and "无需重复申请" in r.content.decode()
+    assert MemberRequest.objects.filter(kind="transfer").count() == 1
+    assert "申请转接组织关系" in client.get(reverse("selfservice:hub")).content.decode()
