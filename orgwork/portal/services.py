@@ -35,19 +35,28 @@ def can_write_site(actor: Actor, site: SubSite) -> bool:
 
 @transaction.atomic
 def ensure_sites(*, actor: Actor, root_org_id) -> list[SubSite]:
-    """The main site and one sub-site per sector present under the root (idempotent), with default columns."""
+    """The main site and one sub-site per sector present under the root (idempotent), with default columns.
+
+    Names are stored in Chinese whatever language the acting user reads the console in (the labels are lazy)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return _ensure_sites(actor=actor, root_org_id=root_org_id)
+
+
+def _ensure_sites(*, actor: Actor, root_org_id) -> list[SubSite]:
     root = params.writable_org(actor, root_org_id)
     made = []
     sectors_present = set(Org.objects.filter(subtree_q(root.path, "path"), abolished_on__isnull=True).values_list("sector", flat=True))
     wanted = [("main", f"{root.short_name or root.name}党建网", "", 0)]
     for i, (code, label) in enumerate(Sector.choices):
         if code in sectors_present and code != Sector.OTHER:
-            wanted.append((code, f"{label}党建", code, 10 + i))
+            wanted.append((code, f"{label!s}党建", code, 10 + i))
     for slug, name, sector, order in wanted:
         site, created = SubSite.objects.get_or_create(slug=slug, defaults={"name": name, "sector": sector, "org": root, "order": order})
         if created:
             for j, (cslug, cname) in enumerate(DEFAULT_COLUMNS):
-                Column.objects.create(site=site, slug=cslug, name=cname, order=j)
+                Column.objects.create(site=site, slug=cslug, name=str(cname), order=j)
             audit.record(actor, "portal.site_create", site, changes={"name": [None, name]})
             made.append(site)
     if made:

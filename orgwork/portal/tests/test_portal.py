@@ -194,3 +194,16 @@ def test_a_sector_site_is_handed_to_its_committee(sites, tree, users):
     c.force_login(users["county"])
     assert c.post("/portal/console/", {"site": sites["agency"].pk, "org": tree.office_a.pk}).status_code == 302
     assert SubSite.objects.get(pk=sites["agency"].pk).org_id == tree.office_a.pk
+
+
+@pytest.mark.django_db
+def test_sites_are_named_in_chinese_even_when_the_admin_reads_english(tree, system):
+    from django.utils import translation
+
+    from orgwork.portal.models import Column, SubSite
+
+    with translation.override("en"):
+        services.ensure_sites(actor=system, root_org_id=tree.county.pk)
+    names = set(SubSite.objects.values_list("name", flat=True))
+    assert "农村党建" in names, names
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in n) for n in Column.objects.values_list("name", flat=True))
