@@ -436,7 +436,7 @@ def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: st
 def recheck(*, actor: Actor, site_id, stars: int | None = None, points: int | None = None, today: dt.date | None = None) -> ModelSite:
     """The yearly re-check: passing keeps the designation; failing withdraws it (criteria lost)."""
     today = today or dt.date.today()
-    s = get_in_scope(ModelSite.objects.select_for_update().select_related("org", "member"), actor, write=True, pk=params.to_id(site_id, field="site", label="示范点", required=True))
+    s = get_in_scope(ModelSite.objects.select_for_update(of=("self",)).select_related("org", "member"), actor, write=True, pk=params.to_id(site_id, field="site", label="示范点", required=True))
     if s.withdrawn_on:
         raise ServiceError.single("site", "not_allowed", "已撤销")
     ok, crit = _criteria(actor, s.kind, org=s.org, member=s.member, stars=stars, points=points, on=today)
