@@ -1,7 +1,7 @@
 """Console forms: typed, bounded fields with the same parsing, bounds, codes and messages as `core.params`.
 
 Every console POST goes through a Django form (`orgwork/core/tests/test_forms_only.py` fails on a view that reads
-`request.POST[...]`, `.get` or `.getlist` by hand). The fields here delegate to the `params.to_*` parsers, so a
+the posted data by hand, key by key). The fields here delegate to the `params.to_*` parsers, so a
 form answers exactly what the hand parsing answered before: a missing required value is `required`, a wrong type
 `invalid_parameter`, a value outside its bounds `out_of_range`, each message naming the field's Chinese label.
 
