@@ -76,3 +76,20 @@ class DecideReliefForm(cf.ConsoleForm):
     relief = cf.IdField(label=_("减免申请"), required=True)
     approve = cf.FlagField(label=_("同意"))
     comment = cf.TextField(label=_("审批意见"), max_length=500)
+
+
+class PayNotifyForm(cf.ConsoleForm):
+    """A provider's signed callback (the fields the interface signs; the provider verifies them)."""
+
+    notify_id = cf.TextField(label=_("通知编号"), max_length=64)
+    order_no = cf.TextField(label=_("订单号"), max_length=40)
+    trade_no = cf.TextField(label=_("支付流水号"), max_length=64)
+    amount = cf.TextField(label=_("金额"), max_length=AMOUNT_MAX)
+    status = cf.TextField(label=_("状态"), max_length=20)
+    paid_at = cf.TextField(label=_("支付时间"), max_length=20)
+    timestamp = cf.TextField(label=_("时间戳"), max_length=20)
+    sign = cf.TextField(label=_("签名"), max_length=128)
+
+
+class FakeCashierForm(cf.ConsoleForm):
+    act = cf.ChoiceField(label=_("操作"), choices=["pay", "cancel"], required=True)

@@ -211,3 +211,90 @@ class BranchDuesSetting(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+class MemberPaymentChannel(models.TextChoices):
+    ONLINE = "online", _("在线支付")
+    CASH = "cash", _("现金交给支部")
+    BANK = "bank", _("银行转账")
+
+
+class MemberPaymentStatus(models.TextChoices):
+    PENDING = "pending", _("待支付")
+    PAID = "paid", _("已支付，待支部确认")
+    REPORTED = "reported", _("已报告，待支部确认")
+    CONFIRMED = "confirmed", _("支部已确认")
+    REJECTED = "rejected", _("支部未确认")
+    CANCELLED = "cancelled", _("已取消")
+
+
+OPEN_MEMBER_PAYMENT = ("pending", "paid", "reported")
+
+
+class MemberPayment(NoDeleteModel):
+    """Dues a member pays (online through a provider) or reports paying from the phone; the branch confirms it and
+    only then is it written to the ledger through `record_payment` (same rules as the console)."""
+
+    member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Org", verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="+")
+    order_no = models.CharField(_("订单号"), max_length=40, unique=True)
+    channel = models.CharField(_("交纳方式"), max_length=10, choices=MemberPaymentChannel.choices)
+    provider = models.CharField(_("支付渠道"), max_length=30, blank=True)
+    provider_ref = models.CharField(_("支付流水号"), max_length=64, blank=True)
+    from_month = models.DateField(_("起始月份"))
+    months = models.PositiveSmallIntegerField(_("月数"))
+    amount = models.DecimalField(_("金额"), **MONEY)
+    status = models.CharField(_("状态"), max_length=10, choices=MemberPaymentStatus.choices, db_index=True)
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assisted_by = models.CharField(_("代为办理人"), max_length=150, blank=True)  # the secretary who acted for the member
+    payment = models.OneToOneField(DuesPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="member_payment")
+    decided_by = models.CharField(_("确认人"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    reject_reason = models.CharField(_("未确认原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+    SCOPE_MEMBER = "member_id"
+
+    class Meta:
+        verbose_name = _("党员手机交纳党费")
+        verbose_name_plural = _("党员手机交纳党费")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.order_no} {self.amount}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MEMBER_PAYMENT
+
+    @property
+    def last_month(self):
+        from orgwork.core.normalize import add_months
+
+        return add_months(self.from_month, self.months - 1)
+
+
+class PaymentNotice(models.Model):
+    """Every provider callback received, accepted or refused: a notify id is accepted once (replays refused)."""
+
+    provider = models.CharField(max_length=30)
+    notify_id = models.CharField(max_length=64)
+    order_no = models.CharField(max_length=40, blank=True, db_index=True)
+    accepted = models.BooleanField(default=False)
+    reason = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支付回调")
+        constraints = [models.UniqueConstraint(fields=["provider", "notify_id"], condition=models.Q(accepted=True), name="dues_notice_accepted_once")]
+
+    def __str__(self):
+        return f"{self.provider}:{self.notify_id}"

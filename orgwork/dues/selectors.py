@@ -296,3 +296,30 @@ def collection_report(actor: Actor, *, year: int, month: int | None = None, unde
             setattr(total, f, getattr(total, f) + getattr(row, f))
     report.total = total
     return report
+
+
+def member_payments(actor: Actor, *, waiting: bool | None = None):
+    """Dues paid or reported from the phone (scoped: the branch sees its members', a member their own)."""
+    from .models import MemberPayment, MemberPaymentStatus
+
+    qs = scope(MemberPayment.objects.select_related("member", "org", "payment"), actor)
+    if waiting:
+        qs = qs.filter(status__in=(MemberPaymentStatus.PAID, MemberPaymentStatus.REPORTED))
+    return qs.order_by("-created_at", "-pk")
+
+
+def own_arrears_months(actor: Actor, member: Member, *, today: dt.date | None = None) -> int:
+    """Consecutive unpaid months up to last month for one member the actor sees (0 when none)."""
+    today = today or dt.date.today()
+    if not scope(Member.objects.filter(pk=member.pk), actor).exists():
+        return 0
+    last_complete = add_months(month_start(today), -1)
+    lp = DuesMonth.objects.filter(member=member).aggregate(m=Max("month"))["m"]
+    if lp is not None:
+        first_unpaid = add_months(lp, 1)
+    else:
+        first_unpaid = month_start(member.joined_on)
+        start = ledger_start()
+        if start is not None and start > first_unpaid:
+            first_unpaid = start
+    return months_between(first_unpaid, last_complete)

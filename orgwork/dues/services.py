@@ -368,3 +368,260 @@ def set_branch_quarterly(*, actor: Actor, org_id: int, allowed: bool, decided_on
     setting.save()
     audit.record(actor, "dues.quarterly", setting, org_path=org.path, changes={"quarterly_allowed": [before, setting.quarterly_allowed]})
     return setting
+
+
+# --- dues a member pays from the phone: provider orders, signed callbacks, the branch confirms ----------------
+
+
+def _member_payment_item(mp, title: str):
+    from django.urls import reverse
+
+    from orgwork.core import deadlines
+
+    return deadlines.Item(
+        kind="dues.member_payment", category="dues", title=title, org_id=mp.org_id, url=reverse("selfservice:payments"),
+        key=f"dues:member_payment:{mp.pk}:{mp.status}", body=f"{mp.from_month:%Y年%m月}起{mp.months}个月，{mp.amount}元", waiting=True,
+        subject=mp.member.name, escalate=False,
+    )  # fmt: skip
+
+
+def _tell_branch_payment(mp, actor: Actor) -> None:
+    from orgwork.core import deadlines
+
+    deadlines.notify_now([_member_payment_item(mp, f"{mp.member.name}交纳党费{mp.amount}元，待支部确认")], actor=actor)
+
+
+def payable_months(member: Member, *, today: dt.date | None = None) -> list[tuple[dt.date, Decimal]]:
+    """The months a member may pay now from the phone, oldest first, with the amount due: unpaid months from the
+    back-payment limit (组通字〔2008〕3号 二, at most 6 months back) or the month dues start, up to this month; months
+    already in an open phone payment are left out. Empty when no base has been declared."""
+    from .models import OPEN_MEMBER_PAYMENT, MemberPayment
+
+    today = _today(today)
+    if member.standing != Standing.NORMAL or not DuesBase.objects.filter(member=member, superseded=False).exists():
+        return []
+    rules = dues_rules(on=today)
+    current = month_start(today)
+    first = max(add_months(current, -rules["back_payment_max_months"]), dues_start(member))
+    months, m = [], first
+    while m <= current:
+        months.append(m)
+        m = add_months(m, 1)
+    paid = set(DuesMonth.objects.filter(member=member, month__in=months).values_list("month", flat=True))
+    held = set()
+    for mp in MemberPayment.objects.filter(member=member, status__in=OPEN_MEMBER_PAYMENT):
+        held.update(add_months(mp.from_month, i) for i in range(mp.months))
+    free = [m for m in months if m not in paid and m not in held]
+    return [(m, due) for m, due, _b, _r in due_for_months(member, free)] if free else []
+
+
+def _new_order_no() -> str:
+    import secrets
+
+    from django.utils import timezone
+
+    return f"DF{timezone.localtime():%Y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
+
+
+@transaction.atomic
+def start_member_payment(
+    *, actor: Actor, from_month: dt.date, months: int, channel: str, member_id: int | None = None, note: str = "", today: dt.date | None = None,
+):  # fmt: skip
+    """A member pays dues from the phone (online through the provider) or reports paying the branch (cash, bank
+    transfer). With `member_id` a secretary acts for a member without a smartphone (assisted: recorded as such).
+    Returns (member_payment, pay_url or ""). Nothing reaches the ledger until the branch confirms."""
+    from django.urls import reverse
+
+    from .models import MemberPayment, MemberPaymentChannel, MemberPaymentStatus
+    from .providers import PaymentError, provider
+
+    today = _today(today)
+    assisted = member_id is not None
+    if assisted:
+        member = _locked_member(actor, member_id)
+    else:
+        own = list(Member.objects.select_for_update().select_related("org").filter(pk__in=actor.self_member_ids)[:2])
+        if len(own) != 1:
+            raise ServiceError.single("member", "no_record", _("您的账号尚未关联党员档案，请联系所在党支部"))
+        member = own[0]
+    if member.standing != Standing.NORMAL:
+        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能交纳党费")
+    if channel not in MemberPaymentChannel.values:
+        raise ServiceError.single("channel", "bad_value", _("请选择交纳方式"))
+    if from_month is None:
+        raise ServiceError.single("from_month", "required", _("请选择从哪个月开始交纳"))
+    if not isinstance(months, int) or months < 1 or months > 12:
+        raise ServiceError.single("months", "bad_value", _("月数应为1至12"))
+    if not DuesBase.objects.filter(member=member, superseded=False).exists():
+        raise ServiceError.single("from_month", "no_base", _("尚未核定党费交纳基数，请先向支部申报"))
+    payable = dict(payable_months(member, today=today))
+    wanted = [add_months(month_start(from_month), i) for i in range(months)]
+    missing = [m for m in wanted if m not in payable]
+    if missing:
+        listed = "、".join(f"{m:%Y年%m月}" for m in missing)
+        raise ServiceError.single("months", "not_payable", f"{listed}不能在手机上交纳（已交纳、已在办理中、超出补交期限或尚未到期）")
+    amount = to_fen(sum((payable[m] for m in wanted), Decimal("0")))
+    if amount <= 0:
+        raise ServiceError.single("months", "nothing_due", _("所选月份无需交纳党费（已批准免交）"))
+    mp = MemberPayment.objects.create(
+        member=member, org=member.org, order_no=_new_order_no(), channel=channel, from_month=wanted[0], months=months, amount=amount,
+        status=MemberPaymentStatus.PENDING if channel == MemberPaymentChannel.ONLINE else MemberPaymentStatus.REPORTED,
+        note=clean_text(note)[:200], created_by_id=actor.user_id, assisted_by=actor.label if assisted else "",
+    )  # fmt: skip
+    pay_url = ""
+    if channel == MemberPaymentChannel.ONLINE:
+        p = provider()
+        try:
+            created = p.create_order(
+                order_no=mp.order_no, amount=amount, subject=f"{member.name} 党费 {wanted[0]:%Y年%m月}起{months}个月",
+                notify_url=reverse("dues:pay_notify", args=[p.name]), return_url=reverse("selfservice:dues") + f"?order={mp.order_no}",
+            )  # fmt: skip
+        except PaymentError as exc:
+            raise ServiceError.single("channel", "provider_failed", f"支付渠道暂不可用：{exc.message}") from None
+        mp.provider, mp.provider_ref = p.name, created.provider_ref
+        mp.save(update_fields=["provider", "provider_ref"])
+        pay_url = created.pay_url
+    data = {"member": member.pk, "order_no": mp.order_no, "months": [f"{m:%Y-%m}" for m in wanted], "amount": amount, "channel": channel}
+    if assisted:
+        data["assisted_for"] = member.name
+    audit.record(actor, "dues.member_payment.assisted" if assisted else "dues.member_payment.start", mp, data=data)
+    if mp.status == MemberPaymentStatus.REPORTED:
+        _tell_branch_payment(mp, actor)
+    return mp, pay_url
+
+
+def payment_notified(*, provider_name: str, values: dict):
+    """A provider's signed callback: verified (signature, age), accepted once per notify id, the amount checked
+    against the order; the order is then paid and waits for the branch. Returns the MemberPayment; raises
+    PaymentError for a forged, stale, replayed or mismatched callback (recorded and audited, nothing paid)."""
+    from .models import MemberPayment, MemberPaymentStatus, PaymentNotice
+    from .providers import PaymentError, provider
+
+    system = Actor.system_actor(f"支付渠道:{provider_name}"[:150])
+    safe = {k: str(v)[:200] for k, v in values.items() if k != "sign"}
+
+    def refuse(code: str, message: str, order_no: str = ""):
+        with transaction.atomic():
+            n = PaymentNotice.objects.create(provider=provider_name[:30], notify_id=str(values.get("notify_id") or "")[:64], order_no=order_no[:40], accepted=False, reason=code, data=safe)
+            audit.record(system, "dues.pay_notice_refused", n, data={"reason": code, "order_no": order_no})
+        raise PaymentError(code, message)
+
+    try:
+        p = provider(provider_name)
+        notice = p.verify_notify(values)
+    except PaymentError as exc:
+        refuse(exc.code, exc.message, str(values.get("order_no") or ""))
+    with transaction.atomic():
+        mp = MemberPayment.objects.select_for_update().select_related("member", "org").filter(order_no=notice.order_no, provider=p.name).first()
+        if mp is None:
+            code, message = "unknown_order", "订单不存在"
+        elif PaymentNotice.objects.filter(provider=p.name, notify_id=notice.notify_id, accepted=True).exists():
+            code, message = "replayed", "该回调已处理过"
+        elif to_fen(notice.amount) != mp.amount:
+            code, message = "amount_mismatch", "回调金额与订单不符"
+        elif mp.status in (MemberPaymentStatus.PAID, MemberPaymentStatus.CONFIRMED):
+            # the provider repeats its notify until it is answered: a fresh, valid one for a paid order changes nothing
+            PaymentNotice.objects.create(provider=p.name, notify_id=notice.notify_id, order_no=mp.order_no, accepted=True, reason="duplicate", data=safe)
+            return mp
+        elif mp.status != MemberPaymentStatus.PENDING:
+            code, message = "not_pending", "订单已不是待支付状态"
+        else:
+            code = ""
+        if not code:
+            try:
+                with transaction.atomic():
+                    PaymentNotice.objects.create(provider=p.name, notify_id=notice.notify_id, order_no=mp.order_no, accepted=True, data=safe)
+            except IntegrityError:
+                code, message = "replayed", "该回调已处理过"
+        if not code:
+            mp.status, mp.paid_at = MemberPaymentStatus.PAID, notice.paid_at
+            mp.provider_ref = notice.provider_ref or mp.provider_ref
+            mp.save(update_fields=["status", "paid_at", "provider_ref"])
+            audit.record(system, "dues.member_payment.paid", mp, data={"order_no": mp.order_no, "amount": mp.amount, "provider_ref": mp.provider_ref, "notify_id": notice.notify_id})
+            _tell_branch_payment(mp, system)
+            return mp
+    refuse(code, message, notice.order_no)
+
+
+@transaction.atomic
+def confirm_member_payment(*, actor: Actor, member_payment_id: int, today: dt.date | None = None):
+    """The branch confirms a phone payment: it is written to the ledger through `record_payment` (the console's
+    rules: base, months, back-payment limit, amount), the receipt number being the order number. An online order is
+    checked with the provider first."""
+    from django.utils import timezone
+
+    from orgwork.core.scope import get_in_scope
+
+    from .models import MemberPayment, MemberPaymentChannel, MemberPaymentStatus
+    from .providers import provider
+
+    mp = get_in_scope(MemberPayment.objects.select_for_update(of=("self",)).select_related("member", "org"), actor, write=True, pk=member_payment_id)
+    if mp.status not in (MemberPaymentStatus.PAID, MemberPaymentStatus.REPORTED):
+        raise ServiceError.single("member_payment", "not_waiting", f"该交纳记录为“{mp.get_status_display()}”，无需确认")
+    method = {MemberPaymentChannel.CASH: Method.CASH, MemberPaymentChannel.BANK: Method.BANK}.get(mp.channel, Method.OTHER)
+    if mp.channel == MemberPaymentChannel.ONLINE:
+        p = provider(mp.provider)
+        state = p.query(order_no=mp.order_no)
+        if state.status != "paid" or (state.amount is not None and to_fen(state.amount) != mp.amount):
+            raise ServiceError.single("member_payment", "provider_unconfirmed", _("支付渠道查询不到该笔已支付的订单，请核实后再确认"))
+        method = p.method
+    paid_on = timezone.localtime(mp.paid_at).date() if mp.paid_at else timezone.localtime(mp.created_at).date()
+    note = "党员手机交纳" + (f"（{mp.assisted_by}代为办理）" if mp.assisted_by else "")
+    payment = record_payment(
+        actor=actor, member_id=mp.member_id, from_month=mp.from_month, months=mp.months, paid_on=paid_on, payer=Payer.SELF, method=method,
+        receipt_no=mp.order_no, amount=mp.amount, note=note, today=today,
+    )  # fmt: skip
+    mp.status, mp.payment = MemberPaymentStatus.CONFIRMED, payment
+    mp.decided_by, mp.decided_at = actor.label, timezone.now()
+    mp.save(update_fields=["status", "payment", "decided_by", "decided_at"])
+    audit.record(actor, "dues.member_payment.confirmed", mp, data={"order_no": mp.order_no, "payment": payment.pk, "amount": mp.amount})
+    return mp
+
+
+@transaction.atomic
+def reject_member_payment(*, actor: Actor, member_payment_id: int, reason: str):
+    """The branch does not confirm (no money received, wrong months): the member sees the reason; an online payment
+    is refunded by the branch outside the system."""
+    from django.utils import timezone
+
+    from orgwork.core.scope import get_in_scope
+
+    from .models import MemberPayment, MemberPaymentStatus
+
+    mp = get_in_scope(MemberPayment.objects.select_for_update(of=("self",)).select_related("member", "org"), actor, write=True, pk=member_payment_id)
+    if mp.status not in (MemberPaymentStatus.PAID, MemberPaymentStatus.REPORTED):
+        raise ServiceError.single("member_payment", "not_waiting", f"该交纳记录为“{mp.get_status_display()}”，无需处理")
+    reason = clean_text(reason)
+    if not reason:
+        raise ServiceError.single("reason", "required", _("请填写未确认的原因"))
+    mp.status, mp.reject_reason = MemberPaymentStatus.REJECTED, reason[:200]
+    mp.decided_by, mp.decided_at = actor.label, timezone.now()
+    mp.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+    audit.record(actor, "dues.member_payment.rejected", mp, data={"order_no": mp.order_no, "reason": mp.reject_reason})
+    return mp
+
+
+@transaction.atomic
+def cancel_member_payment(*, actor: Actor, member_payment_id: int):
+    """The member gives up an order not paid yet (the fake cashier's trade is closed too)."""
+    from orgwork.core.scope import get_in_scope
+
+    from .models import MemberPayment, MemberPaymentStatus
+    from .providers import provider
+
+    mp = get_in_scope(MemberPayment.objects.select_for_update(of=("self",)), actor, pk=member_payment_id)
+    if mp.member_id not in actor.self_member_ids and not scope(Member.objects.filter(pk=mp.member_id), actor, write=True).exists():
+        raise NotFound()
+    if mp.status != MemberPaymentStatus.PENDING:
+        raise ServiceError.single("member_payment", "not_pending", _("只能取消尚未支付的订单"))
+    if mp.provider:
+        state = provider(mp.provider).query(order_no=mp.order_no)
+        if state.status == "paid":
+            raise ServiceError.single("member_payment", "already_paid", _("该订单已支付，正在等待到账通知，不能取消"))
+        close = getattr(provider(mp.provider), "close", None)
+        if close:
+            close(mp.order_no)
+    mp.status = MemberPaymentStatus.CANCELLED
+    mp.save(update_fields=["status"])
+    audit.record(actor, "dues.member_payment.cancelled", mp, org_path=mp.org.path, data={"order_no": mp.order_no})
+    return mp

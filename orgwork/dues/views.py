@@ -10,9 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
+from orgwork.core.forms import FormInvalid
 from orgwork.members import selectors as member_selectors
 from orgwork.orgs import selectors as org_selectors
 
@@ -138,3 +140,49 @@ def report(request, actor):
         resp["Content-Disposition"] = f'attachment; filename="dues-{period}.xlsx"'
         return resp
     return render(request, "dues/report.html", {"report": rep, "year": year, "month": month, "under": under, "crumbs": [(_("党费收缴统计"), "")]})
+
+
+# --- the payment provider's side: the signed notify endpoint and the local fake cashier ------------------------
+
+
+@csrf_exempt
+@gate.public
+def pay_notify(request, provider_name):
+    """Server-to-server callback from the provider (signed). Answers "success" or "fail" as providers expect."""
+    from .providers import PaymentError
+
+    if request.method != "POST":
+        return HttpResponse("fail", status=405, content_type="text/plain")
+    try:
+        values = forms.PayNotifyForm(request.POST).values()
+        services.payment_notified(provider_name=provider_name[:30], values=values)
+    except (PaymentError, FormInvalid):
+        return HttpResponse("fail", status=400, content_type="text/plain")
+    return HttpResponse("success", content_type="text/plain")
+
+
+@gate.public
+def fake_cashier(request, order_no):
+    """The local fake provider's cashier page (only while the fake provider is configured): pay or cancel."""
+    from django.http import Http404
+
+    from .providers import FakeProvider, PaymentError, is_fake_configured, provider
+
+    if not is_fake_configured():
+        raise Http404
+    p = provider(FakeProvider.name)
+    trade = p.trade(order_no[:40])
+    if trade is None:
+        raise Http404
+    if request.method == "POST":
+        act = forms.FakeCashierForm(request.POST).choice("act")
+        if act == "pay":
+            notice = p.pay(trade["order_no"])
+            try:
+                services.payment_notified(provider_name=p.name, values=notice)  # the provider's notify, delivered
+            except PaymentError:
+                pass  # the order page tells the member what the branch sees
+        elif act == "cancel":
+            p.close(trade["order_no"])
+        return redirect(trade["return_url"])
+    return render(request, "dues/fake_cashier.html", {"trade": trade})

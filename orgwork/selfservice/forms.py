@@ -33,3 +33,20 @@ class AwayForm(cf.ConsoleForm):
 
 class CloseForm(cf.ConsoleForm):
     request = cf.IdField(label=_("申请"), required=True)
+
+
+class DuesPayForm(cf.ConsoleForm):
+    from_month = cf.DateField(label=_("起始月份"), allow_month=True, required=True)
+    months = cf.IntField(label=_("月数"), min_value=1, max_value=12, default=1)
+    channel = cf.ChoiceField(label=_("交纳方式"), choices=["online", "cash", "bank"], default="online")
+    note = cf.TextField(label=_("说明"), max_length=200)
+
+
+class OrderForm(cf.ConsoleForm):
+    member_payment = cf.IdField(label=_("交纳记录"), required=True)
+
+
+class PaymentDecisionForm(cf.ConsoleForm):
+    member_payment = cf.IdField(label=_("交纳记录"), required=True)
+    act = cf.ChoiceField(label=_("操作"), choices=["confirm", "reject"], required=True)
+    reason = cf.TextField(label=_("未确认原因"), max_length=200)

@@ -28,6 +28,7 @@ def own_requests(actor: Actor):
 # the member pages that already exist elsewhere: (url name, label); a module not installed is skipped
 HUB_LINKS = (
     ("web:me", "我的档案"),
+    ("selfservice:dues", "我的党费"),
     ("training:me", "我的学时"),
     ("scores:me", "我的积分"),
     ("meetings:signin", "会议签到"),

@@ -23,7 +23,7 @@ from orgwork.core.forms import FormInvalid
 from orgwork.members import selectors as member_selectors
 
 from . import selectors, services
-from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, PhoneForm, TransferForm
+from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, DuesPayForm, OrderForm, PaymentDecisionForm, PhoneForm, TransferForm
 
 SESSION_PHONE = "selfservice_phone"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -192,3 +192,86 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- my dues on the phone; the branch confirms ----------------------------------------------------------------
+
+
+def _dues_context(actor, member, *, today=None):
+    import datetime as dt
+
+    from orgwork.dues import selectors as dues_selectors
+    from orgwork.dues import services as dues_services
+
+    today = today or dt.date.today()
+    return {
+        "member": member,
+        "base": dues_selectors.current_base(member),
+        "ledger": dues_selectors.member_ledger(actor, member, year=today.year),
+        "year": today.year,
+        "arrears": dues_selectors.own_arrears_months(actor, member, today=today),
+        "payable": dues_services.payable_months(member, today=today),
+        "orders": list(dues_selectors.member_payments(actor).filter(member=member)[:20]),
+    }
+
+
+@gate.member
+def dues(request, actor):
+    """My dues: this year's ledger, arrears, pay online (the provider's cashier) or report paying the branch."""
+    from orgwork.dues import services as dues_services
+
+    member = member_selectors.own_records(actor).first()
+    if member is None:
+        return render(request, "selfservice/dues.html", {"member": None})
+    errors = None
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            try:
+                dues_services.cancel_member_payment(actor=actor, member_payment_id=OrderForm(request.POST).values()["member_payment"])
+                messages.success(request, _("订单已取消"))
+            except (FormInvalid, ServiceError) as exc:
+                for _f, msg in _errors(exc):
+                    messages.error(request, msg)
+            return redirect("selfservice:dues")
+        try:
+            values = DuesPayForm(request.POST).values()
+            mp, pay_url = dues_services.start_member_payment(actor=actor, **values)
+        except (FormInvalid, ServiceError) as exc:
+            errors = _errors(exc)
+        else:
+            if pay_url:
+                return redirect(pay_url)
+            messages.success(request, _("已报告交纳党费，待支部确认后记入党费台账"))
+            return redirect("selfservice:dues")
+    ctx = _dues_context(actor, member)
+    ctx["errors"] = errors
+    order_no = request.GET.get("order", "")[:40]
+    ctx["just_paid"] = next((o for o in ctx["orders"] if o.order_no == order_no), None) if order_no else None
+    return render(request, "selfservice/dues.html", ctx, status=400 if errors else 200)
+
+
+@gate.staff
+def payments(request, actor):
+    """The branch: dues members paid or reported from their phones, waiting for confirmation."""
+    from django.core.paginator import Paginator
+
+    from orgwork.dues import selectors as dues_selectors
+    from orgwork.dues import services as dues_services
+
+    if request.method == "POST":
+        try:
+            d = PaymentDecisionForm(request.POST).values()
+            if d["act"] == "confirm":
+                dues_services.confirm_member_payment(actor=actor, member_payment_id=d["member_payment"])
+                messages.success(request, _("已确认，党费已记入台账"))
+            else:
+                dues_services.reject_member_payment(actor=actor, member_payment_id=d["member_payment"], reason=d["reason"])
+                messages.success(request, _("已退回，党员将看到原因"))
+        except (FormInvalid, ServiceError) as exc:
+            for _f, msg in _errors(exc):
+                messages.error(request, msg)
+        return redirect(request.get_full_path())
+    show_all = request.GET.get("all") == "1"
+    rows = dues_selectors.member_payments(actor, waiting=not show_all)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "selfservice/payments.html", {"page": page, "show_all": show_all, "crumbs": [(_("党员手机交纳党费"), "")]})
