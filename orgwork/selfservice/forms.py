@@ -50,3 +50,11 @@ class PaymentDecisionForm(cf.ConsoleForm):
     member_payment = cf.IdField(label=_("交纳记录"), required=True)
     act = cf.ChoiceField(label=_("操作"), choices=["confirm", "reject"], required=True)
     reason = cf.TextField(label=_("未确认原因"), max_length=200)
+
+
+class RegisterMobileForm(cf.ConsoleForm):
+    request = cf.IdField(label=_("申请"), required=True)
+    home_contact = cf.TextField(label=_("流出地联系人"), max_length=60)
+    home_contact_phone = cf.TextField(label=_("联系人电话"), max_length=30)
+    card_number = cf.TextField(label=_("流动党员活动证号"), max_length=40)
+    workplace = cf.TextField(label=_("工作单位/务工地点"), max_length=200)

@@ -250,3 +250,28 @@ def close_request(*, actor: Actor, request_id: int) -> MemberRequest:
     req.save(update_fields=["status"])
     audit.record(actor, "selfservice.request_closed", req, data={"kind": req.kind})
     return req
+
+
+@transaction.atomic
+def register_mobile_from_request(
+    *, actor: Actor, request_id: int, home_contact: str, home_contact_phone: str = "", card_number: str = "", workplace: str = "", today: dt.date | None = None,
+):  # fmt: skip
+    """The branch registers the mobile member straight from the member's away report (外出报告 → 流动党员登记,
+    党员教育管理工作条例 第三十二条): lifecycle's own `register` with what the member reported, plus the contact at
+    home and the card number the branch assigns; the report is then closed. Returns the registration."""
+    from orgwork.core.scope import get_in_scope
+    from orgwork.lifecycle.services import mobile
+
+    req = get_in_scope(MemberRequest.objects.select_for_update(of=("self",)).select_related("member"), actor, write=True, pk=request_id)
+    if req.kind != RequestKind.AWAY:
+        raise ServiceError.single("request", "not_away", "只有外出报告可以登记为流动党员")
+    if req.status != RequestStatus.OPEN:
+        raise ServiceError.single("request", "not_open", "该申请已处理")
+    reg = mobile.register(
+        actor=actor, member_id=req.member_id, left_on=req.left_on, destination=req.destination, home_contact=home_contact, workplace=workplace,
+        home_contact_phone=home_contact_phone, member_phone=req.member.phone, card_number=card_number, expected_return=req.expected_return, today=today,
+    )  # fmt: skip
+    req.status = RequestStatus.DONE
+    req.save(update_fields=["status"])
+    audit.record(actor, "selfservice.mobile_registered", req, data={"kind": req.kind, "registration": reg.pk, "card": reg.card_number})
+    return reg

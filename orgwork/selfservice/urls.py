@@ -13,6 +13,7 @@ urlpatterns = [
     path("transfer/", views.transfer, name="transfer"),
     path("requests/", views.requests_list, name="requests"),
     path("dues/", views.dues, name="dues"),
+    path("card/", views.card, name="card"),
     path("payments/", views.payments, name="payments"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("icon.svg", views.icon, name="icon"),

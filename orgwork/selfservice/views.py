@@ -23,7 +23,7 @@ from orgwork.core.forms import FormInvalid
 from orgwork.members import selectors as member_selectors
 
 from . import selectors, services
-from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, DuesPayForm, OrderForm, PaymentDecisionForm, PhoneForm, TransferForm
+from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, DuesPayForm, OrderForm, PaymentDecisionForm, PhoneForm, RegisterMobileForm, TransferForm
 
 SESSION_PHONE = "selfservice_phone"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -140,6 +140,15 @@ def away(request, actor):
 
 @gate.staff
 def requests_list(request, actor):
+    if request.method == "POST" and "home_contact" in request.POST:
+        try:
+            d = RegisterMobileForm(request.POST).values()
+            reg = services.register_mobile_from_request(actor=actor, request_id=d.pop("request"), **d)
+            messages.success(request, _("已登记为流动党员，活动证号：%(card)s") % {"card": reg.card_number or _("（未填）")})
+        except (FormInvalid, ServiceError) as exc:
+            for _f, msg in _errors(exc):
+                messages.error(request, msg)
+        return redirect(request.get_full_path())
     if request.method == "POST":
         try:
             services.close_request(actor=actor, request_id=CloseForm(request.POST).values()["request"])
@@ -275,3 +284,15 @@ def payments(request, actor):
     rows = dues_selectors.member_payments(actor, waiting=not show_all)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "selfservice/payments.html", {"page": page, "show_all": show_all, "crumbs": [(_("党员手机交纳党费"), "")]})
+
+
+@gate.member
+def card(request, actor):
+    """My mobile member card (流动党员活动证), for a member the branch registered as away: printable."""
+    from orgwork.lifecycle import selectors as lifecycle_selectors
+
+    member = member_selectors.own_records(actor).first()
+    reg = None
+    if member is not None:
+        reg = lifecycle_selectors.registrations(actor).filter(member=member).order_by("-left_on", "-pk").first()
+    return render(request, "selfservice/card.html", {"member": member, "reg": reg})
