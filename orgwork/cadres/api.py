@@ -19,7 +19,7 @@ from orgwork.core.errors import NotFound
 from orgwork.core.middleware import actor_for_request
 
 from . import selectors, services
-from .models import Cadre, CadreStatus, Selection
+from .models import Cadre, CadreStatus, Competition, Selection
 
 
 def _restricted(actor):
@@ -170,7 +170,143 @@ def warnings(request):
     return Response([{"kind": w["kind"], "cadre": w["cadre"].name, "unit": w["unit"].name, "text": w["text"]} for w in selectors.registry_warnings(actor)])
 
 
+# --- competitive selection ---------------------------------------------------------------------------------------
+
+
+class ApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    applied_on = serializers.DateField()
+    channel = serializers.CharField()
+    exam_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    absent = serializers.BooleanField()
+    total = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+    vetted = serializers.BooleanField()
+    chosen = serializers.BooleanField()
+
+
+class CompetitionSerializer(serializers.ModelSerializer):
+    post_name = serializers.CharField(source="post.__str__", read_only=True)
+    title = serializers.CharField(source="instance.title", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status = serializers.CharField(source="instance.status", read_only=True)
+    step = serializers.CharField(source="instance.step", read_only=True)
+    applicants = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Competition
+        fields = ["id", "title", "post", "post_name", "kind", "kind_label", "seats", "apply_from", "apply_until", "max_age", "min_education", "exam_weight", "interview_weight",
+                  "rule_version", "status", "step", "applicants"]
+        read_only_fields = fields
+
+
+class CompetitionDetailSerializer(CompetitionSerializer):
+    applications = serializers.SerializerMethodField()
+
+    class Meta(CompetitionSerializer.Meta):
+        fields = [*CompetitionSerializer.Meta.fields, "applications"]
+        read_only_fields = fields
+
+    @extend_schema_field(ApplicationSerializer(many=True))
+    def get_applications(self, obj):
+        return ApplicationSerializer(selectors.applications(obj), many=True).data
+
+
+class CompetitionStartSerializer(serializers.Serializer):
+    post = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=["internal", "open"], default="internal")
+    seats = serializers.IntegerField(min_value=1, max_value=20, default=1)
+    on = serializers.DateField()
+    apply_from = serializers.DateField()
+    apply_until = serializers.DateField()
+    max_age = serializers.IntegerField(min_value=18, max_value=70, required=False, allow_null=True)
+    min_education = serializers.ChoiceField(choices=["", "secondary", "college", "bachelor", "master", "doctor"], required=False, default="")
+    exam_weight = serializers.CharField(max_length=10, required=False, default="")
+    interview_weight = serializers.CharField(max_length=10, required=False, default="")
+
+
+class ApplySerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(min_value=1)
+    applied_on = serializers.DateField()
+    statement = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    application = serializers.IntegerField(min_value=1)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    absent = serializers.BooleanField(required=False, default=False)
+
+
+class ScoresSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["exam", "interview"])
+    scores = ScoreRowSerializer(many=True, max_length=2000)
+
+
+@extend_schema(tags=["cadres"])
+class CompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """竞争上岗 / 公开选拔: eligibility refusals answer 400 with codes such as not_eligible_rank, not_eligible_years,
+    not_eligible_education, not_eligible_age, not_eligible_work_years, applications_closed."""
+
+    serializer_class = CompetitionSerializer
+
+    def get_serializer_class(self):
+        return CompetitionDetailSerializer if self.action == "retrieve" else CompetitionSerializer
+
+    def get_queryset(self):
+        _restricted(self.actor)
+        return selectors.competitions(self.actor)
+
+    @extend_schema(request=CompetitionStartSerializer, responses={201: CompetitionSerializer})
+    def create(self, request):
+        _restricted(self.actor)
+        ser = CompetitionStartSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        comp = services.start_competition(actor=self.actor, post_id=d.pop("post"), **d)
+        return Response(CompetitionSerializer(selectors.competitions(self.actor).get(pk=comp.pk)).data, status=201)
+
+    @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def applications(self, request, pk=None):
+        """Staff enter an application; refused with the eligibility condition's code."""
+        comp = self.get_object()
+        ser = ApplySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        app = services.apply_for_competition(actor=self.actor, competition_id=comp.pk, cadre_id=d["cadre"], on=d["applied_on"], statement=d["statement"])
+        return Response(ApplicationSerializer(app).data, status=201)
+
+    @extend_schema(request=ScoresSerializer, responses={200: inline_serializer("CadreScoresSaved", {"saved": serializers.IntegerField()})})
+    @action(detail=True, methods=["post"])
+    def scores(self, request, pk=None):
+        comp = self.get_object()
+        ser = ScoresSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        rows = ser.validated_data["scores"]
+        n = services.record_scores(
+            actor=self.actor, competition_id=comp.pk, kind=ser.validated_data["kind"],
+            scores={r["application"]: r["score"] for r in rows if r.get("score") is not None}, absent=[r["application"] for r in rows if r.get("absent")],
+        )
+        return Response({"saved": n})
+
+    @extend_schema(request=StepSerializer, responses={200: inline_serializer("CadreCompetitionStepDone", {"seq": serializers.IntegerField(), "step": serializers.CharField()})})
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        """Complete the current step (announce, qualification, exam, interview, vetting, decision, publicity, appointment)."""
+        comp = self.get_object()
+        ser = StepSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        r = services.complete_competition_step(actor=self.actor, competition_id=comp.pk, step=d["step"], done_on=d["done_on"], data=d.get("data") or {}, comment=d.get("comment", ""), documents=d.get("documents"))
+        return Response({"seq": r.seq, "step": r.step})
+
+
 router = SimpleRouter(trailing_slash=True)
+router.register("competitions", CompetitionViewSet, basename="cadre-competition")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("selections", SelectionViewSet, basename="cadre-selection")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CadreStatus, PostKind, Rank, ReportKind, UnitKind
+from orgwork.core.forms import ConsoleForm
+
+from .models import CadreStatus, CompetitionKind, PostKind, Rank, ReportKind, UnitKind
 from .services import REPORT_SECTIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -211,3 +213,57 @@ class ReserveForm(forms.Form):
     names = forms.CharField(label=_("干部姓名（重名时加身份证号码后4位）"), max_length=80)
     target = forms.CharField(label=_("拟培养方向"), required=False, max_length=120)
     on = forms.DateField(label=_("入库日期"), widget=DATE)
+
+
+# --- competitive selection ----------------------------------------------------------------------------------------
+
+
+class CompetitionForm(ConsoleForm):
+    post = forms.TypedChoiceField(label=_("选拔职位"), coerce=int)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("方式"), choices=CompetitionKind.choices)
+    seats = forms.IntegerField(label=_("选拔人数"), min_value=1, max_value=20, initial=1)
+    on = forms.DateField(label=_("公告日期"), widget=DATE)
+    apply_from = forms.DateField(label=_("报名开始"), widget=DATE)
+    apply_until = forms.DateField(label=_("报名截止"), widget=DATE)
+    max_age = forms.IntegerField(label=_("年龄上限（空=按规则默认）"), min_value=18, max_value=70, required=False)
+    min_education = forms.ChoiceField(label=_("最低学历（空=大学专科）"), required=False)
+    exam_weight = forms.CharField(label=_("笔试权重（如2/5，空=默认）"), max_length=10, required=False)
+    interview_weight = forms.CharField(label=_("面试权重（如3/5，空=默认）"), max_length=10, required=False)
+
+    def __init__(self, *args, posts=(), **kwargs):
+        from .rules import EDUCATION_LEVELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [(p.pk, f"{p}（{p.unit.org.name}）") for p in posts]
+        self.fields["min_education"].choices = [("", "—"), *((k, label) for k, label, _w in EDUCATION_LEVELS)]
+
+
+class ApplicationForm(ConsoleForm):
+    names = forms.CharField(label=_("报名人姓名（重名时加身份证号码后4位）"), max_length=80)
+    on = forms.DateField(label=_("报名日期"), widget=DATE)
+    statement = forms.CharField(label=_("竞职陈述"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoresForm(ConsoleForm):
+    """One score box (and a 缺考 tick) per application, for the exam or the interview."""
+
+    kind = forms.ChoiceField(label=_("成绩类别"), choices=[("exam", _("笔试")), ("interview", _("面试"))])
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applications = list(applications)
+        for a in self.applications:
+            self.fields[f"score_{a.pk}"] = forms.DecimalField(label=a.cadre.name, min_value=0, max_value=100, decimal_places=2, max_digits=5, required=False)
+            self.fields[f"absent_{a.pk}"] = forms.BooleanField(label=_("%(name)s缺考") % {"name": a.cadre.name}, required=False)
+
+    def scores(self) -> dict:
+        return {a.pk: self.cleaned_data[f"score_{a.pk}"] for a in self.applications if self.cleaned_data.get(f"score_{a.pk}") is not None}
+
+    def absent(self) -> list[int]:
+        return [a.pk for a in self.applications if self.cleaned_data.get(f"absent_{a.pk}")]
+
+
+class OnlineApplyForm(ConsoleForm):
+    competition = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    statement = forms.CharField(label=_("竞职陈述"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

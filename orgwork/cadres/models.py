@@ -210,6 +210,7 @@ class Appointment(NoDeleteModel):
     promotion = models.BooleanField(_("提拔"), default=False)
     competitive = models.BooleanField(_("竞争性选拔产生"), default=False)
     selection = models.ForeignKey("Selection", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    competition = models.ForeignKey("Competition", verbose_name=_("竞争性选拔"), null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
     probation_until = models.DateField(_("试用期至"), null=True, blank=True)
     probation_status = models.CharField(_("试用期"), max_length=20, choices=ProbationStatus.choices, default="", blank=True)
     ended_on = models.DateField(_("免职时间"), null=True, blank=True)
@@ -426,3 +427,79 @@ class ReserveCadre(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+# --- competitive selection (竞争上岗 / 公开选拔) ------------------------------------------------------------
+
+
+class CompetitionKind(models.TextChoices):
+    INTERNAL = "internal", _("竞争上岗")
+    OPEN = "open", _("公开选拔")
+
+
+class Competition(NoDeleteModel):
+    """A post opened for competition: conditions (rule data, overridable by the announcement), applications,
+    scores and ranking; its procedure instance holds the steps, the publicity notice and objections."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(Post, verbose_name=_("选拔职位"), on_delete=models.PROTECT, related_name="competitions")
+    kind = models.CharField(_("方式"), max_length=20, choices=CompetitionKind.choices, default=CompetitionKind.INTERNAL)
+    seats = models.PositiveSmallIntegerField(_("选拔人数"), default=1)
+    instance = models.OneToOneField("core.ProcedureInstance", on_delete=models.PROTECT, related_name="+")
+    apply_from = models.DateField(_("报名开始"))
+    apply_until = models.DateField(_("报名截止"))
+    max_age = models.PositiveSmallIntegerField(_("年龄上限"), null=True, blank=True)
+    min_education = models.CharField(_("最低学历"), max_length=20, blank=True)
+    exam_weight = models.CharField(_("笔试权重"), max_length=10)
+    interview_weight = models.CharField(_("面试权重"), max_length=10)
+    rule_version = models.CharField(_("资格条件规则版本"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("竞争性选拔")
+        verbose_name_plural = _("竞争性选拔")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.instance.title if self.instance_id else str(self.post)
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class Application(NoDeleteModel):
+    """One cadre's application (online by the cadre, or entered by staff); eligible when stored (refused otherwise)."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="applications")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("报名人"), on_delete=models.PROTECT, related_name="applications")
+    applied_on = models.DateField(_("报名日期"))
+    channel = models.CharField(_("报名方式"), max_length=10, choices=[("online", _("本人网上报名")), ("staff", _("工作人员代为登记"))])
+    statement = models.TextField(_("竞职陈述"), blank=True, max_length=2000)
+    exam_score = models.DecimalField(_("笔试成绩"), max_digits=5, decimal_places=2, null=True, blank=True)
+    interview_score = models.DecimalField(_("面试成绩"), max_digits=5, decimal_places=2, null=True, blank=True)
+    absent = models.BooleanField(_("缺考"), default=False)
+    total = models.DecimalField(_("综合成绩"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("名次"), null=True, blank=True)
+    vetted = models.BooleanField(_("考察对象"), default=False)
+    chosen = models.BooleanField(_("决定任用"), default=False)
+    withdrawn_on = models.DateField(_("退出日期"), null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "competition__org__path"
+
+    class Meta:
+        verbose_name = _("竞争性选拔报名")
+        verbose_name_plural = _("竞争性选拔报名")
+        ordering = ["competition", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["competition", "cadre"], name="uniq_competition_application")]
+
+    def __str__(self):
+        return f"{self.competition_id}:{self.cadre_id}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.competition.org.path

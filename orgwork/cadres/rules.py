@@ -290,22 +290,9 @@ def _study_grade(ctx):
 
 @gate("cadres.quorum")
 def _quorum(ctx):
-    size, present = ctx.data.get("committee_size") or 0, ctx.data.get("present") or 0
-    q = ctx.value("quorum_share")
-    errors = []
-    if present > size:
-        errors.append(FieldError("present", "bad_value", "实到会人数不能多于应到会人数"))
-    elif not at_least_share(present, size, q):
-        errors.append(FieldError("present", "quorum_not_met", f"讨论决定干部任免须有{share_words(q)}以上成员到会（应到{size}人，实到{present}人）"))
-    favour = ctx.data.get("in_favour") or 0
-    if favour + (ctx.data.get("against") or 0) + (ctx.data.get("abstain") or 0) > present:
-        errors.append(FieldError("in_favour", "bad_value", "表决票数之和不能多于实到会人数"))
-    elif not errors and not favour > size * share(ctx.value("decision_share")):
-        errors.append(FieldError("in_favour", "not_adopted", f"同意票未超过应到会成员半数（{favour}/{size}），不能形成任用决定"))
-    sel_vetting = {c.pk for c in _vetting_cadres(ctx)}
-    if ctx.data.get("appointee") not in sel_vetting:
-        errors.append(FieldError("appointee", "bad_value", "决定任用人选须是考察对象"))
-    return errors
+    sel = _selection(ctx)
+    vetting = {c.pk for c in _vetting_cadres(ctx)}
+    return quorum_errors(ctx, chosen=[ctx.data.get("appointee")], allowed=vetting, seats=sel.seats, field="appointee")
 
 
 @hook("cadres.decided")
@@ -481,3 +468,292 @@ def reserve_set_spec(rs: RuleSet) -> dict:
             ],
         },
     }
+
+
+# --- competitive selection (竞争上岗 / 公开选拔; 条例 2019 第九章, eligibility 第八条) ---------------------------------
+COMPETITION_KIND = "cadre_competition"
+ELIGIBILITY = "cadres.competition_eligibility"
+
+# Education levels, lowest first: (key, label, words that identify it in the registry's free-text 学历).
+EDUCATION_LEVELS = (
+    ("secondary", "高中（中专）及以下", ("高中", "中专", "初中", "技校")),
+    ("college", "大学专科", ("专科", "大专")),
+    ("bachelor", "大学本科", ("本科", "大学")),
+    ("master", "硕士研究生", ("硕士", "研究生")),
+    ("doctor", "博士研究生", ("博士",)),
+)
+EDUCATION_LABELS = {key: label for key, label, _words in EDUCATION_LEVELS}
+
+ELIGIBILITY_2019 = register(
+    RuleSet(
+        name=ELIGIBILITY,
+        version="2019",
+        effective=dt.date(2019, 3, 3),
+        source="《党政领导干部选拔任用工作条例》（2019）第八条、第九章；年龄上限与科员晋升年限为地方做法（default — replace）",
+        values={
+            # 条例第八条第三项: 由副职提任正职的, 应当在副职岗位工作两年以上; 由下级正职提任上级副职的, 应当在下级正职岗位工作三年以上.
+            # (from rank, to rank, years in the rank held, basis). Staff → section deputy: local practice (default — replace).
+            "years_in_rank": (
+                ("section_deputy", "section_principal", 2, "条例第八条第三项：由副职提任正职的，应当在副职岗位工作两年以上"),
+                ("county_deputy", "county_principal", 2, "条例第八条第三项：由副职提任正职的，应当在副职岗位工作两年以上"),
+                ("section_principal", "county_deputy", 3, "条例第八条第三项：由下级正职提任上级副职的，应当在下级正职岗位工作三年以上"),
+                ("staff", "section_deputy", 3, "地方做法：任科员满三年（default — replace）"),
+            ),
+            # An applicant holds the post's rank (lateral) or the rank right below it (条例第九章: 竞争上岗在本单位或系统内部进行).
+            "rank_steps_below": 1,
+            # 条例第八条第四项: 一般应当具有大学专科以上文化程度.
+            "min_education": "college",
+            # 条例第八条第一项: 提任县处级领导职务的, 应当具有五年以上工龄.
+            "county_min_work_years": 5,
+            "county_ranks": ("county_principal", "county_deputy"),
+            # Age limits are set by each announcement; these defaults are local practice (default — replace).
+            "max_age": {"section_deputy": 35, "section_principal": 40, "county_deputy": 45, "county_principal": 50},
+            # Written exam and interview weights of the overall score (default — replace; each announcement may set its own).
+            "exam_weight": "2/5",
+            "interview_weight": "3/5",
+            "score_max": 100,
+        },
+    )
+)
+
+
+def eligibility_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(ELIGIBILITY, on=on)
+
+
+def education_level(text: str) -> int:
+    """The registry's free-text 学历 as a level index of EDUCATION_LEVELS (0 when it says nothing we know)."""
+    text = text or ""
+    for i in range(len(EDUCATION_LEVELS) - 1, -1, -1):
+        if any(w in text for w in EDUCATION_LEVELS[i][2]):
+            return i
+    return 0
+
+
+def education_index(key: str) -> int:
+    return [k for k, _label, _w in EDUCATION_LEVELS].index(key)
+
+
+def eligibility_errors(rs: RuleSet, *, cadre, post, on: dt.date, max_age: int | None, min_education: str) -> list[FieldError]:
+    """Whether a cadre may apply for a post opened for competition; every failed condition names the rule (pure)."""
+    from orgwork.core.normalize import years_between
+
+    from .models import RANK_ORDER, Rank
+
+    errors = []
+    ranks = dict(Rank.choices)
+    if cadre.status != "serving":
+        errors.append(FieldError("cadre", "not_eligible_status", f"{cadre.name}不是在职干部，不能报名"))
+    have, need = RANK_ORDER[cadre.rank], RANK_ORDER[post.rank]
+    if have > need or need - have > rs["rank_steps_below"]:
+        errors.append(FieldError("cadre", "not_eligible_rank", f"{cadre.name}现职级为{ranks[cadre.rank]}，报名{post}（{ranks[post.rank]}）须为同职级或低一个职级（条例第九章）"))
+    elif have < need:
+        for frm, to, years, basis in rs["years_in_rank"]:
+            if frm == cadre.rank and to == post.rank:
+                held = years_between(cadre.rank_since, on) if cadre.rank_since else 0
+                if held < years:
+                    errors.append(FieldError("cadre", "not_eligible_years", f"{cadre.name}任{ranks[cadre.rank]}{held}年，不满{years}年（{basis}）"))
+    if post.rank in rs["county_ranks"] and have < need:
+        worked = years_between(cadre.work_started_on, on) if cadre.work_started_on else 0
+        if worked < rs["county_min_work_years"]:
+            errors.append(FieldError("cadre", "not_eligible_work_years", f"{cadre.name}工龄{worked}年，提任县处级领导职务应当具有{rs['county_min_work_years']}年以上工龄（条例第八条第一项）"))
+    floor = min_education or rs["min_education"]
+    if education_level(cadre.education) < education_index(floor):
+        errors.append(FieldError("cadre", "not_eligible_education", f"{cadre.name}学历为“{cadre.education or '未登记'}”，应为{EDUCATION_LABELS[floor]}以上（条例第八条第四项）"))
+    limit = max_age if max_age is not None else rs["max_age"].get(post.rank)
+    if limit is not None:
+        age = years_between(cadre.birth_date, on)
+        if age > limit:
+            errors.append(FieldError("cadre", "not_eligible_age", f"{cadre.name}{age}岁，超过报名年龄上限{limit}岁"))
+    return errors
+
+
+def overall_score(exam, interview, *, exam_weight: str, interview_weight: str):
+    """综合成绩 = 笔试 × 权重 + 面试 × 权重 (Decimal, two places)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if exam is None or interview is None:
+        return None
+    w1, w2 = share(exam_weight), share(interview_weight)
+    total = Decimal(exam) * w1.numerator / w1.denominator + Decimal(interview) * w2.numerator / w2.denominator
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+COMPETITION_STAGES = (
+    Stage("announcement", "发布公告"),
+    Stage("qualification", "报名与资格审查"),
+    Stage("exam", "笔试与面试"),
+    Stage("vetting", "组织考察"),
+    Stage("decision", "讨论决定"),
+    Stage("publicity", "任前公示"),
+    Stage("appointment", "任职"),
+)
+COMPETITION_PUBLICITY_TEXT = (
+    "经{org}研究，{title}拟任用{appointee}同志为{post}，现予任前公示。公示时间：{start}至{end}（{days}个工作日）。"
+    "公示期间，如有问题，可通过来信、来电、来访或12380举报平台向组织部门反映。"
+)
+COMPETITION_STEPS = (
+    StepDef("announce", "发布公告（职位、资格条件、程序）", "announcement", role="department", fields=(Field("scope", "报名范围"),), documents=("竞争上岗（公开选拔）公告",), article="条例第九章"),
+    StepDef(
+        "qualification", "报名与资格审查", "qualification", role="department", fields=(Field("note", "资格审查情况", required=False),),
+        gates=("cadres.competition_applications_closed", "cadres.competition_contested"), article="条例第九章",
+    ),
+    StepDef("exam", "笔试", "exam", role="department", fields=(Field("note", "笔试情况", required=False),), gates=("cadres.competition_exam_scored",), article="条例第九章"),
+    StepDef(
+        "interview", "面试与综合成绩排名", "exam", role="department", fields=(Field("note", "面试情况", required=False),),
+        gates=("cadres.competition_interview_scored",), on_complete=("cadres.competition_ranked",), article="条例第九章",
+    ),
+    StepDef(
+        "vetting", "组织考察", "vetting", role="department",
+        fields=(Field("candidates", "考察对象", "members"), Field("team", "考察组成员（以、分隔）"), Field("talks", "个别谈话人数", "int")),
+        gates=("cadres.vetting_team", "cadres.competition_vetting"), on_complete=("cadres.competition_vetted",), documents=("考察材料",), article="条例第五章、第九章",
+    ),
+    StepDef(
+        "decision", "讨论决定", "decision", role="department",
+        fields=(
+            Field("committee_size", "应到会成员数", "int"),
+            Field("present", "实到会成员数", "int"),
+            Field("appointees", "决定任用人选", "members"),
+            Field("in_favour", "同意票", "int"),
+            Field("against", "不同意票", "int", required=False),
+            Field("abstain", "弃权票", "int", required=False),
+        ),
+        gates=("cadres.competition_quorum",), on_complete=("cadres.competition_decided",), documents=("会议纪要",), article="条例第七章",
+    ),
+    StepDef(
+        "publicity", "任前公示", "publicity", role="department",
+        fields=(Field("notice_start", "公示开始日期", "date", required=False), Field("notice_end", "公示结束日期", "date", required=False)),
+        notice=NoticeDef("任前公示", COMPETITION_PUBLICITY_TEXT, "publicity_working_days", note="条例：任前公示期不少于五个工作日"),
+        gates=("cadres.publicity_length",), article="条例第八章",
+    ),
+    StepDef("appointment", "任职", "appointment", role="department", fields=(Field("document", "任职文号"),), on_complete=("cadres.competition_appointed",), article="条例第八章"),
+)
+
+COMPETITION_2019 = define(
+    kind=COMPETITION_KIND,
+    version="2019",
+    effective=dt.date(2019, 3, 3),
+    source="《党政领导干部选拔任用工作条例》（2019年3月修订）第九章 公开选拔和竞争上岗",
+    title="竞争上岗（公开选拔）",
+    stages=COMPETITION_STAGES,
+    steps=COMPETITION_STEPS,
+    publicity_working_days=SELECTION_NUMBERS["publicity_working_days"],
+    vetting_team_min=SELECTION_NUMBERS["vetting_team_min"],
+    quorum_share=SELECTION_NUMBERS["quorum_share"],
+    decision_share=SELECTION_NUMBERS["decision_share"],
+    # 差额: eligible applicants must be MORE than seats × this ratio (otherwise it is no competition).
+    contested_ratio="1",
+)
+
+
+def _competition(ctx):
+    from .models import Competition
+
+    return Competition.objects.select_related("post__unit").get(instance=ctx.instance)
+
+
+@gate("cadres.competition_applications_closed")
+def _applications_closed(ctx):
+    comp = _competition(ctx)
+    if ctx.done_on <= comp.apply_until:
+        return [FieldError("done_on", "applications_open", f"报名截止日期为{comp.apply_until:%Y-%m-%d}，报名结束后才能完成资格审查")]
+    return []
+
+
+@gate("cadres.competition_contested")
+def _competition_contested(ctx):
+    comp = _competition(ctx)
+    n = comp.applications.filter(withdrawn_on__isnull=True).count()
+    ratio = ctx.value("contested_ratio")
+    if not n > comp.seats * share(ratio):
+        return [FieldError("applications", "not_contested", f"资格审查合格的报名人数（{n}人）应多于选拔职位数（{comp.seats}个）×{ratio}，不能形成竞争")]
+    return []
+
+
+def _scored_gate(kind: str, label: str):
+    def check(ctx):
+        comp = _competition(ctx)
+        missing = [a.cadre.name for a in comp.applications.filter(withdrawn_on__isnull=True).select_related("cadre") if getattr(a, f"{kind}_score") is None and not a.absent]
+        if missing:
+            return [FieldError("scores", "scores_missing", f"尚未录入{label}成绩：{'、'.join(missing)}")]
+        return []
+
+    return check
+
+
+gate("cadres.competition_exam_scored")(_scored_gate("exam", "笔试"))
+gate("cadres.competition_interview_scored")(_scored_gate("interview", "面试"))
+
+
+@hook("cadres.competition_ranked")
+def _competition_ranked(ctx, record):
+    from .services import rank_competition
+
+    rows = rank_competition(competition=_competition(ctx))
+    record.data = {**record.data, "ranking": [f"{r.rank}. {r.cadre.name} {r.total}" for r in rows]}
+    record.save(update_fields=["data"])
+
+
+@gate("cadres.competition_vetting")
+def _competition_vetting(ctx):
+    comp = _competition(ctx)
+    chosen = set(ctx.data.get("candidates") or [])
+    ranked = {a.cadre_id for a in comp.applications.filter(withdrawn_on__isnull=True, rank__isnull=False)}
+    errors = []
+    if chosen - ranked:
+        errors.append(FieldError("candidates", "bad_value", "考察对象须是参加了笔试和面试并有综合成绩的报名人"))
+    if len(chosen) < comp.seats:
+        errors.append(FieldError("candidates", "bad_value", f"考察对象人数（{len(chosen)}人）不能少于选拔职位数（{comp.seats}个）"))
+    return errors
+
+
+@hook("cadres.competition_vetted")
+def _competition_vetted(ctx, record):
+    comp = _competition(ctx)
+    chosen = set(ctx.data.get("candidates") or [])
+    comp.applications.filter(cadre_id__in=chosen).update(vetted=True)
+
+
+def quorum_errors(ctx, *, chosen: list, allowed: set, seats: int, field: str) -> list[FieldError]:
+    """条例第七章 (shared by selections and competitions): 2/3 present; more than half of the members in favour."""
+    size, present = ctx.data.get("committee_size") or 0, ctx.data.get("present") or 0
+    q = ctx.value("quorum_share")
+    errors = []
+    if present > size:
+        errors.append(FieldError("present", "bad_value", "实到会人数不能多于应到会人数"))
+    elif not at_least_share(present, size, q):
+        errors.append(FieldError("present", "quorum_not_met", f"讨论决定干部任免须有{share_words(q)}以上成员到会（应到{size}人，实到{present}人）"))
+    favour = ctx.data.get("in_favour") or 0
+    if favour + (ctx.data.get("against") or 0) + (ctx.data.get("abstain") or 0) > present:
+        errors.append(FieldError("in_favour", "bad_value", "表决票数之和不能多于实到会人数"))
+    elif not errors and not favour > size * share(ctx.value("decision_share")):
+        errors.append(FieldError("in_favour", "not_adopted", f"同意票未超过应到会成员半数（{favour}/{size}），不能形成任用决定"))
+    if not chosen or set(chosen) - allowed:
+        errors.append(FieldError(field, "bad_value", "决定任用人选须是考察对象"))
+    elif len(chosen) > seats:
+        errors.append(FieldError(field, "bad_value", f"决定任用人数不能多于选拔职位数（{seats}个）"))
+    return errors
+
+
+@gate("cadres.competition_quorum")
+def _competition_quorum(ctx):
+    comp = _competition(ctx)
+    allowed = {a.cadre_id for a in comp.applications.filter(vetted=True)}
+    return quorum_errors(ctx, chosen=list(ctx.data.get("appointees") or []), allowed=allowed, seats=comp.seats, field="appointees")
+
+
+@hook("cadres.competition_decided")
+def _competition_decided(ctx, record):
+    comp = _competition(ctx)
+    chosen = list(ctx.data.get("appointees") or [])
+    comp.applications.filter(cadre_id__in=chosen).update(chosen=True)
+    names = "、".join(a.cadre.name for a in comp.applications.filter(chosen=True).select_related("cadre").order_by("rank"))
+    ctx.instance.data = {**ctx.instance.data, "notice_context": {**(ctx.instance.data.get("notice_context") or {}), "appointee": names}}
+    ctx.instance.save(update_fields=["data"])
+
+
+@hook("cadres.competition_appointed")
+def _competition_appointed(ctx, record):
+    from .services import appoint_from_competition
+
+    appoint_from_competition(ctx=ctx, record=record)

@@ -328,3 +328,61 @@ def reserves(actor: Actor, *, year: int) -> list[dict]:
     for i, row in enumerate(rows, start=1):
         row["rank"] = i
     return rows
+
+
+# --- competitive selection -------------------------------------------------------------------------------------------
+
+
+def competitions(actor: Actor, *, in_flight: bool | None = None):
+    from .models import Competition
+
+    qs = scope(Competition.objects.select_related("org", "post__unit", "instance"), actor)
+    if in_flight is True:
+        qs = qs.filter(instance__status__in=[ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED])
+    return qs.annotate(applicants=Count("applications", filter=Q(applications__withdrawn_on__isnull=True))).order_by("-created_at", "-id")
+
+
+def get_competition(actor: Actor, pk):
+    from .models import Competition
+
+    return get_in_scope(Competition.objects.select_related("org", "post__unit", "instance"), actor, pk=pk)
+
+
+def applications(competition):
+    """Applications, ranked first (by 名次), then the others by name."""
+    from django.db.models import F
+
+    return list(competition.applications.filter(withdrawn_on__isnull=True).select_related("cadre").order_by(F("rank").asc(nulls_last=True), "cadre__name", "id"))
+
+
+def open_competitions(*, today: dt.date | None = None):
+    """Posts open for applications today (what a cadre signed in may apply for: the announcement is public)."""
+    from .models import Competition
+
+    today = today or dt.date.today()
+    return (
+        Competition.objects.select_related("org", "post__unit", "instance")
+        .filter(instance__status=ProcedureStatus.ACTIVE, instance__step="qualification", apply_from__lte=today, apply_until__gte=today)
+        .order_by("apply_until", "id")
+    )
+
+
+def competition_record(competition) -> dict:
+    """The competition's file: steps with who/when/documents, the publicity notice with its objections, the ranking."""
+    from orgwork.core.procedures import definition_for
+
+    inst = competition.instance
+    d = definition_for(inst)
+    records = []
+    for r in proc_reads.timeline(inst):
+        data = labelled(d, r.step, {k: v for k, v in r.data.items() if k not in ("ranking", "appointments")})
+        if r.data.get("ranking"):
+            data["综合成绩排名"] = "；".join(r.data["ranking"])
+        records.append(
+            {
+                "seq": r.seq, "action": r.get_action_display(), "step": r.step_title or r.step, "done_on": r.done_on, "actor": r.actor_label, "comment": r.comment,
+                "data": data, "valid": r.valid, "documents": [f"{a.label}：{a.reference or a.filename}" for a in r.attachments.all()],
+            }
+        )
+    notices = [{"notice": n, "objections": list(n.objections.all())} for n in proc_reads.notices(inst)]
+    return {"definition": d, "records": records, "notices": notices, "applications": applications(competition), "appointments": list(competition.appointments.select_related("cadre", "post__unit"))}

@@ -49,7 +49,7 @@ from .models import (
     Unit,
     UnitKind,
 )
-from .rules import KIND, probation_applies, report_rules, selection_rules
+from .rules import KIND, eligibility_errors, probation_applies, report_rules, selection_rules
 
 CADRE_FIELDS = ("name", "gender", "birth_date", "ethnicity", "native_place", "education", "degree", "work_started_on", "joined_party_on", "rank", "rank_since", "phone", "notes")
 
@@ -204,7 +204,7 @@ def _is_promotion(cadre: Cadre, post: Post) -> bool:
 @transaction.atomic
 def appoint(
     *, actor: Actor, cadre_id, post_id, on: dt.date, document: str = "", decided_by: str = "", reason: str = "", competitive: bool = False,
-    selection: Selection | None = None, today: dt.date | None = None,
+    selection: Selection | None = None, today: dt.date | None = None, competition=None,
 ) -> Appointment:
     """任职: a holding starts; a promotion raises the cadre's rank; probation where the rule data says so."""
     cadre = get_in_scope(Cadre.objects.select_for_update().select_related("org"), actor, write=True, pk=cadre_id)
@@ -222,7 +222,8 @@ def appoint(
     probation_until = add_months(on, rs["probation_months"]) if rs is not None and probation_applies(rs, post=post, promotion=promotion) else None
     a = Appointment.objects.create(
         cadre=cadre, post=post, action=AppointmentAction.APPOINT, on=on, document=clean_text(document)[:120], decided_by=clean_text(decided_by)[:120],
-        reason=clean_text(reason)[:500], promotion=promotion, competitive=bool(competitive), selection=selection, probation_until=probation_until,
+        reason=clean_text(reason)[:500], promotion=promotion, competitive=bool(competitive) or competition is not None, selection=selection, competition=competition,
+        probation_until=probation_until,
         probation_status=ProbationStatus.ON if probation_until else ProbationStatus.NONE, recorded_by=actor.label,
     )
     if promotion:
@@ -640,3 +641,189 @@ def review_reserves(*, actor: Actor, year: int, on: dt.date) -> list:
                 audit.record(actor, "cadres.reserve.remove", r, data={"reason": r.removal_reason, "rule_version": rs.version})
                 removed.append(r)
     return removed
+
+
+# --- competitive selection (竞争上岗 / 公开选拔) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_competition(
+    *, actor: Actor, post_id, title: str, on: dt.date, apply_from: dt.date, apply_until: dt.date, kind: str = "internal", seats: int = 1,
+    max_age: int | None = None, min_education: str = "", exam_weight: str = "", interview_weight: str = "", org_id=None,
+):
+    """Opens a post for competition; conditions default to the eligibility rule data of the day (the announcement
+    may set a lower age limit, a higher education floor and its own weights)."""
+    from .models import Competition, CompetitionKind
+    from .rules import COMPETITION_KIND, EDUCATION_LABELS, eligibility_rules
+
+    post = get_in_scope(Post.objects.select_related("unit__org"), actor, pk=post_id)
+    rs = eligibility_rules(on)
+    errors = []
+    if kind not in CompetitionKind.values:
+        errors.append(FieldError("kind", "bad_value", "方式应为竞争上岗或公开选拔"))
+    if not 1 <= int(seats) <= 20:
+        errors.append(FieldError("seats", "bad_value", "选拔人数须在1到20之间"))
+    if apply_from is None or apply_until is None or apply_until < apply_from:
+        errors.append(FieldError("apply_until", "date_order", "报名截止日期不能早于报名开始日期"))
+    elif apply_from < on:
+        errors.append(FieldError("apply_from", "date_order", "报名开始日期不能早于发布日期"))
+    if max_age is not None and not 18 <= int(max_age) <= 70:
+        errors.append(FieldError("max_age", "bad_value", "年龄上限须在18到70岁之间"))
+    if min_education and min_education not in EDUCATION_LABELS:
+        errors.append(FieldError("min_education", "bad_value", "最低学历不正确"))
+    weights = (exam_weight or rs["exam_weight"], interview_weight or rs["interview_weight"])
+    try:
+        if share(weights[0]) + share(weights[1]) != 1:
+            errors.append(FieldError("interview_weight", "bad_value", "笔试与面试权重之和应为1"))
+    except (ValueError, ZeroDivisionError):
+        errors.append(FieldError("exam_weight", "bad_value", "权重应写作分数或小数，如2/5"))
+    if errors:
+        raise ServiceError(errors)
+    instance = proc.start(actor=actor, kind=COMPETITION_KIND, org_id=org_id or post.unit.org_id, title=title, on=on, data={"notice_context": {"post": str(post), "appointee": ""}})
+    comp = Competition.objects.create(
+        org=instance.org, post=post, kind=kind, seats=int(seats), instance=instance, apply_from=apply_from, apply_until=apply_until, max_age=max_age,
+        min_education=min_education, exam_weight=str(weights[0]), interview_weight=str(weights[1]), rule_version=rs.version,
+    )
+    type(instance).objects.filter(pk=instance.pk).update(subject_type=comp._meta.label_lower, subject_id=str(comp.pk))
+    audit.record(actor, "cadres.competition.start", comp, data={"post": str(post), "seats": comp.seats, "kind": kind, "rule_version": rs.version})
+    return comp
+
+
+def check_eligibility(*, competition, cadre) -> list[FieldError]:
+    """The eligibility conditions of the competition for one cadre, counted at the application deadline."""
+    from .rules import eligibility_rules
+
+    rs = eligibility_rules(competition.apply_until)
+    return eligibility_errors(rs, cadre=cadre, post=competition.post, on=competition.apply_until, max_age=competition.max_age, min_education=competition.min_education)
+
+
+def _apply(actor: Actor, comp, cadre: Cadre, *, on: dt.date, statement: str, channel: str):
+    from .models import Application
+
+    if comp.instance.step != "qualification" or comp.instance.status != "active":
+        raise ServiceError.single("competition", "applications_closed", "该职位未在报名阶段（公告发布后、资格审查完成前才能报名）")
+    if on is None or not comp.apply_from <= on <= comp.apply_until:
+        raise ServiceError.single("applied_on", "applications_closed", f"报名时间为{comp.apply_from:%Y-%m-%d}至{comp.apply_until:%Y-%m-%d}")
+    if Application.objects.filter(competition=comp, cadre=cadre).exists():
+        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已报名")
+    errors = check_eligibility(competition=comp, cadre=cadre)
+    if errors:
+        raise ServiceError(errors)
+    app = Application.objects.create(competition=comp, cadre=cadre, applied_on=on, channel=channel, statement=clean_text(statement)[:2000], recorded_by=actor.label)
+    audit.record(actor, "cadres.competition.apply", comp, data={"cadre": cadre.name, "channel": channel})
+    return app
+
+
+@transaction.atomic
+def apply_for_competition(*, actor: Actor, competition_id, cadre_id, on: dt.date, statement: str = ""):
+    """Staff enter an application (paper form): the same eligibility checks as online."""
+    from .models import Competition
+
+    comp = get_in_scope(Competition.objects.select_for_update().select_related("post__unit", "instance", "org"), actor, write=True, pk=competition_id)
+    cadre = get_in_scope(Cadre.objects.all(), actor, pk=cadre_id)
+    return _apply(actor, comp, cadre, on=on, statement=statement, channel="staff")
+
+
+def own_cadre(actor: Actor) -> Cadre | None:
+    """The cadre record of the signed-in person (through their member record), if any."""
+    if actor is None or actor.user is None:
+        return None
+    return Cadre.objects.select_related("org").filter(member__user_id=actor.user_id, status=CadreStatus.SERVING).first()
+
+
+@transaction.atomic
+def apply_online(*, actor: Actor, competition_id, on: dt.date | None = None, statement: str = ""):
+    """A cadre signed in applies for an open post; refused with the condition's code when not eligible."""
+    from .models import Competition
+
+    cadre = own_cadre(actor)
+    if cadre is None:
+        raise ServiceError.single("cadre", "not_a_cadre", "您的账号没有关联干部名册中的在职干部，请联系组织部门")
+    comp = Competition.objects.select_for_update().select_related("post__unit", "instance", "org").filter(pk=competition_id).first()
+    if comp is None:
+        raise NotFound()
+    return _apply(actor, comp, cadre, on=on or dt.date.today(), statement=statement, channel="online")
+
+
+@transaction.atomic
+def record_scores(*, actor: Actor, competition_id, kind: str, scores: dict, absent=()) -> int:
+    """Exam or interview scores ({application id: score}); `absent` marks those who did not sit. Returns how many were set."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import Application, Competition
+    from .rules import eligibility_rules
+
+    comp = get_in_scope(Competition.objects.select_for_update().select_related("instance", "org"), actor, write=True, pk=competition_id)
+    if kind not in ("exam", "interview"):
+        raise ServiceError.single("kind", "bad_value", "成绩类别应为笔试或面试")
+    if comp.instance.step not in (kind, "interview") or comp.instance.status != "active":
+        raise ServiceError.single("kind", "bad_status", "当前不在录入该项成绩的环节")
+    top = eligibility_rules(comp.apply_until)["score_max"]
+    apps = {a.pk: a for a in Application.objects.filter(competition=comp, withdrawn_on__isnull=True).select_related("cadre")}
+    errors, n = [], 0
+    for raw_id, raw in scores.items():
+        a = apps.get(int(raw_id))
+        if a is None:
+            errors.append(FieldError("scores", "bad_value", "成绩对应的报名人不存在"))
+            continue
+        try:
+            value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            errors.append(FieldError("scores", "bad_value", f"{a.cadre.name}的成绩不是数字"))
+            continue
+        if not 0 <= value <= top:
+            errors.append(FieldError("scores", "out_of_range", f"{a.cadre.name}的成绩应在0到{top}分之间"))
+            continue
+        setattr(a, f"{kind}_score", value)
+        a.save(update_fields=[f"{kind}_score"])
+        n += 1
+    for raw_id in absent:
+        a = apps.get(int(raw_id))
+        if a is not None:
+            a.absent = True
+            a.save(update_fields=["absent"])
+    if errors:
+        raise ServiceError(errors)
+    audit.record(actor, f"cadres.competition.scores.{kind}", comp, data={"count": n, "absent": len(list(absent))})
+    return n
+
+
+def rank_competition(*, competition) -> list:
+    """综合成绩 and 名次 of every scored application (the hook of the interview step, inside its transaction)."""
+    from .rules import overall_score
+
+    rows = []
+    for a in competition.applications.filter(withdrawn_on__isnull=True).select_related("cadre"):
+        a.total = None if a.absent else overall_score(a.exam_score, a.interview_score, exam_weight=competition.exam_weight, interview_weight=competition.interview_weight)
+        a.rank = None
+        rows.append(a)
+    scored = sorted((a for a in rows if a.total is not None), key=lambda a: (-a.total, -(a.interview_score or 0), a.cadre.name))
+    for i, a in enumerate(scored, start=1):
+        a.rank = i
+    for a in rows:
+        a.save(update_fields=["total", "rank"])
+    return scored
+
+
+def complete_competition_step(*, actor: Actor, competition_id, step: str, done_on: dt.date, data: dict | None = None, comment: str = "", documents: dict | None = None):
+    from .models import Competition
+
+    comp = get_in_scope(Competition.objects.all(), actor, pk=competition_id)
+    return proc.complete_step(actor=actor, instance_id=comp.instance_id, step=step, done_on=done_on, data=data or {}, comment=comment, documents=documents)
+
+
+def appoint_from_competition(*, ctx, record) -> None:
+    """Hook of the 任职 step: each decided applicant takes the post; the appointment links to the competition
+    (counted as competitive in the share report)."""
+    from .models import Competition
+
+    comp = Competition.objects.select_related("post", "org").get(instance=ctx.instance)
+    done = []
+    for a in comp.applications.filter(chosen=True).order_by("rank"):
+        appt = appoint(actor=ctx.actor, cadre_id=a.cadre_id, post_id=comp.post_id, on=ctx.done_on, document=ctx.data.get("document", ""), decided_by=comp.org.name,
+                       reason=comp.instance.title, competitive=True, competition=comp)
+        done.append(appt.pk)
+    if not done:
+        raise ServiceError.single("appointees", "required", "尚未作出任用决定")
+    record.data = {**record.data, "appointments": done}
+    record.save(update_fields=["data"])

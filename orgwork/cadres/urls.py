@@ -16,4 +16,7 @@ urlpatterns = [
     path("reserves/", views.reserve_list, name="reserves"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("competitions/", views.competition_list, name="competitions"),
+    path("competitions/<int:pk>/", views.competition_detail, name="competition"),
+    path("competitions/apply/", views.my_competitions, name="my_competitions"),
 ]

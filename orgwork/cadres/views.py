@@ -284,27 +284,38 @@ def selection_export(request, actor, pk):
 @gate.public
 def vote(request):
     """Cast a recommendation ballot with a one-time code (no account; the code is spent, nothing links it to the ballot)."""
+    from orgwork.core.clientip import client_ip
+
     from .forms_public import CodeForm, VoteForm
 
     code_form = CodeForm(request.POST or None)
     ballot = vote_form = None
-    done = False
+    done = limited = False
+    client = client_ip(request) or "unknown"  # wrong codes are limited per address and ballot in the kernel (core/ballots/guard.py)
     if request.method == "POST" and code_form.is_valid():
         code = code_form.cleaned_data["code"]
-        ballot = ballot_reads.ballot_for_code(code)
-        if ballot is None or not ballot.purpose.startswith("cadres."):
+        try:
+            ballot = ballot_reads.ballot_for_code(code, client=client)
+        except ServiceError as exc:
+            code_form.add_error("code", exc.errors[0].message)
+            ballot, limited = None, True
+        if limited:
+            pass
+        elif ballot is None or not ballot.purpose.startswith("cadres."):
             code_form.add_error("code", _("投票码不正确或已使用"))
             ballot = None
         else:
             vote_form = VoteForm(request.POST if code_form.cleaned_data["stage"] == "vote" else None, ballot=ballot)
             if vote_form.is_bound and vote_form.is_valid():
                 try:
-                    ballots.cast_with_code(code=code, answers=vote_form.answers(), ballot_id=ballot.pk)
+                    ballots.cast_with_code(code=code, answers=vote_form.answers(), ballot_id=ballot.pk, client=client)
                 except ServiceError as exc:
+                    limited = exc.errors[0].code == "rate_limited"
                     forms.apply_errors(vote_form, exc)
                 else:
                     done, ballot, vote_form = True, None, None
-    return render(request, "cadres/vote.html", {"code_form": code_form, "ballot": ballot, "vote_form": vote_form, "done": done}, status=400 if code_form.errors or (vote_form and vote_form.errors) else 200)
+    status = 429 if limited else 400 if code_form.errors or (vote_form and vote_form.errors) else 200
+    return render(request, "cadres/vote.html", {"code_form": code_form, "ballot": ballot, "vote_form": vote_form, "done": done}, status=status)
 
 
 # --- personal matters (designated readers) ---------------------------------------------------------------------------
@@ -378,5 +389,117 @@ def reserve_list(request, actor):
     year = dt.date.today().year
     return render(
         request, "cadres/reserves.html", {"rows": selectors.reserves(actor, year=year), "year": year, "form": form, "crumbs": [(_("后备干部"), "")]},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- competitive selection (竞争上岗 / 公开选拔) -------------------------------------------------------------------------
+
+
+@gate.staff
+def competition_list(request, actor):
+    _restricted(actor)
+    form = forms.CompetitionForm(request.POST or None, posts=list(selectors.posts(actor)))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        try:
+            comp = services.start_competition(actor=actor, post_id=d.pop("post"), **d)
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+        else:
+            return redirect("cadres:competition", comp.pk)
+    show_all = request.GET.get("all") == "1"
+    page = Paginator(selectors.competitions(actor, in_flight=None if show_all else True), PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = {s.key: s.title for s in proc.definition("cadre_competition").steps}
+    rows = [(c, titles.get(c.instance.step, "")) for c in page]
+    return render(
+        request, "cadres/competitions.html", {"form": form, "page": page, "rows": rows, "show_all": show_all, "crumbs": [(_("竞争性选拔"), "")]},
+        status=400 if form.errors else 200,
+    )
+
+
+@gate.staff
+def competition_detail(request, actor, pk):
+    from .rules import EDUCATION_LABELS, eligibility_rules
+
+    _restricted(actor)
+    comp = selectors.get_competition(actor, pk)
+    inst = comp.instance
+    d = proc.definition_for(inst)
+    step = d.step(inst.step) if inst.step and inst.status == "active" else None
+    apps = selectors.applications(comp)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    choices = [a.cadre for a in apps if a.vetted] if step and step.key == "decision" else [a.cadre for a in apps if a.rank]
+    step_form = forms.StepForm(request.POST if action == "step" else None, prefix="s", step=step, candidates=choices, vetting=choices) if step else None
+    apply_form = forms.ApplicationForm(request.POST if action == "apply" else None, prefix="ap")
+    scores_form = forms.ScoresForm(request.POST if action == "scores" else None, prefix="sc", applications=apps, initial={"kind": "interview" if inst.step == "interview" else "exam"})
+    objection_form = forms.ObjectionForm(request.POST if action == "objection" else None, prefix="o")
+    resolve_form = forms.ResolveForm(request.POST if action == "resolve" else None, prefix="v")
+    bound = {"step": step_form, "apply": apply_form, "scores": scores_form, "objection": objection_form, "resolve": resolve_form}.get(action)
+    if bound is not None and bound.is_valid():
+        c = bound.cleaned_data
+        if action == "step":
+            ok = _call(bound, services.complete_competition_step, actor=actor, competition_id=comp.pk, step=step.key, done_on=c["done_on"], data=bound.step_data(), comment=c["comment"], documents=bound.documents())
+        elif action == "apply":
+            try:
+                (cadre_id,) = selectors.cadre_ids_by_names(actor, c["names"])[:1] or (None,)
+                if cadre_id is None:
+                    raise ServiceError.single("names", "required", "请填写报名人姓名")
+                services.apply_for_competition(actor=actor, competition_id=comp.pk, cadre_id=cadre_id, on=c["on"], statement=c["statement"])
+            except ServiceError as exc:
+                forms.apply_errors(bound, exc)
+                ok = False
+            except PermissionDenied:
+                raise DjangoPermissionDenied from None
+            else:
+                ok = True
+        elif action == "scores":
+            ok = _call(bound, services.record_scores, actor=actor, competition_id=comp.pk, kind=c["kind"], scores=bound.scores(), absent=bound.absent())
+        elif action == "objection":
+            ok = _call(bound, proc.record_objection, actor=actor, notice_id=c["notice"], received_on=c["received_on"], content=c["content"], source=c["source"])
+        else:
+            ok = _call(bound, proc.resolve_objection, actor=actor, objection_id=c["objection"], upheld=c["upheld"], resolution=c["resolution"])
+        if ok:
+            messages.success(request, _("已办理"))
+            return redirect("cadres:competition", comp.pk)
+    rs = eligibility_rules(comp.apply_until)
+    conditions = {
+        "max_age": comp.max_age or rs["max_age"].get(comp.post.rank), "education": EDUCATION_LABELS[comp.min_education or rs["min_education"]],
+        "years": [(f, t, n, basis) for f, t, n, basis in rs["years_in_rank"] if t == comp.post.rank], "source": rs.source,
+    }
+    return render(
+        request, "cadres/competition.html",
+        {
+            "comp": comp, "inst": inst, "definition": d, "step": step, "step_form": step_form, "apply_form": apply_form, "scores_form": scores_form,
+            "record": selectors.competition_record(comp), "conditions": conditions, "scoring": inst.step in ("exam", "interview"),
+            "applying": inst.step == "qualification", "crumbs": [(_("竞争性选拔"), reverse("cadres:competitions")), (inst.title, "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.member
+def my_competitions(request, actor):
+    """A cadre signed in: posts open for competition today, and their own applications; apply online."""
+    from .models import Application
+
+    cadre = services.own_cadre(actor)
+    form = forms.OnlineApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.apply_online(actor=actor, competition_id=c["competition"], statement=c["statement"])
+        except ServiceError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("报名成功，请等待资格审查"))
+            return redirect("cadres:my_competitions")
+    mine = list(Application.objects.filter(cadre=cadre).select_related("competition__instance", "competition__post__unit").order_by("-applied_on")) if cadre else []
+    return render(
+        request, "cadres/my_competitions.html",
+        {"cadre": cadre, "open": list(selectors.open_competitions()), "mine": mine, "form": form, "applied": {a.competition_id for a in mine}},
         status=400 if form.errors else 200,
     )

@@ -209,9 +209,10 @@ def answer_as_member(*, actor: Actor, poll_id, answers: dict) -> Poll:
     raise last
 
 
-def answer_with_code(*, code: str, poll_id, answers: dict) -> Poll:
+def answer_with_code(*, code: str, poll_id, answers: dict, client: str | None = None) -> Poll:
+    """`client`: the public page's address — wrong codes are limited per address and ballot by the kernel (core/ballots/guard.py)."""
     poll = _open_poll(poll_id, Audience.CODES)
-    ballots.cast_with_code(code=code, answers=answers, ballot_id=poll.ballot_id, actor=Actor.system_actor(PUBLIC))
+    ballots.cast_with_code(code=code, answers=answers, ballot_id=poll.ballot_id, actor=Actor.system_actor(PUBLIC), client=client)
     return poll
 
 

@@ -188,7 +188,9 @@ def answer_public(request, pk):
             sent = True
         elif action == "answer" and form.is_valid():
             if poll.audience == Audience.CODES and code_form.is_valid():
-                services.answer_with_code(code=code_form.cleaned_data["code"], poll_id=poll.pk, answers=form.answers())
+                from orgwork.core.clientip import client_ip
+
+                services.answer_with_code(code=code_form.cleaned_data["code"], poll_id=poll.pk, answers=form.answers(), client=client_ip(request) or "unknown")
                 done = True
             elif poll.audience == Audience.PUBLIC and phone_form.is_valid() and sms_form.is_valid():
                 services.answer_with_phone(poll_id=poll.pk, phone=phone_form.cleaned_data["phone"], code=sms_form.cleaned_data["code"], answers=form.answers())

@@ -16,7 +16,8 @@ Public API (services: keyword-only, one transaction, one audit event each; selec
     ballots.register_voters(actor=, ballot_id=, group_id=, voters=[(type, id, label)])   named, signed-in voters
     ballots.set_paper_sheets(actor=, ballot_id=, group_id=, count=)                    paper ballots handed out
     ballots.open_ballot(actor=, ballot_id=)
-    ballots.cast_with_code(code=, answers=, ballot_id=None, actor=None)     anonymous; code spent once
+    ballots.cast_with_code(code=, answers=, ballot_id=None, actor=None, client=None)  anonymous; code spent once;
+                                                  client = the public page's address: wrong codes limited (guard.py)
     ballots.cast_as_voter(actor=, ballot_id=, voter_type=, voter_id=, answers=)   caller checked actor is the voter
     ballots.enter_paper(actor=, ballot_id=, group_id=, sheet_no=, answers=, spoiled=False)   twice, two clerks
     ballots.resolve_paper(actor=, sheet_id=, answers=, spoiled=False, note=)   a third person, after a mismatch
@@ -27,7 +28,7 @@ Public API (services: keyword-only, one transaction, one audit event each; selec
     ballot_reads.turnout(ballot)              live, per group: credentials, voted online, paper counted/pending/mismatch
     ballot_reads.results(actor, id) / sealed_results(ballot)   the tally; before close ServiceError `ballot_sealed`
     ballot_reads.sheets(actor, ballot_id, status=None)          paper sheets and their entries
-    ballot_reads.ballot_for_code(code)        the open ballot of an unused code (voting pages), else None
+    ballot_reads.ballot_for_code(code, client=None)  the open ballot of an unused code (voting pages), else None
     printing.code_slips_pdf(ballot, group, codes, url="")       printable code slips
 
 Answers (keys: question number as a string): choose → [option numbers] (at most max_choices; online over k is

@@ -79,14 +79,18 @@ def sheets(actor: Actor, ballot_id, *, status: str | None = None):
     return qs.order_by("group__seq", "sheet_no")
 
 
-def ballot_for_code(code: str) -> Ballot | None:
-    """The open ballot an unused, unvoided code belongs to (for the voting page), else None. Reveals nothing else."""
+def ballot_for_code(code: str, *, client: str | None = None) -> Ballot | None:
+    """The open ballot an unused, unvoided code belongs to (for the voting page), else None. Reveals nothing else.
+    With `client` (a public page's address) wrong codes are counted and, past the limit, refused (`guard`)."""
+    from . import guard
     from .services import CODE_LENGTH, code_hash, normalize_code
 
+    guard.check(client)
     norm = normalize_code(code)
-    if len(norm) != CODE_LENGTH:
-        return None
-    cred = Credential.objects.filter(code_hash=code_hash(norm), used=False, voided=False).select_related("ballot").first()
+    cred = None
+    if len(norm) == CODE_LENGTH:
+        cred = Credential.objects.filter(code_hash=code_hash(norm), used=False, voided=False).select_related("ballot").first()
     if cred is None or cred.ballot.status != BallotStatus.OPEN:
+        guard.failed(client)
         return None
     return cred.ballot

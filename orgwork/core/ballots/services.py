@@ -401,22 +401,32 @@ def _cast(actor: Actor | None, credential_q, answers: dict, *, field: str, missi
     return ballot
 
 
-def cast_with_code(*, code: str, answers: dict, ballot_id=None, actor: Actor | None = None) -> Ballot:
-    """Vote with a one-time code (no account needed). The code is spent; nothing links it to the ballot cast."""
+def cast_with_code(*, code: str, answers: dict, ballot_id=None, actor: Actor | None = None, client: str | None = None) -> Ballot:
+    """Vote with a one-time code (no account needed). The code is spent; nothing links it to the ballot cast.
+    `client` (the address of a public page's request) turns on the wrong-code limit of `guard`."""
+    from . import guard
+
+    guard.check(client, ballot_id)
     norm = normalize_code(code)
     if len(norm) != CODE_LENGTH:
+        guard.failed(client, ballot_id)
         raise _err("code", "code_invalid", "投票码不正确")
-    return _cast(
-        actor,
-        Credential.objects.filter(code_hash=code_hash(norm)),
-        answers,
-        field="code",
-        missing_code="code_invalid",
-        missing_message="投票码不正确",
-        used_code="code_used",
-        used_message="该投票码已使用",
-        ballot_id=ballot_id,
-    )
+    try:
+        return _cast(
+            actor,
+            Credential.objects.filter(code_hash=code_hash(norm)),
+            answers,
+            field="code",
+            missing_code="code_invalid",
+            missing_message="投票码不正确",
+            used_code="code_used",
+            used_message="该投票码已使用",
+            ballot_id=ballot_id,
+        )
+    except ServiceError as exc:
+        if exc.errors and exc.errors[0].code == "code_invalid":
+            guard.failed(client, ballot_id)
+        raise
 
 
 def cast_as_voter(*, actor: Actor, ballot_id, voter_type: str, voter_id, answers: dict) -> Ballot:
