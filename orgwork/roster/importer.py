@@ -22,7 +22,8 @@ from orgwork.core.normalize import BadDate, clean_name, clean_text, parse_date, 
 from orgwork.core.scope import scope
 from orgwork.members import services as member_services
 from orgwork.members.models import Member, Standing
-from orgwork.members.validation import FIELD_LABELS, clean_member
+from orgwork.members.rules import membership_rules
+from orgwork.members.validation import FIELD_LABELS, clean_member, clean_member_fast
 from orgwork.orgs import services as org_services
 from orgwork.orgs.models import STEP, Org, OrgKind, Sector
 from orgwork.orgs.selectors import OrgAmbiguous, OrgLookupError, resolve_org
@@ -97,10 +98,24 @@ class OrgResolver:
                 full = "/".join(names.get(p[:i], "?") for i in range(STEP, len(p) + 1, STEP))
                 self.by_full_path[full] = pk
         self.cache: dict[str, tuple[Org | None, str, str]] = {}
+        self.raw_cache: dict = {}  # the cell as read → the same answer (a column repeats a few hundred names)
         self.writable_by_id: dict[int, Org] | None = None
 
     def resolve(self, ref) -> tuple[Org | None, str, str]:
         """(org, error code, message)."""
+        key = (ref.__class__, ref)
+        try:
+            return self.raw_cache[key]
+        except (KeyError, TypeError):
+            pass
+        out = self._resolve_text(ref)
+        try:
+            self.raw_cache[key] = out
+        except TypeError:
+            pass
+        return out
+
+    def _resolve_text(self, ref):
         text = clean_text(_text_cell(ref))
         if text in self.cache:
             return self.cache[text]
@@ -168,28 +183,43 @@ def import_members(
     seen: dict[str, int] = {}
     valid: list[MemberRow] = []
     cols = sheet.columns
+    # The cells of each row read once into the dict clean_member takes, as sheets.cell reads them (a blank string
+    # as ""; a number typed into the ID or phone column as its digits).
+    take = [(key, cols[key], key in ("id_number", "phone")) for key in MEMBER_FIELDS if key in cols]
+    org_col, standing_col = cols["org"], cols.get("standing")
+    min_age = membership_rules(on=today)["min_age_at_admission"]
     for n, (row_no, cells) in enumerate(sheet.rows, 1):
+        width = len(cells)
         data = {}
-        for key in MEMBER_FIELDS:
-            if key in cols:
-                value = sheets.cell(cells, cols[key])
-                data[key] = _text_cell(value) if key in ("id_number", "phone") else value
+        for key, col, digits in take:
+            value = cells[col] if col < width else None
+            if value.__class__ is str:
+                if not value.strip():
+                    value = ""
+            elif digits and value.__class__ is float and value.is_integer():
+                value = str(int(value))
+            data[key] = value
+        # Plain rows (nearly all) are decided by the fast path; anything it cannot vouch for gets clean_member's
+        # per-field messages.
+        values = clean_member_fast(data, today=today, min_age=min_age)
         bad = False
-        try:
-            values = clean_member(data, today=today)
-        except ServiceError as exc:
-            values = None
-            for e in exc.errors:
-                report.reject(row_no, e.code, heading.get(e.field, e.field), e.message)
-            bad = True
-        org, code, message = resolver.resolve(sheets.cell(cells, cols["org"]))
+        if values is None:
+            try:
+                values = clean_member(data, today=today)
+            except ServiceError as exc:
+                values = None
+                for e in exc.errors:
+                    report.reject(row_no, e.code, heading.get(e.field, e.field), e.message)
+                bad = True
+        org_cell = sheets.cell(cells, org_col)
+        org, code, message = resolver.resolve(org_cell)
         if org is None:
-            if not clean_text(sheets.cell(cells, cols["org"])):
+            if not clean_text(org_cell):
                 code, message = "required", "所在党组织不能为空"
             report.reject(row_no, code, heading["org"], message)
             bad = True
-        if "standing" in cols:
-            standing = clean_name(sheets.cell(cells, cols["standing"]))
+        if standing_col is not None:
+            standing = clean_name(sheets.cell(cells, standing_col))
             if standing not in ("", "正常", Standing.NORMAL):
                 report.reject(row_no, "bad_value", heading["standing"], f"党籍状态“{standing}”：只能导入党籍正常的党员，其他状态请在系统中办理")
                 bad = True
@@ -204,7 +234,7 @@ def import_members(
                 seen[id_key] = row_no
         if not bad:
             valid.append(MemberRow(row_no, values, org))
-        if n % 500 == 0:
+        if n % 2000 == 0:
             progress("check", n, total)
     # Already registered?
     existing: dict[str, tuple[int, int]] = {}
