@@ -15,3 +15,5 @@ class VillagesConfig(AppConfig):
         registry.nav(section=_("干部工作"), label=_("村（社区）两委"), url_name="villages:report", order=64)
         registry.nav(section=_("干部工作"), label=_("挂职选派"), url_name="villages:secondments", order=65)
         registry.nav(section=_("组织管理"), label=_("未建党组织的两新组织"), url_name="villages:units", order=42)
+        registry.nav(section=_("干部工作"), label=_("村干部考评"), url_name="villages:evaluations", order=66)
+        registry.nav(section=_("干部工作"), label=_("村干部报酬"), url_name="villages:pay", order=67)

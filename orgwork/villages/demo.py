@@ -68,6 +68,10 @@ def build(root, builder) -> dict:
                 count += 1
     secondments = 0
     if rural:
+        # the fourth village was rated 软弱涣散 (no rubric points: under the line) the year its first secretary went
+        from orgwork.scores import services as scores_services
+
+        scores_services.rate_branch(actor=actor, org_id=rural[-1].pk, year=(today - dt.timedelta(days=730)).year, today=today)
         s = services.start_secondment(actor=actor, org_id=rural[-1].pk, kind="first_secretary", id_number=_id(today, 36, 900), name="周驻村",
                                       place="驻村第一书记", started_on=today - dt.timedelta(days=730), ends_on=today - dt.timedelta(days=20), tasks="抓党建促脱贫，整顿软弱涣散党组织")  # fmt: skip
         services.log_work(actor=actor, secondment_id=s.pk, on=today - dt.timedelta(days=400), text="召开村民代表大会，制定集体经济发展计划", today=today)

@@ -8,11 +8,16 @@ from orgwork.core import forms as cf
 from orgwork.members.models import Education
 from orgwork.orgs.models import OrgKind
 
-from .models import Grade, PartyPost, UnitKind, VillagePost
+from .models import Grade, PartyPost, Probation, UnitKind, VillagePost
 
 
 class ActForm(cf.ConsoleForm):
-    act = cf.ChoiceField(label=_("操作"), choices=["register", "end", "log", "assess", "assign", "request", "link"], default="register")
+    act = cf.ChoiceField(
+        label=_("操作"),
+        choices=["register", "end", "log", "assess", "assign", "request", "link", "change", "probation", "allowance", "score", "approve", "former", "stop",
+                 "remove", "train", "place", "assess_place", "year", "visit", "end_pairing"],
+        default="register",
+    )  # fmt: skip
 
 
 class CadreForm(cf.ConsoleForm):
@@ -82,3 +87,110 @@ class RequestBranchForm(cf.ConsoleForm):
 
 class LinkForm(cf.ConsoleForm):
     unit = cf.IdField(label=_("单位"), required=True)
+
+
+class ChangePostForm(cf.ConsoleForm):
+    party_post = cf.ChoiceField(label=_("党组织职务"), choices=PartyPost.choices)
+    village_post = cf.ChoiceField(label=_("村（居）委会职务"), choices=VillagePost.choices)
+    on = cf.DateField(label=_("变动日期"), required=True)
+    reason = cf.TextField(label=_("变动原因"), max_length=200, required=True)
+
+
+class ProbationForm(cf.ConsoleForm):
+    decision = cf.ChoiceField(label=_("考察结论"), choices=[(v, lbl) for v, lbl in Probation.choices if v != Probation.ON], required=True)
+    on = cf.DateField(label=_("考察日期"), required=True)
+    months = cf.IntField(label=_("延长月数"), min_value=1, max_value=12)
+    note = cf.TextField(label=_("考察意见"), max_length=500)
+
+
+class AllowanceForm(cf.ConsoleForm):
+    on = cf.DateField(label=_("核定日期"), required=True)
+
+
+class ScoreForm(cf.ConsoleForm):
+    which = cf.ChoiceField(label=_("评价类别"), choices=["stars", "review", "competence"], required=True)
+    cadre = cf.IdField(label=_("两委成员"), required=True)
+    year = cf.YearField(label=_("年度"), required=True)
+    scores = cf.KeyedField(label=_("得分"), prefix="score_", value=cf.DecimalField(label=_("得分"), max_digits=6, decimal_places=2, min_value=0), ids=False, max_items=50)
+    note = cf.TextField(label=_("说明"), max_length=500)
+
+
+class ApproveForm(cf.ConsoleForm):
+    entries = cf.IdListField(label=_("评分记录"), required=True, max_items=500)
+
+
+class FormerForm(cf.ConsoleForm):
+    org = cf.IdField(label=_("村（社区）党组织"), required=True)
+    id_number = cf.TextField(label=_("公民身份号码"), max_length=18, required=True)
+    name = cf.TextField(label=_("姓名"), max_length=60, required=True)
+    main_post = cf.FlagField(label=_("曾任主职干部"))
+    years = cf.IntField(label=_("任职年限"), min_value=0, max_value=80, required=True)
+    left_on = cf.DateField(label=_("离任日期"), required=True)
+    subsidy_from = cf.DateField(label=_("补助起始日期"), required=True)
+
+
+class StopForm(cf.ConsoleForm):
+    former = cf.IdField(label=_("退职村干部"), required=True)
+    until = cf.DateField(label=_("终止日期"), required=True)
+    reason = cf.TextField(label=_("终止原因"), max_length=200, required=True)
+
+
+class ReserveForm(cf.ConsoleForm):
+    org = cf.IdField(label=_("村（社区）党组织"), required=True)
+    id_number = cf.TextField(label=_("公民身份号码"), max_length=18, required=True)
+    name = cf.TextField(label=_("姓名"), max_length=60)
+    member = cf.IdField(label=_("党员"))
+    education = cf.ChoiceField(label=_("学历"), choices=Education.choices, required=True)
+    strengths = cf.TextField(label=_("特长与培养方向"), max_length=200)
+    added_on = cf.DateField(label=_("纳入日期"), required=True)
+
+
+class RemoveReserveForm(cf.ConsoleForm):
+    on = cf.DateField(label=_("退出日期"), required=True)
+    reason = cf.TextField(label=_("退出原因"), max_length=200, required=True)
+
+
+class TrainForm(cf.ConsoleForm):
+    hours = cf.DecimalField(label=_("学时"), max_digits=6, decimal_places=1, min_value=0, required=True)
+    on = cf.DateField(label=_("培训日期"), required=True)
+    course = cf.TextField(label=_("培训内容"), max_length=120, required=True)
+
+
+class PlacementForm(cf.ConsoleForm):
+    place = cf.TextField(label=_("锻炼岗位/单位"), max_length=120, required=True)
+    started_on = cf.DateField(label=_("开始日期"), required=True)
+    ends_on = cf.DateField(label=_("结束日期"), required=True)
+    tasks = cf.TextField(label=_("锻炼任务"), max_length=2000, textarea=True)
+
+
+class AssessPlacementForm(cf.ConsoleForm):
+    placement = cf.IdField(label=_("实践锻炼"), required=True)
+    grade = cf.ChoiceField(label=_("考核等次"), choices=Grade.choices, required=True)
+    on = cf.DateField(label=_("考核日期"), required=True)
+    comment = cf.TextField(label=_("考核意见"), max_length=2000, textarea=True)
+
+
+class YearAssessForm(cf.ConsoleForm):
+    year = cf.YearField(label=_("年度"), required=True)
+    grade = cf.ChoiceField(label=_("年度考核等次"), choices=Grade.choices, required=True)
+    on = cf.DateField(label=_("考核日期"), required=True)
+    comment = cf.TextField(label=_("考核意见"), max_length=2000, textarea=True)
+
+
+class PairingForm(cf.ConsoleForm):
+    kind = cf.TextField(label=_("类别"), max_length=30, required=True)
+    org = cf.IdField(label=_("所在党组织"), required=True)
+    helper = cf.TextField(label=_("帮扶（联系）方"), max_length=120)
+    helper_member = cf.IdField(label=_("联系党员"))
+    target = cf.TextField(label=_("帮扶（联系）对象"), max_length=120, required=True)
+    started_on = cf.DateField(label=_("开始日期"), required=True)
+    goals = cf.TextField(label=_("帮扶目标"), max_length=2000, textarea=True)
+
+
+class VisitForm(cf.ConsoleForm):
+    on = cf.DateField(label=_("走访日期"), required=True)
+    text = cf.TextField(label=_("走访情况"), max_length=2000, textarea=True, required=True)
+
+
+class EndPairingForm(cf.ConsoleForm):
+    on = cf.DateField(label=_("结束日期"), required=True)

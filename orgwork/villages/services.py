@@ -11,13 +11,33 @@ from orgwork.core import audit, idcard, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.models import ProcedureInstance, ProcedureStatus
+from orgwork.core.normalize import add_months
 from orgwork.core.scope import get_in_scope
+from orgwork.core.scoring import services as engine
+from orgwork.core.scoring.models import IndicatorSet
 from orgwork.members.models import Education, Member
 from orgwork.orgs.models import Org, Sector
 from orgwork.reorg import procedures as reorg_procedures
 
-from .models import Cadre, Grade, PartyPost, Secondment, Unit, UnitKind, VillagePost, WorkLog
-from .rules import kind_rules
+from .models import (
+    Cadre,
+    FormerCadre,
+    Grade,
+    LeavingAllowance,
+    Pairing,
+    PartyPost,
+    Placement,
+    Probation,
+    ReserveCadre,
+    Secondment,
+    Unit,
+    UnitKind,
+    VillagePost,
+    Visit,
+    WorkLog,
+    YearAssessment,
+)
+from .rules import cadre_rules, former_class, kind_rules, leaving_allowance, pairing_rules, pay_rules
 
 VILLAGE_SECTORS = (Sector.RURAL, Sector.COMMUNITY)
 
@@ -85,11 +105,17 @@ def register_cadre(
         errors.append(FieldError("id_number", "duplicate_existing", f"{name}已是本村（社区）在任两委成员"))
     if errors:
         raise ServiceError(errors)
+    rules = cadre_rules(on=started_on)
+    # 试用期制度 (seed 002): someone new to the two committees (no earlier record anywhere) serves a probation
+    new = not Cadre.objects.filter(id_number=parsed.value).exists()
     cadre = Cadre.objects.create(
         org=org, id_number=parsed.value, name=name, member=member, birth_date=parsed.birth_date, education=education,
         graduate_official=bool(graduate_official), party_post=party_post, village_post=village_post, started_on=started_on,
+        probation=Probation.ON if new else "", probation_ends_on=add_months(started_on, rules["probation_months"]) if new else None,
+        rule_version=rules.version,
     )  # fmt: skip
-    audit.record(actor, "villages.cadre_register", cadre, changes={"name": [None, name], "party_post": [None, party_post], "village_post": [None, village_post]})
+    audit.record(actor, "villages.cadre_register", cadre, changes={"name": [None, name], "party_post": [None, party_post], "village_post": [None, village_post]},
+                 data={"probation_ends_on": cadre.probation_ends_on, "rule_version": rules.version})  # fmt: skip
     return cadre
 
 
@@ -140,6 +166,8 @@ def start_secondment(
         errors.append(FieldError("ends_on", "required", "请填写结束日期"))
     elif started_on and ends_on <= started_on:
         errors.append(FieldError("ends_on", "date_order", "结束日期应晚于开始日期"))
+    if started_on and kind == pairing_rules(on=started_on)["first_secretary_kind"] and not _weak(actor, org, started_on):
+        errors.append(FieldError("org", "not_weak", f"{org.name}未被星级评定认定为软弱涣散党组织，第一书记选派到软弱涣散村"))
     if errors:
         raise ServiceError(errors)
     s = Secondment.objects.create(
@@ -147,6 +175,19 @@ def start_secondment(
     )  # fmt: skip
     audit.record(actor, "villages.secondment_start", s, changes={"name": [None, name], "kind": [None, kind], "ends_on": [None, ends_on]})
     return s
+
+
+def _weak(actor: Actor, org: Org, on: dt.date) -> bool:
+    """Whether the branch star rating (scores) flagged the village 软弱涣散 in the year of `on` or the years before it
+    the rule looks back."""
+    from orgwork.scores import selectors as scores_selectors
+
+    back = pairing_rules(on=on)["weak_years_back"]
+    for year in range(on.year - back, on.year + 1):
+        r = scores_selectors.star_ratings(Actor.system_actor("villages.weak"), year=year, under=org).get(org.pk)
+        if r is not None and r.weak:
+            return True
+    return False
 
 
 def _secondment(actor: Actor, secondment_id, *, lock: bool = False) -> Secondment:
@@ -272,3 +313,458 @@ def link_branch(*, actor: Actor, unit_id) -> Unit:
     unit.save(update_fields=["party_org"])
     audit.record(actor, "villages.unit_branch", unit, changes={"party_org": [None, org_id]})
     return unit
+
+
+# --- post history: a change ends the record and starts a new one ----------------------------------------------
+
+
+def _cadre(actor: Actor, cadre_id, *, lock: bool = True) -> Cadre:
+    qs = Cadre.objects.select_related("org")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(cadre_id, field="cadre", label="两委成员", required=True))
+
+
+@transaction.atomic
+def change_post(*, actor: Actor, cadre_id, party_post: str = "", village_post: str = "", on: dt.date | None, reason: str, today: dt.date | None = None) -> Cadre:
+    """A cadre takes another post (or another combination of posts): the current record ends the day before `on`
+    and a new record starts on `on`, pointing back to it. Nothing is overwritten; the probation carries over."""
+    today = today or dt.date.today()
+    old = _cadre(actor, cadre_id)
+    errors: list[FieldError] = []
+    party_post, village_post = party_post or "", village_post or ""
+    if old.ended_on:
+        errors.append(FieldError("cadre", "not_allowed", f"{old.name}已于{old.ended_on}离任"))
+    if party_post and party_post not in PartyPost.values:
+        errors.append(FieldError("party_post", "bad_value", "党组织职务不在可选范围内"))
+    if village_post and village_post not in VillagePost.values:
+        errors.append(FieldError("village_post", "bad_value", "村（居）委会职务不在可选范围内"))
+    if not party_post and not village_post:
+        errors.append(FieldError("party_post", "required", "请至少填写一项职务（党组织或村（居）委会）；不再任职的请办理离任"))
+    if (party_post, village_post) == (old.party_post, old.village_post):
+        errors.append(FieldError("party_post", "no_change", "职务没有变化"))
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写变动日期"))
+    elif on > today or on <= old.started_on:
+        errors.append(FieldError("on", "date_order", "变动日期应晚于原任职日期、不晚于今天"))
+    reason = _text(reason, "reason", "变动原因", errors, max_length=200)
+    if errors:
+        raise ServiceError(errors)
+    old.ended_on, old.end_reason = on - dt.timedelta(days=1), f"职务变动：{reason}"[:200]
+    old.save(update_fields=["ended_on", "end_reason"])
+    new = Cadre.objects.create(
+        org=old.org, id_number=old.id_number, name=old.name, member=old.member, birth_date=old.birth_date, education=old.education,
+        graduate_official=old.graduate_official, party_post=party_post, village_post=village_post, started_on=on, previous=old,
+        probation=old.probation, probation_ends_on=old.probation_ends_on, probation_decided_on=old.probation_decided_on,
+        probation_note=old.probation_note, rule_version=old.rule_version,
+    )  # fmt: skip
+    audit.record(actor, "villages.cadre_post_change", new, changes={"party_post": [old.party_post, party_post], "village_post": [old.village_post, village_post]},
+                 data={"previous": old.pk, "on": on, "reason": reason})  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def decide_probation(*, actor: Actor, cadre_id, decision: str, on: dt.date | None, note: str = "", months: int | None = None, today: dt.date | None = None) -> Cadre:
+    """The township decides at the end of a new cadre's probation: confirmed, not confirmed (the record ends), or
+    extended once by at most the rule's months."""
+    today = today or dt.date.today()
+    cadre = _cadre(actor, cadre_id)
+    rules = cadre_rules(on=cadre.started_on)
+    errors: list[FieldError] = []
+    if cadre.probation not in (Probation.ON, Probation.EXTENDED) or cadre.ended_on:
+        errors.append(FieldError("cadre", "not_on_probation", f"{cadre.name}不在试用期中"))
+    if decision not in (Probation.CONFIRMED, Probation.NOT_CONFIRMED, Probation.EXTENDED):
+        errors.append(FieldError("decision", "bad_value", "请选择试用期考察结论"))
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写考察日期"))
+    elif on > today or on < cadre.started_on:
+        errors.append(FieldError("on", "date_order", "考察日期应在任职之后、不晚于今天"))
+    if decision == Probation.EXTENDED:
+        most = rules["probation_extension_months"]
+        if cadre.probation == Probation.EXTENDED:
+            errors.append(FieldError("decision", "extended_once", "试用期只能延长一次"))
+        if not months or months < 1 or months > most:
+            errors.append(FieldError("months", "out_of_range", f"延长期限应为1至{most}个月"))
+    note = _text(note, "note", "考察意见", errors, max_length=500, required=decision != Probation.CONFIRMED)
+    if errors:
+        raise ServiceError(errors)
+    old_state = cadre.probation
+    cadre.probation, cadre.probation_decided_on, cadre.probation_note = decision, on, note
+    fields = ["probation", "probation_decided_on", "probation_note"]
+    if decision == Probation.EXTENDED:
+        cadre.probation_ends_on = add_months(cadre.probation_ends_on or cadre.started_on, months)
+        fields.append("probation_ends_on")
+    if decision == Probation.NOT_CONFIRMED:
+        cadre.ended_on, cadre.end_reason = on, "试用期满考察不合格"
+        fields += ["ended_on", "end_reason"]
+    cadre.save(update_fields=fields)
+    audit.record(actor, "villages.cadre_probation", cadre, changes={"probation": [old_state, decision]}, data={"on": on, "months": months})
+    return cadre
+
+
+# --- star management, 述职评议 and the secretaries' competence assessment on the scoring engine ---------------
+
+
+def ensure_score_sets() -> None:
+    """Install the shipped default indicator sets (marked "default — replace with the county's own") once."""
+    from .rules import SCORE_SPECS
+
+    have = set(IndicatorSet.objects.filter(code__in=[s["code"] for s in SCORE_SPECS.values()]).values_list("code", flat=True))
+    for spec in SCORE_SPECS.values():
+        if spec["code"] not in have:
+            engine.install(actor=Actor.system_actor("villages.defaults"), spec=spec)
+
+
+def score_day(cadre: Cadre, year: int, today: dt.date) -> dt.date | None:
+    """The day a year's score is recorded on: the year's last day, or earlier when the record ended or it is today."""
+    day = min(dt.date(year, 12, 31), today, cadre.ended_on or today)
+    return day if day >= cadre.started_on else None
+
+
+@transaction.atomic
+def score_cadre(*, actor: Actor, which: str, cadre_id, year: int, scores: dict, note: str = "", today: dt.date | None = None) -> list:
+    """Enter a cadre's year scores on one of the village sets (`which`: stars, review, competence): one engine
+    entry per indicator, submitted; someone above the village approves them (scoring.approve)."""
+    today = today or dt.date.today()
+    ensure_score_sets()
+    rules = cadre_rules(on=min(dt.date(year, 12, 31), today))
+    set_code = rules["sets"].get(which)
+    if not set_code:
+        raise ServiceError.single("which", "bad_value", "评价类别不正确")
+    cadre = _cadre(actor, cadre_id, lock=False)
+    if which == "competence" and cadre.party_post not in rules["competence_posts"]:
+        raise ServiceError.single("cadre", "not_secretary", f"{cadre.name}不是党组织书记，胜任度评价的对象是书记")
+    day = score_day(cadre, year, today)
+    if day is None:
+        raise ServiceError.single("year", "not_in_post", f"{cadre.name}在{year}年未任此职")
+    out = []
+    for code, value in (scores or {}).items():
+        if value in (None, ""):
+            continue
+        out.append(engine.submit(actor=actor, set_code=set_code, indicator_code=code, subject=cadre, occurred_on=day, points=value, note=note or f"{year}年度", today=today))
+    if not out:
+        raise ServiceError.single("scores", "required", "请至少填写一项得分")
+    return out
+
+
+@transaction.atomic
+def approve_scores(*, actor: Actor, entry_ids) -> list:
+    return [engine.approve(actor=actor, entry_id=params.to_id(e, field="entry", label="评分记录", required=True)) for e in entry_ids]
+
+
+# --- pay: former village cadres' subsidies and the leaving allowance ------------------------------------------
+
+
+@transaction.atomic
+def register_former(
+    *, actor: Actor, org_id, id_number, name: str, main_post: bool, years: int | None, left_on: dt.date | None,
+    subsidy_from: dt.date | None, cadre_id=None, today: dt.date | None = None,
+) -> FormerCadre:  # fmt: skip
+    """Register a former village cadre for the subsidy (分类定补): the class follows from the years served and
+    whether a main post (secretary, chair) was held, under the pay rule in force on the subsidy's first day."""
+    today = today or dt.date.today()
+    org = params.writable_org(actor, org_id)
+    errors: list[FieldError] = []
+    if org.sector not in VILLAGE_SECTORS:
+        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+    parsed = _id_number(id_number, errors)
+    name = _text(name, "name", "姓名", errors, max_length=60)
+    if years is None or years < 0 or years > 80:
+        errors.append(FieldError("years", "out_of_range", "任职年限应为0至80的整数"))
+    if left_on is None:
+        errors.append(FieldError("left_on", "required", "请填写离任日期"))
+    elif left_on > today:
+        errors.append(FieldError("left_on", "future_date", "离任日期不能晚于今天"))
+    if subsidy_from is None:
+        errors.append(FieldError("subsidy_from", "required", "请填写补助起始日期"))
+    elif left_on and subsidy_from < left_on:
+        errors.append(FieldError("subsidy_from", "date_order", "补助起始日期不能早于离任日期"))
+    cadre = None
+    if cadre_id:
+        cadre = _cadre(actor, cadre_id, lock=False)
+    if parsed and FormerCadre.objects.filter(id_number=parsed.value, subsidy_until__isnull=True).exists():
+        errors.append(FieldError("id_number", "duplicate_existing", f"{name}已在退职村干部补助名册中"))
+    if errors:
+        raise ServiceError(errors)
+    rules = pay_rules(on=subsidy_from)
+    cls = former_class(rules, main_post=bool(main_post), years=years)
+    if cls is None:
+        raise ServiceError.single("years", "not_eligible", f"{name}任职{years}年，不符合退职村干部补助的任何类别（{rules.version}）")
+    f = FormerCadre.objects.create(
+        org=org, id_number=parsed.value, name=name, main_post=bool(main_post), years=years, left_on=left_on, subsidy_class=cls["code"],
+        subsidy_from=subsidy_from, rule_version=rules.version, cadre=cadre,
+    )  # fmt: skip
+    audit.record(actor, "villages.former_register", f, changes={"subsidy_class": [None, cls["code"]]}, data={"rule_version": rules.version, "years": years})
+    return f
+
+
+@transaction.atomic
+def stop_subsidy(*, actor: Actor, former_id, until: dt.date | None, reason: str) -> FormerCadre:
+    f = get_in_scope(FormerCadre.objects.select_for_update(), actor, write=True, pk=params.to_id(former_id, field="former", label="退职村干部", required=True))
+    errors: list[FieldError] = []
+    if f.subsidy_until:
+        errors.append(FieldError("former", "not_allowed", f"{f.name}的补助已于{f.subsidy_until}终止"))
+    if until is None or until < f.subsidy_from:
+        errors.append(FieldError("until", "date_order", "终止日期应不早于补助起始日期"))
+    reason = _text(reason, "reason", "终止原因", errors, max_length=200)
+    if errors:
+        raise ServiceError(errors)
+    f.subsidy_until, f.stop_reason = until, reason
+    f.save(update_fields=["subsidy_until", "stop_reason"])
+    audit.record(actor, "villages.former_stop", f, changes={"subsidy_until": [None, until]}, data={"reason": reason})
+    return f
+
+
+@transaction.atomic
+def grant_leaving_allowance(*, actor: Actor, cadre_id, on: dt.date | None, today: dt.date | None = None) -> LeavingAllowance:
+    """优秀村书记离任特殊贡献补贴 (seed 003): a secretary who has left, with enough years as secretary and enough
+    years graded 优秀 in 述职评议 (both rule data), gets the one-off amount of the rule in force on leaving."""
+    from . import selectors
+
+    today = today or dt.date.today()
+    cadre = _cadre(actor, cadre_id)
+    errors: list[FieldError] = []
+    if not cadre.ended_on:
+        errors.append(FieldError("cadre", "in_office", f"{cadre.name}尚未离任"))
+    if LeavingAllowance.objects.filter(cadre=cadre).exists():
+        errors.append(FieldError("cadre", "duplicate_existing", f"{cadre.name}已核定离任补贴"))
+    if on is None or on > today:
+        errors.append(FieldError("on", "date_order", "请填写核定日期（不晚于今天）"))
+    if errors:
+        raise ServiceError(errors)
+    rules = pay_rules(on=cadre.ended_on)
+    sec_years = selectors.secretary_years(cadre)
+    excellent = selectors.excellent_years(cadre)
+    amount = leaving_allowance(rules, secretary_years=sec_years, excellent_years=excellent)
+    if amount is None:
+        r = rules["leaving_allowance"]
+        raise ServiceError.single("cadre", "not_eligible", f"{cadre.name}任书记{sec_years}年、述职评议优秀{excellent}年，"
+                                  f"不符合离任补贴条件（任书记满{r['min_years']}年且优秀不少于{r['min_excellent']}年）")  # fmt: skip
+    a = LeavingAllowance.objects.create(cadre=cadre, org=cadre.org, name=cadre.name, secretary_years=sec_years, excellent_years=excellent, amount=amount, granted_on=on, rule_version=rules.version)
+    audit.record(actor, "villages.leaving_allowance", a, changes={"amount": [None, amount]}, data={"rule_version": rules.version})
+    return a
+
+
+# --- village reserve cadres ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_reserve(
+    *, actor: Actor, org_id, id_number, name: str = "", member_id=None, education: str, strengths: str = "", added_on: dt.date | None,
+    today: dt.date | None = None,
+) -> ReserveCadre:  # fmt: skip
+    today = today or dt.date.today()
+    org = params.writable_org(actor, org_id)
+    errors: list[FieldError] = []
+    if org.sector not in VILLAGE_SECTORS:
+        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+    parsed = _id_number(id_number, errors)
+    member = _member(actor, member_id, errors)
+    if member is not None:
+        name = member.name
+    name = _text(name, "name", "姓名", errors, max_length=60)
+    strengths = _text(strengths, "strengths", "特长与培养方向", errors, max_length=200, required=False)
+    if education not in Education.values:
+        errors.append(FieldError("education", "bad_value", "请选择学历"))
+    if added_on is None:
+        errors.append(FieldError("added_on", "required", "请填写纳入日期"))
+    elif added_on > today:
+        errors.append(FieldError("added_on", "future_date", "纳入日期不能晚于今天"))
+    if parsed and ReserveCadre.objects.filter(org=org, id_number=parsed.value, removed_on__isnull=True).exists():
+        errors.append(FieldError("id_number", "duplicate_existing", f"{name}已是本村（社区）后备干部"))
+    if errors:
+        raise ServiceError(errors)
+    r = ReserveCadre.objects.create(org=org, id_number=parsed.value, name=name, member=member, birth_date=parsed.birth_date, education=education, strengths=strengths, added_on=added_on)
+    audit.record(actor, "villages.reserve_add", r, changes={"name": [None, name]})
+    return r
+
+
+def _reserve(actor: Actor, reserve_id, *, lock: bool = False) -> ReserveCadre:
+    qs = ReserveCadre.objects.select_related("org")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(reserve_id, field="reserve", label="后备干部", required=True))
+
+
+@transaction.atomic
+def remove_reserve(*, actor: Actor, reserve_id, on: dt.date | None, reason: str, today: dt.date | None = None) -> ReserveCadre:
+    today = today or dt.date.today()
+    r = _reserve(actor, reserve_id, lock=True)
+    errors: list[FieldError] = []
+    if r.removed_on:
+        errors.append(FieldError("reserve", "not_allowed", f"{r.name}已于{r.removed_on}退出后备干部队伍"))
+    if on is None or on > today or on < r.added_on:
+        errors.append(FieldError("on", "date_order", "退出日期应在纳入之后、不晚于今天"))
+    reason = _text(reason, "reason", "退出原因", errors, max_length=200)
+    if errors:
+        raise ServiceError(errors)
+    r.removed_on, r.removed_reason = on, reason
+    r.save(update_fields=["removed_on", "removed_reason"])
+    audit.record(actor, "villages.reserve_remove", r, changes={"removed_on": [None, on]}, data={"reason": reason})
+    return r
+
+
+def credit_reserve_training(*, actor: Actor, reserve_id, hours, on: dt.date | None, course: str, today: dt.date | None = None):
+    """Training of a reserve cadre is credited to the training archive (学分制档案, keyed by the ID number): the
+    hours then count wherever that person's training is read (training.services.credit_hours, idempotent)."""
+    from orgwork.training import services as training
+
+    r = _reserve(actor, reserve_id)
+    errors: list[FieldError] = []
+    course = _text(course, "course", "培训内容", errors, max_length=120)
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写培训日期"))
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        credit = training.credit_hours(actor, id_number=r.id_number, name=r.name, hours=hours, on=on, source="manual", ref=f"villages:reserve:{r.pk}:{on}:{course}"[:120],
+                                       member=r.member, org_id=r.org_id, note=f"村级后备干部培训：{course}", today=today)  # fmt: skip
+        audit.record(actor, "villages.reserve_training", r, data={"hours": str(credit.hours), "on": on, "course": course})
+    return credit
+
+
+@transaction.atomic
+def start_placement(*, actor: Actor, reserve_id, place: str, started_on: dt.date | None, ends_on: dt.date | None, tasks: str = "") -> Placement:
+    r = _reserve(actor, reserve_id)
+    errors: list[FieldError] = []
+    if r.removed_on:
+        errors.append(FieldError("reserve", "not_allowed", f"{r.name}已退出后备干部队伍"))
+    place = _text(place, "place", "锻炼岗位/单位", errors, max_length=120)
+    tasks = _text(tasks, "tasks", "锻炼任务", errors, max_length=2000, required=False)
+    if started_on is None:
+        errors.append(FieldError("started_on", "required", "请填写开始日期"))
+    if ends_on is None:
+        errors.append(FieldError("ends_on", "required", "请填写结束日期"))
+    elif started_on and ends_on <= started_on:
+        errors.append(FieldError("ends_on", "date_order", "结束日期应晚于开始日期"))
+    if errors:
+        raise ServiceError(errors)
+    p = Placement.objects.create(reserve=r, place=place, started_on=started_on, ends_on=ends_on, tasks=tasks)
+    audit.record(actor, "villages.placement_start", p, changes={"place": [None, place]}, data={"reserve": r.pk})
+    return p
+
+
+@transaction.atomic
+def assess_placement(*, actor: Actor, placement_id, grade: str, on: dt.date | None, comment: str = "", today: dt.date | None = None) -> Placement:
+    today = today or dt.date.today()
+    p = get_in_scope(Placement.objects.select_for_update(of=("self",)).select_related("reserve__org"), actor, write=True,
+                     pk=params.to_id(placement_id, field="placement", label="实践锻炼", required=True))  # fmt: skip
+    errors: list[FieldError] = []
+    if p.assessed_on:
+        errors.append(FieldError("placement", "not_allowed", "该实践锻炼已考核"))
+    if grade not in Grade.values:
+        errors.append(FieldError("grade", "bad_value", "请选择考核等次"))
+    if on is None or on > today or on < p.started_on:
+        errors.append(FieldError("on", "date_order", "考核日期应在锻炼开始之后、不晚于今天"))
+    comment = _text(comment, "comment", "考核意见", errors, max_length=2000, required=False)
+    if errors:
+        raise ServiceError(errors)
+    p.grade, p.assessed_on, p.comment = grade, on, comment
+    p.save(update_fields=["grade", "assessed_on", "comment"])
+    audit.record(actor, "villages.placement_assess", p, changes={"grade": ["", grade]})
+    return p
+
+
+# --- first secretaries' yearly assessment; pairing and visits -------------------------------------------------
+
+
+@transaction.atomic
+def assess_year(*, actor: Actor, secondment_id, year: int, grade: str, on: dt.date | None, comment: str = "", today: dt.date | None = None) -> YearAssessment:
+    today = today or dt.date.today()
+    s = _secondment(actor, secondment_id, lock=True)
+    errors: list[FieldError] = []
+    if not (s.started_on.year <= year <= s.ends_on.year):
+        errors.append(FieldError("year", "out_of_range", f"{year}年不在{s.name}的任期内"))
+    if YearAssessment.objects.filter(secondment=s, year=year).exists():
+        errors.append(FieldError("year", "duplicate_existing", f"{s.name}的{year}年度考核已完成"))
+    if grade not in Grade.values:
+        errors.append(FieldError("grade", "bad_value", "请选择考核等次"))
+    if on is None or on > today or on < s.started_on:
+        errors.append(FieldError("on", "date_order", "考核日期应在任期开始之后、不晚于今天"))
+    elif on.year < year:
+        errors.append(FieldError("on", "date_order", "年度考核日期不能早于该年度"))
+    comment = _text(comment, "comment", "考核意见", errors, max_length=2000, required=False)
+    if errors:
+        raise ServiceError(errors)
+    a = YearAssessment.objects.create(secondment=s, year=year, grade=grade, comment=comment, assessed_on=on)
+    audit.record(actor, "villages.year_assess", a, changes={"grade": ["", grade]}, data={"secondment": s.pk, "year": year})
+    return a
+
+
+@transaction.atomic
+def start_pairing(
+    *, actor: Actor, kind: str, org_id, helper: str = "", helper_member_id=None, target: str, started_on: dt.date | None, goals: str = "",
+    today: dt.date | None = None,
+) -> Pairing:  # fmt: skip
+    today = today or dt.date.today()
+    org = params.writable_org(actor, org_id)
+    rules = pairing_rules(on=started_on or today)
+    errors: list[FieldError] = []
+    if kind not in dict(rules["kinds"]):
+        errors.append(FieldError("kind", "bad_value", "请选择结对联系类别"))
+    member = None
+    if helper_member_id:
+        try:
+            member = get_in_scope(Member.objects.all(), actor, pk=params.to_id(helper_member_id, field="helper_member", label="联系党员", required=True))
+        except (NotFound, ServiceError):
+            errors.append(FieldError("helper_member", "unknown_member", "党员不存在或不在您的管理范围内"))
+    if kind == "member_household" and member is None and not errors:
+        errors.append(FieldError("helper_member", "required", "党员联系群众须选择联系党员"))
+    if member is not None:
+        helper = member.name
+    helper = _text(helper, "helper", "帮扶（联系）方", errors, max_length=120)
+    target = _text(target, "target", "帮扶（联系）对象", errors, max_length=120)
+    goals = _text(goals, "goals", "帮扶目标", errors, max_length=2000, required=False)
+    if started_on is None:
+        errors.append(FieldError("started_on", "required", "请填写开始日期"))
+    elif started_on > today:
+        errors.append(FieldError("started_on", "future_date", "开始日期不能晚于今天"))
+    if kind == "unit_village" and org.sector not in VILLAGE_SECTORS:
+        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+    if not errors and Pairing.objects.filter(kind=kind, org=org, helper=helper, target=target, ended_on__isnull=True).exists():
+        errors.append(FieldError("target", "duplicate_existing", f"{helper}与{target}的结对联系已登记"))
+    if errors:
+        raise ServiceError(errors)
+    p = Pairing.objects.create(kind=kind, org=org, helper=helper, helper_member=member, target=target, started_on=started_on, goals=goals)
+    audit.record(actor, "villages.pairing_start", p, changes={"helper": [None, helper], "target": [None, target]}, data={"kind": kind})
+    return p
+
+
+def _pairing(actor: Actor, pairing_id, *, lock: bool = False) -> Pairing:
+    qs = Pairing.objects.select_related("org")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(pairing_id, field="pairing", label="结对联系", required=True))
+
+
+@transaction.atomic
+def end_pairing(*, actor: Actor, pairing_id, on: dt.date | None, today: dt.date | None = None) -> Pairing:
+    today = today or dt.date.today()
+    p = _pairing(actor, pairing_id, lock=True)
+    if p.ended_on:
+        raise ServiceError.single("pairing", "not_allowed", "该结对联系已结束")
+    if on is None or on > today or on < p.started_on:
+        raise ServiceError.single("on", "date_order", "结束日期应在开始之后、不晚于今天")
+    p.ended_on = on
+    p.save(update_fields=["ended_on"])
+    audit.record(actor, "villages.pairing_end", p, changes={"ended_on": [None, on]})
+    return p
+
+
+@transaction.atomic
+def log_visit(*, actor: Actor, pairing_id, on: dt.date | None, text: str, today: dt.date | None = None) -> Visit:
+    today = today or dt.date.today()
+    p = _pairing(actor, pairing_id)
+    errors: list[FieldError] = []
+    if p.ended_on:
+        errors.append(FieldError("pairing", "not_allowed", "该结对联系已结束"))
+    text = _text(text, "text", "走访情况", errors, max_length=2000)
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写走访日期"))
+    elif on > today or on < p.started_on:
+        errors.append(FieldError("on", "date_order", "走访日期应在结对开始之后、不晚于今天"))
+    if errors:
+        raise ServiceError(errors)
+    v = Visit.objects.create(pairing=p, on=on, text=text)
+    audit.record(actor, "villages.visit", v, data={"pairing": p.pk, "on": on})
+    return v

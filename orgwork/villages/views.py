@@ -20,8 +20,8 @@ from orgwork.members.models import Education
 from orgwork.orgs.selectors import path_names
 
 from . import forms, selectors, services
-from .models import Grade, PartyPost, UnitKind, VillagePost, WorkLog
-from .rules import kind_label, kind_rules
+from .models import Cadre, Grade, PartyPost, Probation, UnitKind, VillagePost, WorkLog
+from .rules import cadre_rules, kind_label, kind_rules
 
 
 def _errors(request, exc: ServiceError):
@@ -121,9 +121,13 @@ def secondment(request, actor, pk):
     s = get_in_scope(selectors.secondments(actor), actor, pk=pk)
     if request.method == "POST":
         try:
-            if forms.ActForm(request.POST).values()["act"] == "assess":
+            act = forms.ActForm(request.POST).values()["act"]
+            if act == "assess":
                 d = forms.AssessForm(request.POST).values()
                 services.assess(actor=actor, secondment_id=s.pk, grade=d["grade"], assessed_on=d["assessed_on"], comment=d["comment"])
+            elif act == "year":
+                d = forms.YearAssessForm(request.POST).values()
+                services.assess_year(actor=actor, secondment_id=s.pk, year=d["year"], grade=d["grade"], on=d["on"], comment=d["comment"])
             else:
                 d = forms.LogForm(request.POST).values()
                 services.log_work(actor=actor, secondment_id=s.pk, on=d["on"], text=d["text"])
@@ -135,6 +139,7 @@ def secondment(request, actor, pk):
     return render(request, "villages/secondment.html", {
         "s": s, "org_path": path_names([s.org])[s.org_id], "kind": kind_label(s.kind, kind_rules(on=s.started_on)), "id_masked": mask_id_number(s.id_number),
         "logs": logs, "grades": Grade.choices, "today": dt.date.today(), "overdue": s.ends_on < dt.date.today() and not s.assessed_on,
+        "years": s.years.order_by("-year"), "year_choices": list(range(s.started_on.year, min(s.ends_on.year, dt.date.today().year) + 1)),
     })  # fmt: skip
 
 
@@ -168,3 +173,147 @@ def units(request, actor):
     return render(request, "villages/units.html", {
         "under": under, "page": page, "rows": rows, "cov": selectors.coverage(actor, under=under), "instructors": ipage, "unit_kinds": UnitKind.choices, "today": dt.date.today(),
     })  # fmt: skip
+
+
+# --- a cadre's record: post history, probation, scores, leaving allowance -----------------------------------
+
+
+@gate.staff
+def cadre(request, actor, pk):
+    c = get_in_scope(Cadre.objects.select_related("org"), actor, pk=pk)
+    if request.method == "POST":
+        try:
+            act = forms.ActForm(request.POST).values()["act"]
+            if act == "change":
+                d = forms.ChangePostForm(request.POST).values()
+                c = services.change_post(actor=actor, cadre_id=c.pk, party_post=d["party_post"], village_post=d["village_post"], on=d["on"], reason=d["reason"])
+            elif act == "probation":
+                d = forms.ProbationForm(request.POST).values()
+                services.decide_probation(actor=actor, cadre_id=c.pk, decision=d["decision"], on=d["on"], note=d["note"], months=d["months"])
+            elif act == "allowance":
+                d = forms.AllowanceForm(request.POST).values()
+                services.grant_leaving_allowance(actor=actor, cadre_id=c.pk, on=d["on"])
+            messages.success(request, _("已保存"))
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect("villages:cadre", pk=c.pk)
+    hist = list(selectors.history(actor, c))
+    paths = path_names([h.org for h in hist])
+    today = dt.date.today()
+    years = [today.year - 1, today.year - 2, today.year - 3]
+    grades = [(y, selectors.person_grade(c, "stars", y), selectors.person_grade(c, "review", y), selectors.person_grade(c, "competence", y) if c.party_post == "secretary" else "—") for y in years]
+    return render(request, "villages/cadre.html", {
+        "c": c, "history": [(h, paths.get(h.org_id)) for h in hist], "id_masked": mask_id_number(c.id_number), "today": today, "grades": grades,
+        "party_posts": PartyPost.choices, "village_posts": VillagePost.choices, "decisions": [(v, lbl) for v, lbl in Probation.choices if v != Probation.ON],
+        "on_probation": c.probation in (Probation.ON, Probation.EXTENDED) and not c.ended_on,
+    })  # fmt: skip
+
+
+# --- star management, 述职评议, competence ---------------------------------------------------------------------
+
+WHICH = (("review", "年度述职评议"), ("stars", "星级管理"), ("competence", "书记胜任度评价"))
+
+
+@gate.staff
+def evaluations(request, actor):
+    from orgwork.core.scoring import selectors as scoring
+
+    under = params.under(actor, request.GET)
+    today = dt.date.today()
+    which = params.choice(request.GET, "which", label="评价类别", choices=[w for w, _l in WHICH], default="review")
+    year = params.year(request.GET, default=today.year - 1)
+    if request.method == "POST":
+        try:
+            if forms.ActForm(request.POST).values()["act"] == "approve":
+                d = forms.ApproveForm(request.POST).values()
+                services.approve_scores(actor=actor, entry_ids=d["entries"])
+            else:
+                d = forms.ScoreForm(request.POST).values()
+                services.score_cadre(actor=actor, which=d["which"], cadre_id=d["cadre"], year=d["year"], scores=d["scores"], note=d["note"])
+            messages.success(request, _("已保存"))
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    services.ensure_score_sets()
+    code = cadre_rules(on=dt.date(year, 12, 31))["sets"][which]
+    rows = selectors.results(actor, which=which, year=year, under=under)
+    page = _page(request, rows)
+    paths = path_names([r.cadre.org for r in page.object_list])
+    pending = _page(request, scoring.pending(actor, set_code=code, under=under), 100, "ppage")
+    return render(request, "villages/evaluations.html", {
+        "under": under, "which": which, "which_choices": WHICH, "which_label": dict(WHICH)[which], "year": year, "page": page,
+        "rows": [(r, paths.get(r.cadre.org_id)) for r in page.object_list], "indicators": scoring.indicators_on(code, min(dt.date(year, 12, 31), today)),
+        "pending": pending, "set_name": scoring.get_set(code).name,
+    })  # fmt: skip
+
+
+# --- pay sheets --------------------------------------------------------------------------------------------------
+
+
+def _sheet(request, actor):
+    today = dt.date.today()
+    towns = list(selectors.townships(actor))
+    township = params.under(actor, request.GET) or (towns[0] if towns else None)
+    year = params.year(request.GET, default=today.year)
+    month = params.integer(request.GET, "month", label="月份", min_value=1, max_value=12)
+    if township is None:
+        return towns, None, year, month
+    sheet = selectors.pay_sheet(actor, township=township, year=year, month=month) if month else selectors.pay_sheet_year(actor, township=township, year=year)
+    return towns, sheet, year, month
+
+
+@gate.staff
+def pay(request, actor):
+    if request.method == "POST":
+        try:
+            if forms.ActForm(request.POST).values()["act"] == "stop":
+                d = forms.StopForm(request.POST).values()
+                services.stop_subsidy(actor=actor, former_id=d["former"], until=d["until"], reason=d["reason"])
+            else:
+                d = forms.FormerForm(request.POST).values()
+                services.register_former(actor=actor, org_id=d["org"], id_number=d["id_number"], name=d["name"], main_post=d["main_post"], years=d["years"],
+                                         left_on=d["left_on"], subsidy_from=d["subsidy_from"])  # fmt: skip
+            messages.success(request, _("已保存"))
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    towns, sheet, year, month = _sheet(request, actor)
+    paths = path_names([r.cadre.org for r in sheet.rows] + [f.former.org for f in sheet.former]) if sheet else {}
+    former = _page(request, selectors.former_cadres(actor, under=sheet.township if sheet else None), 50, "fpage")
+    return render(request, "villages/pay.html", {
+        "towns": towns, "sheet": sheet, "year": year, "month": month, "months": range(1, 13), "paths": paths, "former": former, "today": dt.date.today(),
+        "rows": [(r, paths.get(r.cadre.org_id)) for r in sheet.rows] if sheet else [], "former_rows": [(f, paths.get(f.former.org_id)) for f in sheet.former] if sheet else [],
+    })  # fmt: skip
+
+
+@gate.staff
+def pay_export(request, actor):
+    _towns, sheet, _year, _month = _sheet(request, actor)
+    buf = io.BytesIO()
+    wb = exports.workbook(buf)
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("报酬")
+    if sheet is None:
+        ws.write_row(0, 0, ["没有可发放报酬的乡镇（街道）"], bold)
+    else:
+        ws.write_row(0, 0, [sheet.title, f"{sheet.rules['payer']}（{sheet.township.name}）", f"{sheet.rules['title']} {sheet.rules.version}"], bold)
+        ws.write_row(1, 0, ["村（社区）", "姓名", "职务", "基本报酬", "绩效报酬标准", "上年述职评议", "绩效系数", "绩效报酬", "上年胜任度", "书记差异化报酬", "合计"], bold)
+        paths = path_names([r.cadre.org for r in sheet.rows] + [f.former.org for f in sheet.former])
+        n = 2
+        for r in sheet.rows:
+            ws.write_row(n, 0, [paths.get(r.cadre.org_id, ""), r.cadre.name, r.post, str(r.base), str(r.performance_standard), r.review_grade or "未评",
+                                str(r.coefficient), str(r.performance), r.competence_grade or ("未评" if r.cadre.party_post == "secretary" else ""), str(r.supplement), str(r.total)])  # fmt: skip
+            n += 1
+        ws.write_row(n, 0, ["合计", "", "", "", "", "", "", "", "", "", str(sheet.pay_total)], bold)
+        ws2 = wb.add_worksheet("退职村干部补助")
+        ws2.write_row(0, 0, ["村（社区）", "姓名", "补助类别", "补助金额", "县级承担", "乡镇承担"], bold)
+        for i, f in enumerate(sheet.former, start=1):
+            ws2.write_row(i, 0, [paths.get(f.former.org_id, ""), f.former.name, f.class_label, str(f.monthly), str(f.county), str(f.township)])
+        ws3 = wb.add_worksheet("离任补贴")
+        ws3.write_row(0, 0, ["姓名", "任书记年限", "述职评议优秀年数", "补贴金额", "核定日期"], bold)
+        for i, a in enumerate(sheet.allowances, start=1):
+            ws3.write_row(i, 0, [a.name, a.secretary_years, a.excellent_years, str(a.amount), f"{a.granted_on:%Y-%m-%d}"])
+    wb.close()
+    resp = HttpResponse(buf.getvalue(), content_type=exports.XLSX_CONTENT_TYPE)
+    resp["Content-Disposition"] = 'attachment; filename="villages-pay.xlsx"'
+    return resp

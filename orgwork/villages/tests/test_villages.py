@@ -12,6 +12,7 @@ from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import ServiceError
 from orgwork.demo.generator import CountyBuilder
+from orgwork.scores import services as scores_services
 from orgwork.villages import demo, selectors, services
 from orgwork.villages.models import Cadre, Unit, WorkLog
 from orgwork.villages.rules import meets, structure_rules
@@ -92,6 +93,7 @@ def test_console_page_export_and_api(tree, users, client, api):
 
 def test_a_secondment_from_start_to_end_assessment(tree, users, client):
     town = Actor.for_user(users["town_a"])
+    scores_services.rate_branch(actor=town, org_id=tree.village_a.pk, year=(TODAY - dt.timedelta(days=700)).year)  # 软弱涣散: first secretaries go there
     with pytest.raises(ServiceError) as exc:
         services.start_secondment(actor=town, org_id=tree.village_a.pk, kind="nonsense", id_number=_id(30, 20), name="李驻村", started_on=TODAY, ends_on=TODAY)
     assert {e.field for e in exc.value.errors} == {"kind", "ends_on"}
