@@ -75,3 +75,8 @@ class ActForm(cf.ConsoleForm):
 class PlanForm(cf.ConsoleForm):
     org = cf.IdField(label=_("党组织"), required=True)
     planned = cf.IntField(label=_("计划发展人数"), required=True, min_value=0, max_value=100_000)
+
+
+class ThoughtReportReadForm(cf.ConsoleForm):
+    report = cf.IdField(label=_("思想汇报"), required=True)
+    comment = cf.TextField(label=_("支部意见"), max_length=500)

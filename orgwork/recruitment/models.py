@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,8 @@ class Applicant(NoDeleteModel):
     applied_on = models.DateField(_("递交申请日期"), db_index=True)
     procedure = models.OneToOneField("core.ProcedureInstance", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     member = models.OneToOneField("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="recruitment")
+    # the applicant's own sign-in account (phone + SMS code, selfservice): sees their stage and sends thought reports
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="applicant_record")
     created_at = models.DateTimeField(auto_now_add=True)
 
     SCOPE_PATH = "org__path"
@@ -57,6 +60,36 @@ class RecruitmentPlan(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org_id} {self.year}: {self.planned}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class ThoughtReport(NoDeleteModel):
+    """A thought report (思想汇报) an applicant or activist sends to the branch; kept in the development record."""
+
+    applicant = models.ForeignKey(Applicant, verbose_name=_("发展对象"), on_delete=models.PROTECT, related_name="thought_reports")
+    org = models.ForeignKey("orgs.Org", verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("标题"), max_length=100)
+    text = models.TextField(_("内容"))
+    stage = models.CharField(_("提交时所处阶段"), max_length=40, blank=True)
+    submitted_on = models.DateField(_("提交日期"))
+    assisted_by = models.CharField(_("代为提交人"), max_length=150, blank=True)
+    read_by = models.CharField(_("阅看人"), max_length=150, blank=True)
+    read_on = models.DateField(_("阅看日期"), null=True, blank=True)
+    comment = models.CharField(_("支部意见"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("思想汇报")
+        verbose_name_plural = _("思想汇报")
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self):
+        return f"{self.applicant_id} {self.title}"
 
     @property
     def audit_org_path(self) -> str:

@@ -15,7 +15,7 @@ from orgwork.core.scope import get_in_scope, scope
 from orgwork.members.models import Member
 from orgwork.orgs.models import BRANCH_KINDS, Org, Sector
 
-from .models import Applicant, RecruitmentPlan
+from .models import Applicant, RecruitmentPlan, ThoughtReport
 from .rules import KIND, STAGE_SHORT
 
 STATUS_FILTERS = {
@@ -196,3 +196,55 @@ def attention_items(actor, under=None):
             )
         )
     return items
+
+
+def own_applicant(actor: Actor) -> Applicant | None:
+    """The development record of the signed-in applicant or activist (not a member yet), if any."""
+    if actor.user is None:
+        return None
+    return Applicant.objects.select_related("org", "procedure").filter(user_id=actor.user_id, member__isnull=True).order_by("-applied_on", "-pk").first()
+
+
+def applicants_for_phone(phone_tail: str):
+    """Open development records (not members yet) whose phone ends with these digits (the SMS sign-in matches the
+    full number itself)."""
+    return Applicant.objects.filter(member__isnull=True, procedure__status__in=STATUS_FILTERS["open"], phone__contains=phone_tail)
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str
+    step: str
+    due_on: dt.date | None
+    not_before: dt.date | None
+    next_step: str
+    status: str
+    done: list
+
+
+def progress(applicant: Applicant) -> Progress | None:
+    """Where the person stands: the stage, the step the branch is on, its due date, what comes next, steps done."""
+    inst = applicant.procedure
+    if inst is None:
+        return None
+    d = proc.definition_for(inst)
+    stages = {s.key: s.title for s in d.stages}
+    current = d.step(inst.step) if inst.step else None
+    nxt = ""
+    if current is not None:
+        i = d.index(current.key)
+        nxt = d.steps[i + 1].title if i + 1 < len(d.steps) else ""
+    done = [(r.done_on, d.step(r.step).title) for r in proc.timeline(inst) if r.valid and r.action == StepAction.COMPLETE]
+    return Progress(stages.get(inst.stage, ""), current.title if current else "", inst.due_on, inst.not_before, nxt, inst.get_status_display(), done)
+
+
+def thought_reports(actor: Actor, applicant: Applicant | None = None) -> QuerySet[ThoughtReport]:
+    qs = scope(ThoughtReport.objects.select_related("applicant", "org"), actor)
+    if applicant is not None:
+        qs = qs.filter(applicant=applicant)
+    return qs.order_by("-submitted_on", "-pk")
+
+
+def own_thought_reports(applicant: Applicant) -> QuerySet[ThoughtReport]:
+    """The reports of the applicant the caller has already resolved as the signed-in person (own_applicant)."""
+    return ThoughtReport.objects.filter(applicant=applicant).order_by("-submitted_on", "-pk")

@@ -17,7 +17,7 @@ from orgwork.members.models import Education, Gender, Member, Standing
 from orgwork.members.validation import clean_member
 from orgwork.orgs.models import Org
 
-from .models import Applicant, RecruitmentPlan
+from .models import Applicant, RecruitmentPlan, ThoughtReport
 from .rules import KIND
 
 PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "education", "job", "phone")
@@ -199,3 +199,88 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     ProcedureInstance.objects.filter(pk__in=procedures, org=src).update(org=dst)
     audit.record(actor, "recruitment.reassign_org", dst, data={"from_org": src.pk, "from_name": src.name, "applicants": ids, "procedures": procedures, "reason": str(reason)[:500]})
     return ids
+
+
+# --- the applicant on the phone: their own account, thought reports (思想汇报) ------------------------------------
+
+OPEN_STATUSES = (ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED)
+
+
+@transaction.atomic
+def link_user(*, actor: Actor, applicant_id: int, user) -> Applicant:
+    """Link the applicant's own sign-in account (created by the phone sign-in after the SMS code proved the phone on
+    the development record). One account per applicant."""
+    applicant = Applicant.objects.select_for_update().select_related("org").get(pk=applicant_id)
+    if applicant.user_id and applicant.user_id != user.pk:
+        raise ServiceError.single("user", "already_linked", _("该发展对象已有登录账号"))
+    applicant.user = user
+    applicant.save(update_fields=["user"])
+    audit.record(actor, "recruitment.link_user", applicant, data={"user": user.pk, "username": user.get_username()})
+    return applicant
+
+
+def _own_or_assisted(actor: Actor, applicant_id: int | None) -> tuple[Applicant, bool]:
+    if applicant_id is None:
+        applicant = (
+            Applicant.objects.select_for_update(of=("self",)).select_related("org", "procedure")
+            .filter(user_id=actor.user_id, member__isnull=True, procedure__status__in=OPEN_STATUSES).order_by("-applied_on", "-pk").first()
+            if actor.user_id else None
+        )  # fmt: skip
+        if applicant is None:
+            raise NotFound()
+        return applicant, False
+    return _writable(actor, applicant_id), True
+
+
+@transaction.atomic
+def submit_thought_report(*, actor: Actor, title: str, text: str, applicant_id: int | None = None, today: dt.date | None = None) -> ThoughtReport:
+    """An applicant or activist sends a thought report to the branch from the phone (their own account), or the
+    branch secretary enters one for a person without a smartphone (`applicant_id`, write scope: recorded as
+    assisted). Kept in the development record; the branch is told at once."""
+    from orgwork.core import deadlines
+    from orgwork.core.normalize import clean_text
+
+    today = today or dt.date.today()
+    applicant, assisted = _own_or_assisted(actor, applicant_id)
+    if applicant.procedure is None or applicant.procedure.status not in OPEN_STATUSES:
+        raise ServiceError.single("applicant", "not_open", _("该发展对象的程序已结束"))
+    title, text = clean_text(title), (text or "").strip()
+    errors = []
+    if not title:
+        errors.append(FieldError("title", "required", _("请填写标题")))
+    elif len(title) > 100:
+        errors.append(FieldError("title", "too_long", _("标题不能超过100字")))
+    if len(text) < 20:
+        errors.append(FieldError("text", "too_short", _("思想汇报内容不能少于20字")))
+    elif len(text) > 20000:
+        errors.append(FieldError("text", "too_long", _("思想汇报内容不能超过20000字")))
+    if errors:
+        raise ServiceError(errors)
+    report = ThoughtReport.objects.create(
+        applicant=applicant, org=applicant.org, title=title, text=text, stage=applicant.procedure.stage, submitted_on=today,
+        assisted_by=actor.label if assisted else "",
+    )  # fmt: skip
+    data = {"applicant": applicant.pk, "title": title, "stage": report.stage}
+    if assisted:
+        data["assisted_for"] = applicant.name
+    audit.record(actor, "recruitment.thought_report.assisted" if assisted else "recruitment.thought_report", report, data=data)
+    from django.urls import reverse
+
+    item = deadlines.Item(
+        kind="recruitment.thought_report", category="procedures", title=f"{applicant.name}提交了思想汇报：{title}"[:120], org_id=applicant.org_id,
+        url=reverse("recruitment:detail", args=[applicant.pk]), key=f"recruitment:thought_report:{report.pk}", waiting=True, subject=applicant.name, escalate=False,
+    )  # fmt: skip
+    deadlines.notify_now([item], actor=actor)
+    return report
+
+
+@transaction.atomic
+def read_thought_report(*, actor: Actor, report_id: int, comment: str = "", on: dt.date | None = None) -> ThoughtReport:
+    """The branch has read the report (阅看), with an optional comment the applicant sees."""
+    from orgwork.core.normalize import clean_text
+
+    report = get_in_scope(ThoughtReport.objects.select_for_update(of=("self",)).select_related("org"), actor, write=True, pk=report_id)
+    report.read_by, report.read_on, report.comment = actor.label, on or dt.date.today(), clean_text(comment)[:500]
+    report.save(update_fields=["read_by", "read_on", "comment"])
+    audit.record(actor, "recruitment.thought_report.read", report, data={"comment": report.comment})
+    return report

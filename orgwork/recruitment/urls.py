@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.applicant_detail, name="detail"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/thought-reports/", views.thought_report_read, name="thought_report_read"),
     path("<int:pk>/record.docx", views.record_sheet, name="record_sheet"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("notices/<int:notice_id>.docx", views.notice_doc, name="notice_doc"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import FieldError, PermissionDenied, ServiceError
+from orgwork.core.forms import FormInvalid
 from orgwork.core.models import Attachment, Notice
 from orgwork.core.scope import get_in_scope
 
@@ -92,6 +93,7 @@ def _file_context(actor, applicant, **extra):
         entry_step=next((sv.step for sv in ctx["steps"] if sv.step.entry_fields is not None and sv.step.stage == inst.stage and sv.record is None), None),
         role_labels=proc.ROLE_LABELS,
         crumbs=[(_("发展党员"), reverse("recruitment:list")), (applicant.name, None)],
+        thought_reports=list(selectors.thought_reports(actor, applicant)),
         errors=[],
         values={},
     )
@@ -234,3 +236,20 @@ def plan(request, actor):
         },
     )
 
+
+
+@gate.staff
+def thought_report_read(request, actor, pk):
+    """The branch marks a thought report read (阅看), with a comment the applicant sees."""
+    applicant = selectors.get_applicant(actor, pk)
+    if request.method == "POST":
+        try:
+            d = forms.ThoughtReportReadForm(request.POST).values()
+            if not selectors.thought_reports(actor, applicant).filter(pk=d["report"]).exists():
+                raise ServiceError.single("report", "not_found", _("思想汇报不存在"))
+            services.read_thought_report(actor=actor, report_id=d["report"], comment=d["comment"])
+            messages.success(request, _("已阅看"))
+        except (FormInvalid, ServiceError) as exc:
+            for e in exc.errors:
+                messages.error(request, e.message)
+    return redirect(reverse("recruitment:detail", args=[applicant.pk]) + "#thought-reports")

@@ -58,3 +58,8 @@ class RegisterMobileForm(cf.ConsoleForm):
     home_contact_phone = cf.TextField(label=_("联系人电话"), max_length=30)
     card_number = cf.TextField(label=_("流动党员活动证号"), max_length=40)
     workplace = cf.TextField(label=_("工作单位/务工地点"), max_length=200)
+
+
+class ThoughtReportForm(cf.ConsoleForm):
+    title = cf.TextField(label=_("标题"), max_length=100)
+    text = cf.TextField(label=_("思想汇报内容"), max_length=20000, textarea=True)

@@ -14,6 +14,8 @@ class SignInCode(models.Model):
 
     phone = models.CharField(max_length=20, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # an applicant or activist without an account yet: the account is made when the code proves the phone
+    applicant = models.ForeignKey("recruitment.Applicant", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     code_hash = models.CharField(max_length=200)
     requested_ip = models.GenericIPAddressField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -67,7 +67,39 @@ def users_for_phone(phone: str) -> list:
     for user_id, stored in DeliverySettings.objects.filter(user__is_active=True, sms_phone__contains=phone[-4:]).values_list("user_id", "sms_phone"):
         if _same_phone(stored, phone):
             ids.add(user_id)
+    from orgwork.recruitment import selectors as recruitment_selectors
+
+    for user_id, stored in recruitment_selectors.applicants_for_phone(phone[-4:]).filter(user__isnull=False).values_list("user_id", "phone"):
+        if _same_phone(stored, phone):
+            ids.add(user_id)
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
+def applicants_without_account(phone: str) -> list:
+    """Open development records (applicants, activists) with this phone and no sign-in account yet."""
+    from orgwork.recruitment import selectors as recruitment_selectors
+
+    return [a for a in recruitment_selectors.applicants_for_phone(phone[-4:]).filter(user__isnull=True) if _same_phone(a.phone, phone)]
+
+
+def _applicant_account(applicant):
+    """The applicant's own account, made when the SMS code proved the phone on the development record: named with
+    the person's name, no password (they sign in by SMS code; they may set one), no role — only their own pages."""
+    from orgwork.recruitment import services as recruitment_services
+
+    User = get_user_model()
+    username = f"applicant{applicant.pk}"
+    n = 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"applicant{applicant.pk}-{n}"
+    user = User(username=username, first_name=applicant.name[:150])
+    user.set_unusable_password()
+    user.save()
+    system = Actor.system_actor("短信登录")
+    recruitment_services.link_user(actor=system, applicant_id=applicant.pk, user=user)
+    audit.record(system, "selfservice.applicant_account", user, data={"username": username, "applicant": applicant.pk})
+    return user
 
 
 def _phone_or_error(text: str) -> str:
@@ -90,16 +122,18 @@ def request_code(*, phone: str, ip: str | None = None) -> str:
     if SignInCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= conf["per_phone"]:
         raise RateLimited.single("phone", "rate_limited", f"该号码一小时内最多获取{conf['per_phone']}次验证码，请稍后再试")
     users = users_for_phone(phone)
-    user = users[0] if len(users) == 1 else None
+    fresh = applicants_without_account(phone)
+    user = users[0] if len(users) == 1 and not fresh else None
+    applicant = fresh[0] if len(fresh) == 1 and not users else None
     code = f"{secrets.randbelow(10**6):06d}"
     SignInCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)  # one live code per number
-    SignInCode.objects.create(phone=phone, user=user, code_hash=make_password(code), requested_ip=ip, expires_at=now + timedelta(minutes=conf["ttl"]))
+    SignInCode.objects.create(phone=phone, user=user, applicant=applicant, code_hash=make_password(code), requested_ip=ip, expires_at=now + timedelta(minutes=conf["ttl"]))
     system = Actor.system_actor("短信登录")
-    if user is None:
+    if user is None and applicant is None:
         # unknown number, or one shared by several accounts: nothing is sent, the page answers the same
         entry = audit.Entry(
             action="user.sms_code_unmatched", object_type="auth.user", object_id="", object_repr=mask_phone(phone),
-            data={"phone": mask_phone(phone), "ip": ip, "accounts": len(users)},
+            data={"phone": mask_phone(phone), "ip": ip, "accounts": len(users) + len(fresh)},
         )  # fmt: skip
         audit.record_many(system, [entry])
         return mask_phone(phone)
@@ -107,7 +141,10 @@ def request_code(*, phone: str, ip: str | None = None) -> str:
         gateway().send(phone=phone, text=f"【组工云】您的登录验证码 {code}，{conf['ttl']}分钟内有效。请勿告诉他人；如非本人操作，请忽略。")
     except SmsError:
         raise ServiceError.single("phone", "send_failed", "验证码短信发送失败，请稍后再试") from None
-    audit.record(system, "user.sms_code", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
+    if user is not None:
+        audit.record(system, "user.sms_code", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
+    else:
+        audit.record(system, "user.sms_code_applicant", applicant, data={"applicant": applicant.pk, "phone": mask_phone(phone), "ip": ip})
     return mask_phone(phone)
 
 
@@ -122,7 +159,7 @@ def verify_code(*, phone: str, code: str, ip: str | None = None):
         row = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-id").first()
         if row is None or row.attempts >= conf["tries"]:
             failed = "验证码不正确或已失效，请重新获取"
-        elif not (code.isdigit() and len(code) == 6 and check_password(code, row.code_hash)) or row.user is None or not row.user.is_active:
+        elif not (code.isdigit() and len(code) == 6 and check_password(code, row.code_hash)) or (row.user is None and row.applicant_id is None) or (row.user is not None and not row.user.is_active):
             row.attempts += 1
             row.save(update_fields=["attempts"])
             left = conf["tries"] - row.attempts
@@ -131,6 +168,9 @@ def verify_code(*, phone: str, code: str, ip: str | None = None):
             row.used_at = timezone.now()
             row.save(update_fields=["used_at"])
             user = row.user
+            if user is None:  # an applicant's first sign-in: the code proved the phone on the development record
+                row.applicant.refresh_from_db()
+                user = row.applicant.user or _applicant_account(row.applicant)
             audit.record(Actor.system_actor("短信登录"), "user.sms_sign_in", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
             return user
     entry = audit.Entry(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/", views.requests_list, name="requests"),
     path("dues/", views.dues, name="dues"),
     path("card/", views.card, name="card"),
+    path("applicant/", views.applicant, name="applicant"),
     path("payments/", views.payments, name="payments"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("icon.svg", views.icon, name="icon"),

@@ -23,7 +23,19 @@ from orgwork.core.forms import FormInvalid
 from orgwork.members import selectors as member_selectors
 
 from . import selectors, services
-from .forms import AwayForm, CloseForm, CodeForm, CorrectionForm, DuesPayForm, OrderForm, PaymentDecisionForm, PhoneForm, RegisterMobileForm, TransferForm
+from .forms import (
+    AwayForm,
+    CloseForm,
+    CodeForm,
+    CorrectionForm,
+    DuesPayForm,
+    OrderForm,
+    PaymentDecisionForm,
+    PhoneForm,
+    RegisterMobileForm,
+    ThoughtReportForm,
+    TransferForm,
+)
 
 SESSION_PHONE = "selfservice_phone"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -80,6 +92,11 @@ def signin_code(request):
 @gate.member
 def hub(request, actor):
     member = member_selectors.own_records(actor).first()
+    if member is None:
+        from orgwork.recruitment import selectors as recruitment_selectors
+
+        if recruitment_selectors.own_applicant(actor) is not None:
+            return redirect("selfservice:applicant")  # not a member yet: their development record
     return render(
         request,
         "selfservice/hub.html",
@@ -296,3 +313,35 @@ def card(request, actor):
     if member is not None:
         reg = lifecycle_selectors.registrations(actor).filter(member=member).order_by("-left_on", "-pk").first()
     return render(request, "selfservice/card.html", {"member": member, "reg": reg})
+
+
+@gate.account
+def applicant(request, actor):
+    """An applicant or activist (not a member yet): their stage, the step the branch is on and its date, what comes
+    next; their thought reports (思想汇报) sent to the branch and kept in the development record."""
+    from django.http import Http404
+
+    from orgwork.recruitment import selectors as recruitment_selectors
+    from orgwork.recruitment import services as recruitment_services
+
+    person = recruitment_selectors.own_applicant(actor)
+    if person is None:
+        raise Http404
+    errors, values = None, {}
+    if request.method == "POST":
+        form = ThoughtReportForm(request.POST)
+        try:
+            values = form.values()
+            recruitment_services.submit_thought_report(actor=actor, **values)
+        except FormInvalid as exc:
+            errors, values = _errors(exc), dict(form.data.items())
+        except ServiceError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("思想汇报已提交党支部"))
+            return redirect("selfservice:applicant")
+    ctx = {
+        "person": person, "progress": recruitment_selectors.progress(person), "reports": list(recruitment_selectors.own_thought_reports(person)),
+        "errors": errors, "values": values,
+    }  # fmt: skip
+    return render(request, "selfservice/applicant.html", ctx, status=400 if errors else 200)
