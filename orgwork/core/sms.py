@@ -203,13 +203,19 @@ def gateway() -> SmsGateway:
 # --- inbound messages (the provider's webhook) ---------------------------------------------------------------
 # A module registers a handler in its AppConfig.ready(): fn(*, phone, text, received_at, message_id) -> str | None
 # (the text of an automatic answer, sent back through the gateway). Keywords route a message whose text starts with
-# one of them; a handler registered without keywords takes the rest. The webhook (core/api_sms.py) is authenticated
-# by the shared secret settings.SMS_INBOUND_SECRET (empty: the webhook answers 404).
+# one of them; then a handler registered with `match` (fn(*, phone, text) -> bool, e.g. "this number received a notice
+# last week") takes a message it claims; a handler registered without either takes the rest. The webhook
+# (core/api_sms.py) is authenticated by the shared secret settings.SMS_INBOUND_SECRET (empty: the webhook answers 404).
 _INBOUND: dict[str, tuple[tuple[str, ...], object]] = {}
+_MATCHERS: dict[str, object] = {}
 
 
-def register_inbound(name: str, handler, *, keywords=()) -> None:
+def register_inbound(name: str, handler, *, keywords=(), match=None) -> None:
     _INBOUND[name] = (tuple(keywords), handler)
+    if match is not None:
+        _MATCHERS[name] = match
+    else:
+        _MATCHERS.pop(name, None)
 
 
 _RECEIPTS: list = []
@@ -243,8 +249,13 @@ def receive_inbound(*, phone: str, text: str, received_at=None, message_id: str 
             chosen = (name, handler)
             break
     if chosen is None:
+        for name, (_keywords, handler) in sorted(_INBOUND.items()):
+            if name in _MATCHERS and _MATCHERS[name](phone=phone, text=text):
+                chosen = (name, handler)
+                break
+    if chosen is None:
         for name, (keywords, handler) in sorted(_INBOUND.items()):
-            if not keywords:
+            if not keywords and name not in _MATCHERS:
                 chosen = (name, handler)
                 break
     if chosen is None:

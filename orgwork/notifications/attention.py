@@ -28,3 +28,21 @@ def waiting_items(actor, under=None):
             )
         )
     return items
+
+
+@register("notifications.sms_approval")
+def sms_approval_items(actor, under=None):
+    """Bulk SMS waiting for this person's approval (the requester cannot approve their own)."""
+    from . import selectors
+
+    return [
+        Item(
+            kind="sms.campaign.approve",
+            title=f"待审批的批量短信：{c.title}",
+            detail=f"{c.org.name}，{c.recipients}人，约{c.cost_yuan}元",
+            url=f"/inbox/sms/{c.pk}/",
+            severity="warning",
+            org_id=c.org_id,
+        )
+        for c in selectors.campaigns_to_approve(actor)
+    ]

@@ -6,9 +6,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
 from orgwork.core import sms
 
-from .models import CATEGORIES, DEFAULT_CHANNELS
+from .models import CATEGORIES, DEFAULT_CHANNELS, Audience, CampaignStatus, MessageStatus
+from .models import Channel as _Channel
 
 
 class PreferencesForm(forms.Form):
@@ -73,3 +75,67 @@ class EscalationForm(forms.Form):
         if not data.get("reset") and data.get("working_days") is None and "working_days" not in self.errors:
             self.add_error("working_days", _("请填写工作日数，或选择恢复系统默认值"))
         return data
+
+
+# --- bulk SMS ----------------------------------------------------------------------------------------------------
+
+
+class CampaignForm(cf.ConsoleForm):
+    """A bulk send: scope, audience, text (from a template or typed), the send's variables, urgency, earliest time."""
+
+    org = cf.IdField(label=_("发送范围（党组织及其下级）"), required=True)
+    audience = cf.ChoiceField(label=_("接收人"), choices=Audience.choices, default=Audience.MEMBERS, widget=forms.Select(choices=Audience.choices))
+    template = cf.IdField(label=_("短信模板"))
+    title = cf.TextField(label=_("事由"), max_length=100, required=True)
+    body = cf.TextField(label=_("短信内容"), max_length=500, textarea=True, required=True)
+    variables = cf.KeyedField(label=_("变量取值"), prefix="var_", value=cf.TextField(label=_("变量取值"), max_length=60), ids=True, max_items=20)
+    urgent = cf.FlagField(label=_("紧急通知（夜间也立即发送，且不受退订限制）"))
+    send_after = forms.DateTimeField(
+        label=_("发送时间不早于（不填则批准后即发）"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    action = cf.ChoiceField(label=_("操作"), choices=[("preview", _("预览人数和费用")), ("submit", _("提交审批"))], default="preview", widget=forms.HiddenInput)
+
+    def values_by_name(self, names: list[str]) -> dict:
+        """{variable name: value} from the posted var_1 … var_n (positions of the send's variables in the text)."""
+        got = self.cleaned_data.get("variables") or {}
+        return {name: got.get(i, "") for i, name in enumerate(names, start=1)}
+
+
+class DecisionForm(cf.ConsoleForm):
+    decision = cf.ChoiceField(label=_("审批"), choices=[("approve", _("批准发送")), ("reject", _("不批准")), ("cancel", _("撤回"))], required=True, widget=forms.HiddenInput)
+    note = cf.TextField(label=_("审批意见"), max_length=300, textarea=True)
+    confirm_cost_fen = cf.IntField(label=_("核对的费用（分）"), min_value=0, max_value=10**9, widget=forms.HiddenInput)
+
+
+class TemplateForm(cf.ConsoleForm):
+    org = cf.IdField(label=_("所属党组织"), required=True)
+    name = cf.TextField(label=_("模板名称"), max_length=60, required=True)
+    body = cf.TextField(
+        label=_("模板内容"), max_length=500, textarea=True, required=True,
+        help_text=_("变量写成{变量名}：{姓名}、{党组织}按每位接收人自动填写，其他变量（如{会议名称}{时间}{地点}）发送时填写一次"),
+    )
+
+
+class TariffForm(cf.ConsoleForm):
+    org = forms.TypedChoiceField(label=_("组织部门"), coerce=int)
+    price_fen = cf.IntField(label=_("单价（分/条）"), min_value=0, max_value=1000, required=True)
+    effective_on = cf.DateField(label=_("起用日期"), required=True)
+    reason = cf.TextField(label=_("依据（如合同名称和编号）"), max_length=200, required=True)
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = list(orgs)
+
+
+class LogFilterForm(cf.ConsoleForm):
+    org = cf.IdField(label=_("党组织"))
+    channel = cf.ChoiceField(label=_("渠道"), choices=_Channel.choices, widget=forms.Select(choices=[("", _("全部")), *_Channel.choices]))
+    status = cf.ChoiceField(label=_("状态"), choices=MessageStatus.choices, widget=forms.Select(choices=[("", _("全部")), *MessageStatus.choices]))
+    since = cf.DateField(label=_("起始日期"))
+    until = cf.DateField(label=_("截止日期"))
+    campaign = cf.IdField(label=_("批量短信"))
+
+
+class CampaignFilterForm(cf.ConsoleForm):
+    status = cf.ChoiceField(label=_("状态"), choices=CampaignStatus.choices, widget=forms.Select(choices=[("", _("全部")), *CampaignStatus.choices]))

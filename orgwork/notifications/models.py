@@ -89,12 +89,19 @@ class MessageLog(NoDeleteModel):
     provider_id = models.CharField(_("平台消息号"), max_length=64, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # whose message it is, for the per-organization log (a personal notification carries its work's org, a bulk
+    # message its recipient member's org); a message without org is seen only in the recipient's own inbox
+    org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("notifications.SmsCampaign", null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+
+    SCOPE_PATH = "org__path"
 
     class Meta:
         verbose_name = _("消息发送记录")
         verbose_name_plural = _("消息发送记录")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "deliver_after"])]
+        indexes = [models.Index(fields=["status", "deliver_after"]), models.Index(fields=["org", "created_at"])]
 
     def __str__(self):
         return f"{self.channel} {self.subject}"
@@ -149,3 +156,120 @@ class SmsOptOut(NoDeleteModel):
 
     def __str__(self):
         return f"{self.phone[:3]}**** {'退订' if self.active else '订阅'}"
+
+
+# --- bulk SMS (批量短信): templates, sends to a scope with approval, the department's unit price ----------------
+
+
+class SmsTemplate(NoDeleteModel):
+    """A message text with variables in braces: {姓名} and {党组织} are filled per recipient, any other variable once
+    per send (e.g. {会议名称}, {时间}, {地点}). Owned by an organization; its subtree may use it."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("所属党组织"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("模板名称"), max_length=60)
+    body = models.TextField(_("模板内容"), max_length=500)
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("短信模板")
+        verbose_name_plural = _("短信模板")
+        ordering = ["org__path", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.TextChoices):
+    MEMBERS = "members", _("本组织及下级组织的全体党员（正常党籍）")
+    OFFICERS = "officers", _("本组织及下级组织的书记和党组织管理员")
+
+
+class CampaignStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准，发送中")
+    SENT = "sent", _("发送完毕")
+    REJECTED = "rejected", _("未批准")
+    CANCELLED = "cancelled", _("已撤回")
+
+
+class SmsCampaign(NoDeleteModel):
+    """One bulk send to a scope: what, to whom, the count and cost it was approved for, who asked and who approved."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("发送范围"), on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(_("接收人"), max_length=12, choices=Audience.choices)
+    template = models.ForeignKey(SmsTemplate, verbose_name=_("短信模板"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns")
+    title = models.CharField(_("事由"), max_length=100)
+    body = models.TextField(_("短信内容（变量已填写）"), max_length=600)
+    values = models.JSONField(_("变量取值"), default=dict, blank=True)
+    urgent = models.BooleanField(_("紧急（夜间也发送）"), default=False)
+    send_after = models.DateTimeField(_("发送时间不早于"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.PENDING)
+    # the preview the request was made on, and the one it was approved on (the scope can change in between)
+    recipients = models.PositiveIntegerField(_("可发送人数"), default=0)
+    skipped = models.JSONField(_("不发送的人数及原因"), default=dict, blank=True)
+    parts = models.PositiveIntegerField(_("计费条数"), default=0)
+    price_fen = models.PositiveIntegerField(_("单价（分/条）"), default=0)
+    cost_fen = models.PositiveIntegerField(_("预计费用（分）"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("批量短信")
+        verbose_name_plural = _("批量短信")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def cost_yuan(self) -> str:
+        return f"{self.cost_fen / 100:.2f}"
+
+
+class SmsTariff(NoDeleteModel):
+    """A department's contract price per SMS part, from a date (the nearest one on an organization's path applies)."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("组织部门"), on_delete=models.PROTECT, related_name="+")
+    price_fen = models.PositiveIntegerField(_("单价（分/条）"))
+    effective_on = models.DateField(_("起用日期"))
+    reason = models.CharField(_("依据"), max_length=200)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("短信单价")
+        verbose_name_plural = _("短信单价")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self):
+        return f"{self.price_fen}"
+
+
+class SmsReply(NoDeleteModel):
+    """An inbound SMS from a number that received a bulk message within the reply window: a reply to that notice."""
+
+    campaign = models.ForeignKey(SmsCampaign, on_delete=models.PROTECT, related_name="replies")
+    message = models.ForeignKey(MessageLog, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("回复内容"), max_length=500)
+    received_at = models.DateTimeField(_("收到时间"))
+    provider_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("短信回复")
+        verbose_name_plural = _("短信回复")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.text[:20]

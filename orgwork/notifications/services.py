@@ -151,7 +151,7 @@ def send_many(*, actor: Actor, messages: list, channels: tuple[str, ...] | None 
         logs.append(
             MessageLog(
                 channel=Channel.INAPP, backend="inbox", recipient=m.recipient, address=m.recipient.get_username(), kind=m.kind,
-                subject=n.title, body=n.body, status=MessageStatus.SENT, notification=n, sent_at=now,
+                subject=n.title, body=n.body, status=MessageStatus.SENT, notification=n, sent_at=now, org_id=m.org_id,
             )
         )
         extra = [c for c in channels if c != Channel.INAPP] if channels is not None else wanted[(m.recipient.pk, n.category)]
@@ -162,7 +162,7 @@ def send_many(*, actor: Actor, messages: list, channels: tuple[str, ...] | None 
             urgent = bool(getattr(m, "urgent", False))
             log = MessageLog(
                 channel=channel, backend=backends[channel], recipient=m.recipient, address=_address(m.recipient, channel, p), kind=m.kind,
-                subject=n.title, body=_external_body(channel, m, n.title, n.body), notification=n, urgent=urgent,
+                subject=n.title, body=_external_body(channel, m, n.title, n.body), notification=n, urgent=urgent, org_id=m.org_id,
                 status=MessageStatus.QUEUED, deliver_after=(None if urgent else quiet_until(p, now)) or now,
             )
             if not log.address:

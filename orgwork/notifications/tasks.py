@@ -3,15 +3,19 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import services
+from . import bulk, services
 
 
 @db_task()
 def deliver_queued():
-    return services.deliver_due()
+    counts = services.deliver_due()
+    bulk.close_finished()
+    return counts
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def deliver_queued_periodically():
-    """Catches up messages deferred by quiet hours and retries after a failed attempt."""
-    return services.deliver_due()
+    """Catches up messages deferred by quiet hours or the bulk sending window, and retries after a failed attempt."""
+    counts = services.deliver_due()
+    bulk.close_finished()
+    return counts

@@ -11,3 +11,13 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("escalation/", views.escalation, name="escalation"),
 ]
+
+urlpatterns += [
+    path("sms/", views.sms_campaigns, name="sms_campaigns"),
+    path("sms/new/", views.sms_new, name="sms_new"),
+    path("sms/<int:pk>/", views.sms_campaign, name="sms_campaign"),
+    path("sms/templates/", views.sms_templates, name="sms_templates"),
+    path("sms/tariff/", views.sms_tariff, name="sms_tariff"),
+    path("log/", views.message_log, name="message_log"),
+    path("log/export.xlsx", views.message_log_export, name="message_log_export"),
+]
