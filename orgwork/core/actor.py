@@ -50,6 +50,11 @@ class Actor:
             .order_by("org__path", "role")
         )
         grants = [Grant(r.id, r.org_id, r.org.name, r.org.path, r.role) for r in rows]
+        return cls.from_grants(user, grants, active_grant_id=active_grant_id)
+
+    @classmethod
+    def from_grants(cls, user, grants: list[Grant], *, active_grant_id: int | None = None) -> Actor:
+        """The actor of a user whose grants were read just now (`for_user`, or with an API token in one query)."""
         if active_grant_id is not None and not any(g.id == active_grant_id for g in grants):
             active_grant_id = None
         return cls(user=user, grants=grants, active_grant_id=active_grant_id)

@@ -15,7 +15,11 @@ def actor_for_request(request) -> Actor:
     session = getattr(request, "session", None)
     if session is not None:
         active = session.get(ACTIVE_GRANT_SESSION_KEY)
-    actor = Actor.for_user(user, active_grant_id=active)
+    read = getattr(request, "_orgwork_token_grants", None)  # read with the API token (core.tokens.lookup)
+    if read is not None and read[0] is user:
+        actor = Actor.from_grants(user, read[1], active_grant_id=active)
+    else:
+        actor = Actor.for_user(user, active_grant_id=active)
     request._orgwork_actor = actor
     return actor
 

@@ -37,6 +37,16 @@ def scope(queryset: QuerySet, actor: Actor, *, write: bool = False) -> QuerySet:
     return queryset.filter(condition)
 
 
+def covers(actor: Actor, path: str, *, write: bool = False) -> bool:
+    """Whether the actor's whole-subtree scope holds the org at `path`: the subtree condition `scope()` puts in SQL,
+    for an org row already read with other data in one query (the caller answers NotFound when it does not)."""
+    if actor is None or not actor.is_authenticated or not path:
+        return False
+    if actor.unrestricted:
+        return True
+    return any(path.startswith(root) for root in actor.subtree_paths(write=write))
+
+
 def get_in_scope(queryset: QuerySet, actor: Actor, *, write: bool = False, **lookup):
     """Fetch one object through the scope; NotFound whether it is missing or out of scope (or its id cannot exist)."""
     for key in ("pk", "id"):

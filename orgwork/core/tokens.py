@@ -157,6 +157,92 @@ def record_use(token: ApiToken, request) -> None:
             )
 
 
+# --- the lookup: token, user and the user's grants in one query ---------------------------------------
+_LOOKUP: tuple | None = None
+
+
+def _lookup_sql() -> tuple:
+    """(sql, token field names, user field names), built once from the models' metadata."""
+    global _LOOKUP
+    if _LOOKUP is None:
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+
+        from .models import RoleAssignment
+
+        Org = RoleAssignment._meta.get_field("org").related_model
+        User = get_user_model()
+        tf = [f for f in ApiToken._meta.concrete_fields]
+        uf = [f for f in User._meta.concrete_fields]
+        ra, org = RoleAssignment._meta.db_table, Org._meta.db_table
+        q = connection.ops.quote_name
+        cols = [f"t.{q(f.column)}" for f in tf] + [f"u.{q(f.column)}" for f in uf] + ["ra.id", "ra.org_id", "o.name", "o.path", "ra.role"]
+        sql = (
+            f"SELECT {', '.join(cols)} FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.user_id "
+            f"LEFT JOIN ({ra} ra JOIN {org} o ON o.id = ra.org_id AND o.abolished_on IS NULL) "
+            f"ON ra.user_id = u.{User._meta.pk.column} AND ra.revoked_at IS NULL "
+            f"WHERE t.key_hash = %s ORDER BY o.path, ra.role"
+        )
+        _LOOKUP = (sql, [f.attname for f in tf], [f.attname for f in uf], User)
+    return _LOOKUP
+
+
+def lookup(key_hash: str):
+    """(token with its user, the user's grants) for a key hash, or None: one query on the primary, never cached,
+    so a revoked token, a deactivated account or a withdrawn role counts from the next request on.
+
+    The grants are those `Actor.for_user` reads (active grants at orgs not abolished, by path and role)."""
+    from django.db import connections
+
+    from .actor import Grant
+
+    sql, token_fields, user_fields, User = _lookup_sql()
+    with connections[routing.PRIMARY].cursor() as cur:
+        cur.execute(sql, [key_hash])
+        rows = cur.fetchall()
+    if not rows:
+        return None
+    nt, nu = len(token_fields), len(user_fields)
+    first = rows[0]
+    conn = connections[routing.PRIMARY]
+    token_values = _convert(conn, ApiToken, token_fields, first[:nt])
+    user_values = _convert(conn, User, user_fields, first[nt : nt + nu])
+    token = ApiToken.from_db(routing.PRIMARY, token_fields, token_values)
+    token.user = User.from_db(routing.PRIMARY, user_fields, user_values)
+    grants = [Grant(r[nt + nu], r[nt + nu + 1], r[nt + nu + 2], r[nt + nu + 3], r[nt + nu + 4]) for r in rows if r[nt + nu] is not None]
+    return token, grants
+
+
+_CONVERTERS: dict = {}
+
+
+def _convert(conn, model, names, values) -> list:
+    """The database's raw values as the model's fields hold them (what the ORM's converters make of them)."""
+    key = (conn.alias, model)
+    convs = _CONVERTERS.get(key)
+    if convs is None:
+        from django.db.models.expressions import Col
+
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        convs = []
+        for name in names:
+            col = Col(model._meta.db_table, by_attname[name])
+            convs.append((col, conn.ops.get_db_converters(col) + col.get_db_converters(conn)))
+        _CONVERTERS[key] = convs
+    out = []
+    for value, (col, fns) in zip(values, convs, strict=True):
+        for fn in fns:
+            value = fn(value, col, conn)
+        out.append(value)
+    return out
+
+
+def remember_grants(request, user, grants) -> None:
+    """Hand the grants read with the token to `core.middleware.actor_for_request` (no second query)."""
+    request._orgwork_token_grants = (user, grants)
+
+
 def refuses(token, method: str) -> bool:
     return isinstance(token, ApiToken) and token.read_only and method not in permissions.SAFE_METHODS
 
@@ -181,9 +267,10 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("令牌格式不正确", code="token_invalid")
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
-        if token is None:
+        found = lookup(hash_key(key))
+        if found is None:
             raise exceptions.AuthenticationFailed("令牌无效", code="token_invalid")
+        token, grants = found
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("令牌已被吊销", code="token_revoked")
         if token.expires_at <= timezone.now():
@@ -195,6 +282,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         if refuses(token, request.method):
             # Also enforced here, so a view that sets its own permission_classes cannot forget it.
             raise TokenReadOnly()
+        # The user's grants came with the token (same query, same moment): the actor is built from them.
+        remember_grants(getattr(request, "_request", request), token.user, grants)
         return token.user, token
 
     def authenticate_header(self, request):

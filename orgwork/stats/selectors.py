@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import threading
 from collections import Counter
+
+from django.utils.translation import get_language
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound
-from orgwork.core.scope import scope
+from orgwork.core.scope import covers, scope
 from orgwork.members.bands import AGE_BANDS, PARTY_AGE_BANDS, band_of
 from orgwork.members.models import Category, Education, Gender, Standing
 from orgwork.members.rules import statistics_rules
@@ -124,69 +129,120 @@ def _row_figures(counts: dict, year: int, youth_max: int | None = None) -> dict:
     }
 
 
-def _counter_rows(org: Org) -> list[tuple]:
-    """(id, name, kind, abolished, own, total) for the org (own counters too) and its children that are not party
-    groups (totals only), in path order: one query."""
-    import json
-
+def _counter_rows(org_id: int, *, decode: bool = True) -> list[tuple]:
+    """(id, name, kind, abolished, own, total, path) for the org (own counters too) and its children that are not
+    party groups (totals only), in path order: one query. `decode=False` leaves the counters as the JSON text read."""
     from django.db import connection
 
     table = OrgStats._meta.db_table
     sql = (
-        f"SELECT o.id, o.name, o.kind, o.abolished_on, CASE WHEN o.id = %s THEN s.own END, s.total "
+        f"SELECT o.id, o.name, o.kind, o.abolished_on, CAST(CASE WHEN o.id = %s THEN s.own END AS TEXT), CAST(s.total AS TEXT), o.path "
         f"FROM {Org._meta.db_table} o LEFT JOIN {table} s ON s.org_id = o.id "
         f"WHERE o.id = %s OR (o.parent_id = %s AND o.kind <> %s) ORDER BY o.path"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [org.pk, org.pk, org.pk, OrgKind.GROUP])
+        cur.execute(sql, [org_id, org_id, org_id, OrgKind.GROUP])
         rows = cur.fetchall()
+    if not decode:
+        return rows
 
-    def doc(v):
-        return v if v is None or isinstance(v, dict) else json.loads(v)
+    return [(pk, name, kind, abolished, _doc(own), _doc(total), path) for pk, name, kind, abolished, own, total, path in rows]
 
-    return [(pk, name, kind, abolished, doc(own), doc(total)) for pk, name, kind, abolished, own, total in rows]
+
+# The API's dashboards by the exact rows they were computed from (see dashboard_of): a content-addressed memo, so a
+# changed counter, name or year is a different key and never answers from an older computation.
+_MEMO: dict[bytes, tuple] = {}
+_MEMO_LOCK = threading.Lock()
+MEMO_ENTRIES = 512  # per process; ~20 KB each; the oldest half is dropped when full
 
 
 def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) -> dict:
     """The statistics of one org's subtree (or the actor's whole scope), with a row per sub-org."""
     year = year or dt.date.today().year
-    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
     if org is None:
         tops = roots(actor)
         if len(tops) == 1:
             org = tops[0]
-    table = []
     if org is not None:
-        # One query: the org's counters and its children's totals.
-        tops = [org]
-        rows = _counter_rows(org)
-        total = Counter()
-        children = []
-        for pk, name, kind, abolished, own, counts in rows:
-            if pk == org.pk:
-                total.update(counts or {})
-                if own and own.get("all"):
-                    table.append({"org_id": org.pk, "name": "本级直属", "kind": "", "own": True, **_row_figures(own, year, youth_max)})
-            else:
-                children.append((pk, name, kind, abolished, counts))
-        for pk, name, kind, abolished, counts in children:
-            if counts is None and abolished is not None:
-                continue
-            table.append({"org_id": pk, "name": name, "kind": str(OrgKind(kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
-    else:
-        top_rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[o.pk for o in tops])}
-        total = Counter()
-        for o in tops:
-            if o.pk in top_rows:
-                total.update(top_rows[o.pk].total)
-        for o in tops:
-            counts = top_rows[o.pk].total if o.pk in top_rows else None
-            if counts is None and o.abolished_on is not None:
-                continue
-            table.append({"org_id": o.pk, "name": o.name, "kind": str(OrgKind(o.kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
+        return _subtree_dashboard(org.pk, org.name, org.path, _counter_rows(org.pk), year)
+    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
+    table = []
+    top_rows = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[o.pk for o in tops])}
+    total = Counter()
+    for o in tops:
+        if o.pk in top_rows:
+            total.update(top_rows[o.pk].total)
+    for o in tops:
+        counts = top_rows[o.pk].total if o.pk in top_rows else None
+        if counts is None and o.abolished_on is not None:
+            continue
+        table.append({"org_id": o.pk, "name": o.name, "kind": str(OrgKind(o.kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
     return {
-        "org": {"id": org.pk, "name": org.name, "path": org.path} if org is not None else None,
+        "org": None,
         "scope": [o.name for o in tops],
+        **figures(dict(total), year=year),
+        "sub_orgs": table,
+        "basis": f"年龄、党龄按{year}年12月31日计算",
+    }
+
+
+def dashboard_of(actor: Actor, org_id: int, *, year: int | None = None, render=None):
+    """`dashboard(actor, org=stats_org(actor, org_id))` in one query: the org's row is read with its counters and
+    its children's, then checked against the actor's scope (`core.scope.covers`); NotFound when missing or outside.
+
+    With `render` (a function of the figures, e.g. the API's JSON renderer) returns (figures, render(figures)), the
+    rendering memoized with them."""
+    if not actor.unrestricted and not actor.subtree_paths():
+        raise NotFound()
+    rows = _counter_rows(org_id, decode=False)
+    head = next((r for r in rows if r[0] == org_id), None)
+    if head is None or not covers(actor, head[6]):
+        raise NotFound()
+    year = year or dt.date.today().year
+    # The figures are a pure function of these rows, the year and the language of the labels: computed once per
+    # distinct input (decoding ~45 KB of counters and folding them costs more than reading them).
+    h = hashlib.blake2b(f"{year}|{get_language()}|{render is not None and getattr(render, 'memo_key', id(render))}".encode(), digest_size=20)
+    for row in rows:
+        h.update(repr(row[:4] + row[6:]).encode())
+        for text in row[4:6]:
+            h.update(b"\x00" if text is None else b"\x01" + text.encode())
+    key = h.digest()
+    entry = _MEMO.get(key)
+    if entry is None:
+        decoded = [(pk, name, kind, abolished, _doc(own), _doc(total), path) for pk, name, kind, abolished, own, total, path in rows]
+        data = _subtree_dashboard(org_id, head[1], head[6], decoded, year)
+        entry = (data, render(data) if render is not None else None)
+        with _MEMO_LOCK:
+            if len(_MEMO) >= MEMO_ENTRIES:
+                for old in list(_MEMO)[: MEMO_ENTRIES // 2]:
+                    del _MEMO[old]
+            _MEMO[key] = entry
+    return entry if render is not None else entry[0]
+
+
+def _doc(v):
+    return v if v is None or isinstance(v, dict) else json.loads(v)
+
+
+def _subtree_dashboard(org_id: int, name: str, path: str, rows: list[tuple], year: int) -> dict:
+    youth_max = statistics_rules(dt.date(year, 12, 31))["youth_age_max"]
+    table = []
+    total = Counter()
+    children = []
+    for pk, child_name, kind, abolished, own, counts, _path in rows:
+        if pk == org_id:
+            total.update(counts or {})
+            if own and own.get("all"):
+                table.append({"org_id": org_id, "name": "本级直属", "kind": "", "own": True, **_row_figures(own, year, youth_max)})
+        else:
+            children.append((pk, child_name, kind, abolished, counts))
+    for pk, child_name, kind, abolished, counts in children:
+        if counts is None and abolished is not None:
+            continue
+        table.append({"org_id": pk, "name": child_name, "kind": str(OrgKind(kind).label), "own": False, **_row_figures(counts or {}, year, youth_max)})
+    return {
+        "org": {"id": org_id, "name": name, "path": path},
+        "scope": [name],
         **figures(dict(total), year=year),
         "sub_orgs": table,
         "basis": f"年龄、党龄按{year}年12月31日计算",
