@@ -37,14 +37,21 @@ def scope(queryset: QuerySet, actor: Actor, *, write: bool = False) -> QuerySet:
     return queryset.filter(condition)
 
 
-def covers(actor: Actor, path: str, *, write: bool = False) -> bool:
-    """Whether the actor's whole-subtree scope holds the org at `path`: the subtree condition `scope()` puts in SQL,
-    for an org row already read with other data in one query (the caller answers NotFound when it does not)."""
-    if actor is None or not actor.is_authenticated or not path:
+def covers(actor: Actor, path: str, *, write: bool = False, model=None, member_id=None) -> bool:
+    """Whether `scope()` would admit a row already read (with other data in one query): its org `path`, and with
+    `model` also the model's self-only conditions (its SCOPE_MEMBER value `member_id`, SCOPE_SELF_ORG) — the same
+    conditions `scope()` puts in SQL. The caller answers NotFound when it does not."""
+    if actor is None or not actor.is_authenticated:
         return False
     if actor.unrestricted:
         return True
-    return any(path.startswith(root) for root in actor.subtree_paths(write=write))
+    if path and any(path.startswith(root) for root in actor.subtree_paths(write=write)):
+        return True
+    if write or model is None:
+        return False
+    if getattr(model, "SCOPE_MEMBER", None) and member_id is not None and member_id in actor.self_member_ids:
+        return True
+    return bool(getattr(model, "SCOPE_SELF_ORG", False) and path and path in actor.self_org_paths())
 
 
 def get_in_scope(queryset: QuerySet, actor: Actor, *, write: bool = False, **lookup):

@@ -26,7 +26,7 @@ from django_otp import user_has_device
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from . import audit, routing
+from . import audit, routing, rows
 from .actor import Actor
 from .errors import NotFound, ServiceError
 from .models import ApiToken
@@ -200,17 +200,17 @@ def lookup(key_hash: str):
     sql, token_fields, user_fields, User = _lookup_sql()
     with connections[routing.PRIMARY].cursor() as cur:
         cur.execute(sql, [key_hash])
-        rows = cur.fetchall()
-    if not rows:
+        records = cur.fetchall()
+    if not records:
         return None
     nt, nu = len(token_fields), len(user_fields)
-    first = rows[0]
+    first = records[0]
     conn = connections[routing.PRIMARY]
     token_values = _convert(conn, ApiToken, token_fields, first[:nt])
     user_values = _convert(conn, User, user_fields, first[nt : nt + nu])
     token = ApiToken.from_db(routing.PRIMARY, token_fields, token_values)
     token.user = User.from_db(routing.PRIMARY, user_fields, user_values)
-    grants = [Grant(r[nt + nu], r[nt + nu + 1], r[nt + nu + 2], r[nt + nu + 3], r[nt + nu + 4]) for r in rows if r[nt + nu] is not None]
+    grants = [Grant(r[nt + nu], r[nt + nu + 1], r[nt + nu + 2], r[nt + nu + 3], r[nt + nu + 4]) for r in records if r[nt + nu] is not None]
     return token, grants
 
 
@@ -218,24 +218,13 @@ _CONVERTERS: dict = {}
 
 
 def _convert(conn, model, names, values) -> list:
-    """The database's raw values as the model's fields hold them (what the ORM's converters make of them)."""
+    """The database's raw values as the model's fields hold them (the ORM's converters, core.rows)."""
     key = (conn.alias, model)
     convs = _CONVERTERS.get(key)
     if convs is None:
-        from django.db.models.expressions import Col
-
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
-        convs = []
-        for name in names:
-            col = Col(model._meta.db_table, by_attname[name])
-            convs.append((col, conn.ops.get_db_converters(col) + col.get_db_converters(conn)))
-        _CONVERTERS[key] = convs
-    out = []
-    for value, (col, fns) in zip(values, convs, strict=True):
-        for fn in fns:
-            value = fn(value, col, conn)
-        out.append(value)
-    return out
+        convs = _CONVERTERS[key] = rows.converters(conn, model, [by_attname[n] for n in names])
+    return rows.convert(conn, convs, values)
 
 
 def remember_grants(request, user, grants) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -88,13 +89,26 @@ _PLAIN = {"id": (lambda m: m.pk, int), "org": (lambda m: m.org_id, int), "org_na
 _LABELS = {"gender_label": "get_gender_display", "education_label": "get_education_display", "category_label": "get_category_display", "standing_label": "get_standing_display"}
 
 
+_LABEL_CACHE: dict[tuple[str, str], dict] = {}
+
+
+def _label(field: str, value):
+    """`get_<field>_display()` with the choice labels translated once per language (not on every response)."""
+    lang = get_language()
+    labels = _LABEL_CACHE.get((lang, field))
+    if labels is None:
+        labels = _LABEL_CACHE[(lang, field)] = {k: str(v) for k, v in Member._meta.get_field(field).flatchoices}
+    return labels.get(value, value)
+
+
 def _plan():
     plan = []
     for key in MemberSerializer.Meta.fields:
         if key in _PLAIN:
             plan.append((key, *_PLAIN[key]))
         elif key in _LABELS:
-            plan.append((key, lambda m, name=_LABELS[key]: getattr(m, name)(), _text))
+            field = _LABELS[key][len("get_") : -len("_display")]
+            plan.append((key, lambda m, f=field: _label(f, getattr(m, f)), _text))
         else:
             f = Member._meta.get_field(key)
             render = _day if f.get_internal_type() == "DateField" else bool if f.get_internal_type() == "BooleanField" else _choice if f.choices else _text
@@ -217,7 +231,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(detail_data(self.actor, self.get_object(), audit_read=True))
+        # The hot read: one query for the member and its org (the scope checked on the row), JSON built directly.
+        member = selectors.member_detail(self.actor, int(kwargs[self.lookup_field]))
+        return Response(detail_data(self.actor, member, audit_read=True))
 
     @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
     def create(self, request):

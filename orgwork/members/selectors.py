@@ -7,11 +7,13 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from orgwork.core import rows
 from orgwork.core.actor import Actor
+from orgwork.core.errors import NotFound
 from orgwork.core.fields import prefix_q, subtree_q
 from orgwork.core.idcard import normalize as normalize_id
 from orgwork.core.normalize import add_months, clean_name, to_halfwidth
-from orgwork.core.scope import get_in_scope, scope
+from orgwork.core.scope import covers, get_in_scope, scope
 from orgwork.orgs.models import Org
 from orgwork.orgs.selectors import STATUS_LABELS  # noqa: F401 — the labels of the status counts, kept by orgs
 
@@ -50,6 +52,19 @@ def members(actor: Actor) -> QuerySet[Member]:
 
 def get_member(actor: Actor, member_id) -> Member:
     return get_in_scope(Member.objects.select_related("org", "org__parent"), actor, pk=member_id)
+
+
+def member_detail(actor: Actor, member_id: int) -> Member:
+    """`get_member` for the API's detail read: the member with its org's name and path in one query (core.rows),
+    the scope checked on the row read (core.scope.covers — the conditions `scope()` applies); NotFound otherwise."""
+    from orgwork.core.params import ID_MAX
+
+    if isinstance(member_id, bool) or not isinstance(member_id, int) or not 1 <= member_id <= ID_MAX:
+        raise NotFound()
+    member = rows.by_pk(Member, member_id, related={"org": ("name", "path")})
+    if member is None or member.org_id is None or not covers(actor, member.org.path, model=Member, member_id=member.pk):
+        raise NotFound()
+    return member
 
 
 def search_condition(q: str) -> Q | None:

@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -205,3 +206,58 @@ def test_issue_token_command(users):
         call_command("issue_token", "nobody")
     with pytest.raises(CommandError, match="有效天数"):
         call_command("issue_token", "county", "--days", "0")
+
+
+# --- the hot path: token, user and grants in one query, nothing cached between requests -----------------------------
+def test_the_token_query_reads_the_same_grants_as_the_actor(users, system, tree):
+    from orgwork.core.actor import Actor
+    from orgwork.core.models import Role
+    from orgwork.core.services import grant_role
+    from orgwork.orgs.models import Org
+
+    user = users["town_a"]
+    grant_role(actor=system, user=user, org=tree.village_b, role=Role.SECRETARY)
+    grant_role(actor=system, user=user, org=tree.county, role=Role.SYSADMIN)
+    Org.objects.filter(pk=tree.village_b.pk).update(abolished_on=dt.date(2025, 1, 1))  # grants at abolished orgs lapse
+    t, key = issue(user, system)
+    token, grants = tokens.lookup(tokens.hash_key(key))
+    assert grants == Actor.for_user(user).grants and len(grants) == 2
+    assert token.pk == t.pk and token.user == user and token.user.is_staff and token.expires_at == t.expires_at
+    assert tokens.lookup(tokens.hash_key("owt_unknown")) is None
+    _t, lone = issue(get_user_model().objects.create_user(username="无角色", password="Zugong#2026"), system)
+    assert tokens.lookup(tokens.hash_key(lone))[1] == []
+
+
+def test_a_token_request_costs_one_query_before_the_view(users, system, django_assert_num_queries):
+    _t, key = issue(users["county"], system, read_only=True)
+    c = api(key)
+    assert c.get("/api/v1/stats/").status_code == 200  # the first use stamps the token and writes token.use
+    url = f"/api/v1/stats/?org={users['county'].role_assignments.get().org_id}"
+    with django_assert_num_queries(2):  # the token with its user and grants; the org with its counters
+        assert c.get(url).status_code == 200
+
+
+def test_withdrawn_roles_revoked_tokens_and_disabled_accounts_count_from_the_next_request(users, system, tree):
+    from orgwork.core.models import Role
+    from orgwork.core.services import grant_role, revoke_role
+
+    user = users["town_a"]
+    t, key = issue(user, system)
+    c = api(key)
+    assert c.get(f"/api/v1/orgs/{tree.town_a.pk}/").status_code == 200
+    assert c.get(f"/api/v1/orgs/{tree.town_b.pk}/").status_code == 404
+    extra = grant_role(actor=system, user=user, org=tree.town_b, role=Role.ORG_ADMIN)
+    assert c.get(f"/api/v1/orgs/{tree.town_b.pk}/").status_code == 200  # a new grant: at once
+    revoke_role(actor=system, assignment_id=extra.pk)
+    assert c.get(f"/api/v1/orgs/{tree.town_b.pk}/").status_code == 404  # withdrawn: at once
+    revoke_role(actor=system, assignment_id=user.role_assignments.get(revoked_at__isnull=True).pk)
+    r = c.get(f"/api/v1/orgs/{tree.town_a.pk}/")
+    assert r.status_code == 403 and r.json()["code"] == "no_scope"  # no role left: the gate refuses
+    grant_role(actor=system, user=user, org=tree.town_a, role=Role.ORG_ADMIN)
+    assert c.get(f"/api/v1/orgs/{tree.town_a.pk}/").status_code == 200
+    tokens.revoke(actor=system, token_id=t.pk)
+    assert c.get(f"/api/v1/orgs/{tree.town_a.pk}/").json()["code"] == "token_revoked"
+    _t2, key2 = issue(user, system)
+    assert api(key2).get(f"/api/v1/orgs/{tree.town_a.pk}/").status_code == 200
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert api(key2).get(f"/api/v1/orgs/{tree.town_a.pk}/").json()["code"] == "user_inactive"

@@ -93,3 +93,36 @@ def test_nightly_recount_job_repairs_drift(tree, make_member):
     OrgStats.objects.filter(org=tree.county).update(total={})
     assert nightly_recount.call_local() > 0
     assert recount(fix=False).drift == []
+
+
+def test_api_dashboard_of_an_org_is_the_selectors_and_follows_every_change(county, users, api, make_member, django_assert_num_queries):
+    """?org= reads the org with its counters in one query, checks the scope on the row, and answers from a memo keyed
+    by the exact rows read: a new member, a renamed child, another year or language is a different answer."""
+    import json
+
+    from orgwork.core.actor import Actor
+    from orgwork.orgs.models import Org
+    from orgwork.stats.selectors import dashboard
+
+    actor = Actor.for_user(users["county"])
+    client = api(users["county"])
+    url = f"/api/v1/stats/?org={county.county.pk}"
+    first = client.get(url)
+    assert first["Content-Type"] == "application/json"
+    assert first.json() == json.loads(json.dumps(dashboard(actor, org=county.county)))
+    with django_assert_num_queries(2):
+        assert client.get(url).json()["members"] == 4
+    make_member(county.village_b, name="新党员", birth=dt.date(1999, 1, 1), joined=dt.date(2024, 7, 1))
+    again = client.get(url).json()
+    assert again["members"] == 5 and {s["name"]: s["members"] for s in again["sub_orgs"]}["中共乙镇委员会"] == 2
+    Org.objects.filter(pk=county.town_b.pk).update(name="中共乙镇委员会（更名）")
+    assert "中共乙镇委员会（更名）" in {s["name"] for s in client.get(url).json()["sub_orgs"]}
+    assert client.get(url, {"year": 2030}).json()["basis"] == "年龄、党龄按2030年12月31日计算"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert client.get(url).json()["gender"][0]["label"] == "男" and english["gender"][0]["label"] != "男"
+    town = api(users["town_a"])
+    assert town.get(f"/api/v1/stats/?org={county.county.pk}").status_code == 404  # above the scope
+    assert town.get(f"/api/v1/stats/?org={county.town_b.pk}").status_code == 404  # beside it
+    assert town.get(f"/api/v1/stats/?org={county.village_a.pk}").json()["members"] == 3  # inside it
+    assert town.get("/api/v1/stats/?org=999999999").status_code == 404
+    assert client.get(url, HTTP_ACCEPT="text/html").status_code == 200  # the browsable API still renders
