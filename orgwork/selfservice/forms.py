@@ -63,3 +63,12 @@ class RegisterMobileForm(cf.ConsoleForm):
 class ThoughtReportForm(cf.ConsoleForm):
     title = cf.TextField(label=_("标题"), max_length=100)
     text = cf.TextField(label=_("思想汇报内容"), max_length=20000, textarea=True)
+
+
+class PasswordForm(cf.ConsoleForm):
+    password = cf.TextField(label=_("新密码"), max_length=128)
+    password2 = cf.TextField(label=_("再次输入新密码"), max_length=128)
+
+
+class AccountsForm(cf.ConsoleForm):
+    org = cf.IdField(label=_("党组织"))

@@ -46,3 +46,10 @@ def hub_links() -> list[tuple[str, str]]:
         except NoReverseMatch:
             continue
     return out
+
+
+def members_without_account(actor: Actor) -> int:
+    """How many members in the actor's write scope have no sign-in account yet."""
+    from orgwork.members.models import Member, Standing
+
+    return scope(Member.objects.all(), actor, write=True).filter(user__isnull=True, standing=Standing.NORMAL).count()

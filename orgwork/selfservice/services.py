@@ -315,3 +315,97 @@ def register_mobile_from_request(
     req.save(update_fields=["status"])
     audit.record(actor, "selfservice.mobile_registered", req, data={"kind": req.kind, "registration": reg.pk, "card": reg.card_number})
     return reg
+
+
+# --- accounts: a password if wanted, bulk accounts from the roster --------------------------------------------
+
+
+@transaction.atomic
+def set_own_password(*, actor: Actor, password: str, password2: str):
+    """After signing in by SMS code the person may set a password (optional; Django's password validators apply)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = actor.user
+    if user is None:
+        raise ServiceError.single("password", "not_signed_in", "请先登录")
+    if not password:
+        raise ServiceError.single("password", "required", "请填写密码")
+    if password != password2:
+        raise ServiceError.single("password2", "mismatch", "两次填写的密码不一致")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError.single("password", "weak_password", "；".join(exc.messages)) from None
+    first = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor, "user.password_set", user, data={"username": user.get_username(), "first": first})
+    return user
+
+
+def _account_username(member) -> str:
+    User = get_user_model()
+    base = f"m{member.pk}"
+    name, n = base, 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+@transaction.atomic
+def create_member_accounts(*, actor: Actor, org_id: int | None = None) -> dict:
+    """Accounts for the members on the roster (in the actor's write scope, under `org_id` when given) who have a
+    mobile phone and no account: named with the member's name, the 党员 role at their organization, no password
+    (they sign in by SMS code and may set one). A number already used by another account is skipped (the SMS
+    sign-in needs one account per number). One audit event per account and one for the batch."""
+    from orgwork.core.fields import subtree_q
+    from orgwork.core.models import Role
+    from orgwork.core.scope import scope
+    from orgwork.core.services import grant_role
+    from orgwork.members import services as member_services
+    from orgwork.members.models import Standing
+
+    qs = scope(Member.objects.select_related("org"), actor, write=True).filter(user__isnull=True, standing=Standing.NORMAL)
+    if org_id is not None:
+        from orgwork.orgs.models import Org
+
+        org = scope(Org.objects.filter(pk=org_id), actor, write=True).first()
+        if org is None:
+            raise ServiceError.single("org", "not_found", "党组织不存在或不在管理范围内")
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    created, skipped = [], []
+    User = get_user_model()
+    rows = []
+    for member in qs.order_by("org__path", "name_pinyin", "pk"):
+        try:
+            rows.append((member, normalize_phone(member.phone)))
+        except SmsError:
+            rows.append((member, None))
+    from collections import Counter
+
+    seen = Counter(p for _m, p in rows if p)
+    for member, phone in rows:
+        if phone is None:
+            skipped.append((member.name, "没有有效的手机号码"))
+            continue
+        if seen[phone] > 1:
+            skipped.append((member.name, "与其他党员的手机号码相同"))
+            continue
+        if users_for_phone(phone):
+            skipped.append((member.name, "手机号码已被其他账号使用"))
+            continue
+        user = User(username=_account_username(member), first_name=member.name[:150])
+        user.set_unusable_password()
+        user.save()
+        grant_role(actor=actor, user=user, org=member.org, role=Role.MEMBER)
+        member_services.link_user(actor=actor, member_id=member.pk, user=user)
+        audit.record(actor, "selfservice.account_created", user, org_path=member.org.path, data={"member": member.pk, "name": member.name, "phone": mask_phone(phone)})
+        created.append(member.name)
+    summary = audit.Entry(
+        action="selfservice.accounts_batch", object_type="orgs.org", object_id=str(org_id or ""), object_repr=f"{len(created)} accounts",
+        data={"created": len(created), "skipped": len(skipped)},
+    )  # fmt: skip
+    audit.record_many(actor, [summary])
+    return {"created": created, "skipped": skipped}

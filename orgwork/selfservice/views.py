@@ -83,6 +83,8 @@ def signin_code(request):
             with transaction.atomic():  # the sign-in audit (core.signin_audit) is written in this transaction
                 login(request, user, backend=BACKEND)
             target = reverse("selfservice:hub")
+            if not user.has_usable_password():  # first sign-in: a password if wanted (the page can be skipped)
+                target = reverse("selfservice:password")
             if user_has_device(user):
                 return redirect(reverse("web:otp_verify") + "?" + urlencode({"next": target}))
             return redirect(target)
@@ -345,3 +347,39 @@ def applicant(request, actor):
         "errors": errors, "values": values,
     }  # fmt: skip
     return render(request, "selfservice/applicant.html", ctx, status=400 if errors else 200)
+
+
+@gate.account
+def password(request, actor):
+    """Set a password if wanted (first sign-in by SMS code, or later); "skip" goes to the hub."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from .forms import PasswordForm
+
+    errors = None
+    if request.method == "POST":
+        try:
+            services.set_own_password(actor=actor, **PasswordForm(request.POST).values())
+        except (FormInvalid, ServiceError) as exc:
+            errors = _errors(exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已设置，以后也可以用手机号码和密码登录"))
+            return redirect("selfservice:hub")
+    return render(request, "selfservice/password.html", {"errors": errors, "first": not request.user.has_usable_password()}, status=400 if errors else 200)
+
+
+@gate.staff
+def accounts(request, actor):
+    """The branch (or a committee) creates phone accounts for the members on its roster in one step."""
+    from .forms import AccountsForm
+
+    result = None
+    if request.method == "POST":
+        try:
+            result = services.create_member_accounts(actor=actor, org_id=AccountsForm(request.POST).values()["org"])
+        except (FormInvalid, ServiceError) as exc:
+            for _f, msg in _errors(exc):
+                messages.error(request, msg)
+    waiting = selectors.members_without_account(actor)
+    return render(request, "selfservice/accounts.html", {"result": result, "waiting": waiting, "crumbs": [(_("党员手机账号"), "")]})
