@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "内核"
 
     def ready(self):
+        from . import distribution
+        from .scoring.models import ScoreEntry
+
+        # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
+        distribution.register(ScoreEntry, path="org__path", member="subject_id", where={"subject_type": "members.member"})
         from . import partitions, signin_audit  # noqa: F401  (sign-ins and failed attempts in the audit trail)
 
         partitions.register("core_auditevent", "created_at", "month")  # partitioned by month on PostgreSQL (migration 0011)

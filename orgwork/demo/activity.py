@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import random
 
-from orgwork.core import audit
+from orgwork.core import audit, distribution
 from orgwork.core.actor import Actor
 from orgwork.core.errors import ServiceError
 from orgwork.core.normalize import add_months, add_years
@@ -213,6 +213,7 @@ class Activity:
             )  # fmt: skip
             bases.append(row)
             plans.append((pk, org_id, start, last, a.monthly_amount))
+        distribution.fill(bases)
         DuesBase.objects.bulk_create(bases, batch_size=2000)
         base_of = dict(DuesBase.objects.values_list("member_id", "pk"))
         payments, months = [], []
@@ -224,11 +225,13 @@ class Activity:
                 payments.append(DuesPayment(member_id=pk, org_id=org_id, paid_on=paid_on, amount=amount * len(chunk), months=len(chunk), actor_label="演示数据"))
                 months.append((pk, org_id, chunk, paid_on, amount))
                 month = add_months(chunk[-1], 1)
+        distribution.fill(payments)
         DuesPayment.objects.bulk_create(payments, batch_size=2000)
         rows = []
         for p, (pk, org_id, chunk, paid_on, amount) in zip(payments, months, strict=True):
             for m in chunk:
                 rows.append(DuesMonth(member_id=pk, month=m, org_id=org_id, due=amount, paid=amount, paid_on=paid_on, base_id=base_of.get(pk), payment_id=p.pk, rule_version=rules.version))
+        distribution.fill(rows)
         DuesMonth.objects.bulk_create(rows, batch_size=5000)
         audit.record_many(self.actor, [audit.Entry(action="dues.demo_load", object_type="dues.duespayment", object_id="*", data={"bases": len(bases), "payments": len(payments), "months": len(rows)})])
         self._count("dues_months", len(rows))

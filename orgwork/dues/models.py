@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -24,7 +25,7 @@ FLAT_CATEGORIES = frozenset({DuesCategory.STUDENT, DuesCategory.UNEMPLOYED, Dues
 BASE_CATEGORIES = frozenset({DuesCategory.SALARIED, DuesCategory.ANNUAL_SALARY, DuesCategory.SELF_EMPLOYED, DuesCategory.RETIRED})
 
 
-class DuesBase(NoDeleteModel):
+class DuesBase(TopOrgMixin, NoDeleteModel):
     """A declared dues base (交纳基数). It applies from the month it is first paid (effective_from set then)."""
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_bases")
@@ -41,6 +42,7 @@ class DuesBase(NoDeleteModel):
     actor_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "member__org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -69,7 +71,7 @@ class ReliefStatus(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
-class DuesRelief(NoDeleteModel):
+class DuesRelief(TopOrgMixin, NoDeleteModel):
     """Hardship reduction or exemption: decided by the branch, approved by the next committee up."""
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_reliefs")
@@ -87,6 +89,7 @@ class DuesRelief(NoDeleteModel):
     proposed_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "member__org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -125,7 +128,7 @@ class PaymentKind(models.TextChoices):
     VOLUNTARY = "voluntary", _("自愿多交")
 
 
-class DuesPayment(NoDeleteModel):
+class DuesPayment(TopOrgMixin, NoDeleteModel):
     """One act of paying: one month, a quarter, back months, or a voluntary extra."""
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_payments")
@@ -143,6 +146,7 @@ class DuesPayment(NoDeleteModel):
     actor_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -160,7 +164,7 @@ class DuesPayment(NoDeleteModel):
         return self.org.path
 
 
-class DuesMonth(NoDeleteModel):
+class DuesMonth(TopOrgMixin, NoDeleteModel):
     """The ledger: one row per member and dues month, written when the month is paid.
 
     The unique (member, month) pair is the last guard against a double payment.
@@ -177,6 +181,7 @@ class DuesMonth(NoDeleteModel):
     payment = models.ForeignKey(DuesPayment, on_delete=models.PROTECT, related_name="lines")
     rule_version = models.CharField(max_length=20)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 

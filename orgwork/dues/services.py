@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, params
+from orgwork.core import audit, distribution, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import add_months, clean_text
@@ -246,6 +246,7 @@ def record_payment(
     ]
     try:
         with transaction.atomic():
+            distribution.fill(rows)  # the ledger rows carry the member's top-level org
             DuesMonth.objects.bulk_create(rows)
     except IntegrityError:
         raise ServiceError.single("from_month", "already_paid", _("所选月份的党费已由他人登记，请刷新后核对")) from None

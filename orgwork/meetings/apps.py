@@ -8,6 +8,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
+        from orgwork.core import distribution
+
+        from .models import Attendance, Meeting
+
+        # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
+        distribution.register(Meeting, path="org__path")
+        distribution.register(Attendance, path="member__org__path", member="member_id")
         from orgwork.core import registry
 
         from . import attention, reminders, rules, scoring  # noqa: F401  (scoring: automatic score indicators);  registers rule tables, the attention and deadline providers

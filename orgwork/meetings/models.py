@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -42,7 +43,7 @@ def _token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Meeting(NoDeleteModel):
+class Meeting(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("类别"), max_length=24, choices=MeetingKind.choices)
     custom_kind = models.CharField(_("自定义类别"), max_length=40, blank=True)
@@ -68,6 +69,7 @@ class Meeting(NoDeleteModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TOP_ORG_FROM = "org"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_SELF_ORG = True
 
@@ -115,7 +117,7 @@ class SignInVia(models.TextChoices):
     QR = "qr", _("扫码")
 
 
-class Attendance(NoDeleteModel):
+class Attendance(TopOrgMixin, NoDeleteModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="meeting_attendance")
     expected = models.BooleanField(_("应到"), default=True)
@@ -124,6 +126,7 @@ class Attendance(NoDeleteModel):
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     via = models.CharField(_("签到方式"), max_length=10, choices=SignInVia.choices, blank=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "meeting__org__path"
     SCOPE_MEMBER = "member_id"
 

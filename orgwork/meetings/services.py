@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, params
+from orgwork.core import audit, distribution, params
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
@@ -160,7 +160,9 @@ def plan_meeting(
         rules_version=life_rules(planned_on).version,
         created_by_id=actor.user_id,
     )
-    Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=m) for m in expected])
+    rows = [Attendance(meeting=meeting, member_id=m) for m in expected]
+    distribution.fill(rows)  # each row carries its member's top-level org
+    Attendance.objects.bulk_create(rows)
     audit.record(
         actor, "meeting.plan", meeting,
         changes=audit.diff({}, {"kind": kind, "topic": topic, "planned_on": planned_on, "org": org.pk}),
@@ -430,7 +432,7 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     if not reason:
         raise ServiceError.single("reason", "required", _("请填写原因"))
     ids = list(Meeting.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
-    Meeting.objects.filter(pk__in=ids).update(org=dst)
+    Meeting.objects.filter(pk__in=ids).update(org=dst, top_org_id=distribution.top_org_id_for_path(dst.path))
     from .models import TalkCoverage
 
     TalkCoverage.objects.filter(org=src).update(org=dst)

@@ -8,6 +8,13 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self):
+        from orgwork.core import distribution
+
+        from .models import Member, MemberStatusChange
+
+        # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
+        distribution.register(Member, path="org__path")
+        distribution.register(MemberStatusChange, path="member__org__path", member="member_id")
         from orgwork.core import registry
         from orgwork.core.models import WRITE_ROLES
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.fields import BytewiseCharField
 from orgwork.core.models import NoDeleteModel, NoDeleteQuerySet
 
@@ -45,7 +46,7 @@ class MemberQuerySet(NoDeleteQuerySet):
         return self.filter(standing=Standing.NORMAL)
 
 
-class Member(NoDeleteModel):
+class Member(TopOrgMixin, NoDeleteModel):
     """A party member's record, with the national template's fields (全国党员信息采集表)."""
 
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
@@ -83,6 +84,7 @@ class Member(NoDeleteModel):
 
     objects = MemberQuerySet.as_manager()
 
+    TOP_ORG_FROM = "org"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "pk"
 
@@ -139,7 +141,7 @@ class StatusAction(models.TextChoices):
     REJOIN = "rejoin", _("重新入党")
 
 
-class MemberStatusChange(NoDeleteModel):
+class MemberStatusChange(TopOrgMixin, NoDeleteModel):
     """One status change, never edited or deleted: the member's standing history."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes")
@@ -153,6 +155,7 @@ class MemberStatusChange(NoDeleteModel):
     org_path = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "member__org__path"
     SCOPE_MEMBER = "member_id"
 

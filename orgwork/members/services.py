@@ -8,7 +8,7 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, params, registry
+from orgwork.core import audit, distribution, params, registry
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import clean_text
@@ -131,7 +131,10 @@ def move_member(*, actor: Actor, member_id: int, org_id: int, on: dt.date, reaso
     counted = registry.counters().snapshot(member)
     member.org = target
     member.party_group = None  # a party group belongs to the branch the member leaves
-    member.save(update_fields=["org", "party_group", "updated_at"])
+    old_top, member.top_org_id = member.top_org_id, distribution.top_org_id_for_path(target.path)
+    member.save(update_fields=["org", "party_group", "top_org", "updated_at"])
+    if member.top_org_id != old_top:  # under another top-level org: the member's rows follow (the distribution column)
+        distribution.member_moved(member_id=member.pk, top_org_id=member.top_org_id)
     registry.counters().apply_member_change(counted, member)
     audit.record(actor, "member.move", member, org_path=target.path, changes={"org": [old.pk, target.pk]}, data={"from": old.path, "reason": reason, "on": on})
     return member
@@ -299,7 +302,10 @@ def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, rea
     member.standing_since = joined_on
     member.lost_contact, member.lost_contact_on = False, None
     _derive(member)
+    old_top, member.top_org_id = member.top_org_id, distribution.top_org_id_for_path(org.path)
     member.save()
+    if member.top_org_id != old_top:  # re-admitted under another top-level org: the earlier rows follow
+        distribution.member_moved(member_id=member.pk, top_org_id=member.top_org_id)
     registry.counters().apply_member_change(counted, member)
     after = {"joined_on": joined_on, "category": Category.PROBATIONARY, "standing": Standing.NORMAL, "org": org.name, "org_id": org.pk}
     MemberStatusChange.objects.create(
@@ -400,6 +406,8 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     # One list per row in column order, built straight from the validated values (no model instances, no
     # intermediate dicts): this loop runs once per imported member.
     records: list[list] = []
+    roots = distribution.root_ids({row["org"].path for row in rows})  # the distribution column (core.distribution)
+    i_top = at["top_org_id"]
     for row in rows:
         t = template.copy()
         for k, val in row.items():
@@ -407,6 +415,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
         org = t[i_org]
         orgs[org.pk] = org
         t[i_org] = org.pk
+        t[i_top] = roots.get(distribution.root_path(org.path))
         t[i_py], t[i_ini] = name_pinyin(t[i_name])
         t[i_idt] = t[i_id][::-1]
         phone = t[i_phone]

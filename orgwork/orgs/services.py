@@ -9,7 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, params, registry
+from orgwork.core import audit, distribution, params, registry
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.fields import subtree_q
@@ -183,6 +183,8 @@ def move_org(*, actor: Actor, org_id: int, new_parent_id: int) -> Org:
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
     registry.counters().subtree_moved(org_id=org.pk, old_path=old_path, new_path=new_path)
+    if distribution.root_path(old_path) != distribution.root_path(new_path):  # under another top-level org now
+        distribution.subtree_moved(new_path=new_path)
     moved = Org.objects.filter(subtree_q(new_path)).count()
     audit.record(
         actor,

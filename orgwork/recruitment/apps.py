@@ -8,6 +8,12 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self):
+        from orgwork.core import distribution
+
+        from .models import Applicant
+
+        # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
+        distribution.register(Applicant, path="org__path")
         from orgwork.core import registry
 
         from . import reminders, rules  # noqa: F401  procedure definitions, gates, hooks and deadline links

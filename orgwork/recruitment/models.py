@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 from orgwork.members.models import Education, Gender
 
 
-class Applicant(NoDeleteModel):
+class Applicant(TopOrgMixin, NoDeleteModel):
     """A person in the development pipeline; the steps live on the procedure instance (core)."""
 
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
@@ -27,6 +28,7 @@ class Applicant(NoDeleteModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="applicant_record")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "org"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, params
+from orgwork.core import audit, distribution, params
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
@@ -195,7 +195,7 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
         raise ServiceError.single("to_org", "not_a_branch", _("发展党员工作应由党支部承担"))
     ids = list(Applicant.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
     procedures = list(Applicant.objects.filter(pk__in=ids, procedure__isnull=False).values_list("procedure_id", flat=True))
-    Applicant.objects.filter(pk__in=ids).update(org=dst)
+    Applicant.objects.filter(pk__in=ids).update(org=dst, top_org_id=distribution.top_org_id_for_path(dst.path))
     ProcedureInstance.objects.filter(pk__in=procedures, org=src).update(org=dst)
     audit.record(actor, "recruitment.reassign_org", dst, data={"from_org": src.pk, "from_name": src.name, "applicants": ids, "procedures": procedures, "reason": str(reason)[:500]})
     return ids

@@ -8,6 +8,15 @@ class TrainingConfig(AppConfig):
     verbose_name = "教育培训"
 
     def ready(self):
+        from orgwork.core import distribution
+
+        from .models import Credit, Enrolment, ExamScore, Trainee
+
+        # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
+        distribution.register(Trainee, path="org__path", member="member_id")
+        distribution.register(Enrolment, path="trainee__org__path", member="trainee__member_id")
+        distribution.register(Credit, path="trainee__org__path", member="trainee__member_id")
+        distribution.register(ExamScore, path="trainee__org__path", member="trainee__member_id")
         from orgwork.core import registry
 
         from . import reminders, rules  # noqa: F401  rule tables and the deadline provider

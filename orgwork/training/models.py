@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -26,7 +27,7 @@ class TraineeRole(models.TextChoices):
     OTHER = "other", _("其他人员")
 
 
-class Trainee(NoDeleteModel):
+class Trainee(TopOrgMixin, NoDeleteModel):
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
     member = models.OneToOneField("members.Member", verbose_name=_("党员"), null=True, blank=True, on_delete=models.PROTECT, related_name="trainee")
@@ -36,6 +37,7 @@ class Trainee(NoDeleteModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -91,12 +93,13 @@ class Course(NoDeleteModel):
         return None if self.seats is None else max(self.seats - self.enrolled, 0)
 
 
-class Enrolment(NoDeleteModel):
+class Enrolment(TopOrgMixin, NoDeleteModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="enrolments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    TOP_ORG_FROM = "trainee"  # the distribution column (core.distribution)
     SCOPE_PATH = "trainee__org__path"
     SCOPE_MEMBER = "trainee__member_id"
 
@@ -117,7 +120,7 @@ class CreditSource(models.TextChoices):
     CORRECTION = "correction", _("更正")
 
 
-class Credit(NoDeleteModel):
+class Credit(TopOrgMixin, NoDeleteModel):
     """Hours credited to a person on a day (学时). (source, ref) identifies the fact credited: crediting it twice is one row."""
 
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="credits")
@@ -131,6 +134,7 @@ class Credit(NoDeleteModel):
     recorded_by_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "trainee"  # the distribution column (core.distribution)
     SCOPE_PATH = "trainee__org__path"
     SCOPE_MEMBER = "trainee__member_id"
 
@@ -186,7 +190,7 @@ class Exam(NoDeleteModel):
         return self.org.path
 
 
-class ExamScore(NoDeleteModel):
+class ExamScore(TopOrgMixin, NoDeleteModel):
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="scores")
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="exam_scores")
     score = models.DecimalField(_("成绩"), max_digits=6, decimal_places=1)
@@ -196,6 +200,7 @@ class ExamScore(NoDeleteModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TOP_ORG_FROM = "trainee"  # the distribution column (core.distribution)
     SCOPE_PATH = "trainee__org__path"
     SCOPE_MEMBER = "trainee__member_id"
 

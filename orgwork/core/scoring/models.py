@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..distribution import TopOrgMixin
 from ..fields import PathField
 from ..models import NoDeleteModel
 
@@ -177,7 +178,7 @@ class EntryState(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class ScoreEntry(NoDeleteModel):
+class ScoreEntry(TopOrgMixin, NoDeleteModel):
     """One scored fact about a subject. Approved entries are never edited: a correction is a new entry."""
 
     indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="+")
@@ -208,6 +209,7 @@ class ScoreEntry(NoDeleteModel):
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
 
+    TOP_ORG_FROM = "org"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
 
     class Meta:
@@ -217,6 +219,14 @@ class ScoreEntry(NoDeleteModel):
             models.Index(fields=["subject_type", "subject_id", "indicator_code", "occurred_on"], name="scoring_entry_subject"),
             models.Index(fields=["indicator_set", "state", "org"], name="scoring_entry_queue"),
         ]
+
+    def resolve_top_org_id(self):
+        """Entries about a member follow the member (co-located with the member's rows); others their org."""
+        if self.subject_type == "members.member":
+            from django.apps import apps
+
+            return apps.get_model("members", "Member")._base_manager.filter(pk=self.subject_id).values_list("top_org_id", flat=True).first()
+        return super().resolve_top_org_id()
 
     def __str__(self):
         return f"{self.subject_label} {self.indicator.name} {self.points}"

@@ -6,7 +6,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from orgwork.core import audit
+from orgwork.core import audit, distribution
 from orgwork.core.actor import Actor
 from orgwork.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, SignInVia
 from orgwork.meetings.services import refresh_talk_coverage
@@ -78,6 +78,7 @@ class Command(BaseCommand):
             for g in groups:
                 add(g, "group_meeting", month.replace(day=8), [])
             month = (month + dt.timedelta(days=32)).replace(day=1)
+        distribution.fill(meetings)
         Meeting.objects.bulk_create(meetings, batch_size=2000)
         rows = []
         for m, people in zip(meetings, plan, strict=True):
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                         absent_reason="" if present else rng.choice(["外出务工", "病假", "出差"]), via=SignInVia.MANUAL if present else "",
                     )
                 )
+        distribution.fill(rows)
         Attendance.objects.bulk_create(rows, batch_size=5000)
         refresh_talk_coverage(years=sorted({m.held_on.year for m in meetings}))
         audit.record_many(Actor.system_actor("demo"), [audit.Entry(action="meeting.demo_load", object_type="meetings.meeting", object_id="*", data={"meetings": len(meetings), "attendance": len(rows)})])
