@@ -15,4 +15,5 @@ class CoreConfig(AppConfig):
         from . import partitions, signin_audit  # noqa: F401  (sign-ins and failed attempts in the audit trail)
 
         partitions.register("core_auditevent", "created_at", "month")  # partitioned by month on PostgreSQL (migration 0011)
+        partitions.register("core_scoreentry", "occurred_on", "year")  # score entries, by year on PostgreSQL (migration 0013)
         from . import calendar_attention  # noqa: F401  (next year's working-day calendar missing → the department is told)

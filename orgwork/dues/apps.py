@@ -10,13 +10,14 @@ class DuesConfig(AppConfig):
     def ready(self):
         from orgwork.core import distribution
 
-        from .models import DuesBase, DuesMonth, DuesPayment, DuesRelief
+        from .models import DuesBase, DuesMonth, DuesPayment, DuesRelief, MemberPayment
 
         # member-level tables carrying the top-level org (the distribution column; docs/scaling.md)
         distribution.register(DuesBase, path="member__org__path", member="member_id")
         distribution.register(DuesRelief, path="member__org__path", member="member_id")
         distribution.register(DuesPayment, path="member__org__path", member="member_id")
         distribution.register(DuesMonth, path="member__org__path", member="member_id")
+        distribution.register(MemberPayment, path="member__org__path", member="member_id")
         from orgwork.core import partitions, registry
 
         from . import attention, reminders, rules, scoring  # noqa: F401  (scoring: automatic score indicators);  (registers rule sets, the home-page and deadline providers)

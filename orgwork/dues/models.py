@@ -236,7 +236,7 @@ class MemberPaymentStatus(models.TextChoices):
 OPEN_MEMBER_PAYMENT = ("pending", "paid", "reported")
 
 
-class MemberPayment(NoDeleteModel):
+class MemberPayment(TopOrgMixin, NoDeleteModel):
     """Dues a member pays (online through a provider) or reports paying from the phone; the branch confirms it and
     only then is it written to the ledger through `record_payment` (same rules as the console)."""
 
@@ -260,6 +260,7 @@ class MemberPayment(NoDeleteModel):
     reject_reason = models.CharField(_("未确认原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 

@@ -195,7 +195,9 @@ class ScoreEntry(TopOrgMixin, NoDeleteModel):
     state = models.CharField(_("状态"), max_length=12, choices=EntryState.choices, default=EntryState.SUBMITTED)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
     note = models.CharField(_("说明"), max_length=1000, blank=True)
-    corrects = models.ForeignKey("self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    # no database constraint: entries are partitioned by year on PostgreSQL (migration 0013) and PostgreSQL refuses a
+    # foreign key to a partitioned table whose key does not include the partition column; the services write these links
+    corrects = models.ForeignKey("self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", db_constraint=False)
     auto_key = models.CharField(max_length=120, blank=True, db_index=True)
     evidence_type = models.CharField(max_length=80, blank=True)
     evidence_id = models.CharField(max_length=64, blank=True)
@@ -239,7 +241,7 @@ class ScoreEntry(TopOrgMixin, NoDeleteModel):
 class ScoreEvidence(NoDeleteModel):
     """A file (photo, minutes, certificate) supporting an entry."""
 
-    entry = models.ForeignKey(ScoreEntry, on_delete=models.PROTECT, related_name="evidence")
+    entry = models.ForeignKey(ScoreEntry, on_delete=models.PROTECT, related_name="evidence", db_constraint=False)  # entries are partitioned
     file = models.FileField(_("文件"), upload_to="scoring/%Y/%m/")
     filename = models.CharField(max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
@@ -303,7 +305,7 @@ class ScoreAppeal(NoDeleteModel):
     """An objection to posted scores (during 公示): recorded with the reviewer's answer before the period locks."""
 
     period = models.ForeignKey(ScorePeriod, on_delete=models.PROTECT, related_name="appeals")
-    entry = models.ForeignKey(ScoreEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
+    entry = models.ForeignKey(ScoreEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals", db_constraint=False)  # entries are partitioned
     subject_type = models.CharField(max_length=80)
     subject_id = models.BigIntegerField()
     subject_label = models.CharField(_("异议人/对象"), max_length=200)

@@ -109,3 +109,47 @@ def test_ensure_partitions_creates_the_months_ahead_once():
     assert made == ["core_auditevent_p203105", "core_auditevent_p203106", "core_auditevent_p203107", "core_auditevent_p203108"]
     assert partitions.ensure_partitions(connection, "core_auditevent", "month", today=far) == []
     assert "core_auditevent" in partitions.registered() and "dues_duesmonth" in partitions.registered()
+
+
+SCORE_SPEC = {
+    "code": "partition.test", "name": "分区测试积分", "purpose": "test", "subject_type": "members.member",
+    "version": {
+        "version": "2025", "effective_from": dt.date(2025, 1, 1), "source": "测试细则",
+        "indicators": [{"code": "deed", "name": "先锋事迹", "area": "事迹", "points": "2", "source": "reviewer"}],
+    },
+}  # fmt: skip
+
+
+def test_score_entries_are_partitioned_by_year_and_totals_corrections_and_links_hold(tree, make_member):
+    """Score entries (the scoring engine's append-only facts) sit in one partition per year of `occurred_on`; entries of
+    two years land in their own partitions, approvals, a correction (a new entry linking the corrected one) and the
+    exact counters work across them, and the daily job keeps years ahead."""
+    from orgwork.core.scoring import services as svc
+    from orgwork.core.scoring.models import EntryState, ScoreEntry, ScoreTotal
+
+    system = Actor.system_actor("partition-test")
+    with connection.cursor() as cur:
+        assert partitions.is_partitioned(cur, "core_scoreentry")
+        assert "core_scoreentry_pdefault" in partitions.partitions(cur, "core_scoreentry")
+        for year in (2025, 2026):
+            partitions._create_partition(cur, "core_scoreentry", dt.date(year, 1, 1), "year")
+    svc.install(actor=system, spec=SCORE_SPEC)
+    m = make_member(tree.village_a, name="分区")
+    today = dt.date(2026, 6, 30)
+    made = [svc.submit(actor=system, set_code="partition.test", indicator_code="deed", subject=m, occurred_on=d, today=today) for d in (dt.date(2025, 11, 3), dt.date(2025, 12, 1), dt.date(2026, 3, 2))]
+    for e in made:
+        svc.approve(actor=system, entry_id=e.pk)
+    fixed = svc.correct(actor=system, entry_id=made[0].pk, points="-2", reason="重复登记")
+    where = _where("core_scoreentry")
+    assert where.get("core_scoreentry_p2025") == 3 and where.get("core_scoreentry_p2026") == 1  # the correction is dated like its entry
+    assert "core_scoreentry_pdefault" not in where
+    assert ScoreEntry.objects.get(pk=fixed.pk).corrects_id == made[0].pk
+    assert list(ScoreEntry.objects.get(pk=made[0].pk).corrections.values_list("pk", flat=True)) == [fixed.pk]
+    approved = ScoreEntry.objects.filter(subject_id=m.pk, state=EntryState.APPROVED)
+    for bucket, year in (("Y2025", 2025), ("Y2026", 2026)):
+        want = sum(e.points for e in approved.filter(occurred_on__year=year))
+        assert ScoreTotal.objects.get(subject_id=m.pk, bucket=bucket).total == want
+    # the primary key now includes the partition column; ids stay unique by the identity
+    assert ScoreEntry.objects.values("id").distinct().count() == ScoreEntry.objects.count()
+    assert partitions.ensure_partitions(connection, "core_scoreentry", "year", today=dt.date(2040, 2, 1)) == [f"core_scoreentry_p{y}" for y in range(2040, 2044)]
+    assert "core_scoreentry" in partitions.registered()

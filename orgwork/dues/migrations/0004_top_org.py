@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("members", "0007_top_org"),
-        ('dues', '0002_partition_duesmonth'),
+        ('dues', '0003_memberpayment_paymentnotice'),
         ('orgs', '0002_officer_console_role'),
     ]
 
@@ -35,5 +35,10 @@ class Migration(migrations.Migration):
             name='top_org',
             field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='顶层党组织'),
         ),
-        migrations.RunPython(filler('dues', [('DuesBase', 'member__org__path', 'member_id', None), ('DuesRelief', 'member__org__path', 'member_id', None), ('DuesPayment', 'member__org__path', 'member_id', None), ('DuesMonth', 'member__org__path', 'member_id', None)]), migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='memberpayment',
+            name='top_org',
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='顶层党组织'),
+        ),
+        migrations.RunPython(filler('dues', [('DuesBase', 'member__org__path', 'member_id', None), ('DuesRelief', 'member__org__path', 'member_id', None), ('DuesPayment', 'member__org__path', 'member_id', None), ('DuesMonth', 'member__org__path', 'member_id', None), ('MemberPayment', 'member__org__path', 'member_id', None)]), migrations.RunPython.noop),
     ]
