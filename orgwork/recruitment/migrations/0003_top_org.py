@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("members", "0007_top_org"),
         ('orgs', '0002_officer_console_role'),
-        ('recruitment', '0001_initial'),
+        ('recruitment', '0002_applicant_user_thoughtreport'),
     ]
 
     operations = [
