@@ -78,6 +78,7 @@ urlpatterns = [
     path("delegates/", include("orgwork.delegates.urls")),
     path("api/v1/delegates/", include("orgwork.delegates.api")),
     path("api/v1/sms/", include("orgwork.core.api_sms")),
+    path("api/v1/notifications/", include("orgwork.notifications.api")),
     path("petitions/", include("orgwork.petitions.urls")),
     path("hall/", include("orgwork.petitions.urls_public")),
     path("api/v1/petitions/", include("orgwork.petitions.api")),

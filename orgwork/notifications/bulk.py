@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orgwork.core import audit, sms
+from orgwork.core import audit, params, sms
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.fields import subtree_q
@@ -85,10 +85,7 @@ def _check_body(body: str, *, field_name: str = "body", max_length: int = 500) -
 
 
 def _writable_org(actor: Actor, org_id, *, field_name: str = "org") -> Org:
-    try:
-        return get_in_scope(Org.objects.all(), actor, write=True, pk=org_id)
-    except NotFound:
-        raise ServiceError.single(field_name, "not_found", "请选择本人有权管理的党组织") from None
+    return params.writable_org(actor, org_id, field=field_name, label="发送范围")
 
 
 @transaction.atomic

@@ -226,3 +226,44 @@ def test_templates_are_shared_down_the_tree(users, tree):
     assert "会议名称" in c.get(f"/inbox/sms/new/?template={tpl.pk}").content.decode()
     bulk.retire_template(actor=county, template_id=tpl.pk)
     assert c.get(f"/inbox/sms/new/?template={tpl.pk}").status_code == 404
+
+
+def test_demo_shows_a_template_a_pending_and_an_approved_send(tree, system, make_member):
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    from orgwork.core.models import Role
+    from orgwork.core.services import grant_role
+    from orgwork.notifications import demo
+
+    User = get_user_model()
+    for name, org, role in (("county", tree.county, Role.DEPT_ADMIN), ("town", tree.town_a, Role.ORG_ADMIN), ("secretary", tree.village_a, Role.SECRETARY)):
+        grant_role(actor=system, user=User.objects.create_user(username=name, password="x"), org=org, role=role)
+    make_member(tree.village_a, name="周一", birth=dt.date(1970, 2, 2), phone="13900000001")
+    out = demo.build(tree.county, SimpleNamespace(today=dt.date(2026, 12, 3)))
+    assert out["campaigns"] == 2 and out["messages"] == 1
+    assert sorted(SmsCampaign.objects.values_list("status", flat=True)) == ["approved", "pending"]
+    assert demo.build(tree.county, SimpleNamespace(today=dt.date(2026, 12, 3))) == {}  # --if-empty
+
+
+def test_api_preview_request_decide_and_log(users, tree, branch_members, api, settings):
+    settings.ORGWORK_SMS_GATEWAY = "orgwork.core.sms.MemorySms"
+    sec, town = api(users["sec_a"]), api(users["town_a"])
+    body = {"org": tree.village_a.pk, "audience": "members", "title": "通知", "body": "{姓名}同志：{事项}", "values": {"事项": "周五开会"}}
+    r = sec.post("/api/v1/notifications/sms/preview/", body, format="json")
+    assert r.status_code == 200 and r.json()["recipients"] == 2 and r.json()["cost_fen"] == 10
+    r = sec.post("/api/v1/notifications/sms/preview/", {**body, "values": {}}, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "var_1"
+    r = sec.post("/api/v1/notifications/sms/", body, format="json")
+    assert r.status_code == 201 and r.json()["status"] == "pending"
+    pk = r.json()["id"]
+    assert sec.post(f"/api/v1/notifications/sms/{pk}/decision/", {"decision": "approve"}, format="json").status_code == 403
+    assert api(users["sec_b"]).post(f"/api/v1/notifications/sms/{pk}/decision/", {"decision": "approve"}, format="json").status_code == 404
+    r = town.post(f"/api/v1/notifications/sms/{pk}/decision/", {"decision": "approve", "confirm_cost_fen": 999}, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "stale_preview"
+    r = town.post(f"/api/v1/notifications/sms/{pk}/decision/", {"decision": "approve", "confirm_cost_fen": 10}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    r = town.get(f"/api/v1/notifications/log/?org={tree.village_a.pk}&channel=sms")
+    assert r.status_code == 200 and r.json()["count"] == 2 and all(x["address"].startswith("138****") for x in r.json()["results"])
+    assert api(users["sec_b"]).get("/api/v1/notifications/log/?channel=sms").json()["count"] == 0
