@@ -305,6 +305,176 @@ class CompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Response({"seq": r.seq, "step": r.step})
 
 
+# --- daily oversight -----------------------------------------------------------------------------------------------
+
+SideJobRow = inline_serializer(
+    "CadreSideJob",
+    {
+        "id": serializers.IntegerField(), "cadre": serializers.IntegerField(), "cadre_name": serializers.CharField(), "organization": serializers.CharField(),
+        "kind": serializers.CharField(), "role": serializers.CharField(), "started_on": serializers.DateField(), "paid": serializers.BooleanField(),
+        "approval": serializers.CharField(), "flags": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class SideJobInSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(min_value=1)
+    organization = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=["enterprise", "association", "foundation", "other"])
+    role = serializers.CharField(max_length=80)
+    leadership = serializers.BooleanField(default=False)
+    started_on = serializers.DateField()
+    paid = serializers.BooleanField(default=False)
+    approval = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+def _bounded(pk) -> int:
+    from orgwork.core.params import ID_MAX
+
+    if not 1 <= int(pk) <= ID_MAX:
+        raise NotFound()
+    return int(pk)
+
+
+def _side_job_row(r):
+    j = r["job"]
+    return {"id": j.pk, "cadre": j.cadre_id, "cadre_name": j.cadre.name, "organization": j.organization, "kind": j.kind, "role": j.role, "started_on": j.started_on,
+            "paid": j.paid, "approval": j.approval, "flags": [{"code": c, "basis": b} for c, b in r["flags"]]}
+
+
+@extend_schema(tags=["cadres"], methods=["GET"], responses={200: SideJobRow.__class__(many=True)})
+@extend_schema(tags=["cadres"], methods=["POST"], request=SideJobInSerializer, responses={201: SideJobRow})
+@api_view(["GET", "POST"])
+def side_jobs(request):
+    """Side jobs (兼职) with the rules each breaks (codes enterprise_not_allowed, association_not_approved, paid_not_allowed …)."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    if request.method == "POST":
+        ser = SideJobInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        job = services.register_side_job(actor=actor, cadre_id=d.pop("cadre"), **d)
+        row = next(r for r in selectors.side_jobs(actor) if r["job"].pk == job.pk)
+        return Response(_side_job_row(row), status=201)
+    return Response([_side_job_row(r) for r in selectors.side_jobs(actor)])
+
+
+MomentRow = inline_serializer(
+    "CadreKeyMoment",
+    {"id": serializers.IntegerField(), "kind": serializers.CharField(), "kind_label": serializers.CharField(), "on": serializers.DateField(), "title": serializers.CharField(),
+     "cadre_name": serializers.CharField(), "handover_on": serializers.DateField(allow_null=True), "audit_required": serializers.BooleanField(), "audit_reference": serializers.CharField()},
+    many=True,
+)
+
+
+@extend_schema(tags=["cadres"], responses={200: MomentRow})
+@api_view(["GET"])
+def moments(request):
+    """Open key moments: newly promoted (廉政谈话 due), leaving office (handover, leaving-office audit), holidays."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    return Response([
+        {"id": m.pk, "kind": m.kind, "kind_label": m.get_kind_display(), "on": m.on, "title": m.title, "cadre_name": m.cadre.name if m.cadre else "", "handover_on": m.handover_on,
+         "audit_required": m.audit_required, "audit_reference": m.audit_reference}
+        for m in selectors.moments(actor)
+    ])
+
+
+class FindingInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    owner_name = serializers.CharField(max_length=60)
+    deadline = serializers.DateField()
+
+
+InspectionRow = inline_serializer(
+    "CadreInspection",
+    {"id": serializers.IntegerField(), "title": serializers.CharField(), "org": serializers.CharField(), "unit": serializers.CharField(), "start_on": serializers.DateField(),
+     "findings": serializers.ListField(child=serializers.DictField())},
+    many=True,
+)
+
+
+@extend_schema(tags=["cadres"], responses={200: InspectionRow})
+@api_view(["GET"])
+def inspections(request):
+    """Inspection tours (巡查) and their findings, with the rectification ledger's status once sent."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    return Response([
+        {"id": r["inspection"].pk, "title": r["inspection"].title, "org": r["inspection"].org.name, "unit": r["inspection"].unit.name if r["inspection"].unit else "",
+         "start_on": r["inspection"].start_on,
+         "findings": [{"id": f["finding"].pk, "text": f["finding"].text, "owner_name": f["finding"].owner_name, "deadline": f["finding"].deadline, "issue": f["finding"].issue_id,
+                       "issue_status": f["issue_status"]} for f in r["findings"]]}
+        for r in selectors.inspections(actor)
+    ])
+
+
+@extend_schema(tags=["cadres"], request=FindingInSerializer, responses={201: inline_serializer("CadreFinding", {"id": serializers.IntegerField()})})
+@api_view(["POST"])
+def inspection_findings(request, pk: int):
+    actor = actor_for_request(request)
+    _restricted(actor)
+    ser = FindingInSerializer(data=request.data)
+    ser.is_valid(raise_exception=True)
+    f = services.add_finding(actor=actor, inspection_id=_bounded(pk), **ser.validated_data)
+    return Response({"id": f.pk}, status=201)
+
+
+@extend_schema(tags=["cadres"], request=None, responses={200: inline_serializer("CadreFindingsSent", {"issues": serializers.ListField(child=serializers.IntegerField())})})
+@api_view(["POST"])
+def inspection_send(request, pk: int):
+    """Sends the findings not yet sent to the rectification ledger (worklists 整改台账)."""
+    actor = actor_for_request(request)
+    _restricted(actor)
+    sent = services.send_findings(actor=actor, inspection_id=_bounded(pk), on=dt.date.today())
+    return Response({"issues": [f.issue_id for f in sent]})
+
+
+class TalkInSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=["heart", "integrity", "reminder", "inquiry", "admonition"])
+    on = serializers.DateField()
+    talker = serializers.CharField(max_length=100)
+    occasion = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    record = serializers.CharField(max_length=4000)
+
+
+TalkRow = inline_serializer(
+    "CadreTalk",
+    {"id": serializers.IntegerField(), "cadre": serializers.IntegerField(), "cadre_name": serializers.CharField(), "kind": serializers.CharField(), "kind_label": serializers.CharField(),
+     "on": serializers.DateField(), "talker": serializers.CharField(), "reply_due": serializers.DateField(allow_null=True), "replied_on": serializers.DateField(allow_null=True)},
+)
+
+
+def _talk_row(t):
+    return {"id": t.pk, "cadre": t.cadre_id, "cadre_name": t.cadre.name, "kind": t.kind, "kind_label": t.get_kind_display(), "on": t.on, "talker": t.talker,
+            "reply_due": t.reply_due, "replied_on": t.replied_on}
+
+
+@extend_schema(tags=["cadres"], methods=["GET"], responses={200: TalkRow.__class__(many=True)})
+@extend_schema(tags=["cadres"], methods=["POST"], request=TalkInSerializer, responses={201: TalkRow})
+@api_view(["GET", "POST"])
+def talks(request):
+    """Talk records — designated readers only (404 for anyone else); the list never carries the content."""
+    actor = actor_for_request(request)
+    if request.method == "POST":
+        ser = TalkInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        t = services.record_talk(actor=actor, cadre_id=d.pop("cadre"), **d)
+        return Response(_talk_row(t), status=201)
+    return Response([_talk_row(t) for t in selectors.talks(actor)])
+
+
+@extend_schema(tags=["cadres"], responses={200: inline_serializer("CadreTalkRecord", {"talk": TalkRow, "record": serializers.CharField(), "reply": serializers.CharField()})})
+@api_view(["GET"])
+def talk_detail(request, pk: int):
+    """One talk decrypted for a designated reader; the read is an audit event."""
+    actor = actor_for_request(request)
+    out = services.read_talk(actor=actor, talk_id=_bounded(pk))
+    return Response({"talk": _talk_row(out["talk"]), "record": out.get("record", ""), "reply": out.get("reply", "")})
+
+
 router = SimpleRouter(trailing_slash=True)
 router.register("competitions", CompetitionViewSet, basename="cadre-competition")
 router.register("cadres", CadreViewSet, basename="cadre")
@@ -313,5 +483,12 @@ router.register("selections", SelectionViewSet, basename="cadre-selection")
 urlpatterns = [
     path("quotas/", quotas, name="cadres-quotas"),
     path("warnings/", warnings, name="cadres-warnings"),
+    path("side-jobs/", side_jobs, name="cadres-side-jobs"),
+    path("moments/", moments, name="cadres-moments"),
+    path("inspections/", inspections, name="cadres-inspections"),
+    path("inspections/<int:pk>/findings/", inspection_findings, name="cadres-inspection-findings"),
+    path("inspections/<int:pk>/send/", inspection_send, name="cadres-inspection-send"),
+    path("talks/", talks, name="cadres-talks"),
+    path("talks/<int:pk>/", talk_detail, name="cadres-talk"),
     path("", include(router.urls)),
 ]

@@ -75,7 +75,54 @@ def build(root, builder) -> dict:
     for c in cadres[:3]:
         services.submit_report(actor=a, cadre_id=c.pk, kind=ReportKind.ANNUAL, year=today.year - 1, submitted_on=dt.date(today.year, 1, 20), items={"marriage": "已婚", "housing": "自有住房一套"})
     reserves = _reserves(builder, cadres[10:12])
-    return {"cadres": len(cadres), "selections": 1, "ballots": 1, "reserves": reserves}
+    competitions = _competition(builder, posts[(transport.pk, "deputy")], cadres[7:10])
+    oversight = _oversight(builder, root, user, transport, cadres)
+    return {"cadres": len(cadres), "selections": 1, "ballots": 1, "reserves": reserves, "competitions": competitions, **oversight}
+
+
+def _competition(builder, post, applicants) -> int:
+    """A 竞争上岗 with three eligible applicants, scored and ranked (the next step is the vetting)."""
+    a, today = builder.actor, builder.today
+    start = today - dt.timedelta(days=40)
+    for c in applicants:
+        services.update_cadre(actor=a, cadre_id=c.pk, rank_since=dt.date(today.year - 5, 1, 1))
+    comp = services.start_competition(actor=a, post_id=post.pk, title=f"县交通运输局副局长竞争上岗（{today.year}）", on=start, apply_from=start, apply_until=start + dt.timedelta(days=10), max_age=60)
+    services.complete_competition_step(actor=a, competition_id=comp.pk, step="announce", done_on=start, data={"scope": "全县科员及以上干部"}, documents={"竞争上岗（公开选拔）公告": f"县委组〔{today.year}〕20号"})
+    apps = [services.apply_for_competition(actor=a, competition_id=comp.pk, cadre_id=c.pk, on=start + dt.timedelta(days=2), statement="竞职陈述") for c in applicants]
+    services.complete_competition_step(actor=a, competition_id=comp.pk, step="qualification", done_on=start + dt.timedelta(days=12))
+    services.record_scores(actor=a, competition_id=comp.pk, kind="exam", scores={x.pk: s for x, s in zip(apps, ("86", "78", "81"), strict=True)})
+    services.complete_competition_step(actor=a, competition_id=comp.pk, step="exam", done_on=start + dt.timedelta(days=16))
+    services.record_scores(actor=a, competition_id=comp.pk, kind="interview", scores={x.pk: s for x, s in zip(apps, ("88", "90", "79"), strict=True)})
+    services.complete_competition_step(actor=a, competition_id=comp.pk, step="interview", done_on=start + dt.timedelta(days=20))
+    return 1
+
+
+def _oversight(builder, root, user, unit, cadres) -> dict:
+    """Talks (the demo "county" account is designated for talk records), a leaving cadre, a holiday, an inspection
+    tour with findings sent to the rectification ledger, and side jobs (one not allowed)."""
+    from orgwork.core.actor import Actor
+
+    a, today = builder.actor, builder.today
+    out = {"talks": 0}
+    if user is not None:
+        services.designate_reader(actor=a, user=user, org_id=root.pk, purpose=services.TALKS)
+        reader = Actor.for_user(user)
+        t = services.record_talk(actor=reader, cadre_id=cadres[3].pk, kind="reminder", on=today - dt.timedelta(days=10), talker="县委组织部副部长", occasion="有反映工作推进慢",
+                                 record="指出分管项目推进滞后，本人表示将制定计划按期完成。", today=today)
+        services.add_problem(actor=reader, cadre_id=cadres[3].pk, talk_id=t.pk, text="分管项目推进滞后", on=today - dt.timedelta(days=10))
+        services.record_talk(actor=reader, cadre_id=cadres[2].pk, kind="heart", on=today - dt.timedelta(days=5), talker="县委组织部部长", occasion="换届后谈心",
+                             record="交流换届后工作打算。", today=today)
+        out["talks"] = 2
+    services.plan_leaving(actor=a, cadre_id=cadres[0].pk, on=today + dt.timedelta(days=20), reason="到龄交流")
+    services.add_holiday(actor=a, org_id=root.pk, on=today + dt.timedelta(days=10), title="节日廉洁提醒")
+    i = services.start_inspection(actor=a, org_id=root.pk, unit_id=unit.pk, title=f"{unit.name}{today.year}年巡查", team="县委巡察办、县委组织部干部科", start_on=today - dt.timedelta(days=30))
+    services.add_finding(actor=a, inspection_id=i.pk, text="“三重一大”事项个别未经集体研究", owner_name=cadres[0].name, deadline=today + dt.timedelta(days=60))
+    services.add_finding(actor=a, inspection_id=i.pk, text="干部人事档案材料收集不及时", owner_name=cadres[1].name, deadline=today + dt.timedelta(days=30))
+    services.send_findings(actor=a, inspection_id=i.pk, on=today - dt.timedelta(days=5))
+    services.register_side_job(actor=a, cadre_id=cadres[4].pk, organization="县某投资有限公司", kind="enterprise", role="董事", started_on=today - dt.timedelta(days=200))
+    services.register_side_job(actor=a, cadre_id=cadres[5].pk, organization="县书法家协会", kind="association", role="副主席", leadership=True, started_on=today - dt.timedelta(days=400),
+                               approval=f"县委组〔{today.year - 1}〕7号")
+    return {**out, "inspections": 1, "side_jobs": 2}
 
 
 def _reserves(builder, cadres) -> int:

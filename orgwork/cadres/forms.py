@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core import forms as cf
 from orgwork.core.forms import ConsoleForm
 
-from .models import CadreStatus, CompetitionKind, PostKind, Rank, ReportKind, UnitKind
+from .models import CadreStatus, CompetitionKind, PostKind, Rank, ReportKind, SideJobKind, TalkKind, UnitKind
 from .services import REPORT_SECTIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -220,16 +221,16 @@ class ReserveForm(forms.Form):
 
 class CompetitionForm(ConsoleForm):
     post = forms.TypedChoiceField(label=_("选拔职位"), coerce=int)
-    title = forms.CharField(label=_("名称"), max_length=200)
+    title = cf.TextField(label=_("名称"), max_length=200, required=True)
     kind = forms.ChoiceField(label=_("方式"), choices=CompetitionKind.choices)
-    seats = forms.IntegerField(label=_("选拔人数"), min_value=1, max_value=20, initial=1)
-    on = forms.DateField(label=_("公告日期"), widget=DATE)
-    apply_from = forms.DateField(label=_("报名开始"), widget=DATE)
-    apply_until = forms.DateField(label=_("报名截止"), widget=DATE)
-    max_age = forms.IntegerField(label=_("年龄上限（空=按规则默认）"), min_value=18, max_value=70, required=False)
+    seats = cf.IntField(label=_("选拔人数"), min_value=1, max_value=20, default=1)
+    on = cf.DateField(label=_("公告日期"), required=True)
+    apply_from = cf.DateField(label=_("报名开始"), required=True)
+    apply_until = cf.DateField(label=_("报名截止"), required=True)
+    max_age = cf.IntField(label=_("年龄上限（空=按规则默认）"), min_value=18, max_value=70)
     min_education = forms.ChoiceField(label=_("最低学历（空=大学专科）"), required=False)
-    exam_weight = forms.CharField(label=_("笔试权重（如2/5，空=默认）"), max_length=10, required=False)
-    interview_weight = forms.CharField(label=_("面试权重（如3/5，空=默认）"), max_length=10, required=False)
+    exam_weight = cf.TextField(label=_("笔试权重（如2/5，空=默认）"), max_length=10)
+    interview_weight = cf.TextField(label=_("面试权重（如3/5，空=默认）"), max_length=10)
 
     def __init__(self, *args, posts=(), **kwargs):
         from .rules import EDUCATION_LEVELS
@@ -240,9 +241,9 @@ class CompetitionForm(ConsoleForm):
 
 
 class ApplicationForm(ConsoleForm):
-    names = forms.CharField(label=_("报名人姓名（重名时加身份证号码后4位）"), max_length=80)
-    on = forms.DateField(label=_("报名日期"), widget=DATE)
-    statement = forms.CharField(label=_("竞职陈述"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    names = cf.TextField(label=_("报名人姓名（重名时加身份证号码后4位）"), max_length=80)
+    on = cf.DateField(label=_("报名日期"))
+    statement = cf.TextField(label=_("竞职陈述"), max_length=2000, textarea=True)
 
 
 class ScoresForm(ConsoleForm):
@@ -254,8 +255,8 @@ class ScoresForm(ConsoleForm):
         super().__init__(*args, **kwargs)
         self.applications = list(applications)
         for a in self.applications:
-            self.fields[f"score_{a.pk}"] = forms.DecimalField(label=a.cadre.name, min_value=0, max_value=100, decimal_places=2, max_digits=5, required=False)
-            self.fields[f"absent_{a.pk}"] = forms.BooleanField(label=_("%(name)s缺考") % {"name": a.cadre.name}, required=False)
+            self.fields[f"score_{a.pk}"] = cf.DecimalField(label=a.cadre.name, min_value=0, max_value=100, decimal_places=2, max_digits=5)
+            self.fields[f"absent_{a.pk}"] = cf.FlagField(label=_("%(name)s缺考") % {"name": a.cadre.name})
 
     def scores(self) -> dict:
         return {a.pk: self.cleaned_data[f"score_{a.pk}"] for a in self.applications if self.cleaned_data.get(f"score_{a.pk}") is not None}
@@ -265,5 +266,106 @@ class ScoresForm(ConsoleForm):
 
 
 class OnlineApplyForm(ConsoleForm):
-    competition = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    statement = forms.CharField(label=_("竞职陈述"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    competition = cf.IdField(label=_("编号"), required=True)
+    statement = cf.TextField(label=_("竞职陈述"), max_length=2000, textarea=True)
+
+
+# --- daily oversight -----------------------------------------------------------------------------------------------
+
+
+class LeavingForm(ConsoleForm):
+    names = cf.TextField(label=_("离任干部（重名时加身份证号码后4位）"), max_length=80)
+    on = cf.DateField(label=_("拟离任日期"))
+    reason = cf.TextField(label=_("离任原因"), max_length=300)
+
+
+class HolidayForm(ConsoleForm):
+    org = cf.IdField(label=_("党组织"), required=True)
+    title = cf.TextField(label=_("节日"), max_length=200)
+    on = cf.DateField(label=_("节日日期"))
+
+
+class HandoverForm(ConsoleForm):
+    moment = cf.IdField(label=_("编号"), required=True)
+    on = cf.DateField(label=_("交接日期"))
+    note = cf.TextField(label=_("交接情况"), max_length=500)
+
+
+class AuditLinkForm(ConsoleForm):
+    moment = cf.IdField(label=_("编号"), required=True)
+    reference = cf.TextField(label=_("离任审计报告（文号/链接）"), max_length=300)
+
+
+class CloseMomentForm(ConsoleForm):
+    moment = cf.IdField(label=_("编号"), required=True)
+    on = cf.DateField(label=_("办结日期"))
+    note = cf.TextField(label=_("说明"), max_length=500)
+
+
+class InspectionForm(ConsoleForm):
+    org = cf.IdField(label=_("被巡查党组织"), required=True)
+    unit = forms.TypedChoiceField(label=_("被巡查单位"), coerce=int, required=False, empty_value=None)
+    title = cf.TextField(label=_("巡查名称"), max_length=200)
+    team = cf.TextField(label=_("巡查组成员（以、分隔）"), max_length=300)
+    start_on = cf.DateField(label=_("开始日期"))
+    end_on = cf.DateField(label=_("结束日期"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—"), *((u.pk, f"{u.name}（{u.org.name}）") for u in units)]
+
+
+class FindingForm(ConsoleForm):
+    inspection = cf.IdField(label=_("编号"), required=True)
+    text = cf.TextField(label=_("发现的问题"), max_length=2000)
+    owner_name = cf.TextField(label=_("整改责任人"), max_length=60)
+    deadline = cf.DateField(label=_("整改时限"))
+
+
+class SendFindingsForm(ConsoleForm):
+    inspection = cf.IdField(label=_("编号"), required=True)
+
+
+class SideJobForm(ConsoleForm):
+    names = cf.TextField(label=_("干部（重名时加身份证号码后4位）"), max_length=80)
+    organization = cf.TextField(label=_("兼职单位"), max_length=200)
+    kind = forms.ChoiceField(label=_("单位类别"), choices=SideJobKind.choices)
+    role = cf.TextField(label=_("兼任职务"), max_length=80)
+    leadership = cf.FlagField(label=_("领导职务（会长、副会长、秘书长、董事等）"))
+    started_on = cf.DateField(label=_("兼职开始"))
+    paid = cf.FlagField(label=_("领取报酬"))
+    approval = cf.TextField(label=_("审批文号"), max_length=200)
+
+
+class EndSideJobForm(ConsoleForm):
+    job = cf.IdField(label=_("编号"), required=True)
+    on = cf.DateField(label=_("兼职结束日期"))
+
+
+class TalkForm(ConsoleForm):
+    names = cf.TextField(label=_("谈话对象（重名时加身份证号码后4位）"), max_length=80)
+    kind = forms.ChoiceField(label=_("类别"), choices=TalkKind.choices)
+    on = cf.DateField(label=_("谈话（发函）日期"))
+    talker = cf.TextField(label=_("谈话人"), max_length=100)
+    occasion = cf.TextField(label=_("谈话事由"), max_length=100)
+    record = cf.TextField(label=_("谈话内容及本人表态（加密保存）"), max_length=4000, textarea=True)
+
+
+class ProblemForm(ConsoleForm):
+    names = cf.TextField(label=_("干部（重名时加身份证号码后4位）"), max_length=80)
+    text = cf.TextField(label=_("发现的问题（加密保存）"), max_length=2000, textarea=True)
+    due_on = cf.DateField(label=_("跟踪期限（空=按规则默认）"))
+
+
+class FollowUpForm(ConsoleForm):
+    problem = cf.IdField(label=_("编号"), required=True)
+    on = cf.DateField(label=_("跟踪日期"))
+    text = cf.TextField(label=_("跟踪情况"), max_length=2000)
+    close = cf.FlagField(label=_("办结"))
+    next_due = cf.DateField(label=_("下次跟踪日期"))
+
+
+class ReplyForm(ConsoleForm):
+    talk = cf.IdField(label=_("编号"), required=True)
+    on = cf.DateField(label=_("提交日期"))
+    text = cf.TextField(label=_("说明材料（加密保存）"), max_length=4000, textarea=True)

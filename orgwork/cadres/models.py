@@ -381,10 +381,17 @@ class ReportCheck(NoDeleteModel):
         return self.report.cadre.org.path
 
 
+class ReaderPurpose(models.TextChoices):
+    PERSONAL_MATTERS = "personal_matters", _("个人有关事项报告")
+    TALKS = "talks", _("谈心谈话及函询诫勉记录")
+
+
 class ReportReader(NoDeleteModel):
-    """Staff designated to read personal matters reports in an org's subtree (nobody else can, whatever their role)."""
+    """Staff designated to read restricted records in an org's subtree — personal matters reports, or talk records
+    (谈话、函询、诫勉) — nobody else can, whatever their role."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("查阅范围"), max_length=20, choices=ReaderPurpose.choices, default=ReaderPurpose.PERSONAL_MATTERS)
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
     granted_by = models.CharField(max_length=150)
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -503,3 +510,216 @@ class Application(NoDeleteModel):
     @property
     def audit_org_path(self) -> str:
         return self.competition.org.path
+
+
+# --- daily oversight: talks, problems, key moments, inspection tours, side jobs -------------------------------------
+
+
+class TalkKind(models.TextChoices):
+    HEART = "heart", _("谈心谈话")
+    INTEGRITY = "integrity", _("廉政谈话")
+    REMINDER = "reminder", _("提醒谈话")
+    INQUIRY = "inquiry", _("函询")
+    ADMONITION = "admonition", _("诫勉")
+
+
+class Talk(NoDeleteModel):
+    """A one-to-one talk or a written inquiry with a cadre. What was said (and the cadre's answer) is sealed at rest;
+    only staff designated for talk records read it, every read audited."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("谈话对象"), on_delete=models.PROTECT, related_name="talks")
+    kind = models.CharField(_("类别"), max_length=20, choices=TalkKind.choices)
+    on = models.DateField(_("谈话（发函）日期"))
+    talker = models.CharField(_("谈话人"), max_length=100)
+    occasion = models.CharField(_("谈话事由"), max_length=100, blank=True)
+    sealed_record = models.BinaryField()
+    key_id = models.CharField(max_length=16)
+    reply_due = models.DateField(_("说明材料应交日期"), null=True, blank=True)
+    replied_on = models.DateField(_("说明材料提交日期"), null=True, blank=True)
+    moment = models.ForeignKey("KeyMoment", null=True, blank=True, on_delete=models.PROTECT, related_name="talks")
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "cadre__org__path"
+
+    class Meta:
+        verbose_name = _("谈话记录")
+        verbose_name_plural = _("谈话记录")
+        ordering = ["-on", "-id"]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()} {self.on}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.cadre.org.path
+
+
+class TalkProblem(NoDeleteModel):
+    """A problem found in a talk (or otherwise) about a cadre, followed up to closure; its text is sealed too."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="problems")
+    talk = models.ForeignKey(Talk, null=True, blank=True, on_delete=models.PROTECT, related_name="problems")
+    sealed_text = models.BinaryField()
+    key_id = models.CharField(max_length=16)
+    due_on = models.DateField(_("跟踪期限"))
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "cadre__org__path"
+
+    class Meta:
+        verbose_name = _("谈话发现的问题")
+        verbose_name_plural = _("谈话发现的问题")
+        ordering = ["closed_on", "due_on", "id"]
+
+    def __str__(self):
+        return f"{self.cadre} {self.due_on}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.cadre.org.path
+
+
+class ProblemFollowUp(NoDeleteModel):
+    problem = models.ForeignKey(TalkProblem, on_delete=models.PROTECT, related_name="follow_ups")
+    on = models.DateField(_("跟踪日期"))
+    sealed_text = models.BinaryField()
+    key_id = models.CharField(max_length=16)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "problem__cadre__org__path"
+
+    class Meta:
+        ordering = ["on", "id"]
+
+
+class MomentKind(models.TextChoices):
+    PROMOTED = "promoted", _("新提任")
+    LEAVING = "leaving", _("离任")
+    HOLIDAY = "holiday", _("节假日")
+
+
+class KeyMoment(NoDeleteModel):
+    """A key moment of cadre oversight: newly promoted (a 廉政谈话 is due), about to leave office (handover; the
+    leaving-office economic responsibility audit linked), a holiday (节前廉洁提醒). Reminded by the deadline job."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=20, choices=MomentKind.choices)
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.PROTECT, related_name="moments")
+    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("日期"))
+    title = models.CharField(_("事项"), max_length=200)
+    handover_on = models.DateField(_("工作交接日期"), null=True, blank=True)
+    handover_note = models.CharField(_("交接情况"), max_length=500, blank=True)
+    audit_required = models.BooleanField(_("须离任经济责任审计"), default=False)
+    audit_reference = models.CharField(_("离任审计报告（文号/链接）"), max_length=300, blank=True)
+    done_on = models.DateField(_("办结日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("关键节点")
+        verbose_name_plural = _("关键节点")
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class Inspection(NoDeleteModel):
+    """An inspection tour (巡查) of a unit; its findings go to the rectification ledger (worklists 整改台账)."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("被巡查党组织"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("被巡查单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    title = models.CharField(_("巡查名称"), max_length=200)
+    team = models.CharField(_("巡查组成员"), max_length=300)
+    start_on = models.DateField(_("开始日期"))
+    end_on = models.DateField(_("结束日期"), null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "org__path"
+
+    class Meta:
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
+        ordering = ["-start_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class Finding(NoDeleteModel):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    text = models.TextField(_("发现的问题"), max_length=2000)
+    owner_name = models.CharField(_("整改责任人"), max_length=60)
+    deadline = models.DateField(_("整改时限"))
+    issue_id = models.PositiveBigIntegerField(_("整改台账编号"), null=True, blank=True)
+    sent_on = models.DateField(_("移交整改日期"), null=True, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "inspection__org__path"
+
+    class Meta:
+        verbose_name = _("巡查发现问题")
+        verbose_name_plural = _("巡查发现问题")
+        ordering = ["inspection", "id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.inspection.org.path
+
+
+class SideJobKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    ASSOCIATION = "association", _("社会团体")
+    FOUNDATION = "foundation", _("基金会")
+    OTHER = "other", _("其他组织")
+
+
+class SideJob(NoDeleteModel):
+    """A cadre's part-time post outside their own unit (兼职); flagged by the rule data when not allowed."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="side_jobs")
+    organization = models.CharField(_("兼职单位"), max_length=200)
+    kind = models.CharField(_("单位类别"), max_length=20, choices=SideJobKind.choices)
+    role = models.CharField(_("兼任职务"), max_length=80)
+    leadership = models.BooleanField(_("领导职务（会长、副会长、秘书长、董事等）"), default=False)
+    started_on = models.DateField(_("兼职开始"))
+    ended_on = models.DateField(_("兼职结束"), null=True, blank=True)
+    paid = models.BooleanField(_("领取报酬"), default=False)
+    approval = models.CharField(_("审批文号"), max_length=200, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATH = "cadre__org__path"
+
+    class Meta:
+        verbose_name = _("干部兼职")
+        verbose_name_plural = _("干部兼职")
+        ordering = ["cadre", "-started_on", "id"]
+
+    def __str__(self):
+        return f"{self.cadre} {self.organization}{self.role}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.cadre.org.path

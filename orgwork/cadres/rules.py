@@ -757,3 +757,83 @@ def _competition_appointed(ctx, record):
     from .services import appoint_from_competition
 
     appoint_from_competition(ctx=ctx, record=record)
+
+
+# --- daily oversight (seed 004: 谈心谈话, 从严管理) ----------------------------------------------------------------
+OVERSIGHT = "cadres.oversight"
+OVERSIGHT_2019 = register(
+    RuleSet(
+        name=OVERSIGHT,
+        version="2019",
+        effective=dt.date(2019, 3, 3),
+        source="《中国共产党纪律检查机关监督执纪工作规则》（2019）；《关于对党员领导干部进行诫勉的规定》（2019）；"
+        "《党政主要领导干部和国有企事业单位主要领导人员经济责任审计规定》（2019）；seed 004（谈心谈话、新提拔干部廉政谈话）",
+        values={
+            # 监督执纪工作规则 函询: 被函询人应当在收到函件后15个工作日内写出说明材料.
+            "inquiry_reply_working_days": 15,
+            # 诫勉规定: 受到诫勉的, 六个月内不得提拔或者重用.
+            "admonition_no_promotion_months": 6,
+            # seed 004: 对新提拔的干部, 进行廉政谈话教育 — within this many days of the appointment (default — replace).
+            "promoted_talk_days": 30,
+            # 节前廉洁提醒: remind the cadre section this many days before a holiday (default — replace).
+            "holiday_remind_days": 7,
+            # 经济责任审计规定: 主要领导干部 leaving office are audited — the post kinds that require it.
+            "audit_post_kinds": ("principal",),
+            # after leaving, the audit report should be linked within this many days (default — replace).
+            "audit_link_days": 90,
+            # a problem found in a talk is followed up within this many days unless a date is given (default — replace).
+            "problem_follow_days": 30,
+        },
+    )
+)
+
+
+def oversight_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(OVERSIGHT, on=on)
+
+
+# --- side jobs (兼职) ---------------------------------------------------------------------------------------------
+SIDE_JOBS = "cadres.side_jobs"
+SIDE_JOBS_2013 = register(
+    RuleSet(
+        name=SIDE_JOBS,
+        version="2013",
+        effective=dt.date(2013, 10, 19),
+        source="中组发〔2013〕18号《关于进一步规范党政领导干部在企业兼职（任职）问题的意见》；中办发〔1998〕17号《关于党政机关领导干部不兼任社会团体领导职务的通知》；seed 004",
+        values={
+            # (code, applies to cadre status, job kinds, only leadership roles, only unapproved, only paid, basis)
+            "flags": (
+                ("enterprise_not_allowed", "serving", ("enterprise",), False, False, False,
+                 "中组发〔2013〕18号：现职和不担任现职但未办理退（离）休手续的党政领导干部不得在企业兼职（任职）"),
+                ("association_not_approved", "serving", ("association", "foundation"), True, True, False,
+                 "中办发〔1998〕17号：党政机关领导干部不兼任社会团体领导职务，确需兼任的须按干部管理权限审批"),
+                ("paid_not_allowed", "serving", ("enterprise", "association", "foundation", "other"), False, False, True,
+                 "中组发〔2013〕18号、中办发〔1998〕17号：兼职不得领取薪酬、奖金、津贴等报酬"),
+                ("retired_enterprise_not_approved", "retired", ("enterprise",), False, True, False,
+                 "中组发〔2013〕18号：退（离）休后在企业兼职（任职）须按干部管理权限审批（三年内不得到原管辖地区和业务范围内的企业兼职）"),
+            ),
+        },
+    )
+)
+
+
+def side_job_rules(on: dt.date | None = None) -> RuleSet:
+    return rule(SIDE_JOBS, on=on)
+
+
+def side_job_flags(rs: RuleSet, job, cadre_status: str) -> list[tuple[str, str]]:
+    """Which rules a side job breaks: [(code, basis)] (pure; ended jobs are not flagged)."""
+    if job.ended_on is not None:
+        return []
+    out = []
+    for code, status, kinds, leadership, unapproved, paid, basis in rs["flags"]:
+        if status != cadre_status or job.kind not in kinds:
+            continue
+        if leadership and not job.leadership:
+            continue
+        if unapproved and job.approval:
+            continue
+        if paid and not job.paid:
+            continue
+        out.append((code, basis))
+    return out

@@ -386,3 +386,66 @@ def competition_record(competition) -> dict:
         )
     notices = [{"notice": n, "objections": list(n.objections.all())} for n in proc_reads.notices(inst)]
     return {"definition": d, "records": records, "notices": notices, "applications": applications(competition), "appointments": list(competition.appointments.select_related("cadre", "post__unit"))}
+
+
+# --- daily oversight -------------------------------------------------------------------------------------------------
+
+
+def moments(actor: Actor, *, open_only: bool = True):
+    from .models import KeyMoment
+
+    qs = scope(KeyMoment.objects.select_related("org", "cadre"), actor)
+    if open_only:
+        qs = qs.filter(done_on__isnull=True)
+    return qs.order_by("on", "id")
+
+
+def inspections(actor: Actor):
+    """Inspection tours with their findings and, for findings sent, the rectification ledger's status."""
+    from orgwork.worklists import selectors as worklists
+
+    from .models import Finding, Inspection
+
+    rows = []
+    items = list(scope(Inspection.objects.select_related("org", "unit"), actor).order_by("-start_on", "-id"))
+    findings = defaultdict(list)
+    for f in Finding.objects.filter(inspection__in=items).order_by("id"):
+        findings[f.inspection_id].append(f)
+    ids = [f.issue_id for fs in findings.values() for f in fs if f.issue_id]
+    status = {i.pk: i.get_status_display() for i in worklists.issues(actor).filter(pk__in=ids)} if ids else {}
+    for i in items:
+        rows.append({"inspection": i, "findings": [{"finding": f, "issue_status": status.get(f.issue_id, "")} for f in findings[i.pk]], "unsent": sum(1 for f in findings[i.pk] if not f.issue_id)})
+    return rows
+
+
+def side_jobs(actor: Actor, *, current_only: bool = True) -> list[dict]:
+    """Side jobs with the rules each one breaks (rule data), flagged first."""
+    from .models import SideJob
+    from .rules import side_job_flags, side_job_rules
+
+    rs = side_job_rules()
+    qs = scope(SideJob.objects.select_related("cadre__org"), actor)
+    if current_only:
+        qs = qs.filter(ended_on__isnull=True)
+    rows = [{"job": j, "flags": side_job_flags(rs, j, j.cadre.status)} for j in qs.order_by("cadre__name", "-started_on", "id")]
+    rows.sort(key=lambda r: not r["flags"])
+    return rows
+
+
+def flagged_side_jobs(actor: Actor) -> list[dict]:
+    return [r for r in side_jobs(actor) if r["flags"]]
+
+
+def talks(actor: Actor):
+    """Talk records a designated reader may open (who, when, kind — never the content: that is read one at a time)."""
+    from .models import Talk
+    from .services import TALKS, _reader_scope
+
+    return _reader_scope(Talk.objects.select_related("cadre__org"), actor, TALKS).order_by("-on", "-id")
+
+
+def open_problems(actor: Actor):
+    from .models import TalkProblem
+    from .services import TALKS, _reader_scope
+
+    return _reader_scope(TalkProblem.objects.select_related("cadre"), actor, TALKS).filter(closed_on__isnull=True).order_by("due_on", "id")

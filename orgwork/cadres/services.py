@@ -229,6 +229,7 @@ def appoint(
     if promotion:
         cadre.rank, cadre.rank_since = post.rank, on
         cadre.save(update_fields=["rank", "rank_since"])
+        _promoted_moment(actor, cadre, post, a, today)
     audit.record(actor, "cadres.appoint", a, data={"cadre": cadre.name, "post": str(post), "on": on, "promotion": promotion, "probation_until": probation_until, "rule_version": rs.version if rs else ""})
     return a
 
@@ -439,24 +440,27 @@ def archive_selection(*, actor: Actor, selection_id, on: dt.date | None = None):
 # --- personal matters reports ---------------------------------------------------------------------------------------
 
 
-def may_read_reports(actor: Actor) -> bool:
+PERSONAL_MATTERS, TALKS = "personal_matters", "talks"
+
+
+def may_read_reports(actor: Actor, purpose: str = PERSONAL_MATTERS) -> bool:
     if actor is None or actor.user is None:
         return False
-    return ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).exists()
+    return ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True, purpose=purpose).exists()
 
 
-def reader_paths(actor: Actor) -> list[str]:
+def reader_paths(actor: Actor, purpose: str = PERSONAL_MATTERS) -> list[str]:
     if actor is None or actor.user is None:
         return []
-    return list(ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).values_list("org__path", flat=True))
+    return list(ReportReader.objects.filter(user_id=actor.user_id, revoked_at__isnull=True, purpose=purpose).values_list("org__path", flat=True))
 
 
-def _reader_scope(qs, actor: Actor):
+def _reader_scope(qs, actor: Actor, purpose: str = PERSONAL_MATTERS):
     from django.db.models import Q
 
     from orgwork.core.fields import subtree_q
 
-    paths = reader_paths(actor)
+    paths = reader_paths(actor, purpose)
     if not paths:
         raise NotFound()
     cond = Q(pk__in=[])
@@ -466,13 +470,15 @@ def _reader_scope(qs, actor: Actor):
 
 
 @transaction.atomic
-def designate_reader(*, actor: Actor, user, org_id) -> ReportReader:
-    """Only a department admin designates who reads personal matters reports in a subtree."""
+def designate_reader(*, actor: Actor, user, org_id, purpose: str = PERSONAL_MATTERS) -> ReportReader:
+    """Only a department admin designates who reads personal matters reports (or talk records) in a subtree."""
     org = writable_org(actor, org_id)
     if not actor.has_role("sysadmin", "dept_admin"):
         raise PermissionDenied()
-    r = ReportReader.objects.create(user=user, org=org, granted_by=actor.label)
-    audit.record(actor, "cadres.report_reader.grant", r, data={"user": user.get_username()})
+    if purpose not in (PERSONAL_MATTERS, TALKS):
+        raise ServiceError.single("purpose", "bad_value", "查阅范围不正确")
+    r = ReportReader.objects.create(user=user, org=org, granted_by=actor.label, purpose=purpose)
+    audit.record(actor, "cadres.report_reader.grant", r, data={"user": user.get_username(), "purpose": purpose})
     return r
 
 
@@ -691,10 +697,17 @@ def start_competition(
 
 def check_eligibility(*, competition, cadre) -> list[FieldError]:
     """The eligibility conditions of the competition for one cadre, counted at the application deadline."""
-    from .rules import eligibility_rules
+    from .models import Talk, TalkKind
+    from .rules import eligibility_rules, oversight_rules
 
-    rs = eligibility_rules(competition.apply_until)
-    return eligibility_errors(rs, cadre=cadre, post=competition.post, on=competition.apply_until, max_age=competition.max_age, min_education=competition.min_education)
+    on = competition.apply_until
+    rs = eligibility_rules(on)
+    errors = eligibility_errors(rs, cadre=cadre, post=competition.post, on=on, max_age=competition.max_age, min_education=competition.min_education)
+    months = oversight_rules(on)["admonition_no_promotion_months"]
+    last = Talk.objects.filter(cadre=cadre, kind=TalkKind.ADMONITION, on__lte=on).order_by("-on").values_list("on", flat=True).first()
+    if last and add_months(last, months) > on and RANK_ORDER[competition.post.rank] > RANK_ORDER[cadre.rank]:
+        errors.append(FieldError("cadre", "not_eligible_admonition", f"{cadre.name}于{last:%Y年%m月%d日}受到诫勉，{months}个月内不得提拔（《关于对党员领导干部进行诫勉的规定》）"))
+    return errors
 
 
 def _apply(actor: Actor, comp, cadre: Cadre, *, on: dt.date, statement: str, channel: str):
@@ -827,3 +840,380 @@ def appoint_from_competition(*, ctx, record) -> None:
         raise ServiceError.single("appointees", "required", "尚未作出任用决定")
     record.data = {**record.data, "appointments": done}
     record.save(update_fields=["data"])
+
+
+# --- daily oversight: talks (restricted), problems, key moments, inspection tours, side jobs ----------------------------
+
+
+def _talk_cadre(actor: Actor, cadre_id) -> Cadre:
+    """Talk records are kept by staff designated for them (in the cadre's subtree) who may also write there."""
+    if not may_read_reports(actor, TALKS):
+        raise NotFound()
+    cadre = _reader_scope(Cadre.objects.select_related("org"), actor, TALKS).filter(pk=cadre_id).first()
+    if cadre is None:
+        raise NotFound()
+    return get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre.pk)
+
+
+@transaction.atomic
+def record_talk(
+    *, actor: Actor, cadre_id, kind: str, on: dt.date, talker: str, record: str, occasion: str = "", moment_id=None, today: dt.date | None = None,
+):
+    """A talk (谈心、廉政、提醒) or a written inquiry (函询: the written answer is due in 15 working days, rule data) or an
+    admonition (诫勉). The record is sealed; the audit keeps who/when/kind only. An integrity talk closes the
+    cadre's open 'newly promoted' moment."""
+    from orgwork.core import calendar as workcal
+
+    from .models import KeyMoment, MomentKind, Talk, TalkKind
+    from .rules import oversight_rules
+
+    cadre = _talk_cadre(actor, cadre_id)
+    today = today or dt.date.today()
+    errors = []
+    if kind not in TalkKind.values:
+        errors.append(FieldError("kind", "bad_value", "谈话类别不正确"))
+    if on is None or on > today:
+        errors.append(FieldError("on", "bad_date", "谈话日期不能为空或晚于今天"))
+    talker = _text(errors, talker, "talker", "谈话人", 100)
+    record = _text(errors, record, "record", "谈话内容", 4000)
+    occasion = _text(errors, occasion, "occasion", "谈话事由", 100, required=False)
+    if errors:
+        raise ServiceError(errors)
+    rs = oversight_rules(on)
+    reply_due = None
+    if kind == TalkKind.INQUIRY:
+        try:
+            reply_due = workcal.nth_workday_from(on, rs["inquiry_reply_working_days"])
+        except workcal.UnknownCalendarYear as exc:
+            raise ServiceError(list(exc.errors)) from None
+    moment = None
+    if moment_id:
+        moment = get_in_scope(KeyMoment.objects.all(), actor, write=True, pk=moment_id)
+    elif kind == TalkKind.INTEGRITY:
+        moment = KeyMoment.objects.filter(cadre=cadre, kind=MomentKind.PROMOTED, done_on__isnull=True, on__lte=on).order_by("on").first()
+    t = Talk.objects.create(
+        cadre=cadre, kind=kind, on=on, talker=talker, occasion=occasion, sealed_record=crypto.seal({"record": record}), key_id=crypto.key_id(),
+        reply_due=reply_due, moment=moment, recorded_by=actor.label,
+    )
+    if moment is not None and moment.done_on is None and moment.kind == MomentKind.PROMOTED:
+        moment.done_on, moment.note = on, f"已于{on:%Y-%m-%d}进行廉政谈话"
+        moment.save(update_fields=["done_on", "note"])
+    audit.record(actor, "cadres.talk.record", t, data={"kind": kind, "on": on, "reply_due": reply_due, "rule_version": rs.version})  # never the content
+    return t
+
+
+@transaction.atomic
+def record_reply(*, actor: Actor, talk_id, on: dt.date, text: str):
+    """The cadre's written answer to an inquiry (函询说明材料), sealed with the record."""
+    from .models import Talk, TalkKind
+
+    t = _reader_scope(Talk.objects.select_for_update().select_related("cadre__org"), actor, TALKS).filter(pk=talk_id).first()
+    if t is None:
+        raise NotFound()
+    if t.kind != TalkKind.INQUIRY:
+        raise ServiceError.single("talk", "bad_status", "只有函询需要提交说明材料")
+    if t.replied_on:
+        raise ServiceError.single("talk", "bad_status", "说明材料已提交")
+    errors = []
+    text = _text(errors, text, "text", "说明材料", 4000)
+    if on is None or on < t.on:
+        errors.append(FieldError("on", "date_order", "提交日期不能早于发函日期"))
+    if errors:
+        raise ServiceError(errors)
+    content = crypto.unseal(t.sealed_record)
+    t.sealed_record, t.key_id, t.replied_on = crypto.seal({**content, "reply": text}), crypto.key_id(), on
+    t.save(update_fields=["sealed_record", "key_id", "replied_on"])
+    audit.record(actor, "cadres.talk.reply", t, data={"on": on, "late": bool(t.reply_due and on > t.reply_due)})
+    return t
+
+
+def read_talk(*, actor: Actor, talk_id) -> dict:
+    """A talk record decrypted for a designated reader, with its problems and follow-ups; every read is audited."""
+    from .models import Talk
+
+    with transaction.atomic():
+        t = _reader_scope(Talk.objects.select_related("cadre__org"), actor, TALKS).filter(pk=talk_id).first()
+        if t is None:
+            raise NotFound()
+        audit.record(actor, "cadres.talk.read", t, data={"cadre": t.cadre_id})
+    problems = []
+    for p in t.problems.order_by("id"):
+        problems.append({"problem": p, "text": crypto.unseal(p.sealed_text), "follow_ups": [(f.on, crypto.unseal(f.sealed_text), f.recorded_by) for f in p.follow_ups.all()]})
+    return {"talk": t, **crypto.unseal(t.sealed_record), "problems": problems}
+
+
+@transaction.atomic
+def add_problem(*, actor: Actor, cadre_id, text: str, due_on: dt.date | None = None, talk_id=None, on: dt.date | None = None):
+    from .models import Talk, TalkProblem
+    from .rules import oversight_rules
+
+    cadre = _talk_cadre(actor, cadre_id)
+    talk = None
+    if talk_id:
+        talk = Talk.objects.filter(pk=talk_id, cadre=cadre).first()
+        if talk is None:
+            raise ServiceError.single("talk", "bad_value", "谈话记录不属于该干部")
+    errors = []
+    text = _text(errors, text, "text", "问题", 2000)
+    if errors:
+        raise ServiceError(errors)
+    on = on or dt.date.today()
+    due_on = due_on or on + dt.timedelta(days=oversight_rules(on)["problem_follow_days"])
+    p = TalkProblem.objects.create(cadre=cadre, talk=talk, sealed_text=crypto.seal(text), key_id=crypto.key_id(), due_on=due_on, recorded_by=actor.label)
+    audit.record(actor, "cadres.problem.add", p, data={"due_on": due_on, "talk": talk.pk if talk else None})
+    return p
+
+
+@transaction.atomic
+def follow_up(*, actor: Actor, problem_id, on: dt.date, text: str, close: bool = False, next_due: dt.date | None = None):
+    """A follow-up of a problem; `close` ends it (办结), else `next_due` moves the next check."""
+    from .models import ProblemFollowUp, TalkProblem
+
+    p = _reader_scope(TalkProblem.objects.select_for_update().select_related("cadre__org"), actor, TALKS).filter(pk=problem_id).first()
+    if p is None:
+        raise NotFound()
+    get_in_scope(Cadre.objects.all(), actor, write=True, pk=p.cadre_id)
+    if p.closed_on:
+        raise ServiceError.single("problem", "bad_status", "该问题已办结")
+    errors = []
+    text = _text(errors, text, "text", "跟踪情况", 2000)
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写跟踪日期"))
+    if next_due is not None and on is not None and next_due <= on:
+        errors.append(FieldError("next_due", "date_order", "下次跟踪日期应晚于本次"))
+    if errors:
+        raise ServiceError(errors)
+    f = ProblemFollowUp.objects.create(problem=p, on=on, sealed_text=crypto.seal(text), key_id=crypto.key_id(), recorded_by=actor.label)
+    if close:
+        p.closed_on = on
+    elif next_due:
+        p.due_on = next_due
+    p.save(update_fields=["closed_on", "due_on"])
+    audit.record(actor, "cadres.problem.follow_up", p, data={"on": on, "closed": bool(close), "due_on": p.due_on})
+    return f
+
+
+def _promoted_moment(actor: Actor, cadre: Cadre, post: Post, appointment: Appointment, today: dt.date | None) -> None:
+    """A new promotion (recorded at the time, not a historic entry) opens a 'newly promoted' moment: a 廉政谈话 is due."""
+    from .models import KeyMoment, MomentKind
+    from .rules import oversight_rules
+
+    today = today or dt.date.today()
+    try:
+        rs = oversight_rules(appointment.on)
+    except UnknownRule:
+        return
+    if (today - appointment.on).days > rs["promoted_talk_days"]:
+        return
+    KeyMoment.objects.create(
+        org=cadre.org, kind=MomentKind.PROMOTED, cadre=cadre, appointment=appointment, on=appointment.on,
+        title=f"{cadre.name}新提任{post}，应进行廉政谈话", recorded_by=actor.label,
+    )
+
+
+@transaction.atomic
+def plan_leaving(*, actor: Actor, cadre_id, on: dt.date, reason: str = ""):
+    """离任: the cadre is about to leave office — handover and (for principal posts, rule data) the leaving-office audit."""
+    from .models import KeyMoment, MomentKind
+    from .rules import oversight_rules
+
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    if on is None:
+        raise ServiceError.single("on", "required", "请填写离任日期")
+    if KeyMoment.objects.filter(cadre=cadre, kind=MomentKind.LEAVING, done_on__isnull=True).exists():
+        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已有待办结的离任事项")
+    rs = oversight_rules(on)
+    held = Appointment.objects.filter(cadre=cadre, action=AppointmentAction.APPOINT, ended_on__isnull=True).select_related("post")
+    audit_required = any(a.post.kind in rs["audit_post_kinds"] for a in held)
+    posts = "、".join(str(a.post) for a in held) or "现职"
+    m = KeyMoment.objects.create(
+        org=cadre.org, kind=MomentKind.LEAVING, cadre=cadre, on=on, title=f"{cadre.name}拟于{on:%Y年%m月%d日}离任（{posts}）", audit_required=audit_required,
+        note=clean_text(reason)[:500], recorded_by=actor.label,
+    )
+    audit.record(actor, "cadres.moment.leaving", m, data={"on": on, "audit_required": audit_required, "rule_version": rs.version})
+    return m
+
+
+def _moment(actor: Actor, moment_id, kind: str | None = None):
+    from .models import KeyMoment
+
+    m = get_in_scope(KeyMoment.objects.select_for_update(of=("self",)).select_related("org", "cadre"), actor, write=True, pk=moment_id)
+    if kind and m.kind != kind:
+        raise ServiceError.single("moment", "bad_value", "该事项不是离任事项")
+    if m.done_on:
+        raise ServiceError.single("moment", "bad_status", "该事项已办结")
+    return m
+
+
+def _maybe_close_leaving(m) -> None:
+    if m.handover_on and (m.audit_reference or not m.audit_required):
+        m.done_on = max(m.handover_on, m.on)
+
+
+@transaction.atomic
+def record_handover(*, actor: Actor, moment_id, on: dt.date, note: str):
+    m = _moment(actor, moment_id, "leaving")
+    errors = []
+    note = _text(errors, note, "note", "交接情况", 500)
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写交接日期"))
+    if errors:
+        raise ServiceError(errors)
+    m.handover_on, m.handover_note = on, note
+    _maybe_close_leaving(m)
+    m.save(update_fields=["handover_on", "handover_note", "done_on"])
+    audit.record(actor, "cadres.moment.handover", m, data={"on": on})
+    return m
+
+
+@transaction.atomic
+def link_audit(*, actor: Actor, moment_id, reference: str):
+    """Links the leaving-office economic responsibility audit (离任经济责任审计) report by number or address."""
+    m = _moment(actor, moment_id, "leaving")
+    errors = []
+    reference = _text(errors, reference, "reference", "离任审计报告", 300)
+    if errors:
+        raise ServiceError(errors)
+    m.audit_reference = reference
+    _maybe_close_leaving(m)
+    m.save(update_fields=["audit_reference", "done_on"])
+    audit.record(actor, "cadres.moment.audit", m, data={"reference": reference})
+    return m
+
+
+@transaction.atomic
+def add_holiday(*, actor: Actor, org_id, on: dt.date, title: str):
+    """A holiday on which to remind cadres of integrity (节前廉洁提醒); reminded before it by the deadline job."""
+    from .models import KeyMoment, MomentKind
+
+    org = writable_org(actor, org_id)
+    errors = []
+    title = _text(errors, title, "title", "节日名称", 200)
+    if on is None:
+        errors.append(FieldError("on", "required", "请填写节日日期"))
+    if errors:
+        raise ServiceError(errors)
+    m = KeyMoment.objects.create(org=org, kind=MomentKind.HOLIDAY, on=on, title=title, recorded_by=actor.label)
+    audit.record(actor, "cadres.moment.holiday", m, data={"on": on, "title": title})
+    return m
+
+
+@transaction.atomic
+def close_moment(*, actor: Actor, moment_id, on: dt.date, note: str = ""):
+    """Marks a moment done (the holiday reminder sent, the promotion talk held elsewhere). A leaving moment closes
+    only through its handover and audit link."""
+    m = _moment(actor, moment_id)
+    if m.kind == "leaving":
+        raise ServiceError.single("moment", "bad_status", "离任事项在办理工作交接并关联离任审计后自动办结")
+    m.done_on, m.note = on, clean_text(note)[:500]
+    m.save(update_fields=["done_on", "note"])
+    audit.record(actor, "cadres.moment.close", m, data={"on": on})
+    return m
+
+
+@transaction.atomic
+def start_inspection(*, actor: Actor, org_id, title: str, team: str, start_on: dt.date, end_on: dt.date | None = None, unit_id=None):
+    from .models import Inspection
+    from .rules import team_names
+
+    org = writable_org(actor, org_id)
+    unit = get_in_scope(Unit.objects.all(), actor, pk=unit_id) if unit_id else None
+    errors = []
+    title = _text(errors, title, "title", "巡查名称", 200)
+    team = _text(errors, team, "team", "巡查组成员", 300)
+    if team and len(set(team_names(team))) < 2:
+        errors.append(FieldError("team", "bad_value", "巡查组应由2名以上成员组成"))
+    if start_on is None:
+        errors.append(FieldError("start_on", "required", "请填写开始日期"))
+    elif end_on is not None and end_on < start_on:
+        errors.append(FieldError("end_on", "date_order", "结束日期不能早于开始日期"))
+    if errors:
+        raise ServiceError(errors)
+    i = Inspection.objects.create(org=org, unit=unit, title=title, team=team, start_on=start_on, end_on=end_on, recorded_by=actor.label)
+    audit.record(actor, "cadres.inspection.start", i, data={"title": title, "unit": unit.name if unit else ""})
+    return i
+
+
+@transaction.atomic
+def add_finding(*, actor: Actor, inspection_id, text: str, owner_name: str, deadline: dt.date | None):
+    from .models import Finding, Inspection
+
+    i = get_in_scope(Inspection.objects.select_related("org"), actor, write=True, pk=inspection_id)
+    errors = []
+    text = _text(errors, text, "text", "发现的问题", 2000)
+    owner_name = _text(errors, owner_name, "owner_name", "整改责任人", 60)
+    if deadline is None:
+        errors.append(FieldError("deadline", "required", "请填写整改时限"))
+    elif deadline < i.start_on:
+        errors.append(FieldError("deadline", "date_order", "整改时限不能早于巡查开始日期"))
+    if errors:
+        raise ServiceError(errors)
+    f = Finding.objects.create(inspection=i, text=text, owner_name=owner_name, deadline=deadline, recorded_by=actor.label)
+    audit.record(actor, "cadres.inspection.finding", i, data={"finding": f.pk, "owner": owner_name, "deadline": deadline})
+    return f
+
+
+@transaction.atomic
+def send_findings(*, actor: Actor, inspection_id, on: dt.date) -> list:
+    """Each finding not yet sent becomes a line of the rectification ledger (worklists 整改台账), with its owner and
+    deadline; the finding keeps the ledger's number. Returns the findings sent."""
+    from orgwork.worklists import services as worklists
+
+    from .models import Finding, Inspection
+
+    i = get_in_scope(Inspection.objects.select_related("org", "unit"), actor, write=True, pk=inspection_id)
+    sent = []
+    for f in Finding.objects.select_for_update().filter(inspection=i, issue_id__isnull=True).order_by("id"):
+        issue = worklists.create_issue(
+            actor=actor, org_id=i.org_id, year=i.start_on.year, source=f"巡查：{i.title}"[:120], description=f.text, owner_name=f.owner_name, deadline=f.deadline,
+        )
+        f.issue_id, f.sent_on = issue.pk, on
+        f.save(update_fields=["issue_id", "sent_on"])
+        sent.append(f)
+    if not sent:
+        raise ServiceError.single("findings", "required", "没有待移交整改的问题")
+    audit.record(actor, "cadres.inspection.sent", i, data={"findings": [f.pk for f in sent], "issues": [f.issue_id for f in sent]})
+    return sent
+
+
+@transaction.atomic
+def register_side_job(
+    *, actor: Actor, cadre_id, organization: str, kind: str, role: str, started_on: dt.date, leadership: bool = False, paid: bool = False, approval: str = "",
+):
+    """Registers a side job (兼职); whether the rules allow it is computed from the rule data (flags) and shown."""
+    from .models import SideJob, SideJobKind
+    from .rules import side_job_flags, side_job_rules
+
+    cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
+    errors = []
+    organization = _text(errors, organization, "organization", "兼职单位", 200)
+    role = _text(errors, role, "role", "兼任职务", 80)
+    approval = _text(errors, approval, "approval", "审批文号", 200, required=False)
+    if kind not in SideJobKind.values:
+        errors.append(FieldError("kind", "bad_value", "单位类别不正确"))
+    if started_on is None:
+        errors.append(FieldError("started_on", "required", "请填写兼职开始日期"))
+    if errors:
+        raise ServiceError(errors)
+    job = SideJob.objects.create(
+        cadre=cadre, organization=organization, kind=kind, role=role, leadership=bool(leadership), started_on=started_on, paid=bool(paid), approval=approval, recorded_by=actor.label,
+    )
+    rs = side_job_rules(started_on)
+    flags = [code for code, _basis in side_job_flags(rs, job, cadre.status)]
+    audit.record(actor, "cadres.side_job.register", job, data={"organization": organization, "kind": kind, "flags": flags, "rule_version": rs.version})
+    return job
+
+
+@transaction.atomic
+def end_side_job(*, actor: Actor, job_id, on: dt.date, reason: str = ""):
+    from .models import SideJob
+
+    job = get_in_scope(SideJob.objects.select_related("cadre__org"), actor, write=True, pk=job_id)
+    if job.ended_on:
+        raise ServiceError.single("job", "bad_status", "该兼职已结束")
+    if on is None or on < job.started_on:
+        raise ServiceError.single("on", "date_order", "结束日期不能早于开始日期")
+    job.ended_on = on
+    job.save(update_fields=["ended_on"])
+    audit.record(actor, "cadres.side_job.end", job, data={"on": on, "reason": clean_text(reason)[:300]})
+    return job

@@ -19,4 +19,7 @@ urlpatterns = [
     path("competitions/", views.competition_list, name="competitions"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
     path("competitions/apply/", views.my_competitions, name="my_competitions"),
+    path("oversight/", views.oversight, name="oversight"),
+    path("talks/", views.talk_list, name="talks"),
+    path("talks/<int:pk>/", views.talk_detail, name="talk"),
 ]

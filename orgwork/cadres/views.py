@@ -503,3 +503,122 @@ def my_competitions(request, actor):
         {"cadre": cadre, "open": list(selectors.open_competitions()), "mine": mine, "form": form, "applied": {a.competition_id for a in mine}},
         status=400 if form.errors else 200,
     )
+
+
+# --- daily oversight (日常监督) ---------------------------------------------------------------------------------------
+
+
+def _one_cadre(actor, names: str) -> int:
+    ids = selectors.cadre_ids_by_names(actor, names)
+    if len(ids) != 1:
+        raise ServiceError.single("names", "bad_value", "请填写一名干部的姓名")
+    return ids[0]
+
+
+def _run(form, fn) -> bool:
+    """Run `fn(cleaned_data)` (one service); errors go back onto the form."""
+    try:
+        fn(form.cleaned_data)
+    except ServiceError as exc:
+        forms.apply_errors(form, exc)
+        return False
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    return True
+
+
+@gate.staff
+def oversight(request, actor):
+    """Key moments (新提任、离任、节假日), inspection tours and their findings sent to the rectification ledger, side jobs."""
+    _restricted(actor)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    post = request.POST if request.method == "POST" else None
+    unit_list = list(selectors.units(actor))
+    built = {
+        "leaving": forms.LeavingForm(post if action == "leaving" else None, prefix="lv"),
+        "holiday": forms.HolidayForm(post if action == "holiday" else None, prefix="hd"),
+        "handover": forms.HandoverForm(post if action == "handover" else None, prefix="ho"),
+        "audit": forms.AuditLinkForm(post if action == "audit" else None, prefix="au"),
+        "close": forms.CloseMomentForm(post if action == "close" else None, prefix="cl"),
+        "inspection": forms.InspectionForm(post if action == "inspection" else None, prefix="in", units=unit_list),
+        "finding": forms.FindingForm(post if action == "finding" else None, prefix="fd"),
+        "send": forms.SendFindingsForm(post if action == "send" else None, prefix="sd"),
+        "sidejob": forms.SideJobForm(post if action == "sidejob" else None, prefix="sj"),
+        "endjob": forms.EndSideJobForm(post if action == "endjob" else None, prefix="ej"),
+    }
+    today = dt.date.today()
+    handlers = {
+        "leaving": lambda c: services.plan_leaving(actor=actor, cadre_id=_one_cadre(actor, c["names"]), on=c["on"], reason=c["reason"]),
+        "holiday": lambda c: services.add_holiday(actor=actor, org_id=c["org"], on=c["on"], title=c["title"]),
+        "handover": lambda c: services.record_handover(actor=actor, moment_id=c["moment"], on=c["on"], note=c["note"]),
+        "audit": lambda c: services.link_audit(actor=actor, moment_id=c["moment"], reference=c["reference"]),
+        "close": lambda c: services.close_moment(actor=actor, moment_id=c["moment"], on=c["on"], note=c["note"]),
+        "inspection": lambda c: services.start_inspection(actor=actor, org_id=c["org"], unit_id=c["unit"], title=c["title"], team=c["team"], start_on=c["start_on"], end_on=c["end_on"]),
+        "finding": lambda c: services.add_finding(actor=actor, inspection_id=c["inspection"], text=c["text"], owner_name=c["owner_name"], deadline=c["deadline"]),
+        "send": lambda c: services.send_findings(actor=actor, inspection_id=c["inspection"], on=today),
+        "sidejob": lambda c: services.register_side_job(
+            actor=actor, cadre_id=_one_cadre(actor, c["names"]), organization=c["organization"], kind=c["kind"], role=c["role"], leadership=c["leadership"],
+            started_on=c["started_on"], paid=c["paid"], approval=c["approval"],
+        ),
+        "endjob": lambda c: services.end_side_job(actor=actor, job_id=c["job"], on=c["on"]),
+    }
+    bound = built.get(action)
+    if bound is not None and bound.is_valid() and _run(bound, handlers[action]):
+        messages.success(request, _("已办理"))
+        return redirect("cadres:oversight")
+    return render(
+        request, "cadres/oversight.html",
+        {
+            **{f"{k}_form": v for k, v in built.items()}, "moments": selectors.moments(actor), "inspections": selectors.inspections(actor),
+            "side_jobs": selectors.side_jobs(actor), "errors": bound.errors if bound is not None else None, "crumbs": [(_("日常监督"), "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+def _talk_reader(actor):
+    if not services.may_read_reports(actor, services.TALKS):
+        raise NotFound()
+
+
+@gate.staff
+def talk_list(request, actor):
+    """Talk records (谈心谈话、廉政谈话、提醒、函询、诫勉) and problems followed up — designated readers only."""
+    _talk_reader(actor)
+    pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
+    action = pressed.pressed()
+    post = request.POST if request.method == "POST" else None
+    built = {
+        "talk": forms.TalkForm(post if action == "talk" else None, prefix="tk"),
+        "problem": forms.ProblemForm(post if action == "problem" else None, prefix="pb"),
+        "follow": forms.FollowUpForm(post if action == "follow" else None, prefix="fu"),
+        "reply": forms.ReplyForm(post if action == "reply" else None, prefix="rp"),
+    }
+    handlers = {
+        "talk": lambda c: services.record_talk(actor=actor, cadre_id=_one_cadre(actor, c["names"]), kind=c["kind"], on=c["on"], talker=c["talker"], occasion=c["occasion"], record=c["record"]),
+        "problem": lambda c: services.add_problem(actor=actor, cadre_id=_one_cadre(actor, c["names"]), text=c["text"], due_on=c["due_on"]),
+        "follow": lambda c: services.follow_up(actor=actor, problem_id=c["problem"], on=c["on"], text=c["text"], close=c["close"], next_due=c["next_due"]),
+        "reply": lambda c: services.record_reply(actor=actor, talk_id=c["talk"], on=c["on"], text=c["text"]),
+    }
+    bound = built.get(action)
+    if bound is not None and bound.is_valid() and _run(bound, handlers[action]):
+        messages.success(request, _("已保存"))
+        return redirect("cadres:talks")
+    page = Paginator(selectors.talks(actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "cadres/talks.html",
+        {
+            **{f"{k}_form": v for k, v in built.items()}, "page": page, "problems": selectors.open_problems(actor), "today": dt.date.today(),
+            "errors": bound.errors if bound is not None else None, "crumbs": [(_("谈心谈话"), "")],
+        },
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@gate.staff
+def talk_detail(request, actor, pk):
+    """One talk record decrypted for a designated reader; the read is an audit event."""
+    _talk_reader(actor)
+    out = services.read_talk(actor=actor, talk_id=pk)
+    return render(request, "cadres/talk.html", {"out": out, "t": out["talk"], "crumbs": [(_("谈心谈话"), reverse("cadres:talks")), (str(out["talk"]), "")]})

@@ -21,4 +21,9 @@ def test_demo_county_shows_cadres_alive():
     assert {"rotation", "kinship", "secretary"} <= kinds
     sel = Selection.objects.get()
     assert sel.instance.step == "candidates" and sel.flags.count() == 1
+    assert out["competitions"] == 1 and out["inspections"] == 1 and out["side_jobs"] == 2
+    (comp,) = selectors.competitions(system)
+    assert comp.instance.step == "vetting" and [a.rank for a in selectors.applications(comp)] == [1, 2, 3]
+    assert len(selectors.flagged_side_jobs(system)) == 1
+    assert {m.kind for m in selectors.moments(system)} >= {"leaving", "holiday"}
     assert demo.build(root, builder) == {}  # --if-empty
