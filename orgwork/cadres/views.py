@@ -533,19 +533,18 @@ def oversight(request, actor):
     _restricted(actor)
     pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
     action = pressed.pressed()
-    post = request.POST if request.method == "POST" else None
     unit_list = list(selectors.units(actor))
     built = {
-        "leaving": forms.LeavingForm(post if action == "leaving" else None, prefix="lv"),
-        "holiday": forms.HolidayForm(post if action == "holiday" else None, prefix="hd"),
-        "handover": forms.HandoverForm(post if action == "handover" else None, prefix="ho"),
-        "audit": forms.AuditLinkForm(post if action == "audit" else None, prefix="au"),
-        "close": forms.CloseMomentForm(post if action == "close" else None, prefix="cl"),
-        "inspection": forms.InspectionForm(post if action == "inspection" else None, prefix="in", units=unit_list),
-        "finding": forms.FindingForm(post if action == "finding" else None, prefix="fd"),
-        "send": forms.SendFindingsForm(post if action == "send" else None, prefix="sd"),
-        "sidejob": forms.SideJobForm(post if action == "sidejob" else None, prefix="sj"),
-        "endjob": forms.EndSideJobForm(post if action == "endjob" else None, prefix="ej"),
+        "leaving": forms.LeavingForm(request.POST if action == "leaving" else None, prefix="lv"),
+        "holiday": forms.HolidayForm(request.POST if action == "holiday" else None, prefix="hd"),
+        "handover": forms.HandoverForm(request.POST if action == "handover" else None, prefix="ho"),
+        "audit": forms.AuditLinkForm(request.POST if action == "audit" else None, prefix="au"),
+        "close": forms.CloseMomentForm(request.POST if action == "close" else None, prefix="cl"),
+        "inspection": forms.InspectionForm(request.POST if action == "inspection" else None, prefix="in", units=unit_list),
+        "finding": forms.FindingForm(request.POST if action == "finding" else None, prefix="fd"),
+        "send": forms.SendFindingsForm(request.POST if action == "send" else None, prefix="sd"),
+        "sidejob": forms.SideJobForm(request.POST if action == "sidejob" else None, prefix="sj"),
+        "endjob": forms.EndSideJobForm(request.POST if action == "endjob" else None, prefix="ej"),
     }
     today = dt.date.today()
     handlers = {
@@ -588,12 +587,11 @@ def talk_list(request, actor):
     _talk_reader(actor)
     pressed = forms.ActionForm(request.POST if request.method == "POST" else None)
     action = pressed.pressed()
-    post = request.POST if request.method == "POST" else None
     built = {
-        "talk": forms.TalkForm(post if action == "talk" else None, prefix="tk"),
-        "problem": forms.ProblemForm(post if action == "problem" else None, prefix="pb"),
-        "follow": forms.FollowUpForm(post if action == "follow" else None, prefix="fu"),
-        "reply": forms.ReplyForm(post if action == "reply" else None, prefix="rp"),
+        "talk": forms.TalkForm(request.POST if action == "talk" else None, prefix="tk"),
+        "problem": forms.ProblemForm(request.POST if action == "problem" else None, prefix="pb"),
+        "follow": forms.FollowUpForm(request.POST if action == "follow" else None, prefix="fu"),
+        "reply": forms.ReplyForm(request.POST if action == "reply" else None, prefix="rp"),
     }
     handlers = {
         "talk": lambda c: services.record_talk(actor=actor, cadre_id=_one_cadre(actor, c["names"]), kind=c["kind"], on=c["on"], talker=c["talker"], occasion=c["occasion"], record=c["record"]),

@@ -173,6 +173,10 @@ def test_side_jobs_flagged_and_in_the_daily_job(world):
     assert rows == {"某某建设有限公司": ["enterprise_not_allowed", "paid_not_allowed"], "县摄影家协会": ["association_not_approved"], "县老年体育协会": []}
     keys = [i.kind for i in deadlines.registry_items(D(2026, 6, 1))]
     assert keys.count("cadres.side_job") == 2
+    from orgwork.cadres.attention import registry_checks
+
+    (item,) = [i for i in registry_checks(w.actor) if i.kind == "cadres.side_jobs"]
+    assert item.title == "2项干部兼职不符合规定" and "某某建设有限公司" in item.detail
     services.end_side_job(actor=w.actor, job_id=ok.pk, on=D(2026, 1, 1))
 
 
