@@ -17,3 +17,6 @@ class VillagesConfig(AppConfig):
         registry.nav(section=_("组织管理"), label=_("未建党组织的两新组织"), url_name="villages:units", order=42)
         registry.nav(section=_("干部工作"), label=_("村干部考评"), url_name="villages:evaluations", order=66)
         registry.nav(section=_("干部工作"), label=_("村干部报酬"), url_name="villages:pay", order=67)
+        registry.nav(section=_("干部工作"), label=_("村级后备干部"), url_name="villages:reserves", order=68)
+        registry.nav(section=_("干部工作"), label=_("驻村第一书记"), url_name="villages:first_secretaries", order=69)
+        registry.nav(section=_("干部工作"), label=_("结对帮扶与联系点"), url_name="villages:pairings", order=70)

@@ -13,6 +13,8 @@ import datetime as dt
 
 from orgwork.core import idcard
 from orgwork.core.actor import Actor
+from orgwork.core.fields import subtree_q
+from orgwork.members.models import Member
 
 from . import selectors, services
 from .models import Cadre
@@ -85,4 +87,58 @@ def build(root, builder) -> dict:
     unit = services.register_unit(actor=actor, org_id=town.pk, name="兴旺竹木加工有限公司", kind="enterprise", employees=45, party_members=2, registered_on=today - dt.timedelta(days=120))
     services.assign_instructor(actor=actor, unit_id=unit.pk, secondment_id=instructor.pk)
     services.register_unit(actor=actor, org_id=town.pk, name="乡村振兴志愿者协会", kind="social", employees=12, party_members=1, registered_on=today - dt.timedelta(days=60))
-    return {"cadres": count, "secondments": secondments, "units": 2}
+    extra = _rules_pay_reserves_pairing(actor, today, rural, community, town, root, s if rural else None)
+    return {"cadres": count, "secondments": secondments, "units": 2, **extra}
+
+
+def _rules_pay_reserves_pairing(actor, today, rural, community, town, root, first_secretary) -> dict:
+    """Last year's 述职评议 of the first village's committee (approved), a post change, a former secretary on the
+    subsidy, a reserve cadre with training and a placement, a unit–village pairing, a county leader's contact point
+    and a member's household with visits, and the first secretary's yearly assessment."""
+    last = today.year - 1
+    out = {"reviews": 0, "reserves": 0, "pairings": 0, "former": 0}
+    if not rural:
+        return out
+    village = rural[0]
+    cadres = list(Cadre.objects.filter(org=village, ended_on__isnull=True).order_by("pk"))
+    parts = [("19", "38", "37"), ("17", "33", "34"), ("15", "30", "30"), ("14", "27", "28"), ("16", "32", "31")]
+    for c, (a, b, d) in zip(cadres, parts, strict=False):
+        entries = services.score_cadre(actor=actor, which="review", cadre_id=c.pk, year=last, scores={"report": a, "members": b, "township": d}, today=today)
+        services.approve_scores(actor=actor, entry_ids=[e.pk for e in entries])
+        out["reviews"] += 1
+    secretary = next((c for c in cadres if c.party_post == "secretary"), None)
+    if secretary is not None:
+        e = services.score_cadre(actor=actor, which="competence", cadre_id=secretary.pk, year=last,
+                                 scores={"political": "18", "prosperity": "21", "governance": "20", "service": "17", "integrity": "9"}, today=today)  # fmt: skip
+        services.approve_scores(actor=actor, entry_ids=[x.pk for x in e])
+    member = next((c for c in cadres if not c.party_post and c.village_post == "member"), None)
+    if member is not None:  # the 大学生村官 becomes vice chair: the old record ends, a new one starts
+        services.change_post(actor=actor, cadre_id=member.pk, village_post="vice_chair", on=today - dt.timedelta(days=30), reason="村委会补选为副主任", today=today)
+    services.register_former(actor=actor, org_id=village.pk, id_number=_id(today, 71, 950), name="陈老支书", main_post=True, years=18,
+                             left_on=dt.date(today.year - 6, 5, 31), subsidy_from=dt.date(today.year - 6, 6, 1), today=today)  # fmt: skip
+    services.register_former(actor=actor, org_id=rural[-1].pk, id_number=_id(today, 66, 951), name="林老委员", main_post=False, years=9,
+                             left_on=dt.date(today.year - 3, 5, 31), subsidy_from=dt.date(today.year - 3, 6, 1), today=today)  # fmt: skip
+    out["former"] = 2
+    r = services.add_reserve(actor=actor, org_id=village.pk, id_number=_id(today, 27, 952), name="何青年", education="bachelor", strengths="电商、合作社经营",
+                             added_on=today - dt.timedelta(days=200), today=today)  # fmt: skip
+    services.credit_reserve_training(actor=actor, reserve_id=r.pk, hours="16", on=today - dt.timedelta(days=100), course="村级后备干部示范培训班", today=today)
+    services.start_placement(actor=actor, reserve_id=r.pk, place="县供销社农产品市场", started_on=today - dt.timedelta(days=90), ends_on=today - dt.timedelta(days=5),
+                             tasks="到市场上“强制锻炼”：农产品购销")  # fmt: skip
+    services.add_reserve(actor=actor, org_id=(community or rural)[0].pk, id_number=_id(today, 31, 953), name="钟社工", education="college", strengths="社区治理",
+                         added_on=today - dt.timedelta(days=100), today=today)  # fmt: skip
+    out["reserves"] = 2
+    p = services.start_pairing(actor=actor, kind="unit_village", org_id=village.pk, helper="县农业农村局", target=village.name, started_on=today - dt.timedelta(days=300),
+                               goals="发展特色种植，村集体经济年增收5万元", today=today)  # fmt: skip
+    services.log_visit(actor=actor, pairing_id=p.pk, on=today - dt.timedelta(days=40), text="对接种植项目资金，召开村民代表会议", today=today)
+    services.start_pairing(actor=actor, kind="leader_point", org_id=rural[-1].pk, helper="县委副书记", target=f"{rural[-1].name}（县级领导联系点）",
+                           started_on=today - dt.timedelta(days=200), goals="整顿软弱涣散党组织", today=today)  # fmt: skip
+    out["pairings"] = 2
+    m = Member.objects.filter(subtree_q(village.path, "org__path")).order_by("pk").first()
+    if m is not None:
+        h = services.start_pairing(actor=actor, kind="member_household", org_id=village.pk, helper_member_id=m.pk, target="五保户王大爷家",
+                                   started_on=today - dt.timedelta(days=60), today=today)  # fmt: skip
+        services.log_visit(actor=actor, pairing_id=h.pk, on=today - dt.timedelta(days=10), text="送米送油，帮助打扫卫生", today=today)
+        out["pairings"] = 3
+    if first_secretary is not None and first_secretary.started_on.year < today.year:
+        services.assess_year(actor=actor, secondment_id=first_secretary.pk, year=first_secretary.started_on.year, grade="competent", on=today, comment="完成年度整顿任务", today=today)
+    return out

@@ -14,4 +14,9 @@ urlpatterns = [
     path("evaluations/", views.evaluations, name="evaluations"),
     path("pay/", views.pay, name="pay"),
     path("pay/export.xlsx", views.pay_export, name="pay_export"),
+    path("reserves/", views.reserves, name="reserves"),
+    path("reserves/<int:pk>/", views.reserve, name="reserve"),
+    path("first-secretaries/", views.first_secretaries, name="first_secretaries"),
+    path("pairings/", views.pairings, name="pairings"),
+    path("pairings/<int:pk>/", views.pairing, name="pairing"),
 ]

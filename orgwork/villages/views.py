@@ -21,7 +21,7 @@ from orgwork.orgs.selectors import path_names
 
 from . import forms, selectors, services
 from .models import Cadre, Grade, PartyPost, Probation, UnitKind, VillagePost, WorkLog
-from .rules import cadre_rules, kind_label, kind_rules
+from .rules import cadre_rules, kind_label, kind_rules, pairing_rules
 
 
 def _errors(request, exc: ServiceError):
@@ -317,3 +317,124 @@ def pay_export(request, actor):
     resp = HttpResponse(buf.getvalue(), content_type=exports.XLSX_CONTENT_TYPE)
     resp["Content-Disposition"] = 'attachment; filename="villages-pay.xlsx"'
     return resp
+
+
+# --- village reserve cadres ---------------------------------------------------------------------------------------
+
+
+@gate.staff
+def reserves(request, actor):
+    under = params.under(actor, request.GET)
+    if request.method == "POST":
+        try:
+            d = forms.ReserveForm(request.POST).values()
+            r = services.add_reserve(actor=actor, org_id=d["org"], id_number=d["id_number"], name=d["name"], member_id=d["member"], education=d["education"],
+                                     strengths=d["strengths"], added_on=d["added_on"])  # fmt: skip
+            messages.success(request, _("已登记"))
+            return redirect("villages:reserve", pk=r.pk)
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    today = dt.date.today()
+    page = _page(request, selectors.reserves(actor, under=under))
+    paths = path_names([r.org for r in page.object_list])
+    rows = [(r, paths.get(r.org_id), selectors.reserve_hours(r, today.year)) for r in page.object_list]
+    return render(request, "villages/reserves.html", {"under": under, "page": page, "rows": rows, "educations": Education.choices, "today": today, "year": today.year})
+
+
+@gate.staff
+def reserve(request, actor, pk):
+    r = get_in_scope(selectors.reserves(actor, current=False), actor, pk=pk)
+    if request.method == "POST":
+        try:
+            act = forms.ActForm(request.POST).values()["act"]
+            if act == "train":
+                d = forms.TrainForm(request.POST).values()
+                services.credit_reserve_training(actor=actor, reserve_id=r.pk, hours=d["hours"], on=d["on"], course=d["course"])
+            elif act == "place":
+                d = forms.PlacementForm(request.POST).values()
+                services.start_placement(actor=actor, reserve_id=r.pk, place=d["place"], started_on=d["started_on"], ends_on=d["ends_on"], tasks=d["tasks"])
+            elif act == "assess_place":
+                d = forms.AssessPlacementForm(request.POST).values()
+                services.assess_placement(actor=actor, placement_id=d["placement"], grade=d["grade"], on=d["on"], comment=d["comment"])
+            elif act == "remove":
+                d = forms.RemoveReserveForm(request.POST).values()
+                services.remove_reserve(actor=actor, reserve_id=r.pk, on=d["on"], reason=d["reason"])
+            messages.success(request, _("已保存"))
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect("villages:reserve", pk=r.pk)
+    today = dt.date.today()
+    return render(request, "villages/reserve.html", {
+        "r": r, "org_path": path_names([r.org])[r.org_id], "id_masked": mask_id_number(r.id_number), "today": today, "grades": Grade.choices,
+        "hours": [(y, selectors.reserve_hours(r, y)) for y in (today.year, today.year - 1)], "placements": _page(request, selectors.placements(actor, reserve=r)),
+    })  # fmt: skip
+
+
+# --- first secretaries, pairing, contact points and visits ------------------------------------------------------
+
+
+@gate.staff
+def first_secretaries(request, actor):
+    from orgwork.scores import selectors as scores_selectors
+
+    under = params.under(actor, request.GET)
+    today = dt.date.today()
+    year = params.year(request.GET, default=today.year - 1)
+    rules = pairing_rules()
+    weak = [r for r in scores_selectors.weak_branches(actor, year=year) if under is None or r.org.path.startswith(under.path)]
+    sent = {s.org_id: s for s in selectors.first_secretaries(actor, under=under).filter(ends_on__gte=today, started_on__lte=today)}
+    paths = path_names([r.org for r in weak])
+    page = _page(request, selectors.first_secretaries(actor, under=under))
+    spaths = path_names([s.org for s in page.object_list])
+    due = {s.pk for s in selectors.year_assessments_due(actor, today=today)}
+    return render(request, "villages/first_secretaries.html", {
+        "under": under, "year": year, "weak": [(r, paths.get(r.org_id), sent.get(r.org_id)) for r in weak], "page": page, "today": today,
+        "rows": [(s, spaths.get(s.org_id), s.pk in due) for s in page.object_list], "kind": rules["first_secretary_kind"],
+    })  # fmt: skip
+
+
+@gate.staff
+def pairings(request, actor):
+    under = params.under(actor, request.GET)
+    rules = pairing_rules()
+    kinds = rules["kinds"]
+    kind = params.choice(request.GET, "kind", label="类别", choices=[k for k, _l in kinds])
+    if request.method == "POST":
+        try:
+            d = forms.PairingForm(request.POST).values()
+            p = services.start_pairing(actor=actor, kind=d["kind"], org_id=d["org"], helper=d["helper"], helper_member_id=d["helper_member"], target=d["target"],
+                                       started_on=d["started_on"], goals=d["goals"])  # fmt: skip
+            messages.success(request, _("已登记"))
+            return redirect("villages:pairing", pk=p.pk)
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect(request.get_full_path())
+    today = dt.date.today()
+    page = _page(request, selectors.pairings(actor, under=under, kind=kind))
+    paths = path_names([p.org for p in page.object_list])
+    labels = dict(kinds)
+    rows = [(p, paths.get(p.org_id), labels.get(p.kind, p.kind), selectors.visit_due(p, rules)) for p in page.object_list]
+    return render(request, "villages/pairings.html", {"under": under, "page": page, "rows": rows, "kinds": kinds, "kind": kind, "today": today})
+
+
+@gate.staff
+def pairing(request, actor, pk):
+    p = get_in_scope(selectors.pairings(actor, current=False), actor, pk=pk)
+    if request.method == "POST":
+        try:
+            if forms.ActForm(request.POST).values()["act"] == "end_pairing":
+                d = forms.EndPairingForm(request.POST).values()
+                services.end_pairing(actor=actor, pairing_id=p.pk, on=d["on"])
+            else:
+                d = forms.VisitForm(request.POST).values()
+                services.log_visit(actor=actor, pairing_id=p.pk, on=d["on"], text=d["text"])
+            messages.success(request, _("已保存"))
+        except ServiceError as e:
+            _errors(request, e)
+        return redirect("villages:pairing", pk=p.pk)
+    rules = pairing_rules()
+    return render(request, "villages/pairing.html", {
+        "p": p, "org_path": path_names([p.org])[p.org_id], "kind": dict(rules["kinds"]).get(p.kind, p.kind), "due": selectors.visit_due(p, rules),
+        "every": rules["visit_every_days"][p.kind], "visits": _page(request, selectors.visits(actor, p)), "today": dt.date.today(),
+    })  # fmt: skip

@@ -38,6 +38,7 @@ def test_structure_report_of_the_demo_county_against_its_targets():
     root = builder.build_tree()
     out = demo.build(root, builder)
     assert out["cadres"] == 28 and demo.build(root, builder) == {}  # --if-empty
+    assert (out["reviews"], out["reserves"], out["former"]) == (5, 2, 2) and out["pairings"] >= 2  # the rest of the module shows something too (a household when the village has members)
     rep = selectors.structure(Actor.system_actor("test"))
     rural, community = rep.sectors
     assert (rural.label, rural.total, rural.college, rural.target_percent, rural.meets_target) == ("农村", 20, 5, "30%", False)  # 25% < 30%
