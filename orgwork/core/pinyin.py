@@ -8,6 +8,7 @@ the others go to pypinyin whole. Both are memoized.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -26,8 +27,11 @@ def _has_phrase(name: str) -> bool:
     return any(name[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
 
 
+_HANZI = re.compile("[\u4e00-\u9fff]+")
+
+
 def _hanzi_only(name: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in name)
+    return _HANZI.fullmatch(name) is not None
 
 
 @lru_cache(maxsize=65536)

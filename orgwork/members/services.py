@@ -389,7 +389,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     """
     if not rows:
         return 0
-    from django.db import connection
+    from django.db import connection, models
     from django.utils import timezone
 
     now = timezone.now()
@@ -443,14 +443,23 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
             # above the largest id seen first.
             cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")
             before = cur.fetchone()[0]
-            adapt = [(i, a) for i, a in enumerate(_sqlite_adapters(fields, connection)) if a is not None]
+            # what Django's SQLite backend stores: dates as ISO text, datetimes through the backend's adapter (the
+            # timestamps are the same for every row: adapted once)
+            kinds = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField)]
+            stamps = [i for i, f in kinds if isinstance(f, models.DateTimeField)]
+            days = [i for i, f in kinds if not isinstance(f, models.DateTimeField)]
+            stamp_values = {i: connection.ops.adapt_datetimefield_value(template[i]) for i in stamps}
             sql = f"INSERT INTO {qn(table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
 
             def adapted(batch):
                 for t in batch:
                     t = t.copy()
-                    for i, a in adapt:
-                        t[i] = a(t[i])
+                    for i in days:
+                        v = t[i]
+                        if v is not None:
+                            t[i] = v.isoformat()
+                    for i, v in stamp_values.items():
+                        t[i] = v
                     yield t
 
             with _sqlite_bulk_settings(cur, len(records)):
@@ -506,28 +515,6 @@ class _sqlite_bulk_settings:
     def __exit__(self, *exc):
         self.cur.execute(f"PRAGMA cache_size = {int(self.before)}")
         return False
-
-
-def _sqlite_adapters(fields, connection):
-    """Per column, the conversion Django's SQLite backend applies (dates as ISO text, datetimes in UTC), or None."""
-    from django.db import models
-
-    out = []
-    for f in fields:
-        if isinstance(f, models.DateTimeField):
-            seen: dict = {}  # one timestamp for the whole batch: adapted once
-
-            def adapt_dt(v, seen=seen, ops=connection.ops):
-                if v not in seen:
-                    seen[v] = ops.adapt_datetimefield_value(v)
-                return seen[v]
-
-            out.append(adapt_dt)
-        elif isinstance(f, models.DateField):
-            out.append(lambda v: v.isoformat() if v is not None else None)
-        else:
-            out.append(None)
-    return out
 
 
 def _common_path(paths) -> str:

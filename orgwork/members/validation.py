@@ -345,6 +345,23 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
 _NAME_NOT_PLAIN = re.compile(r"[\s\u00a0\u200b\ufeff\uff01-\uff5e\d]")
 
 
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _plain_id(value, today):
+    """(number, birth date, gender) of an 18-character ID number already written plainly (ASCII digits, upper-case X)
+    that idcard.parse accepts, decoded as it decodes; None for anything else (parse then gives the message)."""
+    if value.__class__ is not str or len(value) != 18 or _PLAIN_ID.fullmatch(value) is None:
+        return None
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+    if born > today or born.year < 1900 or idcard.check_char(value[:17]) != value[17]:
+        return None
+    return value, born, "M" if int(value[16]) % 2 == 1 else "F"
+
+
 def _plain_date(value, today):
     """A date cell as Excel gives it (a date, or a datetime at midnight or not), not later than today; else None."""
     if value.__class__ is dt.datetime:
@@ -367,20 +384,18 @@ def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | Non
     name = data.get("name")
     if name.__class__ is not str or not name or len(name) > 60 or _NAME_NOT_PLAIN.search(name) or not unicodedata.is_normalized("NFC", name):
         return None
-    try:
-        decoded = idcard.parse(data.get("id_number"), today=today)
-    except idcard.IdNumberError:
+    decoded = _plain_id(data.get("id_number"), today)
+    if decoded is None:
         return None
-    if decoded.upgraded_from:
-        return None
-    out = {"name": name, "id_number": decoded.value, "gender": decoded.gender, "birth_date": decoded.birth_date}
+    number, born, gender = decoded
+    out = {"name": name, "id_number": number, "gender": gender, "birth_date": born}
     if "gender" in data:
         g = data["gender"]
-        if g is not None and g != "" and normalize_gender(g) != decoded.gender:
+        if g is not None and g != "" and normalize_gender(g) != gender:
             return None
     if "birth_date" in data:
         b = data["birth_date"]
-        if b is not None and b != "" and _plain_date(b, today) != decoded.birth_date:
+        if b is not None and b != "" and _plain_date(b, today) != born:
             return None
     if "ethnicity" in data:
         eth = normalize_ethnicity(data["ethnicity"])
@@ -403,7 +418,7 @@ def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | Non
     if joined is None or joined == "":
         return None
     joined = _plain_date(joined, today)
-    if joined is None or joined <= decoded.birth_date or years_between(decoded.birth_date, joined) < min_age:
+    if joined is None or joined <= born or years_between(born, joined) < min_age:
         return None
     out["joined_on"] = joined
     if "confirmed_on" in data:

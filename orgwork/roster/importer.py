@@ -294,7 +294,11 @@ def _refresh_planner_statistics():
     conn = transaction.get_connection()
     if conn.vendor == "sqlite":
         with conn.cursor() as cur:
-            cur.execute("ANALYZE")
+            # the member table alone (the import changed nothing else of size), from a sample of each index as
+            # `PRAGMA optimize` does, so the statistics keep pace with a 100,000-row load in a fraction of a second
+            cur.execute("PRAGMA analysis_limit = 1000")
+            cur.execute(f"ANALYZE {conn.ops.quote_name(Member._meta.db_table)}")
+            cur.execute("PRAGMA analysis_limit = 0")
 
 
 def _update_member(report, actor, r: MemberRow, member_id, *, today):

@@ -101,8 +101,16 @@ def locate(rows: list[list], spec: dict[str, tuple[str, ...]], *, must_have: str
             ]
             for r_index in range(index + 1, len(rows)):
                 cells = rows[r_index]
-                if any(c not in (None, "") and str(c).strip() for c in cells):
-                    sheet.rows.append((r_index + 1, cells))
+                # a row counts if any cell holds more than spaces (the first cell usually decides)
+                for c in cells:
+                    if c.__class__ is str:
+                        if c and not c.isspace():
+                            break
+                    elif c is not None and str(c).strip():
+                        break
+                else:
+                    continue
+                sheet.rows.append((r_index + 1, cells))
             return sheet
     return sheet
 

@@ -145,11 +145,15 @@ def apply_own_deltas(deltas: dict[int, Counter]) -> None:
         return
     paths = dict(Org.objects.filter(pk__in=deltas).values_list("pk", "path"))
     ids = _ancestry(paths.values())
-    total: dict[int, Counter] = defaultdict(Counter)
+    # Totals bottom-up: each org's own delta, then every node's finished total added once to its parent's (deepest
+    # first), instead of each delta once per ancestor: an import touching thousands of branches sums far less.
+    by_path: dict[str, Counter] = defaultdict(Counter)
     for oid, d in deltas.items():
-        p = paths[oid]
-        for i in range(STEP, len(p) + 1, STEP):
-            total[ids[p[:i]]].update(d)
+        by_path[paths[oid]].update(d)
+    for node in sorted({p[:i] for p in paths.values() for i in range(STEP, len(p) + 1, STEP)}, key=len, reverse=True):
+        if len(node) > STEP and node in by_path:
+            by_path[node[:-STEP]].update(by_path[node])
+    total = {ids[p]: d for p, d in by_path.items()}
     _write(deltas, {oid: d for oid, d in total.items() if any(d.values())})
 
 
