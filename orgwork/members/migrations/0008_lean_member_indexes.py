@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_member_party_group'),
+        ('members', '0007_top_org'),
         ('orgs', '0002_officer_console_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
