@@ -32,6 +32,10 @@ wins). Delivery is the notifications module's: it registers itself with ``set_se
 
     provider(name)(fn)               register a provider: fn(today) -> iterable of Item
     procedure_link(kind)(fn)         register how to link a procedure instance of a kind: fn(instance) -> url
+    procedure_reminder(kind)(fn)     a module words and addresses its own kind's reminders: fn(instance, step) -> Item | None
+                                     (a transfer waiting for receipt is answered by the receiving organization, not the
+                                     instance's); such kinds are listed by that module's provider through
+                                     procedure_items_of(today, kinds), not by "core.procedures"
     collect(today) -> (items, failures)
     run(today=, dry_run=, only=) -> Report
     notify_now(items, actor=)        notify the responsible people of waiting items at once (inside the caller's transaction)
@@ -116,6 +120,7 @@ class Item:
 
 _PROVIDERS: dict[str, Callable[[dt.date], Iterable[Item]]] = {}
 _LINKS: dict[str, Callable] = {}
+_REMINDERS: dict[str, Callable] = {}
 
 
 def provider(name: str):
@@ -133,6 +138,14 @@ def providers() -> list[str]:
 def procedure_link(kind: str):
     def deco(fn):
         _LINKS[kind] = fn
+        return fn
+
+    return deco
+
+
+def procedure_reminder(kind: str):
+    def deco(fn):
+        _REMINDERS[kind] = fn
         return fn
 
     return deco
@@ -393,6 +406,8 @@ def procedure_item(instance) -> Item | None:
         sd = d.step(instance.step)
     except (UnknownRule, ServiceError):
         return None
+    if instance.kind in _REMINDERS:
+        return _REMINDERS[instance.kind](instance, sd)
     level = sd.role if sd.role in LEVELS else "branch"
     link = _LINKS.get(instance.kind)
     try:
@@ -421,17 +436,21 @@ def procedure_item(instance) -> Item | None:
 
 @provider("core.procedures")
 def procedure_items(today: dt.date) -> Iterable[Item]:
+    return procedure_items_of(today, exclude=tuple(_REMINDERS))
+
+
+def procedure_items_of(today: dt.date, kinds: Iterable[str] | None = None, *, exclude: Iterable[str] = ()) -> Iterable[Item]:
+    """Items of active instances due within the reminder horizon or waiting at another level (of `kinds`, all by default)."""
     from .models import ProcedureInstance, ProcedureStatus
 
     rules = deadline_rules(today)
     horizon = today + dt.timedelta(days=max(rules["remind_days_before"]))
-    qs = (
-        ProcedureInstance.objects.filter(status=ProcedureStatus.ACTIVE)
-        .exclude(step="")
-        .filter(Q(due_on__lte=horizon) | _waiting_q())
-        .select_related("org")
-        .order_by("id")
-    )
+    qs = ProcedureInstance.objects.filter(status=ProcedureStatus.ACTIVE).exclude(step="")
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if exclude:
+        qs = qs.exclude(kind__in=list(exclude))
+    qs = qs.filter(Q(due_on__lte=horizon) | _waiting_q()).select_related("org").order_by("id")
     for instance in qs.iterator(chunk_size=500):
         item = procedure_item(instance)
         if item is not None:

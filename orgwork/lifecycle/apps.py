@@ -10,7 +10,7 @@ class LifecycleConfig(AppConfig):
     def ready(self):
         from orgwork.core import registry
 
-        from . import attention, reminders, rules  # noqa: F401  (rule sets, procedures, home-page and deadline providers)
+        from . import attention, procedures, reminders, rules  # noqa: F401  (rule sets, procedures, home-page and deadline providers)
         from .services import exits  # noqa: F401  (the entry and exit procedure definitions)
 
         registry.nav(section=_("党员管理"), label=_("组织关系转接"), url_name="lifecycle:transfers", order=24)

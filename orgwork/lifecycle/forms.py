@@ -45,8 +45,29 @@ class TransferStartForm(cf.ConsoleForm):
         return {k: self.cleaned_data[k] for k in self.PERSON}
 
 
+class TransferRequestForm(cf.ConsoleForm):
+    """The branch answers a member's request: accept (where to) or decline (why)."""
+
+    act = cf.ChoiceField(label=_("操作"), choices=["accept", "decline"])
+    destination = cf.ChoiceField(label=_("转往"), choices=["within", "out"], default="within")
+    to_org = cf.IdField(label=_("转入党支部"))
+    to_org_name = cf.TextField(label=_("接收党组织"), max_length=200)
+    reason = cf.TextField(label=_("原因"), max_length=500)
+    on = cf.DateField(label=_("日期"), default=cf.TODAY)
+    valid_days = cf.IntField(label=_("有效期天数"), min_value=1, max_value=366)
+    validity_reason = cf.TextField(label=_("有效期说明"), max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("act") == "accept" and data.get("destination") == "within" and not data.get("to_org") and "to_org" not in self.errors:
+            self.add_error("to_org", cf.required_error(self.fields["to_org"]))
+        if data.get("act") == "decline" and not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", cf.required_error(self.fields["reason"]))
+        return data
+
+
 class TransferActForm(cf.ConsoleForm):
-    act = cf.ChoiceField(label=_("操作"), choices=["receive", "return", "resubmit", "cancel", "receipt"])
+    act = cf.ChoiceField(label=_("操作"), choices=["receive", "return", "resubmit", "cancel", "receipt", "approve"])
     on = cf.DateField(label=_("日期"), default=cf.TODAY)
     comment = cf.TextField(label=_("说明"), max_length=500)
     reason = cf.TextField(label=_("原因"), max_length=500)

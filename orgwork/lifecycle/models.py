@@ -89,6 +89,7 @@ class TransferKind(models.TextChoices):
 
 
 class TransferStatus(models.TextChoices):
+    APPROVAL = "approval", _("待上级党委审核")
     PENDING = "pending", _("待接收")
     RETURNED = "returned", _("已退回补正")
     RECEIVED = "received", _("已接收")
@@ -97,11 +98,16 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
-OPEN_STATUSES = (TransferStatus.PENDING, TransferStatus.RETURNED, TransferStatus.LETTER_ISSUED)
+OPEN_STATUSES = (TransferStatus.APPROVAL, TransferStatus.PENDING, TransferStatus.RETURNED, TransferStatus.LETTER_ISSUED)
 
 
 class Transfer(NoDeleteModel):
-    """组织关系转接. Until the receiving side confirms, the sending side stays responsible (条例第25条)."""
+    """组织关系转接. Until the receiving side confirms, the sending side stays responsible (条例第25条).
+
+    The transfer runs as a procedure on the kernel (`procedure`, kinds in lifecycle/procedures.py): every step, return
+    and cancellation is a step record there (who, when, comment). This row is the register entry both sides read
+    (paths, letter data); its status follows the instance and is written in the same transaction.
+    """
 
     kind = models.CharField(_("类型"), max_length=8, choices=TransferKind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=TransferStatus.choices, db_index=True)
@@ -131,6 +137,7 @@ class Transfer(NoDeleteModel):
     # More than the rule's months late: the lapse rule (党章第九条) is to be considered before receiving.
     lapse_flagged = models.BooleanField(_("需按党章第九条研究"), default=False)
     rule_version = models.CharField(max_length=20)
+    procedure = models.OneToOneField("core.ProcedureInstance", verbose_name=_("办理事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="transfer")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,7 +148,7 @@ class Transfer(NoDeleteModel):
         verbose_name_plural = _("组织关系转接")
         ordering = ["-started_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=models.Q(status__in=["pending", "returned"]), name="one_open_transfer_per_member"),
+            models.UniqueConstraint(fields=["member"], condition=models.Q(status__in=["approval", "pending", "returned"]), name="one_open_transfer_per_member"),
         ]
 
     def __str__(self):
@@ -165,12 +172,14 @@ EVENT_ACTIONS = {
     "letter": _("开具介绍信"),
     "receipt": _("回执返回"),
     "register": _("登记转入"),
+    "approve": _("上级党委审核"),
 }
 EVENT_SIDES = {"sending": _("转出方"), "receiving": _("转入方"), "department": _("组织部门")}
 
 
 class TransferEvent(NoDeleteModel):
-    """One step of a transfer (纪实): started, returned for correction, resubmitted, received, letter, receipt."""
+    """One step of a transfer (纪实) as kept before transfers ran on the procedure kernel. No longer written: migration
+    0004 copied every row into the kernel's step records; the rows stay as they were (nothing is deleted)."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("操作"), max_length=20)

@@ -1,5 +1,5 @@
 """Deadline providers of this module (core.deadlines): transfers waiting to be received (notified to the receiving
-organization at once, by the transfer service), receipts of transfer letters due within 1 month (条例第25条),
+organization at once, when the kernel moves the procedure to that step), receipts of transfer letters due within 1 month (条例第25条),
 incoming letters about to expire, and mobile members out of contact. Exit procedures are reminded by the kernel's
 procedure provider; this module says where they are done (`procedure_link`)."""
 
@@ -13,7 +13,8 @@ from orgwork.core import deadlines
 from orgwork.core.actor import Actor
 
 from . import selectors
-from .models import Transfer, TransferKind, TransferStatus
+from .models import Transfer, TransferKind
+from .procedures import KINDS, REQUEST
 from .services.exits import KINDS as EXIT_KINDS
 
 
@@ -21,24 +22,42 @@ def _fmt(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def transfer_item(t: Transfer) -> deadlines.Item | None:
-    """The one thing an open transfer waits for, as a deadline item (None when it waits for nothing)."""
+def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
+    """The one thing an open transfer waits for, as a deadline item (None when it waits for nothing): from the step its
+    procedure instance stands at, addressed to the side that answers it (the receiving organization for a receipt)."""
+    instance = instance if instance is not None else t.procedure
+    if instance is None or instance.status != "active":
+        return None
     url = reverse("lifecycle:transfer", args=[t.pk])
     name = t.person_name
-    if t.kind == TransferKind.WITHIN and t.status == TransferStatus.PENDING and t.to_org_id:
+    step, due = instance.step, instance.due_on
+    if t.kind == TransferKind.WITHIN and step == "receive" and t.to_org_id:
         return deadlines.Item(
             kind="transfer.receive",
             category="transfers",
             title=f"{name}的组织关系由{t.from_org_name}转入{t.to_org_name}，待接收",
-            body=f"请在{_fmt(t.receive_due_on)}前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。",
+            body=f"请在{_fmt(due)}前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。",
             org_id=t.to_org_id,
             url=url,
-            key=f"transfer:{t.pk}:receive:{t.to_org_id}:{t.receive_due_on}",
-            due_on=t.receive_due_on,
+            key=f"transfer:{t.pk}:receive:{t.to_org_id}:{due}",
+            due_on=due,
             waiting=True,
             subject=name,
         )
-    if t.kind == TransferKind.WITHIN and t.status == TransferStatus.RETURNED and t.from_org_id:
+    if t.kind == TransferKind.WITHIN and step == "approve" and t.from_org_id:
+        return deadlines.Item(
+            kind="transfer.approve",
+            category="transfers",
+            title=f"{name}的组织关系由{t.from_org_name}转往{t.to_org_name}，待上级党委审核",
+            body="审核同意后，接收党组织即收到待接收通知。",
+            org_id=t.from_org_id,
+            url=url,
+            key=f"transfer:{t.pk}:approve:{instance.step_since}",
+            level="committee",
+            waiting=True,
+            subject=name,
+        )
+    if t.kind == TransferKind.WITHIN and step == "send" and t.from_org_id:  # returned for correction
         return deadlines.Item(
             kind="transfer.returned",
             category="transfers",
@@ -46,23 +65,24 @@ def transfer_item(t: Transfer) -> deadlines.Item | None:
             body=f"退回原因：{t.return_reason or '未填写'}。请补正后重新提交。",
             org_id=t.from_org_id,
             url=url,
-            key=f"transfer:{t.pk}:returned:{t.receive_due_on}",
+            key=f"transfer:{t.pk}:returned:{instance.step_since}",
             due_on=t.receive_due_on,
+            waiting=True,
             subject=name,
         )
-    if t.kind == TransferKind.OUT and t.status == TransferStatus.LETTER_ISSUED and t.from_org_id:
+    if t.kind == TransferKind.OUT and step == "receipt" and t.from_org_id:
         return deadlines.Item(
             kind="transfer.receipt",
             category="transfers",
             title=f"{name}的组织关系介绍信回执待返回（{t.letter_number}）",
-            body=f"介绍信于{_fmt(t.letter_issued_on)}开具，回执应于{_fmt(t.receipt_due_on)}前返回（党员教育管理工作条例第25条）。逾期未返回的，请与{t.to_org_name}联系催办。",
+            body=f"介绍信于{_fmt(t.letter_issued_on)}开具，回执应于{_fmt(due)}前返回（党员教育管理工作条例第25条）。逾期未返回的，请与{t.to_org_name}联系催办。",
             org_id=t.from_org_id,
             url=url,
-            key=f"transfer:{t.pk}:receipt:{t.receipt_due_on}",
-            due_on=t.receipt_due_on,
+            key=f"transfer:{t.pk}:receipt:{due}",
+            due_on=due,
             subject=name,
         )
-    if t.kind == TransferKind.IN and t.status == TransferStatus.PENDING and t.to_org_id:
+    if t.kind == TransferKind.IN and step == "receive" and t.to_org_id:
         return deadlines.Item(
             kind="transfer.incoming",
             category="transfers",
@@ -70,22 +90,46 @@ def transfer_item(t: Transfer) -> deadlines.Item | None:
             body=f"介绍信有效期至{_fmt(t.valid_until)}，请在有效期内办理接收；过期的，退回补正。",
             org_id=t.to_org_id,
             url=url,
-            key=f"transfer:{t.pk}:incoming:{t.valid_until}",
-            due_on=t.valid_until,
+            key=f"transfer:{t.pk}:incoming:{due}",
+            due_on=due,
             subject=name,
         )
     return None
 
 
+def _transfer_reminder(instance, step):
+    t = Transfer.objects.filter(procedure=instance).select_related("member").first()
+    return transfer_item(t, instance) if t is not None else None
+
+
+for _kind in KINDS:
+    deadlines.procedure_reminder(_kind)(_transfer_reminder)
+
+
+@deadlines.procedure_reminder(REQUEST)
+def request_item(instance, step) -> deadlines.Item | None:
+    """A member's request waits for the branch's acceptance: the secretary is told at once."""
+    if instance.step != "accept":
+        return None
+    name = instance.title.removesuffix("申请转接组织关系")
+    return deadlines.Item(
+        kind="transfer.request",
+        category="transfers",
+        title=f"{name}申请转接组织关系，待支部受理",
+        body=f"转入单位或党组织：{instance.data.get('destination', '')}。请确定转往的党组织后发起转接，或说明原因不予受理。",
+        org_id=instance.org_id,
+        url=reverse("lifecycle:request", args=[instance.pk]),
+        key=f"transfer:request:{instance.pk}",
+        waiting=True,
+        escalate=False,
+        subject=name,
+    )
+
+
 @deadlines.provider("lifecycle.transfers")
 def transfer_items(today: dt.date):
-    qs = selectors.transfers(Actor.system_actor("lifecycle.daily")).filter(
-        status__in=[TransferStatus.PENDING, TransferStatus.RETURNED, TransferStatus.LETTER_ISSUED]
-    )
-    for t in qs.order_by("id").iterator(chunk_size=500):
-        item = transfer_item(t)
-        if item is not None:
-            yield item
+    """Transfers due or overdue at their current step (the kernel's instances; core.deadlines.procedure_items_of)."""
+    yield from deadlines.procedure_items_of(today, (*KINDS, REQUEST))
 
 
 @deadlines.provider("lifecycle.mobile")
@@ -115,12 +159,6 @@ def _exit_link(instance) -> str:
 
 for _kind in EXIT_KINDS:
     deadlines.procedure_link(f"member_{_kind}")(_exit_link)
-
-
-def notify_waiting(t: Transfer, *, actor: Actor | None = None, today: dt.date | None = None) -> int:
-    """The transfer service's hook: a transfer now waiting for the receiving organization is notified to it at once."""
-    item = transfer_item(t)
-    return deadlines.notify_now([item], actor=actor, today=today) if item is not None and item.waiting else 0
 
 
 def send_lifecycle_reminders(*, today: dt.date | None = None, actor: Actor | None = None) -> int:

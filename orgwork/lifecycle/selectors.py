@@ -9,13 +9,14 @@ from django.db.models import Q, QuerySet
 
 from orgwork.core.actor import Actor
 from orgwork.core.fields import subtree_q
-from orgwork.core.models import ProcedureInstance
+from orgwork.core.models import ProcedureInstance, ProcedureStatus, StepAction, StepRecord
 from orgwork.core.normalize import add_months
 from orgwork.core.procedures import instances
 from orgwork.core.scope import scope
 from orgwork.orgs.models import Org
 
-from .models import MobileRegistration, MobileStatus, Transfer, TransferEvent, TransferKind, TransferStatus
+from .models import EVENT_ACTIONS, EVENT_SIDES, MobileRegistration, MobileStatus, Transfer, TransferKind, TransferStatus
+from .procedures import REQUEST
 from .rules import mobile_rules
 from .services.exits import KINDS
 from .services.mobile import away_flag_on, no_contact_flag_on
@@ -47,8 +48,120 @@ def get_transfer(actor: Actor, transfer_id) -> Transfer:
         raise NotFound() from None
 
 
-def events(transfer: Transfer) -> QuerySet[TransferEvent]:
-    return transfer.events.select_related("actor").order_by("id")
+@dataclass
+class TransferStep:
+    """One line of a transfer's history, read from its procedure's step records (who, when, which side, comment)."""
+
+    seq: int
+    action: str
+    side: str
+    done_on: dt.date
+    comment: str
+    actor: object
+    actor_label: str
+    recorded_at: object
+    valid: bool = True
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
+
+    @property
+    def side_label(self) -> str:
+        return str(EVENT_SIDES.get(self.side, self.side))
+
+
+class Steps(list):
+    """A transfer's history: a list that also answers count() and get() (the single line) like the old queryset."""
+
+    def count(self, *args) -> int:
+        return len(self) if not args else list.count(self, *args)
+
+    def get(self) -> TransferStep:
+        if len(self) != 1:
+            raise ValueError(f"{len(self)} history lines, not one")
+        return self[0]
+
+
+_STEP_ACTIONS = {"send": "start", "approve": "approve", "receive": "receive", "letter": "letter", "receipt": "receipt", "register": "register"}
+_STEP_SIDES = {"send": "sending", "approve": "sending", "letter": "sending", "receipt": "sending", "receive": "receiving", "register": "receiving"}
+
+
+def events(transfer: Transfer) -> Steps:
+    """The transfer's history from its procedure's record (superseded steps included: the record keeps what was
+    returned and why). The kernel's own start line is left out: the first step says who started it."""
+    if transfer.procedure_id is None:
+        return Steps(
+            TransferStep(e.pk, e.action, e.side, e.done_on, e.comment, e.actor, e.actor_label, e.recorded_at)
+            for e in transfer.events.select_related("actor").order_by("id")
+        )
+    incoming = transfer.kind == TransferKind.IN
+    out = Steps()
+    returned = False
+    for r in StepRecord.objects.filter(instance_id=transfer.procedure_id).select_related("actor").order_by("seq"):
+        if r.action == StepAction.START:
+            continue
+        if r.action == StepAction.COMPLETE:
+            action = _STEP_ACTIONS.get(r.step, r.step)
+            if r.step == "send" and returned:
+                action = "resubmit"
+            side = _STEP_SIDES.get(r.step, "")
+        elif r.action == StepAction.RETURN:
+            action, side, returned = "return", "receiving", True
+        elif r.action == StepAction.TERMINATE:
+            action, side = "cancel", "receiving" if incoming else "sending"
+        else:
+            action, side = r.get_action_display(), ""
+        out.append(TransferStep(r.seq, action, side, r.done_on, r.comment, r.actor, r.actor_label, r.recorded_at, r.valid))
+    return out
+
+
+def transfer_requests(actor: Actor, *, open_only: bool = True) -> QuerySet[ProcedureInstance]:
+    """Members' requests from the phone in the actor's scope (waiting for the branch first)."""
+    qs = instances(actor, kind=REQUEST).select_related("org__parent")
+    if open_only:
+        qs = qs.filter(status=ProcedureStatus.ACTIVE)
+    return qs.order_by("started_on", "id")
+
+
+def get_request(actor: Actor, request_id) -> ProcedureInstance:
+    from orgwork.core.errors import NotFound
+    from orgwork.core.procedures import get_instance
+
+    instance = get_instance(actor, request_id)
+    if instance.kind != REQUEST:
+        raise NotFound()
+    return instance
+
+
+@dataclass
+class RequestState:
+    instance: ProcedureInstance
+    destination: str
+    asked_on: dt.date
+    label: str  # what the member reads
+    reason: str  # why declined
+    transfer: Transfer | None
+
+
+def own_transfer_requests(actor: Actor) -> list[RequestState]:
+    """The member's own requests and where each stands (the phone's hub): waiting for the branch, declined with the
+    reason, or accepted — then the transfer's own state."""
+    if not actor.self_member_ids:
+        return []
+    rows = ProcedureInstance.objects.filter(kind=REQUEST, subject_type="members.member", subject_id__in=[str(i) for i in actor.self_member_ids]).order_by("-started_on", "-id")
+    out = []
+    for inst in rows:
+        accepted = (inst.data.get("steps") or {}).get("accept") or {}
+        t = Transfer.objects.filter(pk=accepted["transfer"]).first() if accepted.get("transfer") else None
+        if inst.status == ProcedureStatus.TERMINATED:
+            label = "支部未受理"
+        elif t is not None:
+            label = f"已受理：{t.get_status_display()}"
+        else:
+            label = "待支部受理"
+        out.append(RequestState(inst, inst.data.get("destination", ""), inst.started_on, label, inst.end_reason, t))
+    return out
 
 
 def incoming_pending(actor: Actor) -> QuerySet[Transfer]:

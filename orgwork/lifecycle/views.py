@@ -66,10 +66,11 @@ def transfer_list(request, actor):
         except NotFound:
             selected = None
     incoming = Paginator(selectors.incoming_pending(actor).order_by("started_on", "id"), PAGE_SIZE).get_page(request.GET.get("in_page"))
+    asked = Paginator(selectors.transfer_requests(actor), PAGE_SIZE).get_page(request.GET.get("req_page"))
     return render(
         request,
         "lifecycle/transfers.html",
-        {"selected_member": selected if selected is not None and selected.standing == "normal" else None, "rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "errors": errors, "crumbs": [(_("组织关系转接"), "")]},
+        {"selected_member": selected if selected is not None and selected.standing == "normal" else None, "rows": page.object_list, "page": page, "overdue": overdue, "incoming": incoming, "asked": asked, "errors": errors, "crumbs": [(_("组织关系转接"), "")]},
     )
 
 
@@ -92,6 +93,8 @@ def transfer_detail(request, actor, transfer_id):
                 transfers.cancel(actor=actor, transfer_id=t.pk, reason=d["reason"], on=on)
             elif act == "receipt":
                 transfers.record_receipt(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"])
+            elif act == "approve":
+                transfers.approve(actor=actor, transfer_id=t.pk, on=on, comment=d["comment"])
             messages.success(request, _("已办理"))
             return redirect("lifecycle:transfer", t.pk)
         except ServiceError as exc:
@@ -101,6 +104,39 @@ def transfer_detail(request, actor, transfer_id):
         "lifecycle/transfer.html",
         {"t": t, "events": selectors.events(t), "errors": errors, "crumbs": [(_("组织关系转接"), reverse("lifecycle:transfers")), (t.person_name, "")]},
     )
+
+
+@gate.staff
+def transfer_request(request, actor, request_id):
+    """A member's request from the phone: the branch accepts it (where to: a branch here, or a letter out) or declines it."""
+    instance = selectors.get_request(actor, request_id)
+    errors = None
+    if request.method == "POST":
+        try:
+            d = forms.TransferRequestForm(request.POST).values()
+            if d["act"] == "accept":
+                t = transfers.accept_request(
+                    actor=actor, request_id=instance.pk, destination=d["destination"], on=d["on"], to_org_id=d["to_org"], to_org_name=d["to_org_name"],
+                    reason=d["reason"], valid_days=d["valid_days"], validity_reason=d["validity_reason"],
+                )  # fmt: skip
+                messages.success(request, _("已受理，转接已发起"))
+                return redirect("lifecycle:transfer", t.pk)
+            transfers.decline_request(actor=actor, request_id=instance.pk, reason=d["reason"], on=d["on"])
+            messages.success(request, _("已办理"))
+            return redirect("lifecycle:request", instance.pk)
+        except ServiceError as exc:
+            errors = exc.errors
+    asked = (instance.data.get("steps") or {}).get("ask") or {}
+    accepted = (instance.data.get("steps") or {}).get("accept") or {}
+    return render(
+        request,
+        "lifecycle/transfer_request.html",
+        {
+            "r": instance, "asked": asked, "transfer_id": accepted.get("transfer"), "records": proc.timeline(instance), "errors": errors,
+            "open": instance.status == "active" and instance.step == "accept",
+            "crumbs": [(_("组织关系转接"), reverse("lifecycle:transfers")), (instance.title, "")],
+        },
+    )  # fmt: skip
 
 
 @gate.staff

@@ -221,21 +221,17 @@ def ask_correction(*, actor: Actor, text: str) -> MemberRequest:
 @transaction.atomic
 def ask_transfer(*, actor: Actor, destination: str, text: str = "") -> MemberRequest:
     """The member asks the branch to transfer their organizational relation (workplace or residence changed, 党员教育管理
-    工作条例 第二十五条); the branch starts the transfer with the destination named here. One open request at a time."""
+    工作条例 第二十五条). This starts the transfer procedure at the branch (lifecycle: the step "党员提出申请" done,
+    the secretary told at once); the branch accepts it with the destination or declines it with a reason, and the
+    member follows it on the hub. The phone's own row keeps what was typed; its handling is the procedure's."""
+    from orgwork.lifecycle.services import transfers
+
     member = _own_member(actor)
-    destination = (destination or "").strip()
-    if not destination:
-        raise ServiceError.single("destination", "required", "请填写要转入的单位或党组织（如：某市某区某街道某社区党委）")
-    if len(destination) > 200:
-        raise ServiceError.single("destination", "too_long", "转入单位或党组织不能超过200字")
     text = (text or "").strip()
-    if len(text) > 1000:
-        raise ServiceError.single("text", "too_long", "说明不能超过1000字")
-    if MemberRequest.objects.filter(member=member, kind=RequestKind.TRANSFER, status=RequestStatus.OPEN).exists():
-        raise ServiceError.single("destination", "already_open", "您已申请转接组织关系，支部尚未处理，无需重复申请")
-    req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.TRANSFER, text=text, destination=destination)
+    transfers.request_transfer(actor=actor, member_id=member.pk, destination=destination, text=text)
+    destination = (destination or "").strip()
+    req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.TRANSFER, text=text, destination=destination, status=RequestStatus.DONE)
     audit.record(actor, "selfservice.transfer_asked", req, data={"member": member.name, "destination": destination})
-    _tell_branch(req, actor)
     return req
 
 

@@ -20,6 +20,7 @@ from orgwork.core import gate
 from orgwork.core.clientip import client_ip
 from orgwork.core.errors import ServiceError
 from orgwork.core.forms import FormInvalid
+from orgwork.lifecycle import selectors as transfer_selectors
 from orgwork.members import selectors as member_selectors
 
 from . import selectors, services
@@ -102,7 +103,10 @@ def hub(request, actor):
     return render(
         request,
         "selfservice/hub.html",
-        {"member": member, "links": selectors.hub_links(), "own": list(selectors.own_requests(actor)[:20]), "own_more": selectors.own_requests(actor).count() > 20},
+        {
+            "member": member, "links": selectors.hub_links(), "own": list(selectors.own_requests(actor).exclude(kind="transfer")[:20]),
+            "own_more": selectors.own_requests(actor).exclude(kind="transfer").count() > 20, "transfers": transfer_selectors.own_transfer_requests(actor),
+        },
     )
 
 

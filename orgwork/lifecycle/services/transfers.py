@@ -1,10 +1,18 @@
-"""Transfer writes (组织关系转接): keyword-only arguments, one transaction, a step record and an audit event each.
+"""Transfer writes (组织关系转接): keyword-only arguments, one transaction, a kernel step record and an audit event each.
 
-Within the deployment the sending branch starts; the receiving organization receives, or returns the transfer
-for correction with a reason — there is no refusal (条例第25条: 不得拒绝接收). Until it is received the member
-stays in the sending organization, which stays responsible. Out of the deployment a transfer letter is issued
-(stub, letter, receipt), and the receipt's return is recorded. Into the deployment: registered by letter number,
-checked, received.
+Every transfer runs as a procedure on the kernel (lifecycle/procedures.py); these services check which side acts,
+then complete the kernel step, return it (return_step) or end it (terminate), and keep the `Transfer` register row
+(status, dates, letter data) in step with the instance in the same transaction.
+
+Within the deployment the sending branch starts (after a member's request from the phone, or on its own); the
+receiving organization receives, or returns the transfer for correction with a reason — there is no refusal
+(条例第25条: 不得拒绝接收). Until it is received the member stays in the sending organization, which stays
+responsible. Out of the deployment a transfer letter is issued (stub, letter, receipt), and the receipt's return is
+recorded. Into the deployment: registered by letter number, checked, received.
+
+The kernel scopes an instance to one organization (the sending one; the receiving one for a letter from outside).
+The other side's steps are checked here (`_lock(side=…)`) and then completed on its behalf by `_on_behalf(actor)`:
+the same person (user and name on the step record), without the kernel's single-organization scope.
 """
 
 from __future__ import annotations
@@ -15,9 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
+from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
-from orgwork.core.errors import FieldError, NotFound, ServiceError
+from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.fields import subtree_q
+from orgwork.core.models import ProcedureInstance, ProcedureStatus
 from orgwork.core.normalize import add_months, clean_text
 from orgwork.core.scope import scope
 from orgwork.members import services as member_services
@@ -25,8 +35,8 @@ from orgwork.members.models import Member, Standing, StatusAction
 from orgwork.members.validation import clean_member
 from orgwork.orgs.models import Org
 
-from .. import reminders
-from ..models import OPEN_STATUSES, LetterCounter, Transfer, TransferEvent, TransferKind, TransferStatus
+from .. import procedures as defs
+from ..models import OPEN_STATUSES, LetterCounter, Transfer, TransferKind, TransferStatus
 from ..rules import transfer_rules
 
 PERSON_FIELDS = ("name", "gender", "id_number", "ethnicity", "birth_date", "education", "category", "joined_on", "confirmed_on", "job", "phone", "address")
@@ -56,8 +66,42 @@ def _writes(actor: Actor, path: str) -> bool:
     return bool(path) and any(path.startswith(p) for p in actor.subtree_paths(write=True))
 
 
-def _event(transfer, actor, action, side, on, comment=""):
-    TransferEvent.objects.create(transfer=transfer, action=action, side=side, done_on=on, comment=comment[:500], actor_id=actor.user_id, actor_label=actor.label)
+def _on_behalf(actor: Actor) -> Actor:
+    """The acting person for a kernel step whose side this module has already checked (the kernel itself scopes an
+    instance to one organization): same user and name on the record, no single-organization scope."""
+    proxy = Actor(user=actor.user, system=True)
+    proxy._label = actor.label
+    return proxy
+
+
+def _start(actor: Actor, t: Transfer, kind: str, org: Org, on: dt.date, title: str, data: dict | None = None) -> ProcedureInstance:
+    """The transfer's procedure instance, started under the version the org follows, linked both ways."""
+    instance = proc.start(
+        actor=_on_behalf(actor), kind=kind, org_id=org.pk, title=title, on=on, subject=t, version=proc.version_for(kind, org, on=on),
+        data={"transfer_id": t.pk, **(data or {})},
+    )  # fmt: skip
+    t.procedure = instance
+    t.save(update_fields=["procedure", "updated_at"])
+    return instance
+
+
+def _step(actor: Actor, t: Transfer, step: str, on: dt.date, *, today: dt.date, comment: str = "", data: dict | None = None, as_self: bool = False) -> ProcedureInstance:
+    """Complete the instance's step (on the side's behalf, or `as_self` for a role the kernel checks itself)."""
+    proc.complete_step(
+        actor=actor if as_self else _on_behalf(actor), instance_id=t.procedure_id, step=step, done_on=on, data=data or {}, comment=comment[:500], today=today
+    )
+    t.procedure = ProcedureInstance.objects.get(pk=t.procedure_id)
+    return t.procedure
+
+
+def _instance(t: Transfer) -> ProcedureInstance:
+    if t.procedure_id is None:  # every row has one since migration 0004
+        raise ServiceError.single("transfer", "no_procedure", "该转接没有办理记录，请联系系统管理员")
+    return ProcedureInstance.objects.get(pk=t.procedure_id)
+
+
+def _title(name: str, kind: str) -> str:
+    return f"{name}·{proc.definition(kind).title}"
 
 
 def _lock(actor: Actor, transfer_id, *, side: str) -> Transfer:
@@ -106,6 +150,13 @@ def _sending_member(actor: Actor, member_id) -> Member:
 
 @transaction.atomic
 def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, on: dt.date, today: dt.date | None = None) -> Transfer:
+    """The sending side starts a transfer within the deployment; the receiving organization is told at once (the kernel's
+    step move, core.deadlines). Under the "2019-approval" version the sending committee approves first (at once when
+    the actor is that committee)."""
+    return _start_within(actor=actor, member_id=member_id, to_org_id=to_org_id, reason=reason, on=on, today=today)
+
+
+def _start_within(*, actor: Actor, member_id, to_org_id, reason, on, today=None, data: dict | None = None) -> Transfer:
     today = _today(today)
     member = _sending_member(actor, member_id)
     reason = _reason(reason)
@@ -128,14 +179,34 @@ def start_within(*, actor: Actor, member_id: int, to_org_id: int, reason: str, o
                 to_path=target.path,
                 reason=reason,
                 started_on=on,
-                receive_due_on=on + dt.timedelta(days=rules["receive_within_days"]),
                 rule_version=rules.version,
             )
     except IntegrityError:
         raise ServiceError.single("member", "transfer_open", _("该党员有尚未办结的组织关系转接")) from None
-    _event(t, actor, "start", "sending", on, reason)
-    audit.record(actor, "transfer.start", t, data={"member": member.pk, "from": member.org_id, "to": target.pk, "reason": reason})
-    reminders.notify_waiting(t, actor=actor, today=today)  # the receiving organization hears at once (core.deadlines)
+    _start(actor, t, defs.WITHIN, member.org, on, _title(member.name, defs.WITHIN), data)
+    instance = _step(actor, t, "send", on, today=today, comment=reason, data={"to_org_name": target.name, "reason": reason})
+    if instance.step == "approve" and proc.may_act(actor, member.org, "committee"):
+        instance = _step(actor, t, "approve", on, today=today, comment="发起时审核同意", data={"opinion": "同意"}, as_self=True)
+    t.status = TransferStatus.APPROVAL if instance.step == "approve" else TransferStatus.PENDING
+    t.receive_due_on = instance.due_on
+    t.save(update_fields=["status", "receive_due_on", "updated_at"])
+    audit.record(actor, "transfer.start", t, data={"member": member.pk, "from": member.org_id, "to": target.pk, "reason": reason, "procedure": instance.pk})
+    return t
+
+
+@transaction.atomic
+def approve(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", today: dt.date | None = None) -> Transfer:
+    """The sending side's committee approves (version "2019-approval"); the receiving organization is told at once."""
+    today = _today(today)
+    t = _lock(actor, transfer_id, side="sending")
+    _check_on(on, today)
+    if t.status != TransferStatus.APPROVAL:
+        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不需要审核")
+    instance = _step(actor, t, "approve", on, today=today, comment=clean_text(comment), data={"opinion": clean_text(comment)}, as_self=True)
+    t.status = TransferStatus.PENDING
+    t.receive_due_on = instance.due_on
+    t.save(update_fields=["status", "receive_due_on", "updated_at"])
+    audit.record(actor, "transfer.approve", t, data={"on": on, "comment": clean_text(comment)})
     return t
 
 
@@ -148,10 +219,11 @@ def return_for_correction(*, actor: Actor, transfer_id: int, reason: str, on: dt
     _check_on(on, today)
     if t.status != TransferStatus.PENDING:
         raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能退回")
+    proc.return_step(actor=_on_behalf(actor), instance_id=t.procedure_id, to_step="send", reason=reason, on=on)
+    t.procedure = _instance(t)
     t.status = TransferStatus.RETURNED
     t.return_reason = reason
     t.save(update_fields=["status", "return_reason", "updated_at"])
-    _event(t, actor, "return", "receiving", on, reason)
     audit.record(actor, "transfer.return", t, org_path=t.to_path, data={"reason": reason})
     return t
 
@@ -174,13 +246,14 @@ def resubmit(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", 
     if reason:
         changes["reason"] = [t.reason, _reason(reason)]
         t.reason = changes["reason"][1]
-    rules = transfer_rules(version=t.rule_version)
-    t.status = TransferStatus.PENDING
-    t.receive_due_on = on + dt.timedelta(days=rules["receive_within_days"])
     t.save()
-    _event(t, actor, "resubmit", "sending", on, clean_text(comment))
+    instance = _step(actor, t, "send", on, today=today, comment=clean_text(comment), data={"to_org_name": t.to_org_name, "reason": t.reason})
+    if instance.step == "approve" and proc.may_act(actor, t.from_org, "committee"):
+        instance = _step(actor, t, "approve", on, today=today, comment="重新提交时审核同意", data={"opinion": "同意"}, as_self=True)
+    t.status = TransferStatus.APPROVAL if instance.step == "approve" else TransferStatus.PENDING
+    t.receive_due_on = instance.due_on
+    t.save(update_fields=["status", "receive_due_on", "updated_at"])
     audit.record(actor, "transfer.resubmit", t, changes=audit.to_json(changes), data={"comment": clean_text(comment)})
-    reminders.notify_waiting(t, actor=actor, today=today)
     return t
 
 
@@ -196,6 +269,7 @@ def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
         raise ServiceError.single("on", "date_order", _("接收日期不能早于转出日期"))
     if t.kind == TransferKind.IN:
         return _receive_incoming(actor, t, on, comment, today)
+    _step(actor, t, "receive", on, today=today, comment=clean_text(comment))
     # The receiving side has no write scope over the member yet: the move runs as the system on its behalf.
     proxy = Actor.system_actor(f"{actor.label}（接收组织关系转接#{t.pk}）")
     member_services.move_member(actor=proxy, member_id=t.member_id, org_id=t.to_org_id, on=on, reason=f"组织关系转接#{t.pk}：{t.reason}")
@@ -205,7 +279,6 @@ def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
     t.status = TransferStatus.RECEIVED
     t.received_on = on
     t.save(update_fields=["status", "received_on", "updated_at"])
-    _event(t, actor, "receive", "receiving", on, clean_text(comment))
     audit.record(actor, "transfer.receive", t, org_path=t.to_path, data={"member": t.member_id, "on": on})
     return t
 
@@ -217,11 +290,12 @@ def cancel(*, actor: Actor, transfer_id: int, reason: str, on: dt.date, today: d
     t = _lock(actor, transfer_id, side="receiving" if incoming else "sending")
     reason = _reason(reason)
     _check_on(on, today)
-    if t.status not in (TransferStatus.PENDING, TransferStatus.RETURNED):
+    if t.status not in (TransferStatus.APPROVAL, TransferStatus.PENDING, TransferStatus.RETURNED):
         raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能撤销")
+    proc.terminate(actor=_on_behalf(actor), instance_id=t.procedure_id, reason=reason, on=on)
+    t.procedure = _instance(t)
     t.status = TransferStatus.CANCELLED
     t.save(update_fields=["status", "updated_at"])
-    _event(t, actor, "cancel", "sending" if t.kind != TransferKind.IN else "receiving", on, reason)
     audit.record(actor, "transfer.cancel", t, data={"reason": reason})
     return t
 
@@ -295,11 +369,14 @@ def issue_letter(
         letter_issued_on=on,
         valid_until=until,
         dues_paid_to=dues_paid_to(member),
-        receipt_due_on=add_months(on, rules["receipt_return_months"]),
         rule_version=rules.version,
     )
+    _start(actor, t, defs.OUT, member.org, on, _title(member.name, defs.OUT))
+    note = f"介绍信{number}，有效期至{until:%Y-%m-%d}" + (f"；{clean_text(validity_reason)}" if validity_reason else "")
+    instance = _step(actor, t, "letter", on, today=today, comment=note, data={"letter_number": number, "to_org_name": t.to_org_name, "valid_until": until, "reason": reason})
+    t.receipt_due_on = instance.due_on
+    t.save(update_fields=["receipt_due_on", "updated_at"])
     member_services.change_status(actor=actor, member_id=member.pk, action=StatusAction.TRANSFER_OUT, on=on, reason=f"转出至{to_org_name}（介绍信{number}）")
-    _event(t, actor, "letter", "sending", on, f"介绍信{number}，有效期至{until:%Y-%m-%d}" + (f"；{clean_text(validity_reason)}" if validity_reason else ""))
     audit.record(actor, "transfer.letter", t, data={"member": member.pk, "number": number, "valid_until": until, "to": to_org_name, "dues_paid_to": t.dues_paid_to})
     return t
 
@@ -313,10 +390,10 @@ def record_receipt(*, actor: Actor, transfer_id: int, on: dt.date, comment: str 
         raise ServiceError.single("status", "not_allowed", _("只有已开具介绍信、待回执的转接可以登记回执"))
     if on < t.letter_issued_on:
         raise ServiceError.single("on", "date_order", _("回执日期不能早于开具日期"))
+    _step(actor, t, "receipt", on, today=today, comment=clean_text(comment))
     t.status = TransferStatus.RECEIPT_BACK
     t.receipt_back_on = on
     t.save(update_fields=["status", "receipt_back_on", "updated_at"])
-    _event(t, actor, "receipt", "sending", on, clean_text(comment))
     audit.record(actor, "transfer.receipt", t, data={"on": on, "late": on > t.receipt_due_on})
     return t
 
@@ -399,7 +476,12 @@ def register_incoming(
     note = f"介绍信{letter_number}（{from_org_name}）"
     if late_days:
         note += f"；逾期{late_days}天，原因：{late_reason}" + ("；超过6个月，须按党章第九条研究" if lapse else "")
-    _event(t, actor, "register", "receiving", on, note)
+    # the receipt is due within the letter's validity: the instance carries that date for its receive step
+    _start(actor, t, defs.IN, target, on, _title(values["name"], defs.IN), {"extensions": {"receive": valid_until.isoformat()}})
+    _step(
+        actor, t, "register", on, today=today, comment=note,
+        data={"letter_number": t.letter_number, "from_org_name": t.from_org_name, "valid_until": valid_until, "late_days": late_days, "late_reason": t.late_reason, "lapse_flagged": lapse},
+    )  # fmt: skip
     audit.record(
         actor, "transfer.register_in", t, org_path=target.path,
         data={"letter_number": letter_number, "from": from_org_name, "id_number": values["id_number"], "late_days": late_days, "late_reason": t.late_reason, "lapse_flagged": lapse},
@@ -419,6 +501,7 @@ def _receive_incoming(actor: Actor, t: Transfer, on: dt.date, comment: str, toda
     existing = Member.objects.filter(id_number=person["id_number"]).first()
     if existing is not None:
         raise ServiceError.single("id_number", "duplicate_existing", f"该公民身份号码已有党员记录（{existing.get_standing_display()}），请联系组织部门处理")
+    _step(actor, t, "receive", on, today=today, comment=clean_text(comment))
     member = member_services.create_member(actor=actor, org_id=t.to_org_id, today=today, **{k: v for k, v in person.items() if v not in (None, "")})
     member_services.record_transfer_in(
         actor=actor, member_id=member.pk, on=on, from_org=t.from_org_name,
@@ -428,7 +511,6 @@ def _receive_incoming(actor: Actor, t: Transfer, on: dt.date, comment: str, toda
     t.status = TransferStatus.RECEIVED
     t.received_on = on
     t.save(update_fields=["member", "status", "received_on", "updated_at"])
-    _event(t, actor, "receive", "receiving", on, clean_text(comment))
     audit.record(actor, "transfer.receive", t, org_path=t.to_path, data={"member": member.pk, "letter_number": t.letter_number})
     return t
 
@@ -442,10 +524,11 @@ def return_incoming(*, actor: Actor, transfer_id: int, reason: str, on: dt.date,
     _check_on(on, today)
     if t.kind != TransferKind.IN or t.status != TransferStatus.PENDING:
         raise ServiceError.single("status", "not_allowed", _("只有待接收的转入可以退回"))
+    proc.return_step(actor=_on_behalf(actor), instance_id=t.procedure_id, to_step="register", reason=reason, on=on)
+    t.procedure = _instance(t)
     t.status = TransferStatus.RETURNED
     t.return_reason = reason
     t.save(update_fields=["status", "return_reason", "updated_at"])
-    _event(t, actor, "return", "receiving", on, reason)
     audit.record(actor, "transfer.return", t, org_path=t.to_path, data={"reason": reason})
     return t
 
@@ -460,3 +543,110 @@ def visible_q(actor: Actor):
     if actor.self_member_ids:
         cond |= Q(member_id__in=actor.self_member_ids)
     return cond
+
+
+# --- a member's request from the phone --------------------------------------------------------
+
+
+def open_request(member: Member) -> ProcedureInstance | None:
+    return (
+        ProcedureInstance.objects.filter(kind=defs.REQUEST, status=ProcedureStatus.ACTIVE, subject_type="members.member", subject_id=str(member.pk))
+        .order_by("-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def request_transfer(*, actor: Actor, member_id: int, destination: str, text: str = "", on: dt.date | None = None, ref: str = "") -> ProcedureInstance:
+    """The member asks the branch to transfer their organizational relation (党员教育管理工作条例第二十五条): the
+    transfer-request procedure starts at the member's branch with the step "党员提出申请" done; the branch secretary
+    is told at once (the kernel's step move) and accepts it (`accept_request`) or declines it with a reason.
+
+    The actor is the member themselves (their own record) or staff who write at the member's branch; `ref` names the
+    phone request it came from (selfservice)."""
+    on = on or dt.date.today()
+    try:
+        member = Member.objects.select_for_update().select_related("org").get(pk=member_id)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if member.pk not in actor.self_member_ids and not _writes(actor, member.org.path):
+        raise NotFound()
+    if member.standing != Standing.NORMAL:
+        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能转接组织关系")
+    destination = clean_text(destination)
+    if not destination:
+        raise ServiceError.single("destination", "required", "请填写要转入的单位或党组织（如：某市某区某街道某社区党委）")
+    if len(destination) > 200:
+        raise ServiceError.single("destination", "too_long", "转入单位或党组织不能超过200字")
+    text = clean_text(text)
+    if len(text) > 1000:
+        raise ServiceError.single("text", "too_long", "说明不能超过1000字")
+    if open_request(member) is not None:
+        raise ServiceError.single("destination", "already_open", "您已申请转接组织关系，支部尚未处理，无需重复申请")
+    if Transfer.objects.filter(member=member, status__in=OPEN_STATUSES).exists():
+        raise ServiceError.single("destination", "already_open", "您的组织关系转接正在办理中，无需重复申请")
+    instance = proc.start(
+        actor=_on_behalf(actor), kind=defs.REQUEST, org_id=member.org_id, title=f"{member.name}申请转接组织关系", on=on, subject=member,
+        data={"member_id": member.pk, "destination": destination, "ref": clean_text(ref)[:80]},
+    )  # fmt: skip
+    proc.complete_step(actor=_on_behalf(actor), instance_id=instance.pk, step="ask", done_on=on, data={"destination": destination, "text": text}, comment=text[:500])
+    audit.record(actor, "transfer.request", instance, data={"member": member.pk, "destination": destination})
+    return ProcedureInstance.objects.get(pk=instance.pk)
+
+
+def _request(actor: Actor, request_id) -> tuple[ProcedureInstance, Member]:
+    instance = proc.get_instance(actor, request_id)
+    if instance.kind != defs.REQUEST:
+        raise NotFound()
+    if instance.status != ProcedureStatus.ACTIVE or instance.step != "accept":
+        raise ServiceError.single("status", "not_allowed", f"该申请{instance.get_status_display()}，不能再受理")
+    if not proc.may_act(actor, instance.org, "branch"):
+        raise PermissionDenied()
+    member = Member.objects.select_related("org").get(pk=int(instance.subject_id))
+    return instance, member
+
+
+@transaction.atomic
+def accept_request(
+    *,
+    actor: Actor,
+    request_id: int,
+    destination: str,
+    on: dt.date,
+    to_org_id: int | None = None,
+    to_org_name: str = "",
+    reason: str = "",
+    valid_days: int | None = None,
+    validity_reason: str = "",
+    today: dt.date | None = None,
+) -> Transfer:
+    """The branch accepts the member's request, confirming where the relation goes: a branch of the deployment
+    (destination "within": the transfer within starts) or an organization outside (destination "out": the letter is
+    issued). The request's step "党支部受理" records the destination and the transfer it started."""
+    today = _today(today)
+    instance, member = _request(actor, request_id)
+    reason = clean_text(reason) or clean_text((instance.data.get("steps") or {}).get("ask", {}).get("text", "")) or "本人申请"
+    if destination == "within":
+        if to_org_id is None:
+            raise ServiceError.single("to_org", "required", "请选择接收的党支部")
+        t = _start_within(actor=actor, member_id=member.pk, to_org_id=to_org_id, reason=reason[:500], on=on, today=today, data={"request_id": instance.pk})
+    elif destination == "out":
+        t = issue_letter(actor=actor, member_id=member.pk, to_org_name=to_org_name or instance.data.get("destination", ""), reason=reason[:500], on=on, valid_days=valid_days, validity_reason=validity_reason, today=today)
+    else:
+        raise ServiceError.single("destination", "bad_value", "请选择转往本县党支部或系统外党组织")
+    proc.complete_step(
+        actor=actor, instance_id=instance.pk, step="accept", done_on=on, today=today,
+        data={"destination": destination, "to_org_name": t.to_org_name, "transfer": t.pk}, comment=f"转往{t.to_org_name}",
+    )  # fmt: skip
+    audit.record(actor, "transfer.request_accept", instance, data={"transfer": t.pk, "destination": destination})
+    return t
+
+
+@transaction.atomic
+def decline_request(*, actor: Actor, request_id: int, reason: str, on: dt.date | None = None) -> ProcedureInstance:
+    """The branch declines the member's request, with the reason the member reads on the phone."""
+    instance, _member = _request(actor, request_id)
+    reason = _reason(reason)
+    proc.terminate(actor=actor, instance_id=instance.pk, reason=reason, on=on)
+    audit.record(actor, "transfer.request_decline", instance, data={"reason": reason})
+    return ProcedureInstance.objects.get(pk=instance.pk)
