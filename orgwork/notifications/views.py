@@ -132,7 +132,11 @@ def sms_new(request, actor):
         tpl = bulk.usable_templates(actor).filter(pk=int(tpl_id)).first()
         if tpl is None:
             raise Http404
-        initial = {"template": tpl.pk, "body": tpl.body, "title": tpl.name, "org": tpl.org_id}
+        initial = {"template": tpl.pk, "body": tpl.body, "title": tpl.name}
+    if request.method != "POST":  # the scope defaults to the organization the actor works for
+        grant = actor.active_grant or next((g for g in actor.effective_grants if g.can_write), None)
+        if grant is not None:
+            initial["org"] = grant.org_id
     form = CampaignForm(request.POST or None, initial=initial)
     preview = None
     status = 200
