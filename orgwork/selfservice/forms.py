@@ -72,3 +72,11 @@ class PasswordForm(cf.ConsoleForm):
 
 class AccountsForm(cf.ConsoleForm):
     org = cf.IdField(label=_("党组织"))
+
+
+class AssistSearchForm(cf.ConsoleForm):
+    q = cf.TextField(label=_("姓名、拼音或身份证号后几位"), max_length=40)
+
+
+class AssistActForm(cf.ConsoleForm):
+    act = cf.ChoiceField(label=_("代办事项"), choices=["dues", "correction", "away", "points"], required=True)

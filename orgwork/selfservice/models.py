@@ -52,6 +52,7 @@ class MemberRequest(NoDeleteModel):
     destination = models.CharField(_("外出地点"), max_length=200, blank=True)
     expected_return = models.DateField(_("预计返回日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    assisted_by = models.CharField(_("代为办理人"), max_length=150, blank=True)  # the secretary who acted for the member
     created_at = models.DateTimeField(auto_now_add=True)
 
     SCOPE_PATH = "org__path"

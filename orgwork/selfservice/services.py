@@ -203,17 +203,38 @@ def _tell_branch(request: MemberRequest, actor: Actor) -> None:
     deadlines.notify_now([item], actor=actor)
 
 
+def _member_or_assisted(actor: Actor, member_id: int | None) -> tuple[Member, str]:
+    """The actor's own record, or — with `member_id` — a member in the actor's write scope the secretary acts for
+    (a member without a smartphone): then the actor's label is recorded as the one who assisted."""
+    if member_id is None:
+        return _own_member(actor), ""
+    from orgwork.core.scope import get_in_scope
+
+    return get_in_scope(Member.objects.select_related("org"), actor, write=True, pk=member_id), actor.label
+
+
+def record_assisted(actor: Actor, member: Member, what: str, obj=None, **data) -> None:
+    """The audit line of an assisted act: who acted for whom, and what."""
+    entry = audit.Entry(
+        action="selfservice.assisted", object_type="members.member", object_id=str(member.pk), object_repr=member.name, org_path=member.org.path,
+        data={"for": member.name, "member": member.pk, "by": actor.label, "what": what, **data},
+    )  # fmt: skip
+    audit.record_many(actor, [entry])
+
+
 @transaction.atomic
-def ask_correction(*, actor: Actor, text: str) -> MemberRequest:
+def ask_correction(*, actor: Actor, text: str, member_id: int | None = None) -> MemberRequest:
     """The member asks the branch to correct their record; the text says what is wrong and what is right."""
-    member = _own_member(actor)
+    member, assisted_by = _member_or_assisted(actor, member_id)
     text = (text or "").strip()
     if not text:
         raise ServiceError.single("text", "required", "请说明哪一项信息有误、正确的内容是什么")
     if len(text) > 1000:
         raise ServiceError.single("text", "too_long", "说明不能超过1000字")
-    req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.CORRECTION, text=text)
-    audit.record(actor, "selfservice.correction_asked", req, data={"member": member.name})
+    req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.CORRECTION, text=text, assisted_by=assisted_by)
+    audit.record(actor, "selfservice.correction_asked", req, data={"member": member.name, "assisted_by": assisted_by})
+    if assisted_by:
+        record_assisted(actor, member, "correction", request=req.pk)
     _tell_branch(req, actor)
     return req
 
@@ -249,10 +270,13 @@ def away_months(on: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def report_away(*, actor: Actor, left_on: dt.date, destination: str, expected_return: dt.date | None = None, text: str = "", today: dt.date | None = None) -> MemberRequest:
-    """The member reports going away for six months or more (外出报告); the branch registers the mobile member."""
+def report_away(
+    *, actor: Actor, left_on: dt.date, destination: str, expected_return: dt.date | None = None, text: str = "", today: dt.date | None = None, member_id: int | None = None,
+) -> MemberRequest:  # fmt: skip
+    """The member reports going away for six months or more (外出报告); the branch registers the mobile member.
+    With `member_id` the secretary reports for a member without a smartphone (recorded as assisted)."""
     today = today or timezone.localdate()
-    member = _own_member(actor)
+    member, assisted_by = _member_or_assisted(actor, member_id)
     destination = (destination or "").strip()
     if not destination:
         raise ServiceError.single("destination", "required", "请填写外出地点")
@@ -267,9 +291,11 @@ def report_away(*, actor: Actor, left_on: dt.date, destination: str, expected_re
         raise ServiceError.single("left_on", "already_open", "您已报告外出，支部尚未处理，无需重复报告")
     req = MemberRequest.objects.create(
         member=member, org=member.org, kind=RequestKind.AWAY, text=(text or "").strip()[:1000], left_on=left_on,
-        destination=destination[:200], expected_return=expected_return,
+        destination=destination[:200], expected_return=expected_return, assisted_by=assisted_by,
     )  # fmt: skip
-    audit.record(actor, "selfservice.away_reported", req, data={"member": member.name, "left_on": left_on.isoformat(), "destination": req.destination})
+    audit.record(actor, "selfservice.away_reported", req, data={"member": member.name, "left_on": left_on.isoformat(), "destination": req.destination, "assisted_by": assisted_by})
+    if assisted_by:
+        record_assisted(actor, member, "away", request=req.pk)
     _tell_branch(req, actor)
     return req
 
@@ -405,3 +431,19 @@ def create_member_accounts(*, actor: Actor, org_id: int | None = None) -> dict:
     )  # fmt: skip
     audit.record_many(actor, [summary])
     return {"created": created, "skipped": skipped}
+
+
+def assisted_points(*, actor: Actor, member_id: int, indicator_code: str, occurred_on: dt.date, units=1, note: str = "", files=()):
+    """The secretary submits points for a member without a smartphone (scores' own service; the entry's note and
+    the audit say who acted for whom)."""
+    from orgwork.core.scope import get_in_scope
+    from orgwork.scores import services as score_services
+
+    with transaction.atomic():
+        member = get_in_scope(Member.objects.select_related("org"), actor, write=True, pk=member_id)
+        label = f"（{actor.label}代为提交）"
+        entry = score_services.submit_points(
+            actor=actor, member_id=member.pk, indicator_code=indicator_code, occurred_on=occurred_on, units=units, note=(label + (note or ""))[:500], files=files,
+        )  # fmt: skip
+        record_assisted(actor, member, "points", entry=getattr(entry, "pk", None), indicator=indicator_code)
+    return entry

@@ -18,7 +18,7 @@ from django_otp import user_has_device
 
 from orgwork.core import gate
 from orgwork.core.clientip import client_ip
-from orgwork.core.errors import ServiceError
+from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.forms import FormInvalid
 from orgwork.lifecycle import selectors as transfer_selectors
 from orgwork.members import selectors as member_selectors
@@ -387,3 +387,82 @@ def accounts(request, actor):
                 messages.error(request, msg)
     waiting = selectors.members_without_account(actor)
     return render(request, "selfservice/accounts.html", {"result": result, "waiting": waiting, "crumbs": [(_("党员手机账号"), "")]})
+
+
+# --- assisted mode: the secretary acts for a member without a smartphone ----------------------------------------
+
+
+@gate.staff
+def assist(request, actor):
+    """Find a member of the branch to act for (name, pinyin or ID tail; the org path shown)."""
+    from orgwork.core.scope import scope
+    from orgwork.members.models import Member
+    from orgwork.orgs import selectors as org_selectors
+
+    from .forms import AssistSearchForm
+
+    q = AssistSearchForm(request.GET).choice("q", "") or ""
+    rows = []
+    if q:
+        writable = scope(Member.objects.all(), actor, write=True).values("pk")
+        found = list(member_selectors.search_members(actor, q=q).filter(pk__in=writable).select_related("org")[:51])
+        paths = org_selectors.path_names([m.org for m in found])
+        rows = [(m, paths.get(m.org_id, m.org.name)) for m in found[:50]]
+        more = len(found) > 50
+    else:
+        more = False
+    return render(request, "selfservice/assist.html", {"q": q, "rows": rows, "more": more, "crumbs": [(_("代党员办理"), "")]})
+
+
+@gate.staff
+def assist_member(request, actor, member_id):
+    """Act for one member: record a dues payment, submit points (with a photo), report a correction or going away —
+    each recorded as assisted (who acted for whom) on the record and in the audit."""
+    import datetime as dt
+
+    from orgwork.core.scope import get_in_scope
+    from orgwork.dues import services as dues_services
+    from orgwork.members.models import Member
+    from orgwork.scores import forms as score_forms
+    from orgwork.scores import selectors as score_selectors
+
+    from .forms import AssistActForm
+
+    member = get_in_scope(Member.objects.select_related("org"), actor, write=True, pk=member_id)
+    today = dt.date.today()
+    indicators = score_selectors.self_indicators(today)
+    points_form = score_forms.SubmitForm(None, indicators=indicators, initial={"occurred_on": today, "units": 1})
+    errors = None
+    if request.method == "POST":
+        act = AssistActForm(request.POST).choice("act")
+        try:
+            if act == "dues":
+                d = DuesPayForm(request.POST).values()
+                d["channel"] = d["channel"] if d["channel"] in ("cash", "bank") else "cash"
+                dues_services.start_member_payment(actor=actor, member_id=member.pk, **d)
+                messages.success(request, _("已代为登记交纳党费，请在“党员手机交纳党费”中确认到账"))
+            elif act == "correction":
+                services.ask_correction(actor=actor, member_id=member.pk, **CorrectionForm(request.POST).values())
+                messages.success(request, _("已代为提交更正申请"))
+            elif act == "away":
+                services.report_away(actor=actor, member_id=member.pk, **AwayForm(request.POST).values())
+                messages.success(request, _("已代为提交外出报告"))
+            elif act == "points":
+                points_form = score_forms.SubmitForm(request.POST, request.FILES, indicators=indicators)
+                if not points_form.is_valid():
+                    raise ServiceError([FieldError(k, "invalid", f"{points_form.fields[k].label}：{v[0]}" if k in points_form.fields else str(v[0])) for k, v in points_form.errors.items()])
+                d = points_form.cleaned_data
+                services.assisted_points(
+                    actor=actor, member_id=member.pk, indicator_code=d["indicator"], occurred_on=d["occurred_on"], units=d.get("units") or 1,
+                    note=d.get("note", ""), files=[d["photo"]] if d.get("photo") else [],
+                )  # fmt: skip
+                messages.success(request, _("已代为提交积分，等待审核"))
+            else:
+                raise ServiceError.single("act", "required", _("请选择代办事项"))
+        except (FormInvalid, ServiceError) as exc:
+            errors = _errors(exc)
+        else:
+            return redirect("selfservice:assist_member", member_id=member.pk)
+    ctx = _dues_context(actor, member, today=today)
+    ctx.update(errors=errors, points_form=points_form, months=services.away_months(), crumbs=[(_("代党员办理"), reverse("selfservice:assist")), (member.name, "")])
+    return render(request, "selfservice/assist_member.html", ctx, status=400 if errors else 200)

@@ -14,8 +14,16 @@ function cacheable(request) {
   return request.mode === "navigate" && PATHS.some((p) => url.pathname === p || (p !== "/m/" && url.pathname.startsWith(p)));
 }
 
+// Signing out (the POST to /logout/) or arriving at a sign-in page: nothing of this member stays on the phone.
+const FORGET = ["/logout/", "/login/", "/m/login/"];
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin === self.location.origin && FORGET.includes(url.pathname)) {
+    event.waitUntil(caches.delete(CACHE));
+    return;
+  }
   if (!cacheable(request)) return;
   event.respondWith(
     fetch(request).then((response) => {
