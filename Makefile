@@ -9,7 +9,7 @@ DEMO_MEMBERS ?= 3000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup install install-dev migrate demo test test-pg lint bench faults browser pdf-libs worker clean fuzz
+.PHONY: run setup install install-dev migrate demo test test-pg lint bench bench-scale faults browser pdf-libs worker clean fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -89,3 +89,7 @@ clean:
 ## fuzz: schemathesis over every API operation with a bigger budget than CI's (FUZZ_EXAMPLES per operation and mode)
 fuzz: $(DEVSTAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(BIN)/pytest orgwork/core/tests/test_api_fuzz.py -q -s
+
+## bench-scale: the size curve on PostgreSQL (docs/scaling.md) — SIZES="1e4 1e5 1e6" (1e7 needs ~30 GB and an hour); databases scale_<size> are dropped and re-created
+bench-scale: $(DEVSTAMP)
+	SIZES="$${SIZES:-1e4 1e5 1e6}" $(BIN)/python -m bench.scale $(BENCH_ARGS)
