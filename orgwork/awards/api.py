@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action, api_view
@@ -81,7 +82,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["get"], url_path="score-sheet")
     def score_sheet(self, request, pk=None):
         sel = self.get_object()
-        stage = params.choice(request.query_params, "stage", label="环节", choices=["", *rules.REVIEW_STAGES]) or sel.stage
+        stage = params.choice(request.query_params, "stage", label=_("环节"), choices=["", *rules.REVIEW_STAGES]) or sel.stage
         judges, rows = selectors.score_sheet(sel, stage if stage in rules.REVIEW_STAGES else "first")
         return Response(
             {

@@ -117,7 +117,7 @@ class CategoryForm(forms.Form):
         label=_("信息项（每行一项：名称，类型为 文本/整数/日期/选项:甲|乙）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    TYPES = {"文本": "text", "整数": "int", "日期": "date"}
+    TYPES = {"文本": "text", "整数": "int", "日期": "date", "text": "text", "int": "int", "date": "date"}  # the English words the English label names
 
     def field_list(self) -> list[dict]:
         out = []
@@ -126,7 +126,7 @@ class CategoryForm(forms.Form):
                 continue
             label, _sep, typ = line.replace("，", ",").partition(",")
             typ = typ.strip() or "文本"
-            if typ.startswith("选项"):
+            if typ.startswith("选项") or typ.lower().startswith("choice"):
                 out.append({"key": f"f{i + 1}", "label": label.strip(), "type": "choice", "choices": [c.strip() for c in typ.partition(":")[2].replace("：", ":").split("|") if c.strip()]})
             else:
                 out.append({"key": f"f{i + 1}", "label": label.strip(), "type": self.TYPES.get(typ, "bad")})

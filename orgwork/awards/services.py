@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core import calendar as workcal
@@ -38,9 +39,9 @@ from .models import (
 def _text(errors, field, value, label, *, max_length, required=True) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors.append(FieldError(field, "required", f"请填写{label}"))
+        errors.append(FieldError(field, "required", _("请填写%(label)s") % {"label": label}))
     elif len(value) > max_length:
-        errors.append(FieldError(field, "too_long", f"{label}不能超过{max_length}字"))
+        errors.append(FieldError(field, "too_long", _("%(label)s不能超过%(max_length)s字") % {"label": label, "max_length": max_length}))
     return value
 
 
@@ -48,7 +49,7 @@ def _member(actor, member_id, *, field="member", label="党员") -> Member:
     try:
         return get_in_scope(Member.objects.select_related("org"), actor, pk=params.to_id(member_id, field=field, label=label, required=True))
     except NotFound:
-        raise ServiceError.single(field, "unknown_member", f"{label}不存在或不在您的管理范围内") from None
+        raise ServiceError.single(field, "unknown_member", _("%(label)s不存在或不在您的管理范围内") % {"label": label}) from None
 
 
 # --- talent pool --------------------------------------------------------------------------------------
@@ -60,13 +61,13 @@ FIELD_TYPES = ("text", "int", "date", "choice")
 def create_category(*, actor: Actor, org_id, name: str, fields: list[dict]) -> TalentCategory:
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
-    name = _text(errors, "name", name, "类别", max_length=60)
+    name = _text(errors, "name", name, _("类别"), max_length=60)
     clean = []
     seen = set()
     for f in fields or []:
         key, label, typ = str(f.get("key", "")).strip(), str(f.get("label", "")).strip(), f.get("type", "text")
         if not key.isidentifier() or not label or typ not in FIELD_TYPES or key in seen:
-            errors.append(FieldError("fields", "bad_value", f"信息项“{label or key}”不正确（须有英文键、中文名称和类型）"))
+            errors.append(FieldError("fields", "bad_value", _("信息项“%(value)s”不正确（须有英文键、中文名称和类型）") % {"value": label or key}))
             continue
         seen.add(key)
         clean.append({"key": key, "label": label[:30], "type": typ, **({"choices": [str(c)[:30] for c in f.get("choices", [])]} if typ == "choice" else {})})
@@ -86,33 +87,33 @@ def _clean_data(category: TalentCategory, data: dict, errors: list) -> dict:
             continue
         if f["type"] == "int":
             if not raw.lstrip("-").isdigit():
-                errors.append(FieldError(f["key"], "bad_value", f"{f['label']}应为整数"))
+                errors.append(FieldError(f["key"], "bad_value", _("%(label)s应为整数") % {"label": f['label']}))
                 continue
             out[f["key"]] = int(raw)
         elif f["type"] == "date":
             try:
                 out[f["key"]] = dt.date.fromisoformat(raw).isoformat()
             except ValueError:
-                errors.append(FieldError(f["key"], "bad_date", f"{f['label']}应为日期（如2024-05-01）"))
+                errors.append(FieldError(f["key"], "bad_date", _("%(label)s应为日期（如2024-05-01）") % {"label": f['label']}))
         elif f["type"] == "choice" and raw not in f.get("choices", []):
-            errors.append(FieldError(f["key"], "bad_value", f"{f['label']}只能是：{'、'.join(f.get('choices', []))}"))
+            errors.append(FieldError(f["key"], "bad_value", _("%(label)s只能是：%(join)s") % {"label": f['label'], "join": '、'.join(f.get('choices', []))}))
         else:
             out[f["key"]] = raw[:200]
     unknown = set(data or {}) - {f["key"] for f in category.fields}
     if unknown:
-        errors.append(FieldError("data", "extra_column", f"类别“{category.name}”没有这些信息项：{'、'.join(sorted(unknown))}"))
+        errors.append(FieldError("data", "extra_column", _("类别“%(name)s”没有这些信息项：%(join)s") % {"name": category.name, "join": '、'.join(sorted(unknown))}))
     return out
 
 
 @transaction.atomic
 def add_talent(*, actor: Actor, category_id, org_id, name: str = "", member_id=None, data: dict | None = None) -> Talent:
-    category = selectors.talent_categories(actor).filter(pk=params.to_id(category_id, field="category", label="类别", required=True)).first()
+    category = selectors.talent_categories(actor).filter(pk=params.to_id(category_id, field="category", label=_("类别"), required=True)).first()
     if category is None:
-        raise ServiceError.single("category", "bad_value", "人才类别不存在")
+        raise ServiceError.single("category", "bad_value", _("人才类别不存在"))
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
     member = _member(actor, member_id) if member_id else None
-    name = member.name if member else _text(errors, "name", name, "姓名", max_length=60)
+    name = member.name if member else _text(errors, "name", name, _("姓名"), max_length=60)
     clean = _clean_data(category, data or {}, errors)
     if errors:
         raise ServiceError(errors)
@@ -131,10 +132,10 @@ def create_selection(*, actor: Actor, org_id, kind: str, year: int | None, title
     rs = rules.selection_rules(today)
     errors: list[FieldError] = []
     if kind not in rs["kinds"]:
-        errors.append(FieldError("kind", "bad_value", "评选类别不存在"))
+        errors.append(FieldError("kind", "bad_value", _("评选类别不存在")))
     if year is None or not 2000 <= year <= today.year + 1:
-        errors.append(FieldError("year", "bad_value", "年度不正确"))
-    title = _text(errors, "title", title, "名称", max_length=200)
+        errors.append(FieldError("year", "bad_value", _("年度不正确")))
+    title = _text(errors, "title", title, _("名称"), max_length=200)
     if errors:
         raise ServiceError(errors)
     s = Selection.objects.create(org=org, kind=kind, year=year, title=title, rule_version=rs.version)
@@ -146,7 +147,7 @@ def _selection(actor, selection_id, *, lock=True) -> Selection:
     qs = Selection.objects.select_related("org")
     if lock:
         qs = qs.select_for_update()
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(selection_id, field="selection", label="评选", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(selection_id, field="selection", label=_("评选"), required=True))
 
 
 @transaction.atomic
@@ -158,30 +159,30 @@ def add_entry(*, actor: Actor, selection_id, category: str, summary: str, member
     errors: list[FieldError] = []
     cat = kinds["categories"].get(category)
     if selection.stage != "application":
-        errors.append(FieldError("selection", "not_allowed", f"评选已进入{rules.stage_label(selection.stage)}环节，不再接受申报"))
+        errors.append(FieldError("selection", "not_allowed", _("评选已进入%(stage_label)s环节，不再接受申报") % {"stage_label": rules.stage_label(selection.stage)}))
     if cat is None:
-        errors.append(FieldError("category", "bad_value", "奖项不属于本次评选"))
-    summary = _text(errors, "summary", summary, "主要事迹", max_length=4000)
+        errors.append(FieldError("category", "bad_value", _("奖项不属于本次评选")))
+    summary = _text(errors, "summary", summary, _("主要事迹"), max_length=4000)
     if errors:
         raise ServiceError(errors)
     member = nominee_org = None
     if cat["nominee"] == "member":
         if not member_id:
-            raise ServiceError.single("member", "required", "请选择推荐的党员")
+            raise ServiceError.single("member", "required", _("请选择推荐的党员"))
         member = _member(actor, member_id)
         if member.standing != Standing.NORMAL:
-            raise ServiceError.single("member", "not_allowed", f"{member.name}不在册（{member.get_standing_display()}）")
+            raise ServiceError.single("member", "not_allowed", _("%(name)s不在册（%(standing)s）") % {"name": member.name, "standing": member.get_standing_display()})
         if training.study_grade_poor(member.id_number, selection.year):
-            raise ServiceError.single("member", "study_grade_poor", f"{member.name}{selection.year}年度学习考试成绩为“较差”，当年不得参加评优（rules.md §7）")
+            raise ServiceError.single("member", "study_grade_poor", _("%(name)s%(year)s年度学习考试成绩为“较差”，当年不得参加评优（rules.md §7）") % {"name": member.name, "year": selection.year})
         if Entry.objects.filter(selection=selection, member=member, category=category).exclude(status=EntryStatus.WITHDRAWN).exists():
-            raise ServiceError.single("member", "duplicate_existing", f"{member.name}已被推荐")
+            raise ServiceError.single("member", "duplicate_existing", _("%(name)s已被推荐") % {"name": member.name})
         org, name = member.org, member.name
     else:
         if not nominee_org_id:
-            raise ServiceError.single("nominee_org", "required", "请选择推荐的党组织")
-        nominee_org = params.writable_org(actor, nominee_org_id, field="nominee_org", label="推荐的党组织")
+            raise ServiceError.single("nominee_org", "required", _("请选择推荐的党组织"))
+        nominee_org = params.writable_org(actor, nominee_org_id, field="nominee_org", label=_("推荐的党组织"))
         if Entry.objects.filter(selection=selection, nominee_org=nominee_org, category=category).exclude(status=EntryStatus.WITHDRAWN).exists():
-            raise ServiceError.single("nominee_org", "duplicate_existing", f"{nominee_org.name}已被推荐")
+            raise ServiceError.single("nominee_org", "duplicate_existing", _("%(name)s已被推荐") % {"name": nominee_org.name})
         org, name = nominee_org, nominee_org.name
     e = Entry.objects.create(selection=selection, category=category, member=member, nominee_org=nominee_org, org=org, name=name, summary=summary)
     audit.record(actor, "awards.entry_add", e, changes={"name": [None, name]}, data={"category": category, "selection": selection.pk})
@@ -191,13 +192,13 @@ def add_entry(*, actor: Actor, selection_id, category: str, summary: str, member
 @transaction.atomic
 def add_judge(*, actor: Actor, selection_id, user_id, name: str = "") -> Judge:
     selection = _selection(actor, selection_id)
-    user = get_user_model().objects.filter(pk=params.to_id(user_id, field="user", label="评委账号", required=True), is_active=True).first()
+    user = get_user_model().objects.filter(pk=params.to_id(user_id, field="user", label=_("评委账号"), required=True), is_active=True).first()
     if user is None:
-        raise ServiceError.single("user", "bad_value", "评委账号不存在或已停用")
+        raise ServiceError.single("user", "bad_value", _("评委账号不存在或已停用"))
     if selection.stage == "commendation":
-        raise ServiceError.single("selection", "not_allowed", "评选已结束")
+        raise ServiceError.single("selection", "not_allowed", _("评选已结束"))
     if Judge.objects.filter(selection=selection, user=user).exists():
-        raise ServiceError.single("user", "duplicate_existing", "该评委已在评委名单中")
+        raise ServiceError.single("user", "duplicate_existing", _("该评委已在评委名单中"))
     name = (name or user.get_full_name() or user.first_name or user.username).strip()[:60]
     j = Judge.objects.create(selection=selection, user=user, name=name)
     audit.record(actor, "awards.judge_add", selection, changes={"judge": [None, name]})
@@ -208,16 +209,16 @@ def add_judge(*, actor: Actor, selection_id, user_id, name: str = "") -> Judge:
 def declare_conflict(*, actor: Actor, judge_id, entry_id, reason: str) -> Conflict:
     """A declared conflict (亲属关系、同一单位…): the judge is excluded from scoring the entry. Declared by the judge
     or recorded by the organizer."""
-    judge = Judge.objects.select_related("selection__org").filter(pk=params.to_id(judge_id, field="judge", label="评委", required=True)).first()
+    judge = Judge.objects.select_related("selection__org").filter(pk=params.to_id(judge_id, field="judge", label=_("评委"), required=True)).first()
     if judge is None or (judge.user_id != actor.user_id and not selectors.selections(actor, write=True).filter(pk=judge.selection_id).exists()):
         raise NotFound()
-    entry = Entry.objects.filter(pk=params.to_id(entry_id, field="entry", label="参评对象", required=True), selection_id=judge.selection_id).first()
+    entry = Entry.objects.filter(pk=params.to_id(entry_id, field="entry", label=_("参评对象"), required=True), selection_id=judge.selection_id).first()
     if entry is None:
-        raise ServiceError.single("entry", "bad_value", "参评对象不属于本次评选")
+        raise ServiceError.single("entry", "bad_value", _("参评对象不属于本次评选"))
     errors: list[FieldError] = []
-    reason = _text(errors, "reason", reason, "回避事由", max_length=200)
+    reason = _text(errors, "reason", reason, _("回避事由"), max_length=200)
     if Conflict.objects.filter(judge=judge, entry=entry).exists():
-        errors.append(FieldError("entry", "duplicate_existing", "已申报回避"))
+        errors.append(FieldError("entry", "duplicate_existing", _("已申报回避")))
     if errors:
         raise ServiceError(errors)
     c = Conflict.objects.create(judge=judge, entry=entry, reason=reason)
@@ -228,30 +229,30 @@ def declare_conflict(*, actor: Actor, judge_id, entry_id, reason: str) -> Confli
 @transaction.atomic
 def score(*, actor: Actor, entry_id, value, comment: str = "") -> Score:
     """A judge scores an entry at the current review stage. A judge with a declared conflict is excluded."""
-    entry = Entry.objects.select_related("selection__org").filter(pk=params.to_id(entry_id, field="entry", label="参评对象", required=True)).first()
+    entry = Entry.objects.select_related("selection__org").filter(pk=params.to_id(entry_id, field="entry", label=_("参评对象"), required=True)).first()
     if entry is None:
         raise NotFound()
     judge = Judge.objects.filter(selection_id=entry.selection_id, user_id=actor.user_id).first() if actor.user_id else None
     if judge is None:
-        raise PermissionDenied("您不是本次评选的评委")
+        raise PermissionDenied(_("您不是本次评选的评委"))
     stage = entry.selection.stage
     errors: list[FieldError] = []
     if stage not in rules.REVIEW_STAGES:
-        errors.append(FieldError("entry", "not_allowed", f"当前为{rules.stage_label(stage)}环节，不能评分"))
+        errors.append(FieldError("entry", "not_allowed", _("当前为%(stage_label)s环节，不能评分") % {"stage_label": rules.stage_label(stage)}))
     if entry.status != EntryStatus.ACTIVE:
-        errors.append(FieldError("entry", "not_allowed", f"{entry.name}已不在参评名单中"))
+        errors.append(FieldError("entry", "not_allowed", _("%(name)s已不在参评名单中") % {"name": entry.name}))
     if Conflict.objects.filter(judge=judge, entry=entry).exists():
-        errors.append(FieldError("entry", "conflict_of_interest", f"{judge.name}已申报与{entry.name}回避，不参加对其评分"))
+        errors.append(FieldError("entry", "conflict_of_interest", _("%(name)s已申报与%(name2)s回避，不参加对其评分") % {"name": judge.name, "name2": entry.name}))
     try:
         v = Decimal(str(value))
         if not Decimal("0") <= v <= Decimal("100"):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        errors.append(FieldError("value", "bad_value", "评分应为0到100之间的数"))
+        errors.append(FieldError("value", "bad_value", _("评分应为0到100之间的数")))
         v = None
-    comment = _text(errors, "comment", comment, "评语", max_length=500, required=False)
+    comment = _text(errors, "comment", comment, _("评语"), max_length=500, required=False)
     if Score.objects.filter(entry=entry, judge=judge, stage=stage).exists():
-        errors.append(FieldError("entry", "duplicate_existing", "本环节已评分"))
+        errors.append(FieldError("entry", "duplicate_existing", _("本环节已评分")))
     if errors:
         raise ServiceError(errors)
     s = Score.objects.create(entry=entry, judge=judge, stage=stage, score=v.quantize(Decimal("0.01")), comment=comment)
@@ -267,18 +268,18 @@ def advance(*, actor: Actor, selection_id, keep_ids=None, comment: str = "", tod
     selection = _selection(actor, selection_id)
     nxt = rules.next_stage(selection.stage)
     if nxt is None:
-        raise ServiceError.single("selection", "not_allowed", "评选已完成表彰")
+        raise ServiceError.single("selection", "not_allowed", _("评选已完成表彰"))
     active = list(selection.entries.filter(status=EntryStatus.ACTIVE))
     keep = {int(k) for k in (keep_ids if keep_ids is not None else [e.pk for e in active])}
     unknown = keep - {e.pk for e in active}
     if unknown:
-        raise ServiceError.single("keep", "bad_value", "保留的参评对象不在参评名单中")
+        raise ServiceError.single("keep", "bad_value", _("保留的参评对象不在参评名单中"))
     if not keep:
-        raise ServiceError.single("keep", "required", "至少保留一个参评对象")
+        raise ServiceError.single("keep", "required", _("至少保留一个参评对象"))
     if selection.stage in rules.REVIEW_STAGES:
         unscored = selectors.unscored(selection)
         if unscored:
-            raise ServiceError.single("selection", "scores_missing", f"还有评委未评分：{'、'.join(unscored[:10])}")
+            raise ServiceError.single("selection", "scores_missing", _("还有评委未评分：%(join)s") % {"join": '、'.join(unscored[:10])})
     dropped = [e for e in active if e.pk not in keep]
     for e in dropped:
         e.status, e.out_at_stage = EntryStatus.ELIMINATED, selection.stage
@@ -305,9 +306,9 @@ def commend(*, actor: Actor, selection_id, on: dt.date | None = None, withdraw_i
     on = on or today
     selection = _selection(actor, selection_id)
     if selection.stage != "commendation" or selection.commended_on:
-        raise ServiceError.single("selection", "not_allowed", "评选尚未进入表彰环节或已表彰")
+        raise ServiceError.single("selection", "not_allowed", _("评选尚未进入表彰环节或已表彰"))
     if on <= selection.publicity_to:
-        raise ServiceError.single("on", "publicity_running", f"公示期至{selection.publicity_to}，期满后方可表彰")
+        raise ServiceError.single("on", "publicity_running", _("公示期至%(publicity_to)s，期满后方可表彰") % {"publicity_to": selection.publicity_to})
     withdraw = {int(i) for i in withdraw_ids}
     n = 0
     for e in selection.entries.filter(status=EntryStatus.ACTIVE).order_by("category", "id"):
@@ -358,9 +359,9 @@ def approve_honours(*, actor: Actor, honour_ids, on: dt.date | None = None) -> i
 @transaction.atomic
 def issue_honours(*, actor: Actor, honour_ids, on: dt.date | None, issued_by: str) -> int:
     errors: list[FieldError] = []
-    issued_by = _text(errors, "issued_by", issued_by, "颁发人", max_length=120)
+    issued_by = _text(errors, "issued_by", issued_by, _("颁发人"), max_length=120)
     if on is None or on > dt.date.today():
-        errors.append(FieldError("on", "bad_value", "请填写不晚于今天的颁发日期"))
+        errors.append(FieldError("on", "bad_value", _("请填写不晚于今天的颁发日期")))
     if errors:
         raise ServiceError(errors)
     n = 0
@@ -414,16 +415,16 @@ def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: st
     today = today or dt.date.today()
     errors: list[FieldError] = []
     if kind not in ModelKind.values:
-        raise ServiceError.single("kind", "bad_value", "类别不正确")
+        raise ServiceError.single("kind", "bad_value", _("类别不正确"))
     member = _member(actor, member_id) if kind == ModelKind.POST else None
     org = params.writable_org(actor, member.org_id if member else org_id)
-    title = _text(errors, "title", title, "名称", max_length=120)
+    title = _text(errors, "title", title, _("名称"), max_length=120)
     ok, crit = _criteria(actor, kind, org=org, member=member, stars=stars, points=points, on=today)
     if not ok:
-        errors.append(FieldError("stars" if kind == ModelKind.SITE else "points", "criteria_not_met", f"未达到命名标准（{rules.model_rules(today).source}）"))
+        errors.append(FieldError("stars" if kind == ModelKind.SITE else "points", "criteria_not_met", _("未达到命名标准（%(source)s）") % {"source": rules.model_rules(today).source}))
     active = ModelSite.objects.filter(kind=kind, withdrawn_on__isnull=True)
     if (member and active.filter(member=member).exists()) or (not member and active.filter(org=org, member__isnull=True).exists()):
-        errors.append(FieldError("org", "duplicate_existing", "已命名且未撤销"))
+        errors.append(FieldError("org", "duplicate_existing", _("已命名且未撤销")))
     if errors:
         raise ServiceError(errors)
     s = ModelSite.objects.create(kind=kind, org=org, member=member, title=title, designated_on=today, criteria=crit, rule_version=crit["rule"], last_checked_on=today)
@@ -436,9 +437,9 @@ def designate(*, actor: Actor, kind: str, org_id=None, member_id=None, title: st
 def recheck(*, actor: Actor, site_id, stars: int | None = None, points: int | None = None, today: dt.date | None = None) -> ModelSite:
     """The yearly re-check: passing keeps the designation; failing withdraws it (criteria lost)."""
     today = today or dt.date.today()
-    s = get_in_scope(ModelSite.objects.select_for_update(of=("self",)).select_related("org", "member"), actor, write=True, pk=params.to_id(site_id, field="site", label="示范点", required=True))
+    s = get_in_scope(ModelSite.objects.select_for_update(of=("self",)).select_related("org", "member"), actor, write=True, pk=params.to_id(site_id, field="site", label=_("示范点"), required=True))
     if s.withdrawn_on:
-        raise ServiceError.single("site", "not_allowed", "已撤销")
+        raise ServiceError.single("site", "not_allowed", _("已撤销"))
     ok, crit = _criteria(actor, s.kind, org=s.org, member=s.member, stars=stars, points=points, on=today)
     ModelCheck.objects.create(site=s, on=today, passed=ok, criteria=crit, actor_label=actor.label)
     s.last_checked_on = today

@@ -22,7 +22,7 @@ from .models import Entry, EntryStatus, HonourStatus, ModelKind
 
 
 def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -74,7 +74,7 @@ def selection_detail(request, actor, pk):
         saved = _post(request, commend_form, lambda d: services.commend(actor=actor, selection_id=sel.pk, on=d["on"]))
     if saved:
         return redirect(request.path)
-    sheet_stage = params.choice(request.GET, "stage", label="环节", choices=["", *rules.REVIEW_STAGES]) or (sel.stage if sel.stage in rules.REVIEW_STAGES else "")
+    sheet_stage = params.choice(request.GET, "stage", label=_("环节"), choices=["", *rules.REVIEW_STAGES]) or (sel.stage if sel.stage in rules.REVIEW_STAGES else "")
     judges, sheet = selectors.score_sheet(sel, sheet_stage) if sheet_stage else ([], [])
     entries = list(sel.entries.all().order_by("category", "id"))
     return render(
@@ -173,10 +173,10 @@ def model_site_list(request, actor):
 def talent_list(request, actor):
     under = params.under(actor, request.GET)
     cats = list(selectors.talent_categories(actor))
-    cat_id = params.object_id(request.GET, "category", label="类别")
+    cat_id = params.object_id(request.GET, "category", label=_("类别"))
     category = next((c for c in cats if c.pk == cat_id), cats[0] if cats else None)
-    q = params.text(request.GET, "q", label="查找", max_length=60)
-    if category is not None and params.choice(request.GET, "format", label="格式", choices=["", "xlsx"]) == "xlsx":
+    q = params.text(request.GET, "q", label=_("查找"), max_length=60)
+    if category is not None and params.choice(request.GET, "format", label=_("格式"), choices=["", "xlsx"]) == "xlsx":
         resp = HttpResponse(selectors.talent_workbook(actor, category=category, q=q, under=under), content_type=exports.XLSX_CONTENT_TYPE)
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''talents.xlsx"
         return resp

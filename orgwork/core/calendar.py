@@ -20,6 +20,7 @@ import datetime as dt
 
 import chinese_calendar
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .errors import FieldError, ServiceError
 
@@ -35,7 +36,7 @@ class UnknownCalendarYear(ServiceError):
             FieldError(
                 field,
                 "calendar_unknown",
-                f"系统尚无{year}年的法定节假日和调休安排，无法计算工作日。请系统管理员在“工作日历”中录入{year}年的放假安排后再试。",
+                _("系统尚无%(year)s年的法定节假日和调休安排，无法计算工作日。请系统管理员在“工作日历”中录入%(year)s年的放假安排后再试。") % {"year": year},
             )
         )
 
@@ -189,21 +190,21 @@ def set_year(*, actor, year: int, holidays: list[dt.date], workdays: list[dt.dat
     from .models import CalendarDay, CalendarYear
 
     if not can_edit(actor):
-        raise PermissionDenied("只有组织部管理员或系统管理员可以调整工作日历")
+        raise PermissionDenied(_("只有组织部管理员或系统管理员可以调整工作日历"))
     errors = []
     source = (source or "").strip()
     if not source:
-        errors.append(FieldError("source", "required", "请填写依据（如国务院办公厅关于该年部分节假日安排的通知）"))
+        errors.append(FieldError("source", "required", _("请填写依据（如国务院办公厅关于该年部分节假日安排的通知）")))
     for field, days in (("holidays", holidays), ("workdays", workdays)):
         for d in days:
             if d.year != year:
-                errors.append(FieldError(field, "bad_value", f"{d:%Y-%m-%d}不在{year}年"))
+                errors.append(FieldError(field, "bad_value", _("%(d)s不在%(year)s年") % {"d": format(d, '%Y-%m-%d'), "year": year}))
     overlap = set(holidays) & set(workdays)
     if overlap:
-        errors.append(FieldError("workdays", "bad_value", f"{min(overlap):%Y-%m-%d}不能既是假日又是调休工作日"))
+        errors.append(FieldError("workdays", "bad_value", _("%(min)s不能既是假日又是调休工作日") % {"min": format(min(overlap), '%Y-%m-%d')}))
     for d in workdays:
         if d.weekday() < 5:
-            errors.append(FieldError("workdays", "bad_value", f"{d:%Y-%m-%d}本来就是工作日，调休上班日应为周六或周日"))
+            errors.append(FieldError("workdays", "bad_value", _("%(d)s本来就是工作日，调休上班日应为周六或周日") % {"d": format(d, '%Y-%m-%d')}))
     if errors:
         raise ServiceError(errors)
     cal, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})

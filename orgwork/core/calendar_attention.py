@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from . import calendar
 from .registry import Item
@@ -27,8 +28,8 @@ def next_year_calendar(actor, under=None, *, today: dt.date | None = None):
     return [
         Item(
             kind="calendar.next_year",
-            title=f"请录入 {year} 年工作日历（节假日与调休）",
-            detail=f"国务院办公厅公布放假安排后录入；未录入前，计算到 {year} 年的工作日期限将无法办理",
+            title=_("请录入 %(year)s 年工作日历（节假日与调休）") % {"year": year},
+            detail=_("国务院办公厅公布放假安排后录入；未录入前，计算到 %(year)s 年的工作日期限将无法办理") % {"year": year},
             url=url,
             severity="danger" if today.month == 12 else "warning",
             due=dt.date(today.year, 12, 31),

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from . import audit
 from . import calendar as workcal
@@ -505,12 +506,12 @@ def set_escalation_days(*, actor: Actor, org_id, working_days: int | None, reaso
         raise PermissionDenied()
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写设定依据（如本地文件名称）")
+        raise ServiceError.single("reason", "required", _("请填写设定依据（如本地文件名称）"))
     rules = deadline_rules(dt.date.today())
     if working_days is not None:
         low, high = rules["escalate_min_working_days"], rules["escalate_max_working_days"]
         if not isinstance(working_days, int) or isinstance(working_days, bool) or not low <= working_days <= high:
-            raise ServiceError.single("working_days", "out_of_range", f"逾期提请督办的工作日数应为{low}至{high}之间的整数")
+            raise ServiceError.single("working_days", "out_of_range", _("逾期提请督办的工作日数应为%(low)s至%(high)s之间的整数") % {"low": low, "high": high})
     current = EscalationSetting.objects.select_for_update().filter(org=org, ended_at__isnull=True).first()
     before = current.working_days if current else None
     if current is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -36,12 +37,12 @@ class Pagination(pagination.PageNumberPagination):
     def get_page_size(self, request):
         from . import params
 
-        return params.integer(request.query_params, self.page_size_query_param, label="每页条数", default=self.page_size, min_value=1, max_value=self.max_page_size)
+        return params.integer(request.query_params, self.page_size_query_param, label=_("每页条数"), default=self.page_size, min_value=1, max_value=self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         from . import params
 
-        params.integer(request.query_params, self.page_query_param, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX)
+        params.integer(request.query_params, self.page_query_param, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX)
         self._used_page_size = self.get_page_size(request)
         return super().paginate_queryset(queryset, request, view)
 

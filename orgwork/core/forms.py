@@ -24,6 +24,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from . import params
 from .errors import FieldError
@@ -38,7 +39,7 @@ class FormInvalid(ParamError):
     """A console form that did not validate; `.errors` lists every field's error (the first one names the 400)."""
 
     def __init__(self, errors: list[FieldError], labels: dict[str, str]):
-        errors = list(errors) or [FieldError("form", "invalid_parameter", "请检查填写的内容")]
+        errors = list(errors) or [FieldError("form", "invalid_parameter", _("请检查填写的内容"))]
         first = errors[0]
         super().__init__(first.field, first.code, first.message, label=labels.get(first.field, first.field))
         self.errors = list(errors)
@@ -62,7 +63,7 @@ class ConsoleForm(forms.Form):
                 for message in e.messages:
                     message = str(message)
                     if label and label not in message:
-                        message = f"{label}：{message}"
+                        message = _("%(label)s：%(message)s") % {"label": label, "message": message}
                     out.append(FieldError(name if name != "__all__" else "form", e.code or "invalid_parameter", message))
         return out
 
@@ -101,9 +102,9 @@ class ParamField(forms.Field):
 
     def clean(self, value):
         if isinstance(value, str) and "\x00" in value:
-            raise ValidationError("含有不允许的控制字符", code="invalid_parameter")
+            raise ValidationError(_("含有不允许的控制字符"), code="invalid_parameter")
         if isinstance(value, (list, tuple)) and not isinstance(self, IdListField):
-            raise ValidationError("只能填写一个值", code="invalid_parameter")
+            raise ValidationError(_("只能填写一个值"), code="invalid_parameter")
         try:
             return self.parse(value)
         except ParamError as exc:
@@ -255,23 +256,23 @@ class KeyedField(ParamField):
     def clean(self, value):
         value = value or {}
         if len(value) > self.max_items:
-            raise ValidationError(f"{self.label}最多 {self.max_items} 项", code="out_of_range")
+            raise ValidationError(_("%(label)s最多 %(max_items)s 项") % {"label": self.label, "max_items": self.max_items}, code="out_of_range")
         out = {}
         for suffix, raw in value.items():
             key = f"{self.prefix}{suffix}"
             if isinstance(raw, list):
                 if len(raw) > self.max_items:
-                    raise ValidationError(f"{self.label}最多 {self.max_items} 项", code="out_of_range")
+                    raise ValidationError(_("%(label)s最多 %(max_items)s 项") % {"label": self.label, "max_items": self.max_items}, code="out_of_range")
                 raw = ",".join(str(v) for v in raw) if len(raw) > 1 else (raw[0] if raw else "")
             if isinstance(raw, str) and "\x00" in raw:
-                raise ValidationError("含有不允许的控制字符", code="invalid_parameter")
+                raise ValidationError(_("含有不允许的控制字符"), code="invalid_parameter")
             try:
                 if self.ids:
                     k = params.to_id(suffix, field=key, label=str(self.label), required=True)
                 elif _KEY_RE.match(suffix):
                     k = suffix
                 else:
-                    raise ParamError(key, "invalid_parameter", f"{self.label}的名称无效", label=str(self.label))
+                    raise ParamError(key, "invalid_parameter", _("%(label)s的名称无效") % {"label": self.label}, label=str(self.label))
                 self.value.param_name = key
                 parsed = self.value.parse(raw)
             except ParamError as exc:
@@ -304,7 +305,7 @@ def step_values(form: ConsoleForm, fields) -> dict:
 
 def required_error(field) -> ValidationError:
     """The `required` error of a field that is required only in some cases (decided in the form's clean())."""
-    return ValidationError(f"请填写{field.label}", code="required")
+    return ValidationError(_("请填写%(label)s") % {"label": field.label}, code="required")
 
 
 def apply_service_errors(form: forms.Form, exc, aliases: dict | None = None) -> None:

@@ -39,6 +39,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 
 from .errors import NotFound, PermissionDenied
@@ -248,7 +249,7 @@ except ImportError:  # pragma: no cover
 class GatePermission(BasePermission):
     """DRF's default permission: the gate's audience rules for requests DRF authenticated (tokens, sessions)."""
 
-    message = _("无权访问。")
+    message = gettext_lazy("无权访问。")
 
     def has_permission(self, request, view):
         audience = getattr(view, "gate_audience", None) or STAFF

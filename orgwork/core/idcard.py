@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .normalize import to_halfwidth
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -70,31 +72,31 @@ def parse(raw, *, today: dt.date | None = None) -> IdNumber:
     """
     value = normalize(raw)
     if not value:
-        raise IdNumberError("required", "公民身份号码不能为空")
+        raise IdNumberError("required", _("公民身份号码不能为空"))
     if "*" in value:
-        raise IdNumberError("id_masked", "公民身份号码含*号，是脱敏后的号码；请使用包含完整号码的花名册")
+        raise IdNumberError("id_masked", _("公民身份号码含*号，是脱敏后的号码；请使用包含完整号码的花名册"))
     old = ""
     if len(value) == 15:
         if not value.isdigit():
-            raise IdNumberError("id_format", "15位旧公民身份号码应全部为数字")
+            raise IdNumberError("id_format", _("15位旧公民身份号码应全部为数字"))
         try:
             dt.date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
         except ValueError as exc:
-            raise IdNumberError("id_format", f"15位旧公民身份号码中的出生日期{value[6:12]}不是有效日期") from exc
+            raise IdNumberError("id_format", _("15位旧公民身份号码中的出生日期%(value)s不是有效日期") % {"value": value[6:12]}) from exc
         old, value = value, upgrade15(value)
     if len(value) != 18:
-        raise IdNumberError("id_format", f"公民身份号码应为18位（或15位旧号码），实际为{len(value)}位")
+        raise IdNumberError("id_format", _("公民身份号码应为18位（或15位旧号码），实际为%(n)s位") % {"n": len(value)})
     if not _FORMAT.match(value):
-        raise IdNumberError("id_format", "公民身份号码前17位应为数字，最后一位为数字或X")
+        raise IdNumberError("id_format", _("公民身份号码前17位应为数字，最后一位为数字或X"))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise IdNumberError("id_format", f"公民身份号码中的出生日期{value[6:14]}不是有效日期") from exc
+        raise IdNumberError("id_format", _("公民身份号码中的出生日期%(value)s不是有效日期") % {"value": value[6:14]}) from exc
     today = today or dt.date.today()
     if birth > today or birth.year < 1900:
-        raise IdNumberError("id_format", f"公民身份号码中的出生日期{value[6:14]}不合理")
+        raise IdNumberError("id_format", _("公民身份号码中的出生日期%(value)s不合理") % {"value": value[6:14]})
     if check_char(value[:17]) != value[17]:
-        raise IdNumberError("id_checksum", "公民身份号码校验位不正确，请核对号码")
+        raise IdNumberError("id_checksum", _("公民身份号码校验位不正确，请核对号码"))
     gender = "M" if int(value[16]) % 2 == 1 else "F"
     return IdNumber(value=value, birth_date=birth, gender=gender, upgraded_from=old)
 

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .errors import FieldError, ServiceError
@@ -60,18 +61,18 @@ def _get(data, name):
     if data is None:
         return None
     if not hasattr(data, "get"):  # a JSON body that is a list or a scalar
-        raise ParamError(name, "invalid_parameter", "请求体须为 JSON 对象（{...}）", label=name)
+        raise ParamError(name, "invalid_parameter", _("请求体须为 JSON 对象（{...}）"), label=name)
     value = data.get(name)
     if isinstance(value, (list, tuple)):  # a JSON body may send a list where one value is expected
-        raise ParamError(name, "invalid_parameter", "只能填写一个值", label=name)
+        raise ParamError(name, "invalid_parameter", _("只能填写一个值"), label=name)
     if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store or compare NUL characters
-        raise ParamError(name, "invalid_parameter", "含有不允许的控制字符", label=name)
+        raise ParamError(name, "invalid_parameter", _("含有不允许的控制字符"), label=name)
     return value
 
 
 def _missing(field, label, default, required):
     if required:
-        raise ParamError(field, "required", f"请填写{label}", label=label)
+        raise ParamError(field, "required", _("请填写%(label)s") % {"label": label}, label=label)
     return default
 
 
@@ -84,16 +85,16 @@ def to_int(value, *, field: str, label: str, default=None, required: bool = Fals
     if _empty(value):
         return _missing(field, label, default, required)
     if isinstance(value, bool):
-        raise ParamError(field, "invalid_parameter", f"{label}须为整数", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为整数") % {"label": label}, label=label)
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
         if not text.isascii() or not _INT_RE.match(text):
-            raise ParamError(field, "invalid_parameter", f"{label}须为整数", label=label)
+            raise ParamError(field, "invalid_parameter", _("%(label)s须为整数") % {"label": label}, label=label)
         number = int(text)
     if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
-        raise ParamError(field, "out_of_range", f"{label}须在{_bounds(min_value, max_value)}", label=label)
+        raise ParamError(field, "out_of_range", _("%(label)s须在%(bounds)s") % {"label": label, "bounds": _bounds(min_value, max_value)}, label=label)
     return number
 
 
@@ -149,7 +150,7 @@ def id_list(data, name: str, *, label: str, max_items: int = 5000) -> list[int]:
         for part in str(v).replace("，", ",").replace(",", " ").split():
             out.append(to_id(part, field=name, label=label))
     if len(out) > max_items:
-        raise ParamError(name, "out_of_range", f"{label}最多 {max_items} 项", label=label)
+        raise ParamError(name, "out_of_range", _("%(label)s最多 %(max_items)s 项") % {"label": label, "max_items": max_items}, label=label)
     return out
 
 
@@ -161,17 +162,17 @@ def to_date(value, *, field: str, label: str, default=None, required: bool = Fal
     if _empty(value):
         return _missing(field, label, default, required)
     if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-        raise ParamError(field, "invalid_parameter", f"{label}须为日期，例如 2024-07-01", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为日期，例如 2024-07-01") % {"label": label}, label=label)
     if isinstance(value, str) and len(value) > 40:
-        raise ParamError(field, "invalid_parameter", f"{label}须为日期，例如 2024-07-01", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为日期，例如 2024-07-01") % {"label": label}, label=label)
     try:
         day = parse_date(value, allow_month=allow_month)
     except (BadDate, ValueError, OverflowError):
-        raise ParamError(field, "invalid_parameter", f"{label}须为日期，例如 2024-07-01", label=label) from None
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为日期，例如 2024-07-01") % {"label": label}, label=label) from None
     if day is None:
         return _missing(field, label, default, required)
     if not min_value <= day <= max_value:
-        raise ParamError(field, "out_of_range", f"{label}须在 {min_value:%Y-%m-%d} 到 {max_value:%Y-%m-%d} 之间", label=label)
+        raise ParamError(field, "out_of_range", _("%(label)s须在 %(min_value)s 到 %(max_value)s 之间") % {"label": label, "min_value": format(min_value, '%Y-%m-%d'), "max_value": format(max_value, '%Y-%m-%d')}, label=label)
     return day
 
 
@@ -185,23 +186,23 @@ def to_decimal(value, *, field: str, label: str, default=None, required: bool = 
     if _empty(value):
         return _missing(field, label, default, required)
     if isinstance(value, bool):
-        raise ParamError(field, "invalid_parameter", f"{label}须为数字", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为数字") % {"label": label}, label=label)
     text = str(value).replace(",", "").replace("，", "").strip()
     if len(text) > 64 or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-        raise ParamError(field, "invalid_parameter", f"{label}须为数字，例如 1234.56", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为数字，例如 1234.56") % {"label": label}, label=label)
     try:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ParamError(field, "invalid_parameter", f"{label}须为数字，例如 1234.56", label=label) from None
-    whole_part, _, fraction = text.lstrip("+-").partition(".")
+        raise ParamError(field, "invalid_parameter", _("%(label)s须为数字，例如 1234.56") % {"label": label}, label=label) from None
+    whole_part, _dot, fraction = text.lstrip("+-").partition(".")
     whole_digits = len(whole_part.lstrip("0"))
     places = len(fraction.rstrip("0"))
     if places > decimal_places:
-        raise ParamError(field, "invalid_parameter", f"{label}最多保留 {decimal_places} 位小数", label=label)
+        raise ParamError(field, "invalid_parameter", _("%(label)s最多保留 %(decimal_places)s 位小数") % {"label": label, "decimal_places": decimal_places}, label=label)
     if whole_digits > max_digits - decimal_places:
-        raise ParamError(field, "out_of_range", f"{label}最多 {max_digits - decimal_places} 位整数", label=label)
+        raise ParamError(field, "out_of_range", _("%(label)s最多 %(value)s 位整数") % {"label": label, "value": max_digits - decimal_places}, label=label)
     if (min_value is not None and number < Decimal(str(min_value))) or (max_value is not None and number > Decimal(str(max_value))):
-        raise ParamError(field, "out_of_range", f"{label}须在{_bounds(min_value, max_value)}", label=label)
+        raise ParamError(field, "out_of_range", _("%(label)s须在%(bounds)s") % {"label": label, "bounds": _bounds(min_value, max_value)}, label=label)
     return number
 
 
@@ -216,7 +217,7 @@ def choice(data, name: str, *, label: str, choices, default="", required: bool =
         return _missing(name, label, default, required)
     allowed = [c[0] if isinstance(c, (list, tuple)) else c for c in choices]
     if str(value) not in [str(a) for a in allowed]:
-        raise ParamError(name, "invalid_parameter", f"{label}的取值无效", label=label)
+        raise ParamError(name, "invalid_parameter", _("%(label)s的取值无效") % {"label": label}, label=label)
     return str(value)
 
 
@@ -226,7 +227,7 @@ def text(data, name: str, *, label: str, default: str = "", required: bool = Fal
         return _missing(name, label, default, required)
     value = str(value).strip()
     if len(value) > max_length:
-        raise ParamError(name, "out_of_range", f"{label}最多 {max_length} 个字", label=label)
+        raise ParamError(name, "out_of_range", _("%(label)s最多 %(max_length)s 个字") % {"label": label, "max_length": max_length}, label=label)
     return value
 
 
@@ -240,8 +241,8 @@ def flag(data, name: str, *, default: bool = False) -> bool:
 # --- pages --------------------------------------------------------------------------------------------------
 def page(data, *, default_size: int = PAGE_SIZE_DEFAULT, max_size: int = PAGE_SIZE_MAX) -> tuple[int, int]:
     """(page, page_size): page ≥ 1; page_size 1..max_size. A larger page_size is an error that names the cap."""
-    number = integer(data, "page", label="页码", default=1, min_value=1, max_value=PAGE_MAX)
-    size = integer(data, "page_size", label="每页条数", default=default_size, min_value=1, max_value=max_size)
+    number = integer(data, "page", label=_("页码"), default=1, min_value=1, max_value=PAGE_MAX)
+    size = integer(data, "page_size", label=_("每页条数"), default=default_size, min_value=1, max_value=max_size)
     return number, size
 
 
@@ -282,9 +283,9 @@ def writable_org(actor, org_id_value, *, field: str = "org", label: str = "党�
     except (Org.DoesNotExist, ParamError):
         if missing == "not_found":
             raise NotFound() from None
-        raise ServiceError.single(field, "unknown_org", f"{label}不存在或不在您的管理范围内") from None
+        raise ServiceError.single(field, "unknown_org", _("%(label)s不存在或不在您的管理范围内") % {"label": label}) from None
     if active and not org.is_active:
-        raise ServiceError.single(field, abolished_code, f"党组织“{org.name}”已撤销")
+        raise ServiceError.single(field, abolished_code, _("党组织“%(name)s”已撤销") % {"name": org.name})
     return org
 
 

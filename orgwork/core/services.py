@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
 from .actor import Actor
@@ -15,7 +16,7 @@ from .models import Role, RoleAssignment
 @transaction.atomic
 def grant_role(*, actor: Actor, user, org, role: str) -> RoleAssignment:
     if role not in Role.values:
-        raise ServiceError.single("role", "bad_value", f"角色“{role}”无效，可选：{', '.join(Role.values)}")
+        raise ServiceError.single("role", "bad_value", _("角色“%(role)s”无效，可选：%(join)s") % {"role": role, "join": ', '.join(Role.values)})
     existing = RoleAssignment.objects.filter(user=user, org=org, role=role, revoked_at__isnull=True).first()
     if existing:
         return existing
@@ -38,7 +39,7 @@ def revoke_role(*, actor: Actor, assignment_id: int) -> RoleAssignment:
 def create_user(*, actor: Actor, username: str, password: str, full_name: str = "", is_staff: bool = False):
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise ServiceError.single("username", "duplicate_existing", f"用户名“{username}”已存在")
+        raise ServiceError.single("username", "duplicate_existing", _("用户名“%(username)s”已存在") % {"username": username})
     user = User.objects.create_user(username=username, password=password, first_name=full_name, is_staff=is_staff)
     audit.record(actor, "user.create", user, data={"username": username})
     return user

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .errors import ServiceError
@@ -48,9 +49,9 @@ def _json_dict(value, field: str, label: str) -> dict:
     try:
         out = json.loads(value)
     except ValueError:
-        raise ServiceError.single(field, "invalid_parameter", f"{label}应为 JSON 对象") from None
+        raise ServiceError.single(field, "invalid_parameter", _("%(label)s应为 JSON 对象") % {"label": label}) from None
     if not isinstance(out, dict):
-        raise ServiceError.single(field, "invalid_parameter", f"{label}应为 JSON 对象")
+        raise ServiceError.single(field, "invalid_parameter", _("%(label)s应为 JSON 对象") % {"label": label})
     return out
 
 
@@ -63,16 +64,16 @@ def parse_step(request) -> tuple[dict, dict]:
         files = request.FILES.getlist("files")
         labels = request.data.getlist("file_labels") if hasattr(request.data, "getlist") else v.get("file_labels", [])
         if len(files) > MAX_FILES:
-            raise ServiceError.single("files", "out_of_range", f"一次最多上传{MAX_FILES}个文件")
+            raise ServiceError.single("files", "out_of_range", _("一次最多上传%(MAX_FILES)s个文件") % {"MAX_FILES": MAX_FILES})
         if len(labels) != len(files):
-            raise ServiceError.single("file_labels", "required", "请为每个文件填写材料名称（file_labels 与 files 一一对应）")
+            raise ServiceError.single("file_labels", "required", _("请为每个文件填写材料名称（file_labels 与 files 一一对应）"))
         grouped: dict[str, list] = {}
         for label, f in zip(labels, files, strict=True):
             label = (label or "").strip()
             if not label:
-                raise ServiceError.single("file_labels", "required", "材料名称不能为空")
+                raise ServiceError.single("file_labels", "required", _("材料名称不能为空"))
             if f.size > MAX_FILE_BYTES:
-                raise ServiceError.single("files", "out_of_range", f"文件“{f.name}”超过{MAX_FILE_BYTES // (1024 * 1024)}MB")
+                raise ServiceError.single("files", "out_of_range", _("文件“%(name)s”超过%(value)sMB") % {"name": f.name, "value": MAX_FILE_BYTES // (1024 * 1024)})
             grouped.setdefault(label, []).append(f)
         fields = {
             "step": v["step"], "done_on": v["done_on"], "comment": v.get("comment", ""), "responsible": v.get("responsible", ""),

@@ -22,7 +22,7 @@ from .rules import delegate_rules, next_reception_day
 
 
 def _page(request, qs, name="page", size=50):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _fail(request, form, exc):
@@ -39,7 +39,7 @@ CRUMB = ("党代表", "")
 def index(request, actor):
     today = dt.date.today()
     congresses = list(selectors.congresses(actor))
-    cid = params.object_id(request.GET, "congress", label="大会")
+    cid = params.object_id(request.GET, "congress", label=_("大会"))
     congress = next((c for c in congresses if c.pk == cid), congresses[0] if congresses else None)
     action = forms.ActionForm(request.POST).choice("action", "") if request.method == "POST" else ""
     cform = forms.CongressForm(request.POST if action == "congress" else None, prefix="c")

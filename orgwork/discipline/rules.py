@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import ServiceError
 from orgwork.core.rules import RuleSet, UnknownRule, register, rule
 
@@ -53,7 +55,7 @@ def sanction_rules(on: dt.date | None = None, *, field: str = "effective_on") ->
     try:
         return rule(NAME, on=on)
     except UnknownRule:
-        raise ServiceError.single(field, "no_rule_in_force", f"{on:%Y年%m月%d日}之前没有可适用的纪律处分规定，无法登记") from None
+        raise ServiceError.single(field, "no_rule_in_force", _("%(on)s之前没有可适用的纪律处分规定，无法登记") % {"on": format(on, '%Y年%m月%d日')}) from None
 
 
 def rule_version(version: str) -> RuleSet:

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, ServiceError
@@ -146,7 +147,7 @@ class VotingBasis:
         """A typed count may not put back those the rules exclude (it may be smaller: members on approved leave)."""
         if entered is None or not self.excluded or entered <= self.entitled:
             return []
-        return [FieldError(field, "includes_excluded", f"{label}{entered}人多于有表决权的{self.entitled}人：{self.note()}")]
+        return [FieldError(field, "includes_excluded", _("%(label)s%(entered)s人多于有表决权的%(entitled)s人：%(note)s") % {"label": label, "entered": entered, "entitled": self.entitled, "note": self.note()})]
 
 
 def voting_basis(org, *, on: dt.date | None = None, subtree: bool = True) -> VotingBasis:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit
 from orgwork.core import procedures as proc
@@ -34,18 +35,18 @@ AUDITED = ("kind", "probation_years", "decided_on", "effective_on", "ends_on", "
 def _required(errors: list, value, field: str, label: str, limit: int) -> str:
     value = clean_text(value)
     if not value:
-        errors.append(FieldError(field, "required", f"请填写{label}"))
+        errors.append(FieldError(field, "required", _("请填写%(label)s") % {"label": label}))
     elif len(value) > limit:
-        errors.append(FieldError(field, "too_long", f"{label}不能超过{limit}个字"))
+        errors.append(FieldError(field, "too_long", _("%(label)s不能超过%(limit)s个字") % {"label": label, "limit": limit}))
     return value
 
 
 def _day(errors: list, value, field: str, label: str, today: dt.date) -> dt.date | None:
     if value is None:
-        errors.append(FieldError(field, "required", f"请填写{label}"))
+        errors.append(FieldError(field, "required", _("请填写%(label)s") % {"label": label}))
         return None
     if value > today:
-        errors.append(FieldError(field, "future_date", f"{label}不能晚于今天"))
+        errors.append(FieldError(field, "future_date", _("%(label)s不能晚于今天") % {"label": label}))
         return None
     return value
 
@@ -80,31 +81,31 @@ def record_sanction(
         raise NotFound() from None
     errors: list[FieldError] = []
     if kind not in SanctionKind.values:
-        errors.append(FieldError("kind", "bad_value", "请选择处分种类"))
-    decided_on = _day(errors, decided_on, "decided_on", "决定日期", today)
+        errors.append(FieldError("kind", "bad_value", _("请选择处分种类")))
+    decided_on = _day(errors, decided_on, "decided_on", _("决定日期"), today)
     effective_on = effective_on or decided_on
     if effective_on is not None:
-        effective_on = _day(errors, effective_on, "effective_on", "生效日期", today)
+        effective_on = _day(errors, effective_on, "effective_on", _("生效日期"), today)
     if decided_on and effective_on and effective_on < decided_on:
-        errors.append(FieldError("effective_on", "date_order", "生效日期不能早于决定日期"))
-    decided_by = _required(errors, decided_by, "decided_by", "作出决定的机关", 120)
-    document = _required(errors, document, "document", "处分决定文号", 120)
-    reason = _required(errors, reason, "reason", "违纪事实和依据", 5000)
+        errors.append(FieldError("effective_on", "date_order", _("生效日期不能早于决定日期")))
+    decided_by = _required(errors, decided_by, "decided_by", _("作出决定的机关"), 120)
+    document = _required(errors, document, "document", _("处分决定文号"), 120)
+    reason = _required(errors, reason, "reason", _("违纪事实和依据"), 5000)
     if member.standing not in SANCTIONABLE:
-        errors.append(FieldError("member", "not_in_registry", f"党籍状态为“{member.get_standing_display()}”，不能登记党纪处分"))
+        errors.append(FieldError("member", "not_in_registry", _("党籍状态为“%(standing)s”，不能登记党纪处分") % {"standing": member.get_standing_display()}))
     if errors:
         raise ServiceError(errors)
     rules = sanction_rules(effective_on)
     if kind == SanctionKind.PROBATION:
         allowed = tuple(rules["probation_years"])
         if probation_years not in allowed:
-            raise ServiceError.single("probation_years", "bad_value", f"留党察看期限应为{'或'.join(str(y) for y in allowed)}年（党章第四十条）")
+            raise ServiceError.single("probation_years", "bad_value", _("留党察看期限应为%(join)s年（党章第四十条）") % {"join": '或'.join(str(y) for y in allowed)})
     elif probation_years:
-        raise ServiceError.single("probation_years", "not_applicable", "只有留党察看处分有察看期限")
+        raise ServiceError.single("probation_years", "not_applicable", _("只有留党察看处分有察看期限"))
     else:
         probation_years = None
     if Sanction.objects.filter(member=member, kind=SanctionKind.EXPULSION, lifted_on__isnull=True).exists():
-        raise ServiceError.single("member", "expelled", f"{member.name}已被开除党籍")
+        raise ServiceError.single("member", "expelled", _("%(name)s已被开除党籍") % {"name": member.name})
     s = Sanction.objects.create(
         member=member,
         member_name=member.name,
@@ -170,21 +171,21 @@ def extend_probation(*, actor: Actor, sanction_id: int, decided_on: dt.date | No
     today = today or dt.date.today()
     s = _locked(actor, sanction_id)
     errors: list[FieldError] = []
-    decided_on = _day(errors, decided_on, "decided_on", "延长决定日期", today)
-    document = _required(errors, document, "document", "延长决定文号", 120)
-    reason = _required(errors, reason, "reason", "延长理由", 500)
+    decided_on = _day(errors, decided_on, "decided_on", _("延长决定日期"), today)
+    document = _required(errors, document, "document", _("延长决定文号"), 120)
+    reason = _required(errors, reason, "reason", _("延长理由"), 500)
     if errors:
         raise ServiceError(errors)
     rules = rule_version(s.rule_version)
     if s.kind != SanctionKind.PROBATION:
-        raise ServiceError.single("kind", "not_probation", "只有留党察看处分可以延长察看期")
+        raise ServiceError.single("kind", "not_probation", _("只有留党察看处分可以延长察看期"))
     if s.lifted_on:
-        raise ServiceError.single("sanction", "revoked", "该处分已撤销")
+        raise ServiceError.single("sanction", "revoked", _("该处分已撤销"))
     most = rules["probation_max_years"]
     if s.probation_years >= most:
-        raise ServiceError.single("probation_years", "too_long", f"留党察看期限最长不超过{most}年（党章第四十条），不能再延长")
+        raise ServiceError.single("probation_years", "too_long", _("留党察看期限最长不超过%(most)s年（党章第四十条），不能再延长") % {"most": most})
     if decided_on < s.effective_on or decided_on > s.ends_on:
-        raise ServiceError.single("decided_on", "date_order", f"延长察看期应在察看期内（至迟于期满日{s.ends_on:%Y年%m月%d日}）作出决定")
+        raise ServiceError.single("decided_on", "date_order", _("延长察看期应在察看期内（至迟于期满日%(ends_on)s）作出决定") % {"ends_on": format(s.ends_on, '%Y年%m月%d日')})
     before = audit.snapshot(s, ("probation_years", "ends_on", "extended_on", "extension_document"))
     s.probation_years = most
     s.ends_on = add_years(s.effective_on, most)
@@ -200,19 +201,19 @@ def revoke_sanction(*, actor: Actor, sanction_id: int, on: dt.date | None, reaso
     today = today or dt.date.today()
     s = _locked(actor, sanction_id)
     errors: list[FieldError] = []
-    on = _day(errors, on, "on", "撤销日期", today)
-    reason = _required(errors, reason, "reason", "撤销原因", 500)
-    document = _required(errors, document, "document", "撤销决定文号", 120)
+    on = _day(errors, on, "on", _("撤销日期"), today)
+    reason = _required(errors, reason, "reason", _("撤销原因"), 500)
+    document = _required(errors, document, "document", _("撤销决定文号"), 120)
     if errors:
         raise ServiceError(errors)
     if s.kind == SanctionKind.EXPULSION:
-        raise ServiceError.single("kind", "expulsion_final", "开除党籍的，只能按发展党员程序重新入党，不能在此撤销（党员教育管理工作条例第二十四条）")
+        raise ServiceError.single("kind", "expulsion_final", _("开除党籍的，只能按发展党员程序重新入党，不能在此撤销（党员教育管理工作条例第二十四条）"))
     if s.lifted_on:
-        raise ServiceError.single("sanction", "revoked", "该处分已撤销")
+        raise ServiceError.single("sanction", "revoked", _("该处分已撤销"))
     if on < s.effective_on:
-        raise ServiceError.single("on", "date_order", "撤销日期不能早于处分生效日期")
+        raise ServiceError.single("on", "date_order", _("撤销日期不能早于处分生效日期"))
     if s.ends_on and on >= s.ends_on:
-        raise ServiceError.single("on", "already_ended", f"该处分已于{s.ends_on:%Y年%m月%d日}期满解除")
+        raise ServiceError.single("on", "already_ended", _("该处分已于%(ends_on)s期满解除") % {"ends_on": format(s.ends_on, '%Y年%m月%d日')})
     s.lifted_on, s.lift_reason, s.lift_document = on, reason, document
     s.save(update_fields=["lifted_on", "lift_reason", "lift_document", "updated_at"])
     audit.record(actor, "discipline.revoke", s, changes={"lifted_on": [None, on.isoformat()]}, data={"reason": reason, "document": document})
@@ -224,7 +225,7 @@ def correct_sanction(*, actor: Actor, sanction_id: int, comment: str, decided_by
     """Correct a typed fact of the record (not its kind or dates): the old value stays in the audit trail."""
     s = _locked(actor, sanction_id)
     errors: list[FieldError] = []
-    comment = _required(errors, comment, "comment", "更正说明", 500)
+    comment = _required(errors, comment, "comment", _("更正说明"), 500)
     values = {}
     for key, value, label, limit in (("decided_by", decided_by, "作出决定的机关", 120), ("document", document, "处分决定文号", 120), ("reason", reason, "违纪事实和依据", 5000)):
         if value is not None:
@@ -236,7 +237,7 @@ def correct_sanction(*, actor: Actor, sanction_id: int, comment: str, decided_by
         setattr(s, key, value)
     changes = audit.diff(before, audit.snapshot(s, values))
     if not changes:
-        raise ServiceError.single("comment", "no_change", "没有需要更正的内容")
+        raise ServiceError.single("comment", "no_change", _("没有需要更正的内容"))
     s.save(update_fields=[*values, "updated_at"])
     audit.record(actor, "discipline.correct", s, changes=changes, data={"comment": comment})
     return s

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import gate
 from orgwork.core.audit import history
@@ -24,10 +25,10 @@ from .models import Sanction
 
 PAGE_SIZE = 30
 ACTION_LABELS = {
-    "discipline.record": _("登记处分"),
-    "discipline.extend": _("延长察看期"),
-    "discipline.revoke": _("撤销处分"),
-    "discipline.correct": _("更正记录"),
+    "discipline.record": gettext_lazy("登记处分"),
+    "discipline.extend": gettext_lazy("延长察看期"),
+    "discipline.revoke": gettext_lazy("撤销处分"),
+    "discipline.correct": gettext_lazy("更正记录"),
 }
 
 

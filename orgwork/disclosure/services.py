@@ -9,6 +9,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core import calendar as workcal
@@ -38,9 +39,9 @@ def receipt_hash(code: str) -> str:
 def _text(value, field, label, max_length, *, required=True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ServiceError.single(field, "required", f"请填写{label}")
+        raise ServiceError.single(field, "required", _("请填写%(label)s") % {"label": label})
     if len(value) > max_length:
-        raise ServiceError.single(field, "too_long", f"{label}不能超过{max_length}字")
+        raise ServiceError.single(field, "too_long", _("%(label)s不能超过%(max_length)s字") % {"label": label, "max_length": max_length})
     return value
 
 
@@ -62,14 +63,14 @@ def add_entry(*, actor: Actor, org_id, area: str, title: str, audience: str, fre
     org = params.writable_org(actor, org_id)
     errors = []
     if area not in AREA_LABELS:
-        errors.append(FieldError("area", "bad_value", "请选择公开内容（七个方面之一）"))
+        errors.append(FieldError("area", "bad_value", _("请选择公开内容（七个方面之一）")))
     if audience not in Audience.values:
-        errors.append(FieldError("audience", "bad_value", "请选择公开范围"))
+        errors.append(FieldError("audience", "bad_value", _("请选择公开范围")))
     if frequency and frequency not in FREQUENCIES:
-        errors.append(FieldError("frequency", "bad_value", "例行公开周期不正确"))
+        errors.append(FieldError("frequency", "bad_value", _("例行公开周期不正确")))
     if errors:
         raise ServiceError(errors)
-    e = CatalogueEntry.objects.create(org=org, area=area, title=_text(title, "title", "公开事项", 100), audience=audience, frequency=frequency or "")
+    e = CatalogueEntry.objects.create(org=org, area=area, title=_text(title, "title", _("公开事项"), 100), audience=audience, frequency=frequency or "")
     audit.record(actor, "disclosure.entry_add", e, changes={"title": [None, e.title], "frequency": [None, e.frequency]})
     return e
 
@@ -80,22 +81,22 @@ def propose(*, actor: Actor, org_id, area: str = "", title: str, content: str, a
     org = params.writable_org(actor, org_id)
     entry = None
     if entry_id:
-        entry = CatalogueEntry.objects.filter(pk=params.to_id(entry_id, field="entry", label="目录事项"), org=org, active=True).first()
+        entry = CatalogueEntry.objects.filter(pk=params.to_id(entry_id, field="entry", label=_("目录事项")), org=org, active=True).first()
         if entry is None:
-            raise ServiceError.single("entry", "unknown", "目录事项不属于该党组织")
+            raise ServiceError.single("entry", "unknown", _("目录事项不属于该党组织"))
         area, audience = entry.area, audience or entry.audience
     errors = []
     if area not in AREA_LABELS:
-        errors.append(FieldError("area", "bad_value", "请选择公开内容（七个方面之一）"))
+        errors.append(FieldError("area", "bad_value", _("请选择公开内容（七个方面之一）")))
     if audience not in Audience.values:
-        errors.append(FieldError("audience", "bad_value", "请选择公开范围（党员或社会）"))
+        errors.append(FieldError("audience", "bad_value", _("请选择公开范围（党员或社会）")))
     if len(period or "") > 10:
-        errors.append(FieldError("period", "too_long", "所属期间格式不正确"))
+        errors.append(FieldError("period", "too_long", _("所属期间格式不正确")))
     if errors:
         raise ServiceError(errors)
     rules = disclosure_rules()
     item = Item.objects.create(
-        org=org, entry=entry, area=area, title=_text(title, "title", "标题", 120), content=_text(content, "content", "公开内容正文", 20000),
+        org=org, entry=entry, area=area, title=_text(title, "title", _("标题"), 120), content=_text(content, "content", _("公开内容正文"), 20000),
         audience=audience, period=(period or "").strip(), proposer=getattr(actor, "user", None), proposer_name=_name(actor), rule_version=rules.version,
     )  # fmt: skip
     audit.record(actor, "disclosure.propose", item, changes={"state": [None, item.state], "title": [None, item.title], "audience": [None, audience]})
@@ -103,7 +104,7 @@ def propose(*, actor: Actor, org_id, area: str = "", title: str, content: str, a
 
 
 def _item(actor: Actor, item_id) -> Item:
-    return get_in_scope(Item.objects.select_for_update().select_related("org"), actor, write=True, pk=params.to_id(item_id, field="item", label="公开事项", required=True))
+    return get_in_scope(Item.objects.select_for_update().select_related("org"), actor, write=True, pk=params.to_id(item_id, field="item", label=_("公开事项"), required=True))
 
 
 def _not_self(actor: Actor, user_id, message: str):
@@ -116,11 +117,11 @@ def _not_self(actor: Actor, user_id, message: str):
 def review(*, actor: Actor, item_id, approve: bool, secrecy_checked: bool, comment: str = "") -> Item:
     item = _item(actor, item_id)
     if item.state != ItemState.PROPOSED:
-        raise ServiceError.single("item", "not_allowed", f"“{item.get_state_display()}”的事项不在审核环节")
+        raise ServiceError.single("item", "not_allowed", _("“%(state)s”的事项不在审核环节") % {"state": item.get_state_display()})
     _not_self(actor, item.proposer_id, "提出人不能审核自己提出的公开事项")
-    comment = _text(comment, "comment", "审核意见", 500, required=not approve)
+    comment = _text(comment, "comment", _("审核意见"), 500, required=not approve)
     if approve and disclosure_rules()["secrecy_review_required"] and not secrecy_checked:
-        raise ServiceError.single("secrecy_checked", "required", "请完成保密审查（确认不含涉密内容）后再通过")
+        raise ServiceError.single("secrecy_checked", "required", _("请完成保密审查（确认不含涉密内容）后再通过"))
     old = item.state
     item.state = ItemState.REVIEWED if approve else ItemState.RETURNED
     item.secrecy_checked = bool(approve and secrecy_checked)
@@ -134,7 +135,7 @@ def review(*, actor: Actor, item_id, approve: bool, secrecy_checked: bool, comme
 def approve(*, actor: Actor, item_id) -> Item:
     item = _item(actor, item_id)
     if item.state != ItemState.REVIEWED or not item.secrecy_checked:
-        raise ServiceError.single("item", "not_allowed", "须经审核（含保密审查）后才能审批")
+        raise ServiceError.single("item", "not_allowed", _("须经审核（含保密审查）后才能审批"))
     _not_self(actor, item.proposer_id, "提出人不能审批自己提出的公开事项")
     item.state, item.approver_name, item.approved_at = ItemState.APPROVED, _name(actor), timezone.now()
     item.save(update_fields=["state", "approver_name", "approved_at"])
@@ -146,7 +147,7 @@ def approve(*, actor: Actor, item_id) -> Item:
 def publish(*, actor: Actor, item_id) -> Item:
     item = _item(actor, item_id)
     if item.state != ItemState.APPROVED:
-        raise ServiceError.single("item", "not_allowed", "须经审批后才能公开")
+        raise ServiceError.single("item", "not_allowed", _("须经审批后才能公开"))
     item.state, item.published_at = ItemState.PUBLISHED, timezone.now()
     item.save(update_fields=["state", "published_at"])
     audit.record(actor, "disclosure.publish", item, changes={"state": [ItemState.APPROVED, item.state]}, data={"audience": item.audience})
@@ -157,9 +158,9 @@ def publish(*, actor: Actor, item_id) -> Item:
 def revise(*, actor: Actor, item_id, title: str, content: str) -> Item:
     item = _item(actor, item_id)
     if item.state != ItemState.RETURNED:
-        raise ServiceError.single("item", "not_allowed", "只有退回修改的事项可以修改")
+        raise ServiceError.single("item", "not_allowed", _("只有退回修改的事项可以修改"))
     before = audit.snapshot(item, ["title", "content"])
-    item.title, item.content = _text(title, "title", "标题", 120), _text(content, "content", "公开内容正文", 20000)
+    item.title, item.content = _text(title, "title", _("标题"), 120), _text(content, "content", _("公开内容正文"), 20000)
     item.state = ItemState.PROPOSED
     item.save(update_fields=["title", "content", "state"])
     audit.record(actor, "disclosure.revise", item, changes={**audit.diff(before, audit.snapshot(item, ["title", "content"])), "state": [ItemState.RETURNED, item.state]})
@@ -175,11 +176,11 @@ def new_code() -> str:
 def submit_request(*, org_id, question: str, requester_name: str = "", actor: Actor | None = None, member_id=None, today: dt.date | None = None) -> tuple[Request, str]:
     """Anyone asks an org to disclose something; returns the request and its receipt code (shown once)."""
     today = today or dt.date.today()
-    org = Org.objects.filter(pk=params.to_id(org_id, field="org", label="党组织", required=True), abolished_on__isnull=True).first()
+    org = Org.objects.filter(pk=params.to_id(org_id, field="org", label=_("党组织"), required=True), abolished_on__isnull=True).first()
     if org is None:
-        raise ServiceError.single("org", "unknown", "党组织不存在")
-    question = _text(question, "question", "申请公开的内容", 2000)
-    requester_name = _text(requester_name, "requester_name", "申请人", 60, required=False)
+        raise ServiceError.single("org", "unknown", _("党组织不存在"))
+    question = _text(question, "question", _("申请公开的内容"), 2000)
+    requester_name = _text(requester_name, "requester_name", _("申请人"), 60, required=False)
     rules = disclosure_rules(on=today)
     try:
         due = workcal.add_workdays(today, rules["request_answer_working_days"])
@@ -195,7 +196,7 @@ def submit_request(*, org_id, question: str, requester_name: str = "", actor: Ac
 
 
 def _request(actor: Actor, request_id) -> Request:
-    return get_in_scope(Request.objects.select_for_update().select_related("org"), actor, write=True, pk=params.to_id(request_id, field="request", label="申请", required=True))
+    return get_in_scope(Request.objects.select_for_update().select_related("org"), actor, write=True, pk=params.to_id(request_id, field="request", label=_("申请"), required=True))
 
 
 @transaction.atomic
@@ -203,12 +204,12 @@ def answer_request(*, actor: Actor, request_id, answer: str = "", refuse: bool =
     today = today or dt.date.today()
     req = _request(actor, request_id)
     if req.state != RequestState.OPEN:
-        raise ServiceError.single("request", "not_allowed", "该申请已经答复")
+        raise ServiceError.single("request", "not_allowed", _("该申请已经答复"))
     if refuse:
-        req.refusal_reason = _text(reason, "reason", "不予公开的理由", 500)
+        req.refusal_reason = _text(reason, "reason", _("不予公开的理由"), 500)
         req.state = RequestState.REFUSED
     else:
-        req.answer = _text(answer, "answer", "答复内容", 5000)
+        req.answer = _text(answer, "answer", _("答复内容"), 5000)
         req.state = RequestState.ANSWERED
     req.answered_on, req.answered_by_name = today, _name(actor)
     req.save(update_fields=["state", "answer", "refusal_reason", "answered_on", "answered_by_name"])

@@ -20,7 +20,7 @@ from .models import ItemState, RequestState
 
 
 def _page(request, qs, name="page", size=50):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _errors(request, exc):

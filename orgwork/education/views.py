@@ -19,7 +19,7 @@ from .models import VenueKind
 
 
 def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -43,7 +43,7 @@ def venue_list(request, actor):
         lambda d: services.create_venue(actor=actor, org_id=d["org"], kind=d["kind"], name=d["name"], admin_name=d["admin_name"], admin_member_id=d["admin_member"], address=d["address"], area=d["area"], equipment=services.parse_equipment(d["equipment"]), opened_on=d["opened_on"]),
     ):  # fmt: skip
         return redirect(request.get_full_path())
-    kind = params.choice(request.GET, "kind", label="类别", choices=["", *VenueKind.values])
+    kind = params.choice(request.GET, "kind", label=_("类别"), choices=["", *VenueKind.values])
     page = _page(request, selectors.venues(actor, under=under, kind=kind))
     names = path_names([v.org for v in page])
     return render(request, "education/venues.html", {"form": form, "page": page, "rows": [(v, names.get(v.org_id, v.org.name)) for v in page], "kinds": VenueKind.choices, "kind": kind})
@@ -54,7 +54,7 @@ def course_list(request, actor):
     form = forms.CourseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _post(request, form, lambda d: services.upload_course(actor=actor, org_id=d.pop("org"), **d)):
         return redirect(request.path)
-    q = params.text(request.GET, "q", label="查找", max_length=60)
+    q = params.text(request.GET, "q", label=_("查找"), max_length=60)
     return render(request, "education/courses.html", {"form": form, "page": _page(request, selectors.courses(actor, q=q)), "q": q})
 
 

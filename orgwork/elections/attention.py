@@ -4,6 +4,7 @@ already there as structure warnings (orgs.selectors.structure_warnings)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.registry import Item
 from orgwork.core.registry import attention as register
@@ -16,5 +17,5 @@ def upcoming_terms(actor, under=None):
     for org, message in org_selectors.term_reminders(actor):
         if under is not None and not org.path.startswith(under.path):
             continue
-        out.append(Item(kind="elections", title=f"{org.name}：即将换届", detail=message, url=reverse("elections:org", args=[org.pk]), severity="warning", due=org.term_ends_on(), org_id=org.pk))
+        out.append(Item(kind="elections", title=_("%(name)s：即将换届") % {"name": org.name}, detail=message, url=reverse("elections:org", args=[org.pk]), severity="warning", due=org.term_ends_on(), org_id=org.pk))
     return out

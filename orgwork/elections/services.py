@@ -45,7 +45,7 @@ def _at_step(e: Election, *steps: str):
     if e.procedure.status != "active" or e.procedure.step not in steps:
         d = proc.definition_for(e.procedure)
         names = "、".join(d.step(s).title for s in steps)
-        raise ServiceError.single("step", "wrong_step", f"只能在“{names}”步骤进行此操作")
+        raise ServiceError.single("step", "wrong_step", _("只能在“%(names)s”步骤进行此操作") % {"names": names})
 
 
 def _may(actor: Actor, e: Election, role: str):
@@ -92,9 +92,9 @@ def nominate(*, actor: Actor, election_id: int, member_id: int, nominated_by: st
     if member.category != "full":
         raise ServiceError.single("member", "probationary", _("预备党员没有被选举权"))
     if is_on_probation(member):
-        raise ServiceError.single("member", "party_probation", f"{member.name}正受留党察看处分，没有被选举权（党章第四十条）")
+        raise ServiceError.single("member", "party_probation", _("%(name)s正受留党察看处分，没有被选举权（党章第四十条）") % {"name": member.name})
     if e.candidates.filter(member=member).exists():
-        raise ServiceError.single("member", "duplicate_existing", f"{member.name}已被提名")
+        raise ServiceError.single("member", "duplicate_existing", _("%(name)s已被提名") % {"name": member.name})
     c = Candidate.objects.create(election=e, member=member, name=member.name, nominated_by=nominated_by, recommendation_votes=max(0, int(recommendation_votes or 0)))
     audit.record(actor, "election.nominate", e, data={"candidate": c.pk, "member": member.pk, "by": nominated_by})
     return c
@@ -197,14 +197,14 @@ def plan_valid(ctx):
     errors = []
     seats = ctx.data.get("seats") or 0
     if not (1 <= seats <= structure["committee_max_size"]):
-        errors.append(FieldError("seats", "bad_value", f"应选委员人数应为1至{structure['committee_max_size']}人"))
+        errors.append(FieldError("seats", "bad_value", _("应选委员人数应为1至%(committee_max_size)s人") % {"committee_max_size": structure['committee_max_size']}))
     elif seats >= rules["contested_min_seats"] and seats < structure["committee_min_size"]:
-        errors.append(FieldError("seats", "bad_value", f"设委员会的，委员应为{structure['committee_min_size']}至{structure['committee_max_size']}人"))
+        errors.append(FieldError("seats", "bad_value", _("设委员会的，委员应为%(committee_min_size)s至%(committee_max_size)s人") % {"committee_min_size": structure['committee_min_size'], "committee_max_size": structure['committee_max_size']}))
     planned, ends = ctx.data.get("planned_on"), e.term_ends_on
     if planned and ends:
         shift = rules["max_shift_months"]
         if planned < add_months(ends, -shift) or planned > add_months(ends, shift):
-            errors.append(FieldError("planned_on", "shift_too_long", f"任期{ends:%Y年%m月%d日}届满，提前或延期换届不得超过{shift}个月"))
+            errors.append(FieldError("planned_on", "shift_too_long", _("任期%(ends)s届满，提前或延期换届不得超过%(shift)s个月") % {"ends": format(ends, '%Y年%m月%d日'), "shift": shift}))
         elif (planned < add_months(ends, -rules["on_time_window_months"]) or planned > ends) and not ctx.data.get("shift_reason"):
             errors.append(FieldError("shift_reason", "required", _("提前或延期换届的，请写明理由，由上级党组织批准")))
     return errors
@@ -221,7 +221,7 @@ def enough_nominees(ctx):
     need = voting.contested_minimum(e.seats, voting_rules(ctx.done_on))
     n = e.candidates.count()
     if n < need:
-        return [FieldError("candidates", "too_few_candidates", f"应选{e.seats}人，候选人应不少于{need}人（差额不少于20%），现有{n}人")]
+        return [FieldError("candidates", "too_few_candidates", _("应选%(seats)s人，候选人应不少于%(need)s人（差额不少于20%%），现有%(n)s人") % {"seats": e.seats, "need": need, "n": n})]
     return []
 
 
@@ -231,11 +231,11 @@ def vetted(ctx):
     errors = []
     pending = e.candidates.filter(vetted__isnull=True).count()
     if pending:
-        errors.append(FieldError("candidates", "not_vetted", f"还有{pending}名候选人未完成考察"))
+        errors.append(FieldError("candidates", "not_vetted", _("还有%(pending)s名候选人未完成考察") % {"pending": pending}))
     need = voting.contested_minimum(e.seats, voting_rules(ctx.done_on))
     passed = e.candidates.filter(vetted=True).count()
     if passed < need:
-        errors.append(FieldError("candidates", "too_few_candidates", f"考察合格的候选人{passed}人，少于差额选举所需的{need}人"))
+        errors.append(FieldError("candidates", "too_few_candidates", _("考察合格的候选人%(passed)s人，少于差额选举所需的%(need)s人") % {"passed": passed, "need": need}))
     return errors
 
 
@@ -254,7 +254,7 @@ def vote_valid(ctx):
         errors.append(FieldError("ballots", "invalid_vote", notes))
     elected = e.candidates.filter(elected=True).count()
     if not errors and elected < e.seats:
-        errors.append(FieldError("ballots", "seats_unfilled", f"应选{e.seats}人，当选{elected}人：请就未满名额另行投票"))
+        errors.append(FieldError("ballots", "seats_unfilled", _("应选%(seats)s人，当选%(elected)s人：请就未满名额另行投票") % {"seats": e.seats, "elected": elected}))
     return errors
 
 
@@ -268,7 +268,7 @@ def posts_assigned(ctx):
     e = _of(ctx)
     n = e.candidates.filter(elected=True, post=OfficerPost.SECRETARY).count()
     if n != 1:
-        return [FieldError("post", "secretary_required", f"当选人员中应确定1名书记（现为{n}名）")]
+        return [FieldError("post", "secretary_required", _("当选人员中应确定1名书记（现为%(n)s名）") % {"n": n})]
     return []
 
 

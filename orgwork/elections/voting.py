@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import FieldError
 
 
@@ -29,21 +31,21 @@ def count(*, seats: int, entitled: int, present: int, issued: int, returned: int
     """Whether the vote is valid, and who is elected to `seats` seats."""
     errors: list[FieldError] = []
     if present > entitled:
-        errors.append(FieldError("voters_present", "bad_value", f"实到会人数{present}不能多于应到会人数{entitled}"))
+        errors.append(FieldError("voters_present", "bad_value", _("实到会人数%(present)s不能多于应到会人数%(entitled)s") % {"present": present, "entitled": entitled}))
     if present <= Fraction(str(rules["quorum_share"])) * entitled:
-        errors.append(FieldError("voters_present", "no_quorum", f"实到会有选举权人数{present}未超过应到会人数{entitled}的五分之四，会议无效"))
+        errors.append(FieldError("voters_present", "no_quorum", _("实到会有选举权人数%(present)s未超过应到会人数%(entitled)s的五分之四，会议无效") % {"present": present, "entitled": entitled}))
     if issued > present:
-        errors.append(FieldError("ballots_issued", "bad_value", f"发出选票{issued}张，多于实到会人数{present}"))
+        errors.append(FieldError("ballots_issued", "bad_value", _("发出选票%(issued)s张，多于实到会人数%(present)s") % {"issued": issued, "present": present}))
     if returned > issued:
-        errors.append(FieldError("ballots_returned", "too_many_ballots", f"收回选票{returned}张，多于发出的{issued}张，选举无效，应重新选举"))
+        errors.append(FieldError("ballots_returned", "too_many_ballots", _("收回选票%(returned)s张，多于发出的%(issued)s张，选举无效，应重新选举") % {"returned": returned, "issued": issued}))
     if invalid > returned:
-        errors.append(FieldError("ballots_invalid", "bad_value", "无效票不能多于收回的选票"))
+        errors.append(FieldError("ballots_invalid", "bad_value", _("无效票不能多于收回的选票")))
     valid_ballots = returned - invalid
     for cid, n in votes.items():
         if n < 0 or n > valid_ballots:
-            errors.append(FieldError("votes", "votes_exceed_ballots", f"候选人{cid}得票{n}，超过有效选票{valid_ballots}张"))
+            errors.append(FieldError("votes", "votes_exceed_ballots", _("候选人%(cid)s得票%(n)s，超过有效选票%(valid_ballots)s张") % {"cid": cid, "n": n, "valid_ballots": valid_ballots}))
     if sum(votes.values()) > valid_ballots * seats:
-        errors.append(FieldError("votes", "votes_exceed_ballots", f"得票合计{sum(votes.values())}超过有效选票×应选人数（{valid_ballots}×{seats}）"))
+        errors.append(FieldError("votes", "votes_exceed_ballots", _("得票合计%(sum)s超过有效选票×应选人数（%(valid_ballots)s×%(seats)s）") % {"sum": sum(votes.values()), "valid_ballots": valid_ballots, "seats": seats}))
     if errors:
         return Tally(False, errors)
     threshold = Fraction(str(rules["elected_share"])) * present

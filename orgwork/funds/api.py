@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +41,7 @@ class ReportView(APIView):
     def get(self, request):
         actor = actor_for_request(request)
         under = params.under(actor, request.query_params)
-        year = params.year(request.query_params, label="年度", default=dt.date.today().year)
+        year = params.year(request.query_params, label=_("年度"), default=dt.date.today().year)
         data = selectors.report(actor, under=under, year=year)
         number, size = params.page(request.query_params, default_size=100, max_size=500)
         start = (number - 1) * size
@@ -67,7 +68,7 @@ class IndicatorView(APIView):
     def get(self, request):
         actor = actor_for_request(request)
         under = params.under(actor, request.query_params)
-        year = params.year(request.query_params, label="年度", default=dt.date.today().year - 1)
+        year = params.year(request.query_params, label=_("年度"), default=dt.date.today().year - 1)
         return Response(selectors.branch_funding_indicator(actor, under=under, year=year))
 
 
@@ -79,8 +80,8 @@ class EntriesView(APIView):
         actor = actor_for_request(request)
         org = params.under(actor, request.query_params)
         if org is None:
-            raise params.ParamError("org", "required", "请指定党组织", label="党组织")
-        year = params.year(request.query_params, label="年度", default=dt.date.today().year)
+            raise params.ParamError("org", "required", _("请指定党组织"), label="党组织")
+        year = params.year(request.query_params, label=_("年度"), default=dt.date.today().year)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.ledger(actor, org=org, year=year), request, view=self)
         return paginator.get_paginated_response([_line(e) for e in page])
@@ -92,13 +93,13 @@ class EntriesView(APIView):
         entry = services.record_entry(
             actor=actor,
             org_id=params.org_id(d, required=True),
-            kind=params.text(d, "kind", label="经费类别", required=True, max_length=20),
+            kind=params.text(d, "kind", label=_("经费类别"), required=True, max_length=20),
             amount=d.get("amount"),
-            on=params.date(d, "on", label="日期", required=True),
-            purpose=params.text(d, "purpose", label="事由", max_length=200),
-            category=params.text(d, "category", label="支出用途", max_length=20),
-            voucher=params.text(d, "voucher", label="凭证号", max_length=60),
-            counterpart_id=params.object_id(d, "counterpart", label="下级党组织"),
+            on=params.date(d, "on", label=_("日期"), required=True),
+            purpose=params.text(d, "purpose", label=_("事由"), max_length=200),
+            category=params.text(d, "category", label=_("支出用途"), max_length=20),
+            voucher=params.text(d, "voucher", label=_("凭证号"), max_length=60),
+            counterpart_id=params.object_id(d, "counterpart", label=_("下级党组织")),
         )
         return Response({"id": entry.pk, "amount": str(entry.amount), "pair": entry.pair_id}, status=201)
 

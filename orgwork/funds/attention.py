@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.registry import Item
@@ -35,7 +36,7 @@ def branches_short_of_funds(actor, under=None):
     return [
         Item(
             kind="funds.branches",
-            title=f"{len(failing)}个党支部{year}年党建经费未达到每名党员{data.per_member_floor:.0f}元",
+            title=_("%(n)s个党支部%(year)s年党建经费未达到每名党员%(per_member_floor)s元") % {"n": len(failing), "year": year, "per_member_floor": format(data.per_member_floor, '.0f')},
             detail="、".join(r.name for r in failing[:5]) + ("等" if len(failing) > 5 else ""),
             url=url,
             severity="warning",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from orgwork.core import params
 from orgwork.core.actor import Actor
@@ -39,7 +40,7 @@ def rules_for(year: int):
     try:
         return allocation_rules(on=dt.date(year, 12, 31))
     except UnknownRule:
-        raise params.ParamError("year", "no_rule_in_force", f"{year}年没有适用的党建经费保障标准", label="年度") from None
+        raise params.ParamError("year", "no_rule_in_force", _("%(year)s年没有适用的党建经费保障标准") % {"year": year}, label="年度") from None
 
 
 def dues_kept_by_org(actor: Actor, *, under: Org | None, year: int) -> dict[int, Decimal]:

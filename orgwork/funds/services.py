@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core.actor import Actor
@@ -45,44 +46,44 @@ def record_entry(
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
     if kind not in FundKind.values:
-        errors.append(FieldError("kind", "bad_value", "请选择经费类别"))
+        errors.append(FieldError("kind", "bad_value", _("请选择经费类别")))
     if kind == FundKind.RECEIVED:
-        errors.append(FieldError("kind", "not_allowed", "上级下拨由上级党组织登记“拨付下级”时自动生成"))
+        errors.append(FieldError("kind", "not_allowed", _("上级下拨由上级党组织登记“拨付下级”时自动生成")))
     try:
-        value = params.to_decimal(amount, field="amount", label="金额", required=True, min_value=Decimal("0.01"), max_value=MAX_AMOUNT)
+        value = params.to_decimal(amount, field="amount", label=_("金额"), required=True, min_value=Decimal("0.01"), max_value=MAX_AMOUNT)
     except ServiceError as e:
         errors.extend(e.errors)
         value = None
     if on is None:
-        errors.append(FieldError("on", "required", "请填写日期"))
+        errors.append(FieldError("on", "required", _("请填写日期")))
     elif on > today:
-        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+        errors.append(FieldError("on", "future_date", _("日期不能晚于今天")))
     purpose = (purpose or "").strip()
     voucher = (voucher or "").strip()
     if len(purpose) > 200:
-        errors.append(FieldError("purpose", "too_long", "事由不能超过200字"))
+        errors.append(FieldError("purpose", "too_long", _("事由不能超过200字")))
     if len(voucher) > 60:
-        errors.append(FieldError("voucher", "too_long", "凭证号不能超过60字"))
+        errors.append(FieldError("voucher", "too_long", _("凭证号不能超过60字")))
     if kind == FundKind.EXPENSE:
         if category not in ExpenseCategory.values:
-            errors.append(FieldError("category", "required", "请选择支出用途"))
+            errors.append(FieldError("category", "required", _("请选择支出用途")))
         if not purpose:
-            errors.append(FieldError("purpose", "required", "请填写支出事由"))
+            errors.append(FieldError("purpose", "required", _("请填写支出事由")))
     else:
         category = ""
     counterpart = None
     if kind == FundKind.PASSED_DOWN:
         if not counterpart_id:
-            errors.append(FieldError("counterpart", "required", "请选择接收经费的下级党组织"))
+            errors.append(FieldError("counterpart", "required", _("请选择接收经费的下级党组织")))
         else:
             try:
-                counterpart = get_in_scope(Org.objects.all(), actor, write=True, pk=params.to_id(counterpart_id, field="counterpart", label="下级党组织", required=True))
+                counterpart = get_in_scope(Org.objects.all(), actor, write=True, pk=params.to_id(counterpart_id, field="counterpart", label=_("下级党组织"), required=True))
             except (NotFound, ServiceError):  # missing, out of scope or malformed: the same answer, no existence leak
                 counterpart = None
             if counterpart is None or not counterpart.path.startswith(org.path) or counterpart.pk == org.pk:
-                errors.append(FieldError("counterpart", "bad_value", "接收经费的应是本组织的下级党组织"))
+                errors.append(FieldError("counterpart", "bad_value", _("接收经费的应是本组织的下级党组织")))
             elif not counterpart.is_active or counterpart.kind == OrgKind.GROUP:
-                errors.append(FieldError("counterpart", "bad_value", f"“{counterpart.name}”已撤销或是党小组，不能接收经费"))
+                errors.append(FieldError("counterpart", "bad_value", _("“%(name)s”已撤销或是党小组，不能接收经费") % {"name": counterpart.name}))
     if errors:
         raise ServiceError(errors)
     entry = FundEntry.objects.create(
@@ -104,17 +105,17 @@ def record_entry(
 @transaction.atomic
 def void_entry(*, actor: Actor, entry_id, reason: str, today: dt.date | None = None) -> FundEntry:
     """Void a wrong line (and its counterpart line) with a reason; the line stays in the ledger, struck through."""
-    pk = params.to_id(entry_id, field="entry", label="台账记录", required=True)
+    pk = params.to_id(entry_id, field="entry", label=_("台账记录"), required=True)
     entry = get_in_scope(FundEntry.objects.select_for_update(), actor, write=True, pk=pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写作废原因")
+        raise ServiceError.single("reason", "required", _("请填写作废原因"))
     if len(reason) > 200:
-        raise ServiceError.single("reason", "too_long", "作废原因不能超过200字")
+        raise ServiceError.single("reason", "too_long", _("作废原因不能超过200字"))
     if entry.voided_on:
-        raise ServiceError.single("entry", "not_allowed", "该记录已作废")
+        raise ServiceError.single("entry", "not_allowed", _("该记录已作废"))
     if entry.kind == FundKind.RECEIVED:
-        raise ServiceError.single("entry", "not_allowed", "上级下拨记录由拨付的上级党组织作废")
+        raise ServiceError.single("entry", "not_allowed", _("上级下拨记录由拨付的上级党组织作废"))
     day = today or dt.date.today()
     for line in (entry, entry.pair) if entry.pair_id else (entry,):
         line.voided_on = day
@@ -133,7 +134,7 @@ def post_dues_kept(*, actor: Actor, org_id, year: int, today: dt.date | None = N
     org = params.writable_org(actor, org_id)
     today = today or dt.date.today()
     if year > today.year:
-        raise ServiceError.single("year", "out_of_range", "年度不能晚于今年")
+        raise ServiceError.single("year", "out_of_range", _("年度不能晚于今年"))
     kept = dues_kept_by_org(actor, under=org, year=year).get(org.pk, Decimal("0.00"))
     posted = sum(
         (e.amount for e in FundEntry.objects.filter(org=org, year=year, kind=FundKind.DUES_KEPT, voided_on__isnull=True)), Decimal("0.00")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
@@ -16,7 +17,7 @@ from .models import ExpenseCategory, FundKind
 
 
 def _year(data):
-    return params.year(data, label="年度", default=dt.date.today().year)
+    return params.year(data, label=_("年度"), default=dt.date.today().year)
 
 
 @gate.staff
@@ -42,22 +43,22 @@ def ledger(request, actor, org_id):
             if act == "void":
                 d = forms.VoidForm(request.POST).values()
                 services.void_entry(actor=actor, entry_id=d["entry"], reason=d["reason"])
-                messages.success(request, "已作废")
+                messages.success(request, _("已作废"))
             elif act == "dues":
                 posted = services.post_dues_kept(actor=actor, org_id=org.pk, year=year)
-                messages.success(request, f"已登记党费留存 {posted.amount} 元" if posted else "党费留存已与党费收缴统计一致，无需补登")
+                messages.success(request, (_("已登记党费留存 %(amount)s 元") % {"amount": posted.amount}) if posted else (_("党费留存已与党费收缴统计一致，无需补登")))
             else:
                 d = forms.EntryForm(request.POST).values()
                 services.record_entry(
                     actor=actor, org_id=org.pk, kind=d["kind"], amount=d["amount"] or None, on=d["on"], purpose=d["purpose"], category=d["category"],
                     voucher=d["voucher"], counterpart_id=d["counterpart"],
                 )
-                messages.success(request, "已登记")
+                messages.success(request, _("已登记"))
         except ServiceError as e:
             for err in e.errors:
                 messages.error(request, err.message)
         return redirect(f"{request.path}?year={year}")
-    page = Paginator(selectors.ledger(actor, org=org, year=year), 50).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    page = Paginator(selectors.ledger(actor, org=org, year=year), 50).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(
         request,
         "funds/ledger.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action, api_view
@@ -67,11 +68,11 @@ class RecordSerializer(serializers.Serializer):
     def validate_absent(self, value):
         """Keys are member ids: positive integers the database can hold (a JSON object's keys are strings)."""
         if len(value) > 5000:
-            raise serializers.ValidationError("缺席人员最多 5000 人", code="max_length")
+            raise serializers.ValidationError(_("缺席人员最多 5000 人"), code="max_length")
         out = {}
         for key, reason in value.items():
             try:
-                out[params.to_id(key, field="absent", label="缺席人员")] = reason
+                out[params.to_id(key, field="absent", label=_("缺席人员"))] = reason
             except params.ParamError as exc:
                 raise serializers.ValidationError(exc.message, code=exc.code) from None
         return out
@@ -89,8 +90,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def get_queryset(self):
         p = self.request.query_params
         return selectors.search_meetings(
-            self.actor, under=params.under(self.actor, p), kind=params.choice(p, "kind", label="会议类型", choices=MeetingKind.choices),
-            status=params.choice(p, "status", label="状态", choices=MeetingStatus.choices), year=params.year(p), month=params.month(p),
+            self.actor, under=params.under(self.actor, p), kind=params.choice(p, "kind", label=_("会议类型"), choices=MeetingKind.choices),
+            status=params.choice(p, "status", label=_("状态"), choices=MeetingStatus.choices), year=params.year(p), month=params.month(p),
         )
 
     @extend_schema(request=PlanSerializer, responses={201: MeetingSerializer})

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
@@ -64,22 +65,22 @@ def _entry(r: AppraisalRound, member_id) -> AppraisalEntry:
     try:
         return r.entries.select_for_update().get(member_id=member_id)
     except (AppraisalEntry.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single("member", "not_in_round", "该党员不在本次评议名单中") from None
+        raise ServiceError.single("member", "not_in_round", _("该党员不在本次评议名单中")) from None
 
 
 def _require_stage(r: AppraisalRound, *stages):
     if r.stage not in stages:
         labels = "、".join(str(AppraisalStage(s).label) for s in stages)
-        raise ServiceError.single("stage", "wrong_stage", f"当前阶段为“{r.get_stage_display()}”，此操作只能在“{labels}”阶段进行")
+        raise ServiceError.single("stage", "wrong_stage", _("当前阶段为“%(stage)s”，此操作只能在“%(labels)s”阶段进行") % {"stage": r.get_stage_display(), "labels": labels})
 
 
 @transaction.atomic
 def start_round(*, actor: Actor, org_id: int, year: int, started_on: dt.date | None = None) -> AppraisalRound:
     org = _writable_org(actor, org_id)
     if org.kind not in BRANCH_KINDS:
-        raise ServiceError.single("org", "not_a_branch", "民主评议党员由党支部组织")
+        raise ServiceError.single("org", "not_a_branch", _("民主评议党员由党支部组织"))
     if AppraisalRound.objects.filter(org=org, year=year).exists():
-        raise ServiceError.single("year", "duplicate_existing", f"{year}年度的民主评议已开始")
+        raise ServiceError.single("year", "duplicate_existing", _("%(year)s年度的民主评议已开始") % {"year": year})
     started_on = started_on or dt.date.today()
     r = AppraisalRound.objects.create(org=org, year=year, started_on=started_on, rules_version=appraisal_rules(started_on).version)
     members = list(roster(org).values_list("pk", flat=True))
@@ -94,13 +95,13 @@ def advance(*, actor: Actor, round_id: int) -> AppraisalRound:
     r = _round(actor, round_id)
     i = STAGE_ORDER.index(r.stage)
     if r.stage == AppraisalStage.CLOSED:
-        raise ServiceError.single("stage", "closed", "本次评议已结束")
+        raise ServiceError.single("stage", "closed", _("本次评议已结束"))
     if r.stage == AppraisalStage.RATING:
-        raise ServiceError.single("stage", "use_decide", "请通过“组织评定”确定等次")
+        raise ServiceError.single("stage", "use_decide", _("请通过“组织评定”确定等次"))
     if r.stage == AppraisalStage.DECIDED:
         pending = r.entries.filter(grade=Grade.UNQUALIFIED).exclude(handling=HandlingStatus.HANDED_OVER).count()
         if pending:
-            raise ServiceError.single("handling", "pending", f"还有{pending}名不合格党员未转入处置程序")
+            raise ServiceError.single("handling", "pending", _("还有%(pending)s名不合格党员未转入处置程序") % {"pending": pending})
     before = r.stage
     r.stage = STAGE_ORDER[i + 1]
     r.save(update_fields=["stage"])
@@ -115,9 +116,9 @@ def submit_self(*, actor: Actor, round_id: int, member_id: int, text: str, grade
     e = _entry(r, member_id)
     text = (text or "").strip()
     if not text:
-        raise ServiceError.single("text", "required", "请填写个人自评")
+        raise ServiceError.single("text", "required", _("请填写个人自评"))
     if grade and grade not in Grade.values:
-        raise ServiceError.single("grade", "bad_value", "等次无效")
+        raise ServiceError.single("grade", "bad_value", _("等次无效"))
     e.self_assessment, e.self_grade = text, grade
     e.save(update_fields=["self_assessment", "self_grade"])
     audit.record(actor, "appraisal.self", r, data={"member": member_id, "grade": grade})
@@ -143,9 +144,9 @@ def record_rating(*, actor: Actor, round_id: int, member_id: int, excellent: int
     e = _entry(r, member_id)
     votes = [excellent, qualified, basic, unqualified]
     if any(v is None or v < 0 for v in votes):
-        raise ServiceError.single("votes", "bad_value", "票数不能为负")
+        raise ServiceError.single("votes", "bad_value", _("票数不能为负"))
     if sum(votes) > voters:
-        raise ServiceError.single("votes", "too_many_votes", f"票数合计{sum(votes)}超过参加测评人数{voters}")
+        raise ServiceError.single("votes", "too_many_votes", _("票数合计%(sum)s超过参加测评人数%(voters)s") % {"sum": sum(votes), "voters": voters})
     # Those under 留党察看 have no vote (党章第四十条): they are appraised, but do not rate.
     basis = voting_basis(r.org, on=dt.date.today())
     refused = basis.check(voters, field="voters", label="参加测评人数")
@@ -172,18 +173,18 @@ def decide(*, actor: Actor, round_id: int, grades: dict[int, tuple[str, str]] | 
         norm[int(mid)] = (grade, clean_text(reason))
     missing = set(entries) - set(norm)
     if missing:
-        errors.append(FieldError("grades", "incomplete", f"还有{len(missing)}名党员未评定等次"))
+        errors.append(FieldError("grades", "incomplete", _("还有%(n)s名党员未评定等次") % {"n": len(missing)}))
     for mid, (grade, reason) in norm.items():
         e = entries.get(mid)
         if e is None:
-            errors.append(FieldError("grades", "not_in_round", f"党员{mid}不在本次评议名单中"))
+            errors.append(FieldError("grades", "not_in_round", _("党员%(mid)s不在本次评议名单中") % {"mid": mid}))
         elif grade not in Grade.values:
-            errors.append(FieldError("grades", "bad_value", f"党员{mid}的等次无效"))
+            errors.append(FieldError("grades", "bad_value", _("党员%(mid)s的等次无效") % {"mid": mid}))
         elif e.suggested_grade and grade != e.suggested_grade and not reason:
-            errors.append(FieldError("grades", "reason_required", f"党员{mid}的评定等次与测评结果不同，请说明理由"))
+            errors.append(FieldError("grades", "reason_required", _("党员%(mid)s的评定等次与测评结果不同，请说明理由") % {"mid": mid}))
     excellent = sum(1 for g, _r in norm.values() if g == Grade.EXCELLENT)
     if entries and excellent > rules["excellent_max_share"] * len(entries):
-        errors.append(FieldError("grades", "too_many_excellent", f"优秀等次{excellent}人，超过参评党员的{rules['excellent_max_share']:.0%}"))
+        errors.append(FieldError("grades", "too_many_excellent", _("优秀等次%(excellent)s人，超过参评党员的%(excellent_max_share)s") % {"excellent": excellent, "excellent_max_share": format(rules['excellent_max_share'], '.0%')}))
     if errors:
         raise ServiceError(errors)
     for mid, (grade, reason) in norm.items():
@@ -205,7 +206,7 @@ def hand_over(*, actor: Actor, round_id: int, member_id: int, reference: str = "
     r = _round(actor, round_id)
     e = _entry(r, member_id)
     if e.grade != Grade.UNQUALIFIED:
-        raise ServiceError.single("grade", "not_unqualified", "只有评定为不合格的党员需要转入处置程序")
+        raise ServiceError.single("grade", "not_unqualified", _("只有评定为不合格的党员需要转入处置程序"))
     if e.handling == HandlingStatus.HANDED_OVER:
         return e
     ref = clean_text(reference)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.registry import Item
 from orgwork.core.registry import attention as register
@@ -20,8 +21,8 @@ def late_branches(actor, under=None):
         url = reverse("meetings:org_compliance", args=[r.org_id])
         if late.overdue:
             detail = "；".join(f"{i.period.label}{i.label}未开展（{i.held}/{i.required}）" for i in late.overdue)
-            out.append(Item(kind="meetings", title=f"{r.name}：组织生活逾期", detail=detail, url=url, severity="danger", due=min(i.period.end for i in late.overdue), org_id=r.org_id))
+            out.append(Item(kind="meetings", title=_("%(name)s：组织生活逾期") % {"name": r.name}, detail=detail, url=url, severity="danger", due=min(i.period.end for i in late.overdue), org_id=r.org_id))
         elif late.due_soon:
             detail = "；".join(f"{i.label}须在{i.period.end:%m月%d日}前完成" for i in late.due_soon)
-            out.append(Item(kind="meetings", title=f"{r.name}：组织生活即将到期", detail=detail, url=url, severity="warning", due=min(i.period.end for i in late.due_soon), org_id=r.org_id))
+            out.append(Item(kind="meetings", title=_("%(name)s：组织生活即将到期") % {"name": r.name}, detail=detail, url=url, severity="warning", due=min(i.period.end for i in late.due_soon), org_id=r.org_id))
     return out

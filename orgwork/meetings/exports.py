@@ -11,15 +11,25 @@ from .compliance import NA, STATE_LABELS, OrgResult
 COLOURS = {"done": "#dcfce7", "due": "#fef9c3", "overdue": "#fee2e2", "na": "#f3f4f6"}
 
 
-def columns(results: list[OrgResult]) -> list[tuple[str, str, str]]:
-    """(code, period key, heading) for every item and period present, in rule-table order."""
+def columns(results: list[OrgResult], *, translate: bool = False) -> list[tuple[str, str, str]]:
+    """(code, period key, heading) for every item and period present, in rule-table order.
+
+    `translate`: headings in the reader's language (the console page); the exported documents keep the rule's Chinese."""
+    from django.utils.translation import gettext
+
     seen, out = set(), []
     for r in results:
         for i in r.items:
             key = (i.code, i.period.key)
             if key not in seen:
                 seen.add(key)
-                heading = i.label if i.period.kind != "month" or len({x.period.key for x in r.items if x.code == i.code}) == 1 else f"{i.label}（{i.period.start.month}月）"
+                label = gettext(i.label) if translate else i.label
+                if i.period.kind != "month" or len({x.period.key for x in r.items if x.code == i.code}) == 1:
+                    heading = label
+                elif translate:
+                    heading = gettext("%(label)s（%(month)s月）") % {"label": label, "month": i.period.start.month}
+                else:
+                    heading = f"{label}（{i.period.start.month}月）"
                 out.append((i.code, i.period.key, heading))
     return out
 
@@ -30,8 +40,8 @@ def cell_text(item) -> str:
     return f"{STATE_LABELS[item.state]} {item.held}/{item.required}"
 
 
-def table(results: list[OrgResult], names: dict[int, str] | None = None):
-    cols = columns(results)
+def table(results: list[OrgResult], names: dict[int, str] | None = None, *, translate: bool = False):
+    cols = columns(results, translate=translate)
     rows = []
     for r in results:
         items = {(i.code, i.period.key): i for i in r.items}

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext_noop
+
 from orgwork.core.rules import RuleSet, register, rule
 
 BRANCHES = ["branch", "joint_branch"]
@@ -19,44 +21,44 @@ LIFE = register(
             # "hours": training hours per member (kept by the training module; listed, not computed here).
             "items": {
                 "general_meeting": {
-                    "label": "支部党员大会", "kinds": ["general_meeting"], "period": "quarter", "min": 1, "measure": "count",
+                    "label": gettext_noop("支部党员大会"), "kinds": ["general_meeting"], "period": "quarter", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第十一条：党员大会一般每季度召开1次",
                 },
                 "committee_meeting": {
-                    "label": "支部委员会会议", "kinds": ["committee_meeting"], "period": "month", "min": 1, "measure": "count",
+                    "label": gettext_noop("支部委员会会议"), "kinds": ["committee_meeting"], "period": "month", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "needs_committee": True,
                     "citation": "支部工作条例（2018）第十二条：支部委员会会议一般每月召开1次",
                 },
                 "group_meeting": {
-                    "label": "党小组会", "kinds": ["group_meeting"], "period": "month", "min": 1, "measure": "count",
+                    "label": gettext_noop("党小组会"), "kinds": ["group_meeting"], "period": "month", "min": 1, "measure": "count",
                     "applies_to": ["group"], "citation": "支部工作条例（2018）第十三条：党小组会一般每月召开1次",
                 },
                 "lecture": {
-                    "label": "党课", "kinds": ["lecture"], "period": "quarter", "min": 1, "measure": "count",
+                    "label": gettext_noop("党课"), "kinds": ["lecture"], "period": "quarter", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "citation": "党员教育管理工作条例（2019）：党课一般每季度1次",
                 },
                 "secretary_lecture": {
-                    "label": "书记讲党课", "kinds": ["lecture"], "period": "year", "min": 1, "measure": "count", "by_secretary": True,
+                    "label": gettext_noop("书记讲党课"), "kinds": ["lecture"], "period": "year", "min": 1, "measure": "count", "by_secretary": True,
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第十九条：党支部书记每年至少为党员讲1次党课",
                 },
                 "theme_day": {
-                    "label": "主题党日", "kinds": ["theme_day"], "period": "month", "min": 1, "measure": "count",
+                    "label": gettext_noop("主题党日"), "kinds": ["theme_day"], "period": "month", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第十九条：每月相对固定1天开展主题党日",
                 },
                 "review_meeting": {
-                    "label": "组织生活会", "kinds": ["review_meeting"], "period": "year", "min": 1, "measure": "count",
+                    "label": gettext_noop("组织生活会"), "kinds": ["review_meeting"], "period": "year", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第二十条：每年至少召开1次组织生活会",
                 },
                 "appraisal": {
-                    "label": "民主评议党员", "kinds": ["appraisal"], "period": "year", "min": 1, "measure": "count",
+                    "label": gettext_noop("民主评议党员"), "kinds": ["appraisal"], "period": "year", "min": 1, "measure": "count",
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第二十一条：一般每年开展1次民主评议党员",
                 },
                 "talks": {
-                    "label": "谈心谈话", "kinds": ["talk"], "period": "year", "min": 1, "measure": "coverage",
+                    "label": gettext_noop("谈心谈话"), "kinds": ["talk"], "period": "year", "min": 1, "measure": "coverage",
                     "applies_to": BRANCHES, "citation": "支部工作条例（2018）第二十二条：党员之间每年谈心谈话一般不少于1次",
                 },
                 "training": {
-                    "label": "党员学习培训", "kinds": [], "period": "year", "min": 32, "measure": "hours", "computed": False,
+                    "label": gettext_noop("党员学习培训"), "kinds": [], "period": "year", "min": 32, "measure": "hours", "computed": False,
                     "applies_to": BRANCHES, "citation": "党员教育管理工作条例（2019）：党员每年集中学习培训一般不少于32学时",
                 },
             },

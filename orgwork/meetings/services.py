@@ -76,9 +76,9 @@ def default_expected(org: Org, kind: str) -> list[int]:
 
 def _check_kind(org: Org, kind: str, errors: list[FieldError]):
     if kind not in MeetingKind.values:
-        errors.append(FieldError("kind", "bad_value", f"会议类别“{kind}”无效"))
+        errors.append(FieldError("kind", "bad_value", _("会议类别“%(kind)s”无效") % {"kind": kind}))
     elif org.kind == OrgKind.GROUP and kind not in GROUP_KINDS:
-        errors.append(FieldError("kind", "bad_kind_for_org", f"党小组不能召开{MeetingKind(kind).label}，请在所在党支部下记录"))
+        errors.append(FieldError("kind", "bad_kind_for_org", _("党小组不能召开%(label)s，请在所在党支部下记录") % {"label": MeetingKind(kind).label}))
     elif kind == MeetingKind.GROUP_MEETING and org.kind != OrgKind.GROUP:
         errors.append(FieldError("kind", "bad_kind_for_org", _("党小组会请在对应党小组下记录")))
 
@@ -90,7 +90,7 @@ def _members_in(org: Org, ids) -> list[int]:
     found = set(roster(org).filter(pk__in=ids).values_list("pk", flat=True))
     missing = ids - found
     if missing:
-        raise ServiceError.single("members", "not_in_roster", f"有{len(missing)}名人员不在本组织的在册党员中")
+        raise ServiceError.single("members", "not_in_roster", _("有%(n)s名人员不在本组织的在册党员中") % {"n": len(missing)})
     return sorted(found)
 
 
@@ -218,7 +218,7 @@ def set_checklist(*, actor: Actor, meeting_id: int, parts: dict[str, bool]) -> M
         raise ServiceError.single("checklist", "not_theme_day", _("只有主题党日有固定内容清单"))
     unknown = set(parts) - set(THEME_DAY_PARTS)
     if unknown:
-        raise ServiceError.single("checklist", "bad_value", f"未知的固定内容：{'、'.join(sorted(unknown))}")
+        raise ServiceError.single("checklist", "bad_value", _("未知的固定内容：%(join)s") % {"join": '、'.join(sorted(unknown))})
     before = dict(meeting.checklist)
     meeting.checklist = {**before, **{k: bool(v) for k, v in parts.items()}}
     meeting.save(update_fields=["checklist", "updated_at"])
@@ -254,11 +254,11 @@ def record_meeting(
     if meeting.kind == MeetingKind.THEME_DAY:
         missing = [label for key, label in THEME_DAY_PARTS.items() if not meeting.checklist.get(key)]
         if missing:
-            errors.append(FieldError("checklist", "incomplete", f"主题党日应包括{'、'.join(THEME_DAY_PARTS.values())}，尚缺：{'、'.join(missing)}"))
+            errors.append(FieldError("checklist", "incomplete", _("主题党日应包括%(join)s，尚缺：%(join2)s") % {"join": '、'.join(THEME_DAY_PARTS.values()), "join2": '、'.join(missing)}))
     absent = {int(k): clean_text(v) for k, v in (absent or {}).items()}
     no_reason = [k for k, v in absent.items() if not v]
     if no_reason:
-        errors.append(FieldError("absent", "reason_required", f"有{len(no_reason)}名缺席人员未填写缺席原因"))
+        errors.append(FieldError("absent", "reason_required", _("有%(n)s名缺席人员未填写缺席原因") % {"n": len(no_reason)}))
     present = {int(i) for i in present_ids or []}
     if present & set(absent):
         errors.append(FieldError("absent", "conflict", _("同一人不能既出席又缺席")))
@@ -426,8 +426,8 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     Each moved meeting is listed, with the org it was held by, in the audit event (and in the caller's record).
     Appraisal rounds stay with the old org: one round per org and year, kept as that org's history.
     """
-    src = params.writable_org(actor, from_org_id, field="from_org", label="原党组织", active=False)
-    dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党组织")
+    src = params.writable_org(actor, from_org_id, field="from_org", label=_("原党组织"), active=False)
+    dst = params.writable_org(actor, to_org_id, field="to_org", label=_("合并后的党组织"))
     reason = clean_text(reason)
     if not reason:
         raise ServiceError.single("reason", "required", _("请填写原因"))

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from orgwork.core import gate, params
@@ -30,9 +31,13 @@ def _actor(request):
     return actor_for_request(request)
 
 
-def _fail(request, exc: ServiceError):
-    for e in exc.errors:
+def _fail(request, exc: ServiceError, placed: tuple[str, ...] = ()):
+    """Flash the errors at the top of the page, except those a field of the re-shown form displays beside itself."""
+    rest = [e for e in exc.errors if e.field not in placed]
+    for e in rest:
         messages.error(request, e.message)
+    if not rest and exc.errors:
+        messages.error(request, _("请按提示修改标红的项目后再提交。"))
 
 
 def _writable_orgs(actor):
@@ -46,8 +51,8 @@ def meeting_list(request, actor):
     today = dt.date.today()
     year = params.year(request.GET, default=today.year)
     month = params.month(request.GET)
-    qs = selectors.search_meetings(actor, under=under, kind=params.choice(request.GET, "kind", label="会议类型", choices=MeetingKind.choices),
-        status=params.choice(request.GET, "status", label="状态", choices=MeetingStatus.choices), year=year, month=month)
+    qs = selectors.search_meetings(actor, under=under, kind=params.choice(request.GET, "kind", label=_("会议类型"), choices=MeetingKind.choices),
+        status=params.choice(request.GET, "status", label=_("状态"), choices=MeetingStatus.choices), year=year, month=month)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -56,9 +61,14 @@ def meeting_list(request, actor):
     )
 
 
+# the inputs of the new-meeting page that show their own errors beside them
+NEW_MEETING_FIELDS = ("org", "kind", "custom_kind", "topic", "planned_on", "place", "host", "recorder", "speaker", "attendees", "attendee_ids")
+
+
 @gate.staff
 def meeting_new(request, actor):
     form = forms.MeetingForm(request.POST or None)
+    errors = []
     if request.method == "POST":
         try:
             d = form.values()
@@ -67,7 +77,8 @@ def meeting_new(request, actor):
                 custom_kind=d["custom_kind"], speaker_id=d["speaker"], attendee_ids=d["attendees"],
             )  # fmt: skip
         except ServiceError as exc:
-            _fail(request, exc)
+            errors = exc.errors
+            _fail(request, exc, placed=NEW_MEETING_FIELDS)
         else:
             messages.success(request, _("已创建会议计划"))
             return redirect("meetings:detail", m.pk)
@@ -77,7 +88,7 @@ def meeting_new(request, actor):
         preset = _writable_orgs(actor).filter(pk=preset_id).first()
         if preset is not None:
             preset.full_path = org_selectors.path_names([preset]).get(preset.pk, preset.name)
-    return render(request, "meetings/new.html", {"preset": preset, "kinds": MeetingKind.choices, "data": form.data})
+    return render(request, "meetings/new.html", {"preset": preset, "kinds": MeetingKind.choices, "data": form.data, "errors": errors})
 
 
 def qr_svg(url: str) -> str:
@@ -193,10 +204,10 @@ def _report(request, *, title, results, template, extra):
     fmt = request.GET.get("format")
     counts = {s: sum(1 for r in results if r.state == s) for s in ("done", "due", "overdue", "na")}
     summary = [
-        ("纳入统计的党组织", str(len(results) - counts["na"])),
-        ("全部完成", str(counts["done"])),
-        ("尚有待完成事项", str(counts["due"])),
-        ("逾期未完成", str(counts["overdue"])),
+        (gettext_noop("纳入统计的党组织"), str(len(results) - counts["na"])),
+        (gettext_noop("全部完成"), str(counts["done"])),
+        (gettext_noop("尚有待完成事项"), str(counts["due"])),
+        (gettext_noop("逾期未完成"), str(counts["overdue"])),
     ]
     if fmt == "xlsx":
         data = exports.to_xlsx(title, results, _full_names(results))
@@ -208,9 +219,9 @@ def _report(request, *, title, results, template, extra):
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(title)}.docx"
         return resp
-    cols, rows = exports.table(results)
+    cols, rows = exports.table(results, translate=True)
     cells = compliance.grid(results, selectors.grid_children(actor, under))
-    ctx = {"title": title, "cols": cols, "rows": rows[:500], "row_total": len(rows), "grid": cells, "summary": summary, "counts": counts, **extra}
+    ctx = {"title": extra.pop("page_title", title), "cols": cols, "rows": rows[:500], "row_total": len(rows), "grid": cells, "summary": summary, "counts": counts, **extra}
     return render(request, template, ctx)
 
 
@@ -227,8 +238,9 @@ def monthly(request, actor):
     year = params.year(request.GET, default=today.year)
     month = params.month(request.GET, default=today.month)
     results = selectors.monthly_check(actor, year=year, month=month, under=under)
-    title = f"{(under.name if under else '')}{year}年{month}月组织生活落实情况（月调度）"
-    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "month": month, "mode": "monthly"})
+    title = f"{(under.name if under else '')}{year}年{month}月组织生活落实情况（月调度）"  # the exported document's title stays Chinese
+    page_title = _("%(org)s%(year)s年%(month)s月组织生活落实情况（月调度）") % {"org": under.name if under else "", "year": year, "month": month}
+    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "month": month, "mode": "monthly", "page_title": page_title})
 
 
 @gate.staff
@@ -238,8 +250,9 @@ def quarterly(request, actor):
     year = params.year(request.GET, default=today.year)
     quarter = params.quarter(request.GET, default=(today.month - 1) // 3 + 1)
     results = selectors.quarterly_report(actor, year=year, quarter=quarter, under=under)
-    title = f"{(under.name if under else '')}{year}年第{quarter}季度组织生活落实情况通报"
-    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "quarter": quarter, "mode": "quarterly"})
+    title = f"{(under.name if under else '')}{year}年第{quarter}季度组织生活落实情况通报"  # the exported document's title stays Chinese
+    page_title = _("%(org)s%(year)s年第%(quarter)s季度组织生活落实情况通报") % {"org": under.name if under else "", "year": year, "quarter": quarter}
+    return _report(request, title=title, results=results, template="meetings/report.html", extra={"under": under, "year": year, "quarter": quarter, "mode": "quarterly", "page_title": page_title})
 
 
 @gate.staff

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -213,17 +214,17 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         p = self.request.query_params
         return selectors.search_members(
             self.actor,
-            q=params.text(p, "q", label="查找", max_length=100),
+            q=params.text(p, "q", label=_("查找"), max_length=100),
             under=params.under(self.actor, p),
-            status=params.choice(p, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="normal"),
-            sector=params.text(p, "sector", label="行业", max_length=50),
-            education=params.choice(p, "education", label="学历", choices=Education.values),
-            gender=params.choice(p, "gender", label="性别", choices=["M", "F"]),
-            age_band=params.choice(p, "age_band", label="年龄段", choices=[b[0] for b in AGE_BANDS]),
-            party_age_band=params.choice(p, "party_age_band", label="党龄段", choices=[b[0] for b in PARTY_AGE_BANDS]),
-            age_min=params.integer(p, "age_min", label="年龄下限", min_value=0, max_value=150),
-            age_max=params.integer(p, "age_max", label="年龄上限", min_value=0, max_value=150),
-            ordering=params.choice(p, "ordering", label="排序", choices=list(selectors.ORDERINGS), default="org"),
+            status=params.choice(p, "status", label=_("状态"), choices=list(selectors.STATUS_FILTERS), default="normal"),
+            sector=params.text(p, "sector", label=_("行业"), max_length=50),
+            education=params.choice(p, "education", label=_("学历"), choices=Education.values),
+            gender=params.choice(p, "gender", label=_("性别"), choices=["M", "F"]),
+            age_band=params.choice(p, "age_band", label=_("年龄段"), choices=[b[0] for b in AGE_BANDS]),
+            party_age_band=params.choice(p, "party_age_band", label=_("党龄段"), choices=[b[0] for b in PARTY_AGE_BANDS]),
+            age_min=params.integer(p, "age_min", label=_("年龄下限"), min_value=0, max_value=150),
+            age_max=params.integer(p, "age_max", label=_("年龄上限"), min_value=0, max_value=150),
+            ordering=params.choice(p, "ordering", label=_("排序"), choices=list(selectors.ORDERINGS), default="org"),
         )
 
     @extend_schema(parameters=LIST_PARAMS)

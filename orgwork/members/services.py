@@ -41,7 +41,7 @@ EDITABLE_FIELDS = tuple(f for f in RECORD_FIELDS if f not in {"category", "id_nu
 
 
 def writable_org(actor: Actor, org_id) -> Org:
-    org = params.writable_org(actor, org_id, label="所在党组织", abolished_code="bad_value")
+    org = params.writable_org(actor, org_id, label=_("所在党组织"), abolished_code="bad_value")
     if org.kind == OrgKind.GROUP:
         raise ServiceError.single("org", "bad_value", _("党员应编入党支部，党小组请在党员信息中另行设置"))
     return org
@@ -87,11 +87,11 @@ def update_member(*, actor: Actor, member_id: int, today: dt.date | None = None,
     if unknown:
         bad = sorted(unknown)
         if "category" in bad or "standing" in bad:
-            raise ServiceError.single(bad[0], "use_status_action", "人员类别和党籍状态只能通过“转正、停止党籍、除名…”等操作变更")
+            raise ServiceError.single(bad[0], "use_status_action", _("人员类别和党籍状态只能通过“转正、停止党籍、除名…”等操作变更"))
         raise TypeError(f"unknown member fields: {bad}")
     member = _writable_member(actor, member_id)
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("standing", "bad_value", f"党籍状态为“{member.get_standing_display()}”的党员不能修改，请先办理恢复")
+        raise ServiceError.single("standing", "bad_value", _("党籍状态为“%(standing)s”的党员不能修改，请先办理恢复") % {"standing": member.get_standing_display()})
     current = audit.snapshot(member, RECORD_FIELDS)
     counted = registry.counters().snapshot(member)
     values = clean_member(fields, partial=True, current=current, today=today)
@@ -182,9 +182,9 @@ def _apply_status(member: Member, action: str, on: dt.date) -> dict:
             bad = "该党员未标记失联"
         changes = {"lost_contact": False, "lost_contact_on": None}
     else:
-        raise ServiceError.single("action", "bad_value", f"未知的变动类型“{action}”")
+        raise ServiceError.single("action", "bad_value", _("未知的变动类型“%(action)s”") % {"action": action})
     if bad:
-        raise ServiceError.single("action", "not_allowed", f"{bad}（当前：{member.status_label}）")
+        raise ServiceError.single("action", "not_allowed", _("%(bad)s（当前：%(status_label)s）") % {"bad": bad, "status_label": member.status_label})
     return changes
 
 
@@ -275,13 +275,13 @@ def rejoin(*, actor: Actor, id_number: str, org_id: int, joined_on: dt.date, rea
     if member.standing not in REJOINABLE:
         if member.standing == Standing.SUSPENDED:
             raise ServiceError.single("member", "restore_instead", _("停止党籍的党员应办理恢复党籍，不经发展程序重新入党"))
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能重新入党")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”，不能重新入党") % {"standing": member.get_standing_display()})
     org = writable_org(actor, org_id)
     reason = clean_text(reason)
     if joined_on is None:
         raise ServiceError.single("joined_on", "required", _("请填写入党日期"))
     if member.standing_since and joined_on <= member.standing_since:
-        raise ServiceError.single("joined_on", "date_order", f"重新入党日期应晚于原{member.get_standing_display()}日期（{member.standing_since:%Y-%m-%d}）")
+        raise ServiceError.single("joined_on", "date_order", _("重新入党日期应晚于原%(standing)s日期（%(standing_since)s）") % {"standing": member.get_standing_display(), "standing_since": format(member.standing_since, '%Y-%m-%d')})
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"gender", "birth_date"}
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
@@ -544,7 +544,7 @@ def assign_party_group(*, actor: Actor, member_id: int, group_id: int | None) ->
     if group_id is not None:
         group = Org.objects.filter(pk=group_id, kind=OrgKind.GROUP, parent_id=member.org_id, abolished_on__isnull=True).first()
         if group is None:
-            raise ServiceError.single("party_group", "bad_value", f"党小组不存在或不属于{member.org.name}")
+            raise ServiceError.single("party_group", "bad_value", _("党小组不存在或不属于%(name)s") % {"name": member.org.name})
     old = member.party_group_id
     if old == (group.pk if group else None):
         return member

@@ -10,6 +10,9 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from orgwork.core import idcard
 from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.normalize import BadDate, clean_digits, clean_name, clean_text, parse_date, to_halfwidth, years_between
@@ -18,23 +21,23 @@ from .models import Category, Education, Gender
 from .rules import membership_rules
 
 FIELD_LABELS = {
-    "name": "姓名",
-    "gender": "性别",
-    "id_number": "公民身份号码",
-    "id_number_old": "原15位身份证号码",
-    "ethnicity": "民族",
-    "birth_date": "出生日期",
-    "education": "学历",
-    "category": "人员类别",
-    "org": "所在党组织",
-    "joined_on": "入党日期",
-    "confirmed_on": "转为正式党员日期",
-    "job": "工作岗位",
-    "phone": "联系电话",
-    "address": "家庭住址",
-    "standing": "党籍状态",
-    "lost_contact": "是否失联",
-    "lost_contact_on": "失联日期",
+    "name": gettext_noop("姓名"),
+    "gender": gettext_noop("性别"),
+    "id_number": gettext_noop("公民身份号码"),
+    "id_number_old": gettext_noop("原15位身份证号码"),
+    "ethnicity": gettext_noop("民族"),
+    "birth_date": gettext_noop("出生日期"),
+    "education": gettext_noop("学历"),
+    "category": gettext_noop("人员类别"),
+    "org": gettext_noop("所在党组织"),
+    "joined_on": gettext_noop("入党日期"),
+    "confirmed_on": gettext_noop("转为正式党员日期"),
+    "job": gettext_noop("工作岗位"),
+    "phone": gettext_noop("联系电话"),
+    "address": gettext_noop("家庭住址"),
+    "standing": gettext_noop("党籍状态"),
+    "lost_contact": gettext_noop("是否失联"),
+    "lost_contact_on": gettext_noop("失联日期"),
 }
 
 GENDER_WORDS = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
@@ -180,10 +183,10 @@ def _date(errors, data, key, *, today):
     try:
         value = parse_date(data[key])
     except BadDate:
-        errors.append(FieldError(key, "bad_date", f"{FIELD_LABELS[key]}“{clean_text(data[key])}”不是有效日期，请写成 2019-07-01 的形式"))
+        errors.append(FieldError(key, "bad_date", _("%(value)s“%(clean_text)s”不是有效日期，请写成 2019-07-01 的形式") % {"value": _(FIELD_LABELS[key]), "clean_text": clean_text(data[key])}))
         return None
     if value and value > today:
-        errors.append(FieldError(key, "future_date", f"{FIELD_LABELS[key]}不能晚于今天"))
+        errors.append(FieldError(key, "future_date", _("%(value)s不能晚于今天") % {"value": _(FIELD_LABELS[key])}))
         return None
     return value
 
@@ -201,16 +204,16 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
 
     def required(key):
         if not partial and (key not in data or data[key] in (None, "")):
-            errors.append(FieldError(key, "required", f"{FIELD_LABELS[key]}不能为空"))
+            errors.append(FieldError(key, "required", _("%(value)s不能为空") % {"value": _(FIELD_LABELS[key])}))
             return False
         return key in data
 
     if required("name"):
         name = clean_name(data["name"])
         if not name:
-            errors.append(FieldError("name", "required", "姓名不能为空"))
+            errors.append(FieldError("name", "required", _("姓名不能为空")))
         elif len(name) > 60 or re.search(r"\d", name):
-            errors.append(FieldError("name", "bad_value", f"姓名“{name}”不正确"))
+            errors.append(FieldError("name", "bad_value", _("姓名“%(name)s”不正确") % {"name": name}))
         else:
             out["name"] = name
 
@@ -235,10 +238,10 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
         if g is None:  # only spaces: as if left blank (the ID number gives the gender)
             pass
         elif g == "?":
-            errors.append(FieldError("gender", "bad_value", f"性别“{clean_text(data['gender'])}”应为“男”或“女”"))
+            errors.append(FieldError("gender", "bad_value", _("性别“%(clean_text)s”应为“男”或“女”") % {"clean_text": clean_text(data['gender'])}))
         elif decoded and g != decoded.gender:
             errors.append(
-                FieldError("gender", "id_gender_mismatch", f"性别“{Gender(g).label}”与公民身份号码不符（号码显示为{Gender(decoded.gender).label}）")
+                FieldError("gender", "id_gender_mismatch", _("性别“%(label)s”与公民身份号码不符（号码显示为%(label2)s）") % {"label": Gender(g).label, "label2": Gender(decoded.gender).label})
             )
         else:
             out["gender"] = g
@@ -248,7 +251,7 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
     birth = _date(errors, data, "birth_date", today=today) if data.get("birth_date") not in (None, "") else None
     if birth and decoded and birth != decoded.birth_date:
         errors.append(
-            FieldError("birth_date", "id_birth_mismatch", f"出生日期{birth:%Y-%m-%d}与公民身份号码不符（号码显示为{decoded.birth_date:%Y-%m-%d}）")
+            FieldError("birth_date", "id_birth_mismatch", _("出生日期%(birth)s与公民身份号码不符（号码显示为%(birth_date)s）") % {"birth": format(birth, '%Y-%m-%d'), "birth_date": format(decoded.birth_date, '%Y-%m-%d')})
         )
     if decoded:
         out["birth_date"] = decoded.birth_date
@@ -258,19 +261,19 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
     if "ethnicity" in data:
         eth = normalize_ethnicity(data["ethnicity"])
         if eth == "?":
-            errors.append(FieldError("ethnicity", "bad_value", f"民族“{clean_text(data['ethnicity'])}”无法识别，请填写如“汉族”"))
+            errors.append(FieldError("ethnicity", "bad_value", _("民族“%(clean_text)s”无法识别，请填写如“汉族”") % {"clean_text": clean_text(data['ethnicity'])}))
         else:
             out["ethnicity"] = eth
     if "education" in data:
         edu = normalize_education(data["education"])
         if edu == "?":
-            errors.append(FieldError("education", "bad_value", f"学历“{clean_text(data['education'])}”无法识别，请填写如“大学本科”“大专”“高中”"))
+            errors.append(FieldError("education", "bad_value", _("学历“%(clean_text)s”无法识别，请填写如“大学本科”“大专”“高中”") % {"clean_text": clean_text(data['education'])}))
         else:
             out["education"] = edu
     if required("category"):
         cat = normalize_category(data["category"])
         if cat in (None, "?"):
-            errors.append(FieldError("category", "bad_value", f"人员类别“{clean_text(data['category'])}”应为“正式党员”或“预备党员”"))
+            errors.append(FieldError("category", "bad_value", _("人员类别“%(clean_text)s”应为“正式党员”或“预备党员”") % {"clean_text": clean_text(data['category'])}))
         else:
             out["category"] = cat
 
@@ -278,19 +281,19 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
     if required("joined_on"):
         joined = _date(errors, data, "joined_on", today=today)
         if joined is None and not any(e.field == "joined_on" for e in errors):
-            errors.append(FieldError("joined_on", "required", "入党日期不能为空"))
+            errors.append(FieldError("joined_on", "required", _("入党日期不能为空")))
         if joined:
             out["joined_on"] = joined
     joined = joined or current.get("joined_on")
     born = out.get("birth_date") or current.get("birth_date")
     if joined and born:
         if joined <= born:
-            errors.append(FieldError("joined_on", "date_order", "入党日期不能早于出生日期"))
+            errors.append(FieldError("joined_on", "date_order", _("入党日期不能早于出生日期")))
         else:
             min_age = membership_rules(on=today)["min_age_at_admission"]
             if years_between(born, joined) < min_age:
                 errors.append(
-                    FieldError("joined_on", "under_age", f"入党时未满{min_age}周岁（出生于{born:%Y-%m-%d}，入党于{joined:%Y-%m-%d}）")
+                    FieldError("joined_on", "under_age", _("入党时未满%(min_age)s周岁（出生于%(born)s，入党于%(joined)s）") % {"min_age": min_age, "born": format(born, '%Y-%m-%d'), "joined": format(joined, '%Y-%m-%d')})
                 )
 
     if "confirmed_on" in data:
@@ -298,9 +301,9 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
         category = out.get("category") or current.get("category")
         if confirmed:
             if category == Category.PROBATIONARY:
-                errors.append(FieldError("confirmed_on", "bad_value", "预备党员不应填写转为正式党员日期"))
+                errors.append(FieldError("confirmed_on", "bad_value", _("预备党员不应填写转为正式党员日期")))
             elif joined and confirmed <= joined:
-                errors.append(FieldError("confirmed_on", "date_order", "转为正式党员日期应晚于入党日期"))
+                errors.append(FieldError("confirmed_on", "date_order", _("转为正式党员日期应晚于入党日期")))
             else:
                 out["confirmed_on"] = confirmed
         else:
@@ -309,27 +312,27 @@ def clean_member(data: dict, *, partial: bool = False, current: dict | None = No
     if "phone" in data:
         phone = normalize_phone(data["phone"])
         if phone is None:
-            errors.append(FieldError("phone", "bad_phone", f"联系电话“{clean_text(data['phone'])}”不是有效的手机号或固定电话"))
+            errors.append(FieldError("phone", "bad_phone", _("联系电话“%(clean_text)s”不是有效的手机号或固定电话") % {"clean_text": clean_text(data['phone'])}))
         else:
             out["phone"] = phone
     for key, limit in (("job", 100), ("address", 200)):
         if key in data:
             value = clean_text(data[key])
             if len(value) > limit:
-                errors.append(FieldError(key, "bad_value", f"{FIELD_LABELS[key]}不能超过{limit}个字"))
+                errors.append(FieldError(key, "bad_value", _("%(value)s不能超过%(limit)s个字") % {"value": _(FIELD_LABELS[key]), "limit": limit}))
             else:
                 out[key] = value
     if "lost_contact" in data:
         flag = normalize_bool(data["lost_contact"])
         if flag is None:
-            errors.append(FieldError("lost_contact", "bad_value", "是否失联应填写“是”或“否”"))
+            errors.append(FieldError("lost_contact", "bad_value", _("是否失联应填写“是”或“否”")))
         else:
             out["lost_contact"] = flag
     if "lost_contact_on" in data and data["lost_contact_on"] not in (None, ""):
         lost_on = _date(errors, data, "lost_contact_on", today=today)
         if lost_on:
             if joined and lost_on < joined:
-                errors.append(FieldError("lost_contact_on", "date_order", "失联日期不能早于入党日期"))
+                errors.append(FieldError("lost_contact_on", "date_order", _("失联日期不能早于入党日期")))
             out["lost_contact_on"] = lost_on
             if "lost_contact" not in data:
                 out["lost_contact"] = True

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from orgwork.core import gate, params, privacy
@@ -23,7 +24,7 @@ from .models import StatusAction
 from .present import allowed_actions, present_events
 
 PAGE_SIZE = 30
-SORTABLE = {"name": _("姓名"), "birth_date": _("出生日期"), "joined_on": _("入党日期"), "org": _("所在党组织")}
+SORTABLE = {"name": gettext_lazy("姓名"), "birth_date": gettext_lazy("出生日期"), "joined_on": gettext_lazy("入党日期"), "org": gettext_lazy("所在党组织")}
 
 
 @gate.staff

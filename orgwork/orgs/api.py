@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -97,7 +98,7 @@ def resolve_ref(actor, ref, field="parent") -> int:
         return None
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
-        pk = params.to_id(text, field=field, label="党组织")
+        pk = params.to_id(text, field=field, label=_("党组织"))
         if selectors.orgs(actor).filter(pk=pk).exists():
             return pk
     try:
@@ -116,13 +117,13 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
         p = self.request.query_params
         qs = selectors.search_orgs(
             self.actor,
-            q=params.text(p, "q", label="查找", max_length=100),
-            kind=params.choice(p, "kind", label="组织类别", choices=OrgKind.values),
-            sector=params.choice(p, "sector", label="领域", choices=Sector.values),
+            q=params.text(p, "q", label=_("查找"), max_length=100),
+            kind=params.choice(p, "kind", label=_("组织类别"), choices=OrgKind.values),
+            sector=params.choice(p, "sector", label=_("领域"), choices=Sector.values),
             under=params.under(self.actor, p, "under"),
             include_abolished=params.flag(p, "include_abolished"),
         )
-        parent = params.org_id(p, "parent", label="上级党组织")
+        parent = params.org_id(p, "parent", label=_("上级党组织"))
         if parent is not None:
             qs = qs.filter(parent_id=parent)
         return qs
@@ -187,7 +188,7 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
     @action(detail=False, methods=["get"])
     def resolve(self, request):
         try:
-            org = selectors.resolve_org(params.text(request.query_params, "ref", label="党组织", required=True), actor=self.actor)
+            org = selectors.resolve_org(params.text(request.query_params, "ref", label=_("党组织"), required=True), actor=self.actor)
         except selectors.OrgAmbiguous as exc:
             raise ServiceError.single("ref", "ambiguous_org", str(exc)) from None
         return Response(OrgSerializer(org).data)

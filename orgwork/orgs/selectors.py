@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import Ambiguous, NotFound
@@ -133,13 +134,13 @@ def resolve_org(ref: str, *, actor: Actor | None = None, qs: QuerySet[Org] | Non
     base = qs if qs is not None else (orgs(actor) if actor is not None else Org.objects.filter(abolished_on__isnull=True))
     text = to_halfwidth(str(ref or "")).strip()
     if not text:
-        raise OrgLookupError("未填写党组织")
+        raise OrgLookupError(_("未填写党组织"))
     by_code = base.filter(code=clean_name(text)).first()
     if by_code is not None:
         return by_code
     parts = [clean_name(p) for p in _SEPARATORS.split(text) if clean_name(p)]
     if not parts:
-        raise OrgLookupError("未填写党组织")
+        raise OrgLookupError(_("未填写党组织"))
     last = parts[-1]
     candidates = list(base.filter(Q(name=last) | Q(short_name=last)))
     if len(parts) > 1 and candidates:
@@ -157,7 +158,7 @@ def resolve_org(ref: str, *, actor: Actor | None = None, qs: QuerySet[Org] | Non
 
         candidates = [c for c in candidates if matches(c)]
     if not candidates:
-        raise OrgLookupError(f"找不到党组织“{text}”")
+        raise OrgLookupError(_("找不到党组织“%(text)s”") % {"text": text})
     if len(candidates) > 1:
         exact = [c for c in candidates if c.name == last]
         if len(exact) == 1:

@@ -53,17 +53,17 @@ def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) 
         if key in out:
             out[key] = clean_text(out[key])
     if "kind" in out and out["kind"] not in OrgKind.values:
-        errors.append(FieldError("kind", "bad_value", f"党组织类别“{out['kind']}”无效"))
+        errors.append(FieldError("kind", "bad_value", _("党组织类别“%(kind)s”无效") % {"kind": out['kind']}))
     if "sector" in out:
         if not out["sector"]:
             out["sector"] = Sector.OTHER
         elif out["sector"] not in Sector.values:
-            errors.append(FieldError("sector", "bad_value", f"单位所属领域“{out['sector']}”无效"))
+            errors.append(FieldError("sector", "bad_value", _("单位所属领域“%(sector)s”无效") % {"sector": out['sector']}))
     today = dt.date.today()
     for key, label in (("founded_on", "成立日期"), ("term_started_on", "本届任期开始日期")):
         value = out.get(key)
         if value and value > today:
-            errors.append(FieldError(key, "future_date", f"{label}不能晚于今天"))
+            errors.append(FieldError(key, "future_date", _("%(label)s不能晚于今天") % {"label": label}))
     if out.get("term_years") is not None and not (1 <= int(out["term_years"]) <= 10):
         errors.append(FieldError("term_years", "bad_value", _("任期年限应在1到10年之间")))
     kind = out.get("kind", instance.kind if instance else None)
@@ -72,10 +72,10 @@ def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) 
         if parent_kind not in ALLOWED_PARENTS[OrgKind(kind)]:
             where = parent.get_kind_display() if parent else "顶层"
             errors.append(
-                FieldError("parent", "bad_parent", f"{OrgKind(kind).label}不能设在{where}之下")
+                FieldError("parent", "bad_parent", _("%(label)s不能设在%(where)s之下") % {"label": OrgKind(kind).label, "where": where})
             )
     if parent is not None and not parent.is_active:
-        errors.append(FieldError("parent", "bad_parent", f"上级党组织“{parent.name}”已撤销"))
+        errors.append(FieldError("parent", "bad_parent", _("上级党组织“%(name)s”已撤销") % {"name": parent.name}))
     code = out.get("code")
     if code is not None:
         out["code"] = clean_name(code)
@@ -84,7 +84,7 @@ def _validate(values: dict, *, parent: Org | None, instance: Org | None = None) 
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
-                errors.append(FieldError("code", "duplicate_existing", f"组织代码“{out['code']}”已被使用"))
+                errors.append(FieldError("code", "duplicate_existing", _("组织代码“%(code)s”已被使用") % {"code": out['code']}))
     if errors:
         raise ServiceError(errors)
     return out
@@ -215,13 +215,13 @@ def abolish_org(*, actor: Actor, org_id: int, on: dt.date, reason: str) -> Org:
         raise ServiceError(errors)
     active_children = Org.objects.filter(subtree_q(org.path), abolished_on__isnull=True).exclude(pk=org.pk).count()
     if active_children:
-        raise ServiceError.single("org", "has_children", f"该党组织下还有{active_children}个未撤销的下级党组织，请先撤销或移走")
+        raise ServiceError.single("org", "has_children", _("该党组织下还有%(active_children)s个未撤销的下级党组织，请先撤销或移走") % {"active_children": active_children})
     from django.apps import apps
 
     Member = apps.get_model("members", "Member")
     members = Member.objects.filter(org=org).in_good_standing().count()
     if members:
-        raise ServiceError.single("org", "has_members", f"该党组织还有{members}名党员，请先转出")
+        raise ServiceError.single("org", "has_members", _("该党组织还有%(members)s名党员，请先转出") % {"members": members})
     org.abolished_on = on
     org.abolish_reason = reason
     org.save(update_fields=["abolished_on", "abolish_reason", "updated_at"])

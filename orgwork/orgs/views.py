@@ -116,7 +116,7 @@ def _org_values(form) -> dict:
 @gate.staff
 def create(request, actor):
     parent = None
-    parent_id = params.org_id(request.GET, "parent", label="上级党组织") or OrgPickForm(request.POST).values()["parent_id"]
+    parent_id = params.org_id(request.GET, "parent", label=_("上级党组织")) or OrgPickForm(request.POST).values()["parent_id"]
     if parent_id:
         parent = selectors.get_org(actor, parent_id)
     elif not actor.unrestricted:

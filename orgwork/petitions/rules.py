@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import ServiceError
 from orgwork.core.procedures import DateRule, Field, Stage, StepDef, define
 from orgwork.core.rules import RuleSet, UnknownRule, register, rule
@@ -70,7 +72,7 @@ def intake_rules(on: dt.date | None = None) -> RuleSet:
     try:
         return rule(INTAKE, on=on)
     except UnknownRule:
-        raise ServiceError.single("received_on", "no_rule_in_force", "该日期之前没有可适用的信访工作时限规定") from None
+        raise ServiceError.single("received_on", "no_rule_in_force", _("该日期之前没有可适用的信访工作时限规定")) from None
 
 
 def reception_rules(on: dt.date | None = None) -> RuleSet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, procedures
 from orgwork.core import sms as core_sms
@@ -42,12 +43,12 @@ def _phone(errors: list, phone: str, *, required: bool) -> str:
     phone = clean_text(phone)
     if not phone:
         if required:
-            errors.append(FieldError("petitioner_phone", "required", "请填写联系电话"))
+            errors.append(FieldError("petitioner_phone", "required", _("请填写联系电话")))
         return ""
     try:
         return core_sms.normalize_phone(phone)
     except core_sms.SmsError:
-        errors.append(FieldError("petitioner_phone", "bad_phone", "请填写正确的手机号码"))
+        errors.append(FieldError("petitioner_phone", "bad_phone", _("请填写正确的手机号码")))
         return ""
 
 
@@ -63,26 +64,26 @@ def submit(
     errors: list[FieldError] = []
     if actor is None:
         if channel not in (Channel.ONLINE, Channel.SMS):
-            raise ServiceError.single("channel", "bad_value", "网上和短信以外的信访由工作人员登记")
+            raise ServiceError.single("channel", "bad_value", _("网上和短信以外的信访由工作人员登记"))
         org = default_org()
         if org is None:
-            raise ServiceError.single("org", "no_org", "尚未设立受理单位")
+            raise ServiceError.single("org", "no_org", _("尚未设立受理单位"))
         acting = _system()
         received_on = today
     else:
         org = writable_org(actor, org_id)
         acting = actor
         if channel not in Channel.values:
-            errors.append(FieldError("channel", "bad_value", "信访渠道不正确"))
+            errors.append(FieldError("channel", "bad_value", _("信访渠道不正确")))
         if received_on > today:
-            errors.append(FieldError("received_on", "future_date", "登记日期不能晚于今天"))
+            errors.append(FieldError("received_on", "future_date", _("登记日期不能晚于今天")))
     if category not in rules["categories"]:
-        errors.append(FieldError("category", "bad_value", "请选择信访类别"))
+        errors.append(FieldError("category", "bad_value", _("请选择信访类别")))
     body = str(content or "").strip()
     if not body:
-        errors.append(FieldError("content", "required", "请填写信访内容"))
+        errors.append(FieldError("content", "required", _("请填写信访内容")))
     elif len(body) > rules["max_text_chars"]:
-        errors.append(FieldError("content", "too_long", f"信访内容不超过{rules['max_text_chars']}字"))
+        errors.append(FieldError("content", "too_long", _("信访内容不超过%(max_text_chars)s字") % {"max_text_chars": rules['max_text_chars']}))
     phone = _phone(errors, petitioner_phone, required=False)
     if errors:
         raise ServiceError(errors)
@@ -137,7 +138,7 @@ def route(*, actor: Actor, petition_id, org_id, reason: str) -> Petition:
     org = writable_org(actor, org_id)
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写交办说明")
+        raise ServiceError.single("reason", "required", _("请填写交办说明"))
     before = p.org_id
     p.org = org
     p.save(update_fields=["org"])
@@ -151,9 +152,9 @@ def route(*, actor: Actor, petition_id, org_id, reason: str) -> Petition:
 def decide(*, actor: Actor, petition_id, decision: str, reason: str = "", on: dt.date | None = None) -> Petition:
     p = _for_write(actor, petition_id)
     if decision not in dict(DECISIONS):
-        raise ServiceError.single("decision", "bad_value", "请选择受理意见")
+        raise ServiceError.single("decision", "bad_value", _("请选择受理意见"))
     if decision != "accept" and not clean_text(reason):
-        raise ServiceError.single("reason", "required", "不予受理或转送时请写明理由")
+        raise ServiceError.single("reason", "required", _("不予受理或转送时请写明理由"))
     _step(actor, p, "accept", on, {"decision": decision, "reason": clean_text(reason)[:500]})
     if decision == "accept":
         _status(actor, p, Status.ACCEPTED)
@@ -177,11 +178,11 @@ def extend(*, actor: Actor, petition_id, reason: str, on: dt.date | None = None)
     """延期: by at most 30 days, approved at the level above the unit (a committee admin)."""
     p = _for_write(actor, petition_id)
     if p.procedure is None or p.procedure.step != "conclude":
-        raise ServiceError.single("petition", "not_extendable", "只有办理阶段可以延期")
+        raise ServiceError.single("petition", "not_extendable", _("只有办理阶段可以延期"))
     if not _above(actor, p.org):
         raise PermissionDenied()
     if (p.procedure.data.get("extensions") or {}).get("conclude"):
-        raise ServiceError.single("petition", "extension_used", "办理期限已延长过")
+        raise ServiceError.single("petition", "extension_used", _("办理期限已延长过"))
     days = procedures.definition_for(p.procedure).value("extension_days")
     procedures.extend_due(actor=actor, instance_id=p.procedure_id, until=p.procedure.due_on + dt.timedelta(days=days), reason=f"经批准延长{days}日：{clean_text(reason)}", on=on)
     return p
@@ -191,7 +192,7 @@ def extend(*, actor: Actor, petition_id, reason: str, on: dt.date | None = None)
 def conclude(*, actor: Actor, petition_id, result: str, on: dt.date | None = None) -> Petition:
     p = _for_write(actor, petition_id)
     if result not in dict(RESULTS):
-        raise ServiceError.single("result", "bad_value", "请选择办理意见")
+        raise ServiceError.single("result", "bad_value", _("请选择办理意见"))
     _step(actor, p, "conclude", on, {"result": result})
     _status(actor, p, Status.CONCLUDED, result=result)
     return p
@@ -214,7 +215,7 @@ def reply(*, actor: Actor, petition_id, text: str, on: dt.date | None = None) ->
     p = _for_write(actor, petition_id)
     text = str(text or "").strip()
     if not text:
-        raise ServiceError.single("text", "required", "请填写答复内容")
+        raise ServiceError.single("text", "required", _("请填写答复内容"))
     r = _reply(actor, p, text[:2000])
     if p.procedure and p.procedure.step == "reply":
         _step(actor, p, "reply", on)
@@ -248,9 +249,9 @@ def evaluate(*, reference: str, phone: str, satisfaction: str, note: str = "") -
     p = find_public(reference, phone)
     p = Petition.objects.select_for_update().get(pk=p.pk)
     if p.status not in (Status.REPLIED, Status.CLOSED, Status.NOT_ACCEPTED, Status.TRANSFERRED):
-        raise ServiceError.single("satisfaction", "too_early", "答复后才能评价")
+        raise ServiceError.single("satisfaction", "too_early", _("答复后才能评价"))
     if satisfaction not in Satisfaction.values:
-        raise ServiceError.single("satisfaction", "bad_value", "请选择满意度")
+        raise ServiceError.single("satisfaction", "bad_value", _("请选择满意度"))
     p.satisfaction = satisfaction
     p.satisfaction_note = clean_text(note)[:500]
     p.save(update_fields=["satisfaction", "satisfaction_note"])
@@ -263,7 +264,7 @@ def link_repeat(*, actor: Actor, petition_id, previous_reference: str) -> Petiti
     p = _for_write(actor, petition_id)
     prev = get_in_scope(Petition.objects.all(), actor, reference=clean_text(previous_reference).upper()) if previous_reference else None
     if prev is None or prev.pk == p.pk:
-        raise ServiceError.single("previous_reference", "bad_value", "请填写此前另一件信访事项的编号")
+        raise ServiceError.single("previous_reference", "bad_value", _("请填写此前另一件信访事项的编号"))
     before = p.repeat_of_id
     p.repeat_of = prev
     p.save(update_fields=["repeat_of"])
@@ -278,11 +279,11 @@ def add_leader(*, actor: Actor, org_id, name: str, post: str, level: str) -> Lea
     name, post = clean_text(name), clean_text(post)
     errors = []
     if not name:
-        errors.append(FieldError("name", "required", "请填写姓名"))
+        errors.append(FieldError("name", "required", _("请填写姓名")))
     if not post:
-        errors.append(FieldError("post", "required", "请填写职务"))
+        errors.append(FieldError("post", "required", _("请填写职务")))
     if level not in Level.values:
-        errors.append(FieldError("level", "bad_value", "层级应为市级或县级领导"))
+        errors.append(FieldError("level", "bad_value", _("层级应为市级或县级领导")))
     if errors:
         raise ServiceError(errors)
     leader = Leader.objects.create(org=org, name=name[:60], post=post[:120], level=level)
@@ -295,11 +296,11 @@ def schedule_day(*, actor: Actor, leader_id, date: dt.date, place: str, publishe
     leader = get_in_scope(Leader.objects.select_related("org"), actor, write=True, pk=leader_id)
     place = clean_text(place)
     if not place:
-        raise ServiceError.single("place", "required", "请填写接访地点")
+        raise ServiceError.single("place", "required", _("请填写接访地点"))
     if date is None:
-        raise ServiceError.single("date", "required", "请填写接访日期")
+        raise ServiceError.single("date", "required", _("请填写接访日期"))
     if ReceptionDay.objects.filter(leader=leader, date=date).exists():
-        raise ServiceError.single("date", "duplicate_existing", "该领导当天已安排接访")
+        raise ServiceError.single("date", "duplicate_existing", _("该领导当天已安排接访"))
     day = ReceptionDay.objects.create(leader=leader, date=date, place=place[:200], published=published)
     audit.record(actor, "petitions.reception.schedule", day, data={"leader": leader.pk, "date": date}, org_path=leader.org.path)
     return day
@@ -311,15 +312,15 @@ def book(*, day_id, name: str, phone: str, topic: str, actor: Actor | None = Non
     qs = ReceptionDay.objects.select_related("leader", "leader__org")
     day = qs.filter(pk=day_id, published=True).first() if actor is None else get_in_scope(qs, actor, write=True, pk=day_id)
     if day is None:
-        raise ServiceError.single("day", "bad_value", "请选择已公布的接访日")
+        raise ServiceError.single("day", "bad_value", _("请选择已公布的接访日"))
     if day.date < dt.date.today():
-        raise ServiceError.single("day", "past", "该接访日已过")
+        raise ServiceError.single("day", "past", _("该接访日已过"))
     errors = []
     name, topic = clean_text(name), clean_text(topic)
     if not name:
-        errors.append(FieldError("name", "required", "请填写姓名"))
+        errors.append(FieldError("name", "required", _("请填写姓名")))
     if not topic:
-        errors.append(FieldError("topic", "required", "请填写反映事项"))
+        errors.append(FieldError("topic", "required", _("请填写反映事项")))
     phone = _phone(errors, phone, required=True)
     if errors:
         raise ServiceError(errors)
@@ -333,9 +334,9 @@ def record_reception(*, actor: Actor, day_id, record: str) -> ReceptionDay:
     day = get_in_scope(ReceptionDay.objects.select_for_update(of=("self",)).select_related("leader", "leader__org"), actor, write=True, pk=day_id)
     record = str(record or "").strip()
     if not record:
-        raise ServiceError.single("record", "required", "请填写接访记录")
+        raise ServiceError.single("record", "required", _("请填写接访记录"))
     if day.date > dt.date.today():
-        raise ServiceError.single("record", "future_date", "接访日之后才能填写记录")
+        raise ServiceError.single("record", "future_date", _("接访日之后才能填写记录"))
     day.held = True
     day.record = record[:5000]
     day.save(update_fields=["held", "record"])
@@ -349,7 +350,7 @@ def follow_up(*, actor: Actor, booking_id, follow_up: str, closed_on: dt.date | 
     b = get_in_scope(Booking.objects.select_for_update(of=("self",)).select_related("day", "day__leader", "day__leader__org"), actor, write=True, pk=booking_id)
     text = clean_text(follow_up)
     if not text:
-        raise ServiceError.single("follow_up", "required", "请填写跟踪办理情况")
+        raise ServiceError.single("follow_up", "required", _("请填写跟踪办理情况"))
     b.follow_up = text[:500]
     if closed_on:
         b.closed_on = closed_on

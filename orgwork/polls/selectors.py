@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.ballots import selectors as ballot_selectors
@@ -46,7 +47,7 @@ def turnout(poll: Poll) -> dict | None:
 def results(poll: Poll) -> dict:
     """The frozen tally; ServiceError `ballot_sealed` before the poll is closed."""
     if poll.ballot is None:
-        raise ServiceError.single("ballot", "ballot_sealed", "调查尚未开始")
+        raise ServiceError.single("ballot", "ballot_sealed", _("调查尚未开始"))
     return ballot_selectors.sealed_results(poll.ballot)
 
 

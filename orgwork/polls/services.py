@@ -11,6 +11,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params, sms
 from orgwork.core.actor import Actor
@@ -52,15 +53,15 @@ def create_poll(*, actor: Actor, org_id, title: str, audience: str, description:
     errors = []
     title = (title or "").strip()
     if not title:
-        errors.append(FieldError("title", "required", "请填写调查名称"))
+        errors.append(FieldError("title", "required", _("请填写调查名称")))
     elif len(title) > 200:
-        errors.append(FieldError("title", "too_long", "调查名称不能超过200字"))
+        errors.append(FieldError("title", "too_long", _("调查名称不能超过200字")))
     if audience not in Audience.values:
-        errors.append(FieldError("audience", "bad_value", "请选择调查对象"))
+        errors.append(FieldError("audience", "bad_value", _("请选择调查对象")))
     if len(description or "") > 2000:
-        errors.append(FieldError("description", "too_long", "说明不能超过2000字"))
+        errors.append(FieldError("description", "too_long", _("说明不能超过2000字")))
     if closes_at is not None and closes_at <= timezone.now():
-        errors.append(FieldError("closes_at", "date_order", "截止时间须晚于现在"))
+        errors.append(FieldError("closes_at", "date_order", _("截止时间须晚于现在")))
     if errors:
         raise ServiceError(errors)
     poll = Poll.objects.create(org=org, title=title, audience=audience, description=(description or "").strip(), closes_at=closes_at, created_by=_name(actor)[:60])
@@ -72,7 +73,7 @@ def _poll(actor: Actor, poll_id, *, lock=True) -> Poll:
     qs = Poll.objects.select_related("org")
     if lock:
         qs = qs.select_for_update()
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(poll_id, field="poll", label="调查", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(poll_id, field="poll", label=_("调查"), required=True))
 
 
 @transaction.atomic
@@ -80,33 +81,33 @@ def add_question(*, actor: Actor, poll_id, kind: str, text: str, options: list[s
     poll = _poll(actor, poll_id)
     rules = poll_rules()
     if poll.state != PollState.DRAFT:
-        raise ServiceError.single("poll", "not_allowed", "调查已开始，不能再修改题目")
+        raise ServiceError.single("poll", "not_allowed", _("调查已开始，不能再修改题目"))
     if kind not in QuestionKind.values:
-        raise ServiceError.single("kind", "bad_value", "请选择题型")
+        raise ServiceError.single("kind", "bad_value", _("请选择题型"))
     text = (text or "").strip()
     if not text:
-        raise ServiceError.single("text", "required", "请填写题目")
+        raise ServiceError.single("text", "required", _("请填写题目"))
     if len(text) > 500:
-        raise ServiceError.single("text", "too_long", "题目不能超过500字")
+        raise ServiceError.single("text", "too_long", _("题目不能超过500字"))
     options = [o.strip()[:200] for o in (options or []) if o and o.strip()]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         if len(options) < 2:
-            raise ServiceError.single("options", "required", "单选、多选题至少要有两个选项（每行一个）")
+            raise ServiceError.single("options", "required", _("单选、多选题至少要有两个选项（每行一个）"))
         if len(options) > rules["max_options"]:
-            raise ServiceError.single("options", "out_of_range", f"选项不能超过{rules['max_options']}个")
+            raise ServiceError.single("options", "out_of_range", _("选项不能超过%(max_options)s个") % {"max_options": rules['max_options']})
         if len(set(options)) != len(options):
-            raise ServiceError.single("options", "duplicate", "选项不能重复")
+            raise ServiceError.single("options", "duplicate", _("选项不能重复"))
     else:
         options = []
     if kind == QuestionKind.MULTIPLE:
         max_choices = int(max_choices or len(options))
         if not 1 <= max_choices <= len(options):
-            raise ServiceError.single("max_choices", "out_of_range", "最多选几项须在1到选项数之间")
+            raise ServiceError.single("max_choices", "out_of_range", _("最多选几项须在1到选项数之间"))
     else:
         max_choices = 1
     n = poll.questions.count()
     if n >= rules["max_questions"]:
-        raise ServiceError.single("poll", "out_of_range", f"题目不能超过{rules['max_questions']}道")
+        raise ServiceError.single("poll", "out_of_range", _("题目不能超过%(max_questions)s道") % {"max_questions": rules['max_questions']})
     q = Question.objects.create(poll=poll, seq=n + 1, kind=kind, text=text, options=options, max_choices=max_choices, required=bool(required))
     audit.record(actor, "polls.question_add", poll, data={"seq": q.seq, "kind": kind, "text": text})
     return q
@@ -132,13 +133,13 @@ def open_poll(*, actor: Actor, poll_id, codes: int = 0) -> tuple[Poll, list[str]
     """Create the sealed ballot and its credentials, then open it. Returns the one-time codes (shown once)."""
     poll = _poll(actor, poll_id)
     if poll.state != PollState.DRAFT:
-        raise ServiceError.single("poll", "not_allowed", "调查已经开始")
+        raise ServiceError.single("poll", "not_allowed", _("调查已经开始"))
     if not poll.questions.exists():
-        raise ServiceError.single("poll", "required", "请先添加题目")
+        raise ServiceError.single("poll", "required", _("请先添加题目"))
     if poll.closes_at is not None and poll.closes_at <= timezone.now():
-        raise ServiceError.single("closes_at", "date_order", "截止时间已过，请先修改截止时间")
+        raise ServiceError.single("closes_at", "date_order", _("截止时间已过，请先修改截止时间"))
     if poll.audience == Audience.CODES and not (0 < int(codes or 0) <= ballots.MAX_CODES_PER_CALL):
-        raise ServiceError.single("codes", "required", f"请填写要发放的投票码数量（1–{ballots.MAX_CODES_PER_CALL}）")
+        raise ServiceError.single("codes", "required", _("请填写要发放的投票码数量（1–%(MAX_CODES_PER_CALL)s）") % {"MAX_CODES_PER_CALL": ballots.MAX_CODES_PER_CALL})
     group_name = {Audience.MEMBERS: "党员", Audience.CODES: "投票码名单", Audience.PUBLIC: "社会公众"}[poll.audience]
     ballot = ballots.create_ballot(actor=actor, org=poll.org, title=poll.title, purpose="polls.survey", questions=_ballot_questions(poll), groups=[{"name": group_name, "weight": 1}],
                                    owner=poll, closes_at=poll.closes_at)  # fmt: skip
@@ -148,7 +149,7 @@ def open_poll(*, actor: Actor, poll_id, codes: int = 0) -> tuple[Poll, list[str]
         members = Member.objects.filter(subtree_q(poll.org.path, "org__path"), standing=Standing.NORMAL).order_by("pk").values_list("pk", "name")
         voters = [(MEMBER_VOTER, str(pk), "") for pk, _n in members.iterator(chunk_size=5000)]
         if not voters:
-            raise ServiceError.single("poll", "required", f"{poll.org.name}及下级组织没有在册党员")
+            raise ServiceError.single("poll", "required", _("%(name)s及下级组织没有在册党员") % {"name": poll.org.name})
         ballots.register_voters(actor=actor, ballot_id=ballot.pk, group_id=group.pk, voters=voters)
         group.size = len(voters)
         group.save(update_fields=["size"])
@@ -165,7 +166,7 @@ def open_poll(*, actor: Actor, poll_id, codes: int = 0) -> tuple[Poll, list[str]
 def issue_codes(*, actor: Actor, poll_id, count: int) -> list[str]:
     poll = _poll(actor, poll_id)
     if poll.audience != Audience.CODES or poll.state != PollState.OPEN:
-        raise ServiceError.single("poll", "not_allowed", "只有进行中的投票码调查可以追加投票码")
+        raise ServiceError.single("poll", "not_allowed", _("只有进行中的投票码调查可以追加投票码"))
     return ballots.issue_codes(actor=actor, ballot_id=poll.ballot_id, group_id=poll.ballot.groups.get().pk, count=count)
 
 
@@ -173,7 +174,7 @@ def issue_codes(*, actor: Actor, poll_id, count: int) -> list[str]:
 def close_poll(*, actor: Actor, poll_id) -> Poll:
     poll = _poll(actor, poll_id)
     if poll.state != PollState.OPEN:
-        raise ServiceError.single("poll", "not_allowed", "只有进行中的调查可以结束")
+        raise ServiceError.single("poll", "not_allowed", _("只有进行中的调查可以结束"))
     ballots.close_ballot(actor=actor, ballot_id=poll.ballot_id)
     poll.state = PollState.CLOSED
     poll.save(update_fields=["state"])
@@ -183,11 +184,11 @@ def close_poll(*, actor: Actor, poll_id) -> Poll:
 
 # --- answering ------------------------------------------------------------------------------------
 def _open_poll(poll_id, audience: str) -> Poll:
-    poll = Poll.objects.select_related("org", "ballot").filter(pk=params.to_id(poll_id, field="poll", label="调查", required=True), audience=audience).first()
+    poll = Poll.objects.select_related("org", "ballot").filter(pk=params.to_id(poll_id, field="poll", label=_("调查"), required=True), audience=audience).first()
     if poll is None or poll.state == PollState.DRAFT:
         raise NotFound()
     if poll.state != PollState.OPEN:
-        raise ServiceError.single("poll", "ballot_not_open", "调查已经结束")
+        raise ServiceError.single("poll", "ballot_not_open", _("调查已经结束"))
     return poll
 
 
@@ -196,7 +197,7 @@ def answer_as_member(*, actor: Actor, poll_id, answers: dict) -> Poll:
     poll = _open_poll(poll_id, Audience.MEMBERS)
     ids = actor.self_member_ids
     if not ids:
-        raise ServiceError.single("poll", "not_a_voter", "只有党员本人可以参加")
+        raise ServiceError.single("poll", "not_a_voter", _("只有党员本人可以参加"))
     last = None
     for mid in ids:
         try:
@@ -230,11 +231,11 @@ def send_phone_code(*, poll_id, phone: str, now=None) -> None:
         sent = PhoneCode.objects.select_for_update().filter(poll=poll, phone_hash=h).order_by("-sent_at")
         last = sent.first()
         if last is not None and (now - last.sent_at).total_seconds() < rules["sms_resend_seconds"]:
-            raise ServiceError.single("phone", "too_soon", f"验证码已发送，请{rules['sms_resend_seconds']}秒后再试")
+            raise ServiceError.single("phone", "too_soon", _("验证码已发送，请%(sms_resend_seconds)s秒后再试") % {"sms_resend_seconds": rules['sms_resend_seconds']})
         if sent.count() >= rules["sms_max_sends"]:
-            raise ServiceError.single("phone", "too_many", "该手机号获取验证码次数过多")
+            raise ServiceError.single("phone", "too_many", _("该手机号获取验证码次数过多"))
         if _has_voted(poll, h):
-            raise ServiceError.single("phone", "already_voted", "该手机号已经参加过本次调查")
+            raise ServiceError.single("phone", "already_voted", _("该手机号已经参加过本次调查"))
         code = f"{secrets.randbelow(10**6):06d}"
         PhoneCode.objects.filter(poll=poll, phone_hash=h, spent=False).update(spent=True)
         PhoneCode.objects.create(poll=poll, phone_hash=h, code_hash=_code_hash(poll, phone, code), sent_at=now, expires_at=now + dt.timedelta(minutes=rules["sms_code_minutes"]))
@@ -242,7 +243,7 @@ def send_phone_code(*, poll_id, phone: str, now=None) -> None:
     try:
         sms.gateway().send(phone=phone, text=f"您参加“{poll.title[:30]}”的验证码是{code}，{rules['sms_code_minutes']}分钟内有效。")
     except sms.SmsError as exc:
-        raise ServiceError.single("phone", "sms_failed", f"短信发送失败：{exc}") from None
+        raise ServiceError.single("phone", "sms_failed", _("短信发送失败：%(exc)s") % {"exc": exc}) from None
 
 
 def _has_voted(poll: Poll, h: str) -> bool:
@@ -264,11 +265,11 @@ def answer_with_phone(*, poll_id, phone: str, code: str, answers: dict, now=None
     system = Actor.system_actor(PUBLIC)
     ballots.clean_answers(poll.ballot, answers, strict=True)  # a wrong answer is fixed before the code is spent
     if _has_voted(poll, h):
-        raise ServiceError.single("phone", "already_voted", "该手机号已经参加过本次调查")
+        raise ServiceError.single("phone", "already_voted", _("该手机号已经参加过本次调查"))
     with transaction.atomic():
         pc = PhoneCode.objects.select_for_update().filter(poll=poll, phone_hash=h, spent=False).order_by("-sent_at").first()
         if pc is None or pc.expires_at < now:
-            raise ServiceError.single("code", "code_invalid", "验证码已失效，请重新获取")
+            raise ServiceError.single("code", "code_invalid", _("验证码已失效，请重新获取"))
         if not constant_time_compare(pc.code_hash, _code_hash(poll, phone, (code or "").strip())):
             pc.attempts += 1
             pc.spent = pc.attempts >= rules["sms_max_attempts"]
@@ -280,6 +281,6 @@ def answer_with_phone(*, poll_id, phone: str, code: str, answers: dict, now=None
             pc.save(update_fields=["spent"])
             ballots.register_voters(actor=system, ballot_id=poll.ballot_id, group_id=poll.ballot.groups.get().pk, voters=[(PHONE_VOTER, h, "")])
     if wrong:
-        raise ServiceError.single("code", "code_invalid", "验证码不正确")
+        raise ServiceError.single("code", "code_invalid", _("验证码不正确"))
     ballots.cast_as_voter(actor=system, ballot_id=poll.ballot_id, voter_type=PHONE_VOTER, voter_id=h, answers=answers)
     return poll

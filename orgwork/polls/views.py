@@ -26,7 +26,7 @@ def _errors(request, exc):
 
 @gate.staff
 def index(request, actor):
-    page = Paginator(selectors.polls(actor), 50).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    page = Paginator(selectors.polls(actor), 50).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(request, "polls/index.html", {"page": page, "crumbs": [(_("民意调查"), "")]})
 
 
@@ -167,7 +167,7 @@ def answer_member(request, actor, pk):
 # --- public ---------------------------------------------------------------------------------------
 @gate.public
 def public_list(request):
-    page = Paginator(selectors.public_polls(), 20).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    page = Paginator(selectors.public_polls(), 20).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(request, "polls/public_list.html", {"page": page})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -66,7 +67,7 @@ class ArticlesView(APIView):
     def get(self, request):
         actor = actor_for_request(request)
         qs = selectors.articles(actor)
-        state = params.choice(request.query_params, "state", label="状态", choices=["draft", "review", "approved", "published", "returned", "withdrawn"])
+        state = params.choice(request.query_params, "state", label=_("状态"), choices=["draft", "review", "approved", "published", "returned", "withdrawn"])
         if state:
             qs = qs.filter(state=state)
         return paginated(request, qs, ArticleSerializer, view=self)

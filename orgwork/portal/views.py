@@ -75,7 +75,7 @@ def home(request):
 
 
 def _page_number(request) -> int:
-    return params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX)
+    return params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX)
 
 
 @gate.public
@@ -160,7 +160,7 @@ def console(request, actor):
         if form.cleaned_data["q"]:
             qs = qs.filter(title__icontains=form.cleaned_data["q"])
     page = Paginator(qs, 50).get_page(_page_number(request))
-    queue = Paginator(selectors.review_queue(actor), 50).get_page(params.integer(request.GET, "qpage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    queue = Paginator(selectors.review_queue(actor), 50).get_page(params.integer(request.GET, "qpage", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     run = [s for s in selectors.sites() if services.can_write_site(actor, s)]
     return render(request, "portal/console.html", {"form": form, "page": page, "queue": queue, "run": run, "crumbs": [(_("门户网站"), "")]})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -140,11 +141,11 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             return selectors.applicants(self.actor)
         p = self.request.query_params
         qs = selectors.search(
-            self.actor, stage=params.choice(p, "stage", label="阶段", choices=list(STAGE_SHORT)),
-            status=params.choice(p, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="open"),
-            under=params.under(self.actor, p), q=params.text(p, "q", label="查找", max_length=100),
+            self.actor, stage=params.choice(p, "stage", label=_("阶段"), choices=list(STAGE_SHORT)),
+            status=params.choice(p, "status", label=_("状态"), choices=list(selectors.STATUS_FILTERS), default="open"),
+            under=params.under(self.actor, p), q=params.text(p, "q", label=_("查找"), max_length=100),
         )
-        member = params.object_id(p, "member", label="党员")
+        member = params.object_id(p, "member", label=_("党员"))
         if member is not None:
             qs = qs.filter(member_id=member)
         return qs
@@ -171,7 +172,7 @@ class ApplicantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         upload = v.pop("application_file", None)
         responsible = v.pop("responsible", "")
         if upload is not None and upload.size > MAX_FILE_BYTES:
-            raise ServiceError.single("application_file", "out_of_range", "文件超过20MB")
+            raise ServiceError.single("application_file", "out_of_range", _("文件超过20MB"))
         applicant = services.start_application(
             actor=self.actor, org_id=org_id, applied_on=v.pop("applied_on"), documents={"入党申请书": reference}, files={"入党申请书": [upload]} if upload else None,
             responsible=responsible, **v,
@@ -263,7 +264,7 @@ class DueView(APIView):
     @extend_schema(tags=["recruitment"], parameters=[params.api_int("within", 0, 3660, "天数（默认 14）")], responses=DueSerializer(many=True))
     def get(self, request):
         actor = actor_for_request(request)
-        within = params.integer(request.query_params, "within", label="天数", default=14, min_value=0, max_value=3660)
+        within = params.integer(request.query_params, "within", label=_("天数"), default=14, min_value=0, max_value=3660)
         rows = selectors.due(actor, within_days=within)
         ids = dict(Applicant.objects.filter(procedure_id__in=[r.instance.pk for r in rows]).values_list("procedure_id", "pk"))
         data = [

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.normalize import add_months, years_between
 from orgwork.core.procedures import DateRule, Field, NoticeDef, Stage, StepDef, define, gate, hook, insert_steps
@@ -24,11 +27,11 @@ KIND = "recruitment"
 VARIANT = "2014-两考两票两审两公示"
 
 STAGES = (
-    Stage("applicant", "入党申请"),
-    Stage("activist", "入党积极分子的确定和培养教育"),
-    Stage("candidate", "发展对象的确定和考察"),
-    Stage("admission", "预备党员的接收"),
-    Stage("probation", "预备党员的教育考察和转正"),
+    Stage("applicant", gettext_noop("入党申请")),
+    Stage("activist", gettext_noop("入党积极分子的确定和培养教育")),
+    Stage("candidate", gettext_noop("发展对象的确定和考察")),
+    Stage("admission", gettext_noop("预备党员的接收")),
+    Stage("probation", gettext_noop("预备党员的教育考察和转正")),
 )
 # Short names of the five stages for lists (who is at which stage).
 STAGE_SHORT = {"applicant": "入党申请人", "activist": "入党积极分子", "candidate": "发展对象", "admission": "接收预备党员", "probation": "预备党员"}
@@ -36,11 +39,11 @@ STAGE_SHORT = {"applicant": "入党申请人", "activist": "入党积极分子",
 PASS = (("pass", "合格"), ("fail", "不合格"))
 VOTE_FIELDS = (
     # Left blank, the registry's count is used: full members less those under 留党察看 (党章第四十条).
-    Field("entitled", "应到会有表决权的正式党员人数", "int", required=False, help="不填则按党员名册计算（不含受留党察看处分的党员）"),
-    Field("present", "实到会有表决权的正式党员人数", "int"),
-    Field("in_favour", "赞成票", "int"),
-    Field("against", "反对票", "int", required=False),
-    Field("abstain", "弃权票", "int", required=False),
+    Field("entitled", gettext_noop("应到会有表决权的正式党员人数"), "int", required=False, help="不填则按党员名册计算（不含受留党察看处分的党员）"),
+    Field("present", gettext_noop("实到会有表决权的正式党员人数"), "int"),
+    Field("in_favour", gettext_noop("赞成票"), "int"),
+    Field("against", gettext_noop("反对票"), "int", required=False),
+    Field("abstain", gettext_noop("弃权票"), "int", required=False),
 )
 PROBATION_END = DateRule("general_meeting", months="probation_months", plus_months_from="probation_extension_months", note="预备期满（党章第七条）")
 APPROVAL_DUE = DateRule("general_meeting", months="approval_months", note="上级党委应在3个月内审批（细则第二十八条）")
@@ -55,12 +58,12 @@ NOTICE_TEXT = (
 
 STEPS_2014 = (
     # 1 入党申请
-    StepDef("apply", "递交入党申请书", "applicant", gates=("recruitment.age",), documents=("入党申请书",), article="党章第一条；细则第六、七条"),
+    StepDef("apply", gettext_noop("递交入党申请书"), "applicant", gates=("recruitment.age",), documents=(gettext_noop("入党申请书"),), article="党章第一条；细则第六、七条"),
     StepDef(
         "talk",
-        "党组织派人谈话",
+        gettext_noop("党组织派人谈话"),
         "applicant",
-        fields=(Field("talker", "谈话人"),),
+        fields=(Field("talker", gettext_noop("谈话人")),),
         due=DateRule("apply", months="talk_within_months", note="党组织应在收到入党申请书后1个月内派人谈话（细则第八条）"),
         due_strict=True,
         article="细则第八条",
@@ -68,77 +71,77 @@ STEPS_2014 = (
     # 2 入党积极分子
     StepDef(
         "activist",
-        "推荐和确定入党积极分子",
+        gettext_noop("推荐和确定入党积极分子"),
         "activist",
         fields=(
-            Field("method", "推荐方式", "choice", choices=(("members", "党员推荐"), ("mass_org", "群团组织推优"))),
-            Field("decided_by", "研究决定", "choice", choices=(("committee", "支部委员会"), ("general_meeting", "支部大会（不设支部委员会的）"))),
+            Field("method", gettext_noop("推荐方式"), "choice", choices=(("members", "党员推荐"), ("mass_org", "群团组织推优"))),
+            Field("decided_by", gettext_noop("研究决定"), "choice", choices=(("committee", "支部委员会"), ("general_meeting", "支部大会（不设支部委员会的）"))),
         ),
         article="细则第九条",
     ),
-    StepDef("activist_filed", "上级党委备案", "activist", role="committee", article="细则第九条"),
-    StepDef("contacts", "指定培养联系人", "activist", fields=(Field("contacts", "培养联系人", "members"),), gates=("recruitment.contacts",), article="细则第十条"),
+    StepDef("activist_filed", gettext_noop("上级党委备案"), "activist", role="committee", article="细则第九条"),
+    StepDef("contacts", gettext_noop("指定培养联系人"), "activist", fields=(Field("contacts", gettext_noop("培养联系人"), "members"),), gates=("recruitment.contacts",), article="细则第十条"),
     StepDef(
         "activist_assessment",
-        "培养教育考察",
+        gettext_noop("培养教育考察"),
         "activist",
         gates=("recruitment.half_yearly",),
-        entry_fields=(Field("result", "考察情况"),),
-        entry_label="半年考察",
+        entry_fields=(Field("result", gettext_noop("考察情况")),),
+        entry_label=gettext_noop("半年考察"),
         article="细则第十一、十二条",
     ),
     # 3 发展对象
     StepDef(
         "candidate",
-        "确定发展对象",
+        gettext_noop("确定发展对象"),
         "candidate",
-        fields=(Field("opinions_heard", "已听取党小组、培养联系人、党员和群众意见", "bool"),),
+        fields=(Field("opinions_heard", gettext_noop("已听取党小组、培养联系人、党员和群众意见"), "bool"),),
         gates=("recruitment.opinions_heard",),
         earliest=DateRule("activist", months="min_activist_months", note="经过1年以上培养教育和考察（细则第十四条）"),
         article="细则第十四条",
     ),
-    StepDef("candidate_filed", "报上级党委备案", "candidate", role="committee", article="细则第十四条"),
-    StepDef("sponsors", "确定入党介绍人", "candidate", fields=(Field("sponsors", "入党介绍人", "members"),), gates=("recruitment.sponsors",), article="党章第五条；细则第十五条"),
+    StepDef("candidate_filed", gettext_noop("报上级党委备案"), "candidate", role="committee", article="细则第十四条"),
+    StepDef("sponsors", gettext_noop("确定入党介绍人"), "candidate", fields=(Field("sponsors", gettext_noop("入党介绍人"), "members"),), gates=("recruitment.sponsors",), article="党章第五条；细则第十五条"),
     StepDef(
         "political_review",
-        "进行政治审查",
+        gettext_noop("进行政治审查"),
         "candidate",
-        fields=(Field("conclusion", "政审结论", "choice", choices=PASS),),
+        fields=(Field("conclusion", gettext_noop("政审结论"), "choice", choices=PASS),),
         gates=("recruitment.passed",),
-        documents=("政治审查结论性材料",),
+        documents=(gettext_noop("政治审查结论性材料"),),
         article="细则第十七、十八、十九条",
     ),
     StepDef(
         "training",
-        "开展集中培训",
+        gettext_noop("开展集中培训"),
         "candidate",
-        fields=(Field("days", "培训天数", "int", required=False), Field("hours", "培训学时", "int", required=False), Field("organizer", "举办单位", required=False)),
+        fields=(Field("days", gettext_noop("培训天数"), "int", required=False), Field("hours", gettext_noop("培训学时"), "int", required=False), Field("organizer", gettext_noop("举办单位"), required=False)),
         gates=("recruitment.training",),
         article="细则第二十条",
     ),
     # 4 预备党员的接收
-    StepDef("committee_review", "支部委员会审查", "admission", fields=(Field("conclusion", "审查结论", "choice", choices=PASS),), gates=("recruitment.passed",), article="细则第二十一条"),
+    StepDef("committee_review", gettext_noop("支部委员会审查"), "admission", fields=(Field("conclusion", gettext_noop("审查结论"), "choice", choices=PASS),), gates=("recruitment.passed",), article="细则第二十一条"),
     StepDef(
         "pre_review",
-        "上级党委预审",
+        gettext_noop("上级党委预审"),
         "admission",
         role="committee",
-        fields=(Field("conclusion", "预审结论", "choice", choices=PASS),),
+        fields=(Field("conclusion", gettext_noop("预审结论"), "choice", choices=PASS),),
         gates=("recruitment.passed",),
         notice=NoticeDef(title="关于{title}同志拟接收为预备党员的公示", text=NOTICE_TEXT, working_days="notice_working_days", note="预审结果公示"),
         article="细则第二十二条",
     ),
-    StepDef("form", "填写入党志愿书", "admission", documents=("入党志愿书",), article="细则第二十三条"),
-    StepDef("general_meeting", "支部大会讨论", "admission", fields=VOTE_FIELDS, gates=("recruitment.votes",), article="细则第二十四、二十五条"),
+    StepDef("form", gettext_noop("填写入党志愿书"), "admission", documents=(gettext_noop("入党志愿书"),), article="细则第二十三条"),
+    StepDef("general_meeting", gettext_noop("支部大会讨论"), "admission", fields=VOTE_FIELDS, gates=("recruitment.votes",), article="细则第二十四、二十五条"),
     StepDef(
-        "higher_talk", "上级党委派人谈话", "admission", role="committee", fields=(Field("talker", "谈话人"),), due=APPROVAL_DUE, due_strict=True, due_limit=APPROVAL_LIMIT, article="细则第二十七条"
+        "higher_talk", gettext_noop("上级党委派人谈话"), "admission", role="committee", fields=(Field("talker", gettext_noop("谈话人")),), due=APPROVAL_DUE, due_strict=True, due_limit=APPROVAL_LIMIT, article="细则第二十七条"
     ),
     StepDef(
         "approval",
-        "上级党委审批",
+        gettext_noop("上级党委审批"),
         "admission",
         role="committee",
-        fields=(Field("conclusion", "审批结论", "choice", choices=(("approve", "批准"), ("reject", "不批准"))),),
+        fields=(Field("conclusion", gettext_noop("审批结论"), "choice", choices=(("approve", "批准"), ("reject", "不批准"))),),
         gates=("recruitment.approved",),
         due=APPROVAL_DUE,
         due_strict=True,
@@ -147,23 +150,23 @@ STEPS_2014 = (
         locks=True,
         article="细则第二十八条；党章第五条",
     ),
-    StepDef("approval_filed", "再上一级党委组织部门备案", "admission", role="committee", article="细则第二十八条"),
+    StepDef("approval_filed", gettext_noop("再上一级党委组织部门备案"), "admission", role="committee", article="细则第二十八条"),
     # 5 预备党员的教育考察和转正
-    StepDef("assigned", "编入党支部和党小组", "probation", fields=(Field("group", "所在党小组", required=False),), article="细则第三十条"),
-    StepDef("oath", "入党宣誓", "probation", fields=(Field("place", "宣誓地点", required=False),), article="细则第三十一条；党章第六条"),
+    StepDef("assigned", gettext_noop("编入党支部和党小组"), "probation", fields=(Field("group", gettext_noop("所在党小组"), required=False),), article="细则第三十条"),
+    StepDef("oath", gettext_noop("入党宣誓"), "probation", fields=(Field("place", gettext_noop("宣誓地点"), required=False),), article="细则第三十一条；党章第六条"),
     StepDef(
         "probation_assessment",
-        "继续教育考察",
+        gettext_noop("继续教育考察"),
         "probation",
         gates=("recruitment.half_yearly",),
-        entry_fields=(Field("result", "考察情况"),),
-        entry_label="半年考察",
+        entry_fields=(Field("result", gettext_noop("考察情况")),),
+        entry_label=gettext_noop("半年考察"),
         article="细则第三十二条",
     ),
-    StepDef("confirmation_application", "提出转正申请", "probation", documents=("转正申请书",), due=PROBATION_END, article="细则第三十三条"),
+    StepDef("confirmation_application", gettext_noop("提出转正申请"), "probation", documents=(gettext_noop("转正申请书"),), due=PROBATION_END, article="细则第三十三条"),
     StepDef(
         "confirmation_meeting",
-        "支部大会讨论",
+        gettext_noop("支部大会讨论"),
         "probation",
         fields=VOTE_FIELDS,
         gates=("recruitment.votes",),
@@ -172,10 +175,10 @@ STEPS_2014 = (
     ),
     StepDef(
         "confirmation_approval",
-        "上级党委审批",
+        gettext_noop("上级党委审批"),
         "probation",
         role="committee",
-        fields=(Field("conclusion", "审批结论", "choice", choices=(("approve", "批准"), ("reject", "不批准"))),),
+        fields=(Field("conclusion", gettext_noop("审批结论"), "choice", choices=(("approve", "批准"), ("reject", "不批准"))),),
         gates=("recruitment.approved",),
         due=DateRule("confirmation_meeting", months="approval_months", note="上级党委应在3个月内审批（细则第三十五条）"),
         due_strict=True,
@@ -184,7 +187,7 @@ STEPS_2014 = (
         locks=True,
         article="细则第三十五条",
     ),
-    StepDef("archive_files", "材料归档", "probation", fields=(Field("archive_no", "档案编号", required=False),), article="细则第三十七条"),
+    StepDef("archive_files", gettext_noop("材料归档"), "probation", fields=(Field("archive_no", gettext_noop("档案编号"), required=False),), article="细则第三十七条"),
 )
 
 NUMBERS_2014 = {
@@ -226,9 +229,9 @@ _VARIANT_STEPS = insert_steps(
     after="training",
     new=(
         StepDef(
-            "theory_exam", "理论考试", "candidate", fields=(Field("score", "考试成绩", "int"),), gates=("recruitment.exam",), article="两考：理论考试（地方做法）"
+            "theory_exam", gettext_noop("理论考试"), "candidate", fields=(Field("score", gettext_noop("考试成绩"), "int"),), gates=("recruitment.exam",), article="两考：理论考试（地方做法）"
         ),
-        StepDef("branch_inspection", "支部考察", "candidate", fields=(Field("conclusion", "考察结论", "choice", choices=PASS),), gates=("recruitment.passed",), article="两考：支部考察"),
+        StepDef("branch_inspection", gettext_noop("支部考察"), "candidate", fields=(Field("conclusion", gettext_noop("考察结论"), "choice", choices=PASS),), gates=("recruitment.passed",), article="两考：支部考察"),
     ),
 )
 _VARIANT_STEPS = insert_steps(
@@ -237,15 +240,15 @@ _VARIANT_STEPS = insert_steps(
     new=(
         StepDef(
             "mass_vote",
-            "群众满意票测评",
+            gettext_noop("群众满意票测评"),
             "admission",
-            fields=(Field("polled", "参加测评群众人数", "int"), Field("satisfied", "满意票", "int")),
+            fields=(Field("polled", gettext_noop("参加测评群众人数"), "int"), Field("satisfied", gettext_noop("满意票"), "int")),
             gates=("recruitment.mass_vote",),
             article="两票：群众满意票",
         ),
         StepDef(
             "village_notice",
-            "村（社区）内公示",
+            gettext_noop("村（社区）内公示"),
             "admission",
             notice=NoticeDef(title="关于{title}同志列为拟接收预备党员对象的村内公示", text=NOTICE_TEXT, working_days="notice_working_days"),
             article="两公示：村内公示",
@@ -258,10 +261,10 @@ _VARIANT_STEPS = insert_steps(
     new=(
         StepDef(
             "county_review",
-            "县委组织部审查",
+            gettext_noop("县委组织部审查"),
             "admission",
             role="department",
-            fields=(Field("conclusion", "审查结论", "choice", choices=PASS),),
+            fields=(Field("conclusion", gettext_noop("审查结论"), "choice", choices=PASS),),
             gates=("recruitment.passed",),
             article="两审：县委审查",
         ),
@@ -297,7 +300,7 @@ def age_at_application(ctx):
     minimum = ctx.value("min_age")
     age = years_between(person.birth_date, ctx.done_on)
     if age < minimum:
-        return [FieldError("birth_date", "too_young", f"申请入党须年满{minimum}周岁，{person.name}递交申请时为{age}周岁（党章第一条）")]
+        return [FieldError("birth_date", "too_young", _("申请入党须年满%(minimum)s周岁，%(name)s递交申请时为%(age)s周岁（党章第一条）") % {"minimum": minimum, "name": person.name, "age": age})]
     return []
 
 
@@ -309,9 +312,9 @@ def _full_members(ids, field, label) -> tuple[list, list[FieldError]]:
     for i in ids:
         m = members.get(i)
         if m is None:
-            errors.append(FieldError(field, "unknown_member", f"编号为{i}的党员不存在"))
+            errors.append(FieldError(field, "unknown_member", _("编号为%(i)s的党员不存在") % {"i": i}))
         elif m.standing != Standing.NORMAL or m.category != Category.FULL:
-            errors.append(FieldError(field, "not_full_member", f"{m.name}不是正式党员（当前：{m.status_label}），不能担任{label}"))
+            errors.append(FieldError(field, "not_full_member", _("%(name)s不是正式党员（当前：%(status_label)s），不能担任%(label)s") % {"name": m.name, "status_label": m.status_label, "label": label}))
     return [members[i] for i in ids if i in members], errors
 
 
@@ -320,7 +323,7 @@ def contacts(ctx):
     ids = list(dict.fromkeys(ctx.data.get("contacts") or []))
     low, high = ctx.value("contact_min"), ctx.value("contact_max")
     if not low <= len(ids) <= high:
-        return [FieldError("contacts", "bad_count", f"应指定{low}至{high}名正式党员作培养联系人，现为{len(ids)}名（细则第十条）")]
+        return [FieldError("contacts", "bad_count", _("应指定%(low)s至%(high)s名正式党员作培养联系人，现为%(n)s名（细则第十条）") % {"low": low, "high": high, "n": len(ids)})]
     return _full_members(ids, "contacts", "培养联系人")[1]
 
 
@@ -329,7 +332,7 @@ def sponsors(ctx):
     ids = list(dict.fromkeys(ctx.data.get("sponsors") or []))
     n = ctx.value("sponsor_count")
     if len(ids) != n:
-        return [FieldError("sponsors", "bad_count", f"应有{n}名正式党员作入党介绍人，现为{len(ids)}名（党章第五条、细则第十五条）")]
+        return [FieldError("sponsors", "bad_count", _("应有%(n)s名正式党员作入党介绍人，现为%(n2)s名（党章第五条、细则第十五条）") % {"n": n, "n2": len(ids)})]
     return _full_members(ids, "sponsors", "入党介绍人")[1]
 
 
@@ -348,32 +351,32 @@ def half_yearly(ctx):
         low, high = add_months(start, interval * k), add_months(start, interval * (k + 1))
         if not any(low < d <= high for d in dates):
             errors.append(
-                FieldError("entries", "assessment_missing", f"每半年应考察一次：{low:%Y-%m-%d}至{high:%Y-%m-%d}期间没有考察记录（细则第十二条）")
+                FieldError("entries", "assessment_missing", _("每半年应考察一次：%(low)s至%(high)s期间没有考察记录（细则第十二条）") % {"low": format(low, '%Y-%m-%d'), "high": format(high, '%Y-%m-%d')})
             )
         k += 1
     if not dates:
-        errors.append(FieldError("entries", "assessment_missing", "尚无考察记录，请先登记考察情况"))
+        errors.append(FieldError("entries", "assessment_missing", _("尚无考察记录，请先登记考察情况")))
     return errors
 
 
 @gate("recruitment.opinions_heard")
 def opinions_heard(ctx):
     if not ctx.data.get("opinions_heard"):
-        return [FieldError("opinions_heard", "required", "确定发展对象前应听取党小组、培养联系人、党员和群众意见（细则第十四条）")]
+        return [FieldError("opinions_heard", "required", _("确定发展对象前应听取党小组、培养联系人、党员和群众意见（细则第十四条）"))]
     return []
 
 
 @gate("recruitment.passed")
 def passed(ctx):
     if ctx.data.get("conclusion") != "pass":
-        return [FieldError("conclusion", "not_passed", f"“{ctx.step.title}”结论为不合格，不能进入下一步；如需终止，请办理终止并说明原因")]
+        return [FieldError("conclusion", "not_passed", _("“%(title)s”结论为不合格，不能进入下一步；如需终止，请办理终止并说明原因") % {"title": ctx.step.title})]
     return []
 
 
 @gate("recruitment.approved")
 def approved(ctx):
     if ctx.data.get("conclusion") != "approve":
-        return [FieldError("conclusion", "not_approved", "上级党委未批准的，请办理终止并说明原因")]
+        return [FieldError("conclusion", "not_approved", _("上级党委未批准的，请办理终止并说明原因"))]
     return []
 
 
@@ -382,7 +385,7 @@ def training(ctx):
     days, hours = ctx.data.get("days") or 0, ctx.data.get("hours") or 0
     min_days, min_hours = ctx.value("training_min_days"), ctx.value("training_min_hours")
     if days < min_days and hours < min_hours:
-        return [FieldError("days", "too_short", f"集中培训一般不少于{min_days}天或{min_hours}个学时，现为{days}天、{hours}学时（细则第二十条）")]
+        return [FieldError("days", "too_short", _("集中培训一般不少于%(min_days)s天或%(min_hours)s个学时，现为%(days)s天、%(hours)s学时（细则第二十条）") % {"min_days": min_days, "min_hours": min_hours, "days": days, "hours": hours})]
     return []
 
 
@@ -402,17 +405,17 @@ def votes(ctx):
     entitled, present, favour = d["entitled"], d["present"], d["in_favour"]
     cast = favour + (d.get("against") or 0) + (d.get("abstain") or 0)
     if entitled < 1:
-        errors.append(FieldError("entitled", "bad_value", "应到会有表决权的正式党员人数应大于0"))
+        errors.append(FieldError("entitled", "bad_value", _("应到会有表决权的正式党员人数应大于0")))
         return errors
     if present > entitled:
-        errors.append(FieldError("present", "bad_value", f"实到人数{present}不能多于应到人数{entitled}"))
+        errors.append(FieldError("present", "bad_value", _("实到人数%(present)s不能多于应到人数%(entitled)s") % {"present": present, "entitled": entitled}))
     if cast > present:
-        errors.append(FieldError("in_favour", "bad_value", f"赞成、反对、弃权票合计{cast}票，多于实到人数{present}"))
+        errors.append(FieldError("in_favour", "bad_value", _("赞成、反对、弃权票合计%(cast)s票，多于实到人数%(present)s") % {"cast": cast, "present": present}))
     quorum, passing = ctx.value("vote_quorum_share"), ctx.value("vote_pass_share")
     if not more_than_share(present, entitled, quorum):
-        errors.append(FieldError("present", "no_quorum", f"有表决权的到会人数{present}人，未超过应到会有表决权人数{entitled}人的{share_words(quorum)}，不能开会表决（细则第二十四条）"))
+        errors.append(FieldError("present", "no_quorum", _("有表决权的到会人数%(present)s人，未超过应到会有表决权人数%(entitled)s人的%(share_words)s，不能开会表决（细则第二十四条）") % {"present": present, "entitled": entitled, "share_words": share_words(quorum)}))
     if not more_than_share(favour, entitled, passing):
-        errors.append(FieldError("in_favour", "not_passed", f"赞成{favour}票，未超过应到会有表决权的正式党员{entitled}人的{share_words(passing)}，决议未通过（细则第二十五条）"))
+        errors.append(FieldError("in_favour", "not_passed", _("赞成%(favour)s票，未超过应到会有表决权的正式党员%(entitled)s人的%(share_words)s，决议未通过（细则第二十五条）") % {"favour": favour, "entitled": entitled, "share_words": share_words(passing)}))
     return errors
 
 
@@ -420,7 +423,7 @@ def votes(ctx):
 def exam(ctx):
     score, pass_score = ctx.data["score"], ctx.value("exam_pass_score")
     if score < pass_score:
-        return [FieldError("score", "not_passed", f"理论考试成绩{score}分，未达到{pass_score}分")]
+        return [FieldError("score", "not_passed", _("理论考试成绩%(score)s分，未达到%(pass_score)s分") % {"score": score, "pass_score": pass_score})]
     return []
 
 
@@ -429,9 +432,9 @@ def mass_vote(ctx):
     polled, satisfied = ctx.data["polled"], ctx.data["satisfied"]
     minimum = ctx.value("mass_satisfaction_min_percent")
     if polled < 1 or satisfied > polled:
-        return [FieldError("satisfied", "bad_value", "满意票不能多于参加测评人数，参加人数应大于0")]
+        return [FieldError("satisfied", "bad_value", _("满意票不能多于参加测评人数，参加人数应大于0"))]
     if satisfied * 100 <= polled * minimum:
-        return [FieldError("satisfied", "not_passed", f"群众满意票{satisfied}/{polled}，未超过{minimum}%")]
+        return [FieldError("satisfied", "not_passed", _("群众满意票%(satisfied)s/%(polled)s，未超过%(minimum)s%%") % {"satisfied": satisfied, "polled": polled, "minimum": minimum})]
     return []
 
 
@@ -479,7 +482,7 @@ def admit(ctx, record):
         else:
             member = member_services.create_member(actor=ctx.actor, org_id=person.org_id, **fields)
     except ServiceError as exc:
-        raise ServiceError([FieldError("member", e.code, f"登记为预备党员失败：{e.message}") for e in exc.errors]) from None
+        raise ServiceError([FieldError("member", e.code, _("登记为预备党员失败：%(message)s") % {"message": e.message}) for e in exc.errors]) from None
     person.member = member
     person.save(update_fields=["member"])
 

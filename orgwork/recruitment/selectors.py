@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
@@ -188,7 +189,7 @@ def attention_items(actor, under=None):
             Item(
                 kind="recruitment",
                 title=f"发展党员：{d.instance.title}（{d.instance.org.name}）“{d.step.title}”" + ("已逾期" if d.overdue else f"还剩{d.days_left}天"),
-                detail=f"期限 {d.due_on:%Y-%m-%d}",
+                detail=_("期限 %(due_on)s") % {"due_on": format(d.due_on, '%Y-%m-%d')},
                 url=reverse("recruitment:detail", args=[pk]) if pk else "",
                 severity="danger" if d.overdue else "warning",
                 due=d.due_on,

@@ -26,7 +26,7 @@ PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "educ
 def _branch(actor: Actor, org_id) -> Org:
     org = params.writable_org(actor, org_id, abolished_code="bad_value")
     if not org.is_branch:
-        raise ServiceError.single("org", "not_branch", f"入党申请应向党支部提出，“{org.name}”不是党支部")
+        raise ServiceError.single("org", "not_branch", _("入党申请应向党支部提出，“%(name)s”不是党支部") % {"name": org.name})
     return org
 
 
@@ -62,7 +62,7 @@ def start_application(
     errors = []
     for key in ("name", "id_number"):
         if not person.get(key):
-            errors.append(FieldError(key, "required", "请填写姓名" if key == "name" else "请填写公民身份号码"))
+            errors.append(FieldError(key, "required", (_("请填写姓名")) if key == "name" else (_("请填写公民身份号码"))))
     if applied_on is None:
         errors.append(FieldError("applied_on", "required", _("请填写递交申请日期")))
     values = {}
@@ -155,7 +155,7 @@ def extend_probation(*, actor: Actor, applicant_id, months: int, reason: str, de
     if instance.data.get("probation_extension_months"):
         errors.append(FieldError("months", "already_extended", _("预备期只能延长一次（党章第七条）")))
     if not isinstance(months, int) or not low <= months <= high:
-        errors.append(FieldError("months", "bad_value", f"延长预备期不能少于{low}个月、最长不超过{high}个月（细则第三十四条）"))
+        errors.append(FieldError("months", "bad_value", _("延长预备期不能少于%(low)s个月、最长不超过%(high)s个月（细则第三十四条）") % {"low": low, "high": high}))
     if decided_on is None:
         errors.append(FieldError("decided_on", "required", _("请填写支部大会讨论日期")))
     if errors:
@@ -167,7 +167,7 @@ def extend_probation(*, actor: Actor, applicant_id, months: int, reason: str, de
 def set_plan(*, actor: Actor, org_id, year: int, planned: int) -> RecruitmentPlan:
     org = params.writable_org(actor, org_id, active=False, missing="not_found")
     if not org.is_branch:
-        raise ServiceError.single("org", "not_branch", f"发展党员计划按党支部制定，“{org.name}”不是党支部")
+        raise ServiceError.single("org", "not_branch", _("发展党员计划按党支部制定，“%(name)s”不是党支部") % {"name": org.name})
     if planned is None or planned < 0 or planned > 1000:
         raise ServiceError.single("planned", "bad_value", _("计划发展人数应为0至1000之间的整数"))
     plan, created = RecruitmentPlan.objects.get_or_create(org=org, year=year, defaults={"planned": planned})
@@ -189,8 +189,8 @@ def set_local_rules(*, actor: Actor, org_id, enabled: bool):
 @transaction.atomic
 def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str) -> list[int]:
     """A branch merged into another (合并党组织): the people in its development pipeline continue there, records intact."""
-    src = params.writable_org(actor, from_org_id, field="from_org", label="原党支部", active=False)
-    dst = params.writable_org(actor, to_org_id, field="to_org", label="合并后的党支部")
+    src = params.writable_org(actor, from_org_id, field="from_org", label=_("原党支部"), active=False)
+    dst = params.writable_org(actor, to_org_id, field="to_org", label=_("合并后的党支部"))
     if not dst.is_branch:
         raise ServiceError.single("to_org", "not_a_branch", _("发展党员工作应由党支部承担"))
     ids = list(Applicant.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))

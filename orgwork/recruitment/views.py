@@ -25,9 +25,9 @@ from .rules import KIND, STAGE_SHORT, VARIANT
 @gate.staff
 def applicant_list(request, actor):
     under = params.under(actor, request.GET)
-    stage = params.choice(request.GET, "stage", label="阶段", choices=list(STAGE_SHORT))
-    status = params.choice(request.GET, "status", label="状态", choices=list(selectors.STATUS_FILTERS), default="open")
-    q = params.text(request.GET, "q", label="查找", max_length=100)
+    stage = params.choice(request.GET, "stage", label=_("阶段"), choices=list(STAGE_SHORT))
+    status = params.choice(request.GET, "status", label=_("状态"), choices=list(selectors.STATUS_FILTERS), default="open")
+    q = params.text(request.GET, "q", label=_("查找"), max_length=100)
     page = Paginator(selectors.search(actor, stage=stage, status=status, under=under, q=q), 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     defs = {}
@@ -74,7 +74,7 @@ def applicant_new(request, actor):
         except PermissionDenied:
             errors = [FieldError("org", "permission_denied", _("您没有为该党支部登记入党申请的权限"))]
         else:
-            messages.success(request, f"已登记{applicant.name}的入党申请")
+            messages.success(request, _("已登记%(name)s的入党申请") % {"name": applicant.name})
             return redirect("recruitment:detail", applicant.pk)
     return render(request, "recruitment/new.html", {"errors": errors, "values": form.data, "crumbs": [(_("发展党员"), reverse("recruitment:list")), (_("登记入党申请"), None)]})
 
@@ -96,6 +96,8 @@ def _file_context(actor, applicant, **extra):
         thought_reports=list(selectors.thought_reports(actor, applicant)),
         errors=[],
         values={},
+        # the step form's inputs that show their own errors beside them (the rest stay in the list at the top)
+        placed=",".join(["done_on", "notice_start", "notice_end", "documents", *(f.name for f in (current.fields if current else ()))]),
     )
     ctx.update(extra)
     return ctx

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core import procedures as proc
@@ -99,7 +100,7 @@ proc.define(
 @proc.gate("reorg.approved")
 def approved(ctx):
     if ctx.data.get("decision") != "approve":
-        return [FieldError("decision", "not_approved", "上级党组织未批准的，请办理终止并说明原因")]
+        return [FieldError("decision", "not_approved", _("上级党组织未批准的，请办理终止并说明原因"))]
     return []
 
 
@@ -109,18 +110,18 @@ def structure(ctx):
     kind, n, parent = ctx.data.get("kind"), ctx.data.get("full_members") or 0, ctx.instance.org
     errors = []
     if kind == OrgKind.BRANCH and n < rules["branch_min_full_members"]:
-        errors.append(FieldError("full_members", "too_few", f"正式党员{n}人，不足{rules['branch_min_full_members']}人的不能单独成立党支部，可成立联合党支部（支部工作条例第五、六条）"))
+        errors.append(FieldError("full_members", "too_few", _("正式党员%(n)s人，不足%(branch_min_full_members)s人的不能单独成立党支部，可成立联合党支部（支部工作条例第五、六条）") % {"n": n, "branch_min_full_members": rules['branch_min_full_members']}))
     if kind in OrgKind.values and parent.kind not in ALLOWED_PARENTS[OrgKind(kind)]:
-        errors.append(FieldError("kind", "bad_parent", f"{OrgKind(kind).label}不能设在{parent.get_kind_display()}之下"))
+        errors.append(FieldError("kind", "bad_parent", _("%(label)s不能设在%(kind)s之下") % {"label": OrgKind(kind).label, "kind": parent.get_kind_display()}))
     if Org.objects.filter(parent=parent, name=ctx.data.get("name", ""), abolished_on__isnull=True).exists():
-        errors.append(FieldError("name", "duplicate_existing", f"“{parent.name}”下已有同名党组织"))
+        errors.append(FieldError("name", "duplicate_existing", _("“%(name)s”下已有同名党组织") % {"name": parent.name}))
     return errors
 
 
 @proc.gate("org_setup.founded")
 def founded(ctx):
     if ctx.data.get("founded_on") and ctx.data["founded_on"] > ctx.done_on:
-        return [FieldError("founded_on", "date_order", "成立日期不能晚于办理日期")]
+        return [FieldError("founded_on", "date_order", _("成立日期不能晚于办理日期"))]
     return []
 
 
@@ -141,13 +142,13 @@ def vacancy(ctx):
     ends = org.term_ends_on()
     errors = []
     if ends and ctx.done_on >= ends:
-        errors.append(FieldError("post", "term_over", f"本届任期已于{ends:%Y年%m月%d日}届满，应进行换届选举而不是补选"))
+        errors.append(FieldError("post", "term_over", _("本届任期已于%(ends)s届满，应进行换届选举而不是补选") % {"ends": format(ends, '%Y年%m月%d日')}))
     seats = OrgOfficer.objects.filter(org=org, ended_on__isnull=True).exclude(post=OfficerPost.GROUP_LEADER)
     if post in SINGLE_POSTS and seats.filter(post=post).exists():
-        errors.append(FieldError("post", "not_vacant", f"{OfficerPost(post).label}尚有在任人员，请先办理离任"))
+        errors.append(FieldError("post", "not_vacant", _("%(label)s尚有在任人员，请先办理离任") % {"label": OfficerPost(post).label}))
     most = structure_rules(ctx.done_on)["committee_max_size"]
     if seats.count() >= most:
-        errors.append(FieldError("post", "committee_full", f"委员会已有{seats.count()}人，最多{most}人"))
+        errors.append(FieldError("post", "committee_full", _("委员会已有%(count)s人，最多%(most)s人") % {"count": seats.count(), "most": most}))
     return errors
 
 
@@ -156,11 +157,11 @@ def vote(ctx):
     org, d = ctx.instance.org, ctx.data
     member = Member.objects.filter(subtree_q(org.path, "org__path"), pk=d.get("candidate")).first()
     if member is None or member.standing != Standing.NORMAL:
-        return [FieldError("candidate", "not_in_roster", "当选人应为本组织在册党员")]
+        return [FieldError("candidate", "not_in_roster", _("当选人应为本组织在册党员"))]
     if member.category != Category.FULL:
-        return [FieldError("candidate", "probationary", "预备党员没有被选举权")]
+        return [FieldError("candidate", "probationary", _("预备党员没有被选举权"))]
     if is_on_probation(member, ctx.done_on):
-        return [FieldError("candidate", "party_probation", f"{member.name}正受留党察看处分，没有被选举权（党章第四十条）")]
+        return [FieldError("candidate", "party_probation", _("%(name)s正受留党察看处分，没有被选举权（党章第四十条）") % {"name": member.name})]
     basis = voting_basis(org, on=ctx.done_on)
     errors = basis.check(d.get("entitled"), label="应到会有选举权人数")
     if errors:
@@ -173,7 +174,7 @@ def vote(ctx):
     if not tally.valid:
         return tally.errors
     if member.pk not in tally.elected:
-        return [FieldError("votes_for", "not_elected", f"{member.name}得票{d['votes_for']}，未超过实到会人数{present}的半数，未当选")]
+        return [FieldError("votes_for", "not_elected", _("%(name)s得票%(votes_for)s，未超过实到会人数%(present)s的半数，未当选") % {"name": member.name, "votes_for": d['votes_for'], "present": present})]
     return []
 
 
@@ -192,7 +193,7 @@ def appoint(ctx, record):
 @transaction.atomic
 def request_setup(*, actor: Actor, parent_id, on: dt.date, data: dict, comment: str = "") -> proc.ProcedureInstance:
     """Open the set-up procedure at the future parent and record the request (its fields checked by the gates)."""
-    parent = params.writable_org(actor, parent_id, field="parent", label="上级党组织")
+    parent = params.writable_org(actor, parent_id, field="parent", label=_("上级党组织"))
     name = (data or {}).get("name") or ""
     instance = proc.start(actor=actor, kind="org_setup", org_id=parent.pk, title=f"成立{name or '党组织'}", on=on)
     proc.complete_step(actor=actor, instance_id=instance.pk, step="request", done_on=on, data=data, comment=comment)
@@ -202,9 +203,9 @@ def request_setup(*, actor: Actor, parent_id, on: dt.date, data: dict, comment: 
 
 @transaction.atomic
 def propose_by_election(*, actor: Actor, org_id, on: dt.date, post: str, reason: str) -> proc.ProcedureInstance:
-    org = params.writable_org(actor, org_id, field="org", label="党组织")
+    org = params.writable_org(actor, org_id, field="org", label=_("党组织"))
     if org.kind == OrgKind.GROUP:
-        raise ServiceError.single("org", "bad_value", "党小组不设委员会")
+        raise ServiceError.single("org", "bad_value", _("党小组不设委员会"))
     instance = proc.start(actor=actor, kind="by_election", org_id=org.pk, title=f"{org.name}补选{OfficerPost(post).label if post in OfficerPost.values else ''}", on=on)
     proc.complete_step(actor=actor, instance_id=instance.pk, step="propose", done_on=on, data={"post": post, "reason": reason})
     return instance

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, params
 from orgwork.core.actor import Actor
@@ -75,27 +76,27 @@ def _common_path(orgs: list[Org]) -> str:
 
 def _check_day(on, errors: list):
     if on is None:
-        errors.append(FieldError("on", "required", "请填写日期"))
+        errors.append(FieldError("on", "required", _("请填写日期")))
     elif on > dt.date.today():
-        errors.append(FieldError("on", "future_date", "日期不能晚于今天"))
+        errors.append(FieldError("on", "future_date", _("日期不能晚于今天")))
 
 
 def _reason(reason, errors: list) -> str:
     reason = clean_text(reason)
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写原因"))
+        errors.append(FieldError("reason", "required", _("请填写原因")))
     return reason[:500]
 
 
 def _sources(actor: Actor, source_ids, *, lock: bool) -> list[Org]:
     ids = []
     for raw in source_ids or []:
-        pk = params.to_id(raw, field="sources", label="原党组织", required=True)
+        pk = params.to_id(raw, field="sources", label=_("原党组织"), required=True)
         if pk not in ids:
             ids.append(pk)
     if not ids:
-        raise ServiceError.single("sources", "required", "请选择原党组织")
-    return [params.writable_org(actor, pk, field="sources", label="原党组织", lock=lock) for pk in ids]
+        raise ServiceError.single("sources", "required", _("请选择原党组织"))
+    return [params.writable_org(actor, pk, field="sources", label=_("原党组织"), lock=lock) for pk in ids]
 
 
 def _open_work(plan: Plan, orgs: list[Org], *, allow_recruitment: bool) -> None:
@@ -103,30 +104,30 @@ def _open_work(plan: Plan, orgs: list[Org], *, allow_recruitment: bool) -> None:
     incoming = Transfer.objects.filter(to_org__in=orgs, status__in=OPEN_STATUSES).select_related("member")
     for t in incoming:
         name = t.member.name if t.member_id else (t.person or {}).get("name", "")
-        plan.blockers.append(FieldError("sources", "transfer_in_open", f"{name}转入“{t.to_org_name}”的组织关系转接尚未办结，请先接收或退回"))
+        plan.blockers.append(FieldError("sources", "transfer_in_open", _("%(name)s转入“%(to_org_name)s”的组织关系转接尚未办结，请先接收或退回") % {"name": name, "to_org_name": t.to_org_name}))
     outgoing = Transfer.objects.filter(from_org__in=orgs, status__in=OPEN_STATUSES).count()
     if outgoing:
         plan.warnings.append(f"有{outgoing}件转出的组织关系转接尚未办结，仍由原党组织的上级跟踪办理")
     procedures = ProcedureInstance.objects.filter(org__in=orgs, status__in=OPEN).exclude(kind="recruitment" if allow_recruitment else "")
     for p in procedures.order_by("pk"):
-        plan.blockers.append(FieldError("sources", "procedure_open", f"“{p.title}”正在办理，请先办结或终止后再调整"))
+        plan.blockers.append(FieldError("sources", "procedure_open", _("“%(title)s”正在办理，请先办结或终止后再调整") % {"title": p.title}))
 
 
 def plan_merge(actor: Actor, *, source_ids, target_id, lock: bool = False) -> Plan:
     sources = _sources(actor, source_ids, lock=lock)
-    target = params.writable_org(actor, target_id, field="target", label="合并后的党组织", lock=lock)
+    target = params.writable_org(actor, target_id, field="target", label=_("合并后的党组织"), lock=lock)
     plan = Plan(ReorgKind.MERGE, sources, [target])
     for src in sources:
         if src.pk == target.pk:
-            plan.blockers.append(FieldError("sources", "bad_value", f"“{src.name}”既是原党组织又是合并后的党组织"))
+            plan.blockers.append(FieldError("sources", "bad_value", _("“%(name)s”既是原党组织又是合并后的党组织") % {"name": src.name}))
         elif target.path.startswith(src.path) or src.path.startswith(target.path):
-            plan.blockers.append(FieldError("sources", "bad_value", f"“{src.name}”与“{target.name}”是上下级关系，不能合并"))
+            plan.blockers.append(FieldError("sources", "bad_value", _("“%(name)s”与“%(name2)s”是上下级关系，不能合并") % {"name": src.name, "name2": target.name}))
         children = list(Org.objects.filter(parent=src, abolished_on__isnull=True).order_by("path"))
         for child in children:
             if child.kind != OrgKind.GROUP:
-                plan.blockers.append(FieldError("sources", "has_children", f"“{src.name}”下设“{child.name}”，请先调整其隶属关系"))
+                plan.blockers.append(FieldError("sources", "has_children", _("“%(name)s”下设“%(name2)s”，请先调整其隶属关系") % {"name": src.name, "name2": child.name}))
             elif target.kind not in ALLOWED_PARENTS[OrgKind.GROUP]:
-                plan.blockers.append(FieldError("target", "bad_parent", f"“{child.name}”是党小组，只能并入党支部"))
+                plan.blockers.append(FieldError("target", "bad_parent", _("“%(name)s”是党小组，只能并入党支部") % {"name": child.name}))
             else:
                 plan.groups.append(child)
     plan.members = list(Member.objects.filter(org__in=sources, standing__in=ON_BOOKS).select_related("org").order_by("org__path", "pk"))
@@ -134,7 +135,7 @@ def plan_merge(actor: Actor, *, source_ids, target_id, lock: bool = False) -> Pl
     plan.meetings = Meeting.objects.filter(org__in=sources).count()
     plan.applicants = Applicant.objects.filter(org__in=sources).count()
     if plan.applicants and not target.is_branch:
-        plan.blockers.append(FieldError("target", "not_a_branch", f"原党组织有{plan.applicants}名发展党员对象，只能并入党支部"))
+        plan.blockers.append(FieldError("target", "not_a_branch", _("原党组织有%(applicants)s名发展党员对象，只能并入党支部") % {"applicants": plan.applicants}))
     _open_work(plan, sources, allow_recruitment=True)
     rounds = AppraisalRound.objects.filter(org__in=sources).count()
     if rounds:
@@ -200,17 +201,17 @@ def _record(actor: Actor, plan: Plan, *, on, reason, document, moved) -> Reorgan
 
 
 def plan_bulk_transfer(actor: Actor, *, from_org_id, to_org_id) -> Plan:
-    source = params.writable_org(actor, from_org_id, field="from_org", label="转出党组织")
-    target = transfers._target_org(params.to_id(to_org_id, field="to_org", label="接收党组织", required=True))
+    source = params.writable_org(actor, from_org_id, field="from_org", label=_("转出党组织"))
+    target = transfers._target_org(params.to_id(to_org_id, field="to_org", label=_("接收党组织"), required=True))
     plan = Plan(ReorgKind.BULK_TRANSFER, [source], [target])
     if target.pk == source.pk or target.path.startswith(source.path):
-        plan.blockers.append(FieldError("to_org", "bad_value", "接收党组织不能是转出党组织或其下级"))
+        plan.blockers.append(FieldError("to_org", "bad_value", _("接收党组织不能是转出党组织或其下级")))
     plan.members = list(Member.objects.filter(subtree_q(source.path, "org__path"), standing=Standing.NORMAL).select_related("org").order_by("pk"))
     if not plan.members:
-        plan.blockers.append(FieldError("from_org", "no_members", f"“{source.name}”没有在册党员可以转接"))
+        plan.blockers.append(FieldError("from_org", "no_members", _("“%(name)s”没有在册党员可以转接") % {"name": source.name}))
     busy = dict(Transfer.objects.filter(member__in=plan.members, status__in=OPEN_STATUSES).values_list("member_id", "member__name"))
     for name in busy.values():
-        plan.blockers.append(FieldError("members", "transfer_open", f"{name}有尚未办结的组织关系转接"))
+        plan.blockers.append(FieldError("members", "transfer_open", _("%(name)s有尚未办结的组织关系转接") % {"name": name}))
     others = Member.objects.filter(subtree_q(source.path, "org__path"), standing=Standing.SUSPENDED).count()
     if others:
         plan.warnings.append(f"停止党籍的党员{others}人不随同转接，仍留在原党组织")
@@ -225,17 +226,17 @@ def bulk_transfer(*, actor: Actor, from_org_id, to_org_id, on: dt.date | None, r
     reason = _reason(reason, errors)
     letter_no = clean_text(letter_no)[:120]
     if not letter_no:
-        errors.append(FieldError("letter_no", "required", "请填写介绍信编号"))
+        errors.append(FieldError("letter_no", "required", _("请填写介绍信编号")))
     if errors:
         raise ServiceError(errors)
-    source = params.writable_org(actor, from_org_id, field="from_org", label="转出党组织", lock=True)
-    plan = Plan(ReorgKind.BULK_TRANSFER, [source], [transfers._target_org(params.to_id(to_org_id, field="to_org", label="接收党组织", required=True))])
+    source = params.writable_org(actor, from_org_id, field="from_org", label=_("转出党组织"), lock=True)
+    plan = Plan(ReorgKind.BULK_TRANSFER, [source], [transfers._target_org(params.to_id(to_org_id, field="to_org", label=_("接收党组织"), required=True))])
     target = plan.targets[0]
     if target.pk == source.pk or target.path.startswith(source.path):
-        raise ServiceError.single("to_org", "bad_value", "接收党组织不能是转出党组织或其下级")
+        raise ServiceError.single("to_org", "bad_value", _("接收党组织不能是转出党组织或其下级"))
     plan.members = list(Member.objects.filter(subtree_q(source.path, "org__path"), standing=Standing.NORMAL).select_related("org").order_by("pk"))
     if not plan.members:
-        raise ServiceError.single("from_org", "no_members", f"“{source.name}”没有在册党员可以转接")
+        raise ServiceError.single("from_org", "no_members", _("“%(name)s”没有在册党员可以转接") % {"name": source.name})
     moved: dict = {"members": [], "transfers": []}
     for m in plan.members:
         # Each member through the ordinary transfer: its own checks (open transfers, standing) apply to every row.
@@ -243,7 +244,7 @@ def bulk_transfer(*, actor: Actor, from_org_id, to_org_id, on: dt.date | None, r
             t = transfers.start_within(actor=actor, member_id=m.pk, to_org_id=target.pk, reason=f"整建制转接（{letter_no}）：{reason}"[:500], on=on)
             transfers.receive(actor=actor, transfer_id=t.pk, on=on, comment=f"整建制转接，介绍信{letter_no}")
         except ServiceError as exc:
-            raise ServiceError([FieldError("members", e.code, f"{m.name}：{e.message}，整建制转接未办理（全部未转）") for e in exc.errors]) from None
+            raise ServiceError([FieldError("members", e.code, _("%(name)s：%(message)s，整建制转接未办理（全部未转）") % {"name": m.name, "message": e.message}) for e in exc.errors]) from None
         moved["members"].append({"id": m.pk, "name": m.name, "from": m.org_id})
         moved["transfers"].append(t.pk)
     return _record(actor, plan, on=on, reason=reason, document=letter_no, moved=moved)
@@ -253,25 +254,25 @@ def bulk_transfer(*, actor: Actor, from_org_id, to_org_id, on: dt.date | None, r
 
 
 def plan_split(actor: Actor, *, source_id, assignments: dict) -> Plan:
-    source = params.writable_org(actor, source_id, field="source", label="原党组织")
-    target_ids = sorted({params.to_id(v, field="assignments", label="去向党组织", required=True) for v in assignments.values()})
-    targets = [params.writable_org(actor, pk, field="assignments", label="去向党组织") for pk in target_ids]
+    source = params.writable_org(actor, source_id, field="source", label=_("原党组织"))
+    target_ids = sorted({params.to_id(v, field="assignments", label=_("去向党组织"), required=True) for v in assignments.values()})
+    targets = [params.writable_org(actor, pk, field="assignments", label=_("去向党组织")) for pk in target_ids]
     plan = Plan(ReorgKind.SPLIT, [source], targets)
     for t in targets:
         if t.pk == source.pk or t.path.startswith(source.path):
-            plan.blockers.append(FieldError("assignments", "bad_value", f"“{t.name}”是原党组织或其下级，不能作为去向"))
+            plan.blockers.append(FieldError("assignments", "bad_value", _("“%(name)s”是原党组织或其下级，不能作为去向") % {"name": t.name}))
     children = Org.objects.filter(parent=source, abolished_on__isnull=True).exclude(kind=OrgKind.GROUP)
     for child in children:
-        plan.blockers.append(FieldError("source", "has_children", f"“{source.name}”下设“{child.name}”，请先调整其隶属关系"))
+        plan.blockers.append(FieldError("source", "has_children", _("“%(name)s”下设“%(name2)s”，请先调整其隶属关系") % {"name": source.name, "name2": child.name}))
     plan.groups = list(Org.objects.filter(parent=source, kind=OrgKind.GROUP, abolished_on__isnull=True))
     plan.members = list(Member.objects.filter(subtree_q(source.path, "org__path"), standing__in=ON_BOOKS).select_related("org").order_by("pk"))
-    wanted = {params.to_id(k, field="assignments", label="党员", required=True): params.to_id(v, field="assignments", label="去向党组织", required=True) for k, v in assignments.items()}
+    wanted = {params.to_id(k, field="assignments", label=_("党员"), required=True): params.to_id(v, field="assignments", label=_("去向党组织"), required=True) for k, v in assignments.items()}
     on_books = {m.pk for m in plan.members}
     for m in plan.members:
         if m.pk not in wanted:
-            plan.blockers.append(FieldError("assignments", "unassigned", f"{m.name}未确定去向党组织"))
+            plan.blockers.append(FieldError("assignments", "unassigned", _("%(name)s未确定去向党组织") % {"name": m.name}))
     for pk in set(wanted) - on_books:
-        plan.blockers.append(FieldError("assignments", "not_in_org", f"党员#{pk}不是“{source.name}”的在册党员"))
+        plan.blockers.append(FieldError("assignments", "not_in_org", _("党员#%(pk)s不是“%(name)s”的在册党员") % {"pk": pk, "name": source.name}))
     plan.officers = list(OrgOfficer.objects.filter(org=source, ended_on__isnull=True).order_by("post", "pk"))
     plan.meetings = Meeting.objects.filter(subtree_q(source.path, "org__path")).count()
     if plan.meetings:
@@ -279,7 +280,7 @@ def plan_split(actor: Actor, *, source_id, assignments: dict) -> Plan:
     _open_work(plan, [source, *plan.groups], allow_recruitment=False)
     applicants = Applicant.objects.filter(org=source, procedure__status__in=OPEN).count()
     if applicants:
-        plan.blockers.append(FieldError("source", "applicants_open", f"原党组织有{applicants}名发展党员对象正在培养，请先明确其所在党支部"))
+        plan.blockers.append(FieldError("source", "applicants_open", _("原党组织有%(applicants)s名发展党员对象正在培养，请先明确其所在党支部") % {"applicants": applicants}))
     return plan
 
 

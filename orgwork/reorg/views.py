@@ -141,13 +141,17 @@ def procedure_detail(request, actor, pk):
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
-            errors = [ServiceError.single("step", "permission_denied", f"“{step.title}”应由{proc.ROLE_LABELS[step.role]}办理").errors[0]]
+            errors = [ServiceError.single("step", "permission_denied", _("“%(title)s”应由%(value)s办理") % {"title": step.title, "value": proc.ROLE_LABELS[step.role]}).errors[0]]
         else:
             messages.success(request, _("已办理"))
             return redirect("reorg:procedure", inst.pk)
     return render(
         request, "reorg/procedure.html",
-        {"inst": inst, "definition": d, "step": step, "timeline": [(r, _shown(d, r)) for r in proc.timeline(inst)], "errors": errors, "crumbs": [(_("组织调整"), reverse("reorg:list")), (inst.title, "")]},
+        {
+            "inst": inst, "definition": d, "step": step, "timeline": [(r, _shown(d, r)) for r in proc.timeline(inst)], "errors": errors, "crumbs": [(_("组织调整"), reverse("reorg:list")), (inst.title, "")],
+            # the step form's inputs that show their own errors beside them (the rest stay in the list at the top)
+            "placed": ",".join(["done_on", "comment", *(f.name for f in (step.fields if step else ()))]),
+        },
         status=400 if errors else 200,
     )
 
@@ -186,7 +190,7 @@ def split(request, actor):
     members, plan, assignments = [], None, {}
     if form.is_bound and form.is_valid() and form.cleaned_data["source"]:
         try:
-            source = params.writable_org(actor, form.cleaned_data["source"], field="source", label="拆分的党组织")
+            source = params.writable_org(actor, form.cleaned_data["source"], field="source", label=_("拆分的党组织"))
         except ServiceError as exc:
             forms.apply_errors(form, exc)
         else:

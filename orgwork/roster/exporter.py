@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core import privacy
 from orgwork.core.actor import Actor
 from orgwork.core.errors import ServiceError, error_kind
@@ -95,7 +97,7 @@ def export_members(target, *, actor: Actor, org: Org | None = None, standing: st
 def check_full_export(actor: Actor, org: Org | None, full: bool) -> None:
     """Full ID numbers and phones only for the roles that need them over the whole exported scope."""
     if full and not privacy.may_export_full(actor, org.path if org is not None else None):
-        raise ServiceError.single("full", "full_values_forbidden", "您的角色不能导出完整的公民身份号码和联系电话，请导出脱敏花名册")
+        raise ServiceError.single("full", "full_values_forbidden", _("您的角色不能导出完整的公民身份号码和联系电话，请导出脱敏花名册"))
 
 
 def audit_export(actor: Actor, *, kind: str, org: Org | None, standing: str, full: bool, rows: int, fields) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import idcard
 from orgwork.core.actor import Actor
@@ -71,15 +72,15 @@ def _text_cell(value):
 def _located(report: Report, rows, spec, required, what: str):
     sheet = sheets.locate(rows, spec)
     if sheet.header_row is None:
-        report.reject(1, "required", "", f"找不到表头：前{sheets.HEADER_SCAN_ROWS}行中没有包含“{spec['name'][0]}”等列名的行（{what}）")
+        report.reject(1, "required", "", _("找不到表头：前%(HEADER_SCAN_ROWS)s行中没有包含“%(value)s”等列名的行（%(what)s）") % {"HEADER_SCAN_ROWS": sheets.HEADER_SCAN_ROWS, "value": spec['name'][0], "what": what})
         return None
     missing = [k for k in required if k not in sheet.columns]
     for k in missing:
-        report.reject(sheet.header_row, "required", spec[k][0], f"缺少必填列“{spec[k][0]}”")
+        report.reject(sheet.header_row, "required", spec[k][0], _("缺少必填列“%(value)s”") % {"value": spec[k][0]})
     if missing:
         return None
     for heading in sheet.extra:
-        report.warn(sheet.header_row, "extra_column", heading, f"列“{heading}”不在模板中，已忽略")
+        report.warn(sheet.header_row, "extra_column", heading, _("列“%(heading)s”不在模板中，已忽略") % {"heading": heading})
     return sheet
 
 
@@ -215,20 +216,20 @@ def import_members(
         org, code, message = resolver.resolve(org_cell)
         if org is None:
             if not clean_text(org_cell):
-                code, message = "required", "所在党组织不能为空"
+                code, message = "required", _("所在党组织不能为空")
             report.reject(row_no, code, heading["org"], message)
             bad = True
         if standing_col is not None:
             standing = clean_name(sheets.cell(cells, standing_col))
             if standing not in ("", "正常", Standing.NORMAL):
-                report.reject(row_no, "bad_value", heading["standing"], f"党籍状态“{standing}”：只能导入党籍正常的党员，其他状态请在系统中办理")
+                report.reject(row_no, "bad_value", heading["standing"], _("党籍状态“%(standing)s”：只能导入党籍正常的党员，其他状态请在系统中办理") % {"standing": standing})
                 bad = True
         if values and values.get("id_number_old"):
-            report.warn(row_no, "id_upgraded", heading["id_number"], f"15位旧号码{values['id_number_old']}已按国家标准升为18位号码{values['id_number']}，请核对")
+            report.warn(row_no, "id_upgraded", heading["id_number"], _("15位旧号码%(id_number_old)s已按国家标准升为18位号码%(id_number)s，请核对") % {"id_number_old": values['id_number_old'], "id_number": values['id_number']})
         id_key = values["id_number"] if values else idcard.normalize(data.get("id_number"))
         if id_key:
             if id_key in seen:
-                report.reject(row_no, "duplicate_in_file", heading["id_number"], f"公民身份号码与第{seen[id_key]}行重复")
+                report.reject(row_no, "duplicate_in_file", heading["id_number"], _("公民身份号码与第%(value)s行重复") % {"value": seen[id_key]})
                 bad = True
             else:
                 seen[id_key] = row_no
@@ -247,7 +248,7 @@ def import_members(
             if update:
                 update_rows.append((r, existing[r.values["id_number"]][0]))
             else:
-                report.reject(r.row, "duplicate_existing", heading["id_number"], "该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）")
+                report.reject(r.row, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
         else:
             new_rows.append(r)
     report.valid_rows = len(new_rows) + len(update_rows)
@@ -260,7 +261,7 @@ def import_members(
     except IntegrityError:
         # Someone registered one of these ID numbers between the check and the write.
         report.accepted = report.created = report.updated = 0
-        report.reject(None, "duplicate_existing", heading["id_number"], "导入期间有相同公民身份号码的党员被登记，未导入任何数据，请重新导入")
+        report.reject(None, "duplicate_existing", heading["id_number"], _("导入期间有相同公民身份号码的党员被登记，未导入任何数据，请重新导入"))
     progress("write", total, total)
     return report
 
@@ -280,7 +281,7 @@ def _write_members(report, actor, new_rows, update_rows, heading, *, today, part
             for e in exc.errors:
                 report.reject(r.row, e.code, heading.get(e.field, e.field), e.message)
         except NotFound:
-            report.reject(r.row, "duplicate_existing", heading["id_number"], "该公民身份号码的党员已在系统中，但不在您的管理范围内")
+            report.reject(r.row, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中，但不在您的管理范围内"))
     if report.rejected and not partial:
         transaction.set_rollback(True)
         report.created = report.updated = 0
@@ -305,7 +306,7 @@ def _update_member(report, actor, r: MemberRow, member_id, *, today):
     member = Member.objects.select_related("org").get(pk=member_id)
     fields = {k: v for k, v in r.values.items() if k in UPDATE_FIELDS}
     if r.values.get("category") and r.values["category"] != member.category:
-        report.warn(r.row, "category_unchanged", "人员类别", f"人员类别与系统中不同（{member.get_category_display()}），未修改：请通过“转正”等操作办理")
+        report.warn(r.row, "category_unchanged", "人员类别", _("人员类别与系统中不同（%(category)s），未修改：请通过“转正”等操作办理") % {"category": member.get_category_display()})
     member_services.update_member(actor=actor, member_id=member_id, today=today, **fields)
     if r.org.pk != member.org_id:
         member_services.move_member(actor=actor, member_id=member_id, org_id=r.org.pk, on=today, reason="花名册导入：所在党组织变更")
@@ -390,22 +391,22 @@ def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = F
         values = {}
         name = clean_name(sheets.cell(cells, cols["name"]))
         if not name:
-            report.reject(row_no, "required", heading["name"], "党组织名称不能为空")
+            report.reject(row_no, "required", heading["name"], _("党组织名称不能为空"))
             bad = True
         values["name"] = name
         kind_text = clean_name(sheets.cell(cells, cols["kind"]))
         if not kind_text:
-            report.reject(row_no, "required", heading["kind"], "党组织类别不能为空")
+            report.reject(row_no, "required", heading["kind"], _("党组织类别不能为空"))
             bad = True
         elif kind_text not in KIND_WORDS:
-            report.reject(row_no, "bad_value", heading["kind"], f"党组织类别“{kind_text}”无法识别，应为党委、党工委、党总支、党支部、联合党支部或党小组")
+            report.reject(row_no, "bad_value", heading["kind"], _("党组织类别“%(kind_text)s”无法识别，应为党委、党工委、党总支、党支部、联合党支部或党小组") % {"kind_text": kind_text})
             bad = True
         else:
             values["kind"] = KIND_WORDS[kind_text]
         if "sector" in cols:
             sector_text = clean_name(sheets.cell(cells, cols["sector"]))
             if sector_text and sector_text not in SECTOR_WORDS:
-                report.reject(row_no, "bad_value", heading["sector"], f"单位所属领域“{sector_text}”无法识别，应为农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校或其他")
+                report.reject(row_no, "bad_value", heading["sector"], _("单位所属领域“%(sector_text)s”无法识别，应为农村、社区、机关、事业单位、国有企业、非公有制企业、社会组织、学校或其他") % {"sector_text": sector_text})
                 bad = True
             else:
                 values["sector"] = SECTOR_WORDS.get(sector_text, Sector.OTHER)
@@ -414,11 +415,11 @@ def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = F
             try:
                 founded = parse_date(raw)
             except BadDate:
-                report.reject(row_no, "bad_date", heading["founded_on"], f"成立日期“{clean_text(raw)}”不是有效日期，请写成 2019-07-01 的形式")
+                report.reject(row_no, "bad_date", heading["founded_on"], _("成立日期“%(clean_text)s”不是有效日期，请写成 2019-07-01 的形式") % {"clean_text": clean_text(raw)})
                 bad = True
             else:
                 if founded and founded > today:
-                    report.reject(row_no, "future_date", heading["founded_on"], "成立日期不能晚于今天")
+                    report.reject(row_no, "future_date", heading["founded_on"], _("成立日期不能晚于今天"))
                     bad = True
                 values["founded_on"] = founded
         for key in ("code", "short_name", "unit_name"):
@@ -428,7 +429,7 @@ def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = F
         parts = _split_ref(parent_ref)
         key = ("/".join(parts), name)
         if name and key in seen:
-            report.reject(row_no, "duplicate_in_file", heading["name"], f"与第{seen[key]}行重复（同一上级下的同名党组织）")
+            report.reject(row_no, "duplicate_in_file", heading["name"], _("与第%(value)s行重复（同一上级下的同名党组织）") % {"value": seen[key]})
             bad = True
         elif name:
             seen[key] = row_no
@@ -463,19 +464,19 @@ def _write_orgs(report, actor, pending: list[OrgRow], heading, *, partial, updat
                     if r.parent_last in waiting_names and r.parent_last != r.values["name"]:
                         deferred.append(r)
                     elif r.parent_last in rejected_names:
-                        report.reject(r.row, "unknown_org", heading["parent"], f"上级党组织“{r.parent_ref}”所在行有错误，未能建立")
+                        report.reject(r.row, "unknown_org", heading["parent"], _("上级党组织“%(parent_ref)s”所在行有错误，未能建立") % {"parent_ref": r.parent_ref})
                     else:
-                        report.reject(r.row, "unknown_org", heading["parent"], f"找不到上级党组织“{r.parent_ref}”")
+                        report.reject(r.row, "unknown_org", heading["parent"], _("找不到上级党组织“%(parent_ref)s”") % {"parent_ref": r.parent_ref})
                     continue
                 if not writable.filter(pk=parent.pk).exists():
-                    report.reject(r.row, "unknown_org", heading["parent"], f"上级党组织“{r.parent_ref}”不在您的管理范围内")
+                    report.reject(r.row, "unknown_org", heading["parent"], _("上级党组织“%(parent_ref)s”不在您的管理范围内") % {"parent_ref": r.parent_ref})
                     continue
             existing = Org.objects.filter(parent=parent, name=r.values["name"], abolished_on__isnull=True).first()
             try:
                 with transaction.atomic():
                     if existing is not None:
                         if not update:
-                            report.reject(r.row, "duplicate_existing", heading["name"], f"党组织“{r.values['name']}”已在系统中（同一上级下）")
+                            report.reject(r.row, "duplicate_existing", heading["name"], _("党组织“%(name)s”已在系统中（同一上级下）") % {"name": r.values['name']})
                             continue
                         fields = {k: v for k, v in r.values.items() if k != "name" and v not in (None, "")}
                         org_services.update_org(actor=actor, org_id=existing.pk, **fields)
@@ -495,7 +496,7 @@ def _write_orgs(report, actor, pending: list[OrgRow], heading, *, partial, updat
                 progress("write", done, total)
         if len(deferred) == len(pending):
             for r in deferred:
-                report.reject(r.row, "unknown_org", heading["parent"], f"找不到上级党组织“{r.parent_ref}”")
+                report.reject(r.row, "unknown_org", heading["parent"], _("找不到上级党组织“%(parent_ref)s”") % {"parent_ref": r.parent_ref})
             break
         pending = deferred
     if report.rejected and not partial:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from orgwork.core import params, privacy
 from orgwork.core.actor import Actor
 from orgwork.core.exports import workbook
@@ -131,12 +133,12 @@ def mapping(*, version: str | None = None, on: dt.date | None = None) -> Mapping
     known = mappings()
     if version:
         if version not in known:
-            raise params.ParamError("version", "invalid_parameter", f"没有“{version}”版本的全国系统模板，可选：{'、'.join(sorted(known))}", label="模板版本")
+            raise params.ParamError("version", "invalid_parameter", _("没有“%(version)s”版本的全国系统模板，可选：%(join)s") % {"version": version, "join": '、'.join(sorted(known))}, label="模板版本")
         return known[version]
     on = on or dt.date.today()
     in_force = [m for m in known.values() if m.effective <= on]
     if not in_force:
-        raise params.ParamError("on", "no_rule_in_force", f"{on:%Y-%m-%d}没有适用的全国系统模板", label="日期")
+        raise params.ParamError("on", "no_rule_in_force", _("%(on)s没有适用的全国系统模板") % {"on": format(on, '%Y-%m-%d')}, label="日期")
     return max(in_force, key=lambda m: m.effective)
 
 

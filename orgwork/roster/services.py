@@ -7,7 +7,8 @@ import os
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
@@ -23,15 +24,15 @@ EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
 def start_import(*, actor: Actor, upload, kind: str, partial: bool, update: bool) -> ImportJob:
     """Check the upload, record the job and queue it once the transaction commits."""
     if not actor.can_write_anything:
-        raise ServiceError.single("file", "permission_denied", "您没有导入数据的权限")
+        raise ServiceError.single("file", "permission_denied", _("您没有导入数据的权限"))
     if upload is None:
-        raise ServiceError.single("file", "required", "请选择要导入的Excel文件")
+        raise ServiceError.single("file", "required", _("请选择要导入的Excel文件"))
     if os.path.splitext(upload.name)[1].lower() not in EXCEL_SUFFIXES:
-        raise ServiceError.single("file", "bad_value", "请上传Excel文件（.xlsx 或 .xls）")
+        raise ServiceError.single("file", "bad_value", _("请上传Excel文件（.xlsx 或 .xls）"))
     if upload.size > MAX_UPLOAD:
-        raise ServiceError.single("file", "bad_value", "文件超过50MB，请分批导入")
+        raise ServiceError.single("file", "bad_value", _("文件超过50MB，请分批导入"))
     if kind not in ImportKind.values:
-        raise ServiceError.single("kind", "bad_value", "导入内容无效")
+        raise ServiceError.single("kind", "bad_value", _("导入内容无效"))
     grant = actor.active_grant
     job = ImportJob.objects.create(
         kind=kind,
@@ -46,7 +47,8 @@ def start_import(*, actor: Actor, upload, kind: str, partial: bool, update: bool
     audit.record(actor, "roster.import_queued", job, org_path=job.org_path, data={"kind": kind, "filename": job.filename, "partial": partial, "update": update})
     from .tasks import import_job
 
-    transaction.on_commit(lambda: import_job(job.pk))
+    language = translation.get_language() or ""
+    transaction.on_commit(lambda: import_job(job.pk, language))
     return job
 
 
@@ -88,9 +90,9 @@ def retry_import(*, actor: Actor, job_id: int) -> ImportJob:
 
         raise NotFound()
     if job.status != JobStatus.FAILED:
-        raise ServiceError.single("job", "not_allowed", "只有失败的导入任务可以重试")
+        raise ServiceError.single("job", "not_allowed", _("只有失败的导入任务可以重试"))
     if not job.file:
-        raise ServiceError.single("file", "required", "原上传文件已删除，请重新上传")
+        raise ServiceError.single("file", "required", _("原上传文件已删除，请重新上传"))
     job.status = JobStatus.QUEUED
     job.error = ""
     job.finished_at = None
@@ -101,5 +103,6 @@ def retry_import(*, actor: Actor, job_id: int) -> ImportJob:
     audit.record(actor, "roster.import_retry", job, org_path=job.org_path, data={"attempt": job.attempts + 1, "filename": job.filename})
     from .tasks import import_job
 
-    transaction.on_commit(lambda: import_job(job.pk))
+    language = translation.get_language() or ""
+    transaction.on_commit(lambda: import_job(job.pk, language))
     return job

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -103,8 +103,10 @@ def _run(job: ImportJob) -> ImportJob:
 
 
 @db_task()
-def import_job(job_id: int) -> str:
-    return run_job(job_id).status
+def import_job(job_id: int, language: str = "") -> str:
+    """`language`: the importing person's language when they queued the job; the report's row messages are written in it."""
+    with translation.override(language or None):
+        return run_job(job_id).status
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -7,6 +7,7 @@ period_locked (400); out of scope 404.
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -69,7 +70,7 @@ class EntriesView(APIView):
 
         actor = actor_for_request(request)
         under = params.under(actor, request.query_params)
-        state = params.choice(request.query_params, "state", label="状态", choices=["submitted", "approved", "returned"])
+        state = params.choice(request.query_params, "state", label=_("状态"), choices=["submitted", "approved", "returned"])
         qs = engine.entries(actor, set_code=rules.MEMBER_POINTS, state=state or None, under=under).select_related("indicator_set")
         return paginated(request, qs, EntrySerializer, view=self)
 
@@ -136,7 +137,7 @@ class RankingView(APIView):
         under = params.under(actor, request.query_params)
         year = params.year(request.query_params, default=dt.date.today().year)
         month = params.month(request.query_params)
-        set_code = params.choice(request.query_params, "set", label="指标体系", choices=[rules.MEMBER_POINTS, rules.BRANCH_STARS], default=rules.MEMBER_POINTS)
+        set_code = params.choice(request.query_params, "set", label=_("指标体系"), choices=[rules.MEMBER_POINTS, rules.BRANCH_STARS], default=rules.MEMBER_POINTS)
         number, size = params.page(request.query_params)
         services.ensure_defaults()
         r = selectors.ranking(actor, set_code=set_code, bucket=f"M{year}-{month:02d}" if month else f"Y{year}", under=under, page=number, page_size=size)

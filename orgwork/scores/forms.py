@@ -67,7 +67,7 @@ class SelfAssessForm(forms.Form):
         self.indicator_fields = []
         for i in indicators:
             name = f"i_{i.code}"
-            self.fields[name] = forms.DecimalField(label=f"{i.area}：{i.name}（满分{i.points}）", min_value=0, max_value=i.points, decimal_places=2, required=False)
+            self.fields[name] = forms.DecimalField(label=_("%(area)s：%(name)s（满分%(points)s）") % {"area": i.area, "name": i.name, "points": i.points}, min_value=0, max_value=i.points, decimal_places=2, required=False)
             self.indicator_fields.append((name, i.code))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit
 from orgwork.core.actor import Actor
@@ -103,11 +104,11 @@ def create_post(*, actor: Actor, member_id, title: str, duties: str, started_on:
     member = get_in_scope(Member.objects.select_related("org"), actor, write=True, pk=member_id)
     title, duties = clean_text(title), clean_text(duties)
     if not title or not duties:
-        raise ServiceError.single("title" if not title else "duties", "required", "请填写岗位名称和岗位职责")
+        raise ServiceError.single("title" if not title else "duties", "required", _("请填写岗位名称和岗位职责"))
     if member.posts.filter(ended_on__isnull=True).exists():
-        raise ServiceError.single("member", "holds_office", f"{member.name}担任党内职务，不属于无职党员")
+        raise ServiceError.single("member", "holds_office", _("%(name)s担任党内职务，不属于无职党员") % {"name": member.name})
     if DutyPost.objects.filter(member=member, ended_on__isnull=True).exists():
-        raise ServiceError.single("member", "duplicate_existing", f"{member.name}已有在岗的设岗")
+        raise ServiceError.single("member", "duplicate_existing", _("%(name)s已有在岗的设岗") % {"name": member.name})
     post = DutyPost.objects.create(member=member, org=member.org, title=title[:60], duties=duties[:500], started_on=started_on)
     audit.record(actor, "scores.post_create", post, data={"member": member.pk, "title": post.title})
     return post
@@ -117,9 +118,9 @@ def create_post(*, actor: Actor, member_id, title: str, duties: str, started_on:
 def end_post(*, actor: Actor, post_id, ended_on: dt.date) -> DutyPost:
     post = get_in_scope(DutyPost.objects.select_for_update(of=("self",)).select_related("org"), actor, write=True, pk=post_id)
     if post.ended_on is not None:
-        raise ServiceError.single("post", "not_active", "该岗位已撤岗")
+        raise ServiceError.single("post", "not_active", _("该岗位已撤岗"))
     if ended_on < post.started_on:
-        raise ServiceError.single("ended_on", "date_order", "撤岗日期不能早于设岗日期")
+        raise ServiceError.single("ended_on", "date_order", _("撤岗日期不能早于设岗日期"))
     post.ended_on = ended_on
     post.save(update_fields=["ended_on"])
     audit.record(actor, "scores.post_end", post, data={"ended_on": ended_on})
@@ -142,7 +143,7 @@ def self_assess(*, actor: Actor, org_id, year: int, scores: dict, on: dt.date | 
     ensure_defaults()
     org = writable_org(actor, org_id)
     if org.kind not in BRANCH_KINDS:
-        raise ServiceError.single("org", "bad_value", "星级评定的对象是党支部")
+        raise ServiceError.single("org", "bad_value", _("星级评定的对象是党支部"))
     today = today or timezone.localdate()
     on = on or min(dt.date(year, 12, 31), today)
     out = []
@@ -151,7 +152,7 @@ def self_assess(*, actor: Actor, org_id, year: int, scores: dict, on: dt.date | 
             continue
         out.append(engine.submit(actor=actor, set_code=rules.BRANCH_STARS, indicator_code=code, subject=org, occurred_on=on, points=value, note=f"{year}年度自评", today=today))
     if not out:
-        raise ServiceError.single("scores", "required", "请至少填写一项自评得分")
+        raise ServiceError.single("scores", "required", _("请至少填写一项自评得分"))
     return out
 
 
@@ -203,9 +204,9 @@ def open_case(*, actor: Actor, org_id, year: int, reason: str, deadline: dt.date
     today = today or timezone.localdate()
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写列入软弱涣散党组织的原因")
+        raise ServiceError.single("reason", "required", _("请填写列入软弱涣散党组织的原因"))
     if Rectification.objects.filter(org=org, state=CaseState.OPEN).exists():
-        raise ServiceError.single("org", "duplicate_existing", f"“{org.name}”已有整顿中的案件")
+        raise ServiceError.single("org", "duplicate_existing", _("“%(name)s”已有整顿中的案件") % {"name": org.name})
     deadline = deadline or add_months(today, rule("scores.stars", on=today)["rectification_months"])
     case = Rectification.objects.create(org=org, year=year, reason=reason[:300], opened_on=today, deadline=deadline)
     audit.record(actor, "scores.case_open", case, data={"reason": case.reason, "deadline": deadline})
@@ -221,18 +222,18 @@ def plan_case(*, actor: Actor, case_id, leader_id=None, team: str = "", measures
     """The rectification plan: a leader from the leadership above, the working team, measures, the deadline."""
     case = _case(actor, case_id)
     if case.state != CaseState.OPEN:
-        raise ServiceError.single("case", "not_active", "该案件已验收或销号")
+        raise ServiceError.single("case", "not_active", _("该案件已验收或销号"))
     before = audit.snapshot(case, ["leader_id", "team", "measures", "deadline"])
     if leader_id is not None:
         leader = get_in_scope(Member.objects.select_related("org"), actor, pk=leader_id)
         if not (case.org.path.startswith(leader.org.path) and leader.org.path != case.org.path):
-            raise ServiceError.single("leader", "bad_value", "包联领导应为上级党组织领导班子成员")
+            raise ServiceError.single("leader", "bad_value", _("包联领导应为上级党组织领导班子成员"))
         case.leader = leader
     case.team = clean_text(team)[:300] or case.team
     case.measures = clean_text(measures) or case.measures
     if deadline is not None:
         if deadline < case.opened_on:
-            raise ServiceError.single("deadline", "date_order", "整顿期限不能早于列入日期")
+            raise ServiceError.single("deadline", "date_order", _("整顿期限不能早于列入日期"))
         case.deadline = deadline
     case.save()
     audit.record(actor, "scores.case_plan", case, changes=audit.diff(before, audit.snapshot(case, ["leader_id", "team", "measures", "deadline"])))
@@ -243,12 +244,12 @@ def plan_case(*, actor: Actor, case_id, leader_id=None, team: str = "", measures
 def accept_case(*, actor: Actor, case_id, opinion: str, on: dt.date | None = None) -> Rectification:
     case = _case(actor, case_id)
     if case.state != CaseState.OPEN:
-        raise ServiceError.single("case", "not_active", "该案件不在整顿中")
+        raise ServiceError.single("case", "not_active", _("该案件不在整顿中"))
     if not _above(actor, case.org):
         raise PermissionDenied()
     opinion = clean_text(opinion)
     if not opinion:
-        raise ServiceError.single("acceptance", "required", "请填写验收意见")
+        raise ServiceError.single("acceptance", "required", _("请填写验收意见"))
     case.state, case.accepted_on, case.acceptance = CaseState.ACCEPTED, on or timezone.localdate(), opinion[:500]
     case.save(update_fields=["state", "accepted_on", "acceptance"])
     audit.record(actor, "scores.case_accept", case, data={"opinion": case.acceptance})
@@ -260,7 +261,7 @@ def remove_case(*, actor: Actor, case_id, on: dt.date | None = None) -> Rectific
     """销号: after acceptance, the branch leaves the list."""
     case = _case(actor, case_id)
     if case.state != CaseState.ACCEPTED:
-        raise ServiceError.single("case", "not_accepted", "验收合格后才能销号")
+        raise ServiceError.single("case", "not_accepted", _("验收合格后才能销号"))
     if not _above(actor, case.org):
         raise PermissionDenied()
     case.state, case.removed_on = CaseState.REMOVED, on or timezone.localdate()
@@ -278,11 +279,11 @@ def _above(actor: Actor, org: Org) -> bool:
 def create_assessment(*, actor: Actor, org_id, subject: str, year: int, kind: str, held_on: dt.date, member_id=None) -> Assessment:
     org = writable_org(actor, org_id)
     if subject not in AssessmentSubject.values:
-        raise ServiceError.single("subject", "bad_value", "考核对象不正确")
+        raise ServiceError.single("subject", "bad_value", _("考核对象不正确"))
     member = None
     if subject == AssessmentSubject.SECRETARY:
         if member_id is None:
-            raise ServiceError.single("member", "required", "请选择被评议的书记")
+            raise ServiceError.single("member", "required", _("请选择被评议的书记"))
         member = get_in_scope(Member.objects.all(), actor, pk=member_id)
     r = rule("scores.assessment", on=held_on)
     a = Assessment.objects.create(
@@ -300,12 +301,12 @@ def _counts(raw: dict, r) -> dict:
         try:
             n = int(v or 0)
         except (TypeError, ValueError):
-            raise ServiceError.single(grade, "bad_value", f"“{grade}”票数应为整数") from None
+            raise ServiceError.single(grade, "bad_value", _("“%(grade)s”票数应为整数") % {"grade": grade}) from None
         if not 0 <= n <= 100000:
-            raise ServiceError.single(grade, "out_of_range", f"“{grade}”票数应在0到100000之间")
+            raise ServiceError.single(grade, "out_of_range", _("“%(grade)s”票数应在0到100000之间") % {"grade": grade})
         out[grade] = n
     if not sum(out.values()):
-        raise ServiceError.single("counts", "required", "请填写票数")
+        raise ServiceError.single("counts", "required", _("请填写票数"))
     return out
 
 
@@ -314,9 +315,9 @@ def enter_tally(*, actor: Actor, assessment_id, group: str, counts: dict) -> Tal
     """Enter one rater group's paper ballots. Each group is entered twice; the last two entries must agree."""
     a = get_in_scope(Assessment.objects.select_for_update(of=("self",)).select_related("org"), actor, write=True, pk=assessment_id)
     if a.decided_on:
-        raise ServiceError.single("assessment", "decided", "评议结果已确定")
+        raise ServiceError.single("assessment", "decided", _("评议结果已确定"))
     if group not in {g["code"] for g in a.groups}:
-        raise ServiceError.single("group", "bad_value", "评议主体不正确")
+        raise ServiceError.single("group", "bad_value", _("评议主体不正确"))
     r = rule("scores.assessment", version=a.rule_version)
     clean = _counts(counts, r)
     last = a.tallies.filter(group=group).order_by("-round").first()
@@ -344,7 +345,7 @@ def tally_state(a: Assessment) -> dict:
 def decide_assessment(*, actor: Actor, assessment_id, on: dt.date | None = None) -> Assessment:
     a = get_in_scope(Assessment.objects.select_for_update(of=("self",)).select_related("org"), actor, write=True, pk=assessment_id)
     if a.decided_on:
-        raise ServiceError.single("assessment", "decided", "评议结果已确定")
+        raise ServiceError.single("assessment", "decided", _("评议结果已确定"))
     r = rule("scores.assessment", version=a.rule_version)
     points = dict(r["rating_points"])
     state = tally_state(a)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
@@ -37,7 +38,7 @@ def _paths(objs, attr="org"):
 
 
 def _page(request, qs, size=50, name="page"):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 # --- the member's phone page --------------------------------------------------------------------------------------
@@ -57,12 +58,12 @@ def me(request, actor):
             if appeal_form.is_valid():
                 try:
                     services.file_appeal(actor=actor, period_id=appeal_form.cleaned_data["period"], member_id=member.pk, content=appeal_form.cleaned_data["content"])
-                    messages.success(request, "异议已提交，支部将核查答复")
+                    messages.success(request, _("异议已提交，支部将核查答复"))
                     return redirect("scores:me")
                 except ServiceError as exc:
                     forms.apply_errors(appeal_form, exc)
                 except NotFound:
-                    appeal_form.add_error(None, "公示期不存在")
+                    appeal_form.add_error(None, _("公示期不存在"))
         elif form.is_valid():
             d = form.cleaned_data
             try:
@@ -70,7 +71,7 @@ def me(request, actor):
                     actor=actor, member_id=member.pk, indicator_code=d["indicator"], occurred_on=d["occurred_on"], units=d.get("units") or 1,
                     note=d.get("note", ""), files=[d["photo"]] if d.get("photo") else [],
                 )  # fmt: skip
-                messages.success(request, "已提交，等待支部审核")
+                messages.success(request, _("已提交，等待支部审核"))
                 return redirect("scores:me")
             except ServiceError as exc:
                 forms.apply_errors(form, exc)
@@ -107,16 +108,16 @@ def queue(request, actor):
             try:
                 if d["act"] == "approve":
                     services.approve(actor=actor, entry_id=d["entry"])
-                    messages.success(request, "已认定")
+                    messages.success(request, _("已认定"))
                 else:
                     services.return_entry(actor=actor, entry_id=d["entry"], reason=d.get("reason", ""))
-                    messages.success(request, "已退回")
+                    messages.success(request, _("已退回"))
             except ServiceError as exc:
                 _fail(request, exc)
             except (NotFound, PermissionDenied):
-                messages.error(request, "您无权审核该记录")
+                messages.error(request, _("您无权审核该记录"))
         else:
-            messages.error(request, "提交的数据有误")
+            messages.error(request, _("提交的数据有误"))
         return redirect(request.get_full_path())
     page = _page(request, selectors.queue(actor, under=under))
     _paths(page.object_list)
@@ -159,26 +160,26 @@ def periods(request, actor):
                 if f.is_valid():
                     d = f.cleaned_data
                     services.publish_month(actor=actor, org_id=d["org"], year=d["year"], month=d["month"], until=d.get("until"))
-                    messages.success(request, "已公示")
+                    messages.success(request, _("已公示"))
                 else:
-                    messages.error(request, "请选择党组织并填写年月")
+                    messages.error(request, _("请选择党组织并填写年月"))
             elif act == "lock":
                 f = forms.LockForm(request.POST)
                 if f.is_valid():
                     services.lock_period(actor=actor, period_id=f.cleaned_data["period"])
-                    messages.success(request, "已锁定：该期不再接受录入和审核")
+                    messages.success(request, _("已锁定：该期不再接受录入和审核"))
             elif act == "answer":
                 f = forms.AnswerForm(request.POST)
                 if f.is_valid():
                     d = f.cleaned_data
                     services.answer_appeal(actor=actor, appeal_id=d["appeal"], upheld=d["upheld"], answer=d["answer"])
-                    messages.success(request, "已答复")
+                    messages.success(request, _("已答复"))
                 else:
-                    messages.error(request, "请填写答复意见")
+                    messages.error(request, _("请填写答复意见"))
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "对象不存在或不在您的管理范围内")
+            messages.error(request, _("对象不存在或不在您的管理范围内"))
         return redirect(request.path)
     page = _page(request, selectors.periods(actor, under=under))
     _paths(page.object_list)
@@ -208,13 +209,13 @@ def stars(request, actor):
                 if f.is_valid():
                     scores = {code: f.cleaned_data.get(name) for name, code in f.indicator_fields}
                     services.self_assess(actor=actor, org_id=f.cleaned_data["org"], year=f.cleaned_data["year"], scores=scores)
-                    messages.success(request, "自评已提交，待上级党组织审核")
+                    messages.success(request, _("自评已提交，待上级党组织审核"))
                 else:
                     messages.error(request, "自评得分有误：" + "；".join(str(e) for errs in f.errors.values() for e in errs))
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "只有上级党组织可以评定星级")
+            messages.error(request, _("只有上级党组织可以评定星级"))
         return redirect(request.get_full_path())
     page = _page(request, selectors.branches(actor, under=under))
     ids = [o.pk for o in page.object_list]
@@ -247,7 +248,7 @@ def case_detail(request, actor, pk):
                 if form.is_valid():
                     d = form.cleaned_data
                     services.plan_case(actor=actor, case_id=case.pk, leader_id=d.get("leader"), team=d.get("team", ""), measures=d.get("measures", ""), deadline=d.get("deadline"))
-                    messages.success(request, "已保存整顿方案")
+                    messages.success(request, _("已保存整顿方案"))
                     return redirect("scores:case", pk=case.pk)
             else:
                 f = forms.AcceptForm(request.POST)
@@ -256,12 +257,12 @@ def case_detail(request, actor, pk):
                         services.accept_case(actor=actor, case_id=case.pk, opinion=f.cleaned_data.get("opinion", ""))
                     else:
                         services.remove_case(actor=actor, case_id=case.pk)
-                    messages.success(request, "已保存")
+                    messages.success(request, _("已保存"))
                     return redirect("scores:case", pk=case.pk)
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "验收和销号由上级党组织办理")
+            messages.error(request, _("验收和销号由上级党组织办理"))
     case.org_path_names = org_selectors.full_path_names(case.org)
     return render(request, "scores/case.html", {"case": case, "form": form})
 
@@ -279,7 +280,7 @@ def assessments(request, actor):
         except ServiceError as exc:
             forms.apply_errors(form, exc)
         except NotFound:
-            form.add_error(None, "党组织或书记不在您的管理范围内")
+            form.add_error(None, _("党组织或书记不在您的管理范围内"))
     page = _page(request, selectors.assessments(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/assessments.html", {"page": page, "form": form, "under": under})
@@ -295,18 +296,18 @@ def assessment_detail(request, actor, pk):
         try:
             if request.GET.get("act") == "decide":
                 services.decide_assessment(actor=actor, assessment_id=a.pk)
-                messages.success(request, "评议结果已确定")
+                messages.success(request, _("评议结果已确定"))
             else:
                 f = forms.TallyForm(request.POST)
                 if f.is_valid():
                     services.enter_tally(actor=actor, assessment_id=a.pk, group=f.cleaned_data["group"], counts=f.counts())
-                    messages.success(request, "已录入")
+                    messages.success(request, _("已录入"))
                 else:
-                    messages.error(request, "票数应为非负整数")
+                    messages.error(request, _("票数应为非负整数"))
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "无权办理")
+            messages.error(request, _("无权办理"))
         return redirect("scores:assessment", pk=a.pk)
     state = services.tally_state(a)
     groups = [(g, state[g["code"]], list(a.tallies.filter(group=g["code"]).order_by("round"))) for g in a.groups]
@@ -331,17 +332,17 @@ def posts(request, actor):
                         services.end_post(actor=actor, post_id=d["post"], ended_on=d.get("month") or today)
                     else:
                         services.score_post(actor=actor, post_id=d["post"], month=d.get("month") or today, points=d.get("points") or 0)
-                    messages.success(request, "已保存")
+                    messages.success(request, _("已保存"))
                     return redirect(request.get_full_path())
             elif form.is_valid():
                 d = form.cleaned_data
                 services.create_post(actor=actor, member_id=d["member"], title=d["title"], duties=d["duties"], started_on=d["started_on"])
-                messages.success(request, "已设岗")
+                messages.success(request, _("已设岗"))
                 return redirect(request.get_full_path())
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "党员不在您的管理范围内")
+            messages.error(request, _("党员不在您的管理范围内"))
     page = _page(request, selectors.posts(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/posts.html", {"page": page, "form": form, "today": today, "under": under})
@@ -364,9 +365,9 @@ def sets(request, actor):
                 if f.is_valid():
                     d = f.cleaned_data
                     engine_services.add_version(actor=actor, set_id=d["set"], version=d["version"], effective_from=d["effective_from"], source=d["source"])
-                    messages.success(request, "已新建草稿版本，请修改指标后发布")
+                    messages.success(request, _("已新建草稿版本，请修改指标后发布"))
                 else:
-                    messages.error(request, "请填写版本号、施行日期和依据")
+                    messages.error(request, _("请填写版本号、施行日期和依据"))
             elif act == "indicator":
                 f = forms.IndicatorForm(request.POST)
                 if f.is_valid():
@@ -375,18 +376,18 @@ def sets(request, actor):
                     if not d.get("provider"):
                         d.pop("provider")
                     engine_services.put_indicator(actor=actor, version_id=version_id, code=code, **d)
-                    messages.success(request, "指标已保存")
+                    messages.success(request, _("指标已保存"))
                 else:
                     messages.error(request, "指标填写有误：" + "；".join(f"{f.fields[k].label if k in f.fields else ''}{e}" for k, errs in f.errors.items() for e in errs))
             elif act == "publish":
                 f = forms.PublishVersionForm(request.POST)
                 if f.is_valid():
                     engine_services.publish_version(actor=actor, version_id=f.cleaned_data["version"])
-                    messages.success(request, "版本已发布，自施行日期起适用")
+                    messages.success(request, _("版本已发布，自施行日期起适用"))
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
-            messages.error(request, "只有组织部管理员可以修改指标体系")
+            messages.error(request, _("只有组织部管理员可以修改指标体系"))
         return redirect(request.path)
     out = []
     for s in engine.sets(actor):

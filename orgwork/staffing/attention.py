@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.registry import Item
@@ -27,7 +28,7 @@ def staff_gaps(actor, under=None):
     return [
         Item(
             kind="staffing.gaps",
-            title=f"{len(rows)}个单位专职党务工作者未配齐（共缺{missing}人）",
+            title=_("%(n)s个单位专职党务工作者未配齐（共缺%(missing)s人）") % {"n": len(rows), "missing": missing},
             detail="、".join(r.name for r in rows[:5]) + ("等" if len(rows) > 5 else ""),
             url=url,
             severity="warning",

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from orgwork.core import params
 from orgwork.core.actor import Actor
@@ -46,7 +47,7 @@ def rules_for(on: dt.date):
     try:
         return staffing_rules(on=on)
     except UnknownRule:
-        raise params.ParamError("on", "no_rule_in_force", f"{on:%Y-%m-%d}没有适用的党务工作者配备规定", label="日期") from None
+        raise params.ParamError("on", "no_rule_in_force", _("%(on)s没有适用的党务工作者配备规定") % {"on": format(on, '%Y-%m-%d')}, label="日期") from None
 
 
 def units(actor: Actor, *, under: Org | None = None, on: dt.date | None = None) -> tuple[list[UnitRow], object]:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
@@ -27,7 +28,7 @@ def report(request, actor):
                 services.appoint(
                     actor=actor, org_id=d["org"], name=d["name"], member_id=d["member"], post=d["post"], full_time=d["full_time"], started_on=d["started_on"],
                 )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except ServiceError as e:
             for err in e.errors:
                 messages.error(request, err.message)
@@ -35,11 +36,11 @@ def report(request, actor):
     only_gaps = params.flag(request.GET, "gaps")
     rows, rules = selectors.units(actor, under=under)
     shown = [r for r in rows if r.gap] if only_gaps else rows
-    page = Paginator(shown, 100).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    page = Paginator(shown, 100).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     in_post = selectors.staff(actor).filter(ended_on__isnull=True).order_by("org__path", "-full_time", "name")
     if under is not None:
         in_post = in_post.filter(org__path__startswith=under.path)
-    staff_page = Paginator(in_post, 50).get_page(params.integer(request.GET, "spage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    staff_page = Paginator(in_post, 50).get_page(params.integer(request.GET, "spage", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(
         request,
         "staffing/report.html",

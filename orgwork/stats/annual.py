@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orgwork.core import params
 from orgwork.core.fields import subtree_q
@@ -71,7 +73,7 @@ STANDING_DECREASE = {
     Standing.TRANSFERRED_OUT: "transferred_out",
 }
 COMBO_TABLES = ("sector", "gender", "age", "ethnicity", "education", "occupation", "party_age", "joining")
-MEMBER_COLUMNS = [("n", "党员数"), ("full", "正式党员"), ("probationary", "预备党员"), ("women", "其中：女党员")]
+MEMBER_COLUMNS = [("n", gettext_noop("党员数")), ("full", gettext_noop("正式党员")), ("probationary", gettext_noop("预备党员")), ("women", gettext_noop("其中：女党员"))]
 ORG_KIND_ROWS = [
     ("committee", "基层党委"),
     ("working_committee", "党工委"),
@@ -127,11 +129,11 @@ class Report:
 
 def year_bounds(year) -> int:
     """The statistics year, checked: a whole year that has started, and a rule version in force for it."""
-    year = params.to_int(year, field="year", label="统计年度", required=True, min_value=params.YEAR_MIN, max_value=dt.date.today().year)
+    year = params.to_int(year, field="year", label=_("统计年度"), required=True, min_value=params.YEAR_MIN, max_value=dt.date.today().year)
     try:
         annual_rules(on=dt.date(year, 12, 31))
     except UnknownRule:
-        raise params.ParamError("year", "no_rule_in_force", f"{year}年没有适用的统计口径（党内统计年报规则）", label="统计年度") from None
+        raise params.ParamError("year", "no_rule_in_force", _("%(year)s年没有适用的统计口径（党内统计年报规则）") % {"year": year}, label="统计年度") from None
     return year
 
 
@@ -166,7 +168,7 @@ def _member_table(code, title, rows, tally: _Tally) -> dict:
     return {
         "code": code,
         "title": title,
-        "head": "项目",
+        "head": gettext_noop("项目"),
         "columns": [label for _k, label in MEMBER_COLUMNS],
         "rows": out_rows,
         "total": [total.get(k, 0) for k, _l in MEMBER_COLUMNS],
@@ -365,14 +367,14 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
                 tally.add(table_code, row, cat, female, n)
     minority = sorted((e for e in ethnic_rows if e != "汉族"), key=lambda e: (-ethnic_rows[e], e))
     tables = [
-        _member_table("gender", "表1 党员性别情况", [(v, str(label)) for v, label in Gender.choices], tally),
-        _member_table("age", "表2 党员年龄情况", [(c, label) for c, label, _lo, _hi in AGE_BANDS], tally),
-        _member_table("ethnicity", "表3 党员民族情况", [("汉族", "汉族"), *[(e, e) for e in minority]], tally),
-        _member_table("education", "表4 党员学历情况", [(v, str(label)) for v, label in Education.choices], tally),
-        _member_table("occupation", "表5 党员职业情况", list(occupations.items()), tally),
-        _member_table("party_age", "表6 党员党龄情况", [*[(c, label) for c, label, _lo, _hi in PARTY_AGE_BANDS], ("probationary", "预备党员（未计党龄）")], tally),
-        _member_table("joining", "表7 党员入党时间情况", [(c, label) for c, label, _a, _b in periods], tally),
-        _member_table("sector", "表8 党员所在单位领域情况", [(v, str(label)) for v, label in Sector.choices], tally),
+        _member_table("gender", gettext_noop("表1 党员性别情况"), [(v, str(label)) for v, label in Gender.choices], tally),
+        _member_table("age", gettext_noop("表2 党员年龄情况"), [(c, label) for c, label, _lo, _hi in AGE_BANDS], tally),
+        _member_table("ethnicity", gettext_noop("表3 党员民族情况"), [("汉族", "汉族"), *[(e, e) for e in minority]], tally),
+        _member_table("education", gettext_noop("表4 党员学历情况"), [(v, str(label)) for v, label in Education.choices], tally),
+        _member_table("occupation", gettext_noop("表5 党员职业情况"), list(occupations.items()), tally),
+        _member_table("party_age", gettext_noop("表6 党员党龄情况"), [*[(c, label) for c, label, _lo, _hi in PARTY_AGE_BANDS], ("probationary", "预备党员（未计党龄）")], tally),
+        _member_table("joining", gettext_noop("表7 党员入党时间情况"), [(c, label) for c, label, _a, _b in periods], tally),
+        _member_table("sector", gettext_noop("表8 党员所在单位领域情况"), [(v, str(label)) for v, label in Sector.choices], tally),
     ]
     expected_total = [total.get(k, 0) for k, _l in MEMBER_COLUMNS]
     check_labels = {
@@ -413,9 +415,9 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
     tables.append(
         {
             "code": "orgs",
-            "title": "表9 党组织情况（按类别和单位领域）",
-            "head": "党组织类别",
-            "columns": ["合计", *[label for _s, label in sector_cols]],
+            "title": gettext_noop("表9 党组织情况（按类别和单位领域）"),
+            "head": gettext_noop("党组织类别"),
+            "columns": [gettext_noop("合计"), *[label for _s, label in sector_cols]],
             "rows": org_rows,
             "total": [sum(org_total.values()), *[org_total.get(s, 0) for s, _l in sector_cols]],
         }
@@ -442,9 +444,9 @@ def compute(*, roots: list[Org], year: int, previous_filing=None) -> Report:
     tables.append(
         {
             "code": "movements",
-            "title": "表10 党员增减变化情况",
-            "head": "项目",
-            "columns": ["人数"],
+            "title": gettext_noop("表10 党员增减变化情况"),
+            "head": gettext_noop("项目"),
+            "columns": [gettext_noop("人数")],
             "rows": [{"code": r["code"], "label": r["label"], "values": [r["value"]]} for r in move_rows],
             "total": None,
         }

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
@@ -28,7 +29,7 @@ def _params(request, actor):
         tops = selectors.roots(actor)
         if len(tops) == 1:
             org = tops[0]  # one subtree in scope: the report is that org's (and can be filed)
-    year = params.year(request.GET, label="统计年度", default=dt.date.today().year - 1)
+    year = params.year(request.GET, label=_("统计年度"), default=dt.date.today().year - 1)
     return org, year
 
 
@@ -42,7 +43,7 @@ def annual(request, actor):
         except ServiceError as e:
             messages.error(request, "；".join(err.message for err in e.errors))
         else:
-            messages.success(request, f"{filing.year}年统计年报已报送（年末党员{filing.closing}名）")
+            messages.success(request, _("%(year)s年统计年报已报送（年末党员%(closing)s名）") % {"year": filing.year, "closing": filing.closing})
         return redirect(request.get_full_path())
     error = None
     report = None

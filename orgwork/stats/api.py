@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from . import selectors
 
 def parse_year(data):
     """The statistics year (`?year=`): 1921–2100, or None for the current year; out of bounds is a 400."""
-    return params.year(data, label="统计年度")
+    return params.year(data, label=_("统计年度"))
 
 
 def parse_org(actor, data):
@@ -78,8 +79,8 @@ class AnnualReportView(APIView):
 
         actor = actor_for_request(request)
         org = parse_org(actor, request.query_params)
-        year = params.year(request.query_params, label="统计年度", default=dt.date.today().year - 1)
-        page = params.integer(request.query_params, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX)
+        year = params.year(request.query_params, label=_("统计年度"), default=dt.date.today().year - 1)
+        page = params.integer(request.query_params, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX)
         report = selectors.annual_report(actor, org=org, year=year)
         start = (page - 1) * PROBLEMS_PAGE_SIZE
         data = report.summary()
@@ -97,7 +98,7 @@ class AnnualFilingView(APIView):
 
         actor = actor_for_request(request)
         org_id = params.org_id(request.data, required=True)
-        year = params.year(request.data, label="统计年度", required=True)
+        year = params.year(request.data, label=_("统计年度"), required=True)
         filing = file_annual_report(actor=actor, org_id=org_id, year=year)
         return Response({"id": filing.pk, "org": filing.org_id, "year": filing.year, "closing": filing.closing, "filed_at": filing.filed_at}, status=201)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import ServiceError
 from orgwork.core.procedures import DateRule, Field, Stage, StepDef, define
 from orgwork.core.rules import RuleSet, UnknownRule, register, rule
@@ -66,7 +68,7 @@ def intake_rules(on: dt.date | None = None) -> RuleSet:
     try:
         return rule(NAME, on=on)
     except UnknownRule:
-        raise ServiceError.single("received_on", "no_rule_in_force", "该日期之前没有可适用的12380举报受理规则") from None
+        raise ServiceError.single("received_on", "no_rule_in_force", _("该日期之前没有可适用的12380举报受理规则")) from None
 
 
 # --- the handling procedure (procedure kernel) -------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, idcard, procedures
 from orgwork.core import calendar as workcal
@@ -85,7 +86,7 @@ def live_key(user) -> HandlerKey | None:
 def unlock(*, user, password: str) -> crypto.PrivateKey:
     """The person's private key from their password (re-entered in the console). First time: the key pair is made."""
     if user is None or not password or not user.check_password(password):
-        raise ServiceError.single("password", "bad_password", "密码不正确")
+        raise ServiceError.single("password", "bad_password", _("密码不正确"))
     key = live_key(user)
     if key is None:
         with transaction.atomic():
@@ -102,7 +103,7 @@ def unlock(*, user, password: str) -> crypto.PrivateKey:
         raw = crypto.unwrap(crypto.kdf("handler|" + password, bytes(key.salt), cost_label=key.kdf_cost), bytes(key.wrapped_secret))
     except crypto.Locked:
         raise ServiceError.single(
-            "password", "key_stale", "密码已修改，原举报密钥无法解开：请重新生成个人密钥，并请本机构其他办理人员重新授权"
+            "password", "key_stale", _("密码已修改，原举报密钥无法解开：请重新生成个人密钥，并请本机构其他办理人员重新授权")
         ) from None
     return crypto.private_key(raw)
 
@@ -111,7 +112,7 @@ def unlock(*, user, password: str) -> crypto.PrivateKey:
 def reenroll(*, user, password: str) -> HandlerKey:
     """After a password change: a new key pair; grants made to the old one end (a colleague grants again)."""
     if not user.check_password(password):
-        raise ServiceError.single("password", "bad_password", "密码不正确")
+        raise ServiceError.single("password", "bad_password", _("密码不正确"))
     now = timezone.now()
     old = live_key(user)
     if old is not None:
@@ -160,10 +161,10 @@ def setup_office(*, actor: Actor, org_id, name: str, password: str) -> Office:
     if not actor.unrestricted and not any(g.role == Role.DEPT_ADMIN and org.path.startswith(g.path) for g in actor.effective_grants):
         raise PermissionDenied()
     if Office.objects.filter(org=org).exists():
-        raise ServiceError.single("org", "duplicate_existing", f"{org.name}已设有举报受理机构")
+        raise ServiceError.single("org", "duplicate_existing", _("%(name)s已设有举报受理机构") % {"name": org.name})
     name = clean_text(name)
     if not name:
-        raise ServiceError.single("name", "required", "请填写受理机构名称")
+        raise ServiceError.single("name", "required", _("请填写受理机构名称"))
     unlock(user=actor.user, password=password)  # makes the founder's key pair on first use
     key = live_key(actor.user)
     office_sk, custodian_sk = crypto.new_keypair(), crypto.new_keypair()
@@ -179,22 +180,22 @@ def grant_key(*, actor: Actor, handler_key, office_id, user_id, role: str) -> Ke
     """Pass the office key (role handler) or the custodian key (role custodian) to a colleague with a key pair."""
     office = _office_for_write(actor, office_id)
     if role not in KeyRole.values:
-        raise ServiceError.single("role", "bad_value", "职责应为举报办理人员或身份信息保管人")
+        raise ServiceError.single("role", "bad_value", _("职责应为举报办理人员或身份信息保管人"))
     try:
         secret = office_secret(office, actor.user, handler_key, role)
     except crypto.Locked:
         raise PermissionDenied() from None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise ServiceError.single("user", "unknown_user", "找不到该人员")
+        raise ServiceError.single("user", "unknown_user", _("找不到该人员"))
     target = Actor.for_user(user)
     if not any(office.org.path.startswith(g.path) or g.path.startswith(office.org.path) for g in target.grants if g.role != Role.MEMBER):
-        raise ServiceError.single("user", "out_of_scope", "该人员不在本受理机构的工作范围内")
+        raise ServiceError.single("user", "out_of_scope", _("该人员不在本受理机构的工作范围内"))
     key = live_key(user)
     if key is None:
-        raise ServiceError.single("user", "no_key", "该人员尚未生成个人密钥：请其先登录并在“12380举报”中输入密码解锁一次")
+        raise ServiceError.single("user", "no_key", _("该人员尚未生成个人密钥：请其先登录并在“12380举报”中输入密码解锁一次"))
     if _grant_of(office, user, role) is not None:
-        raise ServiceError.single("user", "duplicate_existing", "该人员已有此授权")
+        raise ServiceError.single("user", "duplicate_existing", _("该人员已有此授权"))
     grant = KeyGrant.objects.create(office=office, user=user, handler_key=key, role=role, sealed_secret=crypto.seal(bytes(key.public_key), bytes(secret)), granted_by=actor.user)
     audit.record(actor, "tipoffs.key.grant", grant, data={"office": office.pk, "user": user.pk, "role": role}, org_path=office.org.path)
     return grant
@@ -207,11 +208,11 @@ def revoke_grant(*, actor: Actor, grant_id, reason: str) -> KeyGrant:
         raise PermissionDenied()
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写撤销理由")
+        raise ServiceError.single("reason", "required", _("请填写撤销理由"))
     if grant.revoked_at is None:
         remaining = KeyGrant.objects.filter(office=grant.office, role=grant.role, revoked_at__isnull=True).exclude(pk=grant.pk).count()
         if remaining == 0:
-            raise ServiceError.single("grant", "last_holder", "这是该密钥的最后一个持有人，撤销后密钥将无法找回")
+            raise ServiceError.single("grant", "last_holder", _("这是该密钥的最后一个持有人，撤销后密钥将无法找回"))
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
         audit.record(actor, "tipoffs.key.revoke", grant, data={"reason": reason, "role": grant.role, "user": grant.user_id}, org_path=grant.office.org.path)
@@ -230,7 +231,7 @@ def _clean_identity(errors: list, anonymous: bool, name: str, id_number: str, ph
         return None
     out = {"name": clean_text(name)[:60], "id_number": "", "phone": ""}
     if not out["name"]:
-        errors.append(FieldError("reporter_name", "required", "实名举报请填写举报人姓名"))
+        errors.append(FieldError("reporter_name", "required", _("实名举报请填写举报人姓名")))
     try:
         out["id_number"] = idcard.parse(id_number).value
     except idcard.IdNumberError as exc:
@@ -238,7 +239,7 @@ def _clean_identity(errors: list, anonymous: bool, name: str, id_number: str, ph
     try:
         out["phone"] = normalize_phone(phone)
     except SmsError:
-        errors.append(FieldError("reporter_phone", "bad_phone", "实名举报请填写正确的手机号码"))
+        errors.append(FieldError("reporter_phone", "bad_phone", _("实名举报请填写正确的手机号码")))
     return out
 
 
@@ -286,11 +287,11 @@ def submit(
         channel = Channel.ONLINE
         office = Office.objects.select_for_update().select_related("org").filter(pk=office_id, accepting=True).first() if office_id else default_office()
         if office is None:
-            raise ServiceError.single("office", "no_office", "暂未开通网上举报受理")
+            raise ServiceError.single("office", "no_office", _("暂未开通网上举报受理"))
         office = Office.objects.select_for_update().select_related("org").get(pk=office.pk)
         acting = _system()
         if received_on != today:
-            raise ServiceError.single("received_on", "bad_value", "网上举报的登记日期为提交当日")
+            raise ServiceError.single("received_on", "bad_value", _("网上举报的登记日期为提交当日"))
     else:
         office = _office_for_write(actor, office_id)
         office = Office.objects.select_for_update().select_related("org").get(pk=office.pk)
@@ -298,24 +299,24 @@ def submit(
         if channel not in Channel.values:
             errors.append(FieldError("channel", "bad_value", "举报渠道应为：" + "、".join(Channel.labels)))
         if received_on > today:
-            errors.append(FieldError("received_on", "future_date", "登记日期不能晚于今天"))
+            errors.append(FieldError("received_on", "future_date", _("登记日期不能晚于今天")))
     if category not in rules["categories"]:
-        errors.append(FieldError("category", "bad_value", "请选择举报类别"))
+        errors.append(FieldError("category", "bad_value", _("请选择举报类别")))
     person = {"name": clean_text(person_name)[:60], "unit": clean_text(person_unit)[:120], "post": clean_text(person_post)[:60]}
     if not person["name"]:
-        errors.append(FieldError("person_name", "required", "请填写被举报人姓名"))
+        errors.append(FieldError("person_name", "required", _("请填写被举报人姓名")))
     body = str(text or "").strip()
     if not body:
-        errors.append(FieldError("text", "required", "请填写举报内容"))
+        errors.append(FieldError("text", "required", _("请填写举报内容")))
     elif len(body) > rules["max_text_chars"]:
-        errors.append(FieldError("text", "too_long", f"举报正文不超过{rules['max_text_chars']}字，现为{len(body)}字"))
+        errors.append(FieldError("text", "too_long", _("举报正文不超过%(max_text_chars)s字，现为%(n)s字") % {"max_text_chars": rules['max_text_chars'], "n": len(body)}))
     identity = _clean_identity(errors, bool(anonymous), reporter_name, reporter_id_number, reporter_phone)
     files = list(files or ())
     if len(files) > rules["max_attachments"]:
-        errors.append(FieldError("files", "too_many", f"附件最多{rules['max_attachments']}个"))
+        errors.append(FieldError("files", "too_many", _("附件最多%(max_attachments)s个") % {"max_attachments": rules['max_attachments']}))
     for name, data in files:
         if len(data) > rules["max_attachment_bytes"]:
-            errors.append(FieldError("files", "too_large", f"附件“{clean_text(name)[:40]}”超过{rules['max_attachment_bytes'] // (1024 * 1024)}MB"))
+            errors.append(FieldError("files", "too_large", _("附件“%(value)s”超过%(value2)sMB") % {"value": clean_text(name)[:40], "value2": rules['max_attachment_bytes'] // (1024 * 1024)}))
     if errors:
         raise ServiceError(errors)
 
@@ -400,18 +401,18 @@ def add_information(*, receipt: str, text: str, files=()) -> Message:
     rules = intake_rules()
     body = str(text or "").strip()
     if not body:
-        raise ServiceError.single("text", "required", "请填写补充内容")
+        raise ServiceError.single("text", "required", _("请填写补充内容"))
     if len(body) > rules["max_text_chars"]:
-        raise ServiceError.single("text", "too_long", f"补充内容不超过{rules['max_text_chars']}字")
+        raise ServiceError.single("text", "too_long", _("补充内容不超过%(max_text_chars)s字") % {"max_text_chars": rules['max_text_chars']})
     if report.status == Status.CLOSED:
-        raise ServiceError.single("receipt", "closed", "该举报件已结案，不能再补充材料")
+        raise ServiceError.single("receipt", "closed", _("该举报件已结案，不能再补充材料"))
     files = list(files or ())
     if len(files) + report.attachment_count > rules["max_attachments"] * 2:
-        raise ServiceError.single("files", "too_many", "附件数量超过上限")
+        raise ServiceError.single("files", "too_many", _("附件数量超过上限"))
     m = _message(report, Author.REPORTER, body, None)
     for name, data in files:
         if len(data) > rules["max_attachment_bytes"]:
-            raise ServiceError.single("files", "too_large", "附件过大")
+            raise ServiceError.single("files", "too_large", _("附件过大"))
         _store_file(report, m, report.office, name, data)
     report.attachment_count += len(files)
     report.save(update_fields=["attachment_count", "updated_at"])
@@ -464,7 +465,7 @@ def read_file(*, actor: Actor, file_id, handler_key) -> tuple[str, bytes]:
 # --- handling on the procedure kernel ------------------------------------------------------------------------
 def _step(actor: Actor, report: Report, step: str, on: dt.date | None, data: dict | None = None):
     if report.procedure is None:
-        raise ServiceError.single("report", "no_procedure", "该举报件没有办理流程")
+        raise ServiceError.single("report", "no_procedure", _("该举报件没有办理流程"))
     return procedures.complete_step(actor=actor, instance_id=report.procedure_id, step=step, done_on=on or dt.date.today(), data=data or {})
 
 
@@ -484,11 +485,11 @@ def decide(*, actor: Actor, report_id, decision: str, forward_to: str = "", reas
     forward_to = clean_text(forward_to)
     reason = clean_text(reason)
     if decision == "forward" and not forward_to:
-        raise ServiceError.single("forward_to", "required", "转办时请填写转办机关")
+        raise ServiceError.single("forward_to", "required", _("转办时请填写转办机关"))
     if decision in ("reject", "forward") and not reason:
-        raise ServiceError.single("reason", "required", "不予受理或转办时请填写理由（将告知举报人）")
+        raise ServiceError.single("reason", "required", _("不予受理或转办时请填写理由（将告知举报人）"))
     if decision == "accept" and not report.in_scope:
-        raise ServiceError.single("decision", "out_of_scope", "该举报件不属于12380受理范围，应转有关机关办理或不予受理")
+        raise ServiceError.single("decision", "out_of_scope", _("该举报件不属于12380受理范围，应转有关机关办理或不予受理"))
     on = on or dt.date.today()
     _step(actor, report, "accept", on, {"decision": decision, "forward_to": forward_to, "reason": reason[:200]})
     labels = dict(DECISIONS)
@@ -535,9 +536,9 @@ def reply(*, actor: Actor, report_id, text: str, on: dt.date | None = None) -> M
     report = _report_for_write(actor, report_id)
     body = str(text or "").strip()
     if not body:
-        raise ServiceError.single("text", "required", "请填写答复内容")
+        raise ServiceError.single("text", "required", _("请填写答复内容"))
     if len(body) > 2000:
-        raise ServiceError.single("text", "too_long", "答复内容不超过2000字")
+        raise ServiceError.single("text", "too_long", _("答复内容不超过2000字"))
     m = _message(report, Author.OFFICE, body, actor.user)
     if report.procedure and report.procedure.step == "reply":
         _step(actor, report, "reply", on)
@@ -559,12 +560,12 @@ def request_extension(*, actor: Actor, report_id, reason: str) -> Extension:
     report = _report_for_write(actor, report_id)
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写延期理由")
+        raise ServiceError.single("reason", "required", _("请填写延期理由"))
     if report.procedure is None or report.procedure.step != "conclude":
-        raise ServiceError.single("report", "not_extendable", "只有查核办结阶段可以申请延期")
+        raise ServiceError.single("report", "not_extendable", _("只有查核办结阶段可以申请延期"))
     d = procedures.definition_for(report.procedure)
     if Extension.objects.filter(report=report).count() >= d.value("max_extensions"):
-        raise ServiceError.single("report", "extension_used", f"办结期限只能延长{d.value('max_extensions')}次")
+        raise ServiceError.single("report", "extension_used", _("办结期限只能延长%(value)s次") % {"value": d.value('max_extensions')})
     ext = Extension.objects.create(report=report, requested_by=actor.user, reason=reason[:500])
     audit.record(actor, "tipoffs.extension.request", report, data={"extension": ext.pk, "reason": reason[:500]}, org_path=report.office.org.path)
     return ext
@@ -576,9 +577,9 @@ def approve_extension(*, actor: Actor, extension_id, on: dt.date | None = None) 
     ext = get_in_scope(Extension.objects.select_for_update().select_related("report", "report__office", "report__office__org"), actor, write=True, pk=extension_id)
     report = _report_for_write(actor, ext.report_id)
     if ext.approved_at is not None:
-        raise ServiceError.single("extension", "already_approved", "该延期申请已批准")
+        raise ServiceError.single("extension", "already_approved", _("该延期申请已批准"))
     if actor.user is not None and ext.requested_by_id == actor.user.pk:
-        raise ServiceError.single("extension", "self_approval", "延期申请应由申请人以外的负责人批准")
+        raise ServiceError.single("extension", "self_approval", _("延期申请应由申请人以外的负责人批准"))
     instance = report.procedure
     d = procedures.definition_for(instance)
     until = workcal.add_workdays(instance.due_on, d.value("extension_working_days"))
@@ -596,12 +597,12 @@ def update_forwarding(*, actor: Actor, report_id, acknowledged_on: dt.date | Non
     report = _report_for_write(actor, report_id)
     fw = Forwarding.objects.select_for_update().filter(report=report).first()
     if fw is None:
-        raise ServiceError.single("report", "not_forwarded", "该举报件没有转办记录")
+        raise ServiceError.single("report", "not_forwarded", _("该举报件没有转办记录"))
     before = {"acknowledged_on": fw.acknowledged_on, "result_on": fw.result_on}
     for field_name, value in (("acknowledged_on", acknowledged_on), ("result_on", result_on)):
         if value is not None:
             if value < fw.forwarded_on or value > dt.date.today():
-                raise ServiceError.single(field_name, "date_order", "日期应在转办日期之后、今天之前")
+                raise ServiceError.single(field_name, "date_order", _("日期应在转办日期之后、今天之前"))
             setattr(fw, field_name, value)
     fw.save()
     audit.record(actor, "tipoffs.forwarding.update", report, changes=audit.diff(before, {"acknowledged_on": fw.acknowledged_on, "result_on": fw.result_on}), org_path=report.office.org.path)
@@ -614,13 +615,13 @@ def request_identity(*, actor: Actor, report_id, reason: str) -> IdentityRequest
     report = _report_for_write(actor, report_id)
     reason = clean_text(reason)
     if len(reason) < 5:
-        raise ServiceError.single("reason", "required", "请写明需要了解举报人身份的理由（至少5个字）")
+        raise ServiceError.single("reason", "required", _("请写明需要了解举报人身份的理由（至少5个字）"))
     if report.sealed_identity is None:
-        raise ServiceError.single("report", "anonymous", "该举报为匿名举报，没有举报人身份信息")
+        raise ServiceError.single("report", "anonymous", _("该举报为匿名举报，没有举报人身份信息"))
     if not has_grant(report.office, actor.user):
         raise PermissionDenied()
     if IdentityRequest.objects.filter(report=report, requested_by=actor.user, status=RequestStatus.PENDING).exists():
-        raise ServiceError.single("report", "duplicate_existing", "已有待决定的申请")
+        raise ServiceError.single("report", "duplicate_existing", _("已有待决定的申请"))
     req = IdentityRequest.objects.create(report=report, requested_by=actor.user, reason=reason[:500])
     audit.record(actor, "tipoffs.identity.request", req, data={"report": report.pk, "reason": reason[:500]}, org_path=report.office.org.path)
     return req
@@ -632,26 +633,26 @@ def decide_identity(*, actor: Actor, request_id, grant: bool, note: str = "", cu
     req = get_in_scope(IdentityRequest.objects.select_for_update().select_related("report", "report__office", "report__office__org"), actor, write=True, pk=request_id)
     office = req.report.office
     if req.status != RequestStatus.PENDING:
-        raise ServiceError.single("request", "decided", "该申请已作出决定")
+        raise ServiceError.single("request", "decided", _("该申请已作出决定"))
     if actor.user is not None and req.requested_by_id == actor.user.pk:
-        raise ServiceError.single("request", "self_decision", "申请人不能自行决定")
+        raise ServiceError.single("request", "self_decision", _("申请人不能自行决定"))
     if not has_grant(office, actor.user, KeyRole.CUSTODIAN):
         raise PermissionDenied()
     note = clean_text(note)
     if grant:
         requester_key = live_key(req.requested_by)
         if requester_key is None:
-            raise ServiceError.single("request", "no_key", "申请人没有个人密钥")
+            raise ServiceError.single("request", "no_key", _("申请人没有个人密钥"))
         try:
             secret = office_secret(office, actor.user, custodian_key, KeyRole.CUSTODIAN)
         except crypto.Locked:
-            raise ServiceError.single("password", "locked", "请先输入密码解锁身份保管密钥") from None
+            raise ServiceError.single("password", "locked", _("请先输入密码解锁身份保管密钥")) from None
         identity = crypto.unseal(secret, bytes(req.report.sealed_identity))
         req.sealed_for_requester = crypto.seal(bytes(requester_key.public_key), identity)
         req.status = RequestStatus.GRANTED
     else:
         if not note:
-            raise ServiceError.single("note", "required", "拒绝时请写明理由")
+            raise ServiceError.single("note", "required", _("拒绝时请写明理由"))
         req.status = RequestStatus.REFUSED
     req.decided_by = actor.user
     req.decided_at = timezone.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -67,7 +68,7 @@ class StatusView(TrainingView):
 
     @extend_schema(tags=TAGS, parameters=[OpenApiParameter("id_number", str, required=True, description="公民身份号码"), params.api_year()], responses={200: dict})
     def get(self, request):
-        number = services.normalized_id(params.text(request.query_params, "id_number", label="公民身份号码", required=True, max_length=24))
+        number = services.normalized_id(params.text(request.query_params, "id_number", label=_("公民身份号码"), required=True, max_length=24))
         year = params.year(request.query_params, default=dt.date.today().year)
         actor = self.actor
         in_scope = selectors.trainees(actor).filter(id_number=number).exists() or scope(Member.objects.filter(id_number=number), actor).exists()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from orgwork.core import audit, idcard
@@ -71,7 +72,7 @@ class ImportRejected(ServiceError):
     def __init__(self, result: Result):
         self.result = result
         first = result.problems[0]
-        super().__init__([FieldError("file", first.code, f"{len(result.problems)}处问题，未导入任何数据。{first}")])
+        super().__init__([FieldError("file", first.code, _("%(n)s处问题，未导入任何数据。%(first)s") % {"n": len(result.problems), "first": first})])
 
 
 def _key(text) -> str:
@@ -89,7 +90,7 @@ def read_sheet(source) -> list[list]:
             wb = CalamineWorkbook.from_filelike(source)
         return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception:  # calamine raises its own error types for anything that is not a spreadsheet
-        raise ServiceError.single("file", "bad_file", "无法读取文件：请上传Excel文件（.xlsx/.xls）") from None
+        raise ServiceError.single("file", "bad_file", _("无法读取文件：请上传Excel文件（.xlsx/.xls）")) from None
 
 
 def _locate(rows: list[list], wanted: tuple[str, ...], required: tuple[str, ...]):
@@ -104,7 +105,7 @@ def _locate(rows: list[list], wanted: tuple[str, ...], required: tuple[str, ...]
             body = [(i + 1, r) for i, r in enumerate(rows[index + 1 :], start=index + 1) if any(str(c).strip() for c in r if c is not None)]
             return found, headings, body
     names = "、".join(COLUMNS[k][0] for k in required)
-    raise ServiceError.single("file", "missing_columns", f"没有找到表头：文件前{HEADER_SCAN_ROWS}行中应有“{names}”列")
+    raise ServiceError.single("file", "missing_columns", _("没有找到表头：文件前%(HEADER_SCAN_ROWS)s行中应有“%(names)s”列") % {"HEADER_SCAN_ROWS": HEADER_SCAN_ROWS, "names": names})
 
 
 def _cell(cells, col):
@@ -138,7 +139,7 @@ class _Row:
 def _people_rows(rows, value_key: str, value_label: str, result: Result, *, value_required: bool, today: dt.date) -> list[_Row]:
     cols, headings, body = _locate(rows, ("name", "id_number", value_key, "on"), ("name", "id_number") + ((value_key,) if value_required else ()))
     if len(body) > MAX_ROWS:
-        raise ServiceError.single("file", "too_many_rows", f"一次最多导入{MAX_ROWS}行，本文件有{len(body)}行，请分批导入")
+        raise ServiceError.single("file", "too_many_rows", _("一次最多导入%(MAX_ROWS)s行，本文件有%(n)s行，请分批导入") % {"MAX_ROWS": MAX_ROWS, "n": len(body)})
     result.rows = len(body)
     seen: dict[str, int] = {}
     out = []
@@ -147,14 +148,14 @@ def _people_rows(rows, value_key: str, value_label: str, result: Result, *, valu
         bad = len(result.problems)
         name = clean_name(_cell(cells, cols["name"]))
         if not name:
-            result.problems.append(Problem(n, h["name"], "required", "姓名不能为空"))
+            result.problems.append(Problem(n, h["name"], "required", _("姓名不能为空")))
         number = ""
         try:
             number = idcard.parse(_cell(cells, cols["id_number"]), today=today).value
         except idcard.IdNumberError as exc:
             result.problems.append(Problem(n, h["id_number"], exc.code, exc.message))
         if number and number in seen:
-            result.problems.append(Problem(n, h["id_number"], "duplicate_in_file", f"与第{seen[number]}行的公民身份号码重复"))
+            result.problems.append(Problem(n, h["id_number"], "duplicate_in_file", _("与第%(value)s行的公民身份号码重复") % {"value": seen[number]}))
         elif number:
             seen[number] = n
         value = None
@@ -162,18 +163,18 @@ def _people_rows(rows, value_key: str, value_label: str, result: Result, *, valu
         try:
             value = _decimal(raw)
         except ValueError:
-            result.problems.append(Problem(n, h[value_key], "bad_value", f"{value_label}应为数字，而不是“{raw}”"))
+            result.problems.append(Problem(n, h[value_key], "bad_value", _("%(value_label)s应为数字，而不是“%(raw)s”") % {"value_label": value_label, "raw": raw}))
         else:
             if value is None and value_required:
-                result.problems.append(Problem(n, h[value_key], "required", f"{value_label}不能为空"))
+                result.problems.append(Problem(n, h[value_key], "required", _("%(value_label)s不能为空") % {"value_label": value_label}))
         on = None
         if "on" in cols:
             try:
                 on = parse_date(_cell(cells, cols["on"]))
             except BadDate:
-                result.problems.append(Problem(n, h["on"], "bad_date", "日期格式不正确（例：2026-03-01）"))
+                result.problems.append(Problem(n, h["on"], "bad_date", _("日期格式不正确（例：2026-03-01）")))
             if on and on > today:
-                result.problems.append(Problem(n, h["on"], "future_date", "日期不能晚于今天"))
+                result.problems.append(Problem(n, h["on"], "future_date", _("日期不能晚于今天")))
         if len(result.problems) == bad:
             out.append(_Row(n, name, number, value, on))
     return out
@@ -189,7 +190,7 @@ def _check_names(rows: list[_Row], result: Result, heading: str = "姓名") -> N
         known.setdefault(number, name)
     for r in rows:
         if r.id_number in known and clean_name(known[r.id_number]) != r.name:
-            result.problems.append(Problem(r.row, heading, "name_mismatch", f"该公民身份号码登记的姓名是“{known[r.id_number]}”，与“{r.name}”不一致"))
+            result.problems.append(Problem(r.row, heading, "name_mismatch", _("该公民身份号码登记的姓名是“%(value)s”，与“%(name)s”不一致") % {"value": known[r.id_number], "name": r.name}))
 
 
 def _service_problem(result: Result, row: int, exc: ServiceError) -> None:
@@ -205,10 +206,10 @@ def import_attendance(*, actor: Actor, course_id, source, today: dt.date | None 
     rows = _people_rows(read_sheet(source), "hours", "学时", result, value_required=False, today=today)
     for r in rows:
         if r.value is not None and (r.value <= 0 or r.value > course.hours):
-            result.problems.append(Problem(r.row, "学时", "bad_value", f"学时应大于0且不超过本班次的{course.hours.normalize():f}学时"))
+            result.problems.append(Problem(r.row, "学时", "bad_value", _("学时应大于0且不超过本班次的%(normalize)s学时") % {"normalize": format(course.hours.normalize(), 'f')}))
     _check_names(rows, result)
     if course.ends_on > today and not any(r.on for r in rows):
-        result.problems.append(Problem(0, "", "future_date", f"班次结束日期{course.ends_on:%Y-%m-%d}晚于今天：请在“日期”列填写每人的学习日期"))
+        result.problems.append(Problem(0, "", "future_date", _("班次结束日期%(ends_on)s晚于今天：请在“日期”列填写每人的学习日期") % {"ends_on": format(course.ends_on, '%Y-%m-%d')}))
     if result.problems:
         result.problems.sort(key=lambda p: p.row)
         raise ImportRejected(result)
@@ -244,7 +245,7 @@ def import_scores(*, actor: Actor, exam_id, source, today: dt.date | None = None
     rows = _people_rows(read_sheet(source), "score", "成绩", result, value_required=True, today=today)
     for r in rows:
         if r.value < 0 or r.value > exam.full_marks:
-            result.problems.append(Problem(r.row, "成绩", "bad_value", f"成绩应在0至{exam.full_marks.normalize():f}分之间"))
+            result.problems.append(Problem(r.row, "成绩", "bad_value", _("成绩应在0至%(normalize)s分之间") % {"normalize": format(exam.full_marks.normalize(), 'f')}))
     _check_names(rows, result)
     if result.problems:
         result.problems.sort(key=lambda p: p.row)
@@ -266,7 +267,7 @@ def import_online(*, actor: Actor, platform: str, records: list[dict], org_id=No
     today = today or dt.date.today()
     platform = clean_name(platform)[:30]
     if not platform:
-        raise ServiceError.single("platform", "required", "请填写学习平台名称")
+        raise ServiceError.single("platform", "required", _("请填写学习平台名称"))
     result = Result(rows=len(records))
     with transaction.atomic():
         sid = transaction.savepoint()

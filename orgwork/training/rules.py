@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import ServiceError
 from orgwork.core.rules import RuleSet, UnknownRule, register, rule
 
@@ -90,7 +92,7 @@ def _in_force(name: str, on: dt.date, field: str, what: str) -> RuleSet:
     try:
         return rule(name, on=on)
     except UnknownRule:
-        raise ServiceError.single(field, "no_rule_in_force", f"{on:%Y年%m月%d日}之前没有可适用的{what}规定") from None
+        raise ServiceError.single(field, "no_rule_in_force", _("%(on)s之前没有可适用的%(what)s规定") % {"on": format(on, '%Y年%m月%d日'), "what": what}) from None
 
 
 def requirement_rules(on: dt.date, *, field: str = "year") -> RuleSet:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, idcard
 from orgwork.core.actor import Actor
@@ -48,27 +49,27 @@ def person(actor: Actor, *, id_number, name, org_id=None, member=None, role: str
     number = normalized_id(id_number)
     name = clean_name(name)
     if not name:
-        raise ServiceError.single("name", "required", "请填写姓名")
+        raise ServiceError.single("name", "required", _("请填写姓名"))
     t = Trainee.objects.select_related("org", "member").filter(id_number=number).first()
     if t is not None:
         if clean_name(t.name) != name:
-            raise ServiceError.single("name", "name_mismatch", f"公民身份号码{idcard_tail(number)}登记的姓名是“{t.name}”，与“{name}”不一致")
+            raise ServiceError.single("name", "name_mismatch", _("公民身份号码%(idcard_tail)s登记的姓名是“%(name)s”，与“%(name2)s”不一致") % {"idcard_tail": idcard_tail(number), "name": t.name, "name2": name})
         return t
     if not create:
-        raise ServiceError.single("id_number", "unknown_person", f"{name}（{idcard_tail(number)}）不在培训人员名册中")
+        raise ServiceError.single("id_number", "unknown_person", _("%(name)s（%(idcard_tail)s）不在培训人员名册中") % {"name": name, "idcard_tail": idcard_tail(number)})
     m = member if member is not None else _member_by_id(number)
     if m is not None and m.id_number != number:
-        raise ServiceError.single("member", "bad_value", "所选党员与公民身份号码不符")
+        raise ServiceError.single("member", "bad_value", _("所选党员与公民身份号码不符"))
     if m is not None and clean_name(m.name) != name:
-        raise ServiceError.single("name", "name_mismatch", f"公民身份号码{idcard_tail(number)}的党员姓名是“{m.name}”，与“{name}”不一致")
+        raise ServiceError.single("name", "name_mismatch", _("公民身份号码%(idcard_tail)s的党员姓名是“%(name)s”，与“%(name2)s”不一致") % {"idcard_tail": idcard_tail(number), "name": m.name, "name2": name})
     if m is not None:
         org = m.org
     elif org_id is not None:
         org = writable_org(actor, org_id)
     else:
-        raise ServiceError.single("org", "required", f"{name}不是系统中的党员，请选择其所在党组织")
+        raise ServiceError.single("org", "required", _("%(name)s不是系统中的党员，请选择其所在党组织") % {"name": name})
     if role and role not in TraineeRole.values:
-        raise ServiceError.single("role", "bad_value", "请选择培训类别")
+        raise ServiceError.single("role", "bad_value", _("请选择培训类别"))
     try:
         with transaction.atomic():
             t = Trainee.objects.create(id_number=number, name=name, member=m, org=org, role=role or (TraineeRole.MEMBER if m else TraineeRole.OTHER), post=clean_text(post)[:100])
@@ -86,12 +87,12 @@ def idcard_tail(number: str) -> str:
 def register_person(*, actor: Actor, id_number, name, org_id=None, member_id=None, role: str, post: str = "") -> Trainee:
     """Register (or re-classify) a person in training — a cadre who is not a member needs the org responsible for them."""
     if role not in TraineeRole.values:
-        raise ServiceError.single("role", "bad_value", "请选择培训类别")
+        raise ServiceError.single("role", "bad_value", _("请选择培训类别"))
     member = None
     if member_id is not None:
         member = scope(Member.objects.select_related("org"), actor, write=True).filter(pk=member_id).first()
         if member is None:
-            raise ServiceError.single("member", "unknown_member", "党员不存在或不在您的管理范围内")
+            raise ServiceError.single("member", "unknown_member", _("党员不存在或不在您的管理范围内"))
     t = person(actor, id_number=id_number, name=name, org_id=org_id, member=member, role=role, post=post)
     if scope(Trainee.objects.filter(pk=t.pk), actor, write=True).first() is None:
         raise NotFound()
@@ -110,19 +111,19 @@ def _hours(value, *, field: str = "hours", label: str = "学时", allow_negative
     try:
         h = Decimal(str(value).strip()).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError, TypeError):
-        raise ServiceError.single(field, "bad_value", f"{label}应为数字") from None
+        raise ServiceError.single(field, "bad_value", _("%(label)s应为数字") % {"label": label}) from None
     if not h.is_finite() or abs(h) > MAX_HOURS:
-        raise ServiceError.single(field, "bad_value", f"{label}应为不超过{MAX_HOURS}的数字")
+        raise ServiceError.single(field, "bad_value", _("%(label)s应为不超过%(MAX_HOURS)s的数字") % {"label": label, "MAX_HOURS": MAX_HOURS})
     if h <= 0 and not allow_negative:
-        raise ServiceError.single(field, "bad_value", f"{label}应大于0")
+        raise ServiceError.single(field, "bad_value", _("%(label)s应大于0") % {"label": label})
     return h
 
 
 def _check_day(on, *, field: str = "on", label: str = "日期", today: dt.date | None = None) -> dt.date:
     if not isinstance(on, dt.date):
-        raise ServiceError.single(field, "required", f"请填写{label}")
+        raise ServiceError.single(field, "required", _("请填写%(label)s") % {"label": label})
     if on > (today or dt.date.today()):
-        raise ServiceError.single(field, "future_date", f"{label}不能晚于今天")
+        raise ServiceError.single(field, "future_date", _("%(label)s不能晚于今天") % {"label": label})
     return on
 
 
@@ -136,22 +137,22 @@ def credit_hours(actor: Actor, *, id_number: str, name: str, hours, on: dt.date,
     source = clean_text(source)
     ref = clean_text(ref)
     if not source or len(source) > 40 or source.split(":", 1)[0] not in CreditSource.values:
-        raise ServiceError.single("source", "bad_value", "学时来源不正确")
+        raise ServiceError.single("source", "bad_value", _("学时来源不正确"))
     if not ref:
-        raise ServiceError.single("ref", "required", "请填写来源编号")
+        raise ServiceError.single("ref", "required", _("请填写来源编号"))
     if len(ref) > 120:
-        raise ServiceError.single("ref", "too_long", "来源编号不能超过120个字符")
+        raise ServiceError.single("ref", "too_long", _("来源编号不能超过120个字符"))
     existing = Credit.objects.select_related("trainee").filter(source=source, ref=ref).first()
     number = normalized_id(id_number)
     if existing is not None:
         if existing.trainee.id_number != number:
-            raise ServiceError.single("ref", "ref_conflict", f"来源编号{ref}已记给另一人")
+            raise ServiceError.single("ref", "ref_conflict", _("来源编号%(ref)s已记给另一人") % {"ref": ref})
         return existing
     h = _hours(hours, allow_negative=source == CreditSource.CORRECTION)
     on = _check_day(on, today=today)
     limit = Decimal(requirement_rules(on, field="on")["max_hours_per_record"])
     if h > limit:
-        raise ServiceError.single("hours", "too_many_hours", f"一条学时记录不能超过{limit}学时")
+        raise ServiceError.single("hours", "too_many_hours", _("一条学时记录不能超过%(limit)s学时") % {"limit": limit})
     t = person(actor, id_number=number, name=name, member=member, org_id=org_id)
     try:
         with transaction.atomic():
@@ -174,11 +175,11 @@ def correct_credit(*, actor: Actor, credit_id: int, reason: str, today: dt.date 
         raise NotFound()
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写更正原因")
+        raise ServiceError.single("reason", "required", _("请填写更正原因"))
     if original.source == CreditSource.CORRECTION:
-        raise ServiceError.single("credit", "bad_value", "更正记录不能再更正")
+        raise ServiceError.single("credit", "bad_value", _("更正记录不能再更正"))
     if Credit.objects.filter(source=CreditSource.CORRECTION, ref=f"credit:{original.pk}").exists():
-        raise ServiceError.single("credit", "already_corrected", "该记录已更正")
+        raise ServiceError.single("credit", "already_corrected", _("该记录已更正"))
     c = Credit.objects.create(
         trainee=original.trainee, course=original.course, hours=-original.hours, on=original.on, source=CreditSource.CORRECTION,
         ref=f"credit:{original.pk}", note=reason[:200], recorded_by_id=actor.user_id, recorded_by_label=actor.label,
@@ -196,25 +197,25 @@ def create_course(*, actor: Actor, org_id, title: str, kind: str, hours, starts_
     errors: list[FieldError] = []
     title = clean_text(title)
     if not title:
-        errors.append(FieldError("title", "required", "请填写课程/班次名称"))
+        errors.append(FieldError("title", "required", _("请填写课程/班次名称")))
     elif len(title) > 120:
-        errors.append(FieldError("title", "too_long", "课程/班次名称不能超过120个字"))
+        errors.append(FieldError("title", "too_long", _("课程/班次名称不能超过120个字")))
     if kind not in CourseKind.values:
-        errors.append(FieldError("kind", "bad_value", "请选择课程类型"))
+        errors.append(FieldError("kind", "bad_value", _("请选择课程类型")))
     try:
         h = _hours(hours)
     except ServiceError as exc:
         errors.extend(exc.errors)
         h = None
     if not isinstance(starts_on, dt.date):
-        errors.append(FieldError("starts_on", "required", "请填写开始日期"))
+        errors.append(FieldError("starts_on", "required", _("请填写开始日期")))
     ends_on = ends_on or starts_on
     if isinstance(starts_on, dt.date) and ends_on < starts_on:
-        errors.append(FieldError("ends_on", "date_order", "结束日期不能早于开始日期"))
+        errors.append(FieldError("ends_on", "date_order", _("结束日期不能早于开始日期")))
     if seats is not None and not 1 <= seats <= 100000:
-        errors.append(FieldError("seats", "bad_value", "名额应为1至100000之间的整数"))
+        errors.append(FieldError("seats", "bad_value", _("名额应为1至100000之间的整数")))
     if kind == CourseKind.ELECTIVE and seats is None:
-        errors.append(FieldError("seats", "required", "自主选学课程请填写名额"))
+        errors.append(FieldError("seats", "required", _("自主选学课程请填写名额")))
     if errors:
         raise ServiceError(errors)
     c = Course.objects.create(org=org, title=title, kind=kind, hours=h, starts_on=starts_on, ends_on=ends_on, seats=seats, closed_on=closed_on, note=clean_text(note)[:500])
@@ -232,13 +233,13 @@ def _course(actor: Actor, course_id, *, write: bool = False) -> Course:
 def _take_seat(actor: Actor, course: Course, t: Trainee, today: dt.date) -> Enrolment:
     """The seat rules, shared by staff enrolment and a member's own: open, not twice, not past the seats."""
     if course.kind != CourseKind.ELECTIVE:
-        raise ServiceError.single("course", "not_elective", f"“{course.title}”不是自主选学课程")
+        raise ServiceError.single("course", "not_elective", _("“%(title)s”不是自主选学课程") % {"title": course.title})
     if (course.closed_on and today > course.closed_on) or today > course.ends_on:
-        raise ServiceError.single("course", "enrolment_closed", f"“{course.title}”报名已截止")
+        raise ServiceError.single("course", "enrolment_closed", _("“%(title)s”报名已截止") % {"title": course.title})
     if Enrolment.objects.filter(course=course, trainee=t, cancelled_at__isnull=True).exists():
-        raise ServiceError.single("course", "already_enrolled", f"{t.name}已报名“{course.title}”")
+        raise ServiceError.single("course", "already_enrolled", _("%(name)s已报名“%(title)s”") % {"name": t.name, "title": course.title})
     if course.seats is not None and course.enrolled >= course.seats:
-        raise ServiceError.single("course", "course_full", f"“{course.title}”名额已满（共{course.seats}个），不能再报名")
+        raise ServiceError.single("course", "course_full", _("“%(title)s”名额已满（共%(seats)s个），不能再报名") % {"title": course.title, "seats": course.seats})
     e = Enrolment.objects.create(course=course, trainee=t)
     Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") + 1)
     audit.record(actor, "training.enrol", e, data={"course": course.pk, "trainee": t.pk})
@@ -272,7 +273,7 @@ def cancel_enrolment(*, actor: Actor, enrolment_id) -> Enrolment:
     if e is None:
         raise NotFound()
     if e.cancelled_at is not None:
-        raise ServiceError.single("enrolment", "already_cancelled", "该报名已取消")
+        raise ServiceError.single("enrolment", "already_cancelled", _("该报名已取消"))
     Course.objects.select_for_update().filter(pk=e.course_id).first()
     e.cancelled_at = timezone.now()
     e.save(update_fields=["cancelled_at"])
@@ -290,18 +291,18 @@ def create_exam(*, actor: Actor, org_id, title: str, year: int, held_on: dt.date
     errors: list[FieldError] = []
     title = clean_text(title)
     if not title:
-        errors.append(FieldError("title", "required", "请填写考学名称"))
+        errors.append(FieldError("title", "required", _("请填写考学名称")))
     elif len(title) > 120:
-        errors.append(FieldError("title", "too_long", "考学名称不能超过120个字"))
+        errors.append(FieldError("title", "too_long", _("考学名称不能超过120个字")))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors.append(FieldError("year", "bad_value", "考学年度应为2000至2100之间的年份"))
+        errors.append(FieldError("year", "bad_value", _("考学年度应为2000至2100之间的年份")))
     try:
-        full = _hours(full_marks, field="full_marks", label="满分")
+        full = _hours(full_marks, field="full_marks", label=_("满分"))
     except ServiceError as exc:
         errors.extend(exc.errors)
         full = None
     if not isinstance(held_on, dt.date):
-        errors.append(FieldError("held_on", "required", "请填写考试日期"))
+        errors.append(FieldError("held_on", "required", _("请填写考试日期")))
     if errors:
         raise ServiceError(errors)
     rules = grade_rules(held_on)
@@ -321,9 +322,9 @@ def _score(value, exam: Exam, *, field: str = "score") -> Decimal:
     try:
         s = Decimal(str(value).strip()).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError, TypeError):
-        raise ServiceError.single(field, "bad_value", "成绩应为数字") from None
+        raise ServiceError.single(field, "bad_value", _("成绩应为数字")) from None
     if not s.is_finite() or s < 0 or s > exam.full_marks:
-        raise ServiceError.single(field, "bad_value", f"成绩应在0至{exam.full_marks.normalize():f}分之间")
+        raise ServiceError.single(field, "bad_value", _("成绩应在0至%(normalize)s分之间") % {"normalize": format(exam.full_marks.normalize(), 'f')})
     return s
 
 

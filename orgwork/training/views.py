@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(params.integer(request.GET, "page", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(items, size).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _with_paths(page):
@@ -268,7 +268,7 @@ def exam(request, actor, pk):
 @gate.staff
 def rotation(request, actor):
     under = params.under(actor, request.GET)
-    group = params.choice(request.GET, "group", label="类别", choices=list(selectors.ROTATION_LABELS), default="village_cadre")
+    group = params.choice(request.GET, "group", label=_("类别"), choices=list(selectors.ROTATION_LABELS), default="village_cadre")
     data = selectors.rotation(actor, under=under)
     g = data["groups"].get(group)
     return render(
@@ -280,7 +280,7 @@ def rotation(request, actor):
 def _ledger_org(request, actor):
     org = params.under(actor, request.GET)
     if org is not None and org.kind not in BRANCH_KINDS:
-        raise params.ParamError("org", "not_branch", f"“{org.name}”不是党支部：台账按党支部打印")
+        raise params.ParamError("org", "not_branch", _("“%(name)s”不是党支部：台账按党支部打印") % {"name": org.name})
     return org
 
 
@@ -303,7 +303,7 @@ def ledger_download(request, actor, kind, fmt):
         raise NotFound()
     org = _ledger_org(request, actor)
     if org is None:
-        raise params.ParamError("org", "required", "请选择党支部")
+        raise params.ParamError("org", "required", _("请选择党支部"))
     year = params.year(request.GET, default=dt.date.today().year)
     ledger = ledger_mod.build(actor, kind, org, year)
     if fmt == "pdf":
@@ -340,5 +340,5 @@ def me(request, actor):
         data = {"error": exc.errors[0].message}
     mine = set(Enrolment.objects.filter(trainee__id_number=member.id_number, cancelled_at__isnull=True).values_list("course_id", flat=True))
     offers = _page(request, selectors.open_electives_for(member), 20)
-    credit_page = Paginator(data.get("credits", []), 20).get_page(params.integer(request.GET, "cpage", label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    credit_page = Paginator(data.get("credits", []), 20).get_page(params.integer(request.GET, "cpage", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(request, "training/me.html", {"member": member, "year": year, "offers": offers, "mine": mine, "credit_page": credit_page, **data})

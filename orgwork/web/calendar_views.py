@@ -37,7 +37,7 @@ def parse_days(text: str, *, field: str, label: str) -> list[dt.date]:
                 for part in token.split():
                     out.append(dt.date.fromisoformat(_pad(part)))
         except ValueError:
-            raise ServiceError.single(field, "invalid_parameter", f"{label}中的“{token}”不是日期（格式如 2027-10-01，或 2027-10-01~2027-10-07）") from None
+            raise ServiceError.single(field, "invalid_parameter", _("%(label)s中的“%(token)s”不是日期（格式如 2027-10-01，或 2027-10-01~2027-10-07）") % {"label": label, "token": token}) from None
     return out
 
 

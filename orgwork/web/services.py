@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgwork.core import audit
@@ -18,7 +19,7 @@ def change_password(*, actor: Actor, request, old_password: str, new_password: s
 
     user = actor.user
     if not user.check_password(old_password):
-        raise ServiceError.single("old_password", "bad_password", "原密码不正确")
+        raise ServiceError.single("old_password", "bad_password", _("原密码不正确"))
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
@@ -40,10 +41,10 @@ def start_totp(*, actor: Actor) -> TOTPDevice:
 def confirm_totp(*, actor: Actor, device_id: int, token: str) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().filter(user=actor.user, pk=device_id, confirmed=False).first()
     if device is None:
-        raise ServiceError.single("token", "expired", "绑定已过期，请刷新页面重新扫码")
+        raise ServiceError.single("token", "expired", _("绑定已过期，请刷新页面重新扫码"))
     token = (token or "").strip().replace(" ", "")
     if not token.isdigit() or not device.verify_token(token):
-        raise ServiceError.single("token", "bad_token", "验证码不正确，请核对手机上的6位数字后重试")
+        raise ServiceError.single("token", "bad_token", _("验证码不正确，请核对手机上的6位数字后重试"))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record(actor, "user.totp_enrol", actor.user, data={"device": device.pk})
@@ -125,13 +126,13 @@ def request_reset_code(*, username: str, ip: str | None) -> list[str]:
     now = timezone.now()
     hour_ago = now - timedelta(hours=1)
     if ip and PasswordResetCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count() >= conf["per_ip"]:
-        raise RateLimited.single("username", "rate_limited", "请求过于频繁，请一小时后再试")
+        raise RateLimited.single("username", "rate_limited", _("请求过于频繁，请一小时后再试"))
     user = get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()
     system = Actor.system_actor("找回密码")
     if user is None:
         return []
     if PasswordResetCode.objects.filter(user=user, created_at__gte=hour_ago).count() >= conf["per_user"]:
-        raise RateLimited.single("username", "rate_limited", f"该账号一小时内最多获取{conf['per_user']}次验证码，请稍后再试")
+        raise RateLimited.single("username", "rate_limited", _("该账号一小时内最多获取%(per_user)s次验证码，请稍后再试") % {"per_user": conf['per_user']})
     where = reset_destinations(user)
     if not where:
         audit.record(system, "user.password_reset_unreachable", user, data={"username": user.get_username(), "ip": ip})
@@ -152,7 +153,7 @@ def request_reset_code(*, username: str, ip: str | None) -> list[str]:
             sent.append(_mask_phone(where["sms"]))
         except SmsError:
             if not sent:
-                raise ServiceError.single("username", "send_failed", "验证码短信发送失败，请稍后再试或联系管理员") from None
+                raise ServiceError.single("username", "send_failed", _("验证码短信发送失败，请稍后再试或联系管理员")) from None
     audit.record(system, "user.password_reset_code", user, data={"username": user.get_username(), "channels": sorted(where), "ip": ip})
     return sent
 
@@ -169,7 +170,7 @@ def reset_with_code(*, username: str, code: str, new_password: str, ip: str | No
     from orgwork.core.models import PasswordResetCode
 
     conf = _reset_settings()
-    bad = ServiceError.single("code", "bad_code", "验证码不正确或已失效，请重新获取")
+    bad = ServiceError.single("code", "bad_code", _("验证码不正确或已失效，请重新获取"))
     user = get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()
     if user is None:
         raise bad
@@ -202,7 +203,7 @@ class _CountedFailure(ServiceError):
     def __init__(self, code_id: int, attempts: int, tries: int):
         self.code_id, self.attempts = code_id, attempts
         left = max(tries - attempts, 0)
-        super().__init__([FieldError("code", "bad_code", f"验证码不正确，还可以再试{left}次" if left else "验证码不正确，已失效，请重新获取")])
+        super().__init__([FieldError("code", "bad_code", (_("验证码不正确，还可以再试%(left)s次") % {"left": left}) if left else (_("验证码不正确，已失效，请重新获取")))])
 
 
 def reset_with_code_counted(**kwargs):

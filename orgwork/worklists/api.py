@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action, api_view
@@ -68,7 +69,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         year = params.year(self.request.query_params)
         if year:
             qs = qs.filter(year=year)
-        kind = params.choice(self.request.query_params, "kind", label="类别", choices=["", *TaskKind.values])
+        kind = params.choice(self.request.query_params, "kind", label=_("类别"), choices=["", *TaskKind.values])
         if kind:
             qs = qs.filter(kind=kind)
         return qs.order_by("org__path", "deadline", "id")
@@ -194,7 +195,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     def get_queryset(self):
         q = self.request.query_params
-        return selectors.issues(self.actor, year=params.year(q), status=params.choice(q, "status", label="状态", choices=["", *IssueStatus.values]))
+        return selectors.issues(self.actor, year=params.year(q), status=params.choice(q, "status", label=_("状态"), choices=["", *IssueStatus.values]))
 
     @extend_schema(parameters=[params.api_year(), params.api_choice("status", IssueStatus.values)])
     def list(self, request, *args, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.registry import Item
@@ -21,7 +22,7 @@ def overdue(actor, under=None):
         return []
     out = []
     if counts["matters_overdue"]:
-        out.append(Item(kind="worklists.matters", title=f"{counts['matters_overdue']}件交办事项逾期未办", detail="按13710等时限模板办理", url=reverse("worklists:matters") + "?open=1", severity="danger"))
+        out.append(Item(kind="worklists.matters", title=_("%(matters_overdue)s件交办事项逾期未办") % {"matters_overdue": counts['matters_overdue']}, detail=_("按13710等时限模板办理"), url=reverse("worklists:matters") + "?open=1", severity="danger"))
     if counts["issues_overdue"]:
-        out.append(Item(kind="worklists.issues", title=f"{counts['issues_overdue']}个问题逾期未整改销号", detail="问题清单与整改台账", url=reverse("worklists:issues") + "?status=open", severity="danger"))
+        out.append(Item(kind="worklists.issues", title=_("%(issues_overdue)s个问题逾期未整改销号") % {"issues_overdue": counts['issues_overdue']}, detail=_("问题清单与整改台账"), url=reverse("worklists:issues") + "?status=open", severity="danger"))
     return out

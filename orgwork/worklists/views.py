@@ -21,7 +21,7 @@ from .models import CareKind
 
 
 def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
+    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -153,7 +153,7 @@ def issue_list(request, actor):
     year, status = None, ""
     if f.is_valid():
         year, status = f.cleaned_data["year"], f.cleaned_data["status"]
-    if params.choice(request.GET, "format", label="格式", choices=["", "xlsx"]) == "xlsx":
+    if params.choice(request.GET, "format", label=_("格式"), choices=["", "xlsx"]) == "xlsx":
         data = selectors.issue_workbook(actor, under=under, year=year, status=status, today=today)
         resp = HttpResponse(data, content_type=exports.XLSX_CONTENT_TYPE)
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%97%AE%E9%A2%98%E6%B8%85%E5%8D%95.xlsx"
@@ -214,7 +214,7 @@ def care(request, actor):
         saved = _post(request, visit_form, lambda d: services.record_visit(actor=actor, case_id=d.pop("case"), **d))
     if saved:
         return redirect(request.get_full_path())
-    kind = params.choice(request.GET, "kind", label="类别", choices=["", *CareKind.values])
+    kind = params.choice(request.GET, "kind", label=_("类别"), choices=["", *CareKind.values])
     page = _page(request, selectors.care_cases(actor, under=under, kind=kind))
     names = path_names([c.org for c in page])
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from ..actor import Actor
 from ..errors import ServiceError
@@ -68,7 +69,7 @@ def results(actor: Actor, ballot_id) -> dict:
 
 def sealed_results(ballot: Ballot) -> dict:
     if ballot.status != BallotStatus.CLOSED:
-        raise ServiceError.single("ballot", "ballot_sealed", "投票尚未结束，结果密封，计票后才能查看")
+        raise ServiceError.single("ballot", "ballot_sealed", _("投票尚未结束，结果密封，计票后才能查看"))
     return ballot.results
 
 

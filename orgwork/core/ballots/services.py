@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from .. import audit
 from ..actor import Actor
@@ -84,7 +85,7 @@ def _clean_levels(levels, field: str) -> list[dict]:
         key = clean_text(lv.get("key"))[:20]
         label = clean_text(lv.get("label"))[:40]
         if not key or not label or key in keys:
-            raise _err(field, "bad_value", "评价等次须有不重复的代码和名称")
+            raise _err(field, "bad_value", _("评价等次须有不重复的代码和名称"))
         keys.add(key)
         score = lv.get("score")
         out.append({"key": key, "label": label, "score": None if score is None else float(score)})
@@ -106,13 +107,13 @@ def create_ballot(
         raise PermissionDenied()
     title = clean_text(title)
     if not title:
-        raise _err("title", "required", "请填写投票名称")
+        raise _err("title", "required", _("请填写投票名称"))
     if not questions:
-        raise _err("questions", "required", "至少要有一个题目")
+        raise _err("questions", "required", _("至少要有一个题目"))
     if not groups:
-        raise _err("groups", "required", "至少要有一个投票人类别")
+        raise _err("groups", "required", _("至少要有一个投票人类别"))
     if opens_at and closes_at and closes_at <= opens_at:
-        raise _err("closes_at", "date_order", "截止时间须晚于开始时间")
+        raise _err("closes_at", "date_order", _("截止时间须晚于开始时间"))
     ballot = Ballot.objects.create(
         org=org,
         title=title[:200],
@@ -127,17 +128,17 @@ def create_ballot(
         field = f"questions[{qi}]"
         kind = q.get("kind")
         if kind not in QuestionKind.values:
-            raise _err(field, "bad_value", f"第{qi}题的题型不正确")
+            raise _err(field, "bad_value", _("第%(qi)s题的题型不正确") % {"qi": qi})
         text = clean_text(q.get("text"))
         if not text:
-            raise _err(field, "required", f"请填写第{qi}题的题目")
+            raise _err(field, "required", _("请填写第%(qi)s题的题目") % {"qi": qi})
         options = q.get("options") or []
         if kind != QuestionKind.TEXT and not options:
-            raise _err(field, "required", f"第{qi}题没有选项")
+            raise _err(field, "required", _("第%(qi)s题没有选项") % {"qi": qi})
         max_choices = int(q.get("max_choices") or (1 if kind == QuestionKind.CHOOSE else len(options)))
         min_choices = int(q.get("min_choices") or 0)
         if kind == QuestionKind.CHOOSE and not (0 <= min_choices <= max_choices <= max(len(options), 1)):
-            raise _err(field, "bad_value", f"第{qi}题的应选人数须在1到选项数之间")
+            raise _err(field, "bad_value", _("第%(qi)s题的应选人数须在1到选项数之间") % {"qi": qi})
         question = BallotQuestion.objects.create(
             ballot=ballot,
             seq=qi,
@@ -151,20 +152,20 @@ def create_ballot(
         for oi, o in enumerate(options, start=1):
             label = clean_text(o.get("label"))
             if not label:
-                raise _err(field, "required", f"第{qi}题第{oi}个选项没有名称")
+                raise _err(field, "required", _("第%(qi)s题第%(oi)s个选项没有名称") % {"qi": qi, "oi": oi})
             BallotOption.objects.create(
                 question=question, seq=oi, label=label[:200], subject_type=str(o.get("subject_type") or "")[:80], subject_id=str(o.get("subject_id") or "")[:64]
             )
     for gi, g in enumerate(groups, start=1):
         name = clean_text(g.get("name"))
         if not name:
-            raise _err(f"groups[{gi}]", "required", "请填写投票人类别名称")
+            raise _err(f"groups[{gi}]", "required", _("请填写投票人类别名称"))
         try:
             weight = Decimal(str(g.get("weight", 1)))
         except InvalidOperation:
-            raise _err(f"groups[{gi}]", "bad_value", f"“{name}”的权重不是数字")
+            raise _err(f"groups[{gi}]", "bad_value", _("“%(name)s”的权重不是数字") % {"name": name})
         if not (Decimal(0) < weight <= Decimal(1000)):
-            raise _err(f"groups[{gi}]", "bad_value", f"“{name}”的权重须大于0")
+            raise _err(f"groups[{gi}]", "bad_value", _("“%(name)s”的权重须大于0") % {"name": name})
         VoterGroup.objects.create(ballot=ballot, seq=gi, name=name[:100], weight=weight, size=int(g.get("size") or 0))
     audit.record(actor, "ballot.create", ballot, data={"purpose": ballot.purpose, "questions": len(questions), "groups": len(groups)})
     return ballot
@@ -175,7 +176,7 @@ def create_ballot(
 
 def _check_issuable(ballot: Ballot):
     if ballot.status not in (BallotStatus.DRAFT, BallotStatus.OPEN):
-        raise _err("ballot", "ballot_closed", "投票已结束，不能再发放投票凭证")
+        raise _err("ballot", "ballot_closed", _("投票已结束，不能再发放投票凭证"))
 
 
 def _make_slots(ballot: Ballot, group: VoterGroup, n: int) -> None:
@@ -190,9 +191,9 @@ def issue_codes(*, actor: Actor, ballot_id, group_id, count: int) -> list[str]:
     _check_issuable(ballot)
     group = VoterGroup.objects.filter(ballot=ballot, pk=group_id).first()
     if group is None:
-        raise _err("group", "not_found", "找不到该投票人类别")
+        raise _err("group", "not_found", _("找不到该投票人类别"))
     if not (0 < int(count) <= MAX_CODES_PER_CALL):
-        raise _err("count", "bad_value", f"一次发放的投票码须在1到{MAX_CODES_PER_CALL}个之间")
+        raise _err("count", "bad_value", _("一次发放的投票码须在1到%(MAX_CODES_PER_CALL)s个之间") % {"MAX_CODES_PER_CALL": MAX_CODES_PER_CALL})
     codes = []
     rows = []
     seen = set()
@@ -217,7 +218,7 @@ def register_voters(*, actor: Actor, ballot_id, group_id, voters: list[tuple[str
     _check_issuable(ballot)
     group = VoterGroup.objects.filter(ballot=ballot, pk=group_id).first()
     if group is None:
-        raise _err("group", "not_found", "找不到该投票人类别")
+        raise _err("group", "not_found", _("找不到该投票人类别"))
     existing = set(Credential.objects.filter(ballot=ballot).exclude(voter_id="").values_list("voter_type", "voter_id"))
     rows = []
     for vtype, vid, label in voters:
@@ -239,10 +240,10 @@ def set_paper_sheets(*, actor: Actor, ballot_id, group_id, count: int) -> VoterG
     _check_issuable(ballot)
     group = VoterGroup.objects.filter(ballot=ballot, pk=group_id).first()
     if group is None:
-        raise _err("group", "not_found", "找不到该投票人类别")
+        raise _err("group", "not_found", _("找不到该投票人类别"))
     count = int(count)
     if count < PaperSheet.objects.filter(group=group).count() or count < 0:
-        raise _err("count", "bad_value", "发出票数不能少于已录入的纸质票数")
+        raise _err("count", "bad_value", _("发出票数不能少于已录入的纸质票数"))
     old = group.paper_sheets
     group.paper_sheets = count
     group.save(update_fields=["paper_sheets"])
@@ -257,7 +258,7 @@ def set_paper_sheets(*, actor: Actor, ballot_id, group_id, count: int) -> VoterG
 def open_ballot(*, actor: Actor, ballot_id) -> Ballot:
     ballot = _writable(actor, ballot_id)
     if ballot.status != BallotStatus.DRAFT:
-        raise _err("ballot", "bad_status", "只有准备中的投票可以开始")
+        raise _err("ballot", "bad_status", _("只有准备中的投票可以开始"))
     ballot.status = BallotStatus.OPEN
     ballot.opened_at = timezone.now()
     ballot.save(update_fields=["status", "opened_at"])
@@ -271,10 +272,10 @@ def close_ballot(*, actor: Actor, ballot_id) -> Ballot:
     ballot = _writable(actor, ballot_id)
     ballot = Ballot.objects.select_for_update().select_related("org").get(pk=ballot.pk)
     if ballot.status != BallotStatus.OPEN:
-        raise _err("ballot", "bad_status", "只有投票中的投票可以结束计票")
+        raise _err("ballot", "bad_status", _("只有投票中的投票可以结束计票"))
     unresolved = PaperSheet.objects.filter(ballot=ballot).exclude(status__in=[SheetStatus.MATCHED, SheetStatus.RESOLVED]).count()
     if unresolved:
-        raise _err("ballot", "paper_unresolved", f"还有{unresolved}张纸质票未完成两次录入核对，不能计票")
+        raise _err("ballot", "paper_unresolved", _("还有%(unresolved)s张纸质票未完成两次录入核对，不能计票") % {"unresolved": unresolved})
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
     ballot.results = compute_tally(ballot)
@@ -289,9 +290,9 @@ def cancel_ballot(*, actor: Actor, ballot_id, reason: str) -> Ballot:
     ballot = _writable(actor, ballot_id)
     reason = clean_text(reason)
     if not reason:
-        raise _err("reason", "required", "请填写取消原因")
+        raise _err("reason", "required", _("请填写取消原因"))
     if ballot.status in (BallotStatus.CLOSED, BallotStatus.CANCELLED):
-        raise _err("ballot", "bad_status", "已计票或已取消的投票不能取消")
+        raise _err("ballot", "bad_status", _("已计票或已取消的投票不能取消"))
     ballot.status = BallotStatus.CANCELLED
     ballot.save(update_fields=["status"])
     audit.record(actor, "ballot.cancel", ballot, data={"reason": reason[:500]})
@@ -309,12 +310,12 @@ def clean_answers(ballot: Ballot, raw: dict, *, strict: bool) -> tuple[dict, boo
     than allowed is kept as an invalid ballot (多选无效), as the counting rules say.
     """
     if not isinstance(raw, dict):
-        raise _err("answers", "bad_value", "选票内容格式不正确")
+        raise _err("answers", "bad_value", _("选票内容格式不正确"))
     questions = list(ballot.questions.prefetch_related("options").order_by("seq"))
     known = {str(q.seq) for q in questions}
     extra = set(map(str, raw)) - known
     if extra:
-        raise _err("answers", "bad_value", "选票中有不存在的题目")
+        raise _err("answers", "bad_value", _("选票中有不存在的题目"))
     out: dict = {}
     valid = True
     for q in questions:
@@ -324,40 +325,40 @@ def clean_answers(ballot: Ballot, raw: dict, *, strict: bool) -> tuple[dict, boo
         field = f"answers.{key}"
         if value in (None, "", [], {}):
             if q.required and strict:
-                raise _err(field, "required", f"第{q.seq}题必须作答")
+                raise _err(field, "required", _("第%(seq)s题必须作答") % {"seq": q.seq})
             continue
         if q.kind == QuestionKind.CHOOSE:
             if not isinstance(value, list):
-                raise _err(field, "bad_value", f"第{q.seq}题的答案格式不正确")
+                raise _err(field, "bad_value", _("第%(seq)s题的答案格式不正确") % {"seq": q.seq})
             try:
                 picks = [int(v) for v in value]
             except (TypeError, ValueError):
-                raise _err(field, "bad_value", f"第{q.seq}题的答案格式不正确")
+                raise _err(field, "bad_value", _("第%(seq)s题的答案格式不正确") % {"seq": q.seq})
             if len(set(picks)) != len(picks) or not set(picks) <= options:
-                raise _err(field, "bad_value", f"第{q.seq}题选择了不存在或重复的选项")
+                raise _err(field, "bad_value", _("第%(seq)s题选择了不存在或重复的选项") % {"seq": q.seq})
             if len(picks) > q.max_choices or len(picks) < q.min_choices:
                 if strict:
-                    raise _err(field, "too_many_choices", f"第{q.seq}题最多选{q.max_choices}人，至少选{q.min_choices}人")
+                    raise _err(field, "too_many_choices", _("第%(seq)s题最多选%(max_choices)s人，至少选%(min_choices)s人") % {"seq": q.seq, "max_choices": q.max_choices, "min_choices": q.min_choices})
                 valid = False
             out[key] = sorted(picks)
         elif q.kind in (QuestionKind.APPROVE, QuestionKind.RATING):
             if not isinstance(value, dict):
-                raise _err(field, "bad_value", f"第{q.seq}题的答案格式不正确")
+                raise _err(field, "bad_value", _("第%(seq)s题的答案格式不正确") % {"seq": q.seq})
             allowed = APPROVE_CHOICES if q.kind == QuestionKind.APPROVE else {lv["key"] for lv in q.levels}
             cleaned = {}
             for opt, choice in value.items():
                 try:
                     opt_no = int(opt)
                 except (TypeError, ValueError):
-                    raise _err(field, "bad_value", f"第{q.seq}题的答案格式不正确")
+                    raise _err(field, "bad_value", _("第%(seq)s题的答案格式不正确") % {"seq": q.seq})
                 if opt_no not in options or choice not in allowed:
-                    raise _err(field, "bad_value", f"第{q.seq}题有不存在的选项或等次")
+                    raise _err(field, "bad_value", _("第%(seq)s题有不存在的选项或等次") % {"seq": q.seq})
                 cleaned[str(opt_no)] = choice
             out[key] = dict(sorted(cleaned.items(), key=lambda kv: int(kv[0])))
         else:
             text = clean_text(value)
             if len(text) > MAX_TEXT_ANSWER:
-                raise _err(field, "too_long", f"第{q.seq}题不能超过{MAX_TEXT_ANSWER}字")
+                raise _err(field, "too_long", _("第%(seq)s题不能超过%(MAX_TEXT_ANSWER)s字") % {"seq": q.seq, "MAX_TEXT_ANSWER": MAX_TEXT_ANSWER})
             if text:
                 out[key] = text
     return out, valid
@@ -366,19 +367,19 @@ def clean_answers(ballot: Ballot, raw: dict, *, strict: bool) -> tuple[dict, boo
 def _check_open(ballot: Ballot):
     now = timezone.now()
     if ballot.status != BallotStatus.OPEN or (ballot.opens_at and now < ballot.opens_at) or (ballot.closes_at and now >= ballot.closes_at):
-        raise _err("ballot", "ballot_not_open", "该投票不在投票时间内")
+        raise _err("ballot", "ballot_not_open", _("该投票不在投票时间内"))
 
 
 def _fill_slot(ballot: Ballot, group: VoterGroup, answers: dict, valid: bool) -> None:
     empty = CastBallot.objects.filter(ballot=ballot, group=group, filled=False)
-    for _ in range(20):
+    for _attempt in range(20):
         start = uuid.uuid4()
         slot = empty.filter(id__gte=start).order_by("id").values_list("id", flat=True).first() or empty.order_by("id").values_list("id", flat=True).first()
         if slot is None:
-            raise _err("ballot", "no_slot", "该类别的选票已投完")
+            raise _err("ballot", "no_slot", _("该类别的选票已投完"))
         if CastBallot.objects.filter(pk=slot, filled=False).update(filled=True, answers=answers, valid=valid, channel=Channel.ONLINE):
             return
-    raise _err("ballot", "busy", "投票人数较多，请稍后重试")
+    raise _err("ballot", "busy", _("投票人数较多，请稍后重试"))
 
 
 def _cast(actor: Actor | None, credential_q, answers: dict, *, field: str, missing_code: str, missing_message: str, used_code: str, used_message: str, ballot_id=None):
@@ -410,7 +411,7 @@ def cast_with_code(*, code: str, answers: dict, ballot_id=None, actor: Actor | N
     norm = normalize_code(code)
     if len(norm) != CODE_LENGTH:
         guard.failed(client, ballot_id)
-        raise _err("code", "code_invalid", "投票码不正确")
+        raise _err("code", "code_invalid", _("投票码不正确"))
     try:
         return _cast(
             actor,
@@ -418,9 +419,9 @@ def cast_with_code(*, code: str, answers: dict, ballot_id=None, actor: Actor | N
             answers,
             field="code",
             missing_code="code_invalid",
-            missing_message="投票码不正确",
+            missing_message=_("投票码不正确"),
             used_code="code_used",
-            used_message="该投票码已使用",
+            used_message=_("该投票码已使用"),
             ballot_id=ballot_id,
         )
     except ServiceError as exc:
@@ -437,9 +438,9 @@ def cast_as_voter(*, actor: Actor, ballot_id, voter_type: str, voter_id, answers
         answers,
         field="ballot",
         missing_code="not_a_voter",
-        missing_message="您不在本次投票的投票人名单中",
+        missing_message=_("您不在本次投票的投票人名单中"),
         used_code="already_voted",
-        used_message="您已经投过票",
+        used_message=_("您已经投过票"),
     )
 
 
@@ -466,21 +467,21 @@ def enter_paper(*, actor: Actor, ballot_id, group_id, sheet_no: int, answers: di
     equal → the ballot goes into the box; different → the sheet is flagged `mismatch` for the supervisor."""
     ballot = _writable(actor, ballot_id)
     if ballot.status != BallotStatus.OPEN:
-        raise _err("ballot", "ballot_not_open", "只有投票中的投票可以录入纸质票")
+        raise _err("ballot", "ballot_not_open", _("只有投票中的投票可以录入纸质票"))
     group = VoterGroup.objects.filter(ballot=ballot, pk=group_id).first()
     if group is None:
-        raise _err("group", "not_found", "找不到该投票人类别")
+        raise _err("group", "not_found", _("找不到该投票人类别"))
     sheet_no = int(sheet_no)
     if not (1 <= sheet_no <= group.paper_sheets):
-        raise _err("sheet_no", "sheet_out_of_range", f"票号须在1到{group.paper_sheets}之间（发出的纸质票数）")
+        raise _err("sheet_no", "sheet_out_of_range", _("票号须在1到%(paper_sheets)s之间（发出的纸质票数）") % {"paper_sheets": group.paper_sheets})
     cleaned, valid = ({}, False) if spoiled else clean_answers(ballot, answers, strict=False)
-    sheet, _ = PaperSheet.objects.get_or_create(ballot=ballot, group=group, sheet_no=sheet_no)
+    sheet, _created = PaperSheet.objects.get_or_create(ballot=ballot, group=group, sheet_no=sheet_no)
     sheet = PaperSheet.objects.select_for_update().get(pk=sheet.pk)
     entries = list(sheet.entries.order_by("pass_no"))
     if sheet.status != SheetStatus.PENDING or len(entries) >= 2:
-        raise _err("sheet_no", "sheet_done", f"第{sheet_no}号票已录入两次")
+        raise _err("sheet_no", "sheet_done", _("第%(sheet_no)s号票已录入两次") % {"sheet_no": sheet_no})
     if entries and entries[0].clerk_id == actor.user_id:
-        raise _err("sheet_no", "same_clerk", "同一张票的第二次录入须由另一名录入人员完成")
+        raise _err("sheet_no", "same_clerk", _("同一张票的第二次录入须由另一名录入人员完成"))
     PaperEntry.objects.create(sheet=sheet, pass_no=len(entries) + 1, clerk=actor.user, clerk_label=actor.label, answers=cleaned, spoiled=bool(spoiled))
     if entries:
         first = entries[0]
@@ -500,14 +501,14 @@ def resolve_paper(*, actor: Actor, sheet_id, answers: dict, spoiled: bool = Fals
     sheet = get_in_scope(PaperSheet.objects.select_related("ballot__org", "group"), actor, write=True, pk=sheet_id)
     ballot = sheet.ballot
     if ballot.status != BallotStatus.OPEN:
-        raise _err("ballot", "ballot_not_open", "只有投票中的投票可以核对纸质票")
+        raise _err("ballot", "ballot_not_open", _("只有投票中的投票可以核对纸质票"))
     if sheet.status != SheetStatus.MISMATCH:
-        raise _err("sheet", "bad_status", "只有两次录入不一致的票需要核对")
+        raise _err("sheet", "bad_status", _("只有两次录入不一致的票需要核对"))
     if actor.user_id in set(sheet.entries.values_list("clerk_id", flat=True)):
-        raise _err("sheet", "same_clerk", "核对更正须由两名录入人员以外的人完成")
+        raise _err("sheet", "same_clerk", _("核对更正须由两名录入人员以外的人完成"))
     note = clean_text(note)
     if not note:
-        raise _err("note", "required", "请填写核对说明")
+        raise _err("note", "required", _("请填写核对说明"))
     cleaned, valid = ({}, False) if spoiled else clean_answers(ballot, answers, strict=False)
     PaperEntry.objects.create(sheet=sheet, pass_no=3, clerk=actor.user, clerk_label=actor.label, answers=cleaned, spoiled=bool(spoiled))
     CastBallot.objects.create(ballot=ballot, group=sheet.group, filled=True, channel=Channel.PAPER, valid=valid and not spoiled, answers=cleaned)

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from .. import audit
 from .. import calendar as workcal
@@ -119,7 +120,7 @@ def clean_fields(fields: Iterable[Field], raw: dict) -> tuple[dict, list[FieldEr
             errors.append(FieldError(f.name, "bad_value", message))
         elif value is None:
             if f.required and f.type != "bool":
-                errors.append(FieldError(f.name, "required", f"请填写{f.label}"))
+                errors.append(FieldError(f.name, "required", _("请填写%(label)s") % {"label": f.label}))
             elif f.type == "bool":
                 out[f.name] = False
         else:
@@ -236,10 +237,10 @@ def _save_attachments(record: StepRecord, documents: dict | None, files: dict | 
 
 def _check_date(errors: list, field: str, day, *, today: dt.date) -> bool:
     if day is None:
-        errors.append(FieldError(field, "required", "请填写办理日期"))
+        errors.append(FieldError(field, "required", _("请填写办理日期")))
         return False
     if day > today:
-        errors.append(FieldError(field, "future_date", "办理日期不能晚于今天"))
+        errors.append(FieldError(field, "future_date", _("办理日期不能晚于今天")))
         return False
     return True
 

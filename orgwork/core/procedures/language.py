@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from ..actor import Actor
 from ..errors import ServiceError
 from ..models import (
@@ -107,7 +109,7 @@ class Definition:
         try:
             return self.steps[self._index[key]]
         except KeyError:
-            raise ServiceError.single("step", "unknown_step", f"“{self.title}”（{self.version}版）没有步骤“{key}”") from None
+            raise ServiceError.single("step", "unknown_step", _("“%(title)s”（%(version)s版）没有步骤“%(key)s”") % {"title": self.title, "version": self.version, "key": key}) from None
 
     def index(self, key: str) -> int:
         self.step(key)

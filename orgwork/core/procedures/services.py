@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .. import audit
 from .. import calendar as workcal
@@ -33,7 +34,7 @@ def start(*, actor: Actor, kind: str, org_id, title: str, on: dt.date, subject=N
     org = writable_org(actor, org_id, abolished_code="bad_value")
     title = clean_text(title)
     if not title:
-        raise ServiceError.single("title", "required", "请填写名称")
+        raise ServiceError.single("title", "required", _("请填写名称"))
     version = version or version_for(kind, org, on=on)
     d = definition(kind, version=version)
     first = d.steps[0]
@@ -76,12 +77,12 @@ def complete_step(
     d = definition_for(instance)
     today = today or dt.date.today()
     if instance.status != ProcedureStatus.ACTIVE:
-        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能办理步骤")
+        raise ServiceError.single("status", "not_active", _("该事项%(status)s，不能办理步骤") % {"status": instance.get_status_display()})
     sd = d.step(step)
     if sd.key != instance.step:
         current = d.step(instance.step)
         raise ServiceError.single(
-            "step", "wrong_step", f"当前应办理第{d.number(current.key)}步“{current.title}”，不能办理第{d.number(sd.key)}步“{sd.title}”"
+            "step", "wrong_step", _("当前应办理第%(number)s步“%(title)s”，不能办理第%(number2)s步“%(title2)s”") % {"number": d.number(current.key), "title": current.title, "number2": d.number(sd.key), "title2": sd.title}
         )
     if not may_act(actor, instance.org, sd.role):
         raise PermissionDenied()
@@ -96,7 +97,7 @@ def complete_step(
     if _check_date(errors, "done_on", done_on, today=today):
         previous = [r for r in records if r.action == StepAction.COMPLETE]
         if previous and done_on < previous[-1].done_on:
-            errors.append(FieldError("done_on", "date_order", f"办理日期不能早于上一步骤“{previous[-1].step_title}”的日期{_fmt(previous[-1].done_on)}"))
+            errors.append(FieldError("done_on", "date_order", _("办理日期不能早于上一步骤“%(step_title)s”的日期%(fmt)s") % {"step_title": previous[-1].step_title, "fmt": _fmt(previous[-1].done_on)}))
         if instance.not_before and done_on < instance.not_before:
             errors.append(
                 FieldError("done_on", "too_early", f"“{sd.title}”最早可于{_fmt(instance.not_before)}办理" + (f"（{sd.earliest.note}）" if sd.earliest and sd.earliest.note else ""))
@@ -104,17 +105,17 @@ def complete_step(
         if instance.due_strict and instance.due_on and done_on > instance.due_on:
             note = f"（{sd.due.note}）" if sd.due and sd.due.note else ""
             more = f"；确需延长的，可办理延期，最长至{_fmt(instance.due_limit)}" if instance.due_limit and instance.due_limit > instance.due_on else ""
-            errors.append(FieldError("done_on", "too_late", f"“{sd.title}”应于{_fmt(instance.due_on)}前完成{note}{more}"))
+            errors.append(FieldError("done_on", "too_late", _("“%(title)s”应于%(fmt)s前完成%(note)s%(more)s") % {"title": sd.title, "fmt": _fmt(instance.due_on), "note": note, "more": more}))
         for notice in instance.notices.filter(status=NoticeStatus.OPEN):
             if done_on <= notice.ends_on:
-                errors.append(FieldError("done_on", "notice_running", f"“{notice.title}”公示期至{_fmt(notice.ends_on)}结束，公示期满后才能办理“{sd.title}”"))
+                errors.append(FieldError("done_on", "notice_running", _("“%(title)s”公示期至%(fmt)s结束，公示期满后才能办理“%(title2)s”") % {"title": notice.title, "fmt": _fmt(notice.ends_on), "title2": sd.title}))
             open_count = notice.objections.filter(status=ObjectionStatus.OPEN).count()
             if open_count:
-                errors.append(FieldError("objections", "objection_open", f"“{notice.title}”公示期间收到的{open_count}件异议尚未核查处理完毕"))
+                errors.append(FieldError("objections", "objection_open", _("“%(title)s”公示期间收到的%(open_count)s件异议尚未核查处理完毕") % {"title": notice.title, "open_count": open_count}))
     given = {clean_text(k) for k, v in (documents or {}).items() if clean_text(v)} | {clean_text(k) for k, v in (files or {}).items() if v}
     for label in sd.documents:
         if label not in given:
-            errors.append(FieldError("documents", "document_missing", f"缺少材料“{label}”（上传文件或填写文号/档案编号）"))
+            errors.append(FieldError("documents", "document_missing", _("缺少材料“%(label)s”（上传文件或填写文号/档案编号）") % {"label": label}))
     ctx = Context(instance=instance, definition=d, step=sd, done_on=done_on, data=values, actor=actor, records=records)
     if not errors:
         for name in sd.gates:
@@ -127,13 +128,13 @@ def complete_step(
         end_on = None
         try:
             if start_on < done_on:
-                errors.append(FieldError("notice_start", "date_order", "公示开始日期不能早于本步骤办理日期"))
+                errors.append(FieldError("notice_start", "date_order", _("公示开始日期不能早于本步骤办理日期")))
             end_on = notice_values.get("notice_end") or workcal.nth_workday_from(start_on, n)
             counted = workcal.workdays_between(start_on, end_on)
             if counted < n:
                 note = f"（{sd.notice.note}）" if sd.notice.note else ""
                 errors.append(
-                    FieldError("notice_end", "notice_too_short", f"公示期{_fmt(start_on)}至{_fmt(end_on)}只有{counted}个工作日，应不少于{n}个工作日{note}")
+                    FieldError("notice_end", "notice_too_short", _("公示期%(fmt)s至%(fmt2)s只有%(counted)s个工作日，应不少于%(n)s个工作日%(note)s") % {"fmt": _fmt(start_on), "fmt2": _fmt(end_on), "counted": counted, "n": n, "note": note})
                 )
         except workcal.UnknownCalendarYear as exc:
             errors.extend(exc.errors)
@@ -224,17 +225,17 @@ def add_entry(
     d = definition_for(instance)
     today = today or dt.date.today()
     if instance.status != ProcedureStatus.ACTIVE:
-        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能登记")
+        raise ServiceError.single("status", "not_active", _("该事项%(status)s，不能登记") % {"status": instance.get_status_display()})
     sd = d.step(step)
     if sd.entry_fields is None:
-        raise ServiceError.single("step", "no_entries", f"“{sd.title}”不需要逐次登记")
+        raise ServiceError.single("step", "no_entries", _("“%(title)s”不需要逐次登记") % {"title": sd.title})
     if d.index(sd.key) < d.index(instance.step) or sd.stage != instance.stage:
-        raise ServiceError.single("step", "wrong_step", f"“{sd.title}”已完成或尚未到该阶段，不能登记")
+        raise ServiceError.single("step", "wrong_step", _("“%(title)s”已完成或尚未到该阶段，不能登记") % {"title": sd.title})
     if not may_act(actor, instance.org, sd.role):
         raise PermissionDenied()
     values, errors = clean_fields(sd.entry_fields, data or {})
     if _check_date(errors, "done_on", done_on, today=today) and done_on < instance.started_on:
-        errors.append(FieldError("done_on", "date_order", f"日期不能早于事项开始日期{_fmt(instance.started_on)}"))
+        errors.append(FieldError("done_on", "date_order", _("日期不能早于事项开始日期%(fmt)s") % {"fmt": _fmt(instance.started_on)}))
     if errors:
         raise ServiceError(errors)
     record = _add_record(instance, actor, action=StepAction.ENTRY, step=sd, done_on=done_on, comment=comment, responsible=responsible, data=values)
@@ -246,9 +247,9 @@ def add_entry(
 def _reason(reason: str) -> str:
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single("reason", "required", "请填写原因")
+        raise ServiceError.single("reason", "required", _("请填写原因"))
     if len(reason) > 500:
-        raise ServiceError.single("reason", "bad_value", "原因不能超过500字")
+        raise ServiceError.single("reason", "bad_value", _("原因不能超过500字"))
     return reason
 
 
@@ -260,17 +261,17 @@ def return_step(*, actor: Actor, instance_id, to_step: str, reason: str, on: dt.
     reason = _reason(reason)
     on = on or dt.date.today()
     if instance.status != ProcedureStatus.ACTIVE:
-        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能退回")
+        raise ServiceError.single("status", "not_active", _("该事项%(status)s，不能退回") % {"status": instance.get_status_display()})
     target = d.step(to_step)
     current = d.step(instance.step)
     if d.index(target.key) >= d.index(current.key):
-        raise ServiceError.single("to_step", "bad_value", f"只能退回到当前步骤“{current.title}”之前已完成的步骤")
+        raise ServiceError.single("to_step", "bad_value", _("只能退回到当前步骤“%(title)s”之前已完成的步骤") % {"title": current.title})
     if not (may_act(actor, instance.org, current.role) or may_act(actor, instance.org, target.role)):
         raise PermissionDenied()
     records = _valid_records(instance)
     for r in records:
         if r.action == StepAction.COMPLETE and d.step(r.step).locks and d.index(r.step) >= d.index(target.key):
-            raise ServiceError.single("to_step", "locked", f"“{r.step_title}”已完成，不能再退回到此前的步骤")
+            raise ServiceError.single("to_step", "locked", _("“%(step_title)s”已完成，不能再退回到此前的步骤") % {"step_title": r.step_title})
     ret = _add_record(instance, actor, action=StepAction.RETURN, step=target, done_on=on, comment=reason, data={"from": current.key})
     later = {s.key for s in d.steps[d.index(target.key) :]}
     superseded = [r for r in records if r.step in later and r.action in (StepAction.COMPLETE, StepAction.EXTEND)]
@@ -297,14 +298,14 @@ def extend_due(*, actor: Actor, instance_id, until: dt.date, reason: str, on: dt
     d = definition_for(instance)
     reason = _reason(reason)
     if instance.status != ProcedureStatus.ACTIVE:
-        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能延期")
+        raise ServiceError.single("status", "not_active", _("该事项%(status)s，不能延期") % {"status": instance.get_status_display()})
     sd = d.step(instance.step)
     if not may_act(actor, instance.org, sd.role):
         raise PermissionDenied()
     if sd.due_limit is None or instance.due_on is None:
-        raise ServiceError.single("until", "not_extendable", f"“{sd.title}”的期限不能延长")
+        raise ServiceError.single("until", "not_extendable", _("“%(title)s”的期限不能延长") % {"title": sd.title})
     if until is None or until <= instance.due_on:
-        raise ServiceError.single("until", "bad_value", f"延期后的期限应晚于{_fmt(instance.due_on)}")
+        raise ServiceError.single("until", "bad_value", _("延期后的期限应晚于%(fmt)s") % {"fmt": _fmt(instance.due_on)})
     if instance.due_limit and until > instance.due_limit:
         raise ServiceError.single("until", "too_late", f"“{sd.title}”最长只能延至{_fmt(instance.due_limit)}" + (f"（{sd.due_limit.note}）" if sd.due_limit.note else ""))
     old = instance.due_on
@@ -324,7 +325,7 @@ def set_fact(*, actor: Actor, instance_id, key: str, value, reason: str, on: dt.
     instance = _lock(actor, instance_id)
     reason = _reason(reason)
     if instance.status != ProcedureStatus.ACTIVE:
-        raise ServiceError.single("status", "not_active", f"该事项{instance.get_status_display()}，不能办理")
+        raise ServiceError.single("status", "not_active", _("该事项%(status)s，不能办理") % {"status": instance.get_status_display()})
     if not may_act(actor, instance.org, role):
         raise PermissionDenied()
     d = definition_for(instance)
@@ -341,7 +342,7 @@ def set_fact(*, actor: Actor, instance_id, key: str, value, reason: str, on: dt.
 def _status_change(actor: Actor, instance_id, *, allowed_from, to, action, verb, reason=None, on=None) -> StepRecord:
     instance = _lock(actor, instance_id)
     if instance.status not in allowed_from:
-        raise ServiceError.single("status", "not_allowed", f"该事项{instance.get_status_display()}，不能{verb}")
+        raise ServiceError.single("status", "not_allowed", _("该事项%(status)s，不能%(verb)s") % {"status": instance.get_status_display(), "verb": verb})
     if not may_act(actor, instance.org, "branch"):
         raise PermissionDenied()
     on = on or dt.date.today()
@@ -402,13 +403,13 @@ def record_objection(*, actor: Actor, notice_id, received_on: dt.date | None, co
     content = clean_text(content)
     errors = []
     if not content:
-        errors.append(FieldError("content", "required", "请填写反映内容"))
+        errors.append(FieldError("content", "required", _("请填写反映内容")))
     if received_on is None:
-        errors.append(FieldError("received_on", "required", "请填写收到日期"))
+        errors.append(FieldError("received_on", "required", _("请填写收到日期")))
     elif not notice.starts_on <= received_on <= notice.ends_on:
-        errors.append(FieldError("received_on", "outside_notice", f"收到日期应在公示期内（{_fmt(notice.starts_on)}至{_fmt(notice.ends_on)}）"))
+        errors.append(FieldError("received_on", "outside_notice", _("收到日期应在公示期内（%(fmt)s至%(fmt2)s）") % {"fmt": _fmt(notice.starts_on), "fmt2": _fmt(notice.ends_on)}))
     if notice.status != NoticeStatus.OPEN:
-        errors.append(FieldError("notice", "withdrawn", "该公示已撤回"))
+        errors.append(FieldError("notice", "withdrawn", _("该公示已撤回")))
     if errors:
         raise ServiceError(errors)
     objection = Objection.objects.create(notice=notice, received_on=received_on, content=content, source=clean_text(source)[:200], recorded_by=actor.label)
@@ -420,10 +421,10 @@ def record_objection(*, actor: Actor, notice_id, received_on: dt.date | None, co
 def resolve_objection(*, actor: Actor, objection_id, upheld: bool, resolution: str, on: dt.date | None = None) -> Objection:
     objection = get_in_scope(Objection.objects.select_for_update().select_related("notice__instance__org"), actor, write=True, pk=objection_id)
     if objection.status != ObjectionStatus.OPEN:
-        raise ServiceError.single("status", "not_open", "该异议已处理")
+        raise ServiceError.single("status", "not_open", _("该异议已处理"))
     resolution = clean_text(resolution)
     if not resolution:
-        raise ServiceError.single("resolution", "required", "请填写核查处理情况")
+        raise ServiceError.single("resolution", "required", _("请填写核查处理情况"))
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution = resolution
     objection.resolved_on = on or dt.date.today()

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import audit
 from ..actor import Actor
@@ -63,7 +64,7 @@ def _get_set(code: str) -> IndicatorSet:
     try:
         return IndicatorSet.objects.select_related("org").get(code=code)
     except IndicatorSet.DoesNotExist:
-        raise _err("set", "unknown_set", f"没有代码为“{code}”的评分指标体系") from None
+        raise _err("set", "unknown_set", _("没有代码为“%(code)s”的评分指标体系") % {"code": code}) from None
 
 
 def _may_edit_set(actor: Actor, s: IndicatorSet) -> bool:
@@ -93,9 +94,9 @@ def _indicator_values(raw: dict) -> dict:
     if out.get("source") == Source.AUTOMATIC:
         out.setdefault("approver_role", ApproverRole.SYSTEM)
         if not out.get("provider"):
-            raise _err("provider", "required", f"自动计分指标“{raw.get('name', '')}”须指定自动计算来源")
+            raise _err("provider", "required", _("自动计分指标“%(get)s”须指定自动计算来源") % {"get": raw.get('name', '')})
     if out.get("mode") == PointsMode.TIERED and not out.get("tiers"):
-        raise _err("tiers", "required", f"分档计分指标“{raw.get('name', '')}”须填写分档")
+        raise _err("tiers", "required", _("分档计分指标“%(get)s”须填写分档") % {"get": raw.get('name', '')})
     return out
 
 
@@ -131,9 +132,9 @@ def install(*, actor: Actor, spec: dict) -> IndicatorSet:
 def define_set(*, actor: Actor, code: str, name: str, purpose: str, subject_type: str, org_id=None, is_default: bool = False, description: str = "") -> IndicatorSet:
     code, name = clean_text(code), clean_text(name)
     if not code or not name:
-        raise _err("name" if code else "code", "required", "请填写指标体系的代码和名称")
+        raise _err("name" if code else "code", "required", _("请填写指标体系的代码和名称"))
     if IndicatorSet.objects.filter(code=code).exists():
-        raise _err("code", "duplicate_existing", f"代码“{code}”已被使用")
+        raise _err("code", "duplicate_existing", _("代码“%(code)s”已被使用") % {"code": code})
     org = None
     if org_id is not None:
         from ..params import writable_org
@@ -154,9 +155,9 @@ def add_version(*, actor: Actor, set_id, version: str, effective_from: dt.date, 
         raise NotFound()
     version, source = clean_text(version), clean_text(source)
     if not version or not source:
-        raise _err("version" if not version else "source", "required", "请填写版本号和依据")
+        raise _err("version" if not version else "source", "required", _("请填写版本号和依据"))
     if s.versions.filter(version=version).exists():
-        raise _err("version", "duplicate_existing", f"版本“{version}”已存在")
+        raise _err("version", "duplicate_existing", _("版本“%(version)s”已存在") % {"version": version})
     latest = s.versions.order_by("-effective_from", "-id").first()
     ver = IndicatorSetVersion.objects.create(
         indicator_set=s, version=version, effective_from=effective_from, source=source,
@@ -174,7 +175,7 @@ def _draft(actor: Actor, version_id) -> IndicatorSetVersion:
     if ver is None or not _may_edit_set(actor, ver.indicator_set):
         raise NotFound()
     if ver.state != VersionState.DRAFT:
-        raise _err("version", "version_in_force", "已发布的版本不能修改，请新建版本")
+        raise _err("version", "version_in_force", _("已发布的版本不能修改，请新建版本"))
     return ver
 
 
@@ -183,10 +184,10 @@ def put_indicator(*, actor: Actor, version_id, code: str, **fields) -> Indicator
     ver = _draft(actor, version_id)
     code = clean_text(code)
     if not code:
-        raise _err("code", "required", "请填写指标代码")
+        raise _err("code", "required", _("请填写指标代码"))
     values = _indicator_values({"name": fields.get("name", ""), **fields})
     if not values.get("name"):
-        raise _err("name", "required", "请填写指标名称")
+        raise _err("name", "required", _("请填写指标名称"))
     ind, created = Indicator.objects.update_or_create(version=ver, code=code, defaults=values)
     audit.record(actor, "scoring.indicator_put", ind, data={"version": ver.version, "code": code, "created": created, **{k: v for k, v in values.items()}})
     return ind
@@ -196,7 +197,7 @@ def put_indicator(*, actor: Actor, version_id, code: str, **fields) -> Indicator
 def publish_version(*, actor: Actor, version_id) -> IndicatorSetVersion:
     ver = _draft(actor, version_id)
     if not ver.indicators.exists():
-        raise _err("version", "required", "该版本还没有指标")
+        raise _err("version", "required", _("该版本还没有指标"))
     ver.state = VersionState.IN_FORCE
     ver.save(update_fields=["state"])
     audit.record(actor, "scoring.version_publish", ver, data={"version": ver.version, "effective_from": ver.effective_from})
@@ -208,7 +209,7 @@ def _version_on(s: IndicatorSet, day: dt.date) -> IndicatorSetVersion:
     if ver is None:
         first = s.versions.filter(state=VersionState.IN_FORCE).order_by("effective_from").first()
         tail = f"（最早的版本自 {first.effective_from:%Y-%m-%d} 起施行）" if first else "（尚无已发布的版本）"
-        raise _err("occurred_on", "no_rule_in_force", f"{day:%Y-%m-%d} 没有施行中的“{s.name}”指标{tail}")
+        raise _err("occurred_on", "no_rule_in_force", _("%(day)s 没有施行中的“%(name)s”指标%(tail)s") % {"day": format(day, '%Y-%m-%d'), "name": s.name, "tail": tail})
     return ver
 
 
@@ -216,7 +217,7 @@ def _indicator_on(s: IndicatorSet, code: str, day: dt.date) -> Indicator:
     ver = _version_on(s, day)
     ind = ver.indicators.filter(code=code).first()
     if ind is None:
-        raise _err("indicator", "no_rule_in_force", f"“{s.name}”{ver.version}版（{ver.effective_from:%Y-%m-%d}起施行）没有该指标")
+        raise _err("indicator", "no_rule_in_force", _("“%(name)s”%(version)s版（%(effective_from)s起施行）没有该指标") % {"name": s.name, "version": ver.version, "effective_from": format(ver.effective_from, '%Y-%m-%d')})
     return ind
 
 
@@ -233,7 +234,7 @@ def locked_period(indicator_set_id, org, day: dt.date) -> ScorePeriod | None:
 def _refuse_locked(indicator_set_id, org, day: dt.date, field_name: str = "occurred_on") -> None:
     p = locked_period(indicator_set_id, org, day)
     if p is not None:
-        raise _err(field_name, "period_locked", f"“{p.org.name}”{p.label}的评分已锁定（{p.locked_on:%Y-%m-%d}），不能再录入或审核该期记录")
+        raise _err(field_name, "period_locked", _("“%(name)s”%(label)s的评分已锁定（%(locked_on)s），不能再录入或审核该期记录") % {"name": p.org.name, "label": p.label, "locked_on": format(p.locked_on, '%Y-%m-%d')})
 
 
 # --- subjects ---------------------------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def _check_caps(ind: Indicator, s: IndicatorSet, subject_type, subject_id, day: 
         left = max(cap - used, Decimal(0))
         if amount > left:
             raise ServiceError(
-                CapError("units", "cap_reached", f"“{ind.name}”每{per}最多{cap}分，{words}已记{used}分，还可记{left}分", left=calc.q(left), cap=cap, per=attr)
+                CapError("units", "cap_reached", _("“%(name)s”每%(per)s最多%(cap)s分，%(words)s已记%(used)s分，还可记%(left)s分") % {"name": ind.name, "per": per, "cap": cap, "words": words, "used": used, "left": left}, left=calc.q(left), cap=cap, per=attr)
             )
 
 
@@ -348,7 +349,7 @@ def _save_evidence(entry: ScoreEntry, files) -> int:
         if not f:
             continue
         if getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
-            raise _err("files", "out_of_range", f"文件“{f.name}”超过{MAX_EVIDENCE_BYTES // (1024 * 1024)}MB")
+            raise _err("files", "out_of_range", _("文件“%(name)s”超过%(value)sMB") % {"name": f.name, "value": MAX_EVIDENCE_BYTES // (1024 * 1024)})
         digest = hashlib.sha256()
         for chunk in f.chunks():
             digest.update(chunk)
@@ -379,16 +380,16 @@ def submit(
     today = today or timezone.localdate()
     s = _get_set(set_code)
     if occurred_on is None:
-        raise _err("occurred_on", "required", "请填写发生日期")
+        raise _err("occurred_on", "required", _("请填写发生日期"))
     if occurred_on > today:
-        raise _err("occurred_on", "future_date", "发生日期不能晚于今天")
+        raise _err("occurred_on", "future_date", _("发生日期不能晚于今天"))
     subject_type, subject_id = subject._meta.label_lower, subject.pk
     if subject_type != s.subject_type:
-        raise _err("subject", "bad_value", f"“{s.name}”的评分对象不是该类对象")
+        raise _err("subject", "bad_value", _("“%(name)s”的评分对象不是该类对象") % {"name": s.name})
     ind = _indicator_on(s, indicator_code, occurred_on)
     org = _subject_org(subject)
     if ind.source == Source.AUTOMATIC:
-        raise _err("indicator", "automatic_only", f"“{ind.name}”由系统根据已有记录自动计分，不能手工申报")
+        raise _err("indicator", "automatic_only", _("“%(name)s”由系统根据已有记录自动计分，不能手工申报") % {"name": ind.name})
     is_self = _is_self(actor, subject_type, subject_id)
     if ind.source == Source.SELF:
         if not (is_self or _writer_over(actor, org)):
@@ -398,22 +399,22 @@ def submit(
     _refuse_locked(s.pk, org, occurred_on)
     files = [f for f in (files or ()) if f]
     if ind.evidence_required and not files:
-        raise _err("files", "evidence_required", f"“{ind.name}”须上传佐证材料（如照片）")
+        raise _err("files", "evidence_required", _("“%(name)s”须上传佐证材料（如照片）") % {"name": ind.name})
     try:
         units = calc.dec(units)
     except ValueError:
-        raise _err("units", "bad_value", "数量应为数字") from None
+        raise _err("units", "bad_value", _("数量应为数字")) from None
     if units <= 0 or units > 10000:
-        raise _err("units", "out_of_range", "数量应大于0且不超过10000")
+        raise _err("units", "out_of_range", _("数量应大于0且不超过10000"))
     if ind.mode == PointsMode.FIXED and units != 1:
         units = Decimal(1)
     if ind.source == Source.REVIEWER and points is not None:
         try:
             given = calc.q(points)
         except ValueError:
-            raise _err("points", "bad_value", "分值应为数字") from None
+            raise _err("points", "bad_value", _("分值应为数字")) from None
         if given < 0 or given > calc.q(ind.points) * max(units, Decimal(1)):
-            raise _err("points", "out_of_range", f"“{ind.name}”的分值应在 0 到 {calc.q(ind.points) * max(units, Decimal(1))} 之间")
+            raise _err("points", "out_of_range", _("“%(name)s”的分值应在 0 到 %(value)s 之间") % {"name": ind.name, "value": calc.q(ind.points) * max(units, Decimal(1))})
         value = calc.signed(ind, given)
     else:
         value = calc.points_for(ind, units)
@@ -441,11 +442,11 @@ def _lock_entry(actor: Actor, entry_id) -> ScoreEntry:
 def _check_approver(actor: Actor, entry: ScoreEntry) -> None:
     role = entry.indicator.approver_role
     if entry.submitted_by_id is not None and entry.submitted_by_id == actor.user_id and not actor.system:
-        raise _err("entry", "self_approval", "不能审核本人提交的记录")
+        raise _err("entry", "self_approval", _("不能审核本人提交的记录"))
     if _is_self(actor, entry.subject_type, entry.subject_id):
-        raise _err("entry", "self_approval", "不能审核关于本人的记录")
+        raise _err("entry", "self_approval", _("不能审核关于本人的记录"))
     if role == ApproverRole.SYSTEM:
-        raise _err("entry", "automatic_only", "该指标由系统自动认定")
+        raise _err("entry", "automatic_only", _("该指标由系统自动认定"))
     ok = _writer_over(actor, entry.org, strict=role == ApproverRole.LEVEL_ABOVE, department=role == ApproverRole.DEPARTMENT)
     if not ok:
         raise PermissionDenied()
@@ -455,7 +456,7 @@ def _check_approver(actor: Actor, entry: ScoreEntry) -> None:
 def approve(*, actor: Actor, entry_id) -> ScoreEntry:
     entry = _lock_entry(actor, entry_id)
     if entry.state != EntryState.SUBMITTED:
-        raise _err("entry", "not_pending", f"该记录{entry.get_state_display()}，不能再审核")
+        raise _err("entry", "not_pending", _("该记录%(state)s，不能再审核") % {"state": entry.get_state_display()})
     _check_approver(actor, entry)
     _refuse_locked(entry.indicator_set_id, entry.org, entry.occurred_on)
     entry.state = EntryState.APPROVED
@@ -472,10 +473,10 @@ def approve(*, actor: Actor, entry_id) -> ScoreEntry:
 def return_entry(*, actor: Actor, entry_id, reason: str) -> ScoreEntry:
     entry = _lock_entry(actor, entry_id)
     if entry.state != EntryState.SUBMITTED:
-        raise _err("entry", "not_pending", f"该记录{entry.get_state_display()}，不能退回")
+        raise _err("entry", "not_pending", _("该记录%(state)s，不能退回") % {"state": entry.get_state_display()})
     reason = clean_text(reason)
     if not reason:
-        raise _err("reason", "required", "请填写退回原因")
+        raise _err("reason", "required", _("请填写退回原因"))
     _check_approver(actor, entry)
     entry.state = EntryState.RETURNED
     entry.return_reason = reason[:500]
@@ -492,18 +493,18 @@ def correct(*, actor: Actor, entry_id, points, reason: str) -> ScoreEntry:
     """A correction of an approved entry: a new entry (submitted, to be approved) changing the points by `points`."""
     entry = _lock_entry(actor, entry_id)
     if entry.state != EntryState.APPROVED:
-        raise _err("entry", "not_pending", "只能更正已认定的记录")
+        raise _err("entry", "not_pending", _("只能更正已认定的记录"))
     if entry.source == Source.AUTOMATIC:
-        raise _err("entry", "automatic_only", "自动计分记录随原始记录更新，请更正原始记录")
+        raise _err("entry", "automatic_only", _("自动计分记录随原始记录更新，请更正原始记录"))
     reason = clean_text(reason)
     if not reason:
-        raise _err("reason", "required", "请填写更正原因")
+        raise _err("reason", "required", _("请填写更正原因"))
     try:
         delta = calc.q(points)
     except ValueError:
-        raise _err("points", "bad_value", "分值应为数字") from None
+        raise _err("points", "bad_value", _("分值应为数字")) from None
     if delta == 0:
-        raise _err("points", "out_of_range", "更正分值不能为0")
+        raise _err("points", "out_of_range", _("更正分值不能为0"))
     if not _writer_over(actor, entry.org):
         raise PermissionDenied()
     _refuse_locked(entry.indicator_set_id, entry.org, entry.occurred_on)
@@ -525,9 +526,9 @@ def open_period(*, actor: Actor, set_code: str, org_id, kind: str, starts_on: dt
     s = _get_set(set_code)
     org = writable_org(actor, org_id)
     if kind not in PeriodKind.values:
-        raise _err("kind", "bad_value", "周期类型不正确")
+        raise _err("kind", "bad_value", _("周期类型不正确"))
     if ends_on < starts_on:
-        raise _err("ends_on", "date_order", "结束日期不能早于开始日期")
+        raise _err("ends_on", "date_order", _("结束日期不能早于开始日期"))
     p, created = ScorePeriod.objects.get_or_create(indicator_set=s, org=org, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on, "label": clean_text(label)[:60] or f"{starts_on:%Y-%m}"})
     if created:
         audit.record(actor, "scoring.period_open", p, data={"set": s.code, "label": p.label, "starts_on": starts_on, "ends_on": ends_on})
@@ -544,9 +545,9 @@ def publish_period(*, actor: Actor, period_id, until: dt.date | None = None, tod
     p = _lock_period_row(actor, period_id)
     today = today or timezone.localdate()
     if p.state == PeriodState.LOCKED:
-        raise _err("period", "period_locked", f"{p.label}已锁定")
+        raise _err("period", "period_locked", _("%(label)s已锁定") % {"label": p.label})
     if until is not None and until < today:
-        raise _err("until", "date_order", "公示截止日期不能早于今天")
+        raise _err("until", "date_order", _("公示截止日期不能早于今天"))
     p.state = PeriodState.PUBLISHED
     p.published_on = today
     p.publish_until = until
@@ -562,10 +563,10 @@ def lock_period(*, actor: Actor, period_id, today: dt.date | None = None) -> Sco
     if p.state == PeriodState.LOCKED:
         return p
     if p.state != PeriodState.PUBLISHED:
-        raise _err("period", "not_published", f"{p.label}尚未公示，公示后才能锁定")
+        raise _err("period", "not_published", _("%(label)s尚未公示，公示后才能锁定") % {"label": p.label})
     open_n = p.appeals.filter(state=AppealState.OPEN).count()
     if open_n:
-        raise _err("period", "open_appeals", f"还有{open_n}条异议未答复，答复后才能锁定")
+        raise _err("period", "open_appeals", _("还有%(open_n)s条异议未答复，答复后才能锁定") % {"open_n": open_n})
     p.state = PeriodState.LOCKED
     p.locked_on = today
     p.save(update_fields=["state", "locked_on"])
@@ -584,15 +585,15 @@ def file_appeal(*, actor: Actor, period_id, subject, content: str, entry_id=None
     if p is None or not (org.path.startswith(p.org.path)) or not (_is_self(actor, subject_type, subject_id) or _writer_over(actor, org)):
         raise NotFound()
     if p.state != PeriodState.PUBLISHED:
-        raise _err("period", "not_published" if p.state == PeriodState.OPEN else "period_locked", "只能在公示期间提出异议")
+        raise _err("period", "not_published" if p.state == PeriodState.OPEN else "period_locked", _("只能在公示期间提出异议"))
     content = clean_text(content)
     if not content:
-        raise _err("content", "required", "请填写异议内容")
+        raise _err("content", "required", _("请填写异议内容"))
     entry = None
     if entry_id is not None:
         entry = ScoreEntry.objects.filter(pk=entry_id, subject_type=subject_type, subject_id=subject_id).first()
         if entry is None:
-            raise _err("entry", "bad_value", "所指记录不属于该对象")
+            raise _err("entry", "bad_value", _("所指记录不属于该对象"))
     a = ScoreAppeal.objects.create(
         period=p, entry=entry, subject_type=subject_type, subject_id=subject_id, subject_label=str(subject)[:200], org=org,
         content=content[:4000], filed_by=actor.user, filed_label=actor.label, filed_on=today,
@@ -605,12 +606,12 @@ def file_appeal(*, actor: Actor, period_id, subject, content: str, entry_id=None
 def answer_appeal(*, actor: Actor, appeal_id, upheld: bool, answer: str, today: dt.date | None = None) -> ScoreAppeal:
     a = get_in_scope(ScoreAppeal.objects.select_for_update(of=("self",)).select_related("org", "period"), actor, write=True, pk=appeal_id)
     if a.state != AppealState.OPEN:
-        raise _err("appeal", "not_pending", "该异议已答复")
+        raise _err("appeal", "not_pending", _("该异议已答复"))
     if a.filed_by_id is not None and a.filed_by_id == actor.user_id:
-        raise _err("appeal", "self_approval", "不能答复本人提出的异议")
+        raise _err("appeal", "self_approval", _("不能答复本人提出的异议"))
     answer = clean_text(answer)
     if not answer:
-        raise _err("answer", "required", "请填写答复意见")
+        raise _err("answer", "required", _("请填写答复意见"))
     a.state = AppealState.UPHELD if upheld else AppealState.DISMISSED
     a.answer = answer[:4000]
     a.answered_by = actor.label

@@ -79,6 +79,15 @@ def test_new_application_page(town_client, tree):
     assert r.status_code == 302
 
 
+def test_new_application_page_shows_each_error_beside_its_input(town_client, tree):
+    r = town_client.post("/recruitment/new/", {"org": tree.village_a.pk, "name": "小张", "id_number": "123", "applied_on": "2026-03-02"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    field = html.split('<input type="text" id="id_number"')[1].split("</div>")[0]
+    assert 'class="field-error"' in field and "公民身份号码" in field  # beside the input, naming the field
+    assert "未能办理" not in html  # nothing left for the list at the top: every error sits beside its input
+
+
 def test_plan_page_flags_villages_and_saves_a_plan(town_client, tree):
     r = town_client.get("/recruitment/plan/?year=2026")
     text = r.content.decode()
