@@ -70,6 +70,7 @@ TRANSLATED_APPS = {
     "staffing", "training", "scores", "education", "worklists", "awards", "portal", "disclosure", "delegates", "polls",
     "tipoffs", "petitions",
 }
+HAN_WORD = re.compile(r"[^\s<>]*[\u3400-\u9fff]+[^\s<>]*")
 INTERFACE = ["title", "h1", "h2", "h3", "h4", "th", "button", "label", "legend", "caption"]
 
 
@@ -96,7 +97,8 @@ def untranslated(html: str, data: set[str]) -> list[str]:
                 text = text.replace(name, "")
         text = text.replace("简体中文", "")
         if CJK.search(text):
-            found.append(f"{part}: {' '.join(text.split())[:90]}")
+            words = " ".join(HAN_WORD.findall(text))
+            found.append(f"{part}: {words[:90]}")
     return sorted(set(found))
 
 
