@@ -70,3 +70,25 @@ def test_the_card_shows_only_the_members_own_registration(client, users, make_me
     client.force_login(users["member_a"])
     page = client.get(reverse("selfservice:card")).content.decode()
     assert "LD-OTHER" not in page and "赵六" not in page
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_phone_pages(users, system, tree):
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    from orgwork.dues import services as dues_services
+    from orgwork.dues.models import MemberPayment
+    from orgwork.selfservice import demo
+    from orgwork.selfservice.models import MemberRequest
+
+    User = get_user_model()
+    User.objects.filter(pk=users["member_a"].pk).update(username="member")
+    today = dt.date.today()
+    dues_services.set_base(actor=system, member_id=users["member_a_record"].pk, category="salaried", base="4000", declared_on=today.replace(day=1))
+    out = demo.build(tree.county, SimpleNamespace(today=today))
+    assert out == {"correction": 1, "away": 1, "payment": 1}
+    assert MemberRequest.objects.filter(member=users["member_a_record"]).count() == 2
+    assert list(MemberPayment.objects.filter(member=users["member_a_record"]).values_list("status", "channel")) == [("reported", "cash")]
+    assert demo.build(tree.county, SimpleNamespace(today=today)) == {}
