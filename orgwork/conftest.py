@@ -27,6 +27,18 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: Django's LocaleMiddleware activates a request's language in the
+    thread and leaves it there, so a test that browsed in English would turn the next test's messages English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is slow on purpose; tests use a fast hasher unless they check the real one (marker `argon2`)."""
     if request.node.get_closest_marker("argon2") is None:

@@ -167,8 +167,8 @@ def test_a_reply_within_the_window_is_kept_on_the_send_not_made_a_petition(users
     settings.ORGWORK_SMS_GATEWAY = "orgwork.core.sms.MemorySms"
     sec, town = Actor.for_user(users["sec_a"]), Actor.for_user(users["town_a"])
     c = bulk.request_send(actor=sec, org_id=tree.village_a.pk, audience="members", title="通知", body="周五开会，能否参加请回复", values={})
-    bulk.approve(actor=town, campaign_id=c.pk)
-    services.deliver_due()
+    bulk.approve(actor=town, campaign_id=c.pk, now=NOON)  # inside the sending window whatever the clock says
+    assert services.deliver_due(now=NOON)["sent"] == 2
     out = sms.receive_inbound(phone="13800000001", text="能参加")
     assert out["handled_by"] == "bulk_reply"
     r = SmsReply.objects.get()
