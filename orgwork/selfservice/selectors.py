@@ -35,6 +35,8 @@ HUB_LINKS = (
     ("polls:mine", "民意调查"),
     ("disclosure:mine", "党务公开"),
     ("worklists:member_wall", "支部工作清单"),
+    ("tipoffs_public:form", "12380举报"),
+    ("petitions_public:hall", "网上信访大厅"),
 )
 
 
