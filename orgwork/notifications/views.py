@@ -216,7 +216,7 @@ def sms_campaign(request, actor, pk):
         "can_cancel": actor.user_id == c.requested_by_id and c.status == "pending",
         "approvers": bulk.approvers(c) if c.status == "pending" else [],
         "counts": [(label, counts.get(value, 0), value) for value, label in MessageStatus.choices if value != "queued" or counts.get(value)],
-        "queued": counts.get("queued", 0), "replies": c.replies.select_related("message", "message__member")[:200], "reply_total": c.replies.count(),
+        "queued": counts.get("queued", 0), "replies": Paginator(c.replies.select_related("message", "message__member").order_by("-received_at", "-id"), 50).get_page(request.GET.get("rpage")),
         "skipped": [(bulk.SKIP_LABELS.get(k, k), n) for k, n in (c.skipped or {}).items() if n],
         "crumbs": [(_("批量短信"), "/inbox/sms/"), (c.title, "")],
     }

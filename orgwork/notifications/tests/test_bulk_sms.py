@@ -174,6 +174,10 @@ def test_a_reply_within_the_window_is_kept_on_the_send_not_made_a_petition(users
     r = SmsReply.objects.get()
     assert r.campaign == c and r.text == "能参加"
     assert Notification.objects.filter(recipient=users["sec_a"], kind="sms.campaign.reply").exists()
+    page = Client()
+    page.force_login(users["sec_a"])
+    html = page.get(f"/inbox/sms/{c.pk}/").content.decode()
+    assert "回复（1）" in html and "能参加" in html
     # a number that received nothing goes where it went before (the petition hall takes the rest)
     assert sms.receive_inbound(phone="13600000000", text="反映一个问题")["handled_by"] != "bulk_reply"
     # 退订 still wins over a reply
