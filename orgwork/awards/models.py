@@ -24,10 +24,6 @@ class TalentCategory(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Talent(NoDeleteModel):
     category = models.ForeignKey(TalentCategory, on_delete=models.PROTECT, related_name="talents")
@@ -45,10 +41,6 @@ class Talent(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class Selection(NoDeleteModel):
@@ -72,10 +64,6 @@ class Selection(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class EntryStatus(models.TextChoices):
@@ -107,10 +95,6 @@ class Entry(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.selection.org.path
 
 
 class Judge(NoDeleteModel):
@@ -198,10 +182,6 @@ class Honour(NoDeleteModel):
     class Meta:
         ordering = ["org_id", "standing_from", "id"]
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class ModelKind(models.TextChoices):
     SITE = "site", _("示范点")
@@ -229,10 +209,6 @@ class ModelSite(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class ModelCheck(NoDeleteModel):

@@ -59,10 +59,6 @@ class Unit(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class PostKind(models.TextChoices):
     PRINCIPAL = "principal", _("正职")
@@ -96,10 +92,6 @@ class Post(NoDeleteModel):
     def __str__(self):
         return f"{self.unit.name}{self.title}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.unit.org.path
-
 
 class PostQuota(NoDeleteModel):
     """职数: how many principal and deputy seats a unit has (set by the establishment document)."""
@@ -119,10 +111,6 @@ class PostQuota(NoDeleteModel):
 
     def __str__(self):
         return f"{self.unit.name} {self.get_kind_display()} {self.seats}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.unit.org.path
 
 
 class CadreStatus(models.TextChoices):
@@ -162,10 +150,6 @@ class Cadre(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class Kinship(NoDeleteModel):
@@ -229,10 +213,6 @@ class Appointment(NoDeleteModel):
     def __str__(self):
         return f"{self.cadre} {self.get_action_display()} {self.post}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.cadre.org.path
-
 
 # --- selection and appointment (on the procedure kernel) -----------------------------------------
 
@@ -258,10 +238,6 @@ class Selection(NoDeleteModel):
 
     def __str__(self):
         return f"{self.post}（{self.instance.title}）" if self.instance_id else str(self.post)
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class CandidateStage(models.TextChoices):
@@ -306,10 +282,6 @@ class SelectionFlag(NoDeleteModel):
     def __str__(self):
         return self.text
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.selection.org.path
-
 
 # --- personal matters reports (领导干部报告个人有关事项) ----------------------------------------------------
 
@@ -351,10 +323,6 @@ class PersonalReport(NoDeleteModel):
     def __str__(self):
         return f"{self.cadre} {self.year} {self.get_kind_display()}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.cadre.org.path
-
 
 class ReportCheck(NoDeleteModel):
     """A verification of a report: random spot check or the full check before appointment; result and handling."""
@@ -375,10 +343,6 @@ class ReportCheck(NoDeleteModel):
 
     def __str__(self):
         return f"{self.report_id} {self.reason}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.report.cadre.org.path
 
 
 class ReaderPurpose(models.TextChoices):
@@ -406,10 +370,6 @@ class ReportReader(NoDeleteModel):
     def __str__(self):
         return f"{self.user_id}@{self.org_id}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class ReserveCadre(NoDeleteModel):
     """A cadre in the reserve pool (后备干部); yearly 德能勤绩廉学 scores live on the kernel's scoring engine."""
@@ -430,10 +390,6 @@ class ReserveCadre(NoDeleteModel):
 
     def __str__(self):
         return f"{self.cadre} ({self.added_on:%Y})"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 # --- competitive selection (竞争上岗 / 公开选拔) ------------------------------------------------------------
@@ -472,10 +428,6 @@ class Competition(NoDeleteModel):
     def __str__(self):
         return self.instance.title if self.instance_id else str(self.post)
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Application(NoDeleteModel):
     """One cadre's application (online by the cadre, or entered by staff); eligible when stored (refused otherwise)."""
@@ -506,10 +458,6 @@ class Application(NoDeleteModel):
 
     def __str__(self):
         return f"{self.competition_id}:{self.cadre_id}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.competition.org.path
 
 
 # --- daily oversight: talks, problems, key moments, inspection tours, side jobs -------------------------------------
@@ -550,10 +498,6 @@ class Talk(NoDeleteModel):
     def __str__(self):
         return f"{self.cadre} {self.get_kind_display()} {self.on}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.cadre.org.path
-
 
 class TalkProblem(NoDeleteModel):
     """A problem found in a talk (or otherwise) about a cadre, followed up to closure; its text is sealed too."""
@@ -576,10 +520,6 @@ class TalkProblem(NoDeleteModel):
 
     def __str__(self):
         return f"{self.cadre} {self.due_on}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.cadre.org.path
 
 
 class ProblemFollowUp(NoDeleteModel):
@@ -631,10 +571,6 @@ class KeyMoment(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Inspection(NoDeleteModel):
     """An inspection tour (巡查) of a unit; its findings go to the rectification ledger (worklists 整改台账)."""
@@ -658,10 +594,6 @@ class Inspection(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Finding(NoDeleteModel):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
@@ -682,10 +614,6 @@ class Finding(NoDeleteModel):
 
     def __str__(self):
         return self.text[:40]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.inspection.org.path
 
 
 class SideJobKind(models.TextChoices):
@@ -719,7 +647,3 @@ class SideJob(NoDeleteModel):
 
     def __str__(self):
         return f"{self.cadre} {self.organization}{self.role}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.cadre.org.path

@@ -27,6 +27,20 @@ class NoDeleteModel(models.Model):
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden(f"{type(self).__name__} records are never deleted")
 
+    @property
+    def audit_org_path(self) -> str:
+        """The org path the audit log files this record under: the model's SCOPE_PATH walked on the instance
+        (``"cadre__org__path"`` → ``self.cadre.org.path``), "" where a link on the way is empty. A model whose
+        scope is not one path (a transfer has two sides) defines its own."""
+        obj = self
+        for part in (getattr(type(self), "SCOPE_PATH", "") or "").split("__"):
+            if not part:
+                return ""
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return ""
+        return obj if isinstance(obj, str) else ""
+
 
 class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
@@ -217,10 +231,6 @@ class ProcedureInstance(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path if self.org_id else ""
-
 
 class StepAction(models.TextChoices):
     START = "start", _("开始")
@@ -318,10 +328,6 @@ class Notice(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.instance.org.path
-
 
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
@@ -353,10 +359,6 @@ class Objection(NoDeleteModel):
     def __str__(self):
         return f"{self.notice_id} {self.received_on}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.notice.instance.org.path
-
 
 class ProcedureSetting(NoDeleteModel):
     """An org switches its subtree to another version of a procedure (e.g. a county's extra local rule set)."""
@@ -378,10 +380,6 @@ class ProcedureSetting(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org_id} {self.kind} {self.version}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class EscalationSetting(NoDeleteModel):

@@ -27,10 +27,6 @@ class Congress(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Occupation(models.TextChoices):
     WORKER = "worker", _("工人")
@@ -60,10 +56,6 @@ class Delegate(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Office(NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织"))
@@ -79,10 +71,6 @@ class Office(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class Reception(NoDeleteModel):
@@ -103,10 +91,6 @@ class Reception(NoDeleteModel):
 
     def __str__(self):
         return f"{self.office.name} {self.day:%Y-%m-%d}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.office.org.path
 
 
 class OpinionState(models.TextChoices):
@@ -139,10 +123,6 @@ class Opinion(NoDeleteModel):
     def __str__(self):
         return self.content[:30]
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
@@ -171,10 +151,6 @@ class Proposal(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.congress.org.path
-
 
 class Question(NoDeleteModel):
     """网络问政: a question from the public to a unit, answered in public."""
@@ -199,10 +175,6 @@ class Question(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @property
     def in_time(self) -> bool | None:

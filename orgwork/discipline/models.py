@@ -58,10 +58,6 @@ class Sanction(NoDeleteModel):
         return f"{self.member_name} {self.get_kind_display()}"
 
     @property
-    def audit_org_path(self) -> str:
-        return self.member.org.path
-
-    @property
     def until(self):
         """The last day the sanction stops weighing (exclusive): revoked earlier, or its end date."""
         if self.lifted_on and (self.ends_on is None or self.lifted_on < self.ends_on):

@@ -40,10 +40,6 @@ class CatalogueEntry(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class ItemState(models.TextChoices):
     PROPOSED = "proposed", _("已提出待审核")
@@ -85,10 +81,6 @@ class Item(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @property
     def area_label(self) -> str:
@@ -133,10 +125,6 @@ class Request(NoDeleteModel):
 
     def __str__(self):
         return f"依申请公开 {self.received_on:%Y-%m-%d}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @property
     def in_time(self) -> bool | None:

@@ -55,10 +55,6 @@ class DuesBase(TopOrgMixin, NoDeleteModel):
     def __str__(self):
         return f"{self.member_id} {self.category} {self.monthly_amount}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.member.org.path
-
 
 class ReliefKind(models.TextChoices):
     REDUCE = "reduce", _("减交")
@@ -100,10 +96,6 @@ class DuesRelief(TopOrgMixin, NoDeleteModel):
 
     def __str__(self):
         return f"{self.member_id} {self.kind} {self.from_month}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.member.org.path
 
     def covers(self, month) -> bool:
         return self.from_month <= month and (self.to_month is None or month <= self.to_month)
@@ -159,10 +151,6 @@ class DuesPayment(TopOrgMixin, NoDeleteModel):
     def __str__(self):
         return f"{self.member_id} {self.paid_on} {self.amount}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class DuesMonth(TopOrgMixin, NoDeleteModel):
     """The ledger: one row per member and dues month, written when the month is paid.
@@ -212,10 +200,6 @@ class BranchDuesSetting(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org_id} quarterly={self.quarterly_allowed}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class MemberPaymentChannel(models.TextChoices):
@@ -271,10 +255,6 @@ class MemberPayment(TopOrgMixin, NoDeleteModel):
 
     def __str__(self):
         return f"{self.order_no} {self.amount}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @property
     def is_open(self) -> bool:

@@ -37,10 +37,6 @@ class Venue(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 def course_path(instance, filename):
     return f"education/courses/{secrets.token_hex(8)}-{filename[-80:]}"
@@ -74,10 +70,6 @@ class Course(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class StudySession(NoDeleteModel):
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
@@ -97,10 +89,6 @@ class StudySession(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.venue.org.path
 
 
 class Attendance(NoDeleteModel):

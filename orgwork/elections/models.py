@@ -38,10 +38,6 @@ class Election(NoDeleteModel):
     def __str__(self):
         return f"{self.org_id} 换届选举"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class NominatedBy(models.TextChoices):
     COMMITTEE = "committee", _("党组织推荐")

@@ -58,7 +58,3 @@ class FundEntry(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path

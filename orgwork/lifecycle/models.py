@@ -54,10 +54,6 @@ class MobileRegistration(NoDeleteModel):
         return f"{self.member_id} → {self.destination}"
 
     @property
-    def audit_org_path(self) -> str:
-        return self.member.org.path
-
-    @property
     def contact_anchor(self):
         return self.last_contact_on or self.left_on
 

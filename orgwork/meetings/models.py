@@ -94,10 +94,6 @@ class Meeting(TopOrgMixin, NoDeleteModel):
         return self.get_kind_display()
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def date(self):
         return self.held_on or self.planned_on
 
@@ -200,10 +196,6 @@ class AppraisalRound(NoDeleteModel):
 
     def __str__(self):
         return f"{self.year}年民主评议"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class HandlingStatus(models.TextChoices):

@@ -95,10 +95,6 @@ class Org(NoDeleteModel):
         return self.name
 
     @property
-    def audit_org_path(self) -> str:
-        return self.path
-
-    @property
     def is_active(self) -> bool:
         return self.abolished_on is None
 
@@ -171,7 +167,3 @@ class OrgOfficer(NoDeleteModel):
 
     def __str__(self):
         return f"{self.name}（{self.get_post_display()}）"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path

@@ -58,10 +58,6 @@ class Poll(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Question(NoDeleteModel):
     poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="questions")

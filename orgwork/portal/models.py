@@ -32,10 +32,6 @@ class SubSite(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Column(NoDeleteModel):
     site = models.ForeignKey(SubSite, on_delete=models.PROTECT, related_name="columns", verbose_name=_("站点"))
@@ -101,10 +97,6 @@ class Article(NoDeleteModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 def attachment_path(instance, filename):

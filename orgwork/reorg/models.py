@@ -44,7 +44,3 @@ class Reorganization(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.done_on:%Y-%m-%d}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.scope_path

@@ -29,10 +29,6 @@ class DutyPost(NoDeleteModel):
     def __str__(self):
         return f"{self.title}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class StarRating(NoDeleteModel):
     """A branch's star rating for a year: the reviewed rubric total → stars; re-rated yearly, stars can be lost."""
@@ -59,10 +55,6 @@ class StarRating(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org.name} {self.year} {self.stars}★"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class CaseState(models.TextChoices):
@@ -97,10 +89,6 @@ class Rectification(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org.name} {self.year}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class AssessmentKind(models.TextChoices):
@@ -141,10 +129,6 @@ class Assessment(NoDeleteModel):
 
     def __str__(self):
         return f"{self.org.name} {self.year} {self.get_kind_display()}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class Tally(NoDeleteModel):

@@ -29,7 +29,3 @@ class PartyAffairsStaff(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path

@@ -49,10 +49,6 @@ class Trainee(TopOrgMixin, NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class CourseKind(models.TextChoices):
     CLASS = "class", _("培训班")
@@ -85,10 +81,6 @@ class Course(NoDeleteModel):
         return self.title
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def seats_left(self) -> int | None:
         return None if self.seats is None else max(self.seats - self.enrolled, 0)
 
@@ -106,10 +98,6 @@ class Enrolment(TopOrgMixin, NoDeleteModel):
     class Meta:
         verbose_name = _("自主选学报名")
         constraints = [models.UniqueConstraint(fields=["course", "trainee"], condition=models.Q(cancelled_at__isnull=True), name="training_one_live_enrolment")]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.trainee.org.path
 
 
 class CreditSource(models.TextChoices):
@@ -149,10 +137,6 @@ class Credit(TopOrgMixin, NoDeleteModel):
         return f"{self.trainee.name} {self.hours}学时"
 
     @property
-    def audit_org_path(self) -> str:
-        return self.trainee.org.path
-
-    @property
     def source_label(self) -> str:
         return dict(CreditSource.choices).get(self.source.split(":", 1)[0], self.source)
 
@@ -185,10 +169,6 @@ class Exam(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class ExamScore(TopOrgMixin, NoDeleteModel):
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="scores")
@@ -211,7 +191,3 @@ class ExamScore(TopOrgMixin, NoDeleteModel):
 
     def __str__(self):
         return f"{self.trainee.name} {self.exam.title} {self.get_grade_display()}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.trainee.org.path

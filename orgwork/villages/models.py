@@ -67,10 +67,6 @@ class Cadre(NoDeleteModel):
     def cross_holding(self) -> bool:
         return bool(self.party_post and self.village_post)
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
@@ -108,10 +104,6 @@ class Secondment(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class WorkLog(NoDeleteModel):
     secondment = models.ForeignKey(Secondment, on_delete=models.PROTECT, related_name="logs", verbose_name=_("挂职选派"))
@@ -125,10 +117,6 @@ class WorkLog(NoDeleteModel):
         verbose_name = _("工作纪实")
         verbose_name_plural = _("工作纪实")
         ordering = ["on", "id"]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.secondment.org.path
 
 
 class UnitKind(models.TextChoices):
@@ -160,10 +148,6 @@ class Unit(NoDeleteModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 # --- pay: former village cadres and the leaving allowance -------------------------------------------------------
@@ -197,10 +181,6 @@ class FormerCadre(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class LeavingAllowance(NoDeleteModel):
     """The one-off allowance of an outstanding secretary leaving office (优秀村书记离任特殊贡献补贴, seed 003)."""
@@ -221,10 +201,6 @@ class LeavingAllowance(NoDeleteModel):
         verbose_name = _("优秀村书记离任补贴")
         verbose_name_plural = _("优秀村书记离任补贴")
         ordering = ["-granted_on"]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 # --- village reserve cadres (村级后备干部) ---------------------------------------------------------------------
@@ -256,10 +232,6 @@ class ReserveCadre(NoDeleteModel):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Placement(NoDeleteModel):
     """A practice placement of a reserve cadre (实践锻炼, seed 002: 到市场上“强制锻炼”), with an assessment at the end."""
@@ -280,10 +252,6 @@ class Placement(NoDeleteModel):
         verbose_name = _("实践锻炼")
         verbose_name_plural = _("实践锻炼")
         ordering = ["-started_on", "id"]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.reserve.org.path
 
 
 # --- first secretaries' yearly assessment; pairing, contact points and visits ------------------------------
@@ -306,10 +274,6 @@ class YearAssessment(NoDeleteModel):
         verbose_name_plural = _("年度考核")
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["secondment", "year"], name="villages_one_assessment_a_year")]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.secondment.org.path
 
 
 class Pairing(NoDeleteModel):
@@ -337,10 +301,6 @@ class Pairing(NoDeleteModel):
     def __str__(self):
         return f"{self.helper}—{self.target}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Visit(NoDeleteModel):
     pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="visits", verbose_name=_("结对联系"))
@@ -354,7 +314,3 @@ class Visit(NoDeleteModel):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-on", "-id"]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.pairing.org.path

@@ -48,10 +48,6 @@ class Task(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Milestone(NoDeleteModel):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="milestones")
@@ -110,10 +106,6 @@ class Matter(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class IssueStatus(models.TextChoices):
     OPEN = "open", _("待整改")
@@ -150,10 +142,6 @@ class Issue(NoDeleteModel):
     def __str__(self):
         return self.description[:40]
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Rectification(NoDeleteModel):
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="entries")
@@ -186,10 +174,6 @@ class CollectiveIncome(NoDeleteModel):
         ordering = ["org_id", "-year"]
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="collective_income_one_per_year")]
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class CareKind(models.TextChoices):
     HARDSHIP = "hardship", _("生活困难党员")
@@ -213,10 +197,6 @@ class CareCase(NoDeleteModel):
 
     class Meta:
         ordering = ["org_id", "id"]
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class VisitKind(models.TextChoices):

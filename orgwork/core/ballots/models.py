@@ -76,10 +76,6 @@ class Ballot(NoDeleteModel):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path if self.org_id else ""
-
 
 class BallotQuestion(NoDeleteModel):
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="questions")
