@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,10 +18,6 @@ from orgwork.orgs.selectors import path_names
 
 from . import forms, rules, selectors, services
 from .models import Entry, EntryStatus, HonourStatus, ModelKind
-
-
-def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -46,7 +41,7 @@ def selection_list(request, actor):
     form = forms.SelectionForm(request.POST or None, kinds=selectors.kind_choices(today), initial={"year": today.year})
     if request.method == "POST" and _post(request, form, lambda d: services.create_selection(actor=actor, org_id=d.pop("org"), **d)):
         return redirect(request.path)
-    page = _page(request, selectors.selections(actor))
+    page = params.paginate(request.GET, selectors.selections(actor))
     kinds = dict(selectors.kind_choices(today))
     rows = [(s, kinds.get(s.kind, s.kind), rules.stage_label(s.stage)) for s in page]
     return render(request, "awards/selections.html", {"form": form, "page": page, "rows": rows, "judging": selectors.judged_selections(actor).exclude(stage="commendation")})
@@ -146,7 +141,7 @@ def honour_list(request, actor):
         return redirect(request.get_full_path())
     if act == "issue" and _post(request, form, lambda d: services.issue_honours(actor=actor, honour_ids=d["ids"], on=d["on"], issued_by=d["issued_by"])):
         return redirect(request.get_full_path())
-    page = _page(request, rows, 100)
+    page = params.paginate(request.GET, rows, size=100)
     return render(request, "awards/honours.html", {"page": page, "year": year, "cutoff": rules.cutoff(year), "total": len(rows), "form": form, "under": under, "statuses": dict(HonourStatus.choices), "source": rules.honour_rules(year).source})
 
 
@@ -163,7 +158,7 @@ def model_site_list(request, actor):
     if saved:
         return redirect(request.path)
     today = dt.date.today()
-    page = _page(request, selectors.model_sites(actor, active_only=not params.flag(request.GET, "all")))
+    page = params.paginate(request.GET, selectors.model_sites(actor, active_only=not params.flag(request.GET, "all")))
     names = path_names([s.org for s in page])
     rows = [(s, names.get(s.org_id, s.org.name), selectors.recheck_due(s, today)) for s in page]
     return render(request, "awards/model_sites.html", {"form": form, "recheck": recheck, "page": page, "rows": rows, "today": today, "source": rules.model_rules(today).source, "SITE": ModelKind.SITE})
@@ -190,7 +185,7 @@ def talent_list(request, actor):
         saved = _post(request, talent_form, lambda d: services.add_talent(actor=actor, category_id=category.pk, org_id=d["org"], member_id=d["member"], name=d["name"], data=talent_form.data_values()))
     if saved:
         return redirect(request.get_full_path())
-    page = _page(request, selectors.talents(actor, category=category, q=q, under=under) if category else [])
+    page = params.paginate(request.GET, selectors.talents(actor, category=category, q=q, under=under) if category else [])
     names = path_names([t.org for t in page])
     rows = [(t, names.get(t.org_id, t.org.name), [t.data.get(f["key"], "") for f in category.fields]) for t in page] if category else []
     return render(request, "awards/talents.html", {"cats": cats, "category": category, "q": q, "page": page, "rows": rows, "cat_form": cat_form, "talent_form": talent_form, "query": request.GET.urlencode()})

@@ -9,13 +9,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.ballots import printing
 from orgwork.core.ballots import selectors as ballot_reads
@@ -91,7 +90,7 @@ def cadre_list(request, actor):
     q, status = "", ""
     if filters.is_valid():
         q, status = filters.cleaned_data["q"], filters.cleaned_data["status"]
-    page = Paginator(selectors.cadres(actor, q=q, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.cadres(actor, q=q, status=status), size=PAGE_SIZE)
     bad = bool(create.errors or upload.errors or import_errors)
     return render(
         request, "cadres/list.html",
@@ -195,7 +194,7 @@ def selection_list(request, actor):
         else:
             return redirect("cadres:selection", sel.pk)
     show_all = request.GET.get("all") == "1"
-    page = Paginator(selectors.selections(actor, in_flight=None if show_all else True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.selections(actor, in_flight=None if show_all else True), size=PAGE_SIZE)
     definition = proc.definition("cadre_selection")
     titles = {s.key: s.title for s in definition.steps}
     rows = [(s, titles.get(s.instance.step, "")) for s in page]
@@ -347,7 +346,7 @@ def report_list(request, actor):
             messages.success(request, _("已保存"))
             return redirect("cadres:reports")
     reports = services.reader_reports(actor)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, reports, size=PAGE_SIZE)
     open_checks = services.reader_checks(actor).filter(result="")
     return render(
         request, "cadres/reports.html", {"page": page, "spot": spot, "check": check, "open_checks": open_checks, "crumbs": [(_("个人有关事项"), "")]},
@@ -411,7 +410,7 @@ def competition_list(request, actor):
         else:
             return redirect("cadres:competition", comp.pk)
     show_all = request.GET.get("all") == "1"
-    page = Paginator(selectors.competitions(actor, in_flight=None if show_all else True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.competitions(actor, in_flight=None if show_all else True), size=PAGE_SIZE)
     titles = {s.key: s.title for s in proc.definition("cadre_competition").steps}
     rows = [(c, titles.get(c.instance.step, "")) for c in page]
     return render(
@@ -603,7 +602,7 @@ def talk_list(request, actor):
     if bound is not None and bound.is_valid() and _run(bound, handlers[action]):
         messages.success(request, _("已保存"))
         return redirect("cadres:talks")
-    page = Paginator(selectors.talks(actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.talks(actor), size=PAGE_SIZE)
     return render(
         request, "cadres/talks.html",
         {

@@ -246,6 +246,15 @@ def page(data, *, default_size: int = PAGE_SIZE_DEFAULT, max_size: int = PAGE_SI
     return number, size
 
 
+def paginate(data, items, *, size: int = 50, name: str = "page"):
+    """One page (Django's `Page`) of a list the user reads whole by paging — the console's one way to show a long
+    list, never a silent cut. `name` is the query parameter (two lists on one page page separately); the number is
+    typed and bounded like every parameter (a page past the end shows the last page)."""
+    from django.core.paginator import Paginator
+
+    return Paginator(items, size).get_page(integer(data, name, label=_("页码"), default=1, min_value=1, max_value=PAGE_MAX))
+
+
 # --- orgs --------------------------------------------------------------------------------------------------
 def _org_model():
     from django.apps import apps

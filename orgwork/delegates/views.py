@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,10 +18,6 @@ from orgwork.orgs.models import Org
 
 from . import forms, selectors, services
 from .rules import delegate_rules, next_reception_day
-
-
-def _page(request, qs, name="page", size=50):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _fail(request, form, exc):
@@ -65,7 +60,7 @@ def index(request, actor):
         flagged = set(selectors.without_reception(qs, today.year).values_list("pk", flat=True))
         if params.flag(request.GET, "flagged"):
             qs = qs.filter(pk__in=flagged)
-        page = _page(request, qs)
+        page = params.paginate(request.GET, qs)
         comp = selectors.composition(congress, today)
     return render(request, "delegates/index.html", {
         "congresses": congresses, "congress": congress, "page": page, "flagged": flagged, "comp": comp, "cform": cform, "dform": dform,
@@ -123,7 +118,7 @@ def receptions(request, actor):
             _fail(request, bound, exc)
     rules = delegate_rules(on=today)
     return render(request, "delegates/receptions.html", {
-        "offices": offices, "page": _page(request, selectors.receptions(actor)), "oform": oform, "sform": sform, "rules": rules,
+        "offices": offices, "page": params.paginate(request.GET, selectors.receptions(actor)), "oform": oform, "sform": sform, "rules": rules,
         "crumbs": [(_("党代表"), reverse("delegates:index")), (_("接待日"), "")],
     })  # fmt: skip
 
@@ -140,7 +135,7 @@ def opinions(request, actor):
             return redirect("delegates:opinions")
         except ServiceError as exc:
             _fail(request, form, exc)
-    return render(request, "delegates/opinions.html", {"page": _page(request, selectors.opinions(actor)), "form": form,
+    return render(request, "delegates/opinions.html", {"page": params.paginate(request.GET, selectors.opinions(actor)), "form": form,
                                                         "crumbs": [(_("党代表"), reverse("delegates:index")), (_("群众意见"), "")]})  # fmt: skip
 
 
@@ -164,7 +159,7 @@ def opinion(request, actor, pk):
 
 @gate.staff
 def proposals(request, actor):
-    return render(request, "delegates/proposals.html", {"page": _page(request, selectors.proposals(actor)), "crumbs": [(_("党代表"), reverse("delegates:index")), (_("代表提案"), "")]})
+    return render(request, "delegates/proposals.html", {"page": params.paginate(request.GET, selectors.proposals(actor)), "crumbs": [(_("党代表"), reverse("delegates:index")), (_("代表提案"), "")]})
 
 
 @gate.staff
@@ -196,7 +191,7 @@ def proposal(request, actor, pk):
 
 @gate.staff
 def console_questions(request, actor):
-    return render(request, "delegates/questions.html", {"page": _page(request, selectors.questions(actor).order_by("answered_on", "due_on", "pk")), "today": dt.date.today(),
+    return render(request, "delegates/questions.html", {"page": params.paginate(request.GET, selectors.questions(actor).order_by("answered_on", "due_on", "pk")), "today": dt.date.today(),
                                                          "crumbs": [(_("党代表"), reverse("delegates:index")), (_("网络问政"), "")]})  # fmt: skip
 
 
@@ -223,8 +218,8 @@ def console_question(request, actor, pk):
 def questions(request):
     search = forms.OrgSearchForm(request.GET or None)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    orgs = _page(request, Org.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q), abolished_on__isnull=True).order_by("path"), "opage", 20) if q else None
-    return render(request, "delegates/public_questions.html", {"search": search, "orgs": orgs, "page": _page(request, selectors.public_questions(), size=20)})
+    orgs = params.paginate(request.GET, Org.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q), abolished_on__isnull=True).order_by("path"), size=20, name="opage") if q else None
+    return render(request, "delegates/public_questions.html", {"search": search, "orgs": orgs, "page": params.paginate(request.GET, selectors.public_questions(), size=20)})
 
 
 @gate.public

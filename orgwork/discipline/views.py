@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.audit import history
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.members import selectors as member_selectors
@@ -50,7 +50,7 @@ def sanction_list(request, actor):
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
         qs = selectors.filter_state(qs, d["state"], today)
-    page = Paginator(qs.order_by("-effective_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs.order_by("-effective_on", "-id"), size=PAGE_SIZE)
     search = forms.MemberSearchForm(request.GET or None)
     found = None
     if search.is_valid() and search.cleaned_data["find"]:

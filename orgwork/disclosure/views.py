@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +16,6 @@ from orgwork.orgs.models import Org
 
 from . import forms, selectors, services
 from .models import ItemState, RequestState
-
-
-def _page(request, qs, name="page", size=50):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _errors(request, exc):
@@ -42,7 +37,7 @@ def index(request, actor):
     if rf.is_valid() and rf.cleaned_data["rstate"]:
         rq = rq.filter(state=rf.cleaned_data["rstate"])
     return render(request, "disclosure/index.html", {
-        "under": under, "form": f, "rform": rf, "page": _page(request, qs), "rpage": _page(request, rq, "rpage"), "today": dt.date.today(),
+        "under": under, "form": f, "rform": rf, "page": params.paginate(request.GET, qs), "rpage": params.paginate(request.GET, rq, name="rpage"), "today": dt.date.today(),
         "crumbs": [(_("党务公开"), "")],
     })  # fmt: skip
 
@@ -149,7 +144,7 @@ def request_detail(request, actor, pk):
 # --- member ---------------------------------------------------------------------------------------
 @gate.member
 def mine(request, actor):
-    return render(request, "disclosure/mine.html", {"page": _page(request, selectors.member_items(actor), size=20)})
+    return render(request, "disclosure/mine.html", {"page": params.paginate(request.GET, selectors.member_items(actor), size=20)})
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -157,8 +152,8 @@ def mine(request, actor):
 def public(request):
     search = forms.OrgSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    orgs = _page(request, selectors.public_orgs(q), "opage", 20) if q else None
-    return render(request, "disclosure/public.html", {"search": search, "orgs": orgs, "page": _page(request, selectors.public_items(), size=20), "receipt": forms.ReceiptForm()})
+    orgs = params.paginate(request.GET, selectors.public_orgs(q), size=20, name="opage") if q else None
+    return render(request, "disclosure/public.html", {"search": search, "orgs": orgs, "page": params.paginate(request.GET, selectors.public_items(), size=20), "receipt": forms.ReceiptForm()})
 
 
 @gate.public
@@ -175,7 +170,7 @@ def public_org(request, pk):
             forms.apply_errors(form, exc)
         else:
             form = forms.RequestForm()
-    return render(request, "disclosure/public_org.html", {"org": org, "form": form, "code": code, "page": _page(request, selectors.public_items(org), size=20)})
+    return render(request, "disclosure/public_org.html", {"org": org, "form": form, "code": code, "page": params.paginate(request.GET, selectors.public_items(org), size=20)})
 
 
 @gate.public

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +58,7 @@ def ledger(request, actor):
         from orgwork.core.fields import subtree_q
 
         members = members.filter(subtree_q(under.path, "org__path"))
-    page = Paginator(members, LEDGER_PAGE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, members, size=LEDGER_PAGE)
     members = list(page.object_list)
     preset = None
     preset_id = params.object_id(request.GET, "member", label="党员")
@@ -124,7 +123,7 @@ def arrears(request, actor):
             errors = exc.errors
     under = params.under(actor, request.GET)
     rows = selectors.arrears(actor, under=under, min_months=max(months, 1))
-    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": selectors.pending_reliefs(actor)[:100], "errors": errors, "crumbs": [(_("党费欠交"), "")]})
+    return render(request, "dues/arrears.html", {"rows": rows, "months": months, "reliefs": params.paginate(request.GET, selectors.pending_reliefs(actor), name="rpage"), "errors": errors, "crumbs": [(_("党费欠交"), "")]})
 
 
 @gate.staff

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +15,6 @@ from orgwork.orgs.selectors import path_names
 
 from . import forms, selectors, services
 from .models import VenueKind
-
-
-def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -44,7 +39,7 @@ def venue_list(request, actor):
     ):  # fmt: skip
         return redirect(request.get_full_path())
     kind = params.choice(request.GET, "kind", label=_("类别"), choices=["", *VenueKind.values])
-    page = _page(request, selectors.venues(actor, under=under, kind=kind))
+    page = params.paginate(request.GET, selectors.venues(actor, under=under, kind=kind))
     names = path_names([v.org for v in page])
     return render(request, "education/venues.html", {"form": form, "page": page, "rows": [(v, names.get(v.org_id, v.org.name)) for v in page], "kinds": VenueKind.choices, "kind": kind})
 
@@ -55,7 +50,7 @@ def course_list(request, actor):
     if request.method == "POST" and _post(request, form, lambda d: services.upload_course(actor=actor, org_id=d.pop("org"), **d)):
         return redirect(request.path)
     q = params.text(request.GET, "q", label=_("查找"), max_length=60)
-    return render(request, "education/courses.html", {"form": form, "page": _page(request, selectors.courses(actor, q=q)), "q": q})
+    return render(request, "education/courses.html", {"form": form, "page": params.paginate(request.GET, selectors.courses(actor, q=q)), "q": q})
 
 
 @gate.staff
@@ -78,7 +73,7 @@ def session_list(request, actor):
         lambda d: services.record_session(actor=actor, venue_id=d["venue"], course_id=d["course"] or None, title=d["title"], held_on=d["held_on"], hours=d["hours"], host=d["host"], member_ids=d["members"]),
     ):  # fmt: skip
         return redirect(request.get_full_path())
-    page = _page(request, selectors.sessions(actor, under=under))
+    page = params.paginate(request.GET, selectors.sessions(actor, under=under))
     return render(request, "education/sessions.html", {"form": form, "page": page})
 
 
@@ -91,4 +86,4 @@ def activity(request, actor):
     rows = selectors.monthly_activity(actor, year=year, month=month, under=under)
     only_inactive = params.flag(request.GET, "inactive")
     shown = [r for r in rows if r.inactive] if only_inactive else rows
-    return render(request, "education/activity.html", {"page": _page(request, shown, 100), "year": year, "month": month, "inactive": sum(r.inactive for r in rows), "total": len(rows), "only_inactive": only_inactive, "under": under})
+    return render(request, "education/activity.html", {"page": params.paginate(request.GET, shown, size=100), "year": year, "month": month, "inactive": sum(r.inactive for r in rows), "total": len(rows), "only_inactive": only_inactive, "under": under})

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from orgwork.core import forms as cf
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core import procedures as proc
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.orgs import selectors as org_selectors
@@ -24,11 +23,11 @@ from .models import NominatedBy
 @gate.staff
 def election_list(request, actor):
     rows, total = selectors.term_board(actor, limit=None)
-    board = Paginator(rows, 50).get_page(request.GET.get("bpage"))
+    board = params.paginate(request.GET, rows, name="bpage")
     parents = Org.objects.only("id", "name", "short_name").in_bulk({o.parent_id for o, _ms in board.object_list if o.parent_id})
     for o, _ms in board.object_list:
         o.parent = parents.get(o.parent_id)  # shown as “name（parent）”: one query for the page
-    elections = Paginator(selectors.elections(actor), 50).get_page(request.GET.get("page"))
+    elections = params.paginate(request.GET, selectors.elections(actor))
     for e in elections.object_list:
         step = proc.definition_for(e.procedure).step(e.procedure.step) if e.procedure.step else None
         e.step_title = step.title if step else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +56,7 @@ def transfer_list(request, actor):
     else:
         status = params.choice(request.GET, "status", label="状态", choices=TransferStatus.choices)
         rows = (qs.filter(status=status) if status else qs).order_by("-started_on", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, rows, size=PAGE_SIZE)
     selected = None
     selected_id = params.object_id(request.GET, "member", label="党员")
     if selected_id:
@@ -65,8 +64,8 @@ def transfer_list(request, actor):
             selected = member_selectors.get_member(actor, selected_id)
         except NotFound:
             selected = None
-    incoming = Paginator(selectors.incoming_pending(actor).order_by("started_on", "id"), PAGE_SIZE).get_page(request.GET.get("in_page"))
-    asked = Paginator(selectors.transfer_requests(actor), PAGE_SIZE).get_page(request.GET.get("req_page"))
+    incoming = params.paginate(request.GET, selectors.incoming_pending(actor).order_by("started_on", "id"), size=PAGE_SIZE, name="in_page")
+    asked = params.paginate(request.GET, selectors.transfer_requests(actor), size=PAGE_SIZE, name="req_page")
     return render(
         request,
         "lifecycle/transfers.html",
@@ -192,7 +191,7 @@ def mobile_list(request, actor):
         except ServiceError as exc:
             errors = exc.errors
     flags = selectors.mobile_flags(actor)
-    attached = Paginator(selectors.attached_here(actor).order_by("-attached_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    attached = params.paginate(request.GET, selectors.attached_here(actor).order_by("-attached_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
         "lifecycle/mobile.html",
@@ -222,7 +221,7 @@ def exit_list(request, actor):
             errors = exc.errors
         except PermissionDenied:
             errors = [ServiceError.single("member", "permission_denied", _("您没有办理此事项的权限")).errors[0]]
-    cases = Paginator(selectors.exit_cases(actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = params.paginate(request.GET, selectors.exit_cases(actor), size=PAGE_SIZE)
     return render(
         request,
         "lifecycle/exits.html",

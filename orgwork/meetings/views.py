@@ -6,7 +6,6 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -53,7 +52,7 @@ def meeting_list(request, actor):
     month = params.month(request.GET)
     qs = selectors.search_meetings(actor, under=under, kind=params.choice(request.GET, "kind", label=_("会议类型"), choices=MeetingKind.choices),
         status=params.choice(request.GET, "status", label=_("状态"), choices=MeetingStatus.choices), year=year, month=month)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs)
     return render(
         request,
         "meetings/list.html",
@@ -221,7 +220,7 @@ def _report(request, *, title, results, template, extra):
         return resp
     cols, rows = exports.table(results, translate=True)
     cells = compliance.grid(results, selectors.grid_children(actor, under))
-    ctx = {"title": extra.pop("page_title", title), "cols": cols, "rows": rows[:500], "row_total": len(rows), "grid": cells, "summary": summary, "counts": counts, **extra}
+    ctx = {"title": extra.pop("page_title", title), "cols": cols, "rows": params.paginate(request.GET, rows, size=200, name="rpage"), "row_total": len(rows), "grid": cells, "summary": summary, "counts": counts, **extra}
     return render(request, template, ctx)
 
 
@@ -278,7 +277,7 @@ def appraisals(request, actor):
             _fail(request, exc)
         else:
             return redirect("meetings:appraisal", r.pk)
-    rounds = Paginator(selectors.rounds(actor), 50).get_page(request.GET.get("page"))
+    rounds = params.paginate(request.GET, selectors.rounds(actor))
     return render(request, "meetings/appraisals.html", {"rounds": rounds, "can_start": _writable_orgs(actor).filter(kind__in=["branch", "joint_branch"]).exists(), "year": dt.date.today().year})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +47,7 @@ def member_list(request, actor):
         party_age_band=data.get("party_age_band", ""),
         ordering=sort if sort.lstrip("-") in SORTABLE else "name",
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs, size=PAGE_SIZE)
     columns = []
     for key, label in SORTABLE.items():
         current = sort.lstrip("-") == key

@@ -2,14 +2,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from orgwork.core import deadlines, gate
+from orgwork.core import deadlines, gate, params
 from orgwork.core import forms as cf
 from orgwork.core.errors import NotFound, ServiceError
 
@@ -23,7 +22,7 @@ from .rules import bulk_rules
 @gate.account
 def inbox(request, actor):
     qs = selectors.inbox(actor, unread_only=request.GET.get("unread") == "1")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs, size=30)
     return render(request, "notifications/inbox.html", {"page": page, "unread": selectors.unread_count(actor)})
 
 
@@ -113,7 +112,7 @@ def _org_or_none(actor, org_id):
 def sms_campaigns(request, actor):
     form = CampaignFilterForm(request.GET or None)
     status = form.choice("status", "") if request.GET else ""
-    page = Paginator(selectors.campaigns(actor, status=status), 30).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.campaigns(actor, status=status), size=30)
     return render(
         request, "notifications/sms_campaigns.html",
         {"page": page, "form": form, "to_approve": selectors.campaigns_to_approve(actor), "crumbs": [(_("批量短信"), "")]},
@@ -216,7 +215,7 @@ def sms_campaign(request, actor, pk):
         "can_cancel": actor.user_id == c.requested_by_id and c.status == "pending",
         "approvers": bulk.approvers(c) if c.status == "pending" else [],
         "counts": [(label, counts.get(value, 0), value) for value, label in MessageStatus.choices if value != "queued" or counts.get(value)],
-        "queued": counts.get("queued", 0), "replies": Paginator(c.replies.select_related("message", "message__member").order_by("-received_at", "-id"), 50).get_page(request.GET.get("rpage")),
+        "queued": counts.get("queued", 0), "replies": params.paginate(request.GET, c.replies.select_related("message", "message__member").order_by("-received_at", "-id"), name="rpage"),
         "skipped": [(bulk.SKIP_LABELS.get(k, k), n) for k, n in (c.skipped or {}).items() if n],
         "crumbs": [(_("批量短信"), "/inbox/sms/"), (c.title, "")],
     }
@@ -295,7 +294,7 @@ def message_log(request, actor):
     form, org, qs = _log_query(request, actor)
     if qs is None:
         return render(request, "notifications/message_log.html", {"form": form, "page": None, "crumbs": [(_("消息发送记录"), "")]}, status=400)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs)
     counts = selectors.status_counts(qs)
     context = {
         "form": form, "org": org, "page": page, "total": page.paginator.count,

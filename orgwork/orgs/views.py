@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,6 +16,9 @@ from .forms import AbolishOrgForm, EndOfficerForm, MoveOrgForm, OfficerForm, Org
 from .models import BRANCH_KINDS, Org, OrgKind
 from .present import present_events
 from .selectors import STATUS_LABELS
+
+PICK_SHOWN = 20  # a picker shows this many hits and the total; typing more narrows it
+
 
 
 def _annotate(actor, nodes: list[Org]) -> list[Org]:
@@ -55,7 +57,7 @@ def tree(request, actor):
     q = request.GET.get("q", "").strip()
     ctx = {"q": q, "crumbs": [(_("组织架构"), "")]}
     if q:
-        results = list(selectors.search_orgs(actor, q=q)[:50])
+        results = params.paginate(request.GET, selectors.search_orgs(actor, q=q), name="rpage")
         cache: dict = {}
         for o in results:
             o.full_path = selectors.full_path_names(o, cache=cache)
@@ -78,7 +80,7 @@ def tree_children(request, actor, org_id):
 @gate.staff
 def detail(request, actor, org_id):
     org = selectors.get_org(actor, org_id)
-    children_page = Paginator(selectors.children(actor, org), 100).get_page(request.GET.get("page"))
+    children_page = params.paginate(request.GET, selectors.children(actor, org), size=100)
     sub = _annotate(actor, list(children_page.object_list))
     status = selectors.member_status_counts(actor, under=org)
     kinds = selectors.kind_counts(actor, under=org)
@@ -97,7 +99,7 @@ def detail(request, actor, org_id):
         "status_labels": STATUS_LABELS,
         "kind_rows": [(label, kinds[value]) for value, label in OrgKind.choices if kinds.get(value)],
         "own_warnings": own,
-        "below_warnings": below[:30],
+        "below_warnings": params.paginate(request.GET, below, size=30, name="wpage"),
         "below_total": len(below),
         "history": present_events(selectors.org_history(actor, org), kind="org"),
         "can_write": org.is_active and selectors.can_write_org(actor, org),
@@ -162,18 +164,19 @@ def pick(request, actor):
     q = request.GET.get("q", "").strip()
     field = "org" if request.GET.get("field") == "org" else "parent"
     exclude = params.org_id(request.GET, "exclude")
-    results = []
+    results, total = [], 0
     if q:
         qs = selectors.search_orgs(actor, q=q)
         qs = qs.exclude(kind=OrgKind.GROUP)  # neither a parent of orgs nor where members are registered
         if exclude:
             excluded = selectors.get_org(actor, exclude)
             qs = qs.exclude(path__startswith=excluded.path)
-        results = list(qs[:20])
+        total = qs.count()
+        results = list(qs[:PICK_SHOWN])
         cache: dict = {}
         for o in results:
             o.full_path = selectors.full_path_names(o, cache=cache)
-    return render(request, "orgs/_pick.html", {"results": results, "field": field, "q": q})
+    return render(request, "orgs/_pick.html", {"results": results, "field": field, "q": q, "total": total, "more": total - len(results)})
 
 
 @gate.staff

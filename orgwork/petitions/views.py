@@ -7,13 +7,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.params import writable_orgs
 from orgwork.core.procedures import timeline
@@ -104,7 +103,7 @@ def register(request, actor):
         qs = qs.filter(status=st)
     if cat in dict(CATEGORIES):
         qs = qs.filter(category=cat)
-    page = Paginator(qs.order_by("-received_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs.order_by("-received_on", "-id"), size=PAGE_SIZE)
     offline = forms.OfflineForm(request.POST or None, initial={"received_on": dt.date.today(), "channel": Channel.VISIT})
     if request.method == "POST" and offline.is_valid():
         orgs = list(writable_orgs(actor)[:1])

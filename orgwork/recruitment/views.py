@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ def applicant_list(request, actor):
     stage = params.choice(request.GET, "stage", label=_("阶段"), choices=list(STAGE_SHORT))
     status = params.choice(request.GET, "status", label=_("状态"), choices=list(selectors.STATUS_FILTERS), default="open")
     q = params.text(request.GET, "q", label=_("查找"), max_length=100)
-    page = Paginator(selectors.search(actor, stage=stage, status=status, under=under, q=q), 50).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, selectors.search(actor, stage=stage, status=status, under=under, q=q))
     rows = list(page.object_list)
     defs = {}
     for a in rows:
@@ -52,7 +51,7 @@ def applicant_list(request, actor):
             "q": q,
             "under": under,
             "today": today,
-            "due": selectors.due(actor, under=under)[:50],
+            "due": params.paginate(request.GET, selectors.due(actor, under=under), name="dpage"),
             "crumbs": [(_("发展党员"), None)],
         },
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ def _orgs(actor):
 
 @gate.staff
 def reorg_list(request, actor):
-    page = Paginator(scope(Reorganization.objects.all(), actor), 30).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, scope(Reorganization.objects.all(), actor), size=30)
     return render(request, "reorg/list.html", {"page": page, "crumbs": [(_("组织调整"), "")]})
 
 
@@ -114,7 +113,7 @@ def procedure_list(request, actor):
         else:
             return redirect("reorg:procedure", inst.pk)
     qs = proc.instances(actor).filter(kind__in=PROCEDURE_KINDS).order_by("-started_on", "-id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs, size=30)
     return render(
         request, "reorg/procedures.html",
         {"setup": setup, "by_election": by_election, "page": page, "crumbs": [(_("组织调整"), reverse("reorg:list")), (_("成立审批与届中补选"), "")]},

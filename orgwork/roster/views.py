@@ -43,7 +43,7 @@ def import_page(request, actor):
             error = exc.errors[0].message
         else:
             return redirect("roster:job", job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = params.paginate(request.GET, ImportJob.objects.filter(user=request.user), size=20)
     return render(request, "roster/import.html", {"error": error, "jobs": jobs, "kinds": ImportKind.choices}, status=400 if error else 200)
 
 
@@ -63,7 +63,7 @@ def job_page(request, actor, job_id):
         job.refresh_from_db()
     template = "roster/_progress.html" if gate.is_htmx(request) else "roster/job.html"
     rejected = job.report.get("rejected", []) if job.report else []
-    return render(request, template, {"job": job, "rejected": rejected[:500], "more": max(0, len(rejected) - 500), "warnings": (job.report or {}).get("warnings", [])})
+    return render(request, template, {"job": job, "rejected": params.paginate(request.GET, rejected, size=200, name="epage"), "warnings": (job.report or {}).get("warnings", [])})
 
 
 @gate.staff

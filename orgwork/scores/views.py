@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,9 +35,6 @@ def _paths(objs, attr="org"):
         o.org_path_names = org_selectors.full_path_names(org, cache=cache)
     return objs
 
-
-def _page(request, qs, size=50, name="page"):
-    return Paginator(qs, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 # --- the member's phone page --------------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def me(request, actor):
                 return redirect("scores:me")
             except ServiceError as exc:
                 forms.apply_errors(form, exc)
-    entries = _page(request, selectors.member_entries(member), 20)
+    entries = params.paginate(request.GET, selectors.member_entries(member), size=20)
     return render(
         request,
         "scores/me.html",
@@ -119,7 +115,7 @@ def queue(request, actor):
         else:
             messages.error(request, _("提交的数据有误"))
         return redirect(request.get_full_path())
-    page = _page(request, selectors.queue(actor, under=under))
+    page = params.paginate(request.GET, selectors.queue(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/queue.html", {"page": page, "under": under})
 
@@ -181,9 +177,9 @@ def periods(request, actor):
         except (NotFound, PermissionDenied):
             messages.error(request, _("对象不存在或不在您的管理范围内"))
         return redirect(request.path)
-    page = _page(request, selectors.periods(actor, under=under))
+    page = params.paginate(request.GET, selectors.periods(actor, under=under))
     _paths(page.object_list)
-    open_appeals = _page(request, selectors.appeals(actor, under=under, state="open"), 50, "apage")
+    open_appeals = params.paginate(request.GET, selectors.appeals(actor, under=under, state="open"), name="apage")
     _paths(open_appeals.object_list)
     return render(request, "scores/periods.html", {"page": page, "appeals": open_appeals, "today": today, "under": under})
 
@@ -217,7 +213,7 @@ def stars(request, actor):
         except (NotFound, PermissionDenied):
             messages.error(request, _("只有上级党组织可以评定星级"))
         return redirect(request.get_full_path())
-    page = _page(request, selectors.branches(actor, under=under))
+    page = params.paginate(request.GET, selectors.branches(actor, under=under))
     ids = [o.pk for o in page.object_list]
     ratings = selectors.star_ratings(actor, year=year, under=under)
     totals = selectors.branch_totals(ids, year)
@@ -230,7 +226,7 @@ def stars(request, actor):
 @gate.staff
 def cases(request, actor):
     under = params.under(actor, request.GET)
-    page = _page(request, selectors.cases(actor, under=under))
+    page = params.paginate(request.GET, selectors.cases(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/cases.html", {"page": page, "under": under})
 
@@ -281,7 +277,7 @@ def assessments(request, actor):
             forms.apply_errors(form, exc)
         except NotFound:
             form.add_error(None, _("党组织或书记不在您的管理范围内"))
-    page = _page(request, selectors.assessments(actor, under=under))
+    page = params.paginate(request.GET, selectors.assessments(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/assessments.html", {"page": page, "form": form, "under": under})
 
@@ -343,7 +339,7 @@ def posts(request, actor):
             _fail(request, exc)
         except (NotFound, PermissionDenied):
             messages.error(request, _("党员不在您的管理范围内"))
-    page = _page(request, selectors.posts(actor, under=under))
+    page = params.paginate(request.GET, selectors.posts(actor, under=under))
     _paths(page.object_list)
     return render(request, "scores/posts.html", {"page": page, "form": form, "today": today, "under": under})
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from orgwork.core import gate
+from orgwork.core import gate, params
 from orgwork.core.clientip import client_ip
 from orgwork.core.errors import FieldError, ServiceError
 from orgwork.core.forms import FormInvalid
@@ -104,8 +104,8 @@ def hub(request, actor):
         request,
         "selfservice/hub.html",
         {
-            "member": member, "links": selectors.hub_links(), "own": list(selectors.own_requests(actor).exclude(kind="transfer")[:20]),
-            "own_more": selectors.own_requests(actor).exclude(kind="transfer").count() > 20, "transfers": transfer_selectors.own_transfer_requests(actor),
+            "member": member, "links": selectors.hub_links(), "own": params.paginate(request.GET, selectors.own_requests(actor).exclude(kind="transfer"), size=20, name="rpage"),
+            "transfers": transfer_selectors.own_transfer_requests(actor),
         },
     )
 
@@ -181,9 +181,8 @@ def requests_list(request, actor):
                 messages.error(request, msg)
         return redirect(request.get_full_path())
     rows = selectors.requests(actor)
-    from django.core.paginator import Paginator
 
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, rows)
     return render(request, "selfservice/requests.html", {"page": page, "crumbs": [(_("党员自助申请"), "")]})
 
 
@@ -229,7 +228,7 @@ def service_worker(request):
 # --- my dues on the phone; the branch confirms ----------------------------------------------------------------
 
 
-def _dues_context(actor, member, *, today=None):
+def _dues_context(request, actor, member, *, today=None):
     import datetime as dt
 
     from orgwork.dues import selectors as dues_selectors
@@ -243,7 +242,7 @@ def _dues_context(actor, member, *, today=None):
         "year": today.year,
         "arrears": dues_selectors.own_arrears_months(actor, member, today=today),
         "payable": dues_services.payable_months(member, today=today),
-        "orders": list(dues_selectors.member_payments(actor).filter(member=member)[:20]),
+        "orders": params.paginate(request.GET, dues_selectors.member_payments(actor).filter(member=member), size=20, name="opage"),
     }
 
 
@@ -275,7 +274,7 @@ def dues(request, actor):
                 return redirect(pay_url)
             messages.success(request, _("已报告交纳党费，待支部确认后记入党费台账"))
             return redirect("selfservice:dues")
-    ctx = _dues_context(actor, member)
+    ctx = _dues_context(request, actor, member)
     ctx["errors"] = errors
     order_no = request.GET.get("order", "")[:40]
     ctx["just_paid"] = next((o for o in ctx["orders"] if o.order_no == order_no), None) if order_no else None
@@ -285,7 +284,6 @@ def dues(request, actor):
 @gate.staff
 def payments(request, actor):
     """The branch: dues members paid or reported from their phones, waiting for confirmation."""
-    from django.core.paginator import Paginator
 
     from orgwork.dues import selectors as dues_selectors
     from orgwork.dues import services as dues_services
@@ -305,7 +303,7 @@ def payments(request, actor):
         return redirect(request.get_full_path())
     show_all = request.GET.get("all") == "1"
     rows = dues_selectors.member_payments(actor, waiting=not show_all)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, rows)
     return render(request, "selfservice/payments.html", {"page": page, "show_all": show_all, "crumbs": [(_("党员手机交纳党费"), "")]})
 
 
@@ -463,6 +461,6 @@ def assist_member(request, actor, member_id):
             errors = _errors(exc)
         else:
             return redirect("selfservice:assist_member", member_id=member.pk)
-    ctx = _dues_context(actor, member, today=today)
+    ctx = _dues_context(request, actor, member, today=today)
     ctx.update(errors=errors, points_form=points_form, months=services.away_months(), crumbs=[(_("代党员办理"), reverse("selfservice:assist")), (member.name, "")])
     return render(request, "selfservice/assist_member.html", ctx, status=400 if errors else 200)

@@ -7,7 +7,6 @@ import io
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,7 +50,7 @@ def annual(request, actor):
         report = selectors.annual_report(actor, org=org, year=year)
     except ServiceError as e:
         error = "；".join(err.message for err in e.errors)
-    page = Paginator(report.problems if report else [], PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, report.problems if report else [], size=PROBLEMS_PER_PAGE)
     labels = {c["code"]: c["label"] for c in report.checks} if report else {}
     labels.update(PROBLEM_LABELS)
     for p in page.object_list:
@@ -67,7 +66,7 @@ def annual(request, actor):
             "year": year,
             "years": list(range(this_year, this_year - 12, -1)),
             "page": page,
-            "filings": list(selectors.filings(actor, org)[:10]) if org is not None else [],
+            "filings": params.paginate(request.GET, selectors.filings(actor, org) if org is not None else [], size=10, name="fpage"),
         },
     )
 

@@ -11,14 +11,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orgwork.core import audit, gate
+from orgwork.core import audit, gate, params
 from orgwork.core.errors import NotFound, PermissionDenied, ServiceError
 from orgwork.core.models import Role
 from orgwork.core.procedures import definition_for, timeline
@@ -150,7 +149,7 @@ def register(request, actor):
         qs = qs.filter(category=category)
     if channel in Channel.values:
         qs = qs.filter(channel=channel)
-    page = Paginator(qs.order_by("-received_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = params.paginate(request.GET, qs.order_by("-received_on", "-id"), size=PAGE_SIZE)
     return render(
         request, "tipoffs/register.html",
         {

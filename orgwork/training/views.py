@@ -28,9 +28,6 @@ from .models import Enrolment, Grade, Trainee
 PAGE_SIZE = 50
 
 
-def _page(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(params.integer(request.GET, "page", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
-
 
 def _with_paths(page):
     """Each object on the page gets `org_path` ("县委/甲镇党委/红旗村党支部"): one query for all ancestors."""
@@ -69,7 +66,7 @@ def coverage(request, actor):
             rows = [r for r in rows if q in r.name]
     return render(
         request, "training/coverage.html",
-        {"form": form, "under": under, "year": year, "short": short, "cov": cov, "error": error, "page": _page(request, rows),
+        {"form": form, "under": under, "year": year, "short": short, "cov": cov, "error": error, "page": params.paginate(request.GET, rows, size=PAGE_SIZE),
          "export_query": request.GET.urlencode(), "crumbs": [(_("学时达标情况"), "")]},
     )  # fmt: skip
 
@@ -108,7 +105,7 @@ def people(request, actor):
             qs = qs.filter(name__contains=filt.cleaned_data["q"])
         if filt.cleaned_data["role"]:
             qs = qs.filter(role=filt.cleaned_data["role"])
-    page = _page(request, qs)
+    page = params.paginate(request.GET, qs, size=PAGE_SIZE)
     return render(
         request, "training/people.html",
         {"form": form, "filter": filt, "page": _with_paths(page), "crumbs": [(_("参训人员"), "")]},
@@ -161,7 +158,7 @@ def courses(request, actor):
     year = params.year(request.GET)
     if year:
         qs = qs.filter(starts_on__year=year)
-    page = _page(request, qs)
+    page = params.paginate(request.GET, qs, size=PAGE_SIZE)
     return render(
         request, "training/courses.html",
         {"form": form, "page": _with_paths(page), "year": year, "crumbs": [(_("课程与培训班"), "")]},
@@ -208,8 +205,8 @@ def course(request, actor, pk):
     return render(
         request, "training/course.html",
         {"c": c, "upload": upload, "enrol": enrol, "problems": problems, "org_path": path_names([c.org])[c.org.pk],
-         "enrolments": _page(request, selectors.enrolments(actor, c)),
-         "credit_page": Paginator(selectors.credits(actor).filter(course=c).order_by("trainee__name"), PAGE_SIZE).get_page(request.GET.get("cpage")),
+         "enrolments": params.paginate(request.GET, selectors.enrolments(actor, c), size=PAGE_SIZE),
+         "credit_page": params.paginate(request.GET, selectors.credits(actor).filter(course=c).order_by("trainee__name"), size=PAGE_SIZE, name="cpage"),
          "crumbs": [(_("课程与培训班"), reverse("training:courses")), (c.title, "")]},
         status=status,
     )  # fmt: skip
@@ -226,7 +223,7 @@ def exams(request, actor):
         else:
             messages.success(request, _("已创建"))
             return redirect("training:exam", e.pk)
-    page = _page(request, selectors.exams(actor))
+    page = params.paginate(request.GET, selectors.exams(actor), size=PAGE_SIZE)
     return render(
         request, "training/exams.html",
         {"form": form, "page": _with_paths(page), "rules": selectors.grade_rule(dt.date.today()), "crumbs": [(_("考学"), "")]},
@@ -260,7 +257,7 @@ def exam(request, actor, pk):
     return render(
         request, "training/exam.html",
         {"e": e, "upload": upload, "score": score, "problems": problems, "counts": [(label, counts[g]) for g, label in Grade.choices],
-         "page": _page(request, selectors.exam_scores(actor, e)), "crumbs": [(_("考学"), reverse("training:exams")), (e.title, "")]},
+         "page": params.paginate(request.GET, selectors.exam_scores(actor, e), size=PAGE_SIZE), "crumbs": [(_("考学"), reverse("training:exams")), (e.title, "")]},
         status=status,
     )  # fmt: skip
 
@@ -273,7 +270,7 @@ def rotation(request, actor):
     g = data["groups"].get(group)
     return render(
         request, "training/rotation.html",
-        {"data": data, "under": under, "group": group, "g": g, "page": _page(request, g["missing"] if g else []), "crumbs": [(_("集中轮训"), "")]},
+        {"data": data, "under": under, "group": group, "g": g, "page": params.paginate(request.GET, g["missing"] if g else [], size=PAGE_SIZE), "crumbs": [(_("集中轮训"), "")]},
     )  # fmt: skip
 
 
@@ -339,6 +336,6 @@ def me(request, actor):
     except ServiceError as exc:
         data = {"error": exc.errors[0].message}
     mine = set(Enrolment.objects.filter(trainee__id_number=member.id_number, cancelled_at__isnull=True).values_list("course_id", flat=True))
-    offers = _page(request, selectors.open_electives_for(member), 20)
+    offers = params.paginate(request.GET, selectors.open_electives_for(member), size=20)
     credit_page = Paginator(data.get("credits", []), 20).get_page(params.integer(request.GET, "cpage", label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
     return render(request, "training/me.html", {"member": member, "year": year, "offers": offers, "mine": mine, "credit_page": credit_page, **data})

@@ -29,9 +29,6 @@ def _errors(request, exc: ServiceError):
         messages.error(request, err.message)
 
 
-def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label="页码", default=1, min_value=1, max_value=params.PAGE_MAX))
-
 
 @gate.staff
 def report(request, actor):
@@ -50,10 +47,10 @@ def report(request, actor):
             _errors(request, e)
         return redirect(request.get_full_path())
     rep = selectors.structure(actor, under=under)
-    page = _page(request, selectors.cadres(actor, under=under))
+    page = params.paginate(request.GET, selectors.cadres(actor, under=under))
     paths = path_names([c.org for c in page.object_list])
     rows = [(c, paths.get(c.org_id, c.org.name), mask_id_number(c.id_number)) for c in page.object_list]
-    missing = _page(request, rep.without_graduate, 50, "vpage")
+    missing = params.paginate(request.GET, rep.without_graduate, name="vpage")
     return render(request, "villages/report.html", {
         "under": under, "rep": rep, "page": page, "rows": rows, "missing": missing, "missing_rows": list(path_names(missing.object_list).values()),
         "today": dt.date.today(), "educations": Education.choices, "party_posts": PartyPost.choices, "village_posts": VillagePost.choices,
@@ -109,7 +106,7 @@ def secondments(request, actor):
         except ServiceError as e:
             _errors(request, e)
         return redirect(request.get_full_path())
-    page = _page(request, selectors.secondments(actor, under=under, kind=kind))
+    page = params.paginate(request.GET, selectors.secondments(actor, under=under, kind=kind))
     paths = path_names([s.org for s in page.object_list])
     rows = [(s, paths.get(s.org_id), kind_label(s.kind, rules)) for s in page.object_list]
     overdue = selectors.overdue_assessments(actor).count()
@@ -135,7 +132,7 @@ def secondment(request, actor, pk):
         except ServiceError as e:
             _errors(request, e)
         return redirect("villages:secondment", pk=s.pk)
-    logs = _page(request, WorkLog.objects.filter(secondment=s).order_by("-on", "-id"))
+    logs = params.paginate(request.GET, WorkLog.objects.filter(secondment=s).order_by("-on", "-id"))
     return render(request, "villages/secondment.html", {
         "s": s, "org_path": path_names([s.org])[s.org_id], "kind": kind_label(s.kind, kind_rules(on=s.started_on)), "id_masked": mask_id_number(s.id_number),
         "logs": logs, "grades": Grade.choices, "today": dt.date.today(), "overdue": s.ends_on < dt.date.today() and not s.assessed_on,
@@ -165,11 +162,11 @@ def units(request, actor):
         except ServiceError as e:
             _errors(request, e)
         return redirect(request.get_full_path())
-    page = _page(request, selectors.units(actor, under=under))
+    page = params.paginate(request.GET, selectors.units(actor, under=under))
     paths = path_names([u.org for u in page.object_list] + [u.party_org for u in page.object_list if u.party_org])
     rows = [(u, paths.get(u.org_id), paths.get(u.party_org_id)) for u in page.object_list]
     instructors = selectors.secondments(actor, kind=kind_rules()["instructor_kind"]).filter(assessed_on__isnull=True, ends_on__gte=dt.date.today())
-    ipage = _page(request, instructors, 100, "ipage")
+    ipage = params.paginate(request.GET, instructors, size=100, name="ipage")
     return render(request, "villages/units.html", {
         "under": under, "page": page, "rows": rows, "cov": selectors.coverage(actor, under=under), "instructors": ipage, "unit_kinds": UnitKind.choices, "today": dt.date.today(),
     })  # fmt: skip
@@ -237,9 +234,9 @@ def evaluations(request, actor):
     services.ensure_score_sets()
     code = cadre_rules(on=dt.date(year, 12, 31))["sets"][which]
     rows = selectors.results(actor, which=which, year=year, under=under)
-    page = _page(request, rows)
+    page = params.paginate(request.GET, rows)
     paths = path_names([r.cadre.org for r in page.object_list])
-    pending = _page(request, scoring.pending(actor, set_code=code, under=under), 100, "ppage")
+    pending = params.paginate(request.GET, scoring.pending(actor, set_code=code, under=under), size=100, name="ppage")
     return render(request, "villages/evaluations.html", {
         "under": under, "which": which, "which_choices": WHICH, "which_label": dict(WHICH)[which], "year": year, "page": page,
         "rows": [(r, paths.get(r.cadre.org_id)) for r in page.object_list], "indicators": scoring.indicators_on(code, min(dt.date(year, 12, 31), today)),
@@ -279,7 +276,7 @@ def pay(request, actor):
         return redirect(request.get_full_path())
     towns, sheet, year, month = _sheet(request, actor)
     paths = path_names([r.cadre.org for r in sheet.rows] + [f.former.org for f in sheet.former]) if sheet else {}
-    former = _page(request, selectors.former_cadres(actor, under=sheet.township if sheet else None), 50, "fpage")
+    former = params.paginate(request.GET, selectors.former_cadres(actor, under=sheet.township if sheet else None), name="fpage")
     return render(request, "villages/pay.html", {
         "towns": towns, "sheet": sheet, "year": year, "month": month, "months": range(1, 13), "paths": paths, "former": former, "today": dt.date.today(),
         "rows": [(r, paths.get(r.cadre.org_id)) for r in sheet.rows] if sheet else [], "former_rows": [(f, paths.get(f.former.org_id)) for f in sheet.former] if sheet else [],
@@ -336,7 +333,7 @@ def reserves(request, actor):
             _errors(request, e)
         return redirect(request.get_full_path())
     today = dt.date.today()
-    page = _page(request, selectors.reserves(actor, under=under))
+    page = params.paginate(request.GET, selectors.reserves(actor, under=under))
     paths = path_names([r.org for r in page.object_list])
     rows = [(r, paths.get(r.org_id), selectors.reserve_hours(r, today.year)) for r in page.object_list]
     return render(request, "villages/reserves.html", {"under": under, "page": page, "rows": rows, "educations": Education.choices, "today": today, "year": today.year})
@@ -367,7 +364,7 @@ def reserve(request, actor, pk):
     today = dt.date.today()
     return render(request, "villages/reserve.html", {
         "r": r, "org_path": path_names([r.org])[r.org_id], "id_masked": mask_id_number(r.id_number), "today": today, "grades": Grade.choices,
-        "hours": [(y, selectors.reserve_hours(r, y)) for y in (today.year, today.year - 1)], "placements": _page(request, selectors.placements(actor, reserve=r)),
+        "hours": [(y, selectors.reserve_hours(r, y)) for y in (today.year, today.year - 1)], "placements": params.paginate(request.GET, selectors.placements(actor, reserve=r)),
     })  # fmt: skip
 
 
@@ -385,7 +382,7 @@ def first_secretaries(request, actor):
     weak = [r for r in scores_selectors.weak_branches(actor, year=year) if under is None or r.org.path.startswith(under.path)]
     sent = {s.org_id: s for s in selectors.first_secretaries(actor, under=under).filter(ends_on__gte=today, started_on__lte=today)}
     paths = path_names([r.org for r in weak])
-    page = _page(request, selectors.first_secretaries(actor, under=under))
+    page = params.paginate(request.GET, selectors.first_secretaries(actor, under=under))
     spaths = path_names([s.org for s in page.object_list])
     due = {s.pk for s in selectors.year_assessments_due(actor, today=today)}
     return render(request, "villages/first_secretaries.html", {
@@ -411,7 +408,7 @@ def pairings(request, actor):
             _errors(request, e)
         return redirect(request.get_full_path())
     today = dt.date.today()
-    page = _page(request, selectors.pairings(actor, under=under, kind=kind))
+    page = params.paginate(request.GET, selectors.pairings(actor, under=under, kind=kind))
     paths = path_names([p.org for p in page.object_list])
     labels = dict(kinds)
     rows = [(p, paths.get(p.org_id), labels.get(p.kind, p.kind), selectors.visit_due(p, rules)) for p in page.object_list]
@@ -436,5 +433,5 @@ def pairing(request, actor, pk):
     rules = pairing_rules()
     return render(request, "villages/pairing.html", {
         "p": p, "org_path": path_names([p.org])[p.org_id], "kind": dict(rules["kinds"]).get(p.kind, p.kind), "due": selectors.visit_due(p, rules),
-        "every": rules["visit_every_days"][p.kind], "visits": _page(request, selectors.visits(actor, p)), "today": dt.date.today(),
+        "every": rules["visit_every_days"][p.kind], "visits": params.paginate(request.GET, selectors.visits(actor, p)), "today": dt.date.today(),
     })  # fmt: skip

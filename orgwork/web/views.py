@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from orgwork.core import gate, registry, tokens
+from orgwork.core import gate, params, registry, tokens
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.middleware import ACTIVE_GRANT_SESSION_KEY
 from orgwork.members import selectors as member_selectors
@@ -73,7 +73,7 @@ def home(request, actor):
             "org_cards": org_cards,
             "org_total": sum(kinds.values()),
             "member_cards": member_cards,
-            "attention": items[:60],
+            "attention": params.paginate(request.GET, items, size=60, name="apage"),
             "attention_total": len(items),
         },
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +17,6 @@ from orgwork.orgs.selectors import path_names
 
 from . import forms, rules, selectors, services
 from .models import CareKind
-
-
-def _page(request, items, size=50, name="page"):
-    return Paginator(items, size).get_page(params.integer(request.GET, name, label=_("页码"), default=1, min_value=1, max_value=params.PAGE_MAX))
 
 
 def _post(request, form, call):
@@ -50,7 +45,7 @@ def wall(request, actor):
         year = f.cleaned_data["year"] or today.year
         kind = f.cleaned_data["kind"] or ""
     rows, totals = selectors.wall(actor, under=under, year=year, today=today, kind=kind)
-    page = _page(request, rows, 30)
+    page = params.paginate(request.GET, rows, size=30)
     return render(request, "worklists/wall.html", {"form": f, "year": year, "under": under, "page": page, "totals": totals, "labels": selectors.STATUS_LABELS, "counts": selectors.open_counts(actor, under=under, today=today)})
 
 
@@ -76,7 +71,7 @@ def task_list(request, actor):
     if f.is_valid():
         year, kind = f.cleaned_data["year"] or today.year, f.cleaned_data["kind"] or ""
     qs = selectors.tasks(actor, under=under, year=year, kind=kind).order_by("org__path", "deadline", "id")
-    page = _page(request, qs)
+    page = params.paginate(request.GET, qs)
     names = path_names([t.org for t in page])
     rows = [(t, selectors.task_status(t, today), names.get(t.org_id, t.org.name)) for t in page]
     return render(request, "worklists/tasks.html", {"form": form, "filter": f, "page": page, "rows": rows, "labels": selectors.STATUS_LABELS, "under": under, "year": year})
@@ -121,7 +116,7 @@ def matter_list(request, actor):
     if request.method == "POST" and _post(request, form, lambda d: services.assign_matter(actor=actor, org_id=d.pop("org"), **d)):
         return redirect(request.get_full_path())
     open_only = params.flag(request.GET, "open")
-    page = _page(request, selectors.matters(actor, under=under, open_only=open_only))
+    page = params.paginate(request.GET, selectors.matters(actor, under=under, open_only=open_only))
     names = path_names([m.org for m in page])
     rows = [(m, selectors.matter_state(m, today), names.get(m.org_id, m.org.name)) for m in page]
     return render(request, "worklists/matters.html", {"form": form, "page": page, "rows": rows, "under": under, "open_only": open_only})
@@ -161,7 +156,7 @@ def issue_list(request, actor):
     form = forms.IssueForm(request.POST or None, initial={"year": today.year - (1 if today.month < 4 else 0)})
     if request.method == "POST" and _post(request, form, lambda d: services.create_issue(actor=actor, org_id=d.pop("org"), owner_member_id=d.pop("owner_member"), **d)):
         return redirect(request.get_full_path())
-    page = _page(request, selectors.issues(actor, under=under, year=year, status=status))
+    page = params.paginate(request.GET, selectors.issues(actor, under=under, year=year, status=status))
     names = path_names([i.org for i in page])
     rows = [(i, names.get(i.org_id, i.org.name), i.status != "closed" and i.deadline < today) for i in page]
     return render(request, "worklists/issues.html", {"form": form, "filter": f, "page": page, "rows": rows, "under": under, "query": request.GET.urlencode()})
@@ -194,7 +189,7 @@ def income_list(request, actor):
     rows = selectors.incomes(actor, under=under, year=year)
     only_difficult = params.flag(request.GET, "difficult")
     shown = [r for r in rows if r["difficult"]] if only_difficult else rows
-    return render(request, "worklists/incomes.html", {"form": form, "page": _page(request, shown), "year": year, "difficult": sum(1 for r in rows if r["difficult"]), "total": len(rows), "only_difficult": only_difficult, "under": under})
+    return render(request, "worklists/incomes.html", {"form": form, "page": params.paginate(request.GET, shown), "year": year, "difficult": sum(1 for r in rows if r["difficult"]), "total": len(rows), "only_difficult": only_difficult, "under": under})
 
 
 # --- care ----------------------------------------------------------------------------------------------------
@@ -215,7 +210,7 @@ def care(request, actor):
     if saved:
         return redirect(request.get_full_path())
     kind = params.choice(request.GET, "kind", label=_("类别"), choices=["", *CareKind.values])
-    page = _page(request, selectors.care_cases(actor, under=under, kind=kind))
+    page = params.paginate(request.GET, selectors.care_cases(actor, under=under, kind=kind))
     names = path_names([c.org for c in page])
     return render(
         request,
