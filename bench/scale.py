@@ -114,23 +114,180 @@ def _setval(table: str) -> None:
         cur.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)", [table])
 
 
+# --- fast bulk load: secondary indexes and constraints off during the load, members generated server-side ----------
+BIG_TABLES = ("members_member", "meetings_meeting", "meetings_attendance", "dues_duespayment", "dues_duesmonth", "core_scoreentry", "core_scoretotal")
+
+
+def strip(tables) -> list[tuple[str, str, str]]:
+    """Drop the secondary indexes, unique and foreign-key constraints of `tables` (primary keys and CHECKs stay);
+    return what `restore` needs to build them again, exactly as they were (same names, same definitions)."""
+    from django.db import connection
+
+    saved = []
+    with connection.cursor() as cur:
+        for t in tables:
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('f', 'u') AND coninhcount = 0 ORDER BY contype DESC, conname",
+                [t],
+            )
+            cons = cur.fetchall()
+            cur.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) ORDER BY 1",
+                [t],
+            )
+            idx = cur.fetchall()
+            for name, definition, _kind in cons:
+                cur.execute(f'ALTER TABLE {t} DROP CONSTRAINT "{name}"')
+                saved.append(("constraint", t, f'ALTER TABLE {t} ADD CONSTRAINT "{name}" {definition}'))
+            for name, definition in idx:
+                cur.execute(f"DROP INDEX {name}")
+                saved.append(("index", t, definition.replace(" ON ONLY ", " ON ")))  # a partitioned index: built on every partition
+    return saved
+
+
+def restore(saved) -> dict:
+    """Indexes first, then the unique constraints (they build their index), then the foreign keys (validated by one
+    join each over the loaded rows). Returns seconds per table."""
+    from django.db import connection
+
+    took: dict[str, float] = {}
+    order = [s for s in saved if s[0] == "index"] + [s for s in saved if s[0] == "constraint" and " UNIQUE " in f" {s[2]} "] + [s for s in saved if s[0] == "constraint" and "FOREIGN KEY" in s[2]]
+    with connection.cursor() as cur:
+        for _kind, t, sql in order:
+            t0 = time.perf_counter()
+            cur.execute(sql)
+            took[t] = took.get(t, 0.0) + time.perf_counter() - t0
+    return took
+
+
+def fresh(*tables: str) -> None:
+    """TRUNCATE the (empty) tables inside the load's transaction: new files, so a cluster at wal_level=minimal writes
+    the load without WAL (fsynced at commit); at wal_level=replica it changes nothing."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
+def session_for_load() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET work_mem = '256MB'")
+        cur.execute("SET max_parallel_maintenance_workers = 2")
+
+
+def name_pool() -> tuple[list[tuple], int, int]:
+    """Every name the per-row generator could draw (surname + one given character, surname + two), with pinyin:
+    (rows, n1, n2). Drawing k uniformly in [0, n1) or in [n1, n1 + n2) with equal odds is the same distribution as
+    `surname + choice((1, 2)) given characters`."""
+    from orgwork.core.pinyin import name_pinyin
+    from orgwork.demo.generator import GIVEN, SURNAMES
+
+    rows = []
+    for s in SURNAMES:
+        for a in GIVEN:
+            rows.append(s + a)
+    n1 = len(rows)
+    for s in SURNAMES:
+        for a in GIVEN:
+            for b in GIVEN:
+                rows.append(s + a + b)
+    out = []
+    for k, name in enumerate(rows):
+        py = name_pinyin(name)
+        out.append((k, name, py[0], py[1]))
+    return out, n1, len(rows) - n1
+
+
+def load_members(n: int, branch_ids: list[int], province: int) -> int:
+    """N members by one INSERT … SELECT over generate_series: the same columns and distributions as the per-row
+    generator (bench history: `members()` in Python), drawn from hashes of the member's number instead of random."""
+    from django.db import connection
+
+    from orgwork.core import idcard
+    from orgwork.demo.generator import ETHNICITIES
+    from orgwork.members.models import Member
+
+    pool, n1, n2 = name_pool()
+    first_birth = dt.date(1940, 1, 1)
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_names, bench_branch, bench_birth")
+        cur.execute("CREATE TEMP TABLE bench_names (k int PRIMARY KEY, name text, py text, ini text)")
+        cur.execute("CREATE TEMP TABLE bench_branch (pos int PRIMARY KEY, id int)")
+        cur.execute("CREATE TEMP TABLE bench_birth (d int PRIMARY KEY, birth date, ymd text, wsum int)")
+        with cur.cursor.copy("COPY bench_names FROM STDIN") as cp:
+            for r in pool:
+                cp.write_row(r)
+        with cur.cursor.copy("COPY bench_branch FROM STDIN") as cp:
+            for pos, bid in enumerate(branch_ids):
+                cp.write_row((pos, bid))
+        with cur.cursor.copy("COPY bench_birth FROM STDIN") as cp:  # weighted digit sum of the birth date (ID positions 7–14)
+            for d in range(21900):
+                b = first_birth + dt.timedelta(days=d)
+                ymd = f"{b:%Y%m%d}"
+                cp.write_row((d, b, ymd, sum(int(c) * w for c, w in zip(ymd, idcard.WEIGHTS[6:14], strict=True))))
+        cur.execute("ANALYZE bench_names; ANALYZE bench_branch; ANALYZE bench_birth")
+    w15, w16, w17 = idcard.WEIGHTS[14:17]
+    region_sums = [sum(int(c) * w for c, w in zip(r, idcard.WEIGHTS[:6], strict=True)) for r in REGIONS]
+
+    def arr(values) -> str:
+        return "ARRAY[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+    def r(salt: int, m: int) -> str:  # a uniform draw in [0, m) from the member's number
+        return f"(((hashint8extended(s.i, {salt}) % {m}) + {m}) % {m})"
+
+    edu = ["bachelor", "college", "high_school", "junior_high", "secondary", "master", "primary"]
+    jobs = ["农牧渔民", "公务员", "教师", "工人", "离退休人员"]
+    number = "x.first17 || substr('" + idcard.CHECK_CHARS + "', (x.wsum % 11) + 1, 1)"
+    joined = f"LEAST(make_date(GREATEST(extract(year FROM b.birth)::int + 20, 1960), {r(4, 12)}::int + 1, 1), DATE '{YEAR}-12-31')"
+    exprs = {
+        "id": "s.i + 1", "name": "nm.name", "name_pinyin": "nm.py", "name_initials": "nm.ini",
+        "gender": "CASE WHEN q.seq % 2 = 1 THEN 'M' ELSE 'F' END", "id_number": number, "id_tail": f"reverse({number})",
+        "ethnicity": f"({arr(ETHNICITIES)})[{r(8, len(ETHNICITIES))} + 1]", "birth_date": "b.birth",
+        "education": f"({arr(edu)})[{r(9, len(edu))} + 1]",
+        "category": f"CASE WHEN {joined} >= DATE '{YEAR - 1}-01-01' THEN 'probationary' ELSE 'full' END", "org_id": "br.id",
+        "joined_on": joined, "confirmed_on": f"CASE WHEN {joined} >= DATE '{YEAR - 1}-01-01' THEN NULL ELSE ({joined} + interval '1 year')::date END",
+        "job": f"({arr(jobs)})[{r(10, len(jobs))} + 1]", "phone": "ph.phone", "phone_tail": "reverse(ph.phone)",
+        "address": f"'第' || ({r(11, 99)} + 1) || '镇' || ({r(12, 99)} + 1) || '号'", "standing": "'normal'", "lost_contact": "false",
+        "top_org_id": str(province),
+    }  # fmt: skip
+    from_sql = (
+        f"FROM (SELECT g - 1 AS i, (g - 1) / {len(REGIONS)} AS j FROM generate_series(1, {n}) AS g) s "
+        f"JOIN bench_birth b ON b.d = s.j % 21900 "
+        f"JOIN bench_branch br ON br.pos = s.i % {len(branch_ids)} "
+        f"JOIN bench_names nm ON nm.k = CASE WHEN {r(1, 2)} = 0 THEN {r(2, n1)} ELSE {n1} + {r(3, n2)} END "
+        f"CROSS JOIN LATERAL (SELECT s.j / 21900 + 1 AS seq) q "
+        f"CROSS JOIN LATERAL (SELECT ({arr(REGIONS)})[s.i % {len(REGIONS)} + 1] || b.ymd || lpad(q.seq::text, 3, '0') AS first17, "
+        f"(ARRAY{region_sums})[s.i % {len(REGIONS)} + 1] + b.wsum + (q.seq / 100) * {w15} + (q.seq / 10 % 10) * {w16} + (q.seq % 10) * {w17} AS wsum) x "
+        f"CROSS JOIN LATERAL (SELECT '1' || substr('3578', {r(5, 4)}::int + 1, 1) || {r(6, 10)} || (10000000 + {r(7, 90000000)}) AS phone) ph"
+    )
+    esc = {k: v.replace("%", "%%") for k, v in exprs.items()}  # insert_select passes parameters: % is the placeholder sign
+    return insert_select(Member, esc, from_sql.replace("%", "%%"))
+
+
 def build(n: int, rng: random.Random) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from orgwork.core import idcard
-    from orgwork.core.pinyin import name_pinyin
-    from orgwork.demo.generator import ETHNICITIES, GIVEN, SURNAMES
+    from orgwork.core import partitions
     from orgwork.dues.models import DuesMonth, DuesPayment
     from orgwork.meetings.models import Attendance, Meeting
-    from orgwork.members.models import Member
-    from orgwork.members.validation import phone_tail
     from orgwork.orgs.models import Org, encode_step
 
-    timing = {}
+    timing: dict = {}
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     timing["migrate_s"] = time.perf_counter() - t0
+    session_for_load()
+    with connection.cursor() as cur:  # the year's partitions, as the daily job keeps them for the current year
+        for table in ("dues_duesmonth", "core_scoreentry"):
+            if partitions.is_partitioned(cur, table):
+                partitions._create_partition(cur, table, dt.date(YEAR, 1, 1), "year")
+    saved = strip(BIG_TABLES)
     t0 = time.perf_counter()
     counties = max(1, round(n / PER_COUNTY))
     branches_total = max(TOWNS + 1, n // PER_BRANCH)
@@ -163,43 +320,19 @@ def build(n: int, rng: random.Random) -> dict:
         copy_rows(Org, orgs)
     _setval("orgs_org")
     timing["orgs"] = len(orgs)
-
-    # members: ids 1..n, branch i % branches; ID numbers unique by construction (region, birth day, sequence)
-    names: dict[str, tuple[str, str]] = {}
-    today = dt.date(YEAR, 12, 31)
-    edu = ["bachelor", "college", "high_school", "junior_high", "secondary", "master", "primary"]
-    nb = len(branch_ids)
-    first_birth = dt.date(1940, 1, 1)
-
-    def members():
-        for i in range(n):
-            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-            py = names.get(name)
-            if py is None:
-                py = names[name] = name_pinyin(name)
-            j = i // len(REGIONS)
-            birth = first_birth + dt.timedelta(days=j % 21900)
-            number = idcard.make(REGIONS[i % len(REGIONS)], birth, j // 21900 + 1)
-            joined = dt.date(max(birth.year + 20, 1960), rng.randint(1, 12), 1)
-            probationary = joined >= dt.date(YEAR - 1, 1, 1)
-            phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
-            yield {
-                "id": i + 1, "name": name, "name_pinyin": py[0], "name_initials": py[1], "gender": "M" if int(number[16]) % 2 else "F",
-                "id_number": number, "id_tail": number[::-1], "ethnicity": rng.choice(ETHNICITIES), "birth_date": birth,
-                "education": rng.choice(edu), "category": "probationary" if probationary else "full", "org_id": branch_ids[i % nb],
-                "joined_on": min(joined, today), "confirmed_on": None if probationary else joined.replace(year=joined.year + 1),
-                "job": rng.choice(["农牧渔民", "公务员", "教师", "工人", "离退休人员"]), "phone": phone, "phone_tail": phone_tail(phone),
-                "address": f"第{rng.randint(1, 99)}镇{rng.randint(1, 99)}号", "standing": "normal", "lost_contact": False, "top_org_id": province,
-            }  # fmt: skip
-
-    with transaction.atomic():
-        copy_rows(Member, members())
-    _setval("members_member")
-    timing["members_s"] = time.perf_counter() - t0
+    timing["orgs_s"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    first_branch, last_branch = branch_ids[0], branch_ids[-1]
-    with transaction.atomic(), connection.cursor() as cur:
+    with transaction.atomic():
+        fresh("members_member")
+        load_members(n, branch_ids, province)
+    _setval("members_member")
+    timing["members_s"] = time.perf_counter() - t1
+    check_members(n)
+
+    t1 = time.perf_counter()
+    with transaction.atomic():
+        fresh("meetings_meeting", "meetings_attendance")
         # meetings: per branch 12 committee meetings, 4 general meetings, 4 lectures in 2025, all held
         for kind, months in (("committee_meeting", range(1, 13)), ("general_meeting", (3, 6, 9, 12)), ("lecture", (3, 6, 9, 12))):
             for mo in months:
@@ -215,8 +348,10 @@ def build(n: int, rng: random.Random) -> dict:
             Attendance, {"meeting_id": "mt.id", "member_id": "m.id", "status": "'present'", "top_org_id": str(province)},
             f"FROM members_member m JOIN meetings_meeting mt ON mt.org_id = m.org_id AND mt.kind = 'general_meeting' AND mt.held_on = DATE '{YEAR}-06-10'",
         )
-        timing["meetings_s"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
+    timing["meetings_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    with transaction.atomic():
+        fresh("dues_duespayment", "dues_duesmonth")
         # dues: two quarterly payments per member, then the six ledger months
         for paid_on in (f"{YEAR}-03-20", f"{YEAR}-06-20"):
             insert_select(
@@ -231,27 +366,65 @@ def build(n: int, rng: random.Random) -> dict:
              "paid": "2.00", "paid_on": "p.paid_on", "payment_id": "p.id", "rule_version": "'2008'", "top_org_id": str(province)},
             "FROM dues_duespayment p CROSS JOIN generate_series(0, 2) AS k",
         )  # fmt: skip
-    _ = (first_branch, last_branch)
     timing["dues_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     scores_built = build_scores(n, province)
     timing["scores_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
+    timing["indexes_by_table_s"] = restore(saved)
+    timing["indexes_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
     from orgwork.stats.services import recount_counters
 
     recount_counters(fix=True)
     timing["counters_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+    timing["analyze_s"] = time.perf_counter() - t1
     timing["load_s"] = time.perf_counter() - t0
     with connection.cursor() as cur:
+        cur.execute("CHECKPOINT")  # the load's dirty pages written before anything is measured
         cur.execute("SELECT pg_database_size(current_database())")
         timing["db_bytes"] = cur.fetchone()[0]
-        counts = {}
-        for t in ("orgs_org", "members_member", "meetings_meeting", "meetings_attendance", "dues_duespayment", "dues_duesmonth", "core_scoreentry", "core_scoretotal"):
+        counts, sizes = {}, {}
+        for t in ("orgs_org", "members_member", "meetings_meeting", "meetings_attendance", "dues_duespayment", "dues_duesmonth", "core_scoreentry", "core_scoretotal", "stats_orgstats"):
             cur.execute(f"SELECT COUNT(*) FROM {t}")
             counts[t] = cur.fetchone()[0]
-    return {"province": province, "county": county_ids[0], "counties": counties, "branches": nb, "timing": timing, "counts": counts, "scores": scores_built}
+            cur.execute(
+                "SELECT CASE WHEN c.relkind = 'p' THEN (SELECT SUM(pg_total_relation_size(relid)) FROM pg_partition_tree(c.oid) WHERE isleaf) "
+                "ELSE pg_total_relation_size(c.oid) END FROM pg_class c WHERE c.oid = %s::regclass",
+                [t],
+            )
+            sizes[t] = int(cur.fetchone()[0] or 0)
+        timing["table_bytes"] = sizes
+    return {"province": province, "county": county_ids[0], "counties": counties, "branches": len(branch_ids), "timing": timing, "counts": counts, "scores": scores_built}
+
+
+def check_members(n: int) -> None:
+    """The server-side generator's rows are what the application accepts: a sample of 2,000 members checked in
+    Python (ID number check character and birth date, gender from the ID number, pinyin, phone tail)."""
+    from orgwork.core import idcard
+    from orgwork.core.pinyin import name_pinyin
+    from orgwork.members.models import Member
+    from orgwork.members.validation import phone_tail
+
+    step = max(1, n // 2000)
+    bad = []
+    for m in Member.objects.filter(id__in=range(1, n + 1, step)).only("id", "name", "name_pinyin", "name_initials", "id_number", "id_tail", "gender", "birth_date", "phone", "phone_tail"):
+        ok = (
+            idcard.check_char(m.id_number[:17]) == m.id_number[17]
+            and m.id_number[6:14] == f"{m.birth_date:%Y%m%d}"
+            and m.gender == ("M" if int(m.id_number[16]) % 2 else "F")
+            and name_pinyin(m.name) == (m.name_pinyin, m.name_initials)
+            and m.id_tail == m.id_number[::-1]
+            and m.phone_tail == phone_tail(m.phone)
+            and len(m.phone) == 11
+        )
+        if not ok:
+            bad.append(m.pk)
+    if bad:
+        raise SystemExit(f"generated members fail the checks: {bad[:10]} …")
 
 
 def build_scores(n: int, province: int) -> dict:
@@ -265,6 +438,7 @@ def build_scores(n: int, province: int) -> dict:
     s = IndicatorSet.objects.get(code=rules.MEMBER_POINTS)
     study = Indicator.objects.get(version__indicator_set=s, code="study_daily")
     with transaction.atomic(), connection.cursor() as cur:
+        fresh("core_scoreentry", "core_scoretotal")
         insert_select(
             ScoreEntry,
             {"indicator_set_id": str(s.pk), "version_id": str(study.version_id), "indicator_id": str(study.pk), "indicator_code": "'study_daily'",
