@@ -170,6 +170,15 @@ def fresh(*tables: str) -> None:
         cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
 
+def analyze(table: str) -> None:
+    """Statistics right after a bulk insert: the next INSERT … SELECT joins this table, and without them the planner
+    takes a fresh table for a few rows (a nested loop over the orgs made the score counters quadratic in N)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {table}")
+
+
 def session_for_load() -> None:
     from django.db import connection
 
@@ -319,6 +328,7 @@ def build(n: int, rng: random.Random) -> dict:
     with transaction.atomic():
         copy_rows(Org, orgs)
     _setval("orgs_org")
+    analyze("orgs_org")
     timing["orgs"] = len(orgs)
     timing["orgs_s"] = time.perf_counter() - t0
 
@@ -327,6 +337,7 @@ def build(n: int, rng: random.Random) -> dict:
         fresh("members_member")
         load_members(n, branch_ids, province)
     _setval("members_member")
+    analyze("members_member")
     timing["members_s"] = time.perf_counter() - t1
     check_members(n)
 
@@ -343,6 +354,7 @@ def build(n: int, rng: random.Random) -> dict:
                      "signin_token": f"md5(o.id::text || '{kind}{mo}')", "top_org_id": str(province)},
                     "FROM orgs_org o WHERE o.kind = 'branch'",
                 )  # fmt: skip
+        analyze("meetings_meeting")
         # attendance of the Q2 general meeting: every member of the branch, present
         insert_select(
             Attendance, {"meeting_id": "mt.id", "member_id": "m.id", "status": "'present'", "top_org_id": str(province)},
@@ -360,6 +372,7 @@ def build(n: int, rng: random.Random) -> dict:
                  "payer": "'self'", "method": "'cash'", "actor_label": "'基准数据'", "top_org_id": str(province)},
                 "FROM members_member m",
             )  # fmt: skip
+        analyze("dues_duespayment")
         insert_select(
             DuesMonth,
             {"member_id": "p.member_id", "month": "(date_trunc('quarter', p.paid_on) + k * interval '1 month')::date", "org_id": "p.org_id", "due": "2.00",
@@ -448,6 +461,7 @@ def build_scores(n: int, province: int) -> dict:
              "decided_label": "'基准数据'", "decided_at": "CURRENT_TIMESTAMP", "top_org_id": str(province)},
             "FROM members_member m CROSS JOIN generate_series(0, 4) AS k",
         )  # fmt: skip
+        analyze("core_scoreentry")
         cur.execute(
             "INSERT INTO core_scoretotal (indicator_set_id, bucket, subject_type, subject_id, subject_label, org_id, org_path, total, added, deducted, entries, updated_at) "
             f"SELECT e.indicator_set_id, 'Y{YEAR}', e.subject_type, e.subject_id, MIN(e.subject_label), MIN(e.org_id), MIN(o.path), SUM(e.points), "
