@@ -278,7 +278,7 @@ def load_members(n: int, branch_ids: list[int], province: int) -> int:
     return insert_select(Member, esc, from_sql.replace("%", "%%"))
 
 
-def build(n: int, rng: random.Random) -> dict:
+def build(n: int, rng: random.Random, lean: frozenset = frozenset()) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -365,7 +365,7 @@ def build(n: int, rng: random.Random) -> dict:
     with transaction.atomic():
         fresh("dues_duespayment", "dues_duesmonth")
         # dues: two quarterly payments per member, then the six ledger months
-        for paid_on in (f"{YEAR}-03-20", f"{YEAR}-06-20"):
+        for paid_on in () if "dues" in lean else (f"{YEAR}-03-20", f"{YEAR}-06-20"):
             insert_select(
                 DuesPayment,
                 {"member_id": "m.id", "org_id": "m.org_id", "kind": "'regular'", "paid_on": f"DATE '{paid_on}'", "amount": "6.00", "months": "3",
@@ -373,7 +373,7 @@ def build(n: int, rng: random.Random) -> dict:
                 "FROM members_member m",
             )  # fmt: skip
         analyze("dues_duespayment")
-        insert_select(
+        insert_select(  # nothing to insert when the payments were left out
             DuesMonth,
             {"member_id": "p.member_id", "month": "(date_trunc('quarter', p.paid_on) + k * interval '1 month')::date", "org_id": "p.org_id", "due": "2.00",
              "paid": "2.00", "paid_on": "p.paid_on", "payment_id": "p.id", "rule_version": "'2008'", "top_org_id": str(province)},
@@ -381,7 +381,7 @@ def build(n: int, rng: random.Random) -> dict:
         )  # fmt: skip
     timing["dues_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    scores_built = build_scores(n, province)
+    scores_built = build_scores(n, province, entries="scores" not in lean)
     timing["scores_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     timing["indexes_by_table_s"] = restore(saved)
@@ -440,8 +440,11 @@ def check_members(n: int) -> None:
         raise SystemExit(f"generated members fail the checks: {bad[:10]} …")
 
 
-def build_scores(n: int, province: int) -> dict:
-    """Five entries per member in 2025 on the default member-points set, then the year counters (as bench.scores)."""
+def build_scores(n: int, province: int, *, entries: bool = True) -> dict:
+    """Five entries per member in 2025 on the default member-points set, then the year counters (as bench.scores).
+
+    Without `entries` (a lean run, where 5 N entry rows would not fit the disk or the time) only the year counters are
+    written, with exactly the totals those five entries give (the ranking reads the counters, never the entries)."""
     from django.db import connection, transaction
 
     from orgwork.core.scoring.models import Indicator, IndicatorSet, ScoreEntry
@@ -452,6 +455,15 @@ def build_scores(n: int, province: int) -> dict:
     study = Indicator.objects.get(version__indicator_set=s, code="study_daily")
     with transaction.atomic(), connection.cursor() as cur:
         fresh("core_scoreentry", "core_scoretotal")
+        if not entries:
+            cur.execute(
+                "INSERT INTO core_scoretotal (indicator_set_id, bucket, subject_type, subject_id, subject_label, org_id, org_path, total, added, deducted, entries, updated_at) "
+                f"SELECT %s, 'Y{YEAR}', 'members.member', m.id, m.name, m.org_id, o.path, t.total, t.total, 0, 5, CURRENT_TIMESTAMP "
+                "FROM members_member m JOIN orgs_org o ON o.id = m.org_id "
+                "CROSS JOIN LATERAL (SELECT SUM((mod(m.id + k, 4) + 1) * 0.5) AS total FROM generate_series(0, 4) AS k) t",
+                [s.pk],
+            )
+            return {"set_id": s.pk, "entries": 0}
         insert_select(
             ScoreEntry,
             {"indicator_set_id": str(s.pk), "version_id": str(study.version_id), "indicator_id": str(study.pk), "indicator_code": "'study_daily'",
@@ -608,7 +620,9 @@ def one(args) -> int:
     setup_django(url)
     rng = random.Random(7)
     t0 = time.perf_counter()
-    info = build(n, rng)
+    lean = frozenset(args.lean.split(",")) - {""} if n >= size_of(args.lean_from) else frozenset()
+    info = build(n, rng, lean)
+    info["lean"] = sorted(lean)
     print(f"[{label_of(n)}] loaded in {time.perf_counter() - t0:.0f} s: {info['counts']} · {info['timing']}", flush=True)
     results = measure(info, args, url)
     Path(args.json).write_text(json.dumps({"n": n, "info": info, "results": results}, default=str, indent=1))
@@ -648,7 +662,9 @@ def table(rows: list[dict]) -> str:
         x = r["results"]
         if key == "load":
             t = r["info"]["timing"]
-            return f"{t['load_s']:.0f} s, {t['db_bytes'] / 2**30:.1f} GiB"
+            lean = r["info"].get("lean") or []
+            left = f" (lean: without {' and '.join({'scores': 'score entries', 'dues': 'dues'}[x] for x in lean)})" if lean else ""
+            return f"{t['load_s']:.0f} s, {t['db_bytes'] / 2**30:.1f} GiB{left}"
         if key == "import":
             i = x.get("import")
             return f"{i['rate']:,.0f} rows/s ({i['ceiling']:,.0f})" if i else "–"
@@ -699,6 +715,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--lean-from", default="1e99", help="from this size on, leave out the parts named by --lean (disk/time) and say so in the table")
+    ap.add_argument("--lean", default="scores,dues", help="parts a lean size leaves out: scores (the 5 N score entries; the year counters are written with their totals), dues (payments and ledger)")
     ap.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     args = ap.parse_args(argv)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
@@ -715,6 +733,7 @@ def main(argv=None) -> int:
                "--repeat", str(args.repeat), "--duration", str(args.duration), "--concurrency", str(args.concurrency), "--workers", str(args.workers), "--workdir", args.workdir]  # fmt: skip
         cmd += ["--no-api"] if args.no_api else []
         cmd += ["--no-import"] if args.no_import else []
+        cmd += ["--lean-from", args.lean_from, "--lean", args.lean]
         print(f"\n### {label_of(n)} members: {' '.join(cmd[1:])}", flush=True)
         rc = subprocess.call(cmd, cwd=str(ROOT))
         failed |= rc
