@@ -90,6 +90,6 @@ clean:
 fuzz: $(DEVSTAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(BIN)/pytest orgwork/core/tests/test_api_fuzz.py -q -s
 
-## bench-scale: the size curve on PostgreSQL (docs/scaling.md) — SIZES="1e4 1e5 1e6" (1e7 needs ~30 GB and an hour); databases scale_<size> are dropped and re-created
+## bench-scale: the size curve on PostgreSQL (docs/scaling.md) — SIZES="1e4 1e5 1e6" (1e6: ~5 GB, ~6 min on 2 busy cores); 1e7 as measured: SIZES=1e7 LEAN_FROM=1e7 (no score entries, no dues: ~15 GB, ~40 min; the full set needs ~55 GB and ~1 h); SCALE_PREFIX=postgres://…/scale_ names the databases (<prefix><size>, dropped and re-created; DROP=1 drops each after its figures)
 bench-scale: $(DEVSTAMP)
-	SIZES="$${SIZES:-1e4 1e5 1e6}" $(BIN)/python -m bench.scale $(BENCH_ARGS)
+	SIZES="$${SIZES:-1e4 1e5 1e6}" $(BIN)/python -m bench.scale --prefix "$${SCALE_PREFIX:-postgres://postgres@127.0.0.1:5432/scale_}" --lean-from "$${LEAN_FROM:-1e99}" $${DROP:+--drop} $(BENCH_ARGS)

@@ -1,7 +1,8 @@
 """The size curve (issue 22): load N members with their orgs, meetings, dues and score entries into PostgreSQL, then
 measure the everyday reads and the roster import at that size, each beside a ceiling measured in the same run.
 
-    python -m bench.scale --sizes "1e4 1e5 1e6" [--prefix postgres://postgres@127.0.0.1:5432/scale_] [--no-api]
+    python -m bench.scale --sizes "1e4 1e5 1e6" [--prefix postgres://postgres@127.0.0.1:5432/scale_] [--no-api] [--drop]
+    python -m bench.scale --sizes 1e7 --lean-from 1e7        # without the score entries and the dues (disk, time)
     make bench-scale SIZES="1e4 1e5 1e6"
 
 Each size runs in its own process and database (`<prefix><size>`, dropped and re-created). The data, for N members:
@@ -23,6 +24,14 @@ same SQL run bare), the monthly compliance scan of June 2025 (meetings.complianc
 bench.compliance.floor_sql), the ranking of points in a county (core.scoring.selectors.ranking; ceiling:
 bench.scores.bare_sql) and the member detail API under load through gunicorn (ceiling: the bare primary-key view,
 bench.roster.bench_api). The table at the end is the one docs/scaling.md shows.
+
+The load is built for 10^7: the members come from one INSERT … SELECT over generate_series (names drawn from the full
+pool of generator names with their pinyin, ID numbers with their check character, phones, dates — all from hashes of
+the member's number; a sample is checked against the application's own functions); the secondary indexes and the
+unique and foreign-key constraints of the big tables are dropped before and rebuilt after (the same definitions, the
+foreign keys validated over all rows); each table is ANALYZEd after its insert; the load session runs with
+synchronous_commit off and 1 GB maintenance_work_mem; each table is TRUNCATEd in the transaction that fills it, so a
+cluster at wal_level=minimal writes the load without WAL (fsynced at commit).
 """
 
 from __future__ import annotations
@@ -603,6 +612,14 @@ def _from_template(url: str, template: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
 
 
+def drop_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def one(args) -> int:
     from bench.roster import prepare_database, setup_django
 
@@ -715,6 +732,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--drop", action="store_true", help="drop each size's database once its figures are taken (frees the disk)")
     ap.add_argument("--lean-from", default="1e99", help="from this size on, leave out the parts named by --lean (disk/time) and say so in the table")
     ap.add_argument("--lean", default="scores,dues", help="parts a lean size leaves out: scores (the 5 N score entries; the year counters are written with their totals), dues (payments and ledger)")
     ap.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
@@ -737,6 +755,8 @@ def main(argv=None) -> int:
         print(f"\n### {label_of(n)} members: {' '.join(cmd[1:])}", flush=True)
         rc = subprocess.call(cmd, cwd=str(ROOT))
         failed |= rc
+        if args.drop:
+            drop_database(f"{args.prefix}{label_of(n)}")
         if rc == 0:
             rows.append(json.loads(js.read_text()))
     if rows:
