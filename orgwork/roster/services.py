@@ -77,6 +77,21 @@ def fail_stale_jobs(*, now=None) -> list[ImportJob]:
 
 
 @transaction.atomic
+def fail_interrupted_job(*, job_id: int, reason: str) -> ImportJob:
+    """The worker lost the database in the middle of a job (the server restarted or crashed): the import's write
+    transaction never committed, so the job is marked failed with the upload kept for a retry."""
+    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    if job.finished:
+        return job
+    job.status = JobStatus.FAILED
+    job.error = _("处理过程中数据库连接中断（数据库重启或故障），未提交的写入已整体撤销，可以重试。")
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    audit.record(Actor.system_actor("roster.worker"), "roster.import_interrupted", job, org_path=job.org_path, data={"reason": reason[:500], "rows_done": job.rows_done, "rows_total": job.rows_total})
+    return job
+
+
+@transaction.atomic
 def retry_import(*, actor: Actor, job_id: int) -> ImportJob:
     """Queue a failed job again with the upload it kept: the owner (or an unrestricted administrator) only."""
     try:

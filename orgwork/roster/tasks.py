@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone, translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -39,6 +40,7 @@ def heartbeat(job_id: int):
                     beat(job_id)
                 except Exception:  # a locked database or a dropped connection: the next beat tries again
                     log.debug("heartbeat for import job %s skipped", job_id, exc_info=True)
+                    _close_quietly()  # a dropped connection is never reused: the next beat connects anew
         finally:
             connection.close()
 
@@ -49,6 +51,31 @@ def heartbeat(job_id: int):
     finally:
         stop.set()
         thread.join(timeout=interval + 5)
+
+
+def _close_quietly() -> None:
+    try:
+        connection.close()
+    except Exception:  # closing a connection the server already dropped
+        log.debug("closing a broken connection", exc_info=True)
+
+
+def wait_for_database(timeout: float) -> bool:
+    """After the server dropped the connection (a restart, a crash, a network cut): connect again, backing off,
+    until the server answers or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        _close_quietly()
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT 1")
+            return True
+        except DatabaseError:
+            if time.monotonic() + delay > deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def run_job(job_id: int) -> ImportJob:
@@ -74,19 +101,34 @@ def _run(job: ImportJob) -> ImportJob:
     from .national import import_national
 
     run = {ImportKind.MEMBERS: import_members, ImportKind.NATIONAL: import_national}.get(job.kind, import_orgs)
+    lost = False
     try:
         with job.file.open("rb") as fh:
             kwargs = {"actor": actor, "partial": job.partial, "update": job.update, "progress": progress}
             report = run(fh, **kwargs)
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away under the import (a restart, a crash): its write transaction was rolled back by the
+        # server. Keep the upload for a retry and mark the job failed once the server answers again; if it does not
+        # within the wait, the job stays "running" without a heartbeat and the sweep fails it later.
+        lost = True
+        log.warning("import job %s lost its database connection: %s", job.pk, exc)
+        if not wait_for_database(getattr(settings, "ROSTER_JOB_DB_WAIT_SECONDS", 300)):
+            log.error("import job %s: the database did not come back; the heartbeat sweep will fail the job", job.pk)
+            return job
+        from .services import fail_interrupted_job
+
+        return fail_interrupted_job(job_id=job.pk, reason=f"{type(exc).__name__}: {exc}")
     except Exception as exc:
         log.exception("import job %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now())
         job.refresh_from_db()
         return job
     finally:
-        # The upload holds ID numbers and phones of everyone in it: keep only the report once it is read.
-        job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
+        # The upload holds ID numbers and phones of everyone in it: keep only the report once it is read (a job that
+        # lost the database keeps it: nothing was read into the database and the retry needs it).
+        if not lost:
+            job.file.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(file="")
     data = report.as_dict()
     status = JobStatus.DONE if report.accepted or not data["rejected"] else JobStatus.REJECTED
     ImportJob.objects.filter(pk=job.pk).update(
