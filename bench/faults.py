@@ -440,10 +440,11 @@ def run_pg_restart(cluster: Cluster, url: str, rows: int, var_dir: str, modes: l
             if any(x.pk == job.pk for x in swept):
                 by = "the heartbeat sweep (the worker did not)"
             j.refresh_from_db()
-            good = after == before and j.status == JobStatus.FAILED and alive and bool(j.file)
+            kept = bool(j.file) and j.file.storage.exists(j.file.name)
+            good = after == before and j.status == JobStatus.FAILED and by == "the worker" and alive and kept
             ok &= good
             print(f"pg-restart: attempt {attempt}: members before {before}, after the restart {after} ({after - before} partial rows); "
-                  f"job {j.status} by {by}: {j.error}; worker alive: {alive}; upload kept: {bool(j.file)} → {'OK' if good else 'DIFFERENT'}", flush=True)
+                  f"job {j.status} by {by}: {j.error}; worker alive: {alive}; upload kept: {kept} → {'OK' if good else 'DIFFERENT'}", flush=True)
             if not alive:
                 proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_huey", "-w", "1"], env=env, cwd=str(ROOT), stdout=logf, stderr=logf)
             services.retry_import(actor=system, job_id=job.pk)
