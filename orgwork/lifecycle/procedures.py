@@ -34,6 +34,8 @@ KINDS = (WITHIN, OUT, IN)
 SEND = proc.StepDef(
     "send", "转出党组织发起转接", "send",
     fields=(proc.Field("to_org_name", "接收党组织"), proc.Field("reason", "转接原因")),
+    # no due date on the first send; returned for correction, the sender resends within the receiving side's days
+    due=proc.DateRule(proc.RETURNED, days="receive_within_days", note="退回补正的，转出党组织应及时补正后重新发起"),
     article=ARTICLE,
 )  # fmt: skip
 APPROVE = proc.StepDef("approve", "转出方上级党委审核", "send", role="committee", fields=(proc.Field("opinion", "审核意见", required=False),), article=ARTICLE)

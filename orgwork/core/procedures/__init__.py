@@ -75,6 +75,7 @@ from .engine import (  # noqa: F401
 from .language import (  # noqa: F401
     _GATES,
     _HOOKS,
+    RETURNED,
     Context,
     DateRule,
     Definition,

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..normalize import BadDate, add_months, clean_text, parse_date, to_halfwidth
 from ..scope import get_in_scope
-from .language import DateRule, Definition, Field, StepDef
+from .language import RETURNED, DateRule, Definition, Field, StepDef
 
 # --- roles -----------------------------------------------------------------------------------
 
@@ -139,10 +139,19 @@ def _anchor(records: list[StepRecord], key: str) -> dt.date | None:
     return found
 
 
+def _returned_to(records: list[StepRecord], key: str) -> dt.date | None:
+    """The day the procedure was last sent back to step `key` (None when it never was)."""
+    found = None
+    for r in records:
+        if r.step == key and r.action == StepAction.RETURN and r.valid:
+            found = r.done_on
+    return found
+
+
 def evaluate(rule: DateRule | None, definition_: Definition, instance: ProcedureInstance, records: list[StepRecord]) -> dt.date | None:
     if rule is None:
         return None
-    day = _anchor(records, rule.after)
+    day = _returned_to(records, instance.step) if rule.after == RETURNED else _anchor(records, rule.after)
     if day is None:
         return None
     months = definition_.value(rule.months)

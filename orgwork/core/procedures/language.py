@@ -35,9 +35,15 @@ class Field:
     help: str = ""
 
 
+RETURNED = "@returned"  # DateRule(after=RETURNED): from the last return to the step the rule belongs to
+
+
 @dataclass(frozen=True)
 class DateRule:
-    """A date counted from the day another step was done: months, then days, then working days."""
+    """A date counted from the day another step was done: months, then days, then working days.
+
+    `after=RETURNED` counts from the day the procedure was last returned (退回) to this step: a step that has no due
+    date on its first pass (a sender's first send) gets one when it comes back for correction."""
 
     after: str
     months: Number = 0

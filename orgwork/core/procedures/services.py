@@ -284,7 +284,7 @@ def return_step(*, actor: Actor, instance_id, to_step: str, reason: str, on: dt.
     instance.step = target.key
     instance.stage = target.stage
     instance.step_since = on
-    _refresh(instance, d, [r for r in records if r.pk not in {s.pk for s in superseded}])
+    _refresh(instance, d, [*(r for r in records if r.pk not in {s.pk for s in superseded}), ret])  # the return dates a RETURNED rule
     instance.save()
     audit.record(actor, "procedure.step.return", instance, changes={"step": [before, target.key]}, data={"reason": reason, "superseded": [r.seq for r in superseded]})
     _step_moved(instance, actor, on)

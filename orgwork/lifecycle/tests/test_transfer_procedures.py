@@ -99,7 +99,8 @@ def test_returned_for_correction_and_resubmitted_keeps_the_superseded_step(tree,
     t = transfers.start_within(actor=sender, member_id=m.pk, to_org_id=tree.village_b.pk, reason="调动", on=D(2026, 11, 2), today=TODAY)
     transfers.return_for_correction(actor=receiver, transfer_id=t.pk, reason="应转入机关党支部", on=D(2026, 11, 3), today=TODAY)
     t.refresh_from_db()
-    assert (t.status, t.procedure.step, t.procedure.due_on) == ("returned", "send", None)
+    # returned: the sender must correct and resend within the receiving side's 30 days, counted from the return
+    assert (t.status, t.procedure.step, t.procedure.due_on) == ("returned", "send", D(2026, 12, 3))
     assert _records(t) == [("start", "", True), ("complete", "send", False), ("return", "send", True)]
     # the sender hears at once that it came back
     assert Notification.objects.filter(recipient=users["sec_a"], kind="transfer.returned").exists()
@@ -297,3 +298,23 @@ def test_the_migration_turns_every_old_transfer_into_an_instance_with_its_histor
     transfers.resubmit(actor=Actor.for_user(a), transfer_id=returned.pk, on=D(2026, 11, 2), today=TODAY)
     transfers.record_receipt(actor=Actor.for_user(a), transfer_id=letter.pk, on=D(2026, 11, 2), today=TODAY)
     assert [inst(pending).status, inst(returned).step, inst(letter).status] == ["completed", "receive", "completed"]
+
+
+@pytest.mark.django_db
+def test_a_returned_transfer_left_uncorrected_is_overdue_for_the_sender(tree, users, sides, make_member):
+    """条例第二十五条: the sending organization stays responsible until the receiving one confirms — a transfer sent
+    back for correction and left lying is the sender's overdue work, reminded daily like any other step."""
+    sender, receiver = sides
+    m = make_member(tree.village_a, name="退回乙")
+    t = transfers.start_within(actor=sender, member_id=m.pk, to_org_id=tree.village_b.pk, reason="调动", on=D(2026, 10, 1), today=D(2026, 10, 1))
+    transfers.return_for_correction(actor=receiver, transfer_id=t.pk, reason="介绍信信息不全", on=D(2026, 10, 2), today=D(2026, 10, 2))
+    t.refresh_from_db()
+    assert t.procedure.due_on == D(2026, 11, 1)
+    deadlines.run(today=D(2026, 11, 2), only=["lifecycle.transfers"])
+    overdue = Notification.objects.filter(recipient=users["sec_a"], title__startswith="【已逾期")
+    assert overdue.count() == 1 and "待补正" in overdue.get().title
+    assert not Notification.objects.filter(recipient=users["sec_b"], title__startswith="【已逾期").exists()
+    # resent: the due date is the receiving side's again, and the first pass of a new transfer has none
+    transfers.resubmit(actor=sender, transfer_id=t.pk, on=D(2026, 11, 3), comment="已补正", today=D(2026, 11, 3))
+    t.refresh_from_db()
+    assert (t.procedure.step, t.procedure.due_on) == ("receive", D(2026, 12, 3))
