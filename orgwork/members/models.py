@@ -49,7 +49,11 @@ class MemberQuerySet(NoDeleteQuerySet):
 class Member(TopOrgMixin, NoDeleteModel):
     """A party member's record, with the national template's fields (全国党员信息采集表)."""
 
-    name = models.CharField(_("姓名"), max_length=60, db_index=True)
+    # Indexes are what a roster import pays per row (each new member is one entry in every index), so the table keeps
+    # only those a query reads through: no index on the name (searched with LIKE '%…%', which no B-tree answers; the
+    # pinyin and initials columns are the prefix searches), on the birth or joining date (ranges over a whole scope
+    # and sorts of one scope's members: the scope's rows are read and sorted) — see docs/scaling.md, "index audit".
+    name = models.CharField(_("姓名"), max_length=60)
     name_pinyin = BytewiseCharField(max_length=200, blank=True, db_index=True)
     name_initials = BytewiseCharField(max_length=60, blank=True, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
@@ -58,7 +62,7 @@ class Member(TopOrgMixin, NoDeleteModel):
     id_number_old = models.CharField(_("原15位身份证号码"), max_length=15, blank=True, default="")
     id_tail = BytewiseCharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
     ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
-    birth_date = models.DateField(_("出生日期"), db_index=True)
+    birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
     category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
     # no index of its own: (org, standing, category) below starts with it and answers every lookup by org
@@ -68,7 +72,7 @@ class Member(TopOrgMixin, NoDeleteModel):
     party_group = models.ForeignKey(
         "orgs.Org", verbose_name=_("所在党小组"), null=True, blank=True, on_delete=models.PROTECT, related_name="group_members", db_index=False
     )
-    joined_on = models.DateField(_("入党日期"), db_index=True)
+    joined_on = models.DateField(_("入党日期"))
     confirmed_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
     job = models.CharField(_("工作岗位"), max_length=100, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -95,7 +99,6 @@ class Member(TopOrgMixin, NoDeleteModel):
         verbose_name_plural = _("党员")
         indexes = [
             models.Index(fields=["org", "standing", "category"]),
-            models.Index(fields=["standing", "name_pinyin", "id"]),
             models.Index(fields=["party_group"], name="members_party_group_set", condition=models.Q(party_group__isnull=False)),
         ]
 

@@ -354,23 +354,6 @@ def _digest(pk: int, fields: list) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-class _Counted:
-    """What the counters read of a new member, without building a model instance."""
-
-    __slots__ = ("birth_date", "category", "confirmed_on", "education", "ethnicity", "gender", "joined_on", "lost_contact", "org_id", "standing")
-
-    def __init__(self, v: dict):
-        for k in self.__slots__:
-            setattr(self, k, v.get(k))
-
-    @classmethod
-    def of(cls, t: list, at: list[int]) -> _Counted:
-        """From a row in column order; `at` gives the column of each slot, in slot order."""
-        c = cls.__new__(cls)
-        (c.birth_date, c.category, c.confirmed_on, c.education, c.ethnicity, c.gender, c.joined_on, c.lost_contact, c.org_id, c.standing) = [t[i] for i in at]
-        return c
-
-
 def _insert_columns():
     skip = {"id"}
     return [f for f in Member._meta.concrete_fields if f.attname not in skip]
@@ -408,20 +391,26 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     records: list[list] = []
     roots = distribution.root_ids({row["org"].path for row in rows})  # the distribution column (core.distribution)
     i_top = at["top_org_id"]
+    top_of: dict[int, int | None] = {}
     for row in rows:
         t = template.copy()
         for k, val in row.items():
             t[at[k]] = val
         org = t[i_org]
-        orgs[org.pk] = org
-        t[i_org] = org.pk
-        t[i_top] = roots.get(distribution.root_path(org.path))
+        pk = org.pk
+        t[i_org] = pk
+        try:
+            t[i_top] = top_of[pk]
+        except KeyError:
+            orgs[pk] = org
+            t[i_top] = top_of[pk] = roots.get(distribution.root_path(org.path))
         t[i_py], t[i_ini] = name_pinyin(t[i_name])
         t[i_idt] = t[i_id][::-1]
         phone = t[i_phone]
         if phone is None:
             t[i_phone] = phone = ""
-        t[i_pt] = phone_tail(phone) if phone else ""
+        # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
+        t[i_pt] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
         records.append(t)
     sectors = {pk: o.sector for pk, o in orgs.items()}
     table = Member._meta.db_table
@@ -470,10 +459,17 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     digests = {}
     digest_at = [at[f] for f in DIGEST_FIELDS]
     all_ids = []
+    # the counters' view of each new member, counted by distinct tuple (stats.counters.members_added `grouped`)
+    i_birth, i_joined, i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
+    count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
+    grouped: dict[tuple, int] = {}
     for t in records:
         pk = ids[t[i_id]]
         all_ids.append(pk)
         digests[str(pk)] = _digest(pk, [t[i] for i in digest_at])
+        b, j, c = t[i_birth], t[i_joined], t[i_confirmed]
+        key = (*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None)
+        grouped[key] = grouped.get(key, 0) + 1
     org_path = _common_path(o.path for o in orgs.values())
     audit.record_many(
         actor,
@@ -488,8 +484,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
             )
         ],
     )
-    counted = [at[k] for k in _Counted.__slots__]
-    registry.counters().members_added([_Counted.of(t, counted) for t in records], sectors)
+    registry.counters().members_added([], sectors, grouped=grouped)
     return len(records)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -365,13 +366,43 @@ def _plain_id(value, today):
     return value, born, "M" if int(value[16]) % 2 == 1 else "F"
 
 
+@lru_cache(maxsize=65536, typed=True)
+def _text_date(value):
+    """parse_date of a text or number cell (a roster's column repeats the same few thousand dates); None if bad."""
+    try:
+        return parse_date(value)
+    except BadDate:
+        return None
+
+
 def _plain_date(value, today):
-    """A date cell as Excel gives it (a date, or a datetime at midnight or not), not later than today; else None."""
+    """A date cell as Excel gives it (a date, or a datetime at midnight or not), or text / a serial number that
+    parse_date reads, not later than today; else None."""
     if value.__class__ is dt.datetime:
         value = value.date()
     elif value.__class__ is not dt.date:
-        return None
+        if value.__class__ is bool:
+            return None
+        try:
+            value = _text_date(value)
+        except TypeError:  # unhashable: not a cell value
+            return None
+        if value is None:
+            return None
     return value if value <= today else None
+
+
+def _any_id(value, today):
+    """(number, birth date, gender, old 15-digit number) as clean_member decodes it (idcard.parse: full-width
+    digits, a lower-case x, separators, an old 15-digit number upgraded); None when parse rejects it."""
+    plain = _plain_id(value, today)
+    if plain is not None:
+        return (*plain, "")
+    try:
+        decoded = idcard.parse(value, today=today)
+    except idcard.IdNumberError:
+        return None
+    return decoded.value, decoded.birth_date, decoded.gender, decoded.upgraded_from
 
 
 def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | None:
@@ -379,19 +410,30 @@ def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | Non
 
     A roster row of 100,000 is nearly always plain: text already trimmed, dates as Excel dates, words the
     memoized normalizers know. This path decides those rows with fewer steps and no error objects; every row it
-    cannot vouch for (an error, a 15-digit ID number, a date typed as text, a name needing cleaning, …) returns
-    None and goes through `clean_member`, which gives the per-field messages. Both give the same values for the
+    cannot vouch for (an error of any kind, a lost-contact date, …) returns None and goes through `clean_member`,
+    which gives the per-field messages. Cells a real roster writes in other ways that clean_member accepts — an old
+    15-digit ID number, full-width digits, a date typed as text, spaces inside a name — are read here by the same
+    functions clean_member uses, so those rows stay on this path. Both give the same values for the
     rows this one accepts (members/tests/test_validation_fast.py compares them); `min_age` is the rule table's
     membership_rules(on=today)["min_age_at_admission"], read once per file by the caller.
     """
     name = data.get("name")
-    if name.__class__ is not str or not name or len(name) > 60 or _NAME_NOT_PLAIN.search(name) or not unicodedata.is_normalized("NFC", name):
+    if name is None or name == "":
         return None
-    decoded = _plain_id(data.get("id_number"), today)
+    if name.__class__ is not str or len(name) > 60 or _NAME_NOT_PLAIN.search(name) or not unicodedata.is_normalized("NFC", name):
+        name = clean_name(name)  # spaces inside, full-width letters: what clean_member keeps of the cell
+        if not name or len(name) > 60 or re.search(r"\d", name):
+            return None
+    raw_id = data.get("id_number")
+    if raw_id is None or raw_id == "":
+        return None
+    decoded = _any_id(raw_id, today)
     if decoded is None:
         return None
-    number, born, gender = decoded
+    number, born, gender, old = decoded
     out = {"name": name, "id_number": number, "gender": gender, "birth_date": born}
+    if old:
+        out["id_number_old"] = old
     if "gender" in data:
         g = data["gender"]
         if g is not None and g != "" and normalize_gender(g) != gender:
@@ -434,9 +476,12 @@ def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | Non
                 return None
             out["confirmed_on"] = c
     if "phone" in data:
-        phone = normalize_phone(data["phone"])
-        if phone is None:
-            return None
+        phone = data["phone"]
+        # a mobile number written plainly (nearly every row) is what normalize_phone returns for it
+        if not (phone.__class__ is str and len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1" and phone[1] in "3456789"):
+            phone = normalize_phone(phone)
+            if phone is None:
+                return None
         out["phone"] = phone
     if "job" in data:
         job = clean_text(data["job"])

@@ -10,6 +10,7 @@ The report lists every rejection by Excel row number with a stable code, the col
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -171,6 +172,26 @@ def import_members(
     progress: Progress = _noop,
     action: str = "member.import",
 ) -> Report:
+    with _gc_paused():
+        return _import_members(source, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action)
+
+
+class _gc_paused:
+    """No cyclic garbage collection while an import runs: its hundreds of thousands of cell, row and value objects
+    (none in a cycle) would otherwise trigger repeated full collections that walk all of them (measured: about a
+    sixth of a 20,000-row import). Reference counting still frees everything; collection resumes afterwards."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
+        return False
+
+
+def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
     today = today or dt.date.today()
     report = Report()
     sheet = _located(report, sheets.read_rows(source), sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
@@ -234,14 +255,12 @@ def import_members(
             else:
                 seen[id_key] = row_no
         if not bad:
+            values["org"] = org
             valid.append(MemberRow(row_no, values, org))
         if n % 2000 == 0:
             progress("check", n, total)
     # Already registered?
-    existing: dict[str, tuple[int, int]] = {}
-    ids = [r.values["id_number"] for r in valid]
-    for start in range(0, len(ids), 900):
-        existing.update({i: (pk, oid) for i, pk, oid in Member.objects.filter(id_number__in=ids[start : start + 900]).values_list("id_number", "pk", "org_id")})
+    existing = _registered([r.values["id_number"] for r in valid])
     new_rows, update_rows = [], []
     for r in valid:
         if r.values["id_number"] in existing:
@@ -266,9 +285,29 @@ def import_members(
     return report
 
 
+def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:
+    """{ID number: (member id, org id)} of the given numbers already registered: a plain query on the unique index
+    per chunk (the ORM's IN list of thousands of parameters costs more to build than to run)."""
+    from django.db import connection
+
+    existing: dict[str, tuple[int, int]] = {}
+    qn = connection.ops.quote_name
+    table = qn(Member._meta.db_table)
+    chunk = 50000 if connection.vendor == "postgresql" else 5000  # SQLite: at most 32,766 parameters
+    with connection.cursor() as cur:
+        for start in range(0, len(id_numbers), chunk):
+            part = id_numbers[start : start + chunk]
+            if connection.vendor == "postgresql":
+                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_number = ANY(%s)", [part])
+            else:
+                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_number IN ({', '.join(['%s'] * len(part))})", part)
+            existing.update({i: (pk, oid) for i, pk, oid in cur.fetchall()})
+    return existing
+
+
 @transaction.atomic
 def _write_members(report, actor, new_rows, update_rows, heading, *, today, partial, action):
-    rows = [{**r.values, "org": r.org} for r in new_rows]
+    rows = [r.values for r in new_rows]  # the validated values with their org
     # One insert pass and one audit event for the whole import, carrying every row's digest.
     member_services.bulk_create_members(actor=actor, rows=rows, action=action)
     report.created = len(rows)

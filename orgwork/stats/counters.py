@@ -178,24 +178,38 @@ def apply_member_change(before: Snapshot | None, after) -> None:
     apply_own_deltas(deltas)
 
 
-def members_added(members: Iterable, sectors: dict[int, str] | None = None) -> None:
-    """New members, many at once (imports): one read and one write of the counter rows of every touched org."""
-    keys: dict[int, list[str]] = defaultdict(list)
+def members_added(members: Iterable, sectors: dict[int, str] | None = None, *, grouped: dict[tuple, int] | None = None) -> None:
+    """New members, many at once (imports): one read and one write of the counter rows of every touched org.
+
+    `members` are objects with the counted attributes (and `org` when no `sectors` are given); or `grouped` gives
+    them already counted: {(org_id, standing, category, gender, education, ethnicity, lost_contact, birth_year,
+    joined_year, confirmed_year): number of members} — an import of 100,000 has far fewer distinct tuples, and the
+    keys of each are built once instead of once per member."""
+    groups: dict[tuple, int] = defaultdict(int)
+    if grouped:
+        for k, v in grouped.items():
+            groups[k] += v
     for m in members:
-        sector = sectors[m.org_id] if sectors is not None else m.org.sector
-        keys[m.org_id] += contribution_keys(
-            standing=m.standing,
-            category=m.category,
-            gender=m.gender,
-            education=m.education,
-            ethnicity=m.ethnicity,
-            lost_contact=m.lost_contact,
-            birth_year=m.birth_date.year if m.birth_date else None,
-            joined_year=m.joined_on.year if m.joined_on else None,
-            confirmed_year=m.confirmed_on.year if m.confirmed_on else None,
-            sector=sector,
-        )
-    apply_own_deltas({oid: Counter(k) for oid, k in keys.items()})
+        if sectors is None:
+            sectors = {}
+        if m.org_id not in sectors:
+            sectors[m.org_id] = m.org.sector
+        groups[
+            (
+                m.org_id, m.standing, m.category, m.gender, m.education, m.ethnicity, m.lost_contact,
+                m.birth_date.year if m.birth_date else None, m.joined_on.year if m.joined_on else None,
+                m.confirmed_on.year if m.confirmed_on else None,
+            )
+        ] += 1
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    for (org_id, standing, category, gender, education, ethnicity, lost, by, jy, cy), n in groups.items():
+        d = deltas[org_id]
+        for key in contribution_keys(
+            standing=standing, category=category, gender=gender, education=education, ethnicity=ethnicity, lost_contact=lost,
+            birth_year=by, joined_year=jy, confirmed_year=cy, sector=sectors[org_id],
+        ):
+            d[key] += n
+    apply_own_deltas(deltas)
 
 
 def subtree_moved(*, org_id: int, old_path: str, new_path: str) -> None:
