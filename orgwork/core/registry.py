@@ -155,7 +155,7 @@ class _NoCounters:
     def apply_member_change(self, before, after):
         return None
 
-    def members_added(self, members, sectors=None, *, grouped=None):
+    def members_added(self, members, sectors=None, *, rows=None):
         return None
 
     def subtree_moved(self, *, org_id, old_path, new_path):

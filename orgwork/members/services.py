@@ -459,17 +459,16 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     digests = {}
     digest_at = [at[f] for f in DIGEST_FIELDS]
     all_ids = []
-    # the counters' view of each new member, counted by distinct tuple (stats.counters.members_added `grouped`)
+    # the counters' view of each new member (stats.counters ROW_FIELDS), no object per member
     i_birth, i_joined, i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
     count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
-    grouped: dict[tuple, int] = {}
+    counted: list[tuple] = []
     for t in records:
         pk = ids[t[i_id]]
         all_ids.append(pk)
         digests[str(pk)] = _digest(pk, [t[i] for i in digest_at])
         b, j, c = t[i_birth], t[i_joined], t[i_confirmed]
-        key = (*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None)
-        grouped[key] = grouped.get(key, 0) + 1
+        counted.append((*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None))
     org_path = _common_path(o.path for o in orgs.values())
     audit.record_many(
         actor,
@@ -484,7 +483,7 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
             )
         ],
     )
-    registry.counters().members_added([], sectors, grouped=grouped)
+    registry.counters().members_added([], sectors, rows=counted)
     return len(records)
 
 

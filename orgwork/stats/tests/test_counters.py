@@ -188,3 +188,31 @@ def test_the_recount_service_audits_a_repair_and_writes_nothing_when_checking(tr
     assert ev.data["drifted"] == len(fixed.drift) and ev.actor_label.startswith("system")
     assert services.recount_counters(fix=True).drift == []
     assert AuditEvent.objects.filter(action="stats.recount").count() == before + 1  # nothing drifted: no event
+
+
+def test_count_rows_equals_contribution_keys_summed_row_by_row():
+    """The import's counting (keys built once per combination, year cohorts per row) gives what contribution_keys
+    gives member by member, for every standing, category, blank field and year (no database)."""
+    import random
+    from collections import Counter
+
+    from orgwork.stats.counters import contribution_keys, count_rows
+
+    rng = random.Random(5)
+    sectors = {1: "rural", 2: "agency", 3: "community"}
+    rows = []
+    for _ in range(3000):
+        rows.append(
+            (
+                rng.choice([1, 2, 3]), rng.choice(["normal"] * 5 + ["suspended", "removed"]), rng.choice(["full", "probationary"]),
+                rng.choice(["M", "F"]), rng.choice(["bachelor", "", "college"]), rng.choice(["汉族", "回族", ""]), rng.random() < 0.1,
+                rng.choice([None, *range(1940, 2006)]), rng.choice([None, *range(1960, 2026)]), rng.choice([None, None, *range(1961, 2026)]),
+            )
+        )
+    expected: dict[int, Counter] = {}
+    for org_id, standing, category, gender, education, ethnicity, lost, by, jy, cy in rows:
+        expected.setdefault(org_id, Counter()).update(
+            contribution_keys(standing=standing, category=category, gender=gender, education=education, ethnicity=ethnicity,
+                              lost_contact=lost, birth_year=by, joined_year=jy, confirmed_year=cy, sector=sectors[org_id])
+        )
+    assert count_rows(rows, sectors) == expected
