@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from orgwork.core import audit, idcard, params
+from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.models import ProcedureInstance, ProcedureStatus
@@ -309,10 +310,27 @@ def link_branch(*, actor: Actor, unit_id) -> Unit:
     org_id = (instance.data or {}).get("org_id") if instance else None
     if not org_id:
         raise ServiceError.single("unit", "not_ready", f"{unit.name}的党组织尚未经批准成立")
+    if unit.party_org_id:
+        return unit  # already linked when the procedure completed (linked_on_setup)
+    return _link(actor, unit, org_id)
+
+
+def _link(actor: Actor, unit: Unit, org_id: int) -> Unit:
     unit.party_org = Org.objects.get(pk=org_id)
     unit.save(update_fields=["party_org"])
     audit.record(actor, "villages.unit_branch", unit, changes={"party_org": [None, org_id]})
     return unit
+
+
+@proc.on_completed("org_setup")
+def linked_on_setup(instance, actor: Actor) -> None:
+    """The set-up procedure a unit asked for has created its org: the unit links to it in the same transaction and
+    leaves the register of units without a party organization (no second step for the secretary to remember)."""
+    org_id = (instance.data or {}).get("org_id")
+    if not org_id:
+        return
+    for unit in Unit.objects.select_for_update().filter(setup_procedure_id=instance.pk, party_org__isnull=True):
+        _link(actor, unit, org_id)
 
 
 # --- post history: a change ends the record and starts a new one ----------------------------------------------

@@ -90,6 +90,7 @@ from .language import (  # noqa: F401
     gate,
     hook,
     insert_steps,
+    on_completed,
     rule_name,
     version_for,
 )

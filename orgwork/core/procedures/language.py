@@ -221,6 +221,21 @@ def gate(name: str):
     return deco
 
 
+_COMPLETED: dict[str, list[Callable]] = {}
+
+
+def on_completed(kind: str):
+    """Register a listener for a procedure kind: fn(instance, actor) -> None, run inside the transaction that completes
+    an instance of that kind, after the last step's hooks. Another app's follow-up (a unit register linking the org a
+    set-up procedure created) listens here instead of the owning app importing it."""
+
+    def deco(fn):
+        _COMPLETED.setdefault(kind, []).append(fn)
+        return fn
+
+    return deco
+
+
 def hook(name: str):
     """Register an on-complete hook: fn(ctx, record) -> None, run inside the completing transaction."""
 

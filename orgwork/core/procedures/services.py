@@ -26,7 +26,7 @@ from ..normalize import clean_text
 from ..params import writable_org
 from ..scope import get_in_scope
 from .engine import _add_record, _check_date, _fmt, _lock, _refresh, _save_attachments, _step_moved, _valid_records, clean_fields, may_act, render_template
-from .language import _GATES, _HOOKS, Context, Field, definition, definition_for, version_for
+from .language import _COMPLETED, _GATES, _HOOKS, Context, Field, definition, definition_for, version_for
 
 
 @transaction.atomic
@@ -202,6 +202,9 @@ def complete_step(
     )
     for name in sd.on_complete:
         _HOOKS[name](ctx, record)
+    if instance.status == ProcedureStatus.COMPLETED:
+        for listener in _COMPLETED.get(instance.kind, ()):
+            listener(instance, actor)
     _step_moved(instance, actor, today)
     return record
 

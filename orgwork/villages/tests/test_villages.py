@@ -11,6 +11,7 @@ from orgwork.core import deadlines, idcard
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
 from orgwork.core.errors import ServiceError
+from orgwork.core.models import AuditEvent
 from orgwork.demo.generator import CountyBuilder
 from orgwork.scores import services as scores_services
 from orgwork.villages import demo, selectors, services
@@ -149,8 +150,13 @@ def test_a_unit_moves_from_instructor_to_a_new_branch(tree, users, client):
         services.request_branch(actor=town, unit_id=unit.pk, parent_id=tree.town_a.pk, name="x党支部", kind="branch", full_members=4, reason="x", on=TODAY)
     proc.complete_step(actor=town, instance_id=unit.setup_procedure_id, step="approve", done_on=TODAY, data={"decision": "approve", "approval_no": "甲组〔2026〕31号"})
     proc.complete_step(actor=town, instance_id=unit.setup_procedure_id, step="establish", done_on=TODAY, data={"founded_on": TODAY.isoformat()})
+    # the procedure's completion links the unit to its new org at once (no second step to remember), audited
+    unit = Unit.objects.get(pk=unit.pk)
+    assert unit.party_org is not None
+    assert AuditEvent.objects.filter(action="villages.unit_branch", object_id=str(unit.pk)).count() == 1
     client.force_login(users["town_a"])
-    assert client.post("/villages/units/", {"act": "link", "unit": unit.pk}).status_code == 302
+    assert client.post("/villages/units/", {"act": "link", "unit": unit.pk}).status_code == 302  # linking again changes nothing
+    assert AuditEvent.objects.filter(action="villages.unit_branch", object_id=str(unit.pk)).count() == 1
     unit = Unit.objects.get(pk=unit.pk)
     assert unit.party_org.name == "甲镇光伏科技有限公司党支部" and unit.party_org.parent_id == tree.town_a.pk and unit.party_org.sector == "private"
     cov = selectors.coverage(town)
