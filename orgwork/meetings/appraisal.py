@@ -109,11 +109,7 @@ def advance(*, actor: Actor, round_id: int) -> AppraisalRound:
     return r
 
 
-@transaction.atomic
-def submit_self(*, actor: Actor, round_id: int, member_id: int, text: str, grade: str = "") -> AppraisalEntry:
-    r = _round(actor, round_id)
-    _require_stage(r, AppraisalStage.SELF)
-    e = _entry(r, member_id)
+def _write_self(actor: Actor, r: AppraisalRound, e: AppraisalEntry, text: str, grade: str, *, own: bool) -> AppraisalEntry:
     text = (text or "").strip()
     if not text:
         raise ServiceError.single("text", "required", _("请填写个人自评"))
@@ -121,8 +117,41 @@ def submit_self(*, actor: Actor, round_id: int, member_id: int, text: str, grade
         raise ServiceError.single("grade", "bad_value", _("等次无效"))
     e.self_assessment, e.self_grade = text, grade
     e.save(update_fields=["self_assessment", "self_grade"])
-    audit.record(actor, "appraisal.self", r, data={"member": member_id, "grade": grade})
+    data = {"member": e.member_id, "grade": grade}
+    if own:
+        data["own"] = True  # the member on their phone, not the branch entering it
+    audit.record(actor, "appraisal.self", r, data=data)
     return e
+
+
+@transaction.atomic
+def submit_self(*, actor: Actor, round_id: int, member_id: int, text: str, grade: str = "") -> AppraisalEntry:
+    """The branch enters a member's self-assessment (e.g. handed in on paper)."""
+    r = _round(actor, round_id)
+    _require_stage(r, AppraisalStage.SELF)
+    e = _entry(r, member_id)
+    return _write_self(actor, r, e, text, grade, own=False)
+
+
+@transaction.atomic
+def submit_own_self(*, actor: Actor, entry_id: int, text: str, grade: str = "") -> AppraisalEntry:
+    """A member submits their own self-assessment and self grade (on the phone) while the round is at the
+    self-assessment stage; again before the stage ends replaces it. Only the entry's member may: anyone else's entry,
+    or an id that does not exist, is NotFound."""
+    own = actor.self_member_ids
+    try:
+        e = scope(AppraisalEntry.objects.select_for_update().filter(member_id__in=own), actor).get(pk=entry_id) if own else None
+    except (AppraisalEntry.DoesNotExist, ValueError, TypeError, OverflowError):
+        e = None
+    if e is None:
+        raise NotFound()
+    r = AppraisalRound.objects.select_for_update().get(pk=e.round_id)
+    if r.stage != AppraisalStage.SELF:
+        raise ServiceError.single(
+            "stage", "wrong_stage",
+            _("本年度民主评议已进入“%(stage)s”阶段，个人自评只能在“个人自评”阶段提交") % {"stage": r.get_stage_display()},
+        )  # fmt: skip
+    return _write_self(actor, r, e, text, grade, own=True)
 
 
 @transaction.atomic

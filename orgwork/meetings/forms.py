@@ -37,6 +37,7 @@ class RecordForm(cf.ConsoleForm):
     place = cf.TextField(label=_("地点"), max_length=200)
     minutes = cf.TextField(label=_("会议记录"), max_length=TEXT_LONG, textarea=True)
     resolutions = cf.TextField(label=_("决议事项"), max_length=TEXT_LONG, textarea=True)
+    minutes_published = cf.FlagField(label=_("向党员公开会议记录"))
 
 
 class UpdateForm(cf.ConsoleForm):

@@ -59,6 +59,10 @@ class Meeting(TopOrgMixin, NoDeleteModel):
     speaker_is_secretary = models.BooleanField(_("书记讲党课"), default=False)
     minutes = models.TextField(_("会议记录"), blank=True)
     resolutions = models.TextField(_("决议事项"), blank=True)
+    # The branch shows the minutes and resolutions to the members expected at the meeting (their phone pages);
+    # unpublished minutes are read in the console only.
+    minutes_published = models.BooleanField(_("向党员公开会议记录"), default=False)
+    minutes_published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     checklist = models.JSONField(_("主题党日固定内容"), default=dict, blank=True)
     signin_code = models.CharField(_("签到码"), max_length=6, default=_code)
     signin_token = models.CharField(max_length=32, unique=True, default=_token)

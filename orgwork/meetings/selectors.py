@@ -8,12 +8,13 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from orgwork.core.actor import Actor
+from orgwork.core.errors import NotFound
 from orgwork.core.fields import subtree_q
 from orgwork.core.scope import get_in_scope, scope
 from orgwork.orgs.models import Org
 
 from . import compliance
-from .models import AppraisalEntry, AppraisalRound, Attendance, AttendanceStatus, Meeting
+from .models import AppraisalEntry, AppraisalRound, AppraisalStage, Attendance, AttendanceStatus, Meeting, MeetingStatus
 
 
 def meetings(actor: Actor) -> QuerySet[Meeting]:
@@ -63,6 +64,65 @@ def round_entries(r: AppraisalRound) -> QuerySet[AppraisalEntry]:
 def member_appraisals(actor: Actor, member_id: int) -> QuerySet[AppraisalEntry]:
     """A member's appraisal results over the years: the part of their file this module keeps."""
     return scope(AppraisalEntry.objects.filter(member_id=member_id, round__stage__in=["decided", "closed"]), actor).select_related("round").order_by("-round__year")
+
+
+# --- the member's own (phone pages) -------------------------------------------------------------------
+# A member reads the meetings they are expected at through their own attendance rows: the services write one row per
+# person a meeting expects (default_expected: the branch roll, the party group's members, the committee's seats), so
+# the question "am I expected?" is answered by the rows, not derived again here.
+def _own_attendance(actor: Actor) -> QuerySet[Attendance]:
+    if not actor.self_member_ids:
+        return Attendance.objects.none()
+    return scope(Attendance.objects.filter(member_id__in=actor.self_member_ids), actor).select_related("meeting", "meeting__org")
+
+
+def own_upcoming_meetings(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Attendance]:
+    """Planned meetings from today on that expect the member (their attendance rows, soonest first)."""
+    today = today or dt.date.today()
+    return (
+        _own_attendance(actor)
+        .filter(expected=True, meeting__status=MeetingStatus.PLANNED, meeting__planned_on__gte=today)
+        .order_by("meeting__planned_on", "meeting_id")
+    )
+
+
+def own_past_meetings(actor: Actor) -> QuerySet[Attendance]:
+    """Held meetings the member was expected at or signed in to, newest first, with their own attendance."""
+    return _own_attendance(actor).filter(meeting__status=MeetingStatus.HELD).order_by("-meeting__held_on", "-meeting_id")
+
+
+def own_meeting(actor: Actor, meeting_id) -> Attendance:
+    """One meeting of the member's (their attendance row with the meeting); NotFound for any other meeting."""
+    try:
+        return _own_attendance(actor).get(meeting_id=meeting_id)
+    except (Attendance.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def published_minutes(meeting: Meeting) -> tuple[str, str] | None:
+    """(minutes, resolutions) of a held meeting whose minutes the branch published to its members; None otherwise."""
+    if meeting.status != MeetingStatus.HELD or not meeting.minutes_published:
+        return None
+    return meeting.minutes, meeting.resolutions
+
+
+def own_appraisals(actor: Actor) -> QuerySet[AppraisalEntry]:
+    """The member's own appraisal entries, every stage, newest year first (what a member may read of them is the
+    template's business: stage, their self-assessment, and the grade with its reason once the branch decided)."""
+    if not actor.self_member_ids:
+        return AppraisalEntry.objects.none()
+    qs = scope(AppraisalEntry.objects.filter(member_id__in=actor.self_member_ids), actor)
+    return qs.select_related("round", "round__org").order_by("-round__year", "-pk")
+
+
+def own_appraisal(actor: Actor, entry_id) -> AppraisalEntry:
+    try:
+        return own_appraisals(actor).get(pk=entry_id)
+    except (AppraisalEntry.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+DECIDED_STAGES = (AppraisalStage.DECIDED, AppraisalStage.CLOSED)
 
 
 # --- compliance -----------------------------------------------------------------------------------

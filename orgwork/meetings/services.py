@@ -350,6 +350,26 @@ def cancel_meeting(*, actor: Actor, meeting_id: int, reason: str) -> Meeting:
 
 
 @transaction.atomic
+def publish_minutes(*, actor: Actor, meeting_id: int, publish: bool = True) -> Meeting:
+    """The branch publishes a held meeting's minutes and resolutions to the members expected at it (their phone
+    pages), or withdraws them. Only a held meeting with minutes can be published; unchanged is not recorded again."""
+    meeting = _writable_meeting(actor, meeting_id)
+    publish = bool(publish)
+    if meeting.minutes_published == publish:
+        return meeting
+    if publish:
+        if meeting.status != MeetingStatus.HELD:
+            raise ServiceError.single("minutes_published", "not_held", _("会议尚未召开，不能向党员公开会议记录"))
+        if not (meeting.minutes or "").strip():
+            raise ServiceError.single("minutes", "required", _("会议记录为空，请先填写会议记录再向党员公开"))
+    meeting.minutes_published = publish
+    meeting.minutes_published_at = timezone.now() if publish else None
+    meeting.save(update_fields=["minutes_published", "minutes_published_at", "updated_at"])
+    audit.record(actor, "meeting.minutes_publish" if publish else "meeting.minutes_withdraw", meeting, changes={"minutes_published": [not publish, publish]})
+    return meeting
+
+
+@transaction.atomic
 def set_signin(*, actor: Actor, meeting_id: int, open: bool) -> Meeting:
     meeting = _writable_meeting(actor, meeting_id)
     if open and meeting.status != MeetingStatus.PLANNED:
@@ -411,6 +431,7 @@ __all__ = [
     "add_attachment",
     "cancel_meeting",
     "plan_meeting",
+    "publish_minutes",
     "record_meeting",
     "set_checklist",
     "set_signin",

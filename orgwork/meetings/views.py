@@ -134,6 +134,7 @@ def meeting_action(request, actor, pk, action):
                 services.record_meeting(
                     actor=actor, meeting_id=pk, held_on=d["held_on"], present_ids=d["present"], absent=absent, minutes=d["minutes"], resolutions=d["resolutions"],
                 )
+                services.publish_minutes(actor=actor, meeting_id=pk, publish=d["minutes_published"])
             messages.success(request, _("已记录会议"))
         elif action == "update":
             d = forms.UpdateForm(request.POST).values()

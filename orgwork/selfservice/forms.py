@@ -80,3 +80,11 @@ class AssistSearchForm(cf.ConsoleForm):
 
 class AssistActForm(cf.ConsoleForm):
     act = cf.ChoiceField(label=_("代办事项"), choices=["dues", "correction", "away", "points"], required=True)
+
+
+class OwnSelfForm(cf.ConsoleForm):
+    """My self-assessment in this year's democratic appraisal (民主评议党员)."""
+
+    entry = cf.IdField(label=_("评议"), required=True)
+    text = cf.TextField(label=_("个人自评"), max_length=5000, textarea=True)
+    grade = cf.ChoiceField(label=_("自评等次"), choices=["excellent", "qualified", "basic", "unqualified"])

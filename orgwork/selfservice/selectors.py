@@ -1,8 +1,10 @@
-"""Reads: the requests members sent (scoped), a member's own requests, the links on the member hub."""
+"""Reads: the requests members sent (scoped), a member's own requests, the links on the member hub; the member's
+meetings and appraisals come from meetings.selectors (own_* reads)."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.scope import scope
@@ -25,18 +27,21 @@ def own_requests(actor: Actor):
     return scope(MemberRequest.objects.filter(member__user_id=actor.user_id), actor).order_by("-created_at", "-pk")
 
 
-# the member pages that already exist elsewhere: (url name, label); a module not installed is skipped
+# the member pages (here and elsewhere): (url name, label); a module not installed is skipped. Labels are lazy: the hub
+# shows them in the language of the request.
 HUB_LINKS = (
-    ("web:me", "我的档案"),
-    ("selfservice:dues", "我的党费"),
-    ("training:me", "我的学时"),
-    ("scores:me", "我的积分"),
-    ("meetings:signin", "会议签到"),
-    ("polls:mine", "民意调查"),
-    ("disclosure:mine", "党务公开"),
-    ("worklists:member_wall", "支部工作清单"),
-    ("tipoffs_public:form", "12380举报"),
-    ("petitions_public:hall", "网上信访大厅"),
+    ("web:me", _("我的档案")),
+    ("selfservice:meetings", _("我的会议")),
+    ("selfservice:appraisals", _("我的评议")),
+    ("selfservice:dues", _("我的党费")),
+    ("training:me", _("我的学时")),
+    ("scores:me", _("我的积分")),
+    ("meetings:signin", _("会议签到")),
+    ("polls:mine", _("民意调查")),
+    ("disclosure:mine", _("党务公开")),
+    ("worklists:member_wall", _("支部工作清单")),
+    ("tipoffs_public:form", _("12380举报")),
+    ("petitions_public:hall", _("网上信访大厅")),
 )
 
 
@@ -44,7 +49,7 @@ def hub_links() -> list[tuple[str, str]]:
     out = []
     for name, label in HUB_LINKS:
         try:
-            out.append((reverse(name), label))
+            out.append((reverse(name), str(label)))
         except NoReverseMatch:
             continue
     return out

@@ -464,3 +464,71 @@ def assist_member(request, actor, member_id):
     ctx = _dues_context(request, actor, member, today=today)
     ctx.update(errors=errors, points_form=points_form, months=services.away_months(), crumbs=[(_("代党员办理"), reverse("selfservice:assist")), (member.name, "")])
     return render(request, "selfservice/assist_member.html", ctx, status=400 if errors else 200)
+
+
+# --- my meetings and my appraisals (organizational life, read through meetings.selectors) -----------------------
+
+
+@gate.member
+def my_meetings(request, actor):
+    """我的会议: upcoming meetings that expect me (date, place, topic, a link to sign in by code), and held ones with my
+    attendance; the minutes the branch published are on each meeting's page."""
+    import datetime as dt
+
+    from orgwork.meetings import selectors as meeting_selectors
+
+    today = dt.date.today()
+    ctx = {
+        "member": member_selectors.own_records(actor).first(),
+        "upcoming": params.paginate(request.GET, meeting_selectors.own_upcoming_meetings(actor, today=today), size=20, name="upage"),
+        "past": params.paginate(request.GET, meeting_selectors.own_past_meetings(actor), size=20, name="ppage"),
+        "today": today,
+    }
+    return render(request, "selfservice/meetings.html", ctx)
+
+
+@gate.member
+def my_meeting(request, actor, meeting_id):
+    """One of my meetings: what, when, where, my attendance; its minutes and resolutions only when the branch
+    published them. Any meeting that does not expect me (or that I did not attend) is a 404."""
+    from orgwork.meetings import selectors as meeting_selectors
+
+    att = meeting_selectors.own_meeting(actor, meeting_id)  # NotFound → 404 (gate middleware)
+    return render(request, "selfservice/meeting.html", {"a": att, "m": att.meeting, "published": meeting_selectors.published_minutes(att.meeting)})
+
+
+@gate.member
+def my_appraisals(request, actor):
+    """我的评议: my democratic appraisal per year — the stage; at the self-assessment stage my self-assessment and
+    self grade, submitted here; once the branch decided, my grade and its reason. Nobody's votes or comments."""
+    from django.http import Http404
+
+    from orgwork.core.errors import NotFound
+    from orgwork.meetings import appraisal
+    from orgwork.meetings import selectors as meeting_selectors
+    from orgwork.meetings.models import Grade
+
+    from .forms import OwnSelfForm
+
+    errors, values = None, {}
+    if request.method == "POST":
+        form = OwnSelfForm(request.POST)
+        try:
+            values = form.values()
+            appraisal.submit_own_self(actor=actor, entry_id=values["entry"], text=values["text"], grade=values["grade"])
+        except NotFound:
+            raise Http404 from None
+        except FormInvalid as exc:
+            errors, values = _errors(exc), dict(form.data.items())
+        except ServiceError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("个人自评已提交党支部"))
+            return redirect("selfservice:appraisals")
+    ctx = {
+        "member": member_selectors.own_records(actor).first(),
+        "entries": params.paginate(request.GET, meeting_selectors.own_appraisals(actor), size=10),
+        "decided": meeting_selectors.DECIDED_STAGES, "grades": Grade.choices, "errors": errors, "values": values,
+        "error_entry": str(values.get("entry", "")) if errors else "",
+    }  # fmt: skip
+    return render(request, "selfservice/appraisals.html", ctx, status=400 if errors else 200)
