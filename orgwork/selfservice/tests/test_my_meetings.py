@@ -279,3 +279,26 @@ def test_pages_need_a_member_account(client, users, tree, system):
     assert client.get(reverse("selfservice:meetings")).status_code == 200
     assert client.get(reverse("selfservice:appraisals")).status_code == 200
     assert not Meeting.objects.exists()
+
+
+# --- demo ------------------------------------------------------------------------------------------------------------
+def test_the_demo_members_phone_shows_a_meeting_to_come_published_minutes_and_an_open_appraisal(client, tree, system, make_member):
+    from django.core.management import call_command
+
+    me = make_member(tree.village_a, name="演示党员")
+    make_member(tree.village_a, name="乙")
+    u = get_user_model().objects.create_user(username="member", password="Zugong#2026")
+    grant_role(actor=system, user=u, org=tree.village_a, role=Role.MEMBER)
+    member_services.link_user(actor=system, member_id=me.pk, user=u)
+    call_command("demo_meetings", "--if-empty")
+    actor = Actor.for_user(u)
+    assert selectors.own_upcoming_meetings(actor).count() == 1
+    published = [a.meeting for a in selectors.own_past_meetings(actor) if a.meeting.minutes_published]
+    assert len(published) == 1 and selectors.published_minutes(published[0])[0].startswith("一、书记传达")
+    assert [e.round.stage for e in selectors.own_appraisals(actor)] == ["self"]
+    client.force_login(u)
+    assert "学习贯彻全会精神" in client.get(reverse("selfservice:meetings")).content.decode()
+    assert 'data-testid="self-form"' in client.get(reverse("selfservice:appraisals")).content.decode()
+    n = Meeting.objects.count()
+    call_command("demo_meetings", "--if-empty")  # once only
+    assert Meeting.objects.count() == n and AppraisalEntry.objects.filter(member=me).count() == 1

@@ -95,3 +95,49 @@ class Command(BaseCommand):
         refresh_talk_coverage(years=sorted({m.held_on.year for m in meetings}))
         audit.record_many(Actor.system_actor("demo"), [audit.Entry(action="meeting.demo_load", object_type="meetings.meeting", object_id="*", data={"meetings": len(meetings), "attendance": len(rows)})])
         self.stdout.write(f"演示会议已加载：{len(meetings)} 次会议，{len(rows)} 条出席记录")
+        shown = phone_demo(today)
+        if shown:
+            self.stdout.write(f"演示党员手机页面：{shown}")
+
+
+def phone_demo(today: dt.date) -> dict[str, int]:
+    """The demo member's phone pages (我的会议, 我的评议) show what they are for: an upcoming meeting of their branch,
+    the minutes of their latest held meeting published to the members, this year's appraisal at the self-assessment
+    stage. Through the services, like a secretary would; nothing when the demo has no member account."""
+    from django.contrib.auth import get_user_model
+
+    from orgwork.core.errors import ServiceError
+    from orgwork.meetings import appraisal, services
+    from orgwork.meetings.models import AppraisalRound
+
+    user = get_user_model().objects.filter(username="member").first()
+    member = Member.objects.filter(user=user, standing=Standing.NORMAL).select_related("org").first() if user else None
+    if member is None:
+        return {}
+    actor = Actor.system_actor("demo")
+    branch = member.org
+    out = {}
+    try:
+        services.plan_meeting(
+            actor=actor, org_id=branch.pk, kind="general_meeting", topic="支部党员大会：学习贯彻全会精神", planned_on=today + dt.timedelta(days=7),
+            place="党员活动室", host="书记", recorder="组织委员",
+        )  # fmt: skip
+        out["upcoming"] = 1
+        held = Meeting.objects.filter(org=branch, status=MeetingStatus.HELD, attendance__member=member).order_by("-held_on", "-pk").first()
+        if held is not None:
+            services.update_meeting(
+                actor=actor, meeting_id=held.pk,
+                minutes="一、书记传达上级会议精神；二、集体学习党章第二章；三、讨论本月为民办实事项目，党员踊跃发言。",
+                resolutions="1. 本月内走访困难党员3户；2. 下月主题党日开展环境整治志愿服务。",
+            )  # fmt: skip
+            services.publish_minutes(actor=actor, meeting_id=held.pk)
+            out["published_minutes"] = 1
+        if not AppraisalRound.objects.filter(org=branch, year=today.year).exists():
+            appraisal.start_round(actor=actor, org_id=branch.pk, year=today.year, started_on=today)
+            out["appraisal"] = 1
+    except ServiceError as exc:  # e.g. a branch that cannot hold it: the rest of the demo still loads
+        out["skipped"] = 1
+        import logging
+
+        logging.getLogger(__name__).info("phone demo skipped: %s", exc)
+    return out
