@@ -194,7 +194,7 @@ class _gc_paused:
 def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
     today = today or dt.date.today()
     report = Report()
-    sheet = _located(report, sheets.read_rows(source), sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
+    sheet = _located(report, sheets.read_rows(source, sheets.MEMBER_COLUMNS), sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
     if sheet is None:
         return report
     total = len(sheet.rows)
@@ -414,7 +414,7 @@ def _split_ref(ref: str) -> list[str]:
 def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = False, today: dt.date | None = None, progress: Progress = _noop) -> Report:
     today = today or dt.date.today()
     report = Report()
-    sheet = _located(report, sheets.read_rows(source), sheets.ORG_COLUMNS, sheets.ORG_REQUIRED, "党组织信息")
+    sheet = _located(report, sheets.read_rows(source, sheets.ORG_COLUMNS), sheets.ORG_COLUMNS, sheets.ORG_REQUIRED, "党组织信息")
     if sheet is None:
         return report
     total = len(sheet.rows)

@@ -17,7 +17,7 @@ from orgwork.core.errors import ServiceError
 from .models import ImportJob, ImportKind, JobStatus
 
 MAX_UPLOAD = 50 * 1024 * 1024
-EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
+EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")  # .csv: another system's export (UTF-8 or GBK)
 
 
 @transaction.atomic
@@ -28,7 +28,7 @@ def start_import(*, actor: Actor, upload, kind: str, partial: bool, update: bool
     if upload is None:
         raise ServiceError.single("file", "required", _("请选择要导入的Excel文件"))
     if os.path.splitext(upload.name)[1].lower() not in EXCEL_SUFFIXES:
-        raise ServiceError.single("file", "bad_value", _("请上传Excel文件（.xlsx 或 .xls）"))
+        raise ServiceError.single("file", "bad_value", _("请上传Excel文件（.xlsx、.xls）或CSV文件"))
     if upload.size > MAX_UPLOAD:
         raise ServiceError.single("file", "bad_value", _("文件超过50MB，请分批导入"))
     if kind not in ImportKind.values:

@@ -70,13 +70,71 @@ def _lookup(spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return out
 
 
-def read_rows(source) -> list[list]:
-    """All rows of the first sheet from A1 (blank leading rows kept, so list index + 1 is the Excel row)."""
+ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx/.xlsm/.ods, and .xls (Excel 97–2003)
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel on a Chinese Windows and WPS write: UTF-8 (with BOM) or GBK
+
+
+def _head(source) -> bytes:
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        with open(source, "rb") as f:
+            return f.read(8)
+    pos = source.tell()
+    head = source.read(8)
+    source.seek(pos)
+    return head if isinstance(head, bytes) else b""
+
+
+def _csv_rows(source) -> list[list]:
+    """A CSV export (another system's download, Excel's “CSV” save): decoded as UTF-8, else GB18030; every cell text."""
+    import csv
+    import io
+
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        with open(source, "rb") as f:
+            data = f.read()
+    else:
+        data = source.read()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = data.decode("gb18030", errors="replace")
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def read_rows(source, spec: dict[str, tuple[str, ...]] | None = None) -> list[list]:
+    """All rows of the roster sheet from A1 (blank leading rows kept, so list index + 1 is the Excel row).
+
+    The roster sheet is the first sheet whose top rows hold a header of `spec` (a template often opens with a
+    填表说明 sheet); without `spec`, or when no sheet has one, the first sheet. A file that is neither a zip (.xlsx,
+    .ods) nor an OLE file (.xls) is read as CSV."""
+    head = _head(source)
+    if not (head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)):
+        return _csv_rows(source)
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
         wb = CalamineWorkbook.from_path(str(source))
     else:
         wb = CalamineWorkbook.from_filelike(source)
-    return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    first = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    if spec is None or len(wb.sheet_names) < 2 or _has_header(first, spec):
+        return first
+    for index in range(1, len(wb.sheet_names)):
+        rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        if _has_header(rows, spec):
+            return rows
+    return first
+
+
+def _has_header(rows: list[list], spec) -> bool:
+    lookup = _lookup(spec)
+    for row in rows[:HEADER_SCAN_ROWS]:
+        keys = {lookup.get(heading_key(c)) for c in row if c not in (None, "")}
+        if "name" in keys and len(keys - {None}) >= 2:
+            return True
+    return False
 
 
 def locate(rows: list[list], spec: dict[str, tuple[str, ...]], *, must_have: str = "name") -> Sheet:
