@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 from .rules import STAGES
 
 
-class TalentCategory(NoDeleteModel):
+class TalentCategory(TopOrgMixin, NoDeleteModel):
     """A category of the talent pool; its fields are data: [{"key": "skill", "label": "专长", "type": "text"}]."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("管理党组织"))
@@ -25,7 +26,7 @@ class TalentCategory(NoDeleteModel):
         return self.name
 
 
-class Talent(NoDeleteModel):
+class Talent(TopOrgMixin, NoDeleteModel):
     category = models.ForeignKey(TalentCategory, on_delete=models.PROTECT, related_name="talents")
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织"))
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -43,7 +44,7 @@ class Talent(NoDeleteModel):
         return self.name
 
 
-class Selection(NoDeleteModel):
+class Selection(TopOrgMixin, NoDeleteModel):
     """One selection (评选) of a kind (rule data) run by an organization through the five stages."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织评选的党组织"))
@@ -73,7 +74,7 @@ class EntryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("撤回")
 
 
-class Entry(NoDeleteModel):
+class Entry(TopOrgMixin, NoDeleteModel):
     """A nominee: a member or an organization, in a category of the selection's kind."""
 
     selection = models.ForeignKey(Selection, on_delete=models.PROTECT, related_name="entries")
@@ -164,7 +165,7 @@ class HonourStatus(models.TextChoices):
     ISSUED = "issued", _("已颁发")
 
 
-class Honour(NoDeleteModel):
+class Honour(TopOrgMixin, NoDeleteModel):
     """The "光荣在党50年" medal for one member: listed for approval, approved, issued (once per member)."""
 
     member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="+")
@@ -177,6 +178,7 @@ class Honour(NoDeleteModel):
     issued_on = models.DateField(_("颁发日期"), null=True, blank=True)
     issued_by = models.CharField(_("颁发人"), max_length=120, blank=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "org__path"
 
     class Meta:
@@ -188,7 +190,7 @@ class ModelKind(models.TextChoices):
     POST = "post", _("党员示范岗")
 
 
-class ModelSite(NoDeleteModel):
+class ModelSite(TopOrgMixin, NoDeleteModel):
     """A designated model site (an organization) or model post (a member), kept while it meets the criteria."""
 
     kind = models.CharField(_("类别"), max_length=8, choices=ModelKind.choices)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -39,7 +40,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Unit(NoDeleteModel):
+class Unit(TopOrgMixin, NoDeleteModel):
     """A unit whose leaders the department manages (a township, a county bureau …), under a party org for scope."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("所属党组织"), on_delete=models.PROTECT, related_name="+")
@@ -119,7 +120,7 @@ class CadreStatus(models.TextChoices):
     LEFT = "left", _("调离")
 
 
-class Cadre(NoDeleteModel):
+class Cadre(TopOrgMixin, NoDeleteModel):
     """A cadre, keyed by ID number; linked to the member record where the person is a party member."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+")
@@ -217,7 +218,7 @@ class Appointment(NoDeleteModel):
 # --- selection and appointment (on the procedure kernel) -----------------------------------------
 
 
-class Selection(NoDeleteModel):
+class Selection(TopOrgMixin, NoDeleteModel):
     """One selection for one post (选拔任用): its procedure instance holds the steps and their record (纪实)."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+")
@@ -350,7 +351,7 @@ class ReaderPurpose(models.TextChoices):
     TALKS = "talks", _("谈心谈话及函询诫勉记录")
 
 
-class ReportReader(NoDeleteModel):
+class ReportReader(TopOrgMixin, NoDeleteModel):
     """Staff designated to read restricted records in an org's subtree — personal matters reports, or talk records
     (谈话、函询、诫勉) — nobody else can, whatever their role."""
 
@@ -371,7 +372,7 @@ class ReportReader(NoDeleteModel):
         return f"{self.user_id}@{self.org_id}"
 
 
-class ReserveCadre(NoDeleteModel):
+class ReserveCadre(TopOrgMixin, NoDeleteModel):
     """A cadre in the reserve pool (后备干部); yearly 德能勤绩廉学 scores live on the kernel's scoring engine."""
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="reserve_entries")
@@ -400,7 +401,7 @@ class CompetitionKind(models.TextChoices):
     OPEN = "open", _("公开选拔")
 
 
-class Competition(NoDeleteModel):
+class Competition(TopOrgMixin, NoDeleteModel):
     """A post opened for competition: conditions (rule data, overridable by the announcement), applications,
     scores and ranking; its procedure instance holds the steps, the publicity notice and objections."""
 
@@ -542,7 +543,7 @@ class MomentKind(models.TextChoices):
     HOLIDAY = "holiday", _("节假日")
 
 
-class KeyMoment(NoDeleteModel):
+class KeyMoment(TopOrgMixin, NoDeleteModel):
     """A key moment of cadre oversight: newly promoted (a 廉政谈话 is due), about to leave office (handover; the
     leaving-office economic responsibility audit linked), a holiday (节前廉洁提醒). Reminded by the deadline job."""
 
@@ -572,7 +573,7 @@ class KeyMoment(NoDeleteModel):
         return self.title
 
 
-class Inspection(NoDeleteModel):
+class Inspection(TopOrgMixin, NoDeleteModel):
     """An inspection tour (巡查) of a unit; its findings go to the rectification ledger (worklists 整改台账)."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("被巡查党组织"), on_delete=models.PROTECT, related_name="+")

@@ -127,7 +127,83 @@ def register(model, *, path: str, member: str | None = None, where: dict | None 
 
 
 def registered() -> list[Entry]:
+    _register_the_rest()
     return [_registry[k] for k in sorted(_registry)]
+
+
+def _derived(model) -> Entry | None:
+    """The registration a `TopOrgMixin` model gets from its `TOP_ORG_FROM` when its app names none: ``"org"`` → the
+    row's own org path; ``"member"`` → follows the member (org path of the row, else of the member); another relation
+    → follows what that relation's table follows."""
+    source = model.TOP_ORG_FROM
+    names = {f.name for f in model._meta.get_fields()}
+    if source == "org":
+        return Entry(model, None, "org__path")
+    if source == "member":
+        return Entry(model, "member_id", "org__path" if "org" in names else "member__org__path")
+    target = _registry.get(model._meta.get_field(source).related_model._meta.label_lower)
+    if target is None:
+        return None
+    member = f"{source}__{target.member}" if target.member else None
+    return Entry(model, member, f"{source}__{target.path}", tuple((f"{source}__{k}", v) for k, v in target.where))
+
+
+def _register_the_rest() -> None:
+    """Every concrete model with the column is a registered table: those their app did not name are registered from
+    `TOP_ORG_FROM` (relations last, once what they follow is registered)."""
+    pending = [m for m in apps.get_models() if issubclass(m, TopOrgMixin) and m._meta.label_lower not in _registry]
+    while pending:
+        left = []
+        for m in pending:
+            e = _derived(m)
+            if e is None:
+                left.append(m)
+            else:
+                _registry[m._meta.label_lower] = e
+        if len(left) == len(pending):
+            raise RuntimeError(f"top_org: cannot derive the registration of {[m._meta.label_lower for m in left]}")
+        pending = left
+
+
+# Tables keyed by a member or an org that deliberately do NOT carry the column, and why (docs/scaling.md, "Tables on
+# the cluster"). Any other project table with a key to a member or an org must carry `top_org_id`: the test
+# `orgwork/members/tests/test_top_org.py` and `manage.py top_org_check` fail on a table that is in neither place.
+REFERENCE_TABLES = {
+    "orgs.org": "the org tree itself: every scoped query joins a row's org for its path",
+    "orgs.orgofficer": "officers of orgs, joined by scoped reads of any province",
+    "core.roleassignment": "users' role assignments, read at sign-in before the province is known",
+    "core.indicatorset": "rule data (indicator sets and their versions)",
+    "core.proceduresetting": "per-org procedure settings (configuration, small)",
+    "core.escalationsetting": "per-org escalation settings (configuration, small)",
+    "dues.branchduessetting": "per-branch dues settings (configuration, small)",
+    "notifications.smstariff": "SMS tariffs (configuration)",
+    "notifications.smstemplate": "SMS templates (configuration)",
+    "tipoffs.office": "the tip-off offices (configuration, one per committee)",
+}
+COORDINATOR_TABLES = {
+    "notifications.notification": "a user's inbox: read by the user across orgs, like sessions and API tokens",
+    "lifecycle.transfer": "a transfer spans two orgs that may sit under two top-level orgs; both sides read it",
+}
+
+
+def keyed_tables() -> dict[str, type]:
+    """The project's concrete tables with a key to a member or an org (foreign key or one-to-one), or that name their
+    member (`SCOPE_MEMBER`)."""
+    member_model, org_model = apps.get_model("members", "Member"), _org_model()
+    out = {}
+    for m in apps.get_models():
+        if not m.__module__.startswith("orgwork.") or m._meta.proxy:
+            continue
+        keys = [f for f in m._meta.concrete_fields if f.is_relation and f.name != "top_org" and f.related_model in (member_model, org_model)]
+        if keys or getattr(m, "SCOPE_MEMBER", None):
+            out[m._meta.label_lower] = m
+    return out
+
+
+def unclassified() -> list[str]:
+    """Tables keyed by a member or an org that neither carry the column (registered) nor say why not."""
+    names = {e.model._meta.label_lower for e in registered()}
+    return sorted(k for k in keyed_tables() if k not in names and k not in REFERENCE_TABLES and k not in COORDINATOR_TABLES)
 
 
 def member_moved(*, member_id: int, top_org_id: int | None) -> dict[str, int]:
@@ -181,12 +257,16 @@ def fill_table(model, *, path: str, member: str | None = None, where: dict | Non
 
 
 def mismatches(model) -> int:
-    """Rows of a registered table whose `top_org_id` is not the one they would get now."""
+    """Rows of a registered table whose `top_org_id` is not the one they would get now (rows with neither a member nor
+    an org — a message to a bare phone number — belong to no top-level org and are right without one)."""
+    _register_the_rest()
     e = _registry[model._meta.label_lower]
     member_model = apps.get_model("members", "Member")
     right = 0
     for root_id, rpath in _org_model()._base_manager.filter(depth=1).values_list("id", "path"):
         right += _under(e, member_model, rpath, root_id).filter(top_org_id=root_id).count()
+    nowhere = {f"{e.path}__isnull": True, **({f"{e.member}__isnull": True} if e.member else {})}
+    right += model._base_manager.filter(top_org_id__isnull=True, **nowhere).count()
     return model._base_manager.count() - right
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .distribution import TopOrgMixin
 from .fields import PathField
 
 
@@ -192,7 +193,7 @@ class ProcedureStatus(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
-class ProcedureInstance(NoDeleteModel):
+class ProcedureInstance(TopOrgMixin, NoDeleteModel):
     """One running procedure: which rule-set version it follows, where it stands, when the current step is due."""
 
     kind = models.CharField(_("事项类型"), max_length=40, db_index=True)

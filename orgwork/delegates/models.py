@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
-class Congress(NoDeleteModel):
+class Congress(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("召集党委"))
     name = models.CharField(_("大会名称"), max_length=120)
     term_start = models.DateField(_("届期开始"))
@@ -36,7 +37,7 @@ class Occupation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Delegate(NoDeleteModel):
+class Delegate(TopOrgMixin, NoDeleteModel):
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="delegates", verbose_name=_("大会"))
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织"))
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -57,7 +58,7 @@ class Delegate(NoDeleteModel):
         return self.name
 
 
-class Office(NoDeleteModel):
+class Office(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织"))
     name = models.CharField(_("工作室名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -101,7 +102,7 @@ class OpinionState(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-class Opinion(NoDeleteModel):
+class Opinion(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织"))
     reception = models.ForeignKey(Reception, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions")
     delegate = models.ForeignKey(Delegate, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("收集代表"))
@@ -152,7 +153,7 @@ class Proposal(NoDeleteModel):
         return self.title
 
 
-class Question(NoDeleteModel):
+class Question(TopOrgMixin, NoDeleteModel):
     """网络问政: a question from the public to a unit, answered in public."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("被问单位"))

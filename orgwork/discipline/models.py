@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -22,7 +23,7 @@ class SanctionKind(models.TextChoices):
     EXPULSION = "expulsion", _("开除党籍")
 
 
-class Sanction(NoDeleteModel):
+class Sanction(TopOrgMixin, NoDeleteModel):
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="sanctions")
     member_name = models.CharField(_("姓名"), max_length=60)
     org_name = models.CharField(_("处分时所在党组织"), max_length=120)
@@ -46,6 +47,7 @@ class Sanction(NoDeleteModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "member__org__path"
 
     class Meta:

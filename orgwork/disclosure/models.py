@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 from .rules import AREAS, FREQUENCIES, period_label
@@ -20,7 +21,7 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("向社会公开")
 
 
-class CatalogueEntry(NoDeleteModel):
+class CatalogueEntry(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织"))
     area = models.CharField(_("公开内容"), max_length=20, choices=AREA_CHOICES)
     title = models.CharField(_("公开事项"), max_length=100)
@@ -49,7 +50,7 @@ class ItemState(models.TextChoices):
     RETURNED = "returned", _("退回修改")
 
 
-class Item(NoDeleteModel):
+class Item(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织"))
     entry = models.ForeignKey(CatalogueEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("目录事项"))
     area = models.CharField(_("公开内容"), max_length=20, choices=AREA_CHOICES)
@@ -97,7 +98,7 @@ class RequestState(models.TextChoices):
     REFUSED = "refused", _("不予公开（已说明理由）")
 
 
-class Request(NoDeleteModel):
+class Request(TopOrgMixin, NoDeleteModel):
     """On-request disclosure (依申请公开): anyone asks an org; it answers within the time limit or states why not.
     The asker reads the answer with the receipt code; only its keyed hash is stored."""
 

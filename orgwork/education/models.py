@@ -6,6 +6,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -16,7 +17,7 @@ class VenueKind(models.TextChoices):
     CULTURE = "culture", _("党建文化阵地")
 
 
-class Venue(NoDeleteModel):
+class Venue(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属党组织"))
     kind = models.CharField(_("类别"), max_length=16, choices=VenueKind.choices)
     name = models.CharField(_("名称"), max_length=120)
@@ -47,7 +48,7 @@ class CourseKind(models.TextChoices):
     DOCUMENT = "document", _("文档")
 
 
-class Course(NoDeleteModel):
+class Course(TopOrgMixin, NoDeleteModel):
     """A course in the catalogue: a video or a document stored on this server, with the hours it credits."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("发布党组织"))
@@ -91,11 +92,12 @@ class StudySession(NoDeleteModel):
         return self.title
 
 
-class Attendance(NoDeleteModel):
+class Attendance(TopOrgMixin, NoDeleteModel):
     session = models.ForeignKey(StudySession, on_delete=models.PROTECT, related_name="attendance")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     credit_id = models.BigIntegerField(null=True, blank=True)  # training.Credit the hours went to
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "session__venue__org__path"
 
     class Meta:

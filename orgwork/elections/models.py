@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
-class Election(NoDeleteModel):
+class Election(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="elections")
     procedure = models.OneToOneField("core.ProcedureInstance", on_delete=models.PROTECT, related_name="election")
     rules_version = models.CharField(max_length=20)
@@ -46,7 +47,7 @@ class NominatedBy(models.TextChoices):
     SELF = "self", _("个人自荐")
 
 
-class Candidate(NoDeleteModel):
+class Candidate(TopOrgMixin, NoDeleteModel):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="candidates")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("姓名"), max_length=60)
@@ -59,6 +60,7 @@ class Candidate(NoDeleteModel):
     elected = models.BooleanField(_("当选"), default=False)
     post = models.CharField(_("分工"), max_length=24, blank=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "election__org__path"
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -27,7 +28,7 @@ class ExpenseCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class FundEntry(NoDeleteModel):
+class FundEntry(TopOrgMixin, NoDeleteModel):
     """One line of an org's party-building funds ledger (党建经费台账). Never edited or deleted: a wrong line is
     voided with a reason (and its counterpart line, for money passed down, with it)."""
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.fields import PathField
 from orgwork.core.models import NoDeleteModel
 
@@ -15,7 +16,7 @@ class MobileStatus(models.TextChoices):
     ENDED = "ended", _("已注销登记")
 
 
-class MobileRegistration(NoDeleteModel):
+class MobileRegistration(TopOrgMixin, NoDeleteModel):
     """An outgoing mobile member (流动党员外出登记): where, with whom to keep in touch, the card."""
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="mobile_registrations")
@@ -39,6 +40,7 @@ class MobileRegistration(NoDeleteModel):
     rule_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "member__org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -58,7 +60,7 @@ class MobileRegistration(NoDeleteModel):
         return self.last_contact_on or self.left_on
 
 
-class MobileContact(NoDeleteModel):
+class MobileContact(TopOrgMixin, NoDeleteModel):
     registration = models.ForeignKey(MobileRegistration, on_delete=models.PROTECT, related_name="contacts")
     contacted_on = models.DateField(_("联系日期"))
     channel = models.CharField(_("联系方式"), max_length=30, blank=True)
@@ -66,6 +68,7 @@ class MobileContact(NoDeleteModel):
     actor_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "registration"  # the distribution column follows the registration (core.distribution)
     SCOPE_PATH = "registration__member__org__path"
     SCOPE_MEMBER = "registration__member_id"
 

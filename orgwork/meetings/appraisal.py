@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit
+from orgwork.core import audit, distribution
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 from orgwork.core.normalize import clean_text
@@ -84,7 +84,9 @@ def start_round(*, actor: Actor, org_id: int, year: int, started_on: dt.date | N
     started_on = started_on or dt.date.today()
     r = AppraisalRound.objects.create(org=org, year=year, started_on=started_on, rules_version=appraisal_rules(started_on).version)
     members = list(roster(org).values_list("pk", flat=True))
-    AppraisalEntry.objects.bulk_create([AppraisalEntry(round=r, member_id=m) for m in members])
+    entries = [AppraisalEntry(round=r, member_id=m) for m in members]
+    distribution.fill(entries)  # the distribution column, from each member (one query)
+    AppraisalEntry.objects.bulk_create(entries)
     audit.record(actor, "appraisal.start", r, data={"year": year, "members": len(members)})
     return r
 

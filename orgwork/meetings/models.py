@@ -179,7 +179,7 @@ class AppraisalStage(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class AppraisalRound(NoDeleteModel):
+class AppraisalRound(TopOrgMixin, NoDeleteModel):
     """One branch's appraisal for one year: self → mutual → democratic rating → the branch decides grades."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="appraisal_rounds")
@@ -208,7 +208,7 @@ class HandlingStatus(models.TextChoices):
     HANDED_OVER = "handed_over", _("已转处置程序")
 
 
-class AppraisalEntry(NoDeleteModel):
+class AppraisalEntry(TopOrgMixin, NoDeleteModel):
     """One member's result in a round; kept on the member's file."""
 
     round = models.ForeignKey(AppraisalRound, on_delete=models.PROTECT, related_name="entries")
@@ -226,6 +226,7 @@ class AppraisalEntry(NoDeleteModel):
     handling = models.CharField(_("处置"), max_length=12, choices=HandlingStatus.choices, blank=True, default="")
     handling_ref = models.CharField(_("处置程序编号"), max_length=60, blank=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "round__org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -242,7 +243,7 @@ class AppraisalEntry(NoDeleteModel):
         return self.votes_excellent + self.votes_qualified + self.votes_basic + self.votes_unqualified
 
 
-class TalkCoverage(models.Model):
+class TalkCoverage(TopOrgMixin, models.Model):
     """Derived: members who had at least one one-to-one talk in a year (kept by the meeting services).
 
     The yearly “every member talked with” check then counts index entries instead of de-duplicating
@@ -253,6 +254,7 @@ class TalkCoverage(models.Model):
     year = models.PositiveSmallIntegerField()
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "year"], name="uniq_talk_coverage")]
         indexes = [models.Index(fields=["year", "org"], name="talk_coverage_scan")]

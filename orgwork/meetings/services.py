@@ -324,11 +324,16 @@ def refresh_talk_coverage(*, member_ids: list[int] | None = None, years: list[in
             old = old.filter(member_id__in=member_ids)
         old.delete()  # derived data, rebuilt from the records
         # One INSERT … SELECT: the rows never pass through Python.
-        rows = present.values("member_id").annotate(y=Value(year, output_field=IntegerField()), first_org=Min("meeting__org_id")).order_by().values_list("member_id", "y", "first_org")
+        rows = (
+            present.values("member_id", "member__top_org_id")
+            .annotate(y=Value(year, output_field=IntegerField()), first_org=Min("meeting__org_id"))
+            .order_by()
+            .values_list("member_id", "y", "first_org", "member__top_org_id")
+        )
         select, params = rows.query.sql_with_params()
         table = TalkCoverage._meta.db_table
         with connection.cursor() as cur:
-            cur.execute(f"INSERT INTO {table} (member_id, year, org_id) {select}", params)
+            cur.execute(f"INSERT INTO {table} (member_id, year, org_id, top_org_id) {select}", params)  # top_org_id: the member's
             n += max(cur.rowcount, 0)
     return n
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orgwork.core import audit, params, sms
+from orgwork.core import audit, distribution, params, sms
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
 from orgwork.core.fields import subtree_q
@@ -468,16 +468,15 @@ def _queue(actor, c, people, texts, skipped, parts, price, note, now, rules) -> 
     from .backends import backend_for
 
     backend = backend_for(Channel.SMS).name
-    MessageLog.objects.bulk_create(
-        [
-            MessageLog(
-                channel=Channel.SMS, backend=backend, recipient_id=r.user_id, member_id=r.member_id, org_id=r.org_id, address=r.phone,
-                kind="sms.bulk", subject=c.title[:200], body=t, status=MessageStatus.QUEUED, urgent=c.urgent, deliver_after=when, campaign=c,
-            )
-            for r, t in zip(people, texts, strict=True)
-        ],
-        batch_size=1000,
-    )
+    logs = [
+        MessageLog(
+            channel=Channel.SMS, backend=backend, recipient_id=r.user_id, member_id=r.member_id, org_id=r.org_id, address=r.phone,
+            kind="sms.bulk", subject=c.title[:200], body=t, status=MessageStatus.QUEUED, urgent=c.urgent, deliver_after=when, campaign=c,
+        )
+        for r, t in zip(people, texts, strict=True)
+    ]
+    distribution.fill(logs)  # the distribution column: the member's top-level org, else the org's
+    MessageLog.objects.bulk_create(logs, batch_size=1000)
     c.status, c.decided_by, c.decided_at, c.decision_note = CampaignStatus.APPROVED, actor.user, now, (note or "").strip()[:300]
     c.recipients, c.skipped, c.parts, c.price_fen, c.cost_fen = len(people), skipped, parts, price, cost
     c.save()

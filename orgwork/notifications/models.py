@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -69,7 +70,7 @@ CATEGORIES = {
 DEFAULT_CHANNELS = {"email": True, "sms": False}
 
 
-class MessageLog(NoDeleteModel):
+class MessageLog(TopOrgMixin, NoDeleteModel):
     """Every message, whatever the channel: who, what, through which backend, and the outcome."""
 
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
@@ -95,6 +96,7 @@ class MessageLog(NoDeleteModel):
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey("notifications.SmsCampaign", null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "org__path"
 
     class Meta:
@@ -197,7 +199,7 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤回")
 
 
-class SmsCampaign(NoDeleteModel):
+class SmsCampaign(TopOrgMixin, NoDeleteModel):
     """One bulk send to a scope: what, to whom, the count and cost it was approved for, who asked and who approved."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("发送范围"), on_delete=models.PROTECT, related_name="+")

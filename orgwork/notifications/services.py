@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from orgwork.core import audit, sms
+from orgwork.core import audit, distribution, sms
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, ServiceError
 
@@ -168,6 +168,7 @@ def send_many(*, actor: Actor, messages: list, channels: tuple[str, ...] | None 
             if not log.address:
                 log.status, log.error = MessageStatus.SUPPRESSED, "无地址" if channel == Channel.EMAIL else "无手机号"
             logs.append(log)
+    distribution.fill(logs)  # the distribution column: the member's top-level org, else the org's
     MessageLog.objects.bulk_create(logs)
     audit.record_many(
         actor,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 from .rules import CATEGORIES, RESULTS
@@ -36,7 +37,7 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
-class Petition(NoDeleteModel):
+class Petition(TopOrgMixin, NoDeleteModel):
     SCOPE_PATH = "org__path"
     org = models.ForeignKey("orgs.Org", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="petitions")
     reference = models.CharField(_("信访编号"), max_length=30, unique=True)
@@ -85,7 +86,7 @@ class Level(models.TextChoices):
     COUNTY = "county", _("县级领导")
 
 
-class Leader(NoDeleteModel):
+class Leader(TopOrgMixin, NoDeleteModel):
     SCOPE_PATH = "org__path"
     org = models.ForeignKey("orgs.Org", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="reception_leaders")
     name = models.CharField(_("姓名"), max_length=60)

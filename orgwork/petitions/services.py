@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import audit, procedures
+from orgwork.core import audit, distribution, procedures
 from orgwork.core import sms as core_sms
 from orgwork.core.actor import Actor
 from orgwork.core.errors import FieldError, NotFound, PermissionDenied, ServiceError
@@ -143,7 +143,7 @@ def route(*, actor: Actor, petition_id, org_id, reason: str) -> Petition:
     p.org = org
     p.save(update_fields=["org"])
     if p.procedure_id:
-        type(p.procedure).objects.filter(pk=p.procedure_id).update(org=org)
+        type(p.procedure).objects.filter(pk=p.procedure_id).update(org=org, top_org_id=distribution.top_org_id_for_path(org.path))
     audit.record(actor, "petitions.route", p, changes={"org": [before, org.pk]}, data={"reason": reason[:500]}, org_path=org.path)
     return p
 

@@ -10,6 +10,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -36,7 +37,7 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("填空（意见建议）")
 
 
-class Poll(NoDeleteModel):
+class Poll(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("发起党组织"))
     title = models.CharField(_("调查名称"), max_length=200)
     description = models.TextField(_("说明"), max_length=2000, blank=True)

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
-class SubSite(NoDeleteModel):
+class SubSite(TopOrgMixin, NoDeleteModel):
     """The main site (sector "") or a sector's sub-site, run by the staff of `org` (its managing committee) and
     the editors of the orgs of that sector inside it."""
 
@@ -65,7 +66,7 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-class Article(NoDeleteModel):
+class Article(TopOrgMixin, NoDeleteModel):
     site = models.ForeignKey(SubSite, on_delete=models.PROTECT, related_name="articles", verbose_name=_("站点"))
     column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="articles", verbose_name=_("栏目"))
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("供稿党组织"))

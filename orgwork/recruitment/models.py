@@ -45,7 +45,7 @@ class Applicant(TopOrgMixin, NoDeleteModel):
         return self.org.path if self.org_id else ""
 
 
-class RecruitmentPlan(NoDeleteModel):
+class RecruitmentPlan(TopOrgMixin, NoDeleteModel):
     """The annual recruitment plan of a branch (seed 002: each village recruits at least one member a year)."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="recruitment_plans")
@@ -68,7 +68,7 @@ class RecruitmentPlan(NoDeleteModel):
         return self.org.path
 
 
-class ThoughtReport(NoDeleteModel):
+class ThoughtReport(TopOrgMixin, NoDeleteModel):
     """A thought report (思想汇报) an applicant or activist sends to the branch; kept in the development record."""
 
     applicant = models.ForeignKey(Applicant, verbose_name=_("发展对象"), on_delete=models.PROTECT, related_name="thought_reports")

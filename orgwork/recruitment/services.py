@@ -196,7 +196,7 @@ def reassign_org(*, actor: Actor, from_org_id: int, to_org_id: int, reason: str)
     ids = list(Applicant.objects.filter(org=src).order_by("pk").values_list("pk", flat=True))
     procedures = list(Applicant.objects.filter(pk__in=ids, procedure__isnull=False).values_list("procedure_id", flat=True))
     Applicant.objects.filter(pk__in=ids).update(org=dst, top_org_id=distribution.top_org_id_for_path(dst.path))
-    ProcedureInstance.objects.filter(pk__in=procedures, org=src).update(org=dst)
+    ProcedureInstance.objects.filter(pk__in=procedures, org=src).update(org=dst, top_org_id=distribution.top_org_id_for_path(dst.path))
     audit.record(actor, "recruitment.reassign_org", dst, data={"from_org": src.pk, "from_name": src.name, "applicants": ids, "procedures": procedures, "reason": str(reason)[:500]})
     return ids
 

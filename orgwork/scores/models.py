@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
-class DutyPost(NoDeleteModel):
+class DutyPost(TopOrgMixin, NoDeleteModel):
     """无职党员设岗定责: a post with duties for a member who holds no office; scored monthly (indicator duty_post)."""
 
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="+")
@@ -18,6 +19,7 @@ class DutyPost(NoDeleteModel):
     ended_on = models.DateField(_("撤岗日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 
@@ -30,7 +32,7 @@ class DutyPost(NoDeleteModel):
         return f"{self.title}"
 
 
-class StarRating(NoDeleteModel):
+class StarRating(TopOrgMixin, NoDeleteModel):
     """A branch's star rating for a year: the reviewed rubric total → stars; re-rated yearly, stars can be lost."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="+")
@@ -63,7 +65,7 @@ class CaseState(models.TextChoices):
     REMOVED = "removed", _("已销号")
 
 
-class Rectification(NoDeleteModel):
+class Rectification(TopOrgMixin, NoDeleteModel):
     """整顿: the rectification case of a weak branch — team, leader from the level above, measures, deadline,
     acceptance, removal from the list (销号). Tracked by the deadline job."""
 
@@ -102,7 +104,7 @@ class AssessmentSubject(models.TextChoices):
     SECRETARY = "secretary", _("党组织书记")
 
 
-class Assessment(NoDeleteModel):
+class Assessment(TopOrgMixin, NoDeleteModel):
     """Assessment of a leadership team or a secretary (述职评议): rater groups with weights (copied from the rule
     data in force), paper tallies entered twice and compared, weighted score → grade 好/较好/一般/差."""
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -41,7 +42,7 @@ class RequestStatus(models.TextChoices):
     DONE = "done", _("支部已处理")
 
 
-class MemberRequest(NoDeleteModel):
+class MemberRequest(TopOrgMixin, NoDeleteModel):
     """What a member asks the branch from the phone: a correction of the record, or a report of going away."""
 
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="+")
@@ -55,6 +56,7 @@ class MemberRequest(NoDeleteModel):
     assisted_by = models.CharField(_("代为办理人"), max_length=150, blank=True)  # the secretary who acted for the member
     created_at = models.DateTimeField(auto_now_add=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "org__path"
     SCOPE_MEMBER = "member_id"
 

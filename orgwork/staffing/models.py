@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
-class PartyAffairsStaff(NoDeleteModel):
+class PartyAffairsStaff(TopOrgMixin, NoDeleteModel):
     """A party-affairs worker (党务工作者) of a unit's party organization, full-time or part-time, with the dates
     they held the post. Leaving ends the record; it is never deleted."""
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from orgwork.core import distribution
 from orgwork.members.rules import party_standing_year
 from orgwork.orgs.models import STEP, Org
 
@@ -114,8 +115,10 @@ def _write(own: dict[int, Counter], total: dict[int, Counter]) -> None:
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
         have = set(OrgStats.objects.filter(org_id__in=chunk).values_list("org_id", flat=True))
-        if len(have) < len(chunk):
-            OrgStats.objects.bulk_create([OrgStats(org_id=i) for i in chunk if i not in have], ignore_conflicts=True)
+        missing = [OrgStats(org_id=i) for i in chunk if i not in have]
+        if missing:  # a concurrent writer may create the same rows: ignore_conflicts
+            distribution.fill(missing)
+            OrgStats.objects.bulk_create(missing, ignore_conflicts=True)
         rows = list(OrgStats.objects.select_for_update().filter(org_id__in=chunk).order_by("org_id"))
         for row in rows:
             for field, deltas in (("own", own), ("total", total)):

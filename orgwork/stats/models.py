@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 
-class OrgStats(models.Model):
+
+class OrgStats(TopOrgMixin, models.Model):
     """Per-org member counters, kept exact by the member and org services in the same transaction.
 
     `own` counts the org's direct members, `total` the org and all its descendants. Both are
@@ -25,7 +27,7 @@ class OrgStats(models.Model):
         return f"stats {self.org_id}"
 
 
-class AnnualFiling(models.Model):
+class AnnualFiling(TopOrgMixin, models.Model):
     """The annual statistics report as filed for one org's subtree and year: the figures the next year's report
     reconciles against (上年末数). A later filing for the same org and year supersedes it; none is ever deleted."""
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
+from orgwork.core import distribution
 from orgwork.members.models import Member
 from orgwork.orgs.models import STEP, Org
 
@@ -93,6 +94,8 @@ def recount(*, fix: bool = True) -> RecountResult:
             row.own, row.total = new_own, new_total
             changed.append(row)
     if fix and changed:
-        OrgStats.objects.bulk_create([r for r in changed if r.org_id not in stored], batch_size=1000)
+        new = [r for r in changed if r.org_id not in stored]
+        distribution.fill(new)
+        OrgStats.objects.bulk_create(new, batch_size=1000)
         OrgStats.objects.bulk_update([r for r in changed if r.org_id in stored], ["own", "total"], batch_size=500)
     return result

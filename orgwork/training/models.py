@@ -57,7 +57,7 @@ class CourseKind(models.TextChoices):
     ONLINE = "online", _("网络课程")
 
 
-class Course(NoDeleteModel):
+class Course(TopOrgMixin, NoDeleteModel):
     org = models.ForeignKey("orgs.Org", verbose_name=_("主办党组织"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("课程/班次名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=20, choices=CourseKind.choices, default=CourseKind.CLASS)
@@ -148,7 +148,7 @@ class Grade(models.TextChoices):
     POOR = "poor", _("较差")
 
 
-class Exam(NoDeleteModel):
+class Exam(TopOrgMixin, NoDeleteModel):
     """A study exam (考学): the year it grades, full marks; scores are graded by the rule version in force on its day."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("组织考学的党组织"), on_delete=models.PROTECT, related_name="+")

@@ -4,6 +4,7 @@ organization (两新组织) with their party-building instructors."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 from orgwork.members.models import Education
 
@@ -27,7 +28,7 @@ class Probation(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("试用期满不合格")
 
 
-class Cadre(NoDeleteModel):
+class Cadre(TopOrgMixin, NoDeleteModel):
     """A member of a village's or community's two committees (两委): keyed by ID number, with the post held on the
     party branch committee and/or on the villagers' (residents') committee. Holding both is 交叉任职."""
 
@@ -75,7 +76,7 @@ class Grade(models.TextChoices):
     INCOMPETENT = "incompetent", _("不称职")
 
 
-class Secondment(NoDeleteModel):
+class Secondment(TopOrgMixin, NoDeleteModel):
     """A person sent to work somewhere for a time (挂职/选派): kind from the rule data, tasks, work logs and an
     assessment at the end."""
 
@@ -124,7 +125,7 @@ class UnitKind(models.TextChoices):
     SOCIAL = "social", _("社会组织")
 
 
-class Unit(NoDeleteModel):
+class Unit(TopOrgMixin, NoDeleteModel):
     """A 两新组织 (non-public enterprise or social organization) with no party organization yet, registered under the
     org that oversees it; an instructor (a secondment of kind 党建指导员) is assigned until a branch is set up."""
 
@@ -153,7 +154,7 @@ class Unit(NoDeleteModel):
 # --- pay: former village cadres and the leaving allowance -------------------------------------------------------
 
 
-class FormerCadre(NoDeleteModel):
+class FormerCadre(TopOrgMixin, NoDeleteModel):
     """A former village cadre receiving the subsidy (退职村干部补助, 分类定补): the class is decided from the years served
     under the pay rule in force when registered (the version is kept); the amounts follow the rule of each month."""
 
@@ -182,7 +183,7 @@ class FormerCadre(NoDeleteModel):
         return self.name
 
 
-class LeavingAllowance(NoDeleteModel):
+class LeavingAllowance(TopOrgMixin, NoDeleteModel):
     """The one-off allowance of an outstanding secretary leaving office (优秀村书记离任特殊贡献补贴, seed 003)."""
 
     cadre = models.OneToOneField(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("任职记录"))
@@ -206,7 +207,7 @@ class LeavingAllowance(NoDeleteModel):
 # --- village reserve cadres (村级后备干部) ---------------------------------------------------------------------
 
 
-class ReserveCadre(NoDeleteModel):
+class ReserveCadre(TopOrgMixin, NoDeleteModel):
     """A village reserve cadre: keyed by ID number; training hours come from the training archive (same number)."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("村（社区）党组织"))
@@ -276,7 +277,7 @@ class YearAssessment(NoDeleteModel):
         constraints = [models.UniqueConstraint(fields=["secondment", "year"], name="villages_one_assessment_a_year")]
 
 
-class Pairing(NoDeleteModel):
+class Pairing(TopOrgMixin, NoDeleteModel):
     """One pairing with visit logs: a unit with a village (结对帮扶), a county leader with a contact point
     (县级领导联系点), a member with a household (党员联系群众). `org` is where it happens (the village, the point)."""
 

@@ -5,6 +5,7 @@ secretaries' projects (书记项目), village collective income, and the care re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgwork.core.distribution import TopOrgMixin
 from orgwork.core.models import NoDeleteModel
 
 
@@ -14,7 +15,7 @@ class TaskKind(models.TextChoices):
     PROJECT = "project", _("书记项目")
 
 
-class Task(NoDeleteModel):
+class Task(TopOrgMixin, NoDeleteModel):
     """One line of an organization's yearly task list: the goal, measures, the person answering, the deadline,
     progress and the result. A commitment is a task whose owner is the member who made it (reviewed half-yearly);
     a secretary's project is the secretary's yearly party-building breakthrough task."""
@@ -79,7 +80,7 @@ class TaskUpdate(NoDeleteModel):
         ordering = ["-on", "-id"]
 
 
-class Matter(NoDeleteModel):
+class Matter(TopOrgMixin, NoDeleteModel):
     """A matter assigned to an organization on a deadline template (13710 by default): a due date per step, the date
     each step was done. The template's version is kept with the matter."""
 
@@ -113,7 +114,7 @@ class IssueStatus(models.TextChoices):
     CLOSED = "closed", _("已销号")
 
 
-class Issue(NoDeleteModel):
+class Issue(TopOrgMixin, NoDeleteModel):
     """One line of the issue list a year-end review produced (问题清单), with a named owner and a deadline;
     rectified to closure with evidence (整改台账)."""
 
@@ -157,7 +158,7 @@ class Rectification(NoDeleteModel):
         ordering = ["-on", "-id"]
 
 
-class CollectiveIncome(NoDeleteModel):
+class CollectiveIncome(TopOrgMixin, NoDeleteModel):
     """A village's collective income for a year against its target; listed as 集体经济发展困难村 below the rule's threshold."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="collective_incomes", verbose_name=_("村党组织"))
@@ -181,7 +182,7 @@ class CareKind(models.TextChoices):
     SICK = "sick", _("患病党员")
 
 
-class CareCase(NoDeleteModel):
+class CareCase(TopOrgMixin, NoDeleteModel):
     """A member in the care register, paired with a member who helps them."""
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("党员"))
@@ -193,6 +194,7 @@ class CareCase(NoDeleteModel):
     closed_on = models.DateField(_("退出日期"), null=True, blank=True)
     close_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
 
+    TOP_ORG_FROM = "member"  # the distribution column follows the member (core.distribution)
     SCOPE_PATH = "org__path"
 
     class Meta:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..distribution import TopOrgMixin
 from ..models import NoDeleteModel
 
 __all__ = [
@@ -48,7 +49,7 @@ class QuestionKind(models.TextChoices):
 APPROVE_CHOICES = {"approve": _("赞成"), "disapprove": _("不赞成"), "abstain": _("弃权")}
 
 
-class Ballot(NoDeleteModel):
+class Ballot(TopOrgMixin, NoDeleteModel):
     """One vote: its questions, its voter groups, its credentials; sealed until closed."""
 
     org = models.ForeignKey("orgs.Org", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")

@@ -140,7 +140,7 @@ class PeriodState(models.TextChoices):
     LOCKED = "locked", _("已锁定")
 
 
-class ScorePeriod(NoDeleteModel):
+class ScorePeriod(TopOrgMixin, NoDeleteModel):
     """A stretch of dates of a set at an org's subtree: open → published (公示) → locked (refuses entries)."""
 
     indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="periods")
@@ -258,7 +258,7 @@ class ScoreEvidence(NoDeleteModel):
         return self.filename
 
 
-class ScoreTotal(models.Model):
+class ScoreTotal(TopOrgMixin, models.Model):
     """Exact period total of one subject in one bucket ("Y2026", "M2026-05", "Q2026-2"), updated with F() in the
     approving transaction. Rankings read these rows, never sums of entries."""
 
@@ -276,6 +276,14 @@ class ScoreTotal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     SCOPE_PATH = "org_path"
+
+    def resolve_top_org_id(self):
+        """A member's totals follow the member (like their entries); others the root of their org."""
+        if self.subject_type == "members.member":
+            from django.apps import apps
+
+            return apps.get_model("members", "Member")._base_manager.filter(pk=self.subject_id).values_list("top_org_id", flat=True).first()
+        return super().resolve_top_org_id()
 
     class Meta:
         verbose_name = _("评分合计")
@@ -301,7 +309,7 @@ class AppealState(models.TextChoices):
     DISMISSED = "dismissed", _("异议不成立")
 
 
-class ScoreAppeal(NoDeleteModel):
+class ScoreAppeal(TopOrgMixin, NoDeleteModel):
     """An objection to posted scores (during 公示): recorded with the reviewer's answer before the period locks."""
 
     period = models.ForeignKey(ScorePeriod, on_delete=models.PROTECT, related_name="appeals")

@@ -13,7 +13,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import audit
+from .. import audit, distribution
 from ..actor import Actor
 from ..errors import FieldError, NotFound, PermissionDenied, ServiceError
 from ..models import Role
@@ -275,9 +275,11 @@ def _writer_over(actor: Actor, org, *, strict: bool = False, department: bool = 
 
 # --- counters ---------------------------------------------------------------------------------------------------
 def _ensure_totals(entry_like, org) -> None:
+    # the distribution column: the member's top-level org for a member's totals, else the root of the org
+    top = entry_like.top_org_id or entry_like.resolve_top_org_id() or distribution.top_org_id_for_path(org.path)
     rows = [
         ScoreTotal(indicator_set_id=entry_like.indicator_set_id, bucket=b, subject_type=entry_like.subject_type, subject_id=entry_like.subject_id,
-              subject_label=entry_like.subject_label, org_id=org.pk, org_path=org.path)
+              subject_label=entry_like.subject_label, org_id=org.pk, org_path=org.path, top_org_id=top)
         for b in calc.buckets(entry_like.occurred_on)
     ]  # fmt: skip
     ScoreTotal.objects.bulk_create(rows, ignore_conflicts=True)
@@ -310,6 +312,7 @@ def _bump(entry: ScoreEntry) -> None:
         entries=F("entries") + 1,
         org_id=entry.org_id,
         org_path=entry.org.path,
+        top_org_id=entry.top_org_id,
         subject_label=entry.subject_label,
         updated_at=timezone.now(),
     )

@@ -1,0 +1,34 @@
+"""The top-level org (the distribution column, core.distribution) on the rest of the member- and org-keyed tables
+(issue 22); existing rows filled."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from orgwork.core.distribution import filler
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('members', '0007_top_org'),
+        ('orgs', '0002_officer_console_role'),
+        ('portal', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='article',
+            name='top_org',
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='顶层党组织'),
+        ),
+        migrations.AddField(
+            model_name='subsite',
+            name='top_org',
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='顶层党组织'),
+        ),
+        # existing rows filled root by root in SQL (core.distribution.fill_table), members before what follows them
+        migrations.RunPython(filler('portal', [
+            ('Article', 'org__path', None, None),
+            ('SubSite', 'org__path', None, None),
+        ]), migrations.RunPython.noop),
+    ]
