@@ -2,7 +2,7 @@
 
     python -m bench.faults dues [--database URL] [--writers 64] [--duration 60] [--members 400]
     python -m bench.faults import-kill [--database URL] [--rows 100000]
-    python -m bench.faults pg-restart [--rows 100000] [--port 5434] [--modes fast,immediate] [--clone URL]
+    python -m bench.faults pg-restart [--rows 100000] [--port 5434] [--modes fast,immediate] [--clone URL] [--hold]
 
 `import-kill`: queues a roster import of `--rows` new members, starts a real huey worker (`manage.py run_huey`), and
 sends it SIGKILL half-way (once the job reports half its rows or its write phase). Then: no member row of the file
@@ -18,7 +18,8 @@ the sessions, immediate = a crash followed by WAL recovery), and the job is retr
 restart: no member row of the file exists, the worker is still alive and marked the job failed with a clear message
 (or, if it could not, the heartbeat sweep does), the upload is kept. After the last retry: every row imported, the
 audit chain verifies (`manage.py audit_verify`) and the members' distribution column is right. Exit status 1 on any
-difference; the cluster is removed afterwards.
+difference; the cluster is removed afterwards. `--hold`: the bench holds the audit head's row lock, so each write stops
+with every row inserted and nothing committed, and the restart comes exactly then (the test uses it at 2,000 rows).
 
 `dues`: builds a small county (once per database), declares every member's base, then `--writers` threads record
 payments for `--duration` seconds through the real service (`dues.services.record_payment`), all aiming at the same
