@@ -87,27 +87,34 @@ class TopOrgMixin(models.Model):
 
 
 def fill(objs) -> None:
-    """Fill `top_org_id` on unsaved instances before a bulk_create (one query per batch and source)."""
+    """Fill `top_org_id` on unsaved instances before a bulk_create (one query per batch and source). Rows whose
+    relation is empty (a message to a user who is no member) take the root of their own org, as `save()` does."""
     objs = [o for o in objs if o.top_org_id is None]
     if not objs:
         return
     source = type(objs[0]).TOP_ORG_FROM
-    if source == "org":
-        org_ids = sorted({o.org_id for o in objs})
-        paths = {}
-        for start in range(0, len(org_ids), 10000):
-            paths.update(_org_model()._base_manager.filter(pk__in=org_ids[start : start + 10000]).values_list("id", "path"))
-        roots = root_ids(paths.values())
+    if source != "org":
+        field = type(objs[0])._meta.get_field(source)
+        ids = sorted({v for o in objs if (v := getattr(o, field.attname)) is not None})
+        tops = {}
+        for start in range(0, len(ids), 10000):
+            tops.update(field.related_model._base_manager.filter(pk__in=ids[start : start + 10000]).values_list("id", "top_org_id"))
         for o in objs:
-            o.top_org_id = roots.get(root_path(paths.get(o.org_id, "")))
+            o.top_org_id = tops.get(getattr(o, field.attname))
+        objs = [o for o in objs if o.top_org_id is None and getattr(o, field.attname) is None and getattr(o, "org_id", None)]
+    _fill_from_org(objs)
+
+
+def _fill_from_org(objs) -> None:
+    org_ids = sorted({o.org_id for o in objs if o.org_id is not None})
+    if not org_ids:
         return
-    field = type(objs[0])._meta.get_field(source)
-    ids = sorted({getattr(o, field.attname) for o in objs})
-    tops = {}
-    for start in range(0, len(ids), 10000):
-        tops.update(field.related_model._base_manager.filter(pk__in=ids[start : start + 10000]).values_list("id", "top_org_id"))
+    paths = {}
+    for start in range(0, len(org_ids), 10000):
+        paths.update(_org_model()._base_manager.filter(pk__in=org_ids[start : start + 10000]).values_list("id", "path"))
+    roots = root_ids(paths.values())
     for o in objs:
-        o.top_org_id = tops.get(getattr(o, field.attname))
+        o.top_org_id = roots.get(root_path(paths.get(o.org_id, "")))
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,13 @@ def test_top_org_check_names_wrong_rows_and_unclassified_tables_and_fix_repairs(
     with pytest.raises(SystemExit):
         call_command("top_org_check", stdout=out)
     assert "lifecycle.transfer: 以党员或党组织为键" in out.getvalue()
+
+
+def test_a_bulk_fill_takes_the_member_else_the_rows_own_org(tree, make_member, other_root):
+    from orgwork.notifications.models import MessageLog
+
+    root, far = other_root
+    m = make_member(far, name="远方")
+    logs = [MessageLog(member_id=m.pk, org_id=tree.village_a.pk), MessageLog(org_id=tree.village_a.pk), MessageLog()]
+    distribution.fill(logs)  # what the SMS writers do before their bulk insert
+    assert [x.top_org_id for x in logs] == [root.pk, tree.county.pk, None]
