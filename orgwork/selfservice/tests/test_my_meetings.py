@@ -198,6 +198,14 @@ def test_hub_links_to_both_pages_through_gettext(client, users):
     from orgwork.selfservice.selectors import HUB_LINKS
 
     assert all(type(label).__name__ == "__proxy__" for _name, label in HUB_LINKS)  # lazy: translated per request
+    from django.utils import translation
+
+    from orgwork.selfservice.selectors import hub_links
+
+    with translation.override("en"):
+        labels = dict((url, label) for url, label in hub_links())
+    assert labels[reverse("selfservice:meetings")] == "My meetings" and labels[reverse("selfservice:appraisals")] == "My appraisals"
+    assert labels[reverse("selfservice:dues")] == "My dues"
 
 
 # --- my appraisal ------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /* 组工云 党员之家: keeps the member pages that were opened, for reading offline. Network first; when the network
    fails the last copy is shown. Only same-origin GET pages under the member paths; never POSTs, never the API. */
 const CACHE = "orgwork-member-v1";
-const PATHS = ["/m/", "/m/dues/", "/m/card/", "/me/", "/training/me/", "/scores/me/", "/polls/mine/", "/disclosure/mine/", "/worklists/mine/"];
+const PATHS = ["/m/", "/m/dues/", "/m/card/", "/m/meetings/", "/m/appraisals/", "/me/", "/training/me/", "/scores/me/", "/polls/mine/", "/disclosure/mine/", "/worklists/mine/"];
 
 self.addEventListener("install", (event) => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
