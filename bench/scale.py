@@ -682,6 +682,11 @@ def table(rows: list[dict]) -> str:
             lean = r["info"].get("lean") or []
             left = f" (lean: without {' and '.join({'scores': 'score entries', 'dues': 'dues'}[x] for x in lean)})" if lean else ""
             return f"{t['load_s']:.0f} s, {t['db_bytes'] / 2**30:.1f} GiB{left}"
+        if key == "phases":
+            t = r["info"]["timing"]
+            return " / ".join(f"{t.get(k, 0):.0f}" for k in ("members_s", "meetings_s", "dues_s", "scores_s", "indexes_s", "counters_s"))
+        if key == "machine":
+            return x["load"].split(" on ")[0]
         if key == "import":
             i = x.get("import")
             return f"{i['rate']:,.0f} rows/s ({i['ceiling']:,.0f})" if i else "–"
@@ -702,6 +707,7 @@ def table(rows: list[dict]) -> str:
 
     names = [
         ("load", "load (COPY + server-side inserts + counters), database size"),
+        ("phases", "of which, s: members / meetings + attendance / dues / score entries and their year counters / indexes + constraints / per-org counters (recount)"),
         ("import", "roster import, 10k rows (ceiling: calamine + COPY)"),
         ("county", "county dashboard selector (aggregate SQL over members)"),
         ("city", "province dashboard selector (aggregate SQL over members)"),
@@ -711,6 +717,7 @@ def table(rows: list[dict]) -> str:
         ("compliance", "monthly compliance scan, whole tree (bare grouped SQL)"),
         ("ranking", "ranking of points, county page 1 (bare SQL)"),
         ("api", "member detail API under load (bare pk view)"),
+        ("machine", "machine load average (1 / 5 min) at the end of the figures"),
     ]
     head = "| measure (ceiling) | " + " | ".join(f"{r['n']:,} members" for r in rows) + " |"
     sep = "|---|" + "---|" * len(rows)
