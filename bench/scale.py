@@ -395,16 +395,46 @@ def build(n: int, rng: random.Random, lean: frozenset = frozenset()) -> dict:
     t1 = time.perf_counter()
     timing["indexes_by_table_s"] = restore(saved)
     timing["indexes_s"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
-    from orgwork.stats.services import recount_counters
+    finish(timing, t0)
+    return {"province": province, "county": county_ids[0], "counties": counties, "branches": len(branch_ids), "timing": timing, "counts": counts_of(timing), "scores": scores_built}
 
-    recount_counters(fix=True)
+
+def store_counters() -> None:
+    """The per-org counters of a freshly loaded database: `stats.recount.compute()` (the application's count) stored
+    as it comes. `stats.services.recount_counters` does the same and also lists every counter that differs from the
+    stored one — in a fresh database every key of every org, one object each: at 10^7 members that list took over
+    11 GB of memory and the run was stopped (2026-12-03). A database that already has counters takes the service."""
+    from django.db import transaction
+
+    from orgwork.stats.models import OrgStats
+    from orgwork.stats.recount import _clean, compute
+
+    if OrgStats.objects.exists():
+        from orgwork.stats.services import recount_counters
+
+        recount_counters(fix=True)
+        return
+    own, total = compute()
+    with transaction.atomic():
+        OrgStats.objects.bulk_create((OrgStats(org_id=oid, own=_clean(own.get(oid, {})), total=_clean(total.get(oid, {}))) for oid in sorted(set(own) | set(total))), batch_size=2000)
+
+
+def finish(timing: dict, t0: float) -> None:
+    from django.db import connection
+
+    t1 = time.perf_counter()
+    store_counters()
     timing["counters_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     timing["analyze_s"] = time.perf_counter() - t1
     timing["load_s"] = time.perf_counter() - t0
+
+
+def counts_of(timing: dict) -> dict:
+    from django.db import connection
+
     with connection.cursor() as cur:
         cur.execute("CHECKPOINT")  # the load's dirty pages written before anything is measured
         cur.execute("SELECT pg_database_size(current_database())")
@@ -420,7 +450,7 @@ def build(n: int, rng: random.Random, lean: frozenset = frozenset()) -> dict:
             )
             sizes[t] = int(cur.fetchone()[0] or 0)
         timing["table_bytes"] = sizes
-    return {"province": province, "county": county_ids[0], "counties": counties, "branches": len(branch_ids), "timing": timing, "counts": counts, "scores": scores_built}
+    return counts
 
 
 def check_members(n: int) -> None:
@@ -620,6 +650,23 @@ def drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def resume(before: str) -> dict:
+    """Finish a load whose process stopped after the indexes (the per-org counters, ANALYZE) and rebuild `info`.
+    `before` = seconds the stopped run had spent, taken from its log or observation (the table marks it)."""
+    from orgwork.core.scoring.models import IndicatorSet
+    from orgwork.orgs.models import Org
+    from orgwork.scores import rules
+
+    timing: dict = {"resumed": True, "before_counters_s": float(before)}
+    t0 = time.perf_counter()
+    finish(timing, t0)
+    timing["load_s"] += float(before)
+    province = Org.objects.get(depth=1)
+    county = Org.objects.filter(depth=2).order_by("pk").first()
+    return {"province": province.pk, "county": county.pk, "counties": Org.objects.filter(depth=2).count(), "branches": Org.objects.filter(kind="branch").count(),
+            "timing": timing, "counts": counts_of(timing), "scores": {"set_id": IndicatorSet.objects.get(code=rules.MEMBER_POINTS).pk}}  # fmt: skip
+
+
 def one(args) -> int:
     from bench.roster import prepare_database, setup_django
 
@@ -633,12 +680,16 @@ def one(args) -> int:
 
         call_command("migrate", verbosity=0)
         return 0
-    _from_template(url, template)
-    setup_django(url)
-    rng = random.Random(7)
-    t0 = time.perf_counter()
     lean = frozenset(args.lean.split(",")) - {""} if n >= size_of(args.lean_from) else frozenset()
-    info = build(n, rng, lean)
+    if args.resume:  # a loaded database whose run stopped before the per-org counters: finish the load, then measure
+        setup_django(url)
+        info = resume(args.resume)
+    else:
+        _from_template(url, template)
+        setup_django(url)
+        rng = random.Random(7)
+        t0 = time.perf_counter()
+        info = build(n, rng, lean)
     info["lean"] = sorted(lean)
     print(f"[{label_of(n)}] loaded in {time.perf_counter() - t0:.0f} s: {info['counts']} · {info['timing']}", flush=True)
     results = measure(info, args, url)
@@ -739,6 +790,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--resume", help=argparse.SUPPRESS)
     ap.add_argument("--drop", action="store_true", help="drop each size's database once its figures are taken (frees the disk)")
     ap.add_argument("--lean-from", default="1e99", help="from this size on, leave out the parts named by --lean (disk/time) and say so in the table")
     ap.add_argument("--lean", default="scores,dues", help="parts a lean size leaves out: scores (the 5 N score entries; the year counters are written with their totals), dues (payments and ledger)")
