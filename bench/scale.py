@@ -766,7 +766,7 @@ def table(rows: list[dict]) -> str:
 
     names = [
         ("load", "load (COPY + server-side inserts + counters), database size"),
-        ("phases", "of which, s: members / meetings + attendance / dues / score entries and their year counters / indexes + constraints / per-org counters (recount)"),
+        ("phases", "of which, s: members / meetings + attendance / dues / score entries and their year counters / indexes + constraints / per-org counters"),
         ("import", "roster import, 10k rows (ceiling: calamine + COPY)"),
         ("county", "county dashboard selector (aggregate SQL over members)"),
         ("city", "province dashboard selector (aggregate SQL over members)"),
