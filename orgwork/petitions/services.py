@@ -141,7 +141,8 @@ def route(*, actor: Actor, petition_id, org_id, reason: str) -> Petition:
         raise ServiceError.single("reason", "required", _("请填写交办说明"))
     before = p.org_id
     p.org = org
-    p.save(update_fields=["org"])
+    p.top_org_id = distribution.top_org_id_for_path(org.path)  # the distribution column follows the new org
+    p.save(update_fields=["org", "top_org"])
     if p.procedure_id:
         type(p.procedure).objects.filter(pk=p.procedure_id).update(org=org, top_org_id=distribution.top_org_id_for_path(org.path))
     audit.record(actor, "petitions.route", p, changes={"org": [before, org.pk]}, data={"reason": reason[:500]}, org_path=org.path)
