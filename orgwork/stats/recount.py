@@ -26,11 +26,22 @@ class Drift:
     actual: int
 
 
+DRIFT_SAMPLE = 200  # drifted counters kept for the report; the rest are counted (a province's rebuild after a loss
+# of its counters drifts on every key of every org: tens of millions of entries would not fit in memory)
+CHUNK = 2000  # orgs compared and stored per round trip
+
+
 @dataclass
 class RecountResult:
     orgs: int = 0
     members: int = 0
-    drift: list[Drift] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)  # the first DRIFT_SAMPLE drifted counters
+    drifted: int = 0  # every drifted counter
+
+    def note(self, d: Drift) -> None:
+        self.drifted += 1
+        if len(self.drift) < DRIFT_SAMPLE:
+            self.drift.append(d)
 
 
 def compute() -> tuple[dict[int, Counter], dict[int, Counter]]:
@@ -72,30 +83,38 @@ def _clean(c) -> dict:
 
 @transaction.atomic
 def recount(*, fix: bool = True) -> RecountResult:
-    """Compare the stored counters with a fresh count; with fix, store the fresh count. Reports the drift."""
-    # Lock all counter rows for the duration so a concurrent write can't slip between count and store.
-    stored = {r.org_id: r for r in OrgStats.objects.select_for_update()}
+    """Compare the stored counters with a fresh count; with fix, store the fresh count. Reports the drift (the first
+    DRIFT_SAMPLE counters and how many in all). Stored rows are read, compared and written CHUNK orgs at a time."""
+    # Lock all counter rows for the duration so a concurrent write can't slip between count and store (ids only:
+    # the counters themselves are read chunk by chunk below).
+    stored_ids = set(OrgStats.objects.select_for_update().values_list("org_id", flat=True))
     own, total = compute()
     result = RecountResult(orgs=len(set(own) | set(total)), members=sum(c["all"] for c in own.values()))
-    changed = []
-    for oid in sorted(set(stored) | set(own) | set(total)):
-        row = stored.get(oid)
-        new_own, new_total = _clean(own.get(oid, {})), _clean(total.get(oid, {}))
-        old_own, old_total = (row.own, row.total) if row else ({}, {})
-        dirty = False
-        for name, old, new in (("own", old_own, new_own), ("total", old_total, new_total)):
-            for key in sorted(set(old) | set(new)):
-                if old.get(key, 0) != new.get(key, 0):
-                    result.drift.append(Drift(oid, name, key, old.get(key, 0), new.get(key, 0)))
-                    dirty = True
-        if dirty and fix:
-            if row is None:
-                row = OrgStats(org_id=oid)
-            row.own, row.total = new_own, new_total
-            changed.append(row)
-    if fix and changed:
-        new = [r for r in changed if r.org_id not in stored]
-        distribution.fill(new)
-        OrgStats.objects.bulk_create(new, batch_size=1000)
-        OrgStats.objects.bulk_update([r for r in changed if r.org_id in stored], ["own", "total"], batch_size=500)
+    ids = sorted(stored_ids | set(own) | set(total))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        stored = {r.org_id: r for r in OrgStats.objects.filter(org_id__in=[i for i in chunk if i in stored_ids])}
+        changed = []
+        for oid in chunk:
+            row = stored.get(oid)
+            new_own, new_total = _clean(own.pop(oid, {})), _clean(total.pop(oid, {}))
+            old_own, old_total = (row.own, row.total) if row else ({}, {})
+            dirty = False
+            for name, old, new in (("own", old_own, new_own), ("total", old_total, new_total)):
+                if old == new:
+                    continue
+                for key in sorted(set(old) | set(new)):
+                    if old.get(key, 0) != new.get(key, 0):
+                        result.note(Drift(oid, name, key, old.get(key, 0), new.get(key, 0)))
+                        dirty = True
+            if dirty and fix:
+                if row is None:
+                    row = OrgStats(org_id=oid)
+                row.own, row.total = new_own, new_total
+                changed.append(row)
+        if fix and changed:
+            new = [r for r in changed if r.org_id not in stored_ids]
+            distribution.fill(new)
+            OrgStats.objects.bulk_create(new, batch_size=1000)
+            OrgStats.objects.bulk_update([r for r in changed if r.org_id in stored_ids], ["own", "total"], batch_size=500)
     return result

@@ -59,6 +59,6 @@ def recount_counters(*, actor: Actor | None = None, fix: bool = True):
             sample = [{"org": d.org_id, "field": d.field, "key": d.key, "stored": d.stored, "actual": d.actual} for d in result.drift[:20]]
             record_many(
                 actor or Actor.system_actor("system:recount"),
-                [Entry(action="stats.recount", object_type="stats.orgstats", object_id=str(first.org_id), object_repr="统计计数重算", org_path="", changes=None, data={"drifted": len(result.drift), "sample": sample})],
+                [Entry(action="stats.recount", object_type="stats.orgstats", object_id=str(first.org_id), object_repr="统计计数重算", org_path="", changes=None, data={"drifted": result.drifted, "sample": sample})],
             )
     return result

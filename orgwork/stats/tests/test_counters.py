@@ -185,7 +185,7 @@ def test_the_recount_service_audits_a_repair_and_writes_nothing_when_checking(tr
     assert AuditEvent.objects.filter(action="stats.recount").count() == before
     fixed = services.recount_counters(fix=True)
     ev = AuditEvent.objects.filter(action="stats.recount").latest("seq")
-    assert ev.data["drifted"] == len(fixed.drift) and ev.actor_label.startswith("system")
+    assert ev.data["drifted"] == fixed.drifted == len(fixed.drift) and ev.actor_label.startswith("system")
     assert services.recount_counters(fix=True).drift == []
     assert AuditEvent.objects.filter(action="stats.recount").count() == before + 1  # nothing drifted: no event
 
@@ -216,3 +216,22 @@ def test_count_rows_equals_contribution_keys_summed_row_by_row():
                               lost_contact=lost, birth_year=by, joined_year=jy, confirmed_year=cy, sector=sectors[org_id])
         )
     assert count_rows(rows, sectors) == expected
+
+
+def test_a_rebuild_after_the_counters_were_lost_reports_a_sample_and_the_count(tree, make_member, monkeypatch):
+    """Counters wiped (a restore without them): every key of every org drifts. The report keeps the first few and
+    counts the rest — a province's rebuild must not hold tens of millions of entries — and the store, done a chunk
+    of orgs at a time, leaves exact counters."""
+    from orgwork.stats import recount as recount_module
+
+    for i in range(6):
+        make_member([tree.village_a, tree.office_a, tree.village_b, tree.office_b][i % 4], male=bool(i % 2))
+    OrgStats.objects.all().update(own={}, total={})
+    monkeypatch.setattr(recount_module, "DRIFT_SAMPLE", 5)
+    monkeypatch.setattr(recount_module, "CHUNK", 2)  # several chunks even for this small tree
+    fixed = recount(fix=True)
+    assert len(fixed.drift) == 5 and fixed.drifted > 20
+    assert recount(fix=False).drift == [] and recount(fix=False).drifted == 0
+    own, total = compute()
+    county = OrgStats.objects.get(org=tree.county)
+    assert county.total == {k: v for k, v in sorted(total[tree.county.pk].items()) if v} and county.total["all"] == 6

@@ -13,9 +13,9 @@ class Command(BaseCommand):
         result = recount_counters(fix=not check)
         for d in result.drift[:50]:
             self.stdout.write(f"drift org={d.org_id} {d.field}[{d.key}] stored={d.stored} actual={d.actual}")
-        if len(result.drift) > 50:
-            self.stdout.write(f"… and {len(result.drift) - 50} more")
+        if result.drifted > 50:
+            self.stdout.write(f"… and {result.drifted - 50} more")
         verb = "found" if check else "fixed"
-        self.stdout.write(f"recount: {result.orgs} orgs, {result.members} members, {len(result.drift)} drifted counters {verb}")
+        self.stdout.write(f"recount: {result.orgs} orgs, {result.members} members, {result.drifted} drifted counters {verb}")
         if check and result.drift:
             raise SystemExit(1)
