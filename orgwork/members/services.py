@@ -413,6 +413,14 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
         t[i_pt] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
         records.append(t)
     sectors = {pk: o.sector for pk, o in orgs.items()}
+    # the counters' view of each new member (stats.counters ROW_FIELDS), no object per member
+    i_birth, i_joined, i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
+    count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
+    counted = [
+        (*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None)
+        for t in records
+        for b, j, c in ((t[i_birth], t[i_joined], t[i_confirmed]),)
+    ]
     table = Member._meta.db_table
     qn = connection.ops.quote_name
     columns = ", ".join(qn(n) for n in names)
@@ -440,35 +448,26 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
             stamp_values = {i: connection.ops.adapt_datetimefield_value(template[i]) for i in stamps}
             sql = f"INSERT INTO {qn(table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
 
-            def adapted(batch):
-                for t in batch:
-                    t = t.copy()
-                    for i in days:
-                        v = t[i]
-                        if v is not None:
-                            t[i] = v.isoformat()
-                    for i, v in stamp_values.items():
-                        t[i] = v
-                    yield t
-
+            # in place: the digests below read the same text (str() of a date is its ISO form)
+            for t in records:
+                for i in days:
+                    v = t[i]
+                    if v is not None:
+                        t[i] = v.isoformat()
+                for i, v in stamp_values.items():
+                    t[i] = v
             with _sqlite_bulk_settings(cur, len(records)):
                 for start in range(0, len(records), batch_size):
-                    cur.executemany(sql, adapted(records[start : start + batch_size]))
+                    cur.executemany(sql, records[start : start + batch_size])
             cur.execute(f"SELECT id_number, id FROM {qn(table)} WHERE id > %s", [before])
             ids = dict(cur.fetchall())
     digests = {}
     digest_at = [at[f] for f in DIGEST_FIELDS]
     all_ids = []
-    # the counters' view of each new member (stats.counters ROW_FIELDS), no object per member
-    i_birth, i_joined, i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
-    count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
-    counted: list[tuple] = []
     for t in records:
         pk = ids[t[i_id]]
         all_ids.append(pk)
         digests[str(pk)] = _digest(pk, [t[i] for i in digest_at])
-        b, j, c = t[i_birth], t[i_joined], t[i_confirmed]
-        counted.append((*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None))
     org_path = _common_path(o.path for o in orgs.values())
     audit.record_many(
         actor,
