@@ -144,11 +144,13 @@ def _save(rows: list[OrgStats]) -> None:
     with conn.cursor() as cur:
         if conn.vendor == "postgresql":
             # one statement for every row (an import touches thousands of orgs; one round trip each costs more than
-            # the counting): the values as arrays, the JSON as text cast on the server
+            # the counting): the rows as ONE json document, unpacked on the server (jsonb_to_recordset) — a text[]
+            # parameter would have psycopg escape every quote of every counter document in Python
+            doc = json.dumps([{"org_id": r.org_id, "own": r.own, "total": r.total} for r in rows])
             cur.execute(
-                f"UPDATE {table} AS s SET {qn('own')} = d.own::jsonb, {qn('total')} = d.total::jsonb, {qn('updated_at')} = %s "
-                f"FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS d(org_id, own, total) WHERE s.{qn('org_id')} = d.org_id",
-                [now, [r.org_id for r in rows], [json.dumps(r.own) for r in rows], [json.dumps(r.total) for r in rows]],
+                f"UPDATE {table} AS s SET {qn('own')} = d.own, {qn('total')} = d.total, {qn('updated_at')} = %s "
+                f"FROM jsonb_to_recordset(%s::jsonb) AS d(org_id bigint, own jsonb, total jsonb) WHERE s.{qn('org_id')} = d.org_id",
+                [now, doc],
             )
             return
         sql = f"UPDATE {table} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
