@@ -3,9 +3,9 @@
     python -m bench.roster --database URL [--members 100000] [--import-rows 20000] [--duration 10] [--concurrency 32]
 
 1. Import: members/s of `import_members` on an xlsx in the national template (read, normalize, validate, resolve
-   orgs, insert, one audit event per row, counters) vs the ceiling: python-calamine reading the same file + a plain
-   executemany of the same rows into an unindexed scratch table with the members table's columns, through the driver
-   itself (sqlite3 / psycopg), committed.
+   orgs, insert, one audit event for the import carrying every row's digest, counters) vs the ceiling:
+   python-calamine reading the same file + a plain executemany (SQLite) / COPY (PostgreSQL) of the same rows into an
+   unindexed scratch table with the members table's columns, through the driver itself (sqlite3 / psycopg), committed.
 2. Dashboard: GET /api/v1/stats/?org=<county> as a county-scope token user (in-process: gate, token, scope, selector,
    serializer) vs the raw read of the counter rows it uses; and the selector alone for a county and the whole city vs
    the aggregate SQL over the members table computing the same breakdowns (a baseline, not a ceiling).
