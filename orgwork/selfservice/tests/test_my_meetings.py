@@ -171,6 +171,18 @@ def test_my_meetings_page(client, tree, system, users, me, colleague):
     assert "困难党员慰问名单" not in detail and "尚未公开" in detail
 
 
+def test_a_meeting_i_signed_in_to_says_so_instead_of_offering_the_sign_in(client, tree, system, users, me):
+    m = _plan(system, tree.village_a, on=TODAY)
+    client.force_login(users["member_a"])
+    page = client.get(reverse("selfservice:meetings")).content.decode()
+    assert 'data-testid="signin-link"' in page and 'data-testid="signed-in"' not in page
+    meeting_services.set_signin(actor=system, meeting_id=m.pk, open=True)
+    meeting_services.sign_in(actor=Actor.for_user(users["member_a"]), code=m.signin_code)
+    page = client.get(reverse("selfservice:meetings")).content.decode()
+    assert 'data-testid="signin-link"' not in page and 'data-testid="signed-in"' in page
+    assert 'data-testid="signed-in"' in client.get(reverse("selfservice:meeting", args=[m.pk])).content.decode()
+
+
 def test_another_members_meeting_page_is_404(client, tree, system, users, colleague):
     committee = _plan(system, tree.village_a, kind="committee_meeting", topic="研究发展党员")
     elsewhere = _held(system, tree.village_b, minutes="乙镇记录", publish=True)
