@@ -143,11 +143,17 @@ else:
     # Persistent connections: opening a PostgreSQL connection per request costs more than the query.
     _db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
     _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend whose health check skips the `SELECT 1` round trip while the socket shows the server
+        # has not hung up and the connection was used within HEALTH_CHECK_IDLE_SECONDS (orgwork/core/postgresql).
+        _db["ENGINE"] = "orgwork.core.postgresql"
 # A streaming replica for reads (orgwork.core.routing; docs/scaling.md): writes and read-your-writes stay on the primary.
 REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
 if REPLICA_DATABASE_URL:
     DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL)
     DATABASES["replica"]["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "orgwork.core.postgresql"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # test databases exist on the primary only
 DATABASE_ROUTERS = ["orgwork.core.routing.ReplicaRouter"]
 READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))

@@ -148,19 +148,27 @@ def record(actor: Actor, action: str, obj, *, changes=None, data=None, org_path:
 
 
 def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
-    """Append events to the chain; must run inside the caller's transaction."""
+    """Append events to the chain; must run inside the caller's transaction.
+
+    The head row's write lock serializes appends (a row lock on PostgreSQL, the write lock on SQLite) and is held
+    until the transaction ends, so the statements after it are few: one `UPDATE … RETURNING` takes the lock and reads
+    the head, then (PostgreSQL, up to `ONE_STATEMENT_MAX` events) the events and the new head go in one statement."""
     if not entries:
         return []
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         raise RuntimeError("audit events must be written inside the service's transaction")
     n = len(entries)
-    # Taking the head row's write lock first serializes appends on PostgreSQL (row lock) and SQLite.
-    if AuditHead.objects.filter(pk=1).update(seq=F("seq") + n) == 0:
+    head_table = conn.ops.quote_name(AuditHead._meta.db_table)
+    with conn.cursor() as cur:
+        cur.execute(f"UPDATE {head_table} SET seq = seq + %s WHERE id = 1 RETURNING seq, last_hash", [n])
+        row = cur.fetchone()
+    if row is None:
         AuditHead.objects.create(pk=1, seq=n, last_hash=GENESIS)  # a fresh database (the migration creates it)
-    head = AuditHead.objects.get(pk=1)
-    seq = head.seq - n
-    prev = head.last_hash or GENESIS
+        row = (n, GENESIS)
+    head_seq, last_hash = row
+    seq = head_seq - n
+    prev = last_hash or GENESIS
     now = timezone.now()
     actor_id = actor.user_id if actor else None
     actor_label = actor.label if actor else "system"
@@ -203,8 +211,68 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
             )
         )
         prev = h
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    AuditHead.objects.filter(pk=1).update(last_hash=prev, mac=head_mac(head.seq, prev), key_id=key_id())
+    head_values = [prev, head_mac(head_seq, prev), key_id()]
+    if conn.vendor == "postgresql" and n <= ONE_STATEMENT_MAX:
+        _insert_with_head(conn, events, head_table, head_values)
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        with conn.cursor() as cur:
+            cur.execute(f"UPDATE {head_table} SET last_hash = %s, mac = %s, key_id = %s WHERE id = 1", head_values)
+    return events
+
+
+ONE_STATEMENT_MAX = 500  # events written with the head in one statement (PostgreSQL); more go through bulk_create
+
+
+def _insert_with_head(conn, events: list[AuditEvent], head_table: str, head_values: list) -> None:
+    """INSERT the events and UPDATE the head in one statement (a data-modifying WITH), so the head's lock is held
+    for one round trip less; the events get their ids as bulk_create would give them."""
+    from django.db.models.sql import InsertQuery
+
+    fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
+    query = InsertQuery(AuditEvent)
+    query.insert_values(fields, events)
+    compiler = query.get_compiler(connection=conn)
+    compiler.returning_fields = [AuditEvent._meta.pk]
+    ((insert_sql, insert_params),) = compiler.as_sql()
+    pk = conn.ops.quote_name(AuditEvent._meta.pk.column)
+    sql = f"WITH ev AS ({insert_sql}) UPDATE {head_table} SET last_hash = %s, mac = %s, key_id = %s WHERE id = 1 RETURNING (SELECT array_agg(ev.{pk} ORDER BY ev.{pk}) FROM ev)"
+    with conn.cursor() as cur:
+        cur.execute(sql, [*insert_params, *head_values])
+        (ids,) = cur.fetchone()
+    for ev, pk_value in zip(events, ids, strict=True):
+        ev.pk = pk_value
+        ev._state.adding, ev._state.db = False, conn.alias
+
+
+def append(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
+    """Append events that are the whole of a transaction — the audit of a read (core.privacy.record_read), where
+    nothing else is written with them. Inside a caller's transaction this is `record_many`.
+
+    On PostgreSQL the append commits without waiting for the disk (`synchronous_commit = off` for this transaction
+    only), so the head's lock — which every append in every process queues on — is not held across a WAL flush;
+    then, with the lock released, this waits until the event is on disk: a one-statement transaction that locks the
+    new event row (`FOR KEY SHARE`: a WAL record under a transaction id) commits synchronously, which flushes the WAL
+    up to it, and so the event before it. Appends waiting for the disk at the same time share one flush. The caller
+    returns the data read only after that, as before. The chain is unchanged: seq assigned under the lock, one
+    event after another, verified by audit_verify; a crash can only lose a suffix of the WAL, never an event while
+    keeping a later one (a later event's durable commit flushes everything before it)."""
+    if not entries:
+        return []
+    conn = transaction.get_connection()
+    if conn.in_atomic_block or conn.vendor != "postgresql":
+        with transaction.atomic():
+            return record_many(actor, entries)
+    with transaction.atomic():
+        with conn.cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit TO off")
+        events = record_many(actor, entries)
+    last = events[-1]
+    with conn.cursor() as cur:  # autocommit: this statement is its own (synchronously committed) transaction
+        cur.execute(
+            f"SELECT 1 FROM {conn.ops.quote_name(AuditEvent._meta.db_table)} WHERE id = %s AND created_at = %s FOR KEY SHARE",
+            [last.pk, last.created_at],
+        )
     return events
 
 

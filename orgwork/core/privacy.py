@@ -140,14 +140,8 @@ def record_read(actor: Actor, obj, fields, *, via: str = "web", org_path: str | 
     fields = [f for f in fields if f in MASKED_FIELDS]
     if not fields:
         return None
-    with transaction.atomic():
-        return audit.record(
-            actor,
-            "personal.read",
-            obj,
-            data={"fields": fields, "labels": [MASKED_FIELDS[f] for f in fields], "via": via},
-            org_path=org_path,
-        )
+    entry = audit.entry_for(obj, "personal.read", data={"fields": fields, "labels": [MASKED_FIELDS[f] for f in fields], "via": via}, org_path=org_path)
+    return audit.append(actor, [entry])[0]  # the lock on the chain's head is not held across the disk flush
 
 
 def record_bulk_read(
