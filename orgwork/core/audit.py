@@ -166,7 +166,25 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
     if row is None:
         AuditHead.objects.create(pk=1, seq=n, last_hash=GENESIS)  # a fresh database (the migration creates it)
         row = (n, GENESIS)
-    head_seq, last_hash = row
+    events, head_values = _chain(actor, entries, *row)
+    if conn.vendor == "postgresql" and n <= ONE_STATEMENT_MAX:
+        sql, params = _insert_with_head(conn, events, head_table, head_values)
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            _set_ids(conn, events, cur.fetchone()[0])
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        with conn.cursor() as cur:
+            cur.execute(f"UPDATE {head_table} SET last_hash = %s, mac = %s, key_id = %s WHERE id = 1", head_values)
+    return events
+
+
+ONE_STATEMENT_MAX = 500  # events written with the head in one statement (PostgreSQL); more go through bulk_create
+
+
+def _chain(actor: Actor, entries: list[Entry], head_seq: int, last_hash: str) -> tuple[list[AuditEvent], list]:
+    """The events linked after the head (head_seq already counts them), and the head's new values."""
+    n = len(entries)
     seq = head_seq - n
     prev = last_hash or GENESIS
     now = timezone.now()
@@ -211,22 +229,12 @@ def record_many(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
             )
         )
         prev = h
-    head_values = [prev, head_mac(head_seq, prev), key_id()]
-    if conn.vendor == "postgresql" and n <= ONE_STATEMENT_MAX:
-        _insert_with_head(conn, events, head_table, head_values)
-    else:
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
-        with conn.cursor() as cur:
-            cur.execute(f"UPDATE {head_table} SET last_hash = %s, mac = %s, key_id = %s WHERE id = 1", head_values)
-    return events
+    return events, [prev, head_mac(head_seq, prev), key_id()]
 
 
-ONE_STATEMENT_MAX = 500  # events written with the head in one statement (PostgreSQL); more go through bulk_create
-
-
-def _insert_with_head(conn, events: list[AuditEvent], head_table: str, head_values: list) -> None:
-    """INSERT the events and UPDATE the head in one statement (a data-modifying WITH), so the head's lock is held
-    for one round trip less; the events get their ids as bulk_create would give them."""
+def _insert_with_head(conn, events: list[AuditEvent], head_table: str, head_values: list) -> tuple[str, list]:
+    """One statement (a data-modifying WITH) that INSERTs the events and UPDATEs the head, returning the events' ids
+    in order; the values are prepared by Django's own insert compiler, as bulk_create would send them."""
     from django.db.models.sql import InsertQuery
 
     fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
@@ -237,9 +245,10 @@ def _insert_with_head(conn, events: list[AuditEvent], head_table: str, head_valu
     ((insert_sql, insert_params),) = compiler.as_sql()
     pk = conn.ops.quote_name(AuditEvent._meta.pk.column)
     sql = f"WITH ev AS ({insert_sql}) UPDATE {head_table} SET last_hash = %s, mac = %s, key_id = %s WHERE id = 1 RETURNING (SELECT array_agg(ev.{pk} ORDER BY ev.{pk}) FROM ev)"
-    with conn.cursor() as cur:
-        cur.execute(sql, [*insert_params, *head_values])
-        (ids,) = cur.fetchone()
+    return sql, [*insert_params, *head_values]
+
+
+def _set_ids(conn, events: list[AuditEvent], ids) -> None:
     for ev, pk_value in zip(events, ids, strict=True):
         ev.pk = pk_value
         ev._state.adding, ev._state.db = False, conn.alias
@@ -247,33 +256,59 @@ def _insert_with_head(conn, events: list[AuditEvent], head_table: str, head_valu
 
 def append(actor: Actor, entries: list[Entry]) -> list[AuditEvent]:
     """Append events that are the whole of a transaction — the audit of a read (core.privacy.record_read), where
-    nothing else is written with them. Inside a caller's transaction this is `record_many`.
+    nothing else is written with them. Inside a caller's transaction (or off PostgreSQL) this is `record_many` in
+    a transaction of its own, as before.
 
-    On PostgreSQL the append commits without waiting for the disk (`synchronous_commit = off` for this transaction
-    only), so the head's lock — which every append in every process queues on — is not held across a WAL flush;
-    then, with the lock released, this waits until the event is on disk: a one-statement transaction that locks the
-    new event row (`FOR KEY SHARE`: a WAL record under a transaction id) commits synchronously, which flushes the WAL
-    up to it, and so the event before it. Appends waiting for the disk at the same time share one flush. The caller
-    returns the data read only after that, as before. The chain is unchanged: seq assigned under the lock, one
-    event after another, verified by audit_verify; a crash can only lose a suffix of the WAL, never an event while
-    keeping a later one (a later event's durable commit flushes everything before it)."""
+    On PostgreSQL, outside any transaction, the append is two round trips, and the head's lock — which every append
+    in every process queues on — is held for one of them and never across a disk flush:
+      1. `BEGIN; SET LOCAL synchronous_commit TO off; UPDATE head … RETURNING` — the lock taken, the head read;
+         the events are linked and signed here, in Python;
+      2. `WITH ev AS (INSERT events) UPDATE head …; COMMIT; SELECT … FOR KEY SHARE` — written and committed without
+         waiting for the disk (the lock is released at once), then a one-statement transaction that locks the new
+         event row (a WAL record under a transaction id) commits synchronously, which flushes the WAL up to it and so
+         the event before it. Appends waiting for the disk at the same time share one flush.
+    The caller sends the data read only after this returns, as before: the read is on disk first. The chain is
+    unchanged (seq assigned under the lock, audit_verify); a crash loses only a suffix of the WAL, so never an event
+    while keeping a later one."""
     if not entries:
         return []
     conn = transaction.get_connection()
-    if conn.in_atomic_block or conn.vendor != "postgresql":
+    if conn.in_atomic_block or conn.vendor != "postgresql" or not conn.get_autocommit():
         with transaction.atomic():
             return record_many(actor, entries)
-    with transaction.atomic():
-        with conn.cursor() as cur:
-            cur.execute("SET LOCAL synchronous_commit TO off")
-        events = record_many(actor, entries)
-    last = events[-1]
-    with conn.cursor() as cur:  # autocommit: this statement is its own (synchronously committed) transaction
-        cur.execute(
-            f"SELECT 1 FROM {conn.ops.quote_name(AuditEvent._meta.db_table)} WHERE id = %s AND created_at = %s FOR KEY SHARE",
-            [last.pk, last.created_at],
-        )
+    head_table = conn.ops.quote_name(AuditHead._meta.db_table)
+    with conn.cursor() as cur:
+        try:
+            cur.execute(f"BEGIN; SET LOCAL synchronous_commit TO off; UPDATE {head_table} SET seq = seq + %s WHERE id = 1 RETURNING seq, last_hash", [len(entries)])
+            cur.nextset()
+            cur.nextset()
+            row = cur.fetchone()
+            if row is None:  # a fresh database without its head row: the ordinary path creates it
+                cur.execute("ROLLBACK")
+                with transaction.atomic():
+                    return record_many(actor, entries)
+            events, head_values = _chain(actor, entries, *row)
+            sql, params = _insert_with_head(conn, events, head_table, head_values)
+            last = events[-1]
+            table = conn.ops.quote_name(AuditEvent._meta.db_table)
+            cur.execute(f"{sql}; COMMIT; SELECT 1 FROM {table} WHERE seq = %s AND created_at = %s FOR KEY SHARE", [*params, last.seq, last.created_at])
+            _set_ids(conn, events, cur.fetchone()[0])
+        except BaseException:
+            _end_open_transaction(conn)
+            raise
     return events
+
+
+def _end_open_transaction(conn) -> None:
+    """Roll back the explicit transaction `append` began, if a failure left it open."""
+    import psycopg
+
+    raw = conn.connection
+    if raw is not None and not raw.closed and raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        try:
+            raw.execute("ROLLBACK")
+        except psycopg.Error:
+            conn.close()
 
 
 @dataclass

@@ -89,3 +89,19 @@ def test_concurrent_reads_and_service_writes_keep_one_chain(tree, system):
     assert AuditEvent.objects.filter(seq__gt=before, action="personal.read").count() == 150
     assert AuditEvent.objects.filter(seq__gt=before, action="org.rename").count() == 10
     assert total == before + 160
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_append_leaves_no_event_no_lock_and_a_working_connection(tree):
+    from django.db import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the explicit two-statement append is PostgreSQL's (SQLite does not check text lengths)")
+    before = _chain_whole()
+    bad = audit.Entry(action="x" * 81, object_type="members.member", object_id="1")  # longer than the column: refused by the database
+    with pytest.raises(DatabaseError):
+        audit.append(Actor.system_actor("test"), [bad])
+    assert _chain_whole() == before  # head and events as they were: the append's transaction was rolled back
+    events = audit.append(Actor.system_actor("test"), [_entry(3)])  # the same connection appends again at once
+    assert events[0].seq == before + 1
+    assert _chain_whole() == before + 1
