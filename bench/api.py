@@ -51,6 +51,58 @@ def build(members: int, rng: random.Random) -> dict:
     return {"tree": tree, "seconds": time.perf_counter() - t0}
 
 
+def bench_county_api(county, repeat: int) -> dict:
+    """GET /api/v1/stats/?org=<county> as a county-scope user with a token, through the whole stack in-process
+    (middleware, gate, token authentication, scope, selector, JSON), each call preceded by what Django does at the
+    start of every real request on a persistent connection (`close_old_connections`: the connection health check is
+    due again — Django's test client skips this, a server does not). Ceiling: one raw read of the counter rows the
+    dashboard uses. Also timed in the same rounds: Django's stock health check (`SELECT 1`), which the project's
+    PostgreSQL backend skips while the socket is quiet (orgwork/core/postgresql)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.roster import timed
+    from orgwork.core import tokens
+    from orgwork.core.actor import Actor
+    from orgwork.core.models import Role
+    from orgwork.core.services import grant_role
+    from orgwork.stats.models import OrgStats
+
+    system = Actor.system_actor("bench")
+    user = get_user_model().objects.create_user(username=f"bench-county-{time.time_ns()}", password="Bench#2026x", is_staff=True)
+    grant_role(actor=system, user=user, org=county, role=Role.DEPT_ADMIN)
+    _t, token = tokens.issue(actor=system, user=user, name="bench-county", read_only=True, second_factor_verified=True)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
+    url = f"/api/v1/stats/?org={county.pk}"
+
+    def api():
+        connection.close_if_unusable_or_obsolete()  # request_started in a server: the health check is due again
+        resp = client.get(url)
+        assert resp.status_code == 200, (resp.status_code, resp.content[:300])
+        return resp.content
+
+    sql = f"SELECT org_id, own, total FROM {OrgStats._meta.db_table} WHERE org_id IN (SELECT id FROM orgs_org WHERE id = %s OR parent_id = %s)"
+
+    def counters():
+        with connection.cursor() as cur:
+            cur.execute(sql, [county.pk, county.pk])
+            return cur.fetchall()
+
+    def ping():  # Django's stock health check (what the stock backend sends before a request's first query)
+        connection.ensure_connection()
+        return connection.is_usable()
+
+    api()  # the first use stamps the token and writes its audit event
+    with CaptureQueriesContext(connection) as q:
+        api()
+    queries = len(q.captured_queries)
+    rounds = [(timed(api, repeat), timed(counters, repeat), timed(ping, repeat)) for _ in range(3)]  # alternating
+    ms, ceiling_ms, ping_ms = (min(r[i] for r in rounds) for i in range(3))
+    return {"ms": ms, "ceiling_ms": ceiling_ms, "ping_ms": ping_ms, "ratio": ceiling_ms / ms, "rows": len(counters()), "queries": queries, "load": common.load()}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database", required=True)
@@ -93,11 +145,11 @@ def main(argv=None) -> int:
     size = f"{members:,} members"
     print(f"== {db}: {size}, {Org.objects.count():,} orgs ({built}) ==", flush=True)
     county = Org.objects.get(pk=ctx["tree"]["counties"][0].pk)
-    capi = roster.bench_county_api(county, args.repeat)
+    capi = bench_county_api(county, args.repeat)
     print(common.line(
         "county dashboard API", f"{capi['ms']:.2f} ms", f"{capi['ceiling_ms']:.2f} ms (raw read of the {capi['rows']} counter rows)", capi["ratio"],
         db=db, size=size, target="<= 5 ms", met=capi["ms"] <= 5, load_at=capi["load"],
-        note=f"GET /api/v1/stats/?org=<county>, county-scope token, in-process (middleware, gate, token, actor, scope, selector, JSON; no socket); {capi['queries']} queries; best of 3 alternating medians of {args.repeat}",
+        note=f"GET /api/v1/stats/?org=<county>, county-scope token, in-process (middleware, gate, token, actor, scope, selector, JSON; no socket), each call a new request for the connection (health check due); {capi['queries']} queries; a stock health check (SELECT 1) would add {capi['ping_ms']:.2f} ms; best of 3 alternating medians of {args.repeat}",
     ), flush=True)
     if args.no_load:
         return 0
