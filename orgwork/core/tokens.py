@@ -188,19 +188,32 @@ def _lookup_sql() -> tuple:
     return _LOOKUP
 
 
-def lookup(key_hash: str):
+def lookup(key_hash: str, *, also: tuple[str, list] | None = None):
     """(token with its user, the user's grants) for a key hash, or None: one query on the primary, never cached,
     so a revoked token, a deactivated account or a withdrawn role counts from the next request on.
 
-    The grants are those `Actor.for_user` reads (active grants at orgs not abolished, by path and role)."""
+    The grants are those `Actor.for_user` reads (active grants at orgs not abolished, by path and role).
+
+    `also`: (sql, params) of one more read the request will make on the primary, sent in the same round trip on
+    PostgreSQL (two statements in one simple-protocol message); its rows are returned third: (token, grants, rows).
+    They are read before anyone is authorized, so the caller uses them only once the request is (see
+    `ApiTokenAuthentication`, `prefetched`)."""
     from django.db import connections
 
     from .actor import Grant
 
     sql, token_fields, user_fields, User = _lookup_sql()
-    with connections[routing.PRIMARY].cursor() as cur:
-        cur.execute(sql, [key_hash])
-        records = cur.fetchall()
+    extra = None
+    conn = connections[routing.PRIMARY]
+    with conn.cursor() as cur:
+        if also is not None and conn.vendor == "postgresql":
+            cur.execute(f"{sql}; {also[0]}", [key_hash, *also[1]])
+            records = cur.fetchall()
+            cur.nextset()
+            extra = cur.fetchall()
+        else:
+            cur.execute(sql, [key_hash])
+            records = cur.fetchall()
     if not records:
         return None
     nt, nu = len(token_fields), len(user_fields)
@@ -211,7 +224,7 @@ def lookup(key_hash: str):
     token = ApiToken.from_db(routing.PRIMARY, token_fields, token_values)
     token.user = User.from_db(routing.PRIMARY, user_fields, user_values)
     grants = [Grant(r[nt + nu], r[nt + nu + 1], r[nt + nu + 2], r[nt + nu + 3], r[nt + nu + 4]) for r in records if r[nt + nu] is not None]
-    return token, grants
+    return (token, grants) if also is None else (token, grants, extra)
 
 
 _CONVERTERS: dict = {}
@@ -230,6 +243,18 @@ def _convert(conn, model, names, values) -> list:
 def remember_grants(request, user, grants) -> None:
     """Hand the grants read with the token to `core.middleware.actor_for_request` (no second query)."""
     request._orgwork_token_grants = (user, grants)
+
+
+def prefetched(request, also: tuple[str, list]):
+    """The rows of the view's `read_with_token` statement, if they were read with the token for this request (the
+    same statement and parameters), else None (SQLite, another authentication, no token): the view reads them itself.
+
+    A DRF view may define `read_with_token(request) -> (sql, params) | None`: one read on the primary it will need,
+    sent in the token lookup's round trip (core.tokens.lookup) — for the hottest small API reads."""
+    got = getattr(getattr(request, "_request", request), "_orgwork_prefetched", None)
+    if got is None or got[0] != also or got[1] is None:
+        return None
+    return got[1]
 
 
 def refuses(token, method: str) -> bool:
@@ -256,10 +281,12 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("令牌格式不正确", code="token_invalid")
-        found = lookup(hash_key(key))
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        also = view.read_with_token(request) if hasattr(view, "read_with_token") else None
+        found = lookup(hash_key(key), also=also)
         if found is None:
             raise exceptions.AuthenticationFailed("令牌无效", code="token_invalid")
-        token, grants = found
+        token, grants, *extra = found
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("令牌已被吊销", code="token_revoked")
         if token.expires_at <= timezone.now():
@@ -273,6 +300,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise TokenReadOnly()
         # The user's grants came with the token (same query, same moment): the actor is built from them.
         remember_grants(getattr(request, "_request", request), token.user, grants)
+        if also is not None:  # authenticated: the view may now use what was read with the token
+            getattr(request, "_request", request)._orgwork_prefetched = (also, extra[0])
         return token.user, token
 
     def authenticate_header(self, request):

@@ -129,19 +129,23 @@ def _row_figures(counts: dict, year: int, youth_max: int | None = None) -> dict:
     }
 
 
+def counter_rows_sql(org_id: int) -> tuple[str, list]:
+    """(sql, params) of `_counter_rows` (the API sends it with the token lookup: core.tokens.prefetched)."""
+    sql = (
+        f"SELECT o.id, o.name, o.kind, o.abolished_on, CAST(CASE WHEN o.id = %s THEN s.own END AS TEXT), CAST(s.total AS TEXT), o.path "
+        f"FROM {Org._meta.db_table} o LEFT JOIN {OrgStats._meta.db_table} s ON s.org_id = o.id "
+        f"WHERE o.id = %s OR (o.parent_id = %s AND o.kind <> %s) ORDER BY o.path"
+    )
+    return sql, [org_id, org_id, org_id, str(OrgKind.GROUP)]
+
+
 def _counter_rows(org_id: int, *, decode: bool = True) -> list[tuple]:
     """(id, name, kind, abolished, own, total, path) for the org (own counters too) and its children that are not
     party groups (totals only), in path order: one query. `decode=False` leaves the counters as the JSON text read."""
     from django.db import connection
 
-    table = OrgStats._meta.db_table
-    sql = (
-        f"SELECT o.id, o.name, o.kind, o.abolished_on, CAST(CASE WHEN o.id = %s THEN s.own END AS TEXT), CAST(s.total AS TEXT), o.path "
-        f"FROM {Org._meta.db_table} o LEFT JOIN {table} s ON s.org_id = o.id "
-        f"WHERE o.id = %s OR (o.parent_id = %s AND o.kind <> %s) ORDER BY o.path"
-    )
     with connection.cursor() as cur:
-        cur.execute(sql, [org_id, org_id, org_id, OrgKind.GROUP])
+        cur.execute(*counter_rows_sql(org_id))
         rows = cur.fetchall()
     if not decode:
         return rows
@@ -186,15 +190,16 @@ def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) 
     }
 
 
-def dashboard_of(actor: Actor, org_id: int, *, year: int | None = None, render=None):
+def dashboard_of(actor: Actor, org_id: int, *, year: int | None = None, render=None, rows: list[tuple] | None = None):
     """`dashboard(actor, org=stats_org(actor, org_id))` in one query: the org's row is read with its counters and
     its children's, then checked against the actor's scope (`core.scope.covers`); NotFound when missing or outside.
 
     With `render` (a function of the figures, e.g. the API's JSON renderer) returns (figures, render(figures)), the
-    rendering memoized with them."""
+    rendering memoized with them. `rows`: those of `counter_rows_sql(org_id)` if already read in this request."""
     if not actor.unrestricted and not actor.subtree_paths():
         raise NotFound()
-    rows = _counter_rows(org_id, decode=False)
+    if rows is None:
+        rows = _counter_rows(org_id, decode=False)
     head = next((r for r in rows if r[0] == org_id), None)
     if head is None or not covers(actor, head[6]):
         raise NotFound()
