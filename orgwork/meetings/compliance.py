@@ -137,12 +137,13 @@ def _date(value):
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _org_rows(paths: list[str] | None, kinds: set[str], earliest: dt.date) -> list[_OrgRow]:
+def _org_rows(paths: list[str] | None, kinds: set[str], earliest: dt.date) -> list[tuple]:
+    """(id, parent_id, path, name, kind, founded_on, abolished_on) as the driver gives them (dates may be text on
+    SQLite: `_date` them before use)."""
     qs = Org.objects.filter(kind__in=kinds).filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=earliest))
     if paths is not None:
         qs = qs.filter(paths_q(paths))
-    rows = _rows(qs.order_by("path").values_list("id", "parent_id", "path", "name", "kind", "founded_on", "abolished_on"))
-    return [_OrgRow(i, parent, path, name, kind, _date(f), _date(a)) for i, parent, path, name, kind, f, a in rows]
+    return _rows(qs.order_by("path").values_list("id", "parent_id", "path", "name", "kind", "founded_on", "abolished_on"))
 
 
 def _restrict(qs, id_field: str, ids: list[int], paths: list[str] | None, path_field: str):
@@ -170,7 +171,7 @@ def scan(
     kinds = {k for c in codes for k in table[c]["applies_to"]}
     earliest = min(p.start for c in codes for p in periods[c])
     rows = _org_rows(paths, kinds, earliest)
-    ids = [r.id for r in rows]
+    ids = [r[0] for r in rows]
     wanted = set(ids)
 
     # Which branches have a committee (支委会 is owed only where there is one).
@@ -198,7 +199,7 @@ def scan(
             held[key] = dict(_rows(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")))
 
     # Coverage items (talks): distinct members who took part, rolled up from groups to their branch.
-    parent_of = {r.id: r.parent_id for r in rows if r.kind == "group"}
+    parent_of = {r[0]: r[1] for r in rows if r[4] == "group"}
     covered: dict[tuple, dict[int, int]] = {}
     members_total: dict[int, int] = {}
     if any(table[c]["measure"] == "coverage" for c in codes):
@@ -224,47 +225,53 @@ def scan(
                     counts[parent_of.get(org_id, org_id)] += n
                 covered[(c, p)] = counts
 
-    # One plan per item: its periods with their counts looked up once, not per org.
-    plans = []
+    # One slot per (item, period), with its counts looked up once, listed per org kind in item order: the loop over
+    # the orgs touches only the slots of the org's kind, with plain tuples and ints (no per-org filtering of items,
+    # no hashing of periods).
+    by_kind: dict[str, list[tuple]] = {}
+    n_slots = 0
     for c in codes:
         spec = table[c]
-        plist = []
+        coverage = spec["measure"] == "coverage"
         for p in periods[c]:
-            if spec["measure"] == "coverage":
-                counts = covered[(c, p)]
-            else:
-                counts = held[(tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))]
-            plist.append((p, counts, p.end < as_of))
-        plans.append((c, spec["label"], spec["citation"], frozenset(spec["applies_to"]), bool(spec.get("needs_committee")), spec["measure"] == "coverage", spec["min"], plist))
-
+            counts = covered[(c, p)] if coverage else held[(tuple(spec["kinds"]), p, bool(spec.get("by_secretary")))]
+            n_slots += 1
+            slot = (n_slots, c, spec["label"], spec["citation"], p, counts, p.end < as_of, coverage, spec["min"], bool(spec.get("needs_committee")))
+            for k in spec["applies_to"]:
+                by_kind.setdefault(k, []).append(slot)
     # Item results are immutable and repeat across orgs (the same item, period, counts and state): each distinct
     # one is built once and shared, so a scan of 60,000 orgs builds a few thousand objects instead of half a million.
+    # (slot, required, held) decides the result: the state follows from them and the slot's period.
     made: dict[tuple, ItemResult] = {}
     out: list[OrgResult] = []
-    for r in rows:
-        res = OrgResult(r.id, r.parent_id, r.path, r.name, r.kind)
-        items = res.items
-        always = r.founded_on is None and r.abolished_on is None
-        for c, label, citation, kinds_for, needs_committee, coverage, minimum, plist in plans:
-            if r.kind not in kinds_for or (needs_committee and r.id not in committee):
+    no_members = 0
+    for org_id, parent_id, path, name, kind, founded_on, abolished_on in rows:
+        slots = by_kind.get(kind)
+        if not slots:
+            continue
+        items: list[ItemResult] = []
+        always = founded_on is None and abolished_on is None
+        row = None if always else _OrgRow(org_id, parent_id, path, name, kind, _date(founded_on), _date(abolished_on))
+        has_committee = org_id in committee
+        members = members_total.get(org_id, no_members)
+        for key0, c, label, citation, p, counts, closed, coverage, minimum, needs_committee in slots:
+            if needs_committee and not has_committee:
                 continue
-            for p, counts, closed in plist:
-                if not always and not applies(r, p, rules):
-                    key = (c, p, 0, 0, NA)
-                else:
-                    if coverage:
-                        required = members_total.get(r.id, 0)
-                        n = min(counts.get(r.id, 0), required)
-                    else:
-                        required = minimum
-                        n = counts.get(r.id, 0)
-                    key = (c, p, required, n, NA if required <= 0 else DONE if n >= required else OVERDUE if closed else DUE)
-                item = made.get(key)
-                if item is None:
-                    item = made[key] = ItemResult(c, label, p, key[2], key[3], key[4], citation)
-                items.append(item)
+            if row is not None and not applies(row, p, rules):
+                key = (key0, 0, 0)
+            elif coverage:
+                n = counts.get(org_id, 0)
+                key = (key0, members, n if n < members else members)
+            else:
+                key = (key0, minimum, counts.get(org_id, 0))
+            item = made.get(key)
+            if item is None:
+                required, n = key[1], key[2]
+                state = NA if required <= 0 else DONE if n >= required else OVERDUE if closed else DUE
+                item = made[key] = ItemResult(c, label, p, required, n, state, citation)
+            items.append(item)
         if items:
-            out.append(res)
+            out.append(OrgResult(org_id, parent_id, path, name, kind, items))
     return out
 
 
