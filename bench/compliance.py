@@ -218,9 +218,9 @@ def _derive():
 
 
 def floor_sql() -> float:
-    """The bare grouped index reads of the June 2025 check (every read the scan makes: meetings per item and period,
-    members per org, officers per branch, talk coverage from attendance, the orgs), timed without building any
-    result objects."""
+    """The bare grouped index reads of the June 2025 check (every read the scan makes: meetings per item and period —
+    the secretary's yearly lecture included —, members per org, officers per branch, talk coverage from attendance,
+    the orgs), timed without building any result objects."""
     from django.db import connection
 
     ranges = [
@@ -237,6 +237,12 @@ def floor_sql() -> float:
                 [*kinds, lo, hi],
             )
             cur.fetchall()
+        # the secretary's own lecture (讲党课, yearly, by_secretary): the scan reads it, so the floor does too
+        cur.execute(
+            "SELECT org_id, COUNT(*) FROM meetings_meeting WHERE kind IN ('lecture') AND held_on >= '2025-01-01' AND held_on <= '2025-12-31' "
+            "AND speaker_is_secretary = TRUE GROUP BY org_id"
+        )
+        cur.fetchall()
         cur.execute("SELECT org_id, COUNT(*) FROM members_member WHERE standing = 'normal' GROUP BY org_id")
         cur.fetchall()
         # which branches have a committee (支委会 is owed only there): the scan reads this too

@@ -194,7 +194,9 @@ def scan(
                 continue
             qs = Meeting.objects.filter(kind__in=spec["kinds"], held_on__gte=p.start, held_on__lte=p.end)
             if spec.get("by_secretary"):
-                qs = qs.filter(speaker_is_secretary=True)
+                # IN, not `= True`: Django writes a boolean test as the bare column, which SQLite does not match to
+                # the meeting_sec_lecture index (a scan of the year's lectures: 1.7 s vs 0.12 s at 60,000 orgs).
+                qs = qs.filter(speaker_is_secretary__in=[True])
             qs = _restrict(qs, "org_id", ids, paths, "org__path")
             held[key] = dict(_rows(qs.values("org_id").annotate(n=Count("id")).order_by().values_list("org_id", "n")))
 
