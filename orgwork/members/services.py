@@ -427,14 +427,14 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     id_numbers = [t[i_id] for t in records]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+            # the ids from a block of the table's sequence, so the COPY carries them (no read-back by ID number)
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(records)])
+            new_ids = [r[0] for r in cur.fetchall()]
+            with cur.cursor.copy(f"COPY {qn(table)} ({qn('id')}, {columns}) FROM STDIN") as copy:
                 write = copy.write_row
-                for t in records:
-                    write(t)
-            ids: dict[str, int] = {}
-            for start in range(0, len(id_numbers), 50000):
-                cur.execute(f"SELECT id_number, id FROM {qn(table)} WHERE id_number = ANY(%s)", [id_numbers[start : start + 50000]])
-                ids.update(cur.fetchall())
+                for pk, t in zip(new_ids, records, strict=True):
+                    write([pk, *t])
+            ids = dict(zip(id_numbers, new_ids, strict=True))
         else:
             # SQLite holds the write lock for the whole transaction (IMMEDIATE), so the new rows are the ones
             # above the largest id seen first.
