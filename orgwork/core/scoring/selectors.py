@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from ..actor import Actor
 from ..fields import subtree_q
@@ -137,6 +137,9 @@ def ranking_queryset(indicator_set_id, bucket: str, under_path: str | None = Non
     return qs
 
 
+RANK_BY_SORT_MAX = 50_000  # a subtree of up to this many counter rows is ranked by sorting its range (see ranking)
+
+
 def ranking(actor: Actor, *, set_code: str, bucket: str, under=None, page: int = 1, page_size: int = 50, grades=None) -> Ranking:
     """One page of the ranking by total (highest first) within `under`'s subtree (default: the actor's scope).
 
@@ -153,8 +156,16 @@ def ranking(actor: Actor, *, set_code: str, bucket: str, under=None, page: int =
     qs = scope(base.filter(subtree_q(under.path, "org_path")) if under is not None else base, actor)
     ordered = scope(base.filter(org_path__startswith=under.path) if under is not None else base, actor)
     count = qs.count()
+    order = ("-total", "subject_id")
+    if under is not None and count <= RANK_BY_SORT_MAX:
+        # A small subtree of a large set (a county of a province): walking the set-wide rank index and dropping the
+        # rows of other subtrees reads (set size / subtree size) rows per row shown — 172 ms at 10^7 members. Read the
+        # subtree's range from the (set, bucket, path) index and sort it instead. NULLS LAST (totals are never NULL,
+        # so the order is the same) is an order the rank index cannot give, so neither planner walks it.
+        ordered = qs
+        order = (F("total").desc(nulls_last=True), "subject_id")
     offset = (page - 1) * page_size
-    rows = list(ordered.order_by("-total", "subject_id").values("subject_type", "subject_id", "subject_label", "org_id", "org_path", "total", "added", "deducted", "entries")[offset : offset + page_size])
+    rows = list(ordered.order_by(*order).values("subject_type", "subject_id", "subject_label", "org_id", "org_path", "total", "added", "deducted", "entries")[offset : offset + page_size])
     out: list[RankRow] = []
     prev_total, rank = None, 0
     for i, r in enumerate(rows):

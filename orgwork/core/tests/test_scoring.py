@@ -272,3 +272,27 @@ def test_64_concurrent_submitters_and_approvers_leave_totals_exact(system, tree,
         assert sel.total(SET, m, "Y2026") == sel.sum_of_approved(SET, m, D(2026, 1, 1), D(2026, 12, 31))
         assert sel.total(SET, m, "M2026-06") == sel.sum_of_approved(SET, m, D(2026, 6, 1), D(2026, 6, 30))
     assert ScoreEntry.objects.filter(state=EntryState.APPROVED).count() == 64 * 3
+
+
+def test_a_small_subtree_is_ranked_by_sorting_its_range_with_the_same_result(scheme, people, tree, make_member, system, monkeypatch):
+    """Both ways of reading a subtree's ranking (walking the set-wide rank index; sorting the subtree's range, used
+    for a small subtree of a large set) give the same pages, ranks and ties."""
+    subjects = [people["member"], people["other"], people["far"]] + [make_member(tree.office_a, name=n) for n in ("赵一", "钱二", "孙三", "周四", "吴五")]
+    for subject, units in zip(subjects, [3, 3, 5, 1, 2, 2, 4, 1], strict=True):
+        e = svc.submit(actor=system, set_code=SET, indicator_code="deed", subject=subject, occurred_on=D(2026, 6, 5), units=units, today=TODAY)
+        svc.approve(actor=Actor.system_actor("other"), entry_id=e.pk)
+
+    def pages(under):
+        out = []
+        for page in (1, 2, 3):
+            r = sel.ranking(system, set_code=SET, bucket="Y2026", under=under, page=page, page_size=3)
+            out.append((r.count, [(r_.subject_id, r_.rank, r_.total) for r_ in r.rows]))
+        return out
+
+    for under in (tree.county, tree.town_a):
+        by_sort = pages(under)
+        monkeypatch.setattr(sel, "RANK_BY_SORT_MAX", 0)
+        by_index = pages(under)
+        monkeypatch.undo()
+        assert by_sort == by_index and by_sort[0][1]
+    assert [rank for _, rank, _ in pages(tree.county)[0][1]] == [1, 1, 1]  # three tied at 6 points
