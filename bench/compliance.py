@@ -141,7 +141,7 @@ def build(n_orgs: int, per_branch: int, seed: int = 7) -> dict:
             return
         token[0] += 1
         meeting_rows.append(
-            (org_id, kind, "", "会议", "held", day, day, "", "", "", "", by_secretary, "", "", "{}", "000000", f"t{token[0]}", False, "", "2019", now, now)
+            (org_id, kind, "", "会议", "held", day, day, "", "", "", "", by_secretary, "", False, "", "{}", "000000", f"t{token[0]}", False, "", "2019", now, now)
         )
 
     for b in branch_ids:
@@ -163,7 +163,7 @@ def build(n_orgs: int, per_branch: int, seed: int = 7) -> dict:
             add(g, "group_meeting", dt.date(year, m, 8))
     cols = (
         "org_id, kind, custom_kind, topic, status, planned_on, held_on, place, host, recorder, speaker_name, speaker_is_secretary, "
-        "minutes, resolutions, checklist, signin_code, signin_token, signin_open, cancel_reason, rules_version, created_at, updated_at"
+        "minutes, minutes_published, resolutions, checklist, signin_code, signin_token, signin_open, cancel_reason, rules_version, created_at, updated_at"
     )
     bulk_insert("meetings_meeting", cols, meeting_rows)
     talk_ids = dict(
@@ -171,8 +171,8 @@ def build(n_orgs: int, per_branch: int, seed: int = 7) -> dict:
     )
     att_rows = []
     for idx, pair in talk_members:
-        if idx < len(meeting_rows) and meeting_rows[idx][1] == "talk" and meeting_rows[idx][16] in talk_ids:
-            mid = talk_ids[meeting_rows[idx][16]]
+        if idx < len(meeting_rows) and meeting_rows[idx][1] == "talk" and meeting_rows[idx][17] in talk_ids:
+            mid = talk_ids[meeting_rows[idx][17]]
             for member in pair:
                 att_rows.append((mid, member, True, "present", "", "manual"))
     bulk_insert("meetings_attendance", "meeting_id, member_id, expected, status, absent_reason, via", att_rows)
