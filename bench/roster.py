@@ -332,52 +332,10 @@ def bench_dashboards(ctx, repeat: int) -> dict:
         raw_ms = timed(raw, max(3, repeat // 10))
         members = dashboard(actor, org=org)["members"]
         out[label] = {"ms": ms, "raw_ms": raw_ms, "ratio": ms / raw_ms, "members": members}
+    from bench.api import bench_county_api  # the one timing of the API path (per-request connection handling included)
+
     out["county_api"] = bench_county_api(county, repeat)
     return out
-
-
-def bench_county_api(county, repeat: int) -> dict:
-    """GET /api/v1/stats/?org=<county> as a county-scope user with a token, through the whole stack in-process
-    (middleware, gate, token authentication, scope, selector, serializer, JSON rendering), vs its ceiling:
-    reading the counter rows the dashboard uses (the county's and its children's) with one raw query."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-
-    from orgwork.core import tokens
-    from orgwork.core.actor import Actor
-    from orgwork.core.models import Role
-    from orgwork.core.services import grant_role
-    from orgwork.stats.models import OrgStats
-
-    system = Actor.system_actor("bench")
-    user = get_user_model().objects.create_user(username=f"bench-county-{time.time_ns()}", password="Bench#2026x", is_staff=True)
-    grant_role(actor=system, user=user, org=county, role=Role.DEPT_ADMIN)
-    _t, token = tokens.issue(actor=system, user=user, name="bench-county", read_only=True, second_factor_verified=True)
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
-    url = f"/api/v1/stats/?org={county.pk}"
-
-    def api():
-        resp = client.get(url)
-        assert resp.status_code == 200, (resp.status_code, resp.content[:300])
-        return resp.content
-
-    sql = f"SELECT org_id, own, total FROM {OrgStats._meta.db_table} WHERE org_id IN (SELECT id FROM orgs_org WHERE id = %s OR parent_id = %s)"
-
-    def counters():
-        with connection.cursor() as cur:
-            cur.execute(sql, [county.pk, county.pk])
-            return cur.fetchall()
-
-    from django.test.utils import CaptureQueriesContext
-
-    api()  # the first use stamps the token and writes its audit event
-    with CaptureQueriesContext(connection) as q:
-        api()
-    queries = len(q.captured_queries)
-    rounds = [(timed(api, repeat), timed(counters, repeat)) for _ in range(3)]  # alternating: load hits both alike
-    ms, ceiling_ms = min(r[0] for r in rounds), min(r[1] for r in rounds)
-    return {"ms": ms, "ceiling_ms": ceiling_ms, "ratio": ceiling_ms / ms, "rows": len(counters()), "queries": queries, "load": common.load()}
 
 
 # --- 3. API ------------------------------------------------------------------------------------------------------

@@ -15,22 +15,9 @@ from orgwork.dues.models import DuesMonth, MemberPayment
 from orgwork.meetings import services as meeting_services
 from orgwork.meetings.models import Attendance
 from orgwork.members import services as member_services
+from orgwork.web.tests.browser.conftest import sms_sign_in
 
 PASSWORD = "Zugong#2026"
-
-
-def _sms_sign_in(page, base, phone):
-    page.goto(f"{base}/m/login/")
-    page.fill("input[name=phone]", phone)
-    page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_test_id("sms-sent")).to_be_visible()
-    code = re.search(r"验证码 (\d{6})", MemorySms.outbox[-1]["text"]).group(1)
-    page.fill("input[name=code]", code)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/m/(password/)?$"))
-    if page.url.endswith("/m/password/"):  # the first sign-in offers a password; skip it
-        page.get_by_role("link", name=re.compile("跳过|暂不设置")).first.click()
-        page.wait_for_url(re.compile(r"/m/$"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +33,7 @@ def test_member_signs_in_to_a_meeting_by_code_and_pays_dues_on_the_phone(live_se
     base = live_server.url
 
     page = new_page(width=390, height=844, mobile=True)
-    _sms_sign_in(page, base, "13912345678")
+    sms_sign_in(page, base, "13912345678")
     # the meeting: the six-digit code shown in the room
     page.goto(f"{base}/meetings/signin/")
     page.fill("input[name=code]", meeting.signin_code)

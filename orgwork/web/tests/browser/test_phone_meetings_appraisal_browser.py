@@ -14,6 +14,7 @@ from orgwork.meetings import appraisal
 from orgwork.meetings import services as meeting_services
 from orgwork.meetings.models import AppraisalEntry, Meeting
 from orgwork.members import services as member_services
+from orgwork.web.tests.browser.conftest import sms_sign_in
 
 PASSWORD = "Zugong#2026"
 
@@ -25,22 +26,6 @@ def _console(new_page, base, username):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/(me/)?$"))
-    return page
-
-
-def _phone_sign_in(new_page, base, phone_number):
-    page = new_page(width=390, height=844, mobile=True)
-    page.goto(f"{base}/m/login/")
-    page.fill("input[name=phone]", phone_number)
-    page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_test_id("sms-sent")).to_be_visible()
-    code = re.search(r"验证码 (\d{6})", MemorySms.outbox[-1]["text"]).group(1)
-    page.fill("input[name=code]", code)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/m/(password/)?$"))
-    if page.url.endswith("/m/password/"):  # the first sign-in offers a password; skip it
-        page.get_by_role("link", name=re.compile("跳过|暂不设置")).first.click()
-        page.wait_for_url(re.compile(r"/m/$"))
     return page
 
 
@@ -82,7 +67,7 @@ def test_my_meetings_with_published_minutes_and_my_self_assessment_on_the_phone(
     assert recorded.status == "held" and recorded.minutes_published
 
     # the member, on the phone
-    phone = _phone_sign_in(new_page, base, "13912345678")
+    phone = sms_sign_in(new_page(width=390, height=844, mobile=True), base, "13912345678")
     phone.get_by_role("link", name="我的会议").click()
     phone.wait_for_url(re.compile(r"/m/meetings/$"))
     up = phone.get_by_test_id("upcoming-meetings")
