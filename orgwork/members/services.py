@@ -367,147 +367,193 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     The caller (file import, demo loader) has validated every row and checked duplicates; the unique index on the
     ID number still guards against a race, failing the whole transaction. The rows go in with the database's bulk
     path (COPY on PostgreSQL, one prepared executemany on SQLite) instead of model instances; derived columns
-    (pinyin, reversed ID and phone digits) are filled here as `_derive` does for single records. The per-org
-    counters are updated once per touched org.
+    (pinyin, reversed ID and phone digits) are filled as `_derive` does for single records. The per-org counters are
+    updated once per touched org. A file import builds the rows in a separate process and hands them to
+    `BulkMemberWriter` chunk by chunk (roster.importer); this is the same two steps in one process.
     """
     if not rows:
         return 0
-    from django.db import connection, models
-    from django.utils import timezone
+    builder = MemberRows({row["org"].pk: row["org"] for row in rows}.values())
+    with BulkMemberWriter(actor=actor, action=action, builder=builder, data=data) as writer:
+        for start in range(0, len(rows), batch_size):
+            writer.insert([builder.build(row, row["org"].pk) for row in rows[start : start + batch_size]])
+        return writer.finish()
 
-    now = timezone.now()
-    fields = _insert_columns()
-    names = [f.attname for f in fields]
-    at = {n: i for i, n in enumerate(names)}
-    at["org"] = at["org_id"]
-    defaults = {f.attname: f.get_default() for f in fields}
-    defaults.update(standing=Standing.NORMAL, standing_since=None, created_at=now, updated_at=now, party_group_id=None, user_id=None)
-    template = [defaults[n] for n in names]
-    i_org, i_name, i_py, i_ini = at["org_id"], at["name"], at["name_pinyin"], at["name_initials"]
-    i_id, i_idt, i_phone, i_pt = at["id_number"], at["id_tail"], at["phone"], at["phone_tail"]
-    orgs: dict[int, Org] = {}
-    # One list per row in column order, built straight from the validated values (no model instances, no
-    # intermediate dicts): this loop runs once per imported member.
-    records: list[list] = []
-    roots = distribution.root_ids({row["org"].path for row in rows})  # the distribution column (core.distribution)
-    i_top = at["top_org_id"]
-    top_of: dict[int, int | None] = {}
-    for row in rows:
-        t = template.copy()
-        for k, val in row.items():
+
+class MemberRows:
+    """Turns validated values into the rows the members table stores: pure computation, no database, so a file
+    import can run it in its check process (core.forked). Made in the parent with every org the rows may go to (it
+    reads their distribution roots once).
+
+    `build(values, org_id)` gives (row, digest tail, counted): the row in `columns` order with its id left None (the
+    writer assigns ids), the digest's text after the id (see `row_digest`), and the member as the counters count it
+    (stats.counters ROW_FIELDS)."""
+
+    def __init__(self, orgs, *, vendor: str | None = None):
+        from django.db import connection, models
+        from django.utils import timezone
+
+        self.vendor = vendor or connection.vendor
+        now = timezone.now()
+        fields = _insert_columns()
+        self.columns = ["id", *(f.attname for f in fields)]
+        at = {n: i for i, n in enumerate(self.columns)}
+        at["org"] = at["org_id"]  # overwritten by the org id
+        self.at = at
+        defaults = {f.attname: f.get_default() for f in fields}
+        defaults.update(standing=Standing.NORMAL, standing_since=None, created_at=now, updated_at=now, party_group_id=None, user_id=None)
+        template = [None, *(defaults[n] for n in self.columns[1:])]
+        # Every value a plain str, int, bool or None, so a chunk of rows travels between processes as cheaply as
+        # possible (marshal): dates as ISO text (what Django's SQLite backend stores, and what COPY reads), the
+        # timestamps (the same for every row) converted once, choices as their stored text.
+        self.days: list[int] = []
+        self.choices: list[int] = []
+        for i, f in enumerate(fields, 1):
+            if isinstance(f, models.DateTimeField):
+                template[i] = connection.ops.adapt_datetimefield_value(template[i]) if self.vendor != "postgresql" else template[i].isoformat()
+            elif isinstance(f, models.DateField):
+                self.days.append(i)
+            elif f.choices:
+                self.choices.append(i)
+            if template[i].__class__ is not str and isinstance(template[i], str):
+                template[i] = str(template[i])
+        self.template = template
+        orgs = list(orgs)
+        roots = distribution.root_ids({o.path for o in orgs})  # the distribution column (core.distribution)
+        self.top_of = {o.pk: roots.get(distribution.root_path(o.path)) for o in orgs}
+        self.sector_of = {o.pk: o.sector for o in orgs}
+        self.path_of = {o.pk: o.path for o in orgs}
+        self.digest_at = [at[f] for f in DIGEST_FIELDS]
+        self.count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
+
+    def build(self, values: dict, org_id: int) -> tuple[list, str, tuple]:
+        at = self.at
+        t = self.template.copy()
+        for k, val in values.items():
             t[at[k]] = val
-        org = t[i_org]
-        pk = org.pk
-        t[i_org] = pk
-        try:
-            t[i_top] = top_of[pk]
-        except KeyError:
-            orgs[pk] = org
-            t[i_top] = top_of[pk] = roots.get(distribution.root_path(org.path))
-        t[i_py], t[i_ini] = name_pinyin(t[i_name])
-        t[i_idt] = t[i_id][::-1]
-        phone = t[i_phone]
+        for i in self.choices:
+            v = t[i]
+            if v.__class__ is not str and v is not None:
+                t[i] = str(v)  # an enum member of the choices: its value
+        t[at["org_id"]] = org_id
+        t[at["top_org_id"]] = self.top_of[org_id]
+        t[at["name_pinyin"]], t[at["name_initials"]] = name_pinyin(t[at["name"]])
+        t[at["id_tail"]] = t[at["id_number"]][::-1]
+        phone = t[at["phone"]]
         if phone is None:
-            t[i_phone] = phone = ""
+            t[at["phone"]] = phone = ""
         # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
-        t[i_pt] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
-        records.append(t)
-    sectors = {pk: o.sector for pk, o in orgs.items()}
-    # the counters' view of each new member (stats.counters ROW_FIELDS), no object per member
-    i_birth, i_joined, i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
-    count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
-    counted = [
-        (*[t[i] for i in count_at], b.year if b else None, j.year if j else None, c.year if c else None)
-        for t in records
-        for b, j, c in ((t[i_birth], t[i_joined], t[i_confirmed]),)
-    ]
-    table = Member._meta.db_table
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(n) for n in names)
-    id_numbers = [t[i_id] for t in records]
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # the ids from a block of the table's sequence, so the COPY carries them (no read-back by ID number)
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(records)])
-            new_ids = [r[0] for r in cur.fetchall()]
-            with cur.cursor.copy(f"COPY {qn(table)} ({qn('id')}, {columns}) FROM STDIN") as copy:
-                write = copy.write_row
-                for pk, t in zip(new_ids, records, strict=True):
-                    write([pk, *t])
-            ids = dict(zip(id_numbers, new_ids, strict=True))
-        else:
-            # SQLite holds the write lock for the whole transaction (IMMEDIATE), so the new rows are the ones
-            # above the largest id seen first.
-            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")
-            before = cur.fetchone()[0]
-            # what Django's SQLite backend stores: dates as ISO text, datetimes through the backend's adapter (the
-            # timestamps are the same for every row: adapted once)
-            kinds = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField)]
-            stamps = [i for i, f in kinds if isinstance(f, models.DateTimeField)]
-            days = [i for i, f in kinds if not isinstance(f, models.DateTimeField)]
-            stamp_values = {i: connection.ops.adapt_datetimefield_value(template[i]) for i in stamps}
-            sql = f"INSERT INTO {qn(table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
-
-            # in place: the digests below read the same text (str() of a date is its ISO form)
-            for t in records:
-                for i in days:
-                    v = t[i]
-                    if v is not None:
-                        t[i] = v.isoformat()
-                for i, v in stamp_values.items():
-                    t[i] = v
-            with _sqlite_bulk_settings(cur, len(records)):
-                for start in range(0, len(records), batch_size):
-                    cur.executemany(sql, records[start : start + batch_size])
-            cur.execute(f"SELECT id_number, id FROM {qn(table)} WHERE id > %s", [before])
-            ids = dict(cur.fetchall())
-    digests = {}
-    digest_at = [at[f] for f in DIGEST_FIELDS]
-    all_ids = []
-    for t in records:
-        pk = ids[t[i_id]]
-        all_ids.append(pk)
-        digests[str(pk)] = _digest(pk, [t[i] for i in digest_at])
-    org_path = _common_path(o.path for o in orgs.values())
-    audit.record_many(
-        actor,
-        [
-            audit.Entry(
-                action=action,
-                object_type="members.batch",
-                object_id=f"{min(all_ids)}-{max(all_ids)}",
-                object_repr=f"{len(records)}名党员",
-                org_path=org_path,
-                data={**(data or {}), "rows": len(records), "first_id": min(all_ids), "last_id": max(all_ids), "digests": digests},
-            )
-        ],
-    )
-    registry.counters().members_added([], sectors, rows=counted)
-    return len(records)
+        t[at["phone_tail"]] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
+        b, j, c = t[at["birth_date"]], t[at["joined_on"]], t[at["confirmed_on"]]
+        counted = (*[t[i] for i in self.count_at], b.year if b else None, j.year if j else None, c.year if c else None)
+        for i in self.days:
+            v = t[i]
+            if v is not None:
+                t[i] = v.isoformat()  # str() of a date is the same text: the digest below reads it alike
+        tail = "\x1f".join(["" if v is None else str(v) for v in [t[i] for i in self.digest_at]])
+        return t, tail, counted
 
 
-class _sqlite_bulk_settings:
-    """For a big load on SQLite, a page cache the size of the database (64 MiB to 1 GiB) while the rows go in: the
-    default 2 MB makes every index insert of a big batch re-read and spill pages. The connection's setting is restored
-    afterwards (SQLite frees the pages then). Memory only: durability and locking are unchanged."""
+class BulkMemberWriter:
+    """Writes the rows `MemberRows` built, chunk by chunk, inside the caller's transaction; `finish()` writes the one
+    audit event of the batch (every row's digest) and the counters, and returns how many members were created.
 
-    def __init__(self, cur, rows: int):
-        self.cur, self.rows = cur, rows
+    Ids: on PostgreSQL a block of the table's sequence per chunk, carried by the COPY; on SQLite, which holds the
+    write lock for the whole transaction (IMMEDIATE), the ids above the largest ever given."""
+
+    def __init__(self, *, actor: Actor, action: str, builder: MemberRows, data: dict | None = None):
+        from django.db import connection
+
+        if not connection.in_atomic_block:
+            raise RuntimeError("BulkMemberWriter writes inside the caller's transaction")
+        self.actor, self.action, self.builder, self.data = actor, action, builder, data
+        self.conn = connection
+        qn = connection.ops.quote_name
+        self.table = qn(Member._meta.db_table)
+        self.column_sql = ", ".join(qn(n) for n in builder.columns)
+        self.digests: dict[str, str] = {}
+        self.counted: list[tuple] = []
+        self.first_id = self.last_id = None
+        self.next_id: int | None = None
+        self.cache_before = None
 
     def __enter__(self):
-        self.cur.execute("PRAGMA cache_size")
-        self.before = self.cur.fetchone()[0]
-        if self.rows >= 1000:
-            self.cur.execute("PRAGMA page_count")
-            pages = self.cur.fetchone()[0]
-            self.cur.execute("PRAGMA page_size")
-            kib = pages * self.cur.fetchone()[0] // 1024
-            self.cur.execute(f"PRAGMA cache_size = -{min(1024 * 1024, max(64 * 1024, kib))}")
         return self
 
     def __exit__(self, *exc):
-        self.cur.execute(f"PRAGMA cache_size = {int(self.before)}")
+        if self.cache_before is not None:
+            with self.conn.cursor() as cur:
+                cur.execute(f"PRAGMA cache_size = {int(self.cache_before)}")
+            self.cache_before = None
         return False
+
+    def insert(self, built: list[tuple[list, str, tuple]]) -> None:
+        if not built:
+            return
+        n = len(built)
+        with self.conn.cursor() as cur:
+            if self.conn.vendor == "postgresql":
+                cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [Member._meta.db_table, n])
+                ids = [r[0] for r in cur.fetchall()]
+            else:
+                if self.next_id is None:
+                    self._sqlite_start(cur)
+                ids = range(self.next_id, self.next_id + n)
+                self.next_id += n
+            records = []
+            digests = self.digests
+            sha = hashlib.sha256
+            for pk, (t, tail, counted) in zip(ids, built, strict=True):
+                t[0] = pk
+                records.append(t)
+                digests[str(pk)] = sha(f"{pk}\x1f{tail}".encode()).hexdigest()[:32]
+                self.counted.append(counted)
+            if self.conn.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for t in records:
+                        write(t)
+            else:
+                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({', '.join(['%s'] * len(self.builder.columns))})", records)
+        self.first_id = min(ids[0], self.first_id or ids[0])
+        self.last_id = max(ids[-1], self.last_id or ids[-1])
+
+    def _sqlite_start(self, cur) -> None:
+        # a page cache the size of the database (64 MiB to 1 GiB) while the rows go in: the default 2 MB makes every
+        # index insert of a big load re-read and spill pages (memory only: durability and locking are unchanged)
+        cur.execute("PRAGMA cache_size")
+        self.cache_before = cur.fetchone()[0]
+        cur.execute("PRAGMA page_count")
+        pages = cur.fetchone()[0]
+        cur.execute("PRAGMA page_size")
+        kib = pages * cur.fetchone()[0] // 1024
+        cur.execute(f"PRAGMA cache_size = -{min(1024 * 1024, max(64 * 1024, kib))}")
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
+        top = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [Member._meta.db_table])
+        self.next_id = max(top, cur.fetchone()[0]) + 1
+
+    def finish(self) -> int:
+        if not self.counted:
+            return 0
+        builder = self.builder
+        touched = {c[0] for c in self.counted}
+        n = len(self.counted)
+        audit.record_many(
+            self.actor,
+            [
+                audit.Entry(
+                    action=self.action,
+                    object_type="members.batch",
+                    object_id=f"{self.first_id}-{self.last_id}",
+                    object_repr=f"{n}名党员",
+                    org_path=_common_path(builder.path_of[pk] for pk in touched),
+                    data={**(self.data or {}), "rows": n, "first_id": self.first_id, "last_id": self.last_id, "digests": self.digests},
+                )
+            ],
+        )
+        registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted)
+        return n
 
 
 def _common_path(paths) -> str:

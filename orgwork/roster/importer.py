@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import idcard
+from orgwork.core import forked, idcard
 from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.normalize import BadDate, clean_name, clean_text, parse_date, to_halfwidth
@@ -155,13 +155,6 @@ MEMBER_FIELDS = [k for k in sheets.MEMBER_COLUMNS if k not in ("org", "standing"
 UPDATE_FIELDS = [k for k in MEMBER_FIELDS if k in member_services.EDITABLE_FIELDS]
 
 
-@dataclass
-class MemberRow:
-    row: int
-    values: dict
-    org: Org
-
-
 def import_members(
     source,
     *,
@@ -191,6 +184,25 @@ class _gc_paused:
         return False
 
 
+CHECK_CHUNK = 2000  # rows checked, sent and written at a time
+FORK_MIN_ROWS = 3000  # from this many rows the check runs in its own process beside the writing (core.forked)
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    org_id: int
+    values: dict
+
+
+def _cell_key(value):
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return (value.__class__, value)
+
+
 def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
     today = today or dt.date.today()
     report = Report()
@@ -201,16 +213,89 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
     report.rows = total
     progress("check", 0, total)
     heading = {k: sheet.headings.get(k, FIELD_LABELS.get(k, k)) for k in sheets.MEMBER_COLUMNS}
+    # Every distinct org cell is answered here, with the database, before the rows are checked: the check may run in
+    # a process of its own that has no database (a column repeats a few hundred org names).
     resolver = OrgResolver(actor)
+    org_col = sheet.columns["org"]
+    answers: dict = {}
+    orgs: dict[int, Org] = {}
+    for _row_no, cells in sheet.rows:
+        key = _cell_key(sheets.cell(cells, org_col))
+        if key not in answers:
+            org, code, message = resolver.resolve(key[1] if key[0] != "repr" else sheets.cell(cells, org_col))
+            if org is not None:
+                orgs[org.pk] = org
+            answers[key] = (org.pk if org else None, code, message)
+    builder = member_services.MemberRows(orgs.values())
+    min_age = membership_rules(on=today)["min_age_at_admission"]
+
+    def check():
+        return _check_rows(sheet, heading, answers, builder, today=today, min_age=min_age, keep_values=update)
+
+    report.valid_rows = 0
+    update_rows: list[tuple[CheckedRow, int]] = []
+    try:
+        with transaction.atomic():
+            writer = member_services.BulkMemberWriter(actor=actor, action=action, builder=builder)
+            with writer:
+                done = 0
+                for rejected, warnings, rows, checked in forked.stream(check, fork=total >= FORK_MIN_ROWS):
+                    report.rejected.extend(rejected)
+                    report.warnings.extend(warnings)
+                    # Already registered?
+                    existing = _registered([r[1] for r in rows])
+                    new_rows = []
+                    for row_no, id_number, org_id, record, tail, counted, values in rows:
+                        if id_number in existing:
+                            if update:
+                                update_rows.append((CheckedRow(row_no, org_id, values), existing[id_number][0]))
+                            else:
+                                report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
+                        else:
+                            new_rows.append((record, tail, counted))
+                    report.valid_rows += len(new_rows)
+                    # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
+                    # nothing more is written: the transaction is rolled back below.
+                    if partial or not report.rejected:
+                        writer.insert(new_rows)
+                    done += checked
+                    progress("check", done, total)
+                report.valid_rows += len(update_rows)
+                if report.rejected and not partial:
+                    transaction.set_rollback(True)
+                    return report
+                progress("write", 0, total)
+                report.created = writer.finish()
+            _write_updates(report, actor, update_rows, orgs, heading, today=today)
+            if report.rejected and not partial:
+                transaction.set_rollback(True)
+                report.created = report.updated = 0
+            report.accepted = report.created + report.updated
+            if report.created >= 1000:
+                transaction.on_commit(_refresh_planner_statistics)
+    except IntegrityError:
+        # Someone registered one of these ID numbers between the check and the write.
+        report.accepted = report.created = report.updated = 0
+        report.reject(None, "duplicate_existing", heading["id_number"], _("导入期间有相同公民身份号码的党员被登记，未导入任何数据，请重新导入"))
+    progress("write", total, total)
+    return report
+
+
+def _check_rows(sheet, heading, answers, builder, *, today, min_age, keep_values):
+    """The check of every row, a chunk at a time: (rejections, warnings, valid rows, rows checked), each valid row as
+    (Excel row, ID number, org id, row to insert, digest tail, counted, values if kept) — plain values, cheap to send
+    from the check process. No database: the org cells come answered in `answers` (see _import_members)."""
     seen: dict[str, int] = {}
-    valid: list[MemberRow] = []
     cols = sheet.columns
     # The cells of each row read once into the dict clean_member takes, as sheets.cell reads them (a blank string
     # as ""; a number typed into the ID or phone column as its digits).
     take = [(key, cols[key], key in ("id_number", "phone")) for key in MEMBER_FIELDS if key in cols]
     org_col, standing_col = cols["org"], cols.get("standing")
-    min_age = membership_rules(on=today)["min_age_at_admission"]
-    for n, (row_no, cells) in enumerate(sheet.rows, 1):
+    build = builder.build
+    report = Report()
+    valid: list[tuple] = []
+    checked = 0
+    for row_no, cells in sheet.rows:
         width = len(cells)
         data = {}
         for key, col, digits in take:
@@ -234,8 +319,8 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     report.reject(row_no, e.code, heading.get(e.field, e.field), e.message)
                 bad = True
         org_cell = sheets.cell(cells, org_col)
-        org, code, message = resolver.resolve(org_cell)
-        if org is None:
+        org_id, code, message = answers[_cell_key(org_cell)]
+        if org_id is None:
             if not clean_text(org_cell):
                 code, message = "required", _("所在党组织不能为空")
             report.reject(row_no, code, heading["org"], message)
@@ -255,34 +340,12 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
             else:
                 seen[id_key] = row_no
         if not bad:
-            values["org"] = org
-            valid.append(MemberRow(row_no, values, org))
-        if n % 2000 == 0:
-            progress("check", n, total)
-    # Already registered?
-    existing = _registered([r.values["id_number"] for r in valid])
-    new_rows, update_rows = [], []
-    for r in valid:
-        if r.values["id_number"] in existing:
-            if update:
-                update_rows.append((r, existing[r.values["id_number"]][0]))
-            else:
-                report.reject(r.row, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
-        else:
-            new_rows.append(r)
-    report.valid_rows = len(new_rows) + len(update_rows)
-    progress("check", total, total)
-    if report.rejected and not partial:
-        return report
-    progress("write", 0, total)
-    try:
-        _write_members(report, actor, new_rows, update_rows, heading, today=today, partial=partial, action=action)
-    except IntegrityError:
-        # Someone registered one of these ID numbers between the check and the write.
-        report.accepted = report.created = report.updated = 0
-        report.reject(None, "duplicate_existing", heading["id_number"], _("导入期间有相同公民身份号码的党员被登记，未导入任何数据，请重新导入"))
-    progress("write", total, total)
-    return report
+            valid.append((row_no, values["id_number"], org_id, *build(values, org_id), values if keep_values else None))
+        checked += 1
+        if checked == CHECK_CHUNK:
+            yield report.rejected, report.warnings, valid, checked
+            report, valid, checked = Report(), [], 0
+    yield report.rejected, report.warnings, valid, checked
 
 
 def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:
@@ -305,28 +368,18 @@ def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:
     return existing
 
 
-@transaction.atomic
-def _write_members(report, actor, new_rows, update_rows, heading, *, today, partial, action):
-    rows = [r.values for r in new_rows]  # the validated values with their org
-    # One insert pass and one audit event for the whole import, carrying every row's digest.
-    member_services.bulk_create_members(actor=actor, rows=rows, action=action)
-    report.created = len(rows)
+def _write_updates(report, actor, update_rows, orgs, heading, *, today):
+    """Rows whose ID number is registered, with “update existing members” chosen: each through the member services."""
     for r, member_id in update_rows:
         try:
             with transaction.atomic():
-                _update_member(report, actor, r, member_id, today=today)
+                _update_member(report, actor, r, orgs[r.org_id], member_id, today=today)
             report.updated += 1
         except ServiceError as exc:
             for e in exc.errors:
                 report.reject(r.row, e.code, heading.get(e.field, e.field), e.message)
         except NotFound:
             report.reject(r.row, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中，但不在您的管理范围内"))
-    if report.rejected and not partial:
-        transaction.set_rollback(True)
-        report.created = report.updated = 0
-    report.accepted = report.created + report.updated
-    if report.created >= 1000:
-        transaction.on_commit(_refresh_planner_statistics)
 
 
 def _refresh_planner_statistics():
@@ -341,14 +394,14 @@ def _refresh_planner_statistics():
             cur.execute("PRAGMA analysis_limit = 0")
 
 
-def _update_member(report, actor, r: MemberRow, member_id, *, today):
+def _update_member(report, actor, r: CheckedRow, org: Org, member_id, *, today):
     member = Member.objects.select_related("org").get(pk=member_id)
     fields = {k: v for k, v in r.values.items() if k in UPDATE_FIELDS}
     if r.values.get("category") and r.values["category"] != member.category:
         report.warn(r.row, "category_unchanged", "人员类别", _("人员类别与系统中不同（%(category)s），未修改：请通过“转正”等操作办理") % {"category": member.get_category_display()})
     member_services.update_member(actor=actor, member_id=member_id, today=today, **fields)
-    if r.org.pk != member.org_id:
-        member_services.move_member(actor=actor, member_id=member_id, org_id=r.org.pk, on=today, reason="花名册导入：所在党组织变更")
+    if org.pk != member.org_id:
+        member_services.move_member(actor=actor, member_id=member_id, org_id=org.pk, on=today, reason="花名册导入：所在党组织变更")
 
 
 # --- orgs ------------------------------------------------------------------------------------------------

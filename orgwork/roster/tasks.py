@@ -21,12 +21,13 @@ from .models import ImportJob, ImportKind, JobStatus
 log = logging.getLogger(__name__)
 
 
-def beat(job_id: int) -> None:
-    ImportJob.objects.filter(pk=job_id, status__in=(JobStatus.RUNNING, JobStatus.WRITING)).update(heartbeat_at=timezone.now())
+def beat(job_id: int, progress: dict | None = None) -> None:
+    """The job is alive; with the progress the import reported from inside its transaction (see _run)."""
+    ImportJob.objects.filter(pk=job_id, status__in=(JobStatus.RUNNING, JobStatus.WRITING)).update(heartbeat_at=timezone.now(), **dict(progress or {}))
 
 
 @contextmanager
-def heartbeat(job_id: int):
+def heartbeat(job_id: int, progress: dict | None = None):
     """A thread that writes the job's heartbeat every few seconds while the job runs, on its own connection (so a
     long write transaction of the import does not hold it back on PostgreSQL; on SQLite a beat that finds the
     database locked is skipped). A killed worker takes the thread with it: the heartbeat stops."""
@@ -37,7 +38,7 @@ def heartbeat(job_id: int):
         try:
             while not stop.wait(interval):
                 try:
-                    beat(job_id)
+                    beat(job_id, progress)
                 except Exception:  # a locked database or a dropped connection: the next beat tries again
                     log.debug("heartbeat for import job %s skipped", job_id, exc_info=True)
                     _close_quietly()  # a dropped connection is never reused: the next beat connects anew
@@ -83,20 +84,26 @@ def run_job(job_id: int) -> ImportJob:
     if job.finished:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
-    with heartbeat(job.pk):
-        return _run(job)
+    progress: dict = {}
+    with heartbeat(job.pk, progress):
+        return _run(job, progress)
 
 
-def _run(job: ImportJob) -> ImportJob:
+def _run(job: ImportJob, shared: dict | None = None) -> ImportJob:
     from .importer import import_members, import_orgs
 
     user = get_user_model().objects.get(pk=job.user_id)
     actor = Actor.for_user(user, active_grant_id=job.active_grant_id)
 
     def progress(phase, done, total):
-        # Written outside the import's transaction (which opens only for the write phase).
         status = JobStatus.WRITING if phase == "write" else JobStatus.RUNNING
-        ImportJob.objects.filter(pk=job.pk).update(status=status, rows_total=total, rows_done=done if phase == "check" else total, heartbeat_at=timezone.now())
+        fields = {"status": status, "rows_total": total, "rows_done": done if phase == "check" else total}
+        if connection.in_atomic_block and shared is not None:
+            # Reported from inside the import's transaction (a big file is checked while its rows are written): a
+            # write here would show only at the commit, so the heartbeat thread writes it on its own connection.
+            shared.update(fields)
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **fields)
 
     from .national import import_national
 
