@@ -21,6 +21,7 @@ import pickle
 import signal
 import struct
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -37,44 +38,84 @@ def available() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
-def stream(produce: Callable[[], Iterable[T]], *, fork: bool = True) -> Iterator[T]:
+def stream(
+    produce: Callable[[int, int], Iterable[T]], *, parts: int = 1, fork: bool = True, meanwhile: Callable[[], object] | None = None
+) -> Iterator[T]:
+    """The items of produce(0, parts), produce(1, parts), … taken in turn, one from each part (part k makes the items
+    k, k + parts, k + 2·parts, … of the whole sequence), each part in a forked child of its own.
+
+    `meanwhile()` runs in the parent right after the fork, while the children start. Without a fork the same items
+    come from produce(0, 1) in this process."""
     if not (fork and available()):
-        yield from produce()
+        if meanwhile is not None:
+            meanwhile()
+        yield from produce(0, 1)
         return
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read_fd)
-        _child(produce, write_fd)  # never returns
-    os.close(write_fd)
-    finished = False
+    children: list[tuple[int, object]] = []  # (pid, pipe)
+    done: set[int] = set()
     try:
-        with os.fdopen(read_fd, "rb", buffering=1 << 20) as pipe:
-            while True:
-                head = pipe.read(_HEADER.size)
-                if len(head) < _HEADER.size:
-                    raise ChildFailed("the check process ended without finishing")
-                kind, size = _HEADER.unpack(head)
-                body = pipe.read(size)
-                if len(body) < size:
-                    raise ChildFailed("the check process ended in the middle of a result")
-                if kind == _MARSHALLED:
-                    yield marshal.loads(body)
-                elif kind == _ITEM:
-                    yield pickle.loads(body)
-                elif kind == _ERROR:
-                    finished = True
-                    raise pickle.loads(body)
-                else:
-                    finished = True
-                    return
+        for part in range(parts):
+            read_fd, write_fd = os.pipe()
+            _widen(write_fd)
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(read_fd)
+                for _pid, other in children:
+                    other.close()
+                _child(lambda part=part: produce(part, parts), write_fd)  # never returns
+            os.close(write_fd)
+            children.append((pid, os.fdopen(read_fd, "rb", buffering=1 << 20)))
+        if meanwhile is not None:
+            meanwhile()
+        turn = 0
+        while len(done) < len(children):
+            index = turn % len(children)
+            turn += 1
+            if index in done:
+                continue
+            kind, item = _receive(children[index][1])
+            if kind == _END:
+                done.add(index)
+            elif kind == _ERROR:
+                done.add(index)
+                raise item
+            else:
+                yield item
     finally:
-        if not finished:
-            try:
-                os.kill(pid, signal.SIGKILL)  # the parent stopped early (an error while writing): no orphan left
-            except ProcessLookupError:
-                pass
-        os.waitpid(pid, 0)
+        for index, (pid, pipe) in enumerate(children):
+            pipe.close()
+            if index not in done:
+                try:
+                    os.kill(pid, signal.SIGKILL)  # the parent stopped early (an error while writing): no orphan left
+                except ProcessLookupError:
+                    pass
+            os.waitpid(pid, 0)
+
+
+def _widen(fd: int) -> None:
+    """A pipe of 1 MiB where Linux allows it (the default 64 KiB holds less than one chunk), so a child can finish
+    its next chunk while the parent still writes the previous one."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (OSError, ImportError):
+        pass
+
+
+def _receive(pipe) -> tuple[int, object]:
+    head = pipe.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        raise ChildFailed("the check process ended without finishing")
+    kind, size = _HEADER.unpack(head)
+    body = pipe.read(size)
+    if len(body) < size:
+        raise ChildFailed("the check process ended in the middle of a result")
+    if kind == _MARSHALLED:
+        return _ITEM, marshal.loads(body)
+    if kind in (_ITEM, _ERROR):
+        return kind, pickle.loads(body)
+    return _END, None
 
 
 def _child(produce, write_fd: int) -> None:
@@ -92,6 +133,8 @@ def _child(produce, write_fd: int) -> None:
                     pipe.write(body)
                     pipe.flush()
                 pipe.write(_HEADER.pack(_END, 0))
+                if os.environ.get("ORGWORK_FORKED_TIMES"):
+                    sys.stderr.write(f"forked child: {time.process_time():.3f}s cpu\n")
             except BaseException as exc:  # every failure goes back to the parent
                 try:
                     body = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)

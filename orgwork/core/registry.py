@@ -155,7 +155,10 @@ class _NoCounters:
     def apply_member_change(self, before, after):
         return None
 
-    def members_added(self, members, sectors=None, *, rows=None):
+    def members_added(self, members, sectors=None, *, rows=None, loaded=None):
+        return None
+
+    def load_for_update(self, org_ids):
         return None
 
     def subtree_moved(self, *, org_id, old_path, new_path):

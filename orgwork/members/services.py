@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -376,7 +377,8 @@ def bulk_create_members(*, actor: Actor, rows: list[dict], action: str = "member
     builder = MemberRows({row["org"].pk: row["org"] for row in rows}.values())
     with BulkMemberWriter(actor=actor, action=action, builder=builder, data=data) as writer:
         for start in range(0, len(rows), batch_size):
-            writer.insert([builder.build(row, row["org"].pk) for row in rows[start : start + batch_size]])
+            part = rows[start : start + batch_size]
+            writer.insert([builder.build(row, row["org"].pk, pk) for row, pk in zip(part, writer.reserve(len(part)), strict=True)])
         return writer.finish()
 
 
@@ -385,9 +387,9 @@ class MemberRows:
     import can run it in its check process (core.forked). Made in the parent with every org the rows may go to (it
     reads their distribution roots once).
 
-    `build(values, org_id)` gives (row, digest tail, counted): the row in `columns` order with its id left None (the
-    writer assigns ids), the digest's text after the id (see `row_digest`), and the member as the counters count it
-    (stats.counters ROW_FIELDS)."""
+    `build(values, org_id, pk)` gives (id, row, digest, counted): the row in `columns` order (on PostgreSQL as the
+    line COPY reads), its digest (see `row_digest`), and the member as the counters count it (stats.counters
+    ROW_FIELDS). The id comes from `BulkMemberWriter.reserve`."""
 
     def __init__(self, orgs, *, vendor: str | None = None):
         from django.db import connection, models
@@ -423,43 +425,68 @@ class MemberRows:
         self.top_of = {o.pk: roots.get(distribution.root_path(o.path)) for o in orgs}
         self.sector_of = {o.pk: o.sector for o in orgs}
         self.path_of = {o.pk: o.path for o in orgs}
-        self.digest_at = [at[f] for f in DIGEST_FIELDS]
-        self.count_at = [at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")]
+        self.digested = operator.itemgetter(*(at[f] for f in DIGEST_FIELDS))
+        self.counted_of = operator.itemgetter(*(at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")))
+        self.i_org, self.i_top, self.i_name, self.i_pinyin, self.i_initials = at["org_id"], at["top_org_id"], at["name"], at["name_pinyin"], at["name_initials"]
+        self.i_id, self.i_id_tail, self.i_phone, self.i_phone_tail = at["id_number"], at["id_tail"], at["phone"], at["phone_tail"]
+        self.i_birth, self.i_joined, self.i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
 
-    def build(self, values: dict, org_id: int) -> tuple[list, str, tuple]:
+    def build(self, values: dict, org_id: int, pk: int) -> tuple[list, str, tuple]:
+        # runs once per imported member: the column positions are attributes, no lookups by name
         at = self.at
         t = self.template.copy()
+        t[0] = pk
         for k, val in values.items():
             t[at[k]] = val
         for i in self.choices:
             v = t[i]
             if v.__class__ is not str and v is not None:
                 t[i] = str(v)  # an enum member of the choices: its value
-        t[at["org_id"]] = org_id
-        t[at["top_org_id"]] = self.top_of[org_id]
-        t[at["name_pinyin"]], t[at["name_initials"]] = name_pinyin(t[at["name"]])
-        t[at["id_tail"]] = t[at["id_number"]][::-1]
-        phone = t[at["phone"]]
+        t[self.i_org] = org_id
+        t[self.i_top] = self.top_of[org_id]
+        t[self.i_pinyin], t[self.i_initials] = name_pinyin(t[self.i_name])
+        t[self.i_id_tail] = t[self.i_id][::-1]
+        phone = t[self.i_phone]
         if phone is None:
-            t[at["phone"]] = phone = ""
+            t[self.i_phone] = phone = ""
         # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
-        t[at["phone_tail"]] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
-        b, j, c = t[at["birth_date"]], t[at["joined_on"]], t[at["confirmed_on"]]
-        counted = (*[t[i] for i in self.count_at], b.year if b else None, j.year if j else None, c.year if c else None)
+        t[self.i_phone_tail] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
+        b, j, c = t[self.i_birth], t[self.i_joined], t[self.i_confirmed]
+        counted = (*self.counted_of(t), b.year if b else None, j.year if j else None, c.year if c else None)
         for i in self.days:
             v = t[i]
             if v is not None:
                 t[i] = v.isoformat()  # str() of a date is the same text: the digest below reads it alike
-        tail = "\x1f".join(["" if v is None else str(v) for v in [t[i] for i in self.digest_at]])
-        return t, tail, counted
+        payload = "\x1f".join([str(pk), *[v if v.__class__ is str else "" if v is None else str(v) for v in self.digested(t)]])
+        digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
+        if self.vendor == "postgresql":
+            # the line COPY reads (text format), made here: the writer only sends it
+            return pk, "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t]).encode() + b"\n", digest, counted
+        return pk, t, digest, counted
+
+
+_COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format (NULL is handled by the caller)."""
+    if value.__class__ is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if value is True or value is False:
+        return "t" if value else "f"
+    return str(value)
 
 
 class BulkMemberWriter:
     """Writes the rows `MemberRows` built, chunk by chunk, inside the caller's transaction; `finish()` writes the one
     audit event of the batch (every row's digest) and the counters, and returns how many members were created.
 
-    Ids: on PostgreSQL a block of the table's sequence per chunk, carried by the COPY; on SQLite, which holds the
-    write lock for the whole transaction (IMMEDIATE), the ids above the largest ever given."""
+    Ids (`reserve`): on PostgreSQL a block of the table's sequence, carried by the COPY; on SQLite, which holds the
+    write lock for the whole transaction (IMMEDIATE), the ids above the largest ever given. An id reserved for a row
+    that is then not written (a rejected row of a partial import) is a gap, as a sequence leaves one."""
 
     def __init__(self, *, actor: Actor, action: str, builder: MemberRows, data: dict | None = None):
         from django.db import connection
@@ -476,47 +503,51 @@ class BulkMemberWriter:
         self.first_id = self.last_id = None
         self.next_id: int | None = None
         self.cache_before = None
+        self.loaded = None
+
+    def prefetch(self, org_ids) -> None:
+        """Lock and read now the counter rows the rows' orgs will change (while their rows are still being checked
+        elsewhere, see roster.importer): finish() then only adds and writes."""
+        self.loaded = registry.counters().load_for_update(org_ids)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         if self.cache_before is not None:
-            with self.conn.cursor() as cur:
-                cur.execute(f"PRAGMA cache_size = {int(self.cache_before)}")
+            # on the driver's connection: a setting of the connection, not of the transaction, so it is restored
+            # also when the import rolls back (Django refuses queries in a transaction marked for rollback)
+            self.conn.connection.execute(f"PRAGMA cache_size = {int(self.cache_before)}")
             self.cache_before = None
         return False
 
-    def insert(self, built: list[tuple[list, str, tuple]]) -> None:
-        if not built:
-            return
-        n = len(built)
+    def reserve(self, n: int) -> list[int]:
+        """Ids for n new members."""
         with self.conn.cursor() as cur:
             if self.conn.vendor == "postgresql":
                 cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [Member._meta.db_table, n])
-                ids = [r[0] for r in cur.fetchall()]
-            else:
-                if self.next_id is None:
-                    self._sqlite_start(cur)
-                ids = range(self.next_id, self.next_id + n)
-                self.next_id += n
-            records = []
-            digests = self.digests
-            sha = hashlib.sha256
-            for pk, (t, tail, counted) in zip(ids, built, strict=True):
-                t[0] = pk
-                records.append(t)
-                digests[str(pk)] = sha(f"{pk}\x1f{tail}".encode()).hexdigest()[:32]
-                self.counted.append(counted)
+                return [r[0] for r in cur.fetchall()]
+            if self.next_id is None:
+                self._sqlite_start(cur)
+            ids = range(self.next_id, self.next_id + n)
+            self.next_id += n
+            return ids
+
+    def insert(self, built: list[tuple]) -> None:
+        """Rows from MemberRows.build."""
+        if not built:
+            return
+        self.digests.update((str(b[0]), b[2]) for b in built)
+        self.counted.extend(b[3] for b in built)
+        with self.conn.cursor() as cur:
             if self.conn.vendor == "postgresql":
                 with cur.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
-                    write = copy.write_row
-                    for t in records:
-                        write(t)
+                    copy.write(b"".join([b[1] for b in built]))
             else:
-                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({', '.join(['%s'] * len(self.builder.columns))})", records)
-        self.first_id = min(ids[0], self.first_id or ids[0])
-        self.last_id = max(ids[-1], self.last_id or ids[-1])
+                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({', '.join(['%s'] * len(self.builder.columns))})", [b[1] for b in built])
+        low, high = min(b[0] for b in built), max(b[0] for b in built)
+        self.first_id = min(low, self.first_id or low)
+        self.last_id = max(high, self.last_id or high)
 
     def _sqlite_start(self, cur) -> None:
         # a page cache the size of the database (64 MiB to 1 GiB) while the rows go in: the default 2 MB makes every
@@ -552,7 +583,7 @@ class BulkMemberWriter:
                 )
             ],
         )
-        registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted)
+        registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
         return n
 
 

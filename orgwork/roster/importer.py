@@ -184,8 +184,9 @@ class _gc_paused:
         return False
 
 
-CHECK_CHUNK = 2000  # rows checked, sent and written at a time
-FORK_MIN_ROWS = 3000  # from this many rows the check runs in its own process beside the writing (core.forked)
+CHECK_CHUNK = 1000  # rows checked, sent and written at a time
+FORK_MIN_ROWS = 3000  # from this many rows the check runs in processes of its own beside the writing (core.forked)
+CHECK_PROCESSES = 2  # with the parent writing: three processes, sized for two cores (the parent waits on the database)
 
 
 @dataclass
@@ -228,9 +229,10 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
             answers[key] = (org.pk if org else None, code, message)
     builder = member_services.MemberRows(orgs.values())
     min_age = membership_rules(on=today)["min_age_at_admission"]
+    ids: list[int] = []
 
-    def check():
-        return _check_rows(sheet, heading, answers, builder, today=today, min_age=min_age, keep_values=update)
+    def check(part, parts):
+        return _check_rows(sheet, heading, answers, builder, ids, today=today, min_age=min_age, keep_values=update, part=part, parts=parts)
 
     report.valid_rows = 0
     update_rows: list[tuple[CheckedRow, int]] = []
@@ -238,21 +240,37 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
         with transaction.atomic():
             writer = member_services.BulkMemberWriter(actor=actor, action=action, builder=builder)
             with writer:
+                # an id for every row of the file, before the check: the check processes build each row complete
+                # with its id and digest (a row not written leaves a gap)
+                ids.extend(writer.reserve(total))
                 done = 0
-                for rejected, warnings, rows, checked in forked.stream(check, fork=total >= FORK_MIN_ROWS):
+                seen: dict[str, int] = {}
+                chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=lambda: writer.prefetch(orgs))
+                for rejected, warnings, rows, keys, checked in chunks:
+                    # A repeated ID number is found here, across the chunks (the check processes each see a part)
+                    repeated = {}
+                    for row_no, key in keys:
+                        first = seen.setdefault(key, row_no)
+                        if first != row_no:
+                            repeated[row_no] = first
+                    if repeated:
+                        for row_no, first in repeated.items():
+                            rejected.append({"row": row_no, "code": "duplicate_in_file", "column": heading["id_number"], "message": _("公民身份号码与第%(value)s行重复") % {"value": first}})
+                        rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
+                        rows = [r for r in rows if r[0] not in repeated]
                     report.rejected.extend(rejected)
                     report.warnings.extend(warnings)
                     # Already registered?
                     existing = _registered([r[1] for r in rows])
                     new_rows = []
-                    for row_no, id_number, org_id, record, tail, counted, values in rows:
+                    for row_no, id_number, org_id, pk, record, digest, counted, values in rows:
                         if id_number in existing:
                             if update:
                                 update_rows.append((CheckedRow(row_no, org_id, values), existing[id_number][0]))
                             else:
                                 report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
                         else:
-                            new_rows.append((record, tail, counted))
+                            new_rows.append((pk, record, digest, counted))
                     report.valid_rows += len(new_rows)
                     # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
                     # nothing more is written: the transaction is rolled back below.
@@ -281,21 +299,28 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
     return report
 
 
-def _check_rows(sheet, heading, answers, builder, *, today, min_age, keep_values):
-    """The check of every row, a chunk at a time: (rejections, warnings, valid rows, rows checked), each valid row as
-    (Excel row, ID number, org id, row to insert, digest tail, counted, values if kept) — plain values, cheap to send
-    from the check process. No database: the org cells come answered in `answers` (see _import_members)."""
-    seen: dict[str, int] = {}
+def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_values, part=0, parts=1):
+    """The check of the rows, a chunk at a time — the chunks part, part + parts, … of the file: (rejections,
+    warnings, valid rows, ID numbers, rows checked), each valid row as (Excel row, ID number, org id, member id,
+    row to insert, digest, counted, values if kept), and every row's ID number as (Excel row, number) for the caller's check
+    of repeats across chunks. Plain values, cheap to send from a check process. No database: the org cells come
+    answered in `answers` (see _import_members)."""
     cols = sheet.columns
     # The cells of each row read once into the dict clean_member takes, as sheets.cell reads them (a blank string
     # as ""; a number typed into the ID or phone column as its digits).
     take = [(key, cols[key], key in ("id_number", "phone")) for key in MEMBER_FIELDS if key in cols]
     org_col, standing_col = cols["org"], cols.get("standing")
     build = builder.build
+    for start in range(part * CHECK_CHUNK, len(sheet.rows), parts * CHECK_CHUNK):
+        end = start + CHECK_CHUNK
+        yield _check_chunk(sheet.rows[start:end], ids[start:end], heading, answers, build, take, org_col, standing_col, today=today, min_age=min_age, keep_values=keep_values)
+
+
+def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col, *, today, min_age, keep_values):
     report = Report()
     valid: list[tuple] = []
-    checked = 0
-    for row_no, cells in sheet.rows:
+    keys: list[tuple[int, str]] = []
+    for (row_no, cells), pk in zip(rows, ids, strict=True):
         width = len(cells)
         data = {}
         for key, col, digits in take:
@@ -334,18 +359,10 @@ def _check_rows(sheet, heading, answers, builder, *, today, min_age, keep_values
             report.warn(row_no, "id_upgraded", heading["id_number"], _("15位旧号码%(id_number_old)s已按国家标准升为18位号码%(id_number)s，请核对") % {"id_number_old": values['id_number_old'], "id_number": values['id_number']})
         id_key = values["id_number"] if values else idcard.normalize(data.get("id_number"))
         if id_key:
-            if id_key in seen:
-                report.reject(row_no, "duplicate_in_file", heading["id_number"], _("公民身份号码与第%(value)s行重复") % {"value": seen[id_key]})
-                bad = True
-            else:
-                seen[id_key] = row_no
+            keys.append((row_no, id_key))
         if not bad:
-            valid.append((row_no, values["id_number"], org_id, *build(values, org_id), values if keep_values else None))
-        checked += 1
-        if checked == CHECK_CHUNK:
-            yield report.rejected, report.warnings, valid, checked
-            report, valid, checked = Report(), [], 0
-    yield report.rejected, report.warnings, valid, checked
+            valid.append((row_no, values["id_number"], org_id, *build(values, org_id, pk), values if keep_values else None))
+    return report.rejected, report.warnings, valid, keys, len(rows)
 
 
 def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:

@@ -105,13 +105,33 @@ def _ancestry(paths: Iterable[str]) -> dict[str, int]:
     return dict(Org.objects.filter(path__in=wanted).values_list("path", "pk"))
 
 
-def _write(own: dict[int, Counter], total: dict[int, Counter]) -> None:
-    """Add the deltas to the stored counters, locking the rows (in id order, so writers never deadlock)."""
+class _Row:
+    """A counter row as read for an update (no model instance: an import touches thousands)."""
+
+    __slots__ = ("org_id", "own", "total")
+
+    def __init__(self, org_id, own, total):
+        self.org_id, self.own, self.total = org_id, own, total
+
+
+def load_for_update(org_ids) -> dict[int, _Row]:
+    """Lock and read the counter rows of these orgs and all their ancestors (created where missing), in id order so
+    writers never deadlock. A bulk import calls it before its rows are ready, so the read is off its critical path,
+    and passes the result to members_added(loaded=...)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counters must change inside the service's transaction")
-    ids = sorted({*own, *total})
-    if not ids:
-        return
+    paths = Org.objects.filter(pk__in=list(org_ids)).values_list("path", flat=True)
+    return _load(sorted(_ancestry(paths).values()))
+
+
+def _load(ids: list[int]) -> dict[int, _Row]:
+    conn = transaction.get_connection()
+    qn = conn.ops.quote_name
+    table = qn(OrgStats._meta.db_table)
+    pg = conn.vendor == "postgresql"
+    cast = "::text" if pg else ""
+    out: dict[int, _Row] = {}
+    loads = json.loads
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
         have = set(OrgStats.objects.filter(org_id__in=chunk).values_list("org_id", flat=True))
@@ -119,21 +139,46 @@ def _write(own: dict[int, Counter], total: dict[int, Counter]) -> None:
         if missing:  # a concurrent writer may create the same rows: ignore_conflicts
             distribution.fill(missing)
             OrgStats.objects.bulk_create(missing, ignore_conflicts=True)
-        rows = list(OrgStats.objects.select_for_update().filter(org_id__in=chunk).order_by("org_id"))
-        for row in rows:
-            for field, deltas in (("own", own), ("total", total)):
-                d = deltas.get(row.org_id)
-                if not d:
-                    continue
-                merged = dict(getattr(row, field))
-                get = merged.get
-                for k, v in d.items():
-                    merged[k] = get(k, 0) + v
-                setattr(row, field, {k: v for k, v in sorted(merged.items()) if v})
-        _save(rows)
+        marks = ", ".join(["%s"] * len(chunk))
+        lock = " FOR UPDATE" if pg else ""  # SQLite: the transaction holds the database's write lock already
+        with conn.cursor() as cur:
+            # the documents as text, parsed here: the JSON field's converters cost more than the parsing
+            cur.execute(
+                f"SELECT {qn('org_id')}, {qn('own')}{cast}, {qn('total')}{cast} FROM {table} WHERE {qn('org_id')} IN ({marks}) ORDER BY {qn('org_id')}{lock}",
+                chunk,
+            )
+            for org_id, own, total in cur.fetchall():
+                out[org_id] = _Row(org_id, loads(own), loads(total))
+    return out
 
 
-def _save(rows: list[OrgStats]) -> None:
+def _write(own: dict[int, Counter], total: dict[int, Counter], loaded: dict[int, _Row] | None = None) -> None:
+    """Add the deltas to the stored counters, locking the rows (in id order, so writers never deadlock); rows the
+    caller locked and read already (`loaded`, from load_for_update) are not read again."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("counters must change inside the service's transaction")
+    ids = sorted({*own, *total})
+    if not ids:
+        return
+    loaded = loaded or {}
+    rest = _load([i for i in ids if i not in loaded])
+    rows = []
+    for org_id in ids:
+        row = loaded.get(org_id) or rest[org_id]
+        for field, deltas in (("own", own), ("total", total)):
+            d = deltas.get(org_id)
+            if not d:
+                continue
+            merged = getattr(row, field)
+            get = merged.get
+            for k, v in d.items():
+                merged[k] = get(k, 0) + v
+            setattr(row, field, {k: v for k, v in sorted(merged.items()) if v})
+        rows.append(row)
+    _save(rows)
+
+
+def _save(rows: list[_Row]) -> None:
     """One prepared UPDATE run for all rows (bulk_update's CASE expressions cost more than the counting)."""
     from django.utils import timezone
 
@@ -159,7 +204,7 @@ def _save(rows: list[OrgStats]) -> None:
         cur.executemany(sql, [(dumps(r.own), dumps(r.total), now, r.org_id) for r in rows])
 
 
-def apply_own_deltas(deltas: dict[int, Counter]) -> None:
+def apply_own_deltas(deltas: dict[int, Counter], loaded: dict[int, _Row] | None = None) -> None:
     """Add per-org deltas of direct members; the totals of the org and its ancestors follow."""
     deltas = {oid: d for oid, d in deltas.items() if any(d.values())}
     if not deltas:
@@ -175,7 +220,7 @@ def apply_own_deltas(deltas: dict[int, Counter]) -> None:
         if len(node) > STEP and node in by_path:
             by_path[node[:-STEP]].update(by_path[node])
     total = {ids[p]: d for p, d in by_path.items()}
-    _write(deltas, {oid: d for oid, d in total.items() if any(d.values())})
+    _write(deltas, {oid: d for oid, d in total.items() if any(d.values())}, loaded)
 
 
 def apply_member_change(before: Snapshot | None, after) -> None:
@@ -191,7 +236,7 @@ def apply_member_change(before: Snapshot | None, after) -> None:
 ROW_FIELDS = ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact", "birth_year", "joined_year", "confirmed_year")
 
 
-def members_added(members: Iterable, sectors: dict[int, str] | None = None, *, rows: Iterable[tuple] | None = None) -> None:
+def members_added(members: Iterable, sectors: dict[int, str] | None = None, *, rows: Iterable[tuple] | None = None, loaded=None) -> None:
     """New members, many at once (imports): one read and one write of the counter rows of every touched org.
 
     `members` are objects with the counted attributes (and `org` when no `sectors` are given); `rows` gives them as
@@ -208,7 +253,7 @@ def members_added(members: Iterable, sectors: dict[int, str] | None = None, *, r
                 m.confirmed_on.year if m.confirmed_on else None,
             )
         )
-    apply_own_deltas(count_rows(tuples, sectors))
+    apply_own_deltas(count_rows(tuples, sectors), loaded)
 
 
 def count_rows(rows: Iterable[tuple], sectors: dict[int, str]) -> dict[int, Counter]:
