@@ -245,7 +245,18 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                 ids.extend(writer.reserve(total))
                 done = 0
                 seen: dict[str, int] = {}
-                chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=lambda: writer.prefetch(orgs))
+                registered: dict[str, tuple[int, int]] = {}
+                asked: set[str] = set()
+
+                def meanwhile():
+                    # while the rows are checked: lock and read the counters the import will change, and look up at
+                    # once every ID number of the file as written (the check may still correct a few: those are
+                    # looked up with their chunk)
+                    writer.prefetch(orgs)
+                    asked.update(_id_candidates(sheet))
+                    registered.update(_registered(list(asked)))
+
+                chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=meanwhile)
                 for rejected, warnings, rows, keys, checked in chunks:
                     # A repeated ID number is found here, across the chunks (the check processes each see a part)
                     repeated = {}
@@ -261,7 +272,10 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     report.rejected.extend(rejected)
                     report.warnings.extend(warnings)
                     # Already registered?
-                    existing = _registered([r[1] for r in rows])
+                    existing = registered
+                    unasked = [r[1] for r in rows if r[1] not in asked]
+                    if unasked:
+                        existing = {**registered, **_registered(unasked)}
                     new_rows = []
                     for row_no, id_number, org_id, pk, record, digest, counted, values in rows:
                         if id_number in existing:
@@ -363,6 +377,28 @@ def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col
         if not bad:
             valid.append((row_no, values["id_number"], org_id, *build(values, org_id, pk), values if keep_values else None))
     return report.rejected, report.warnings, valid, keys, len(rows)
+
+
+def _id_candidates(sheet) -> set[str]:
+    """The ID numbers of the file as the check will read them, cheaply: a plain 18-character cell as it is, others
+    normalized (an old 15-digit number as its 18-digit form)."""
+    col = sheet.columns.get("id_number")
+    out: set[str] = set()
+    if col is None:
+        return out
+    for _row_no, cells in sheet.rows:
+        value = cells[col] if col < len(cells) else None
+        if value.__class__ is str and len(value) == 18 and value.isascii() and value[:17].isdigit():
+            out.add(value)
+            continue
+        if value.__class__ is float and value.is_integer():
+            value = str(int(value))
+        text = idcard.normalize(value)
+        if len(text) == 15 and text.isdigit():
+            text = idcard.upgrade15(text)
+        if text:
+            out.add(text)
+    return out
 
 
 def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:
