@@ -55,6 +55,10 @@ def normalize(raw) -> str:
 def check_char(first17: str) -> str:
     if len(first17) != 17:
         raise ValueError("17 characters expected")
+    if first17.isascii() and first17.isdigit():
+        # The weights are 2^(17-i) mod 11 (ISO 7064 MOD 11-2), and 13 ≡ 2 (mod 11): the 17 digits read in base 13 give
+        # the weighted sum modulo 11, halved — one call in C instead of 17 multiplications (tested equal).
+        return CHECK_CHARS[2 * int(first17, 13) % 11]
     total = sum(map(int.__mul__, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 

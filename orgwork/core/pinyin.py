@@ -24,6 +24,10 @@ def _char(ch: str) -> tuple[str, str]:
 
 def _has_phrase(name: str) -> bool:
     n = len(name)
+    if n == 2:
+        return name in PHRASES_DICT
+    if n == 3:  # most names: the three runs of two or more, without a generator
+        return name in PHRASES_DICT or name[:2] in PHRASES_DICT or name[1:] in PHRASES_DICT
     return any(name[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
 
 

@@ -165,17 +165,37 @@ def _write(own: dict[int, Counter], total: dict[int, Counter], loaded: dict[int,
     rows = []
     for org_id in ids:
         row = loaded.get(org_id) or rest[org_id]
-        for field, deltas in (("own", own), ("total", total)):
-            d = deltas.get(org_id)
-            if not d:
-                continue
-            merged = getattr(row, field)
-            get = merged.get
-            for k, v in d.items():
-                merged[k] = get(k, 0) + v
-            setattr(row, field, {k: v for k, v in sorted(merged.items()) if v})
+        d_own, d_total = own.get(org_id), total.get(org_id)
+        # An org without suborgs (most of the orgs an import touches) has the same total as own, and the same
+        # delta for both: added once, and written as one document (see _save).
+        leaf = d_own is not None and d_total is not None and d_own == d_total and row.own == row.total
+        if d_own:
+            row.own = _add(row.own, d_own)
+        if leaf:
+            row.total = row.own
+        elif d_total:
+            row.total = _add(row.total, d_total)
         rows.append(row)
     _save(rows)
+
+
+def _add(doc: dict, delta) -> dict:
+    """The counter document plus the delta, keys in order and no zeros (re-sorted only when a key came or went)."""
+    get = doc.get
+    changed = False
+    for k, v in delta.items():
+        n = get(k)
+        if n is None:
+            changed = True
+            n = v
+        else:
+            n += v
+        doc[k] = n
+        if not n:
+            changed = True
+    if changed:
+        return {k: v for k, v in sorted(doc.items()) if v}
+    return doc
 
 
 def _save(rows: list[_Row]) -> None:
@@ -191,7 +211,7 @@ def _save(rows: list[_Row]) -> None:
             # one statement for every row (an import touches thousands of orgs; one round trip each costs more than
             # the counting): the rows as ONE json document, unpacked on the server (jsonb_to_recordset) — a text[]
             # parameter would have psycopg escape every quote of every counter document in Python
-            doc = json.dumps([{"org_id": r.org_id, "own": r.own, "total": r.total} for r in rows])
+            doc = "[" + ",".join(f'{{"org_id":{r.org_id},"own":{own},"total":{total}}}' for r, own, total in _texts(rows)) + "]"
             cur.execute(
                 f"UPDATE {table} AS s SET {qn('own')} = d.own, {qn('total')} = d.total, {qn('updated_at')} = %s "
                 f"FROM jsonb_to_recordset(%s::jsonb) AS d(org_id bigint, own jsonb, total jsonb) WHERE s.{qn('org_id')} = d.org_id",
@@ -200,8 +220,16 @@ def _save(rows: list[_Row]) -> None:
             return
         sql = f"UPDATE {table} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
         # the counters are {str: int}: json.dumps is what the JSON field's adapter runs for them, minus its layers
-        dumps = json.dumps
-        cur.executemany(sql, [(dumps(r.own), dumps(r.total), now, r.org_id) for r in rows])
+        cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
+
+
+def _texts(rows: list[_Row]):
+    """(row, own as JSON, total as JSON): json.dumps is what the JSON field's adapter runs for {str: int}, minus its
+    layers; a document that is both own and total (an org without suborgs) is written out once."""
+    dumps = json.dumps
+    for r in rows:
+        own = dumps(r.own)
+        yield r, own, own if r.total is r.own else dumps(r.total)
 
 
 def apply_own_deltas(deltas: dict[int, Counter], loaded: dict[int, _Row] | None = None) -> None:

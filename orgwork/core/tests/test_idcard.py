@@ -22,6 +22,14 @@ def test_check_digit_matches_the_standard_table():
     assert idcard.check_char("11010519491231002") == "X"
 
 
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_digit_is_the_weighted_sum_for_every_number(first17):
+    # check_char reads the digits in base 13 (13 ≡ 2 mod 11, the weights being 2^(17-i) mod 11): it must equal the
+    # standard's sum of products for every number, not only the examples
+    total = sum(int(d) * w for d, w in zip(first17, idcard.WEIGHTS, strict=True))
+    assert idcard.check_char(first17) == idcard.CHECK_CHARS[total % 11]
+
+
 def test_birth_date_and_gender_are_derived():
     parsed = idcard.parse("11010519491231002X")
     assert parsed.birth_date == dt.date(1949, 12, 31)
