@@ -161,6 +161,12 @@ class _NoCounters:
     def load_for_update(self, org_ids):
         return None
 
+    def count_rows(self, rows, sectors):
+        return {}
+
+    def add_counts(self, deltas, loaded=None):
+        return None
+
     def subtree_moved(self, *, org_id, old_path, new_path):
         return None
 

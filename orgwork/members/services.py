@@ -569,7 +569,9 @@ class BulkMemberWriter:
         cur.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [Member._meta.db_table])
         self.next_id = max(top, cur.fetchone()[0]) + 1
 
-    def finish(self) -> int:
+    def finish(self, counts: dict[int, dict[str, int]] | None = None) -> int:
+        """The audit event and the counters; `counts` when the rows were counted already (count_rows of exactly the
+        rows inserted), else they are counted here."""
         if not self.counted:
             return 0
         builder = self.builder
@@ -588,7 +590,10 @@ class BulkMemberWriter:
                 )
             ],
         )
-        registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
+        if counts is None:
+            registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
+        else:
+            registry.counters().add_counts(counts, loaded=self.loaded)
         return n
 
 

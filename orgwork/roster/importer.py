@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orgwork.core import forked, idcard
+from orgwork.core import forked, idcard, registry
 from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound, ServiceError
 from orgwork.core.normalize import BadDate, clean_name, clean_text, parse_date, to_halfwidth
@@ -257,7 +257,13 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     registered.update(_registered(list(asked)))
 
                 chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=meanwhile)
-                for rejected, warnings, rows, keys, checked in chunks:
+                counts: dict[int, dict[str, int]] = {}
+                left_out: list[tuple] = []  # counted by a check process but not written here
+                for tag, *item in chunks:
+                    if tag == "counts":
+                        _add_counts(counts, item[0])
+                        continue
+                    rejected, warnings, rows, keys, checked = item
                     # A repeated ID number is found here, across the chunks (the check processes each see a part)
                     repeated = {}
                     for row_no, key in keys:
@@ -268,6 +274,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                         for row_no, first in repeated.items():
                             rejected.append({"row": row_no, "code": "duplicate_in_file", "column": heading["id_number"], "message": _("公民身份号码与第%(value)s行重复") % {"value": first}})
                         rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
+                        left_out.extend(r[6] for r in rows if r[0] in repeated)
                         rows = [r for r in rows if r[0] not in repeated]
                     report.rejected.extend(rejected)
                     report.warnings.extend(warnings)
@@ -279,6 +286,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     new_rows = []
                     for row_no, id_number, org_id, pk, record, digest, counted, values in rows:
                         if id_number in existing:
+                            left_out.append(counted)
                             if update:
                                 update_rows.append((CheckedRow(row_no, org_id, values), existing[id_number][0]))
                             else:
@@ -297,7 +305,9 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     transaction.set_rollback(True)
                     return report
                 progress("write", 0, total)
-                report.created = writer.finish()
+                if left_out:
+                    _add_counts(counts, registry.counters().count_rows(left_out, builder.sector_of), sign=-1)
+                report.created = writer.finish(counts)
             _write_updates(report, actor, update_rows, orgs, heading, today=today)
             if report.rejected and not partial:
                 transaction.set_rollback(True)
@@ -325,9 +335,24 @@ def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_v
     take = [(key, cols[key], key in ("id_number", "phone")) for key in MEMBER_FIELDS if key in cols]
     org_col, standing_col = cols["org"], cols.get("standing")
     build = builder.build
+    counted = []
     for start in range(part * CHECK_CHUNK, len(sheet.rows), parts * CHECK_CHUNK):
         end = start + CHECK_CHUNK
-        yield _check_chunk(sheet.rows[start:end], ids[start:end], heading, answers, build, take, org_col, standing_col, today=today, min_age=min_age, keep_values=keep_values)
+        chunk = _check_chunk(sheet.rows[start:end], ids[start:end], heading, answers, build, take, org_col, standing_col, today=today, min_age=min_age, keep_values=keep_values)
+        counted.extend(r[6] for r in chunk[2])
+        yield ("rows", *chunk)
+    # the counters' view of this part's valid rows, counted here rather than in the writing process
+    yield ("counts", {org: dict(c) for org, c in registry.counters().count_rows(counted, builder.sector_of).items()})
+
+
+def _add_counts(into: dict, counts: dict, sign: int = 1) -> None:
+    for org, c in counts.items():
+        d = into.get(org)
+        if d is None:
+            into[org] = d = {}
+        get = d.get
+        for k, v in c.items():
+            d[k] = get(k, 0) + sign * v
 
 
 def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col, *, today, min_age, keep_values):

@@ -143,12 +143,15 @@ def _load(ids: list[int]) -> dict[int, _Row]:
         lock = " FOR UPDATE" if pg else ""  # SQLite: the transaction holds the database's write lock already
         with conn.cursor() as cur:
             # the documents as text, parsed here: the JSON field's converters cost more than the parsing
+            # an org without suborgs has the same total as own: parsed once (NULL stands for "the same")
             cur.execute(
-                f"SELECT {qn('org_id')}, {qn('own')}{cast}, {qn('total')}{cast} FROM {table} WHERE {qn('org_id')} IN ({marks}) ORDER BY {qn('org_id')}{lock}",
+                f"SELECT {qn('org_id')}, {qn('own')}{cast}, CASE WHEN {qn('total')} = {qn('own')} THEN NULL ELSE {qn('total')}{cast} END "
+                f"FROM {table} WHERE {qn('org_id')} IN ({marks}) ORDER BY {qn('org_id')}{lock}",
                 chunk,
             )
             for org_id, own, total in cur.fetchall():
-                out[org_id] = _Row(org_id, loads(own), loads(total))
+                own = loads(own)
+                out[org_id] = _Row(org_id, own, dict(own) if total is None else loads(total))
     return out
 
 
@@ -168,7 +171,7 @@ def _write(own: dict[int, Counter], total: dict[int, Counter], loaded: dict[int,
         d_own, d_total = own.get(org_id), total.get(org_id)
         # An org without suborgs (most of the orgs an import touches) has the same total as own, and the same
         # delta for both: added once, and written as one document (see _save).
-        leaf = d_own is not None and d_total is not None and d_own == d_total and row.own == row.total
+        leaf = d_own is not None and d_total is not None and dict.__eq__(d_own, d_total) and row.own == row.total  # Counter's own == walks in Python
         if d_own:
             row.own = _add(row.own, d_own)
         if leaf:
@@ -282,6 +285,11 @@ def members_added(members: Iterable, sectors: dict[int, str] | None = None, *, r
             )
         )
     apply_own_deltas(count_rows(tuples, sectors), loaded)
+
+
+def add_counts(deltas: dict[int, dict[str, int]], loaded: dict[int, _Row] | None = None) -> None:
+    """New members counted elsewhere already (count_rows, e.g. by an import's check processes): add them."""
+    apply_own_deltas(deltas, loaded)
 
 
 def count_rows(rows: Iterable[tuple], sectors: dict[int, str]) -> dict[int, Counter]:
