@@ -263,7 +263,10 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                     if tag == "counts":
                         _add_counts(counts, item[0])
                         continue
-                    rejected, warnings, rows, keys, checked = item
+                    rejected, warnings, columns, keys, checked = item
+                    # the chunk's valid rows as columns: Excel row, ID number, org id, member id, row to insert,
+                    # digest, counted, values (if kept)
+                    row_nos, id_numbers, _org_ids, pks, records, digests, counted, _values = columns
                     # A repeated ID number is found here, across the chunks (the check processes each see a part)
                     repeated = {}
                     for row_no, key in keys:
@@ -274,30 +277,31 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                         for row_no, first in repeated.items():
                             rejected.append({"row": row_no, "code": "duplicate_in_file", "column": heading["id_number"], "message": _("公民身份号码与第%(value)s行重复") % {"value": first}})
                         rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
-                        left_out.extend(r[6] for r in rows if r[0] in repeated)
-                        rows = [r for r in rows if r[0] not in repeated]
                     report.rejected.extend(rejected)
                     report.warnings.extend(warnings)
                     # Already registered?
                     existing = registered
-                    unasked = [r[1] for r in rows if r[1] not in asked]
-                    if unasked:
-                        existing = {**registered, **_registered(unasked)}
-                    new_rows = []
-                    for row_no, id_number, org_id, pk, record, digest, counted, values in rows:
-                        if id_number in existing:
-                            left_out.append(counted)
-                            if update:
-                                update_rows.append((CheckedRow(row_no, org_id, values), existing[id_number][0]))
+                    if not asked.issuperset(id_numbers):
+                        existing = {**registered, **_registered([i for i in id_numbers if i not in asked])}
+                    if repeated or (existing and not existing.keys().isdisjoint(id_numbers)):
+                        keep = []
+                        for i, (row_no, id_number) in enumerate(zip(row_nos, id_numbers, strict=True)):
+                            if row_no in repeated:
+                                left_out.append(counted[i])
+                            elif id_number in existing:
+                                left_out.append(counted[i])
+                                if update:
+                                    update_rows.append((CheckedRow(row_no, _org_ids[i], _values[i]), existing[id_number][0]))
+                                else:
+                                    report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
                             else:
-                                report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
-                        else:
-                            new_rows.append((pk, record, digest, counted))
-                    report.valid_rows += len(new_rows)
+                                keep.append(i)
+                        pks, records, digests, counted = ([column[i] for i in keep] for column in (pks, records, digests, counted))
+                    report.valid_rows += len(pks)
                     # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
                     # nothing more is written: the transaction is rolled back below.
                     if partial or not report.rejected:
-                        writer.insert(new_rows)
+                        writer.insert_columns(pks, records, digests, counted)
                     done += checked
                     progress("check", done, total)
                 report.valid_rows += len(update_rows)
@@ -325,8 +329,8 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
 
 def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_values, part=0, parts=1):
     """The check of the rows, a chunk at a time — the chunks part, part + parts, … of the file: (rejections,
-    warnings, valid rows, ID numbers, rows checked), each valid row as (Excel row, ID number, org id, member id,
-    row to insert, digest, counted, values if kept), and every row's ID number as (Excel row, number) for the caller's check
+    warnings, valid rows, ID numbers, rows checked), the valid rows as eight columns (Excel row, ID number, org id,
+    member id, row to insert, digest, counted, values if kept), and every row's ID number as (Excel row, number) for the caller's check
     of repeats across chunks. Plain values, cheap to send from a check process. No database: the org cells come
     answered in `answers` (see _import_members)."""
     cols = sheet.columns
@@ -339,7 +343,7 @@ def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_v
     for start in range(part * CHECK_CHUNK, len(sheet.rows), parts * CHECK_CHUNK):
         end = start + CHECK_CHUNK
         chunk = _check_chunk(sheet.rows[start:end], ids[start:end], heading, answers, build, take, org_col, standing_col, today=today, min_age=min_age, keep_values=keep_values)
-        counted.extend(r[6] for r in chunk[2])
+        counted.extend(chunk[2][6])
         yield ("rows", *chunk)
     # the counters' view of this part's valid rows, counted here rather than in the writing process
     yield ("counts", {org: dict(c) for org, c in registry.counters().count_rows(counted, builder.sector_of).items()})
@@ -401,7 +405,8 @@ def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col
             keys.append((row_no, id_key))
         if not bad:
             valid.append((row_no, values["id_number"], org_id, *build(values, org_id, pk), values if keep_values else None))
-    return report.rejected, report.warnings, valid, keys, len(rows)
+    columns = [list(c) for c in zip(*valid, strict=True)] if valid else [[] for _ in range(8)]
+    return report.rejected, report.warnings, columns, keys, len(rows)
 
 
 def _id_candidates(sheet) -> set[str]:

@@ -18,3 +18,12 @@ def test_fast_path_matches_pypinyin_on_names_and_random_characters():
 def test_known_names():
     assert pinyin.name_pinyin("张三") == ("zhangsan", "zs")
     assert pinyin.name_pinyin("") == ("", "")
+
+
+def test_the_common_characters_table_is_what_pypinyin_gives_each_character():
+    # the table is filled at import in one pass over a list; each entry must equal converting the character alone
+    assert len(pinyin._COMMON) == 3755
+    for ch, got in pinyin._COMMON.items():
+        full = "".join(pinyin.lazy_pinyin(ch, style=pinyin.Style.NORMAL, errors="default")).lower().replace(" ", "")
+        initials = "".join(pinyin.lazy_pinyin(ch, style=pinyin.Style.FIRST_LETTER, errors="default")).lower().replace(" ", "")
+        assert got == (full, initials), ch

@@ -262,15 +262,15 @@ def test_a_failure_while_writing_leaves_nothing_and_no_child_process(tree, syste
 
     monkeypatch.setattr(importer, "FORK_MIN_ROWS", 0)
     calls = []
-    insert = BulkMemberWriter.insert
+    insert = BulkMemberWriter.insert_columns
 
-    def failing(self, built):
-        calls.append(len(built))
+    def failing(self, pks, *columns):
+        calls.append(len(pks))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return insert(self, built)
+        return insert(self, pks, *columns)
 
-    monkeypatch.setattr(BulkMemberWriter, "insert", failing)
+    monkeypatch.setattr(BulkMemberWriter, "insert_columns", failing)
     events = AuditEvent.objects.count()
     with pytest.raises(RuntimeError, match="disk full"):
         import_members(str(sheet(tmp_path, people(12))), actor=system)
