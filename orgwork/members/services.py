@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -420,6 +421,13 @@ class MemberRows:
             if template[i].__class__ is not str and isinstance(template[i], str):
                 template[i] = str(template[i])
         self.template = template
+        # On SQLite the columns every new member has alike go into the INSERT as literals, not into each row: fewer
+        # values to send from a check process and to bind per row (PostgreSQL's COPY lines carry every column).
+        self.fixed: dict[str, str] = {}
+        if self.vendor != "postgresql":
+            self.fixed = {n: _sql_literal(template[at[n]]) for n in FIXED_ON_INSERT}
+        self.sent = [n for n in self.columns if n not in self.fixed]
+        self.varying = operator.itemgetter(*(at[n] for n in self.sent))
         orgs = list(orgs)
         roots = distribution.root_ids({o.path for o in orgs})  # the distribution column (core.distribution)
         self.top_of = {o.pk: roots.get(distribution.root_path(o.path)) for o in orgs}
@@ -438,6 +446,8 @@ class MemberRows:
         t[0] = pk
         for k, val in values.items():
             t[at[k]] = val
+        if self.fixed and not self.fixed.keys().isdisjoint(values):
+            raise ValueError(f"a bulk insert sets {sorted(self.fixed.keys() & values.keys())} alike for every row")
         for i in self.choices:
             v = t[i]
             if v.__class__ is not str and v is not None:
@@ -462,7 +472,24 @@ class MemberRows:
         if self.vendor == "postgresql":
             # the line COPY reads (text format), made here: the writer only sends it
             return pk, "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t]).encode() + b"\n", digest, counted
-        return pk, t, digest, counted
+        return pk, self.varying(t), digest, counted
+
+
+# The columns a new member from a file or the demo never sets: the same for every row of a bulk insert (build()
+# refuses values for them).
+FIXED_ON_INSERT = ("standing", "standing_since", "created_at", "updated_at", "user_id", "party_group_id")
+_SAFE_LITERAL = re.compile(r"[0-9A-Za-z :.+_-]*")
+
+
+def _sql_literal(value) -> str:
+    """One of our own constant values as SQL: NULL, a number, or plain text (anything else is refused)."""
+    if value is None:
+        return "NULL"
+    if value.__class__ is int:
+        return str(value)
+    if value.__class__ is str and _SAFE_LITERAL.fullmatch(value):
+        return f"'{value}'"
+    raise ValueError(f"not a plain constant: {value!r}")
 
 
 _COPY_NULL = "\\N"
@@ -497,7 +524,8 @@ class BulkMemberWriter:
         self.conn = connection
         qn = connection.ops.quote_name
         self.table = qn(Member._meta.db_table)
-        self.column_sql = ", ".join(qn(n) for n in builder.columns)
+        self.column_sql = ", ".join(qn(n) for n in [*builder.sent, *builder.fixed])
+        self.values_sql = ", ".join(["%s"] * len(builder.sent) + list(builder.fixed.values()))
         self.digests: dict[str, str] = {}
         self.counted: list[tuple] = []
         self.first_id = self.last_id = None
@@ -554,7 +582,7 @@ class BulkMemberWriter:
                 with cur.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
                     copy.write(b"".join(records))
             else:
-                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({', '.join(['%s'] * len(self.builder.columns))})", records)
+                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({self.values_sql})", records)
         low, high = min(pks), max(pks)
         self.first_id = min(low, self.first_id or low)
         self.last_id = max(high, self.last_id or high)
