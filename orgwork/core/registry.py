@@ -158,8 +158,8 @@ class _NoCounters:
     def members_added(self, members, sectors=None, *, rows=None, loaded=None):
         return None
 
-    def load_for_update(self, org_ids):
-        return None
+    def load_for_update(self, org_ids, have=None):
+        return {}
 
     def count_rows(self, rows, sectors):
         return {}

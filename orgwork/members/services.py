@@ -515,7 +515,7 @@ class BulkMemberWriter:
     write lock for the whole transaction (IMMEDIATE), the ids above the largest ever given. An id reserved for a row
     that is then not written (a rejected row of a partial import) is a gap, as a sequence leaves one."""
 
-    def __init__(self, *, actor: Actor, action: str, builder: MemberRows, data: dict | None = None):
+    def __init__(self, *, actor: Actor, action: str, builder: MemberRows, data: dict | None = None, loaded=None):
         from django.db import connection
 
         if not connection.in_atomic_block:
@@ -531,13 +531,13 @@ class BulkMemberWriter:
         self.first_id = self.last_id = None
         self.next_id: int | None = None
         self.cache_before = None
-        self.loaded = None
+        self.loaded = loaded  # counter rows locked and read already (see prefetch)
         self.sequence = None
 
     def prefetch(self, org_ids) -> None:
         """Lock and read now the counter rows the rows' orgs will change (while their rows are still being checked
         elsewhere, see roster.importer): finish() then only adds and writes."""
-        self.loaded = registry.counters().load_for_update(org_ids)
+        self.loaded = {**(self.loaded or {}), **registry.counters().load_for_update(org_ids, have=self.loaded)}
 
     def __enter__(self):
         return self

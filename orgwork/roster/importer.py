@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -204,12 +206,64 @@ def _cell_key(value):
     return (value.__class__, value)
 
 
+AHEAD_MIN_BYTES = 1 << 20  # from about 5,000 rows: the counters of the actor's orgs are read while the file is
+AHEAD_MAX_ORGS = 20000  # … unless the actor's scope is bigger than this
+
+
 def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
     today = today or dt.date.today()
     report = Report()
-    sheet = _located(report, sheets.read_rows(source, sheets.MEMBER_COLUMNS), sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
-    if sheet is None:
-        return report
+    # The file is read in a thread (python-calamine releases the GIL while it parses); meanwhile a big file's import
+    # locks and reads the counter rows of every org the actor may write to, which it would otherwise read later.
+    reading = _Background(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
+    with transaction.atomic():
+        loaded = None
+        if _size(source) >= AHEAD_MIN_BYTES:
+            writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
+            if len(writable) <= AHEAD_MAX_ORGS:
+                loaded = registry.counters().load_for_update(writable)
+        rows = reading.result()
+        sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
+        if sheet is None:
+            return report
+        return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded)
+
+
+class _Background:
+    """fn(*args) in a thread; result() waits for it and returns its value or raises its exception."""
+
+    def __init__(self, fn, *args):
+        self.value = self.error = None
+
+        def run():
+            try:
+                self.value = fn(*args)
+            except BaseException as exc:  # raised again in the caller's thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="roster-read", daemon=True)
+        self.thread.start()
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _size(source) -> int:
+    try:
+        if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+            return os.path.getsize(source)
+        return os.fstat(source.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        try:
+            return source.getbuffer().nbytes  # io.BytesIO
+        except (AttributeError, ValueError):
+            return 0
+
+
+def _import_sheet(report, sheet, *, actor, partial, update, today, progress, action, loaded) -> Report:
     total = len(sheet.rows)
     report.rows = total
     progress("check", 0, total)
@@ -238,7 +292,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
     update_rows: list[tuple[CheckedRow, int]] = []
     try:
         with transaction.atomic():
-            writer = member_services.BulkMemberWriter(actor=actor, action=action, builder=builder)
+            writer = member_services.BulkMemberWriter(actor=actor, action=action, builder=builder, loaded=loaded)
             with writer:
                 # an id for every row of the file, before the check: the check processes build each row complete
                 # with its id and digest (a row not written leaves a gap)

@@ -114,14 +114,14 @@ class _Row:
         self.org_id, self.own, self.total = org_id, own, total
 
 
-def load_for_update(org_ids) -> dict[int, _Row]:
+def load_for_update(org_ids, have=None) -> dict[int, _Row]:
     """Lock and read the counter rows of these orgs and all their ancestors (created where missing), in id order so
     writers never deadlock. A bulk import calls it before its rows are ready, so the read is off its critical path,
-    and passes the result to members_added(loaded=...)."""
+    and passes the result to members_added(loaded=...); `have`: rows loaded already (not read again)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counters must change inside the service's transaction")
     paths = Org.objects.filter(pk__in=list(org_ids)).values_list("path", flat=True)
-    return _load(sorted(_ancestry(paths).values()))
+    return _load(sorted(set(_ancestry(paths).values()) - set(have or ())))
 
 
 def _load(ids: list[int]) -> dict[int, _Row]:
