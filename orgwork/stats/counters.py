@@ -211,15 +211,10 @@ def _save(rows: list[_Row]) -> None:
     table = qn(OrgStats._meta.db_table)
     with conn.cursor() as cur:
         if conn.vendor == "postgresql":
-            # one statement for every row (an import touches thousands of orgs; one round trip each costs more than
-            # the counting): the rows as ONE json document, unpacked on the server (jsonb_to_recordset) — a text[]
-            # parameter would have psycopg escape every quote of every counter document in Python
-            doc = "[" + ",".join(f'{{"org_id":{r.org_id},"own":{own},"total":{total}}}' for r, own, total in _texts(rows)) + "]"
-            cur.execute(
-                f"UPDATE {table} AS s SET {qn('own')} = d.own, {qn('total')} = d.total, {qn('updated_at')} = %s "
-                f"FROM jsonb_to_recordset(%s::jsonb) AS d(org_id bigint, own jsonb, total jsonb) WHERE s.{qn('org_id')} = d.org_id",
-                [now, doc],
-            )
+            # the documents as text cast on the server, one prepared UPDATE per row sent in one pipeline by psycopg's
+            # executemany (measured at 1,000 and 5,000 rows: faster than one jsonb_to_recordset document of them all)
+            sql = f"UPDATE {table} SET {qn('own')} = %s::jsonb, {qn('total')} = %s::jsonb, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
+            cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
             return
         sql = f"UPDATE {table} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
         # the counters are {str: int}: json.dumps is what the JSON field's adapter runs for them, minus its layers
