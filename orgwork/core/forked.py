@@ -161,7 +161,7 @@ def _no_database() -> None:
     def refuse(*args, **kwargs):
         raise ChildFailed("the check process may not use the database")
 
-    for conn in connections.all(initialized_only=True):
+    for conn in connections.all():  # also an alias the parent never opened: no fresh connection either
         conn.execute_wrappers.append(refuse)
         conn.connect = refuse
         conn.ensure_connection = refuse
