@@ -2,15 +2,16 @@
 
 A big file import has two halves that need not wait for each other: checking the rows (pure Python: normalizing,
 decoding ID numbers, building the rows to insert) and writing them (the database's work). With two cores the
-check of the next chunk can run while the previous chunk is written. `stream(produce)` forks, runs `produce()` in
-the child — which sees everything the parent had in memory at the fork, so nothing has to be sent to it — and yields
-each item the child produces to the parent, marshalled (plain values) or pickled through a pipe, as soon as it is ready.
+check of the next chunks can run while the previous chunk is written. `stream(produce, parts=n)` forks n children,
+runs `produce(k, n)` in child k — which sees everything the parent had in memory at the fork, so nothing has to be
+sent to it — and yields the children's items to the parent in turn (one from each), marshalled (plain values) or
+pickled through a pipe, as soon as each is ready.
 
 The child never touches the database: any query it tries raises (the parent's connection is shared with it at the
 fork and must stay the parent's alone). It ends with `os._exit`, so no finalizer of an inherited object (a
 database connection, a temporary file) runs twice. An exception in the child is raised again in the parent; a child
-that dies is reported as `ChildFailed`. Where fork is not available (or `fork=False`), `produce()` runs in the
-calling process and the items are the same.
+that dies is reported as `ChildFailed`. Where fork is not available (or `fork=False`), `produce(0, 1)` runs in the
+calling process and gives the same items.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import pickle
 import signal
 import struct
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -137,8 +137,6 @@ def _child(produce, write_fd: int) -> None:
                     pipe.write(body)
                     pipe.flush()
                 pipe.write(_HEADER.pack(_END, 0))
-                if os.environ.get("ORGWORK_FORKED_TIMES"):
-                    sys.stderr.write(f"forked child: {time.process_time():.3f}s cpu\n")
             except BaseException as exc:  # every failure goes back to the parent
                 try:
                     body = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
