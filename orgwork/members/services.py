@@ -350,9 +350,9 @@ def row_digest(pk: int, values: dict) -> str:
     return _digest(pk, [values.get(f) for f in DIGEST_FIELDS])
 
 
-def _digest(pk: int, fields: list) -> str:
-    """row_digest over the DIGEST_FIELDS values already in order."""
-    payload = "\x1f".join([str(pk), *["" if v is None else str(v) for v in fields]])
+def _digest(pk: int, fields) -> str:
+    """row_digest over the DIGEST_FIELDS values already in order (runs once per imported member: text as it is)."""
+    payload = "\x1f".join([str(pk), *[v if v.__class__ is str else "" if v is None else str(v) for v in fields]])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -388,8 +388,8 @@ class MemberRows:
     import can run it in its check process (core.forked). Made in the parent with every org the rows may go to (it
     reads their distribution roots once).
 
-    `build(values, org_id, pk)` gives (id, row, digest, counted): the row in `columns` order (on PostgreSQL as the
-    line COPY reads), its digest (see `row_digest`), and the member as the counters count it (stats.counters
+    `build(values, org_id, pk)` gives (id, row, digest, counted): the row's values in `sent` order for SQLite's
+    INSERT, or on PostgreSQL the line COPY reads with every column, its digest (see `row_digest`), and the member as the counters count it (stats.counters
     ROW_FIELDS). The id comes from `BulkMemberWriter.reserve`."""
 
     def __init__(self, orgs, *, vendor: str | None = None):
@@ -439,7 +439,7 @@ class MemberRows:
         self.i_id, self.i_id_tail, self.i_phone, self.i_phone_tail = at["id_number"], at["id_tail"], at["phone"], at["phone_tail"]
         self.i_birth, self.i_joined, self.i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
 
-    def build(self, values: dict, org_id: int, pk: int) -> tuple[list, str, tuple]:
+    def build(self, values: dict, org_id: int, pk: int) -> tuple[int, tuple | bytes, str, tuple]:
         # runs once per imported member: the column positions are attributes, no lookups by name
         at = self.at
         t = self.template.copy()
@@ -467,8 +467,7 @@ class MemberRows:
             v = t[i]
             if v is not None:
                 t[i] = v.isoformat()  # str() of a date is the same text: the digest below reads it alike
-        payload = "\x1f".join([str(pk), *[v if v.__class__ is str else "" if v is None else str(v) for v in self.digested(t)]])
-        digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
+        digest = _digest(pk, self.digested(t))
         if self.vendor == "postgresql":
             # the line COPY reads (text format), made here: the writer only sends it
             return pk, "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t]).encode() + b"\n", digest, counted

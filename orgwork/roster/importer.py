@@ -206,8 +206,12 @@ def _cell_key(value):
     return (value.__class__, value)
 
 
-AHEAD_MIN_BYTES = 1 << 20  # from about 5,000 rows: the counters of the actor's orgs are read while the file is
-AHEAD_MAX_ORGS = 20000  # … unless the actor's scope is bigger than this
+# From a file of about 5,000 rows the counter rows of the actor's orgs are read while the file is read, unless the
+# actor may write to more orgs than AHEAD_MAX_ORGS.
+AHEAD_MIN_BYTES = 1 << 20
+AHEAD_MAX_ORGS = 20000
+# What a check process sends for a chunk's valid rows, as columns.
+VALID_COLUMNS = ("row", "id_number", "org_id", "pk", "record", "digest", "counted", "values")
 
 
 def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
@@ -275,9 +279,10 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
     answers: dict = {}
     orgs: dict[int, Org] = {}
     for _row_no, cells in sheet.rows:
-        key = _cell_key(sheets.cell(cells, org_col))
+        cell = sheets.cell(cells, org_col)
+        key = _cell_key(cell)
         if key not in answers:
-            org, code, message = resolver.resolve(key[1] if key[0] != "repr" else sheets.cell(cells, org_col))
+            org, code, message = resolver.resolve(cell)
             if org is not None:
                 orgs[org.pk] = org
             answers[key] = (org.pk if org else None, code, message)
@@ -317,40 +322,9 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                     if tag == "counts":
                         _add_counts(counts, item[0])
                         continue
-                    rejected, warnings, columns, keys, checked = item
-                    # the chunk's valid rows as columns: Excel row, ID number, org id, member id, row to insert,
-                    # digest, counted, values (if kept)
-                    row_nos, id_numbers, _org_ids, pks, records, digests, counted, _values = columns
-                    # A repeated ID number is found here, across the chunks (the check processes each see a part)
-                    repeated = {}
-                    for row_no, key in keys:
-                        first = seen.setdefault(key, row_no)
-                        if first != row_no:
-                            repeated[row_no] = first
-                    if repeated:
-                        for row_no, first in repeated.items():
-                            rejected.append({"row": row_no, "code": "duplicate_in_file", "column": heading["id_number"], "message": _("公民身份号码与第%(value)s行重复") % {"value": first}})
-                        rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
-                    report.rejected.extend(rejected)
-                    report.warnings.extend(warnings)
-                    # Already registered?
-                    existing = registered
-                    if not asked.issuperset(id_numbers):
-                        existing = {**registered, **_registered([i for i in id_numbers if i not in asked])}
-                    if repeated or (existing and not existing.keys().isdisjoint(id_numbers)):
-                        keep = []
-                        for i, (row_no, id_number) in enumerate(zip(row_nos, id_numbers, strict=True)):
-                            if row_no in repeated:
-                                left_out.append(counted[i])
-                            elif id_number in existing:
-                                left_out.append(counted[i])
-                                if update:
-                                    update_rows.append((CheckedRow(row_no, _org_ids[i], _values[i]), existing[id_number][0]))
-                                else:
-                                    report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
-                            else:
-                                keep.append(i)
-                        pks, records, digests, counted = ([column[i] for i in keep] for column in (pks, records, digests, counted))
+                    pks, records, digests, counted, checked = _accept_chunk(
+                        report, item, heading, seen=seen, registered=registered, asked=asked, update=update, update_rows=update_rows, left_out=left_out
+                    )
                     report.valid_rows += len(pks)
                     # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
                     # nothing more is written: the transaction is rolled back below.
@@ -381,12 +355,48 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
     return report
 
 
+def _accept_chunk(report, item, heading, *, seen, registered, asked, update, update_rows, left_out):
+    """A checked chunk in the writing process: its rejections and warnings into the report, the ID numbers repeated
+    from an earlier chunk and those already registered taken out (to update, or rejected); the rest as the columns to
+    insert, with the number of rows checked."""
+    rejected, warnings, columns, keys, checked = item
+    row_nos, id_numbers, org_ids, pks, records, digests, counted, values = columns
+    repeated = {}  # found here, across the chunks: each check process sees a part
+    for row_no, key in keys:
+        first = seen.setdefault(key, row_no)
+        if first != row_no:
+            repeated[row_no] = first
+    for row_no, first in repeated.items():
+        rejected.append({"row": row_no, "code": "duplicate_in_file", "column": heading["id_number"], "message": _("公民身份号码与第%(value)s行重复") % {"value": first}})
+    if repeated:
+        rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
+    report.rejected.extend(rejected)
+    report.warnings.extend(warnings)
+    existing = registered
+    if not asked.issuperset(id_numbers):  # numbers the check corrected: looked up now
+        existing = {**registered, **_registered([i for i in id_numbers if i not in asked])}
+    if not repeated and existing.keys().isdisjoint(id_numbers):
+        return pks, records, digests, counted, checked
+    keep = []
+    for i, (row_no, id_number) in enumerate(zip(row_nos, id_numbers, strict=True)):
+        if row_no in repeated:
+            left_out.append(counted[i])
+        elif id_number in existing:
+            left_out.append(counted[i])
+            if update:
+                update_rows.append((CheckedRow(row_no, org_ids[i], values[i]), existing[id_number][0]))
+            else:
+                report.reject(row_no, "duplicate_existing", heading["id_number"], _("该公民身份号码的党员已在系统中（如需更新请选择“更新已有党员”）"))
+        else:
+            keep.append(i)
+    return (*([column[i] for i in keep] for column in (pks, records, digests, counted)), checked)
+
+
 def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_values, part=0, parts=1):
     """The check of the rows, a chunk at a time — the chunks part, part + parts, … of the file: (rejections,
-    warnings, valid rows, ID numbers, rows checked), the valid rows as eight columns (Excel row, ID number, org id,
-    member id, row to insert, digest, counted, values if kept), and every row's ID number as (Excel row, number) for the caller's check
-    of repeats across chunks. Plain values, cheap to send from a check process. No database: the org cells come
-    answered in `answers` (see _import_members)."""
+    warnings, valid rows, ID numbers, rows checked): the valid rows as the VALID_COLUMNS (values only when kept), and
+    every row's ID number as (Excel row, number) for the caller's check of repeats across chunks. Plain values, cheap
+    to send from a check process. No database: the org cells come answered in `answers` (see _import_sheet)."""
     cols = sheet.columns
     # The cells of each row read once into the dict clean_member takes, as sheets.cell reads them (a blank string
     # as ""; a number typed into the ID or phone column as its digits).
@@ -459,7 +469,7 @@ def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col
             keys.append((row_no, id_key))
         if not bad:
             valid.append((row_no, values["id_number"], org_id, *build(values, org_id, pk), values if keep_values else None))
-    columns = [list(c) for c in zip(*valid, strict=True)] if valid else [[] for _ in range(8)]
+    columns = [list(c) for c in zip(*valid, strict=True)] if valid else [[] for _ in VALID_COLUMNS]
     return report.rejected, report.warnings, columns, keys, len(rows)
 
 

@@ -209,15 +209,11 @@ def _save(rows: list[_Row]) -> None:
     now = OrgStats._meta.get_field("updated_at").get_db_prep_save(timezone.now(), conn)
     qn = conn.ops.quote_name
     table = qn(OrgStats._meta.db_table)
+    # PostgreSQL: the documents cast on the server, one prepared UPDATE per row in one pipeline (psycopg's
+    # executemany; measured at 1,000 and 5,000 rows: faster than one jsonb_to_recordset document of them all)
+    cast = "::jsonb" if conn.vendor == "postgresql" else ""
+    sql = f"UPDATE {table} SET {qn('own')} = %s{cast}, {qn('total')} = %s{cast}, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
     with conn.cursor() as cur:
-        if conn.vendor == "postgresql":
-            # the documents as text cast on the server, one prepared UPDATE per row sent in one pipeline by psycopg's
-            # executemany (measured at 1,000 and 5,000 rows: faster than one jsonb_to_recordset document of them all)
-            sql = f"UPDATE {table} SET {qn('own')} = %s::jsonb, {qn('total')} = %s::jsonb, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
-            cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
-            return
-        sql = f"UPDATE {table} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
-        # the counters are {str: int}: json.dumps is what the JSON field's adapter runs for them, minus its layers
         cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
 
 

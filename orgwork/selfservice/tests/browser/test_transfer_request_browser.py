@@ -11,6 +11,7 @@ from orgwork.core.models import ProcedureInstance
 from orgwork.core.sms import MemorySms
 from orgwork.lifecycle.models import Transfer
 from orgwork.members import services as member_services
+from orgwork.web.tests.browser.conftest import sms_sign_in
 
 PASSWORD = "Zugong#2026"
 
@@ -27,15 +28,7 @@ def test_a_member_asks_on_the_phone_and_the_secretary_accepts_in_the_console(liv
     base = live_server.url
 
     # the member, on the phone
-    phone = new_page(width=390, height=844, mobile=True)
-    phone.goto(f"{base}/m/login/")
-    phone.fill("input[name=phone]", "13912345678")
-    phone.get_by_role("button", name="获取验证码").click()
-    expect(phone.get_by_test_id("sms-sent")).to_be_visible()
-    code = re.search(r"验证码 (\d{6})", MemorySms.outbox[-1]["text"]).group(1)
-    phone.fill("input[name=code]", code)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(re.compile(r"/m/$"))
+    phone = sms_sign_in(new_page(width=390, height=844, mobile=True), base, "13912345678")
     phone.get_by_test_id("ask-transfer").click()
     phone.get_by_label("转入单位或党组织").fill("乙镇机关")
     phone.get_by_label("转接原因及联系方式").fill("调到乙镇政府工作")
