@@ -75,9 +75,9 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check orgwork $(wildcard bench)
 	$(BIN)/python $(LAYERS) orgwork
 
-## bench: every benchmark on SQLite and PostgreSQL beside its ceiling (BENCH_SIZE=100000 for the big run; BENCH_POSTGRES_URL names a database it may drop)
+## bench: every benchmark on SQLite and PostgreSQL beside its ceiling, at the issue's sizes (BENCH_SIZE=20000 for a quick run; BENCH_POSTGRES_URL names a database it may drop)
 bench: $(DEVSTAMP)
-	BENCH_SIZE=$${BENCH_SIZE:-20000} $(BIN)/python -m bench $(BENCH_ARGS)
+	BENCH_SIZE=$${BENCH_SIZE:-100000} $(BIN)/python -m bench $(BENCH_ARGS)
 
 ## faults: concurrent writers on PostgreSQL leave totals exact (bench/faults.py; docs/scaling.md)
 faults: $(DEVSTAMP)

@@ -469,8 +469,15 @@ class MemberRows:
                 t[i] = v.isoformat()  # str() of a date is the same text: the digest below reads it alike
         digest = _digest(pk, self.digested(t))
         if self.vendor == "postgresql":
-            # the line COPY reads (text format), made here: the writer only sends it
-            return pk, "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t]).encode() + b"\n", digest, counted
+            # the line COPY reads (text format), made here: the writer only sends it. Every text of the row comes from
+            # `values` or is derived from them (pinyin, reversed digits) or from our own constants, so a row whose
+            # values hold no backslash, tab, newline or CR needs no escaping (nearly every row): one check of them all.
+            plain = "".join([v for v in values.values() if v.__class__ is str])
+            if "\\" in plain or "\t" in plain or "\n" in plain or "\r" in plain:
+                line = "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t])
+            else:
+                line = "\t".join([v if v.__class__ is str else _COPY_NULL if v is None else ("t" if v else "f") if v.__class__ is bool else str(v) for v in t])
+            return pk, line.encode() + b"\n", digest, counted
         return pk, self.varying(t), digest, counted
 
 
@@ -532,6 +539,8 @@ class BulkMemberWriter:
         self.cache_before = None
         self.loaded = loaded  # counter rows locked and read already (see prefetch)
         self.sequence = None
+        self.deferred_fks = None
+        self.recorded = False
 
     def prefetch(self, org_ids) -> None:
         """Lock and read now the counter rows the rows' orgs will change (while their rows are still being checked
@@ -539,9 +548,25 @@ class BulkMemberWriter:
         self.loaded = {**(self.loaded or {}), **registry.counters().load_for_update(org_ids, have=self.loaded)}
 
     def __enter__(self):
+        if self.conn.vendor == "postgresql":
+            # The member table's foreign keys (Django makes them DEFERRABLE INITIALLY DEFERRED) are checked as each
+            # chunk goes in, while the next chunk is being checked, instead of one by one at the commit, when nothing
+            # else runs (100,000 rows: about 0.6 s moved off the end of an import). Deferred again on the way out.
+            with self.conn.cursor() as cur:
+                cur.execute(
+                    "SELECT string_agg(quote_ident(conname), ', ' ORDER BY conname) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+                    [Member._meta.db_table],
+                )
+                self.deferred_fks = cur.fetchone()[0]
+                if self.deferred_fks:
+                    cur.execute(f"SET CONSTRAINTS {self.deferred_fks} IMMEDIATE")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        if getattr(self, "deferred_fks", None) and exc_type is None and not self.conn.needs_rollback:
+            with self.conn.cursor() as cur:
+                cur.execute(f"SET CONSTRAINTS {self.deferred_fks} DEFERRED")
         if self.cache_before is not None:
             # on the driver's connection: a setting of the connection, not of the transaction, so it is restored
             # also when the import rolls back (Django refuses queries in a transaction marked for rollback)
@@ -574,6 +599,8 @@ class BulkMemberWriter:
         """The same rows as columns (what a check process sends): no per-row work here but the database's."""
         if not pks:
             return
+        if self.recorded:
+            raise RuntimeError("rows inserted after the batch's audit event was written")
         self.digests.update(zip(map(str, pks), digests, strict=True))
         self.counted.extend(counted)
         with self.conn.cursor() as cur:
@@ -606,6 +633,21 @@ class BulkMemberWriter:
         rows inserted), else they are counted here."""
         if not self.counted:
             return 0
+        self.record()
+        if counts is None:
+            builder = self.builder
+            touched = {c[0] for c in self.counted}
+            registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
+        else:
+            registry.counters().add_counts(counts, loaded=self.loaded)
+        return len(self.counted)
+
+    def record(self) -> None:
+        """The batch's audit event, once: finish() writes it if the caller has not (an import writes it while its
+        check processes are still counting)."""
+        if self.recorded or not self.counted:
+            return
+        self.recorded = True
         builder = self.builder
         touched = {c[0] for c in self.counted}
         n = len(self.counted)
@@ -622,11 +664,6 @@ class BulkMemberWriter:
                 )
             ],
         )
-        if counts is None:
-            registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
-        else:
-            registry.counters().add_counts(counts, loaded=self.loaded)
-        return n
 
 
 def _common_path(paths) -> str:

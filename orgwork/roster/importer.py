@@ -198,6 +198,16 @@ class CheckedRow:
     values: dict
 
 
+def _distinct_cells(rows, col: int) -> list:
+    """The distinct cells of a column as sheets.cell reads them, in order of first appearance: the raw values
+    (what python-calamine gives is hashable) gathered in one pass, each read once; any other row by row."""
+    try:
+        raw = dict.fromkeys([(c.__class__, c) for c in [cells[col] if col < len(cells) else None for _row_no, cells in rows]])
+    except TypeError:
+        return [sheets.cell(cells, col) for _row_no, cells in rows]
+    return [sheets.cell([value], 0) for _cls, value in raw]
+
+
 def _cell_key(value):
     try:
         hash(value)
@@ -278,8 +288,7 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
     org_col = sheet.columns["org"]
     answers: dict = {}
     orgs: dict[int, Org] = {}
-    for _row_no, cells in sheet.rows:
-        cell = sheets.cell(cells, org_col)
+    for cell in _distinct_cells(sheet.rows, org_col):
         key = _cell_key(cell)
         if key not in answers:
             org, code, message = resolver.resolve(cell)
@@ -304,16 +313,14 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                 ids.extend(writer.reserve(total))
                 done = 0
                 seen: dict[str, int] = {}
-                registered: dict[str, tuple[int, int]] = {}
-                asked: set[str] = set()
+                lookup = _Lookup(sheet)
 
                 def meanwhile():
-                    # while the rows are checked: lock and read the counters the import will change, and look up at
-                    # once every ID number of the file as written (the check may still correct a few: those are
-                    # looked up with their chunk)
+                    # while the first chunks are checked: lock and read the counters the import will change, and look
+                    # up the ID numbers of the first rows (the rest a block at a time as the chunks come, so the check
+                    # processes never wait on a full pipe while one lookup of the whole file runs)
                     writer.prefetch(orgs)
-                    asked.update(_id_candidates(sheet))
-                    registered.update(_registered(list(asked)))
+                    lookup.cover(LOOKUP_BLOCK)
 
                 chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=meanwhile)
                 counts: dict[int, dict[str, int]] = {}
@@ -322,8 +329,9 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                     if tag == "counts":
                         _add_counts(counts, item[0])
                         continue
+                    lookup.cover(done + item[-1])  # the rows of this chunk: done … done + checked
                     pks, records, digests, counted, checked = _accept_chunk(
-                        report, item, heading, seen=seen, registered=registered, asked=asked, update=update, update_rows=update_rows, left_out=left_out
+                        report, item, heading, seen=seen, registered=lookup.registered, asked=lookup.asked, update=update, update_rows=update_rows, left_out=left_out
                     )
                     report.valid_rows += len(pks)
                     # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
@@ -332,6 +340,10 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                         writer.insert_columns(pks, records, digests, counted)
                     done += checked
                     progress("check", done, total)
+                    if done == total and (partial or not report.rejected):
+                        # every row is in: the batch's audit event goes in while the check processes count
+                        progress("write", 0, total)
+                        writer.record()
                 report.valid_rows += len(update_rows)
                 if report.rejected and not partial:
                     transaction.set_rollback(True)
@@ -473,14 +485,38 @@ def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col
     return report.rejected, report.warnings, columns, keys, len(rows)
 
 
-def _id_candidates(sheet) -> set[str]:
-    """The ID numbers of the file as the check will read them, cheaply: a plain 18-character cell as it is, others
-    normalized (an old 15-digit number as its 18-digit form)."""
+LOOKUP_BLOCK = 10 * CHECK_CHUNK  # rows whose ID numbers are looked up at a time
+
+
+class _Lookup:
+    """The registered members among the file's ID numbers, looked up a block of rows at a time, ahead of the chunks
+    that need them (chunks come in row order): `asked` the numbers looked up, `registered` those found."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.asked: set[str] = set()
+        self.registered: dict[str, tuple[int, int]] = {}
+        self.looked = 0  # rows looked up: sheet.rows[:looked]
+
+    def cover(self, end: int) -> None:
+        """Look up the rows before `end` (a block at a time) if they are not yet."""
+        total = len(self.sheet.rows)
+        while self.looked < min(end, total):
+            stop = min(self.looked + LOOKUP_BLOCK, total)
+            found = _id_candidates(self.sheet, self.looked, stop) - self.asked
+            self.asked |= found
+            self.registered.update(_registered(list(found)))
+            self.looked = stop
+
+
+def _id_candidates(sheet, start: int = 0, stop: int | None = None) -> set[str]:
+    """The ID numbers of the rows [start, stop) as the check will read them, cheaply: a plain 18-character cell as it
+    is, others normalized (an old 15-digit number as its 18-digit form)."""
     col = sheet.columns.get("id_number")
     out: set[str] = set()
     if col is None:
         return out
-    for _row_no, cells in sheet.rows:
+    for _row_no, cells in sheet.rows[start:stop]:
         value = cells[col] if col < len(cells) else None
         if value.__class__ is str and len(value) == 18 and value.isascii() and value[:17].isdigit():
             out.add(value)

@@ -165,21 +165,25 @@ def _write(own: dict[int, Counter], total: dict[int, Counter], loaded: dict[int,
         return
     loaded = loaded or {}
     rest = _load([i for i in ids if i not in loaded])
-    rows = []
-    for org_id in ids:
-        row = loaded.get(org_id) or rest[org_id]
-        d_own, d_total = own.get(org_id), total.get(org_id)
-        # An org without suborgs (most of the orgs an import touches) has the same total as own, and the same
-        # delta for both: added once, and written as one document (see _save).
-        leaf = d_own is not None and d_total is not None and dict.__eq__(d_own, d_total) and row.own == row.total  # Counter's own == walks in Python
-        if d_own:
-            row.own = _add(row.own, d_own)
-        if leaf:
-            row.total = row.own
-        elif d_total:
-            row.total = _add(row.total, d_total)
-        rows.append(row)
-    _save(rows)
+
+    def added():
+        # a generator: on PostgreSQL each row's UPDATE is sent as soon as its documents are added up, and the server
+        # runs it while the next row is added up here (psycopg's executemany pipeline)
+        for org_id in ids:
+            row = loaded.get(org_id) or rest[org_id]
+            d_own, d_total = own.get(org_id), total.get(org_id)
+            # An org without suborgs (most of the orgs an import touches) has the same total as own, and the same
+            # delta for both: added once, and written as one document (see _save).
+            leaf = d_own is not None and d_total is not None and dict.__eq__(d_own, d_total) and row.own == row.total  # Counter's own == walks in Python
+            if d_own:
+                row.own = _add(row.own, d_own)
+            if leaf:
+                row.total = row.own
+            elif d_total:
+                row.total = _add(row.total, d_total)
+            yield row
+
+    _save(added())
 
 
 def _add(doc: dict, delta) -> dict:
@@ -201,7 +205,7 @@ def _add(doc: dict, delta) -> dict:
     return doc
 
 
-def _save(rows: list[_Row]) -> None:
+def _save(rows: Iterable[_Row]) -> None:
     """One prepared UPDATE run for all rows (bulk_update's CASE expressions cost more than the counting)."""
     from django.utils import timezone
 
@@ -209,15 +213,23 @@ def _save(rows: list[_Row]) -> None:
     now = OrgStats._meta.get_field("updated_at").get_db_prep_save(timezone.now(), conn)
     qn = conn.ops.quote_name
     table = qn(OrgStats._meta.db_table)
-    # PostgreSQL: the documents cast on the server, one prepared UPDATE per row in one pipeline (psycopg's
-    # executemany; measured at 1,000 and 5,000 rows: faster than one jsonb_to_recordset document of them all)
-    cast = "::jsonb" if conn.vendor == "postgresql" else ""
-    sql = f"UPDATE {table} SET {qn('own')} = %s{cast}, {qn('total')} = %s{cast}, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
     with conn.cursor() as cur:
-        cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
+        if conn.vendor == "postgresql":
+            # The documents cast on the server, one prepared UPDATE per row in one pipeline (psycopg's executemany;
+            # measured at 1,000 and 5,000 rows: faster than one jsonb_to_recordset document or unnest of them all).
+            # An org without suborgs sends its one document once, parsed once for both columns (total NULL): 5,081
+            # rows in 0.27 s against 0.44 s with both parsed.
+            sql = (
+                f"UPDATE {table} SET {qn('own')} = d.doc, {qn('total')} = COALESCE(%s::jsonb, d.doc), {qn('updated_at')} = %s "
+                f"FROM (SELECT %s::jsonb AS doc) AS d WHERE {qn('org_id')} = %s"
+            )
+            cur.executemany(sql, ((None if total is own else total, now, own, r.org_id) for r, own, total in _texts(rows)))
+        else:
+            sql = f"UPDATE {table} SET {qn('own')} = %s, {qn('total')} = %s, {qn('updated_at')} = %s WHERE {qn('org_id')} = %s"
+            cur.executemany(sql, [(own, total, now, r.org_id) for r, own, total in _texts(rows)])
 
 
-def _texts(rows: list[_Row]):
+def _texts(rows: Iterable[_Row]):
     """(row, own as JSON, total as JSON): json.dumps is what the JSON field's adapter runs for {str: int}, minus its
     layers; a document that is both own and total (an org without suborgs) is written out once."""
     dumps = json.dumps
