@@ -103,7 +103,32 @@ class OrgResolver:
                 self.by_full_path[full] = pk
         self.cache: dict[str, tuple[Org | None, str, str]] = {}
         self.raw_cache: dict = {}  # the cell as read → the same answer (a column repeats a few hundred names)
-        self.writable_by_id: dict[int, Org] | None = None
+        self.writable_by_id: dict[int, Org] = {}  # orgs read so far that the actor may write to
+        self.read_ids: set[int] = set()  # the org ids read so far (writable or not)
+
+    def prime(self, cells) -> None:
+        """Before resolving many cells: the orgs their full paths name, read in one query (only those, not every org
+        the actor may write to: a city has tens of thousands)."""
+        pks = set()
+        for cell in cells:
+            text = clean_text(_text_cell(cell))
+            pk = self.by_full_path.get(text)
+            if pk is None:
+                pk = self.by_full_path.get(self._path_key(text))
+            if pk is not None:
+                pks.add(pk)
+        self._read(pks)
+
+    def _read(self, pks) -> None:
+        pks = sorted(set(pks) - self.read_ids)
+        for start in range(0, len(pks), 10000):  # SQLite: at most 32,766 parameters
+            part = pks[start : start + 10000]
+            self.writable_by_id.update({o.pk: o for o in self.writable.filter(pk__in=part)})
+            self.read_ids.update(part)
+
+    @staticmethod
+    def _path_key(text: str) -> str:
+        return "/".join(clean_name(p) for p in to_halfwidth(text).replace("／", "/").split("/"))
 
     def resolve(self, ref) -> tuple[Org | None, str, str]:
         """(org, error code, message)."""
@@ -129,12 +154,11 @@ class OrgResolver:
 
     def _resolve(self, text):
         org = None
-        key = "/".join(clean_name(p) for p in to_halfwidth(text).replace("／", "/").split("/"))
-        pk = self.by_full_path.get(key)
+        pk = self.by_full_path.get(text)  # a full path as the export writes it: no normalizing
+        if pk is None:
+            pk = self.by_full_path.get(self._path_key(text))
         if pk is not None:
-            if self.writable_by_id is None:
-                # One query for every org the actor may write to (10^4 at most in a city), instead of one per name.
-                self.writable_by_id = {o.pk: o for o in self.writable}
+            self._read([pk])  # read already when prime() was given the cell
             org = self.writable_by_id.get(pk)
             if org is None:
                 return None, "unknown_org", f"党组织“{text}”不在您的管理范围内"
@@ -288,7 +312,9 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
     org_col = sheet.columns["org"]
     answers: dict = {}
     orgs: dict[int, Org] = {}
-    for cell in _distinct_cells(sheet.rows, org_col):
+    cells = _distinct_cells(sheet.rows, org_col)
+    resolver.prime(cells)
+    for cell in cells:
         key = _cell_key(cell)
         if key not in answers:
             org, code, message = resolver.resolve(cell)
