@@ -63,3 +63,56 @@ def test_literals_are_only_plain_constants():
     for bad in ("x'; DROP TABLE members_member; --", "引号", 1.5, b"x"):
         with pytest.raises(ValueError):
             services._sql_literal(bad)
+
+
+def _writer(system, org):
+    builder = services.MemberRows([org])
+    return builder, services.BulkMemberWriter(actor=system, action="member.import", builder=builder)
+
+
+def test_no_row_goes_in_after_the_batch_event(tree, system):
+    # an import writes the batch's audit event while its check processes still count; a row written after it would
+    # be missing from the event's digests
+    from django.db import transaction
+
+    with transaction.atomic():
+        builder, writer = _writer(system, tree.village_a)
+        with writer:
+            first, second = writer.reserve(2)
+            writer.insert([builder.build(_row(tree.village_a, 0), tree.village_a.pk, first)])
+            writer.record()
+            with pytest.raises(RuntimeError, match="audit event"):
+                writer.insert([builder.build(_row(tree.village_a, 1), tree.village_a.pk, second)])
+            assert writer.finish() == 1  # the event is not written twice
+        assert AuditEvent.objects.filter(object_type="members.batch", object_id=f"{first}-{first}").count() == 1
+
+
+def test_postgresql_checks_the_member_foreign_keys_per_chunk_only_while_writing(tree, system):
+    # BulkMemberWriter makes the member table's deferred foreign keys immediate while it writes (checked with each
+    # COPY, not all at the commit) and deferred again afterwards, for whatever else the transaction does
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SET CONSTRAINTS is PostgreSQL's")
+    missing_org = 10**12
+
+    def insert_orphan():
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO members_member (name, name_pinyin, name_initials, gender, id_number, id_number_old, id_tail, ethnicity, birth_date, "
+                "education, category, org_id, joined_on, job, phone, phone_tail, address, standing, lost_contact, created_at, updated_at) "
+                "VALUES ('孤儿', '', '', 'M', '511526198001010011', '', '', '', '1980-01-01', '', 'full', %s, '2005-07-01', '', '', '', '', "
+                "'normal', false, now(), now())",
+                [missing_org],
+            )
+
+    with transaction.atomic():
+        _builder, writer = _writer(system, tree.village_a)
+        with writer:
+            with pytest.raises(IntegrityError), transaction.atomic():
+                insert_orphan()  # immediate: refused by the statement itself
+        with transaction.atomic():
+            insert_orphan()  # deferred again: accepted until the check runs
+            with pytest.raises(IntegrityError), connection.cursor() as cur:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the pending check runs now and fails
+            transaction.set_rollback(True)

@@ -2,7 +2,8 @@
 (core.forked, files of FORK_MIN_ROWS rows or more) or in the importing process.
 
 Each scenario imports the same file on both paths, each inside a savepoint rolled back afterwards (so both start
-from the same state), with CHECK_CHUNK = 3 so that several chunks travel from the check process."""
+from the same state), with CHECK_CHUNK = 3 so that several chunks travel from the check process, and LOOKUP_BLOCK = 4
+so that the registered ID numbers are looked up in several blocks that straddle the chunks."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def chunks(monkeypatch, tmp_path):
     """CHECK_CHUNK = 3, and a record (a file: the check may run in another process) of every chunk the check
     yields: the process it ran in and whether marshal could carry it."""
     monkeypatch.setattr(importer, "CHECK_CHUNK", CHUNK)
+    monkeypatch.setattr(importer, "LOOKUP_BLOCK", CHUNK + 1)  # registered ID numbers looked up a block at a time, not aligned to the chunks
     log = tmp_path / "chunks.log"
     original = importer._check_rows
 
@@ -283,3 +285,25 @@ def test_a_failure_while_writing_leaves_nothing_and_no_child_process(tree, syste
             os.waitpid(pid, os.WNOHANG)
     with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as f:
         assert f.read().split() == []
+
+
+def test_the_id_numbers_are_looked_up_a_block_at_a_time_once_each(tree, system, tmp_path, monkeypatch):
+    # each block of rows is looked up once, when the first chunk that needs it comes, never a row twice
+    rows = people(10)
+    path = sheet(tmp_path, rows)
+    asked = []
+    original = importer._registered
+    monkeypatch.setattr(importer, "_registered", lambda numbers: asked.append(sorted(numbers)) or original(numbers))
+    monkeypatch.setattr(importer, "LOOKUP_BLOCK", 4)
+    from orgwork.roster import sheets as roster_sheets
+
+    rep = importer.Report()
+    located = importer._located(rep, roster_sheets.read_rows(str(path), roster_sheets.MEMBER_COLUMNS), roster_sheets.MEMBER_COLUMNS, roster_sheets.MEMBER_REQUIRED, "")
+    lookup = importer._Lookup(located)
+    lookup.cover(3)
+    lookup.cover(3)
+    lookup.cover(9)
+    lookup.cover(100)
+    ids = [r["公民身份号码"] for r in rows]
+    assert asked == [sorted(ids[0:4]), sorted(ids[4:8]), sorted(ids[8:10])]
+    assert lookup.asked == set(ids) and lookup.registered == {}
