@@ -564,7 +564,7 @@ class BulkMemberWriter:
         return self
 
     def __exit__(self, exc_type, *exc):
-        if getattr(self, "deferred_fks", None) and exc_type is None and not self.conn.needs_rollback:
+        if self.deferred_fks and exc_type is None and not self.conn.needs_rollback:
             with self.conn.cursor() as cur:
                 cur.execute(f"SET CONSTRAINTS {self.deferred_fks} DEFERRED")
         if self.cache_before is not None:
