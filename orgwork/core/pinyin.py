@@ -36,8 +36,7 @@ def _common_chars() -> dict[str, tuple[str, str]]:
     return {c: (f.lower().replace(" ", ""), i.lower().replace(" ", "")) for c, f, i in zip(chars, full, initials, strict=True)}
 
 
-_COMMON: dict[str, tuple[str, str]] = {}
-_COMMON = _common_chars()
+_COMMON: dict[str, tuple[str, str]] = _common_chars()
 
 
 def _has_phrase(name: str) -> bool:

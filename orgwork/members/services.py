@@ -389,8 +389,8 @@ class MemberRows:
     reads their distribution roots once).
 
     `build(values, org_id, pk)` gives (id, row, digest, counted): the row's values in `sent` order for SQLite's
-    INSERT, or on PostgreSQL the line COPY reads with every column, its digest (see `row_digest`), and the member as the counters count it (stats.counters
-    ROW_FIELDS). The id comes from `BulkMemberWriter.reserve`."""
+    INSERT, or on PostgreSQL the line COPY reads with every column; its digest (see `row_digest`); and the member as
+    the counters count it (stats.counters ROW_FIELDS). The id comes from `BulkMemberWriter.reserve`."""
 
     def __init__(self, orgs, *, vendor: str | None = None):
         from django.db import connection, models

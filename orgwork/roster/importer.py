@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -253,40 +253,19 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
     report = Report()
     # The file is read in a thread (python-calamine releases the GIL while it parses); meanwhile a big file's import
     # locks and reads the counter rows of every org the actor may write to, which it would otherwise read later.
-    reading = _Background(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
-    with transaction.atomic():
-        loaded = None
-        if _size(source) >= AHEAD_MIN_BYTES:
-            writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
-            if len(writable) <= AHEAD_MAX_ORGS:
-                loaded = registry.counters().load_for_update(writable)
-        rows = reading.result()
-        sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
-        if sheet is None:
-            return report
-        return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded)
-
-
-class _Background:
-    """fn(*args) in a thread; result() waits for it and returns its value or raises its exception."""
-
-    def __init__(self, fn, *args):
-        self.value = self.error = None
-
-        def run():
-            try:
-                self.value = fn(*args)
-            except BaseException as exc:  # raised again in the caller's thread
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="roster-read", daemon=True)
-        self.thread.start()
-
-    def result(self):
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.value
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-read") as pool:
+        reading = pool.submit(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
+        with transaction.atomic():
+            loaded = None
+            if _size(source) >= AHEAD_MIN_BYTES:
+                writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
+                if len(writable) <= AHEAD_MAX_ORGS:
+                    loaded = registry.counters().load_for_update(writable)
+            rows = reading.result()
+            sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
+            if sheet is None:
+                return report
+            return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded)
 
 
 def _size(source) -> int:
