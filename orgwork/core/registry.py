@@ -164,6 +164,9 @@ class _NoCounters:
     def count_rows(self, rows, sectors):
         return {}
 
+    def tally_rows(self, rows, sectors, out, memo=None):
+        return None
+
     def add_counts(self, deltas, loaded=None):
         return None
 

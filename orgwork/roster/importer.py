@@ -256,16 +256,19 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-read") as pool:
         reading = pool.submit(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
         with transaction.atomic():
-            loaded = None
-            if _size(source) >= AHEAD_MIN_BYTES:
+            loaded = known = None
+            size = _size(source)
+            if size >= AHEAD_MIN_BYTES:
                 writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
                 if len(writable) <= AHEAD_MAX_ORGS:
                     loaded = registry.counters().load_for_update(writable)
+            if size >= ID_SCAN_MIN_BYTES:
+                known = _registered_numbers(size)
             rows = reading.result()
             sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
             if sheet is None:
                 return report
-            return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded)
+            return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded, known=known)
 
 
 def _size(source) -> int:
@@ -280,7 +283,7 @@ def _size(source) -> int:
             return 0
 
 
-def _import_sheet(report, sheet, *, actor, partial, update, today, progress, action, loaded) -> Report:
+def _import_sheet(report, sheet, *, actor, partial, update, today, progress, action, loaded, known=None) -> Report:
     total = len(sheet.rows)
     report.rows = total
     progress("check", 0, total)
@@ -318,7 +321,7 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                 ids.extend(writer.reserve(total))
                 done = 0
                 seen: dict[str, int] = {}
-                lookup = _Lookup(sheet)
+                lookup = _Lookup(sheet, known)
 
                 def meanwhile():
                     # while the first chunks are checked: lock and read the counters the import will change, and look
@@ -336,7 +339,7 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                         continue
                     lookup.cover(done + item[-1])  # the rows of this chunk: done … done + checked
                     pks, records, digests, counted, checked = _accept_chunk(
-                        report, item, heading, seen=seen, registered=lookup.registered, asked=lookup.asked, update=update, update_rows=update_rows, left_out=left_out
+                        report, item, heading, seen=seen, lookup=lookup, update=update, update_rows=update_rows, left_out=left_out
                     )
                     report.valid_rows += len(pks)
                     # The rows go in while the next chunk is checked; one rejected row anywhere (all-or-nothing) and
@@ -372,7 +375,7 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
     return report
 
 
-def _accept_chunk(report, item, heading, *, seen, registered, asked, update, update_rows, left_out):
+def _accept_chunk(report, item, heading, *, seen, lookup, update, update_rows, left_out):
     """A checked chunk in the writing process: its rejections and warnings into the report, the ID numbers repeated
     from an earlier chunk and those already registered taken out (to update, or rejected); the rest as the columns to
     insert, with the number of rows checked."""
@@ -389,9 +392,7 @@ def _accept_chunk(report, item, heading, *, seen, registered, asked, update, upd
         rejected.sort(key=lambda r: r["row"])  # as a check of the rows in order lists them
     report.rejected.extend(rejected)
     report.warnings.extend(warnings)
-    existing = registered
-    if not asked.issuperset(id_numbers):  # numbers the check corrected: looked up now
-        existing = {**registered, **_registered([i for i in id_numbers if i not in asked])}
+    existing = lookup.existing(id_numbers)
     if not repeated and existing.keys().isdisjoint(id_numbers):
         return pks, records, digests, counted, checked
     keep = []
@@ -420,14 +421,17 @@ def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_v
     take = [(key, cols[key], key in ("id_number", "phone")) for key in MEMBER_FIELDS if key in cols]
     org_col, standing_col = cols["org"], cols.get("standing")
     build = builder.build
-    counted = []
+    # the counters' view of this part's valid rows, counted here rather than in the writing process, a chunk at a time
+    # as it is made (so the counts are ready the moment the last chunk is)
+    counts: dict[int, dict[str, int]] = {}
+    memo: dict = {}
+    tally = registry.counters().tally_rows
     for start in range(part * CHECK_CHUNK, len(sheet.rows), parts * CHECK_CHUNK):
         end = start + CHECK_CHUNK
         chunk = _check_chunk(sheet.rows[start:end], ids[start:end], heading, answers, build, take, org_col, standing_col, today=today, min_age=min_age, keep_values=keep_values)
-        counted.extend(chunk[2][6])
+        tally(chunk[2][6], builder.sector_of, counts, memo)
         yield ("rows", *chunk)
-    # the counters' view of this part's valid rows, counted here rather than in the writing process
-    yield ("counts", {org: dict(c) for org, c in registry.counters().count_rows(counted, builder.sector_of).items()})
+    yield ("counts", counts)
 
 
 def _add_counts(into: dict, counts: dict, sign: int = 1) -> None:
@@ -495,16 +499,32 @@ LOOKUP_BLOCK = 10 * CHECK_CHUNK  # rows whose ID numbers are looked up at a time
 
 class _Lookup:
     """The registered members among the file's ID numbers, looked up a block of rows at a time, ahead of the chunks
-    that need them (chunks come in row order): `asked` the numbers looked up, `registered` those found."""
+    that need them (chunks come in row order): `asked` the numbers looked up, `registered` those found.
 
-    def __init__(self, sheet):
+    With `known` (every registered ID number, read while the file was read: see _registered_numbers) nothing is
+    looked up ahead: a chunk's numbers are checked against the set, and only those in it are read."""
+
+    def __init__(self, sheet, known: frozenset[str] | None = None):
         self.sheet = sheet
+        self.known = known
         self.asked: set[str] = set()
         self.registered: dict[str, tuple[int, int]] = {}
         self.looked = 0  # rows looked up: sheet.rows[:looked]
 
+    def existing(self, id_numbers) -> dict[str, tuple[int, int]]:
+        """{ID number: (member id, org id)} of these numbers (a checked chunk's) that are registered."""
+        if self.known is not None:
+            hits = self.known.intersection(id_numbers)
+            return _registered(list(hits)) if hits else {}
+        if self.asked.issuperset(id_numbers):
+            return self.registered
+        # numbers the check corrected (not what the cell held): looked up now
+        return {**self.registered, **_registered([i for i in id_numbers if i not in self.asked])}
+
     def cover(self, end: int) -> None:
         """Look up the rows before `end` (a block at a time) if they are not yet."""
+        if self.known is not None:
+            return
         total = len(self.sheet.rows)
         while self.looked < min(end, total):
             stop = min(self.looked + LOOKUP_BLOCK, total)
@@ -534,6 +554,31 @@ def _id_candidates(sheet, start: int = 0, stop: int | None = None) -> set[str]:
         if text:
             out.add(text)
     return out
+
+
+# A big file's import reads every registered ID number while the file is read (one scan of the unique index, with
+# nothing else to do) instead of looking the file's numbers up as the chunks come (a query per block in the writing
+# process, which the writing waits for): when the table holds at most ID_SCAN_RATIO times the rows the file may hold
+# (estimated from its size, at ID_SCAN_BYTES_PER_ROW) and at most ID_SCAN_MAX_ROWS (the set's memory).
+ID_SCAN_MIN_BYTES = 1 << 20
+ID_SCAN_BYTES_PER_ROW = 80  # an xlsx roster row compresses to 85-100 bytes; .xls and CSV rows are bigger (more rows guessed)
+ID_SCAN_RATIO = 8
+ID_SCAN_MAX_ROWS = 2_000_000
+
+
+def _registered_numbers(size: int) -> frozenset[str] | None:
+    """Every registered ID number, if the members table is small enough beside a file of `size` bytes; else None."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    table = qn(Member._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {table}")  # at least the rows there are (ids only grow): no count(*)
+        top = cur.fetchone()[0] or 0
+        if top > min(ID_SCAN_MAX_ROWS, ID_SCAN_RATIO * (size // ID_SCAN_BYTES_PER_ROW)):
+            return None
+        cur.execute(f"SELECT id_number FROM {table}")
+        return frozenset(r[0] for r in cur.fetchall())
 
 
 def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:

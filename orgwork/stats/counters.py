@@ -299,9 +299,18 @@ def count_rows(rows: Iterable[tuple], sectors: dict[int, str]) -> dict[int, Coun
     """{org id: the sum of contribution_keys of its rows} for rows in ROW_FIELDS order, without a key list per row:
     the keys that do not depend on a year come from contribution_keys once per distinct combination (a few dozen),
     the year cohorts are added per row. Tested equal to summing contribution_keys row by row."""
-    base_of: dict[tuple, list[str]] = {}
-    standing_year_of: dict[tuple, int | None] = {}
     out: dict[int, dict[str, int]] = {}
+    tally_rows(rows, sectors, out)
+    return {oid: Counter(d) for oid, d in out.items()}
+
+
+def tally_rows(rows: Iterable[tuple], sectors: dict[int, str], out: dict[int, dict[str, int]], memo: dict | None = None) -> None:
+    """count_rows added into `out` ({org id: {key: count}}), so rows can be counted as they come (an import's check
+    process counts each chunk as it makes it); `memo` (any dict, kept by the caller) keeps the per-combination keys
+    from one call to the next."""
+    memo = {} if memo is None else memo
+    base_of: dict[tuple, list[str]] = memo.setdefault("base", {})
+    standing_year_of: dict[tuple, int | None] = memo.setdefault("standing_year", {})
     for org_id, standing, category, gender, education, ethnicity, lost, by, jy, cy in rows:
         combo = (standing, category, gender, education, ethnicity, lost, sectors[org_id])
         base = base_of.get(combo)
@@ -331,7 +340,6 @@ def count_rows(rows: Iterable[tuple], sectors: dict[int, str]) -> dict[int, Coun
         if sy:
             key = f"sy:{sy}"
             d[key] = d.get(key, 0) + 1
-    return {oid: Counter(d) for oid, d in out.items()}
 
 
 def subtree_moved(*, org_id: int, old_path: str, new_path: str) -> None:

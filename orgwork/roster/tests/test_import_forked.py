@@ -110,9 +110,12 @@ def snapshot(members_before: set[int], events_before: int) -> dict:
     return {"members": [m for m, _ in members], "new": len(new_pks), "events": events, "stats": stats}
 
 
-def run(path, *, fork: bool, monkeypatch, chunks, **kwargs):
-    """Import on one path inside a savepoint that is rolled back: (report, what it wrote, the chunks)."""
+def run(path, *, fork: bool, monkeypatch, chunks, scan: bool = False, **kwargs):
+    """Import on one path inside a savepoint that is rolled back: (report, what it wrote, the chunks). `scan`: as a
+    big file into a small table, every registered ID number read while the file is read (no block look-ups)."""
     monkeypatch.setattr(importer, "FORK_MIN_ROWS", 0 if fork else 10**9)
+    monkeypatch.setattr(importer, "ID_SCAN_MIN_BYTES", 0 if scan else 1 << 40)
+    monkeypatch.setattr(importer, "ID_SCAN_BYTES_PER_ROW", 1)
     chunks()  # forget the chunks of any import before this one
     members_before = set(Member.objects.values_list("pk", flat=True))
     events_before = AuditEvent.objects.count()
@@ -128,9 +131,13 @@ def run(path, *, fork: bool, monkeypatch, chunks, **kwargs):
 
 
 def both(path, monkeypatch, chunks, **kwargs):
-    """Import on both paths; assert the same report and database; return them (and the fork path's chunks)."""
+    """Import on both paths; assert the same report and database; return them (and the fork path's chunks). The fork
+    path runs twice: registered ID numbers looked up a block at a time, and all read while the file is read."""
     in_report, in_written, in_chunks = run(path, fork=False, monkeypatch=monkeypatch, chunks=chunks, **kwargs)
+    scan_report, scan_written, _ = run(path, fork=True, monkeypatch=monkeypatch, chunks=chunks, scan=True, **kwargs)
     fork_report, fork_written, fork_chunks = run(path, fork=True, monkeypatch=monkeypatch, chunks=chunks, **kwargs)
+    assert dataclasses.asdict(scan_report) == dataclasses.asdict(in_report)
+    assert scan_written == in_written
     me = os.getpid()
     # the in-process check ran here, the other in one other process; both in chunks of CHUNK rows
     assert {pid for pid, _, _ in in_chunks} == {me}
@@ -307,3 +314,32 @@ def test_the_id_numbers_are_looked_up_a_block_at_a_time_once_each(tree, system, 
     ids = [r["公民身份号码"] for r in rows]
     assert asked == [sorted(ids[0:4]), sorted(ids[4:8]), sorted(ids[8:10])]
     assert lookup.asked == set(ids) and lookup.registered == {}
+
+
+def test_a_big_file_into_a_small_table_reads_the_registered_numbers_once_and_looks_up_only_hits(tree, system, tmp_path, monkeypatch):
+    rows = people(10)
+    import_members(str(sheet(tmp_path, [rows[6]], name="first.xlsx")), actor=system)  # Excel row 8 of the next file
+    registered = Member.objects.get()
+    monkeypatch.setattr(importer, "ID_SCAN_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "ID_SCAN_BYTES_PER_ROW", 1)
+    monkeypatch.setattr(importer, "CHECK_CHUNK", 3)
+    asked = []
+    original = importer._registered
+    monkeypatch.setattr(importer, "_registered", lambda numbers: asked.append(sorted(numbers)) or original(numbers))
+    report = import_members(str(sheet(tmp_path, rows)), actor=system)
+    # no block look-ups: only the one registered number, when its chunk came, read in full
+    assert asked == [[registered.id_number]]
+    assert [(r["row"], r["code"]) for r in report.rejected] == [(8, "duplicate_existing")]
+    assert report.created == 0 and Member.objects.count() == 1
+
+
+def test_the_registered_numbers_are_read_whole_only_beside_a_file_big_enough(tree, make_member, monkeypatch):
+    members = [make_member(tree.office_a, birth=dt.date(1970 + i, 3, 4)) for i in range(3)]
+    top = max(m.pk for m in members)
+    monkeypatch.setattr(importer, "ID_SCAN_BYTES_PER_ROW", 100)
+    monkeypatch.setattr(importer, "ID_SCAN_RATIO", 2)
+    # a file of about n rows admits a table of up to 2n rows (by its largest id, never fewer than the rows)
+    assert importer._registered_numbers(100 * ((top + 1) // 2)) == frozenset(m.id_number for m in members)
+    assert importer._registered_numbers(100 * ((top - 1) // 2)) is None
+    monkeypatch.setattr(importer, "ID_SCAN_MAX_ROWS", top - 1)
+    assert importer._registered_numbers(10**9) is None
