@@ -217,3 +217,60 @@ def test_migration_reseals_an_intact_old_chain_and_leaves_a_broken_one(tree):
     AuditEvent.objects.filter(seq=2).update(changes={"x": 1})  # broken before the migration
     mig.reseal(apps, None)
     assert audit.verify().broken_seq == 2
+
+
+def _round_trip(value):
+    import json
+
+    return json.loads(json.dumps(value, default=audit._default, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"digests": {str(i): f"{i:032x}" for i in range(1000)}, "rows": 1000, "first_id": 1, "ok": True, "none": None},
+        {"a": [1, 2.5, "三", None, False, {"b": [[]]}], "c": {}, "d": -0.0, "e": float("inf")},
+        [],
+        "文本",
+        7,
+    ],
+)
+def test_plain_json_is_copied_as_the_round_trip_gives_it(value):
+    out = audit.to_json(value)
+    assert out == _round_trip(value)
+    assert repr(out) == repr(_round_trip(value))  # the same types too (no int turned float, no key reordered)
+    if isinstance(value, (dict, list)):
+        assert out is not value  # a copy: the caller's dict may change after the event is written
+        value_copy = _round_trip(value)
+        (value.clear() if isinstance(value, dict) else value.append("later"))
+        assert repr(out) == repr(value_copy)
+
+
+def test_values_that_are_not_plain_json_still_go_through_the_round_trip():
+    import datetime as dt
+    import decimal
+
+    from orgwork.members.models import Standing
+
+    value = {"on": dt.date(2026, 12, 3), "pair": (1, 2), 3: "int key", "standing": Standing.SUSPENDED, "n": decimal.Decimal("1.50"), "s": {"x"}}
+    out = audit.to_json(value)
+    assert out == _round_trip(value)
+    assert out["on"] == "2026-12-03" and out["pair"] == [1, 2] and out["3"] == "int key" and out["standing"] == "suspended"
+    assert type(out["standing"]) is str
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_the_audit_json_columns_are_compressed_with_lz4_on_every_partition_where_the_server_has_it():
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)")
+        if cur.fetchone() is None:
+            pytest.skip("this server is built without LZ4")
+        cur.execute(
+            "SELECT c.relname, a.attname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname IN ('data', 'changes') AND (c.relname = 'core_auditevent' OR c.oid IN "
+            "(SELECT inhrelid FROM pg_inherits WHERE inhparent = 'core_auditevent'::regclass))"
+        )
+        rows = cur.fetchall()
+    assert len(rows) >= 4  # the table and at least one partition, two columns each
+    assert {r[2] for r in rows} == {"l"}, rows
