@@ -544,7 +544,10 @@ class BulkMemberWriter:
 
     def prefetch(self, org_ids) -> None:
         """Lock and read now the counter rows the rows' orgs will change (while their rows are still being checked
-        elsewhere, see roster.importer): finish() then only adds and writes."""
+        elsewhere, see roster.importer): finish() then only adds and writes. Rows loaded already (`loaded`, from
+        load_for_update, which loads every org's ancestors with it) are not asked for again."""
+        if self.loaded and all(o in self.loaded for o in org_ids):
+            return
         self.loaded = {**(self.loaded or {}), **registry.counters().load_for_update(org_ids, have=self.loaded)}
 
     def __enter__(self):
@@ -574,16 +577,25 @@ class BulkMemberWriter:
             self.cache_before = None
         return False
 
-    def reserve(self, n: int) -> list[int]:
-        """Ids for n new members."""
+    def reserve(self, n: int) -> range | list[int]:
+        """Ids for n new members, in ascending order."""
         with self.conn.cursor() as cur:
             if self.conn.vendor == "postgresql":
                 if self.sequence is None:
                     cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Member._meta.db_table])
                     self.sequence = cur.fetchone()[0]
-                # the sequence named once (looking it up in the catalog per row costs five times the nextval)
-                cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequence, n])
-                return [r[0] for r in cur.fetchall()]
+                # the sequence named once (looking it up in the catalog per row costs five times the nextval); the
+                # values come back as a range when they are one (no other session drew between them: nearly always),
+                # else as the list
+                cur.execute(
+                    "SELECT min(v), max(v), count(*), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL ELSE array_agg(v ORDER BY v) END "
+                    "FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) AS s",
+                    [self.sequence, n],
+                )
+                low, high, count, values = cur.fetchone()
+                if not count:
+                    return []
+                return range(low, high + 1) if values is None else values
             if self.next_id is None:
                 self._sqlite_start(cur)
             ids = range(self.next_id, self.next_id + n)

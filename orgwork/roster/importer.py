@@ -119,6 +119,10 @@ class OrgResolver:
                 pks.add(pk)
         self._read(pks)
 
+    def read_ahead(self, pks) -> None:
+        """Read these orgs now (while a big file is still being read: see _import_members), not when cells name them."""
+        self._read(pks)
+
     def _read(self, pks) -> None:
         pks = sorted(set(pks) - self.read_ids)
         for start in range(0, len(pks), 10000):  # SQLite: at most 32,766 parameters
@@ -241,9 +245,11 @@ def _cell_key(value):
 
 
 # From a file of about 5,000 rows the counter rows of the actor's orgs are read while the file is read, unless the
-# actor may write to more orgs than AHEAD_MAX_ORGS.
+# actor may write to more orgs than AHEAD_MAX_ORGS; so are the orgs themselves when the file may hold at least
+# ORGS_READ_AHEAD_ROWS rows per org (else only the orgs its cells name are read, after the file).
 AHEAD_MIN_BYTES = 1 << 20
 AHEAD_MAX_ORGS = 20000
+ORGS_READ_AHEAD_ROWS = 4
 # What a check process sends for a chunk's valid rows, as columns.
 VALID_COLUMNS = ("row", "id_number", "org_id", "pk", "record", "digest", "counted", "values")
 
@@ -257,18 +263,23 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
         reading = pool.submit(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
         with transaction.atomic():
             loaded = known = None
+            resolver = OrgResolver(actor)  # the map of every org's full path
             size = _size(source)
             if size >= AHEAD_MIN_BYTES:
                 writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
                 if len(writable) <= AHEAD_MAX_ORGS:
                     loaded = registry.counters().load_for_update(writable)
+                    if len(writable) <= size // ID_SCAN_BYTES_PER_ROW // ORGS_READ_AHEAD_ROWS:
+                        resolver.read_ahead(writable)  # a file this big names most of them
             if size >= ID_SCAN_MIN_BYTES:
                 known = _registered_numbers(size)
             rows = reading.result()
             sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
             if sheet is None:
                 return report
-            return _import_sheet(report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded, known=known)
+            return _import_sheet(
+                report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded, known=known, resolver=resolver
+            )
 
 
 def _size(source) -> int:
@@ -283,14 +294,14 @@ def _size(source) -> int:
             return 0
 
 
-def _import_sheet(report, sheet, *, actor, partial, update, today, progress, action, loaded, known=None) -> Report:
+def _import_sheet(report, sheet, *, actor, partial, update, today, progress, action, loaded, known=None, resolver=None) -> Report:
     total = len(sheet.rows)
     report.rows = total
     progress("check", 0, total)
     heading = {k: sheet.headings.get(k, FIELD_LABELS.get(k, k)) for k in sheets.MEMBER_COLUMNS}
     # Every distinct org cell is answered here, with the database, before the rows are checked: the check may run in
     # a process of its own that has no database (a column repeats a few hundred org names).
-    resolver = OrgResolver(actor)
+    resolver = resolver or OrgResolver(actor)
     org_col = sheet.columns["org"]
     answers: dict = {}
     orgs: dict[int, Org] = {}

@@ -3,6 +3,7 @@ import's check processes), written by BulkMemberWriter — on PostgreSQL as COPY
 the columns every row has alike as SQL literals. What is read back must be what went in, whatever the text."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -116,3 +117,26 @@ def test_postgresql_checks_the_member_foreign_keys_per_chunk_only_while_writing(
             with pytest.raises(IntegrityError), connection.cursor() as cur:
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the pending check runs now and fails
             transaction.set_rollback(True)
+
+
+def test_reserved_ids_are_the_values_drawn_in_order_as_a_range_or_a_list(tree, system):
+    # on PostgreSQL the sequence's values come back as a range when they are consecutive (nearly always), else as
+    # the values themselves (another session drew between them: simulated here with the sequence's increment)
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        _builder, writer = _writer(system, tree.village_a)
+        with writer:
+            ids = writer.reserve(5)
+            assert list(ids) == list(range(ids[0], ids[0] + 5)) and len(set(ids)) == 5
+            assert list(writer.reserve(0)) == []
+            more = writer.reserve(3)
+            assert more[0] > ids[-1]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute(f"ALTER SEQUENCE {writer.sequence} INCREMENT BY 3")
+                    spaced = writer.reserve(4)
+                    assert isinstance(spaced, list) and [b - a for a, b in itertools.pairwise(spaced)] == [3, 3, 3]
+                    assert spaced[0] > more[-1]
+                    cur.execute(f"ALTER SEQUENCE {writer.sequence} INCREMENT BY 1")
+        transaction.set_rollback(True)
