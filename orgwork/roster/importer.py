@@ -335,9 +335,10 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                 lookup = _Lookup(sheet, known)
 
                 def meanwhile():
-                    # while the first chunks are checked: lock and read the counters the import will change, and look
-                    # up the ID numbers of the first rows (the rest a block at a time as the chunks come, so the check
-                    # processes never wait on a full pipe while one lookup of the whole file runs)
+                    # while the first chunks are checked: lock and read the counters the import will change (unless
+                    # read with the file), and look up the ID numbers of the first rows (the rest a block at a time as
+                    # the chunks come, so the check processes never wait on a full pipe while one lookup of the whole
+                    # file runs; nothing when every registered number was read with the file)
                     writer.prefetch(orgs)
                     lookup.cover(LOOKUP_BLOCK)
 
