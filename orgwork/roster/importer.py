@@ -257,8 +257,9 @@ VALID_COLUMNS = ("row", "id_number", "org_id", "pk", "record", "digest", "counte
 def _import_members(source, *, actor, partial, update, today, progress, action) -> Report:
     today = today or dt.date.today()
     report = Report()
-    # The file is read in a thread (python-calamine releases the GIL while it parses); meanwhile a big file's import
-    # locks and reads the counter rows of every org the actor may write to, which it would otherwise read later.
+    # The file is read in a thread (python-calamine releases the GIL while it parses); meanwhile this thread builds the
+    # map of org paths and, for a big file, locks and reads the counter rows of the orgs the actor may write to, reads
+    # those orgs, and reads every registered ID number — work it would otherwise do after the read.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-read") as pool:
         reading = pool.submit(sheets.read_rows, source, sheets.MEMBER_COLUMNS)
         with transaction.atomic():
@@ -269,7 +270,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
                 writable = list(scope(Org.objects.all(), actor, write=True).values_list("pk", flat=True)[: AHEAD_MAX_ORGS + 1])
                 if len(writable) <= AHEAD_MAX_ORGS:
                     loaded = registry.counters().load_for_update(writable)
-                    if len(writable) <= size // ID_SCAN_BYTES_PER_ROW // ORGS_READ_AHEAD_ROWS:
+                    if len(writable) <= _rows_estimate(size) // ORGS_READ_AHEAD_ROWS:
                         resolver.read_ahead(writable)  # a file this big names most of them
             if size >= ID_SCAN_MIN_BYTES:
                 known = _registered_numbers(size)
@@ -572,10 +573,15 @@ def _id_candidates(sheet, start: int = 0, stop: int | None = None) -> set[str]:
 # nothing else to do) instead of looking the file's numbers up as the chunks come (a query per block in the writing
 # process, which the writing waits for): when the table holds at most ID_SCAN_RATIO times the rows the file may hold
 # (estimated from its size, at ID_SCAN_BYTES_PER_ROW) and at most ID_SCAN_MAX_ROWS (the set's memory).
-ID_SCAN_MIN_BYTES = 1 << 20
+ID_SCAN_MIN_BYTES = AHEAD_MIN_BYTES
 ID_SCAN_BYTES_PER_ROW = 80  # an xlsx roster row compresses to 85-100 bytes; .xls and CSV rows are bigger (more rows guessed)
 ID_SCAN_RATIO = 8
 ID_SCAN_MAX_ROWS = 2_000_000
+
+
+def _rows_estimate(size: int) -> int:
+    """The rows a file of `size` bytes may hold (at most: rows are ID_SCAN_BYTES_PER_ROW bytes or more)."""
+    return size // ID_SCAN_BYTES_PER_ROW
 
 
 def _registered_numbers(size: int) -> frozenset[str] | None:
@@ -587,7 +593,7 @@ def _registered_numbers(size: int) -> frozenset[str] | None:
     with connection.cursor() as cur:
         cur.execute(f"SELECT MAX(id) FROM {table}")  # at least the rows there are (ids only grow): no count(*)
         top = cur.fetchone()[0] or 0
-        if top > min(ID_SCAN_MAX_ROWS, ID_SCAN_RATIO * (size // ID_SCAN_BYTES_PER_ROW)):
+        if top > min(ID_SCAN_MAX_ROWS, ID_SCAN_RATIO * _rows_estimate(size)):
             return None
         cur.execute(f"SELECT id_number FROM {table}")
         return frozenset(r[0] for r in cur.fetchall())
