@@ -140,3 +140,25 @@ def test_reserved_ids_are_the_values_drawn_in_order_as_a_range_or_a_list(tree, s
                     assert spaced[0] > more[-1]
                     cur.execute(f"ALTER SEQUENCE {writer.sequence} INCREMENT BY 1")
         transaction.set_rollback(True)
+
+
+def test_the_batch_scope_is_the_deepest_path_every_row_lies_under():
+    """The batch event's org_path: the common prefix of the least and the greatest path, cut to whole steps, is the
+    deepest path under which every row's org lies (compared with the common prefix of all of them)."""
+    import random
+
+    from orgwork.members.services import _common_path
+    from orgwork.orgs.models import STEP, encode_step
+
+    rng = random.Random(7)
+    for _ in range(300):
+        root = "".join(encode_step(rng.randint(1, 3)) for _ in range(rng.randint(0, 2)))
+        paths = [root + "".join(encode_step(rng.randint(1, 40)) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 30))]
+        common = paths[0]
+        for p in paths[1:]:
+            while not p.startswith(common):
+                common = common[:-1]
+        expected = common[: len(common) - len(common) % STEP]
+        assert _common_path(paths) == expected
+        assert all(p.startswith(expected) for p in paths)
+    assert _common_path([]) == ""
