@@ -541,6 +541,8 @@ class BulkMemberWriter:
         self.sequence = None
         self.deferred_fks = None
         self.recorded = False
+        self.copying = None  # PostgreSQL: the COPY the chunks stream into, open between them (see insert_columns)
+        self.guard = None
 
     def prefetch(self, org_ids) -> None:
         """Lock and read now the counter rows the rows' orgs will change (while their rows are still being checked
@@ -564,9 +566,49 @@ class BulkMemberWriter:
                 self.deferred_fks = cur.fetchone()[0]
                 if self.deferred_fks:
                     cur.execute(f"SET CONSTRAINTS {self.deferred_fks} IMMEDIATE")
+            # Any other statement on this connection while the writer is open (the counters, the audit event, a
+            # look-up of ID numbers, a progress write) first ends the COPY the chunks stream into.
+            self.guard = self.conn.execute_wrapper(self._end_copy_first)
+            self.guard.__enter__()
         return self
 
-    def __exit__(self, exc_type, *exc):
+    def _end_copy_first(self, execute, sql, params, many, context):
+        self.flush()
+        return execute(sql, params, many, context)
+
+    def flush(self) -> None:
+        """End the open COPY (PostgreSQL): the server has then checked and written every row sent."""
+        if self.copying is None:
+            return
+        cursor, manager, _copy = self.copying
+        self.copying = None
+        try:
+            with self.conn.wrap_database_errors:
+                manager.__exit__(None, None, None)
+        finally:
+            cursor.close()
+
+    def _abort_copy(self, exc) -> None:
+        if self.copying is None:
+            return
+        cursor, manager, _copy = self.copying
+        self.copying = None
+        try:
+            manager.__exit__(type(exc), exc, None)  # COPY fails on the server; the transaction is rolled back
+        except Exception:  # the COPY had failed already: the caller's error is the one to report
+            pass
+        finally:
+            cursor.close()
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.copying is not None:
+            if exc_type is None and not self.conn.needs_rollback:
+                self.flush()
+            else:  # nothing of it will be kept: the server need not check the rest
+                self._abort_copy(exc or RuntimeError("the import is rolled back"))
+        if self.guard is not None:
+            self.guard.__exit__(None, None, None)
+            self.guard = None
         if self.deferred_fks and exc_type is None and not self.conn.needs_rollback:
             with self.conn.cursor() as cur:
                 cur.execute(f"SET CONSTRAINTS {self.deferred_fks} DEFERRED")
@@ -615,12 +657,24 @@ class BulkMemberWriter:
             raise RuntimeError("rows inserted after the batch's audit event was written")
         self.digests.update(zip(map(str, pks), digests, strict=True))
         self.counted.extend(counted)
-        with self.conn.cursor() as cur:
-            if self.conn.vendor == "postgresql":
-                with cur.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
-                    copy.write(b"".join(records))
-            else:
-                cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({self.values_sql})", records)
+        if self.conn.vendor == "postgresql" and self.guard is not None:
+            # One COPY for the chunks that come one after another: each chunk's lines are sent and the server checks
+            # and writes them while the next chunk is received here (a COPY per chunk waited for the server's answer
+            # each time). The guard ends it before any other statement.
+            with self.conn.wrap_database_errors:
+                if self.copying is None:
+                    cursor = self.conn.connection.cursor()
+                    manager = cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN")
+                    self.copying = (cursor, manager, None)
+                    self.copying = (cursor, manager, manager.__enter__())
+                self.copying[2].write(b"".join(records))
+        else:
+            with self.conn.cursor() as cur:
+                if self.conn.vendor == "postgresql":
+                    with cur.cursor.copy(f"COPY {self.table} ({self.column_sql}) FROM STDIN") as copy:
+                        copy.write(b"".join(records))
+                else:
+                    cur.executemany(f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({self.values_sql})", records)
         low, high = min(pks), max(pks)
         self.first_id = min(low, self.first_id or low)
         self.last_id = max(high, self.last_id or high)

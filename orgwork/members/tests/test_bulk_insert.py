@@ -162,3 +162,60 @@ def test_the_batch_scope_is_the_deepest_path_every_row_lies_under():
         assert _common_path(paths) == expected
         assert all(p.startswith(expected) for p in paths)
     assert _common_path([]) == ""
+
+
+def test_postgresql_chunks_stream_into_one_copy_that_any_other_statement_ends_first(tree, system):
+    # the chunks go into one COPY left open between them; a statement of anyone on the connection (a look-up of ID
+    # numbers, the counters, a progress write) ends it first, so it sees every row sent; the next chunk opens a new one
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        builder, writer = _writer(system, tree.village_a)
+        with writer:
+            ids = writer.reserve(3)
+            writer.insert([builder.build(_row(tree.village_a, 0), tree.village_a.pk, ids[0])])
+            streaming = connection.vendor == "postgresql"
+            assert (writer.copying is not None) is streaming
+            assert Member.objects.filter(pk=ids[0]).exists()  # ended first: the row is in
+            assert writer.copying is None
+            writer.insert([builder.build(_row(tree.village_a, i), tree.village_a.pk, ids[i]) for i in (1, 2)])
+            assert (writer.copying is not None) is streaming
+            assert writer.finish() == 3
+            assert writer.copying is None
+        assert writer.guard is None  # the connection's statements run plain again
+        assert Member.objects.filter(pk__in=ids).count() == 3
+        assert AuditEvent.objects.filter(object_type="members.batch", object_id=f"{ids[0]}-{ids[2]}").count() == 1
+
+
+def test_a_copy_that_fails_reports_the_database_error_and_the_connection_recovers(tree, system):
+    # a row the server refuses (here an ID number registered already: the unique constraint) surfaces as Django's
+    # IntegrityError when the COPY ends, whatever ends it; the transaction rolls back and the connection works on
+    from django.db import IntegrityError, transaction
+
+    services.bulk_create_members(actor=system, rows=[_row(tree.village_a, 5)], action="member.bench")
+    taken = Member.objects.get(id_number=_row(tree.village_a, 5)["id_number"])
+    before = Member.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        builder, writer = _writer(system, tree.village_a)
+        with writer:
+            (pk,) = writer.reserve(1)
+            writer.insert([builder.build({**_row(tree.village_a, 6), "id_number": taken.id_number}, tree.village_a.pk, pk)])
+            writer.finish()
+    assert Member.objects.count() == before
+
+
+def test_a_writer_left_with_the_transaction_marked_for_rollback_writes_nothing(tree, system):
+    # an all-or-nothing import that found a bad row marks its transaction for rollback and leaves the writer: the open
+    # COPY is abandoned (the server need not check the rest), nothing is kept, the connection works on
+    from django.db import transaction
+
+    before = Member.objects.count()
+    with transaction.atomic():
+        builder, writer = _writer(system, tree.village_a)
+        with writer:
+            ids = writer.reserve(2)
+            writer.insert([builder.build(_row(tree.village_a, i), tree.village_a.pk, ids[i]) for i in (0, 1)])
+            transaction.set_rollback(True)
+        assert writer.copying is None and writer.guard is None
+    assert Member.objects.count() == before
+    assert not Member.objects.filter(pk__in=list(ids)).exists()
