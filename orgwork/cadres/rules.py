@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.errors import FieldError
 from orgwork.core.normalize import add_months
 from orgwork.core.procedures import DateRule, Field, NoticeDef, Stage, StepDef, define, gate, hook
@@ -171,9 +173,9 @@ def _recommendation_closed(ctx):
             continue
         b = Ballot.objects.filter(pk=bid, owner_type="cadres.selection", owner_id=str(sel.pk)).first()
         if b is None:
-            errors.append(FieldError(key, "bad_value", "该投票不属于本次选拔"))
+            errors.append(FieldError(key, "bad_value", _("该投票不属于本次选拔")))
         elif b.status != BallotStatus.CLOSED:
-            errors.append(FieldError(key, "ballot_sealed", f"“{b.title}”尚未结束计票"))
+            errors.append(FieldError(key, "ballot_sealed", _("“%(title)s”尚未结束计票") % {"title": b.title}))
     return errors
 
 
@@ -208,7 +210,8 @@ def _recommendation_valid(ctx):
             FieldError(
                 "done_on",
                 "recommendation_expired",
-                f"民主推荐（{done:%Y年%m月%d日}）结果已超过{months}个月有效期，须重新推荐（条例：民主推荐结果一般在一年内有效）",
+                _("民主推荐（%(year)s年%(month)02d月%(day)02d日）结果已超过%(months)s个月有效期，须重新推荐（条例：民主推荐结果一般在一年内有效）")
+                % {"year": done.year, "month": done.month, "day": done.day, "months": months},
             )
         ]
     return []
@@ -220,7 +223,7 @@ def _contested(ctx):
     n = len(ctx.data.get("candidates") or [])
     ratio = ctx.value("contested_ratio")
     if sel.contested and not n > sel.seats * share(ratio):
-        return [FieldError("candidates", "not_contested", f"差额考察：考察对象人数（{n}人）应多于拟选拔人数（{sel.seats}人）×{ratio}")]
+        return [FieldError("candidates", "not_contested", _("差额考察：考察对象人数（%(n)s人）应多于拟选拔人数（%(seats)s人）×%(ratio)s") % {"n": n, "seats": sel.seats, "ratio": ratio})]
     return []
 
 
@@ -246,7 +249,7 @@ def _vetting_team(ctx):
     names = team_names(ctx.data.get("team", ""))
     least = ctx.value("vetting_team_min")
     if len(set(names)) < least:
-        return [FieldError("team", "vetting_team_too_small", f"考察组应由{least}名以上成员组成（现{len(set(names))}人）")]
+        return [FieldError("team", "vetting_team_too_small", _("考察组应由%(least)s名以上成员组成（现%(n)s人）") % {"least": least, "n": len(set(names))})]
     return []
 
 
@@ -264,7 +267,7 @@ def _personal_report(ctx):
     errors = []
     for cadre in _vetting_cadres(ctx):
         if not PersonalReport.objects.filter(cadre=cadre, year__gte=ctx.done_on.year - 1).exists():
-            errors.append(FieldError("result", "personal_report_missing", f"{cadre.name}没有近一年的个人有关事项报告，不能完成提拔前核查"))
+            errors.append(FieldError("result", "personal_report_missing", _("%(name)s没有近一年的个人有关事项报告，不能完成提拔前核查") % {"name": cadre.name}))
     return errors
 
 
@@ -284,7 +287,7 @@ def _study_grade(ctx):
     errors = []
     for cadre in _vetting_cadres(ctx):
         if study_grade_poor(cadre.id_number, ctx.done_on.year):
-            errors.append(FieldError("hours", "study_grade_poor", f"{cadre.name}本年度考学等次为“较差”，当年不得晋升（rules.md §7）"))
+            errors.append(FieldError("hours", "study_grade_poor", _("%(name)s本年度考学等次为“较差”，当年不得晋升（rules.md §7）") % {"name": cadre.name}))
     return errors
 
 
@@ -321,7 +324,7 @@ def _publicity_length(ctx):
     except workcal.UnknownCalendarYear as exc:
         return list(exc.errors)
     if counted < n:
-        return [FieldError("notice_end", "publicity_too_short", f"任前公示期{start:%Y-%m-%d}至{end:%Y-%m-%d}只有{counted}个工作日，不得少于{n}个工作日")]
+        return [FieldError("notice_end", "publicity_too_short", _("任前公示期%(start)s至%(end)s只有%(counted)s个工作日，不得少于%(n)s个工作日") % {"start": start.isoformat(), "end": end.isoformat(), "counted": counted, "n": n})]
     return []
 
 
@@ -543,28 +546,28 @@ def eligibility_errors(rs: RuleSet, *, cadre, post, on: dt.date, max_age: int | 
     errors = []
     ranks = dict(Rank.choices)
     if cadre.status != "serving":
-        errors.append(FieldError("cadre", "not_eligible_status", f"{cadre.name}不是在职干部，不能报名"))
+        errors.append(FieldError("cadre", "not_eligible_status", _("%(name)s不是在职干部，不能报名") % {"name": cadre.name}))
     have, need = RANK_ORDER[cadre.rank], RANK_ORDER[post.rank]
     if have > need or need - have > rs["rank_steps_below"]:
-        errors.append(FieldError("cadre", "not_eligible_rank", f"{cadre.name}现职级为{ranks[cadre.rank]}，报名{post}（{ranks[post.rank]}）须为同职级或低一个职级（条例第九章）"))
+        errors.append(FieldError("cadre", "not_eligible_rank", _("%(name)s现职级为%(rank)s，报名%(post)s（%(post_rank)s）须为同职级或低一个职级（条例第九章）") % {"name": cadre.name, "rank": ranks[cadre.rank], "post": post, "post_rank": ranks[post.rank]}))
     elif have < need:
         for frm, to, years, basis in rs["years_in_rank"]:
             if frm == cadre.rank and to == post.rank:
                 held = years_between(cadre.rank_since, on) if cadre.rank_since else 0
                 if held < years:
-                    errors.append(FieldError("cadre", "not_eligible_years", f"{cadre.name}任{ranks[cadre.rank]}{held}年，不满{years}年（{basis}）"))
+                    errors.append(FieldError("cadre", "not_eligible_years", _("%(name)s任%(rank)s%(held)s年，不满%(years)s年（%(basis)s）") % {"name": cadre.name, "rank": ranks[cadre.rank], "held": held, "years": years, "basis": basis}))
     if post.rank in rs["county_ranks"] and have < need:
         worked = years_between(cadre.work_started_on, on) if cadre.work_started_on else 0
         if worked < rs["county_min_work_years"]:
-            errors.append(FieldError("cadre", "not_eligible_work_years", f"{cadre.name}工龄{worked}年，提任县处级领导职务应当具有{rs['county_min_work_years']}年以上工龄（条例第八条第一项）"))
+            errors.append(FieldError("cadre", "not_eligible_work_years", _("%(name)s工龄%(worked)s年，提任县处级领导职务应当具有%(least)s年以上工龄（条例第八条第一项）") % {"name": cadre.name, "worked": worked, "least": rs["county_min_work_years"]}))
     floor = min_education or rs["min_education"]
     if education_level(cadre.education) < education_index(floor):
-        errors.append(FieldError("cadre", "not_eligible_education", f"{cadre.name}学历为“{cadre.education or '未登记'}”，应为{EDUCATION_LABELS[floor]}以上（条例第八条第四项）"))
+        errors.append(FieldError("cadre", "not_eligible_education", _("%(name)s学历为“%(education)s”，应为%(floor)s以上（条例第八条第四项）") % {"name": cadre.name, "education": cadre.education or _("未登记"), "floor": EDUCATION_LABELS[floor]}))
     limit = max_age if max_age is not None else rs["max_age"].get(post.rank)
     if limit is not None:
         age = years_between(cadre.birth_date, on)
         if age > limit:
-            errors.append(FieldError("cadre", "not_eligible_age", f"{cadre.name}{age}岁，超过报名年龄上限{limit}岁"))
+            errors.append(FieldError("cadre", "not_eligible_age", _("%(name)s%(age)s岁，超过报名年龄上限%(limit)s岁") % {"name": cadre.name, "age": age, "limit": limit}))
     return errors
 
 
@@ -656,7 +659,7 @@ def _competition(ctx):
 def _applications_closed(ctx):
     comp = _competition(ctx)
     if ctx.done_on <= comp.apply_until:
-        return [FieldError("done_on", "applications_open", f"报名截止日期为{comp.apply_until:%Y-%m-%d}，报名结束后才能完成资格审查")]
+        return [FieldError("done_on", "applications_open", _("报名截止日期为%(date)s，报名结束后才能完成资格审查") % {"date": comp.apply_until.isoformat()})]
     return []
 
 
@@ -666,7 +669,7 @@ def _competition_contested(ctx):
     n = comp.applications.filter(withdrawn_on__isnull=True).count()
     ratio = ctx.value("contested_ratio")
     if not n > comp.seats * share(ratio):
-        return [FieldError("applications", "not_contested", f"资格审查合格的报名人数（{n}人）应多于选拔职位数（{comp.seats}个）×{ratio}，不能形成竞争")]
+        return [FieldError("applications", "not_contested", _("资格审查合格的报名人数（%(n)s人）应多于选拔职位数（%(seats)s个）×%(ratio)s，不能形成竞争") % {"n": n, "seats": comp.seats, "ratio": ratio})]
     return []
 
 
@@ -675,7 +678,7 @@ def _scored_gate(kind: str, label: str):
         comp = _competition(ctx)
         missing = [a.cadre.name for a in comp.applications.filter(withdrawn_on__isnull=True).select_related("cadre") if getattr(a, f"{kind}_score") is None and not a.absent]
         if missing:
-            return [FieldError("scores", "scores_missing", f"尚未录入{label}成绩：{'、'.join(missing)}")]
+            return [FieldError("scores", "scores_missing", _("尚未录入%(label)s成绩：%(names)s") % {"label": label, "names": "、".join(missing)})]
         return []
 
     return check
@@ -701,9 +704,9 @@ def _competition_vetting(ctx):
     ranked = {a.cadre_id for a in comp.applications.filter(withdrawn_on__isnull=True, rank__isnull=False)}
     errors = []
     if chosen - ranked:
-        errors.append(FieldError("candidates", "bad_value", "考察对象须是参加了笔试和面试并有综合成绩的报名人"))
+        errors.append(FieldError("candidates", "bad_value", _("考察对象须是参加了笔试和面试并有综合成绩的报名人")))
     if len(chosen) < comp.seats:
-        errors.append(FieldError("candidates", "bad_value", f"考察对象人数（{len(chosen)}人）不能少于选拔职位数（{comp.seats}个）"))
+        errors.append(FieldError("candidates", "bad_value", _("考察对象人数（%(n)s人）不能少于选拔职位数（%(seats)s个）") % {"n": len(chosen), "seats": comp.seats}))
     return errors
 
 
@@ -720,18 +723,18 @@ def quorum_errors(ctx, *, chosen: list, allowed: set, seats: int, field: str) ->
     q = ctx.value("quorum_share")
     errors = []
     if present > size:
-        errors.append(FieldError("present", "bad_value", "实到会人数不能多于应到会人数"))
+        errors.append(FieldError("present", "bad_value", _("实到会人数不能多于应到会人数")))
     elif not at_least_share(present, size, q):
-        errors.append(FieldError("present", "quorum_not_met", f"讨论决定干部任免须有{share_words(q)}以上成员到会（应到{size}人，实到{present}人）"))
+        errors.append(FieldError("present", "quorum_not_met", _("讨论决定干部任免须有%(share)s以上成员到会（应到%(size)s人，实到%(present)s人）") % {"share": share_words(q), "size": size, "present": present}))
     favour = ctx.data.get("in_favour") or 0
     if favour + (ctx.data.get("against") or 0) + (ctx.data.get("abstain") or 0) > present:
-        errors.append(FieldError("in_favour", "bad_value", "表决票数之和不能多于实到会人数"))
+        errors.append(FieldError("in_favour", "bad_value", _("表决票数之和不能多于实到会人数")))
     elif not errors and not favour > size * share(ctx.value("decision_share")):
-        errors.append(FieldError("in_favour", "not_adopted", f"同意票未超过应到会成员半数（{favour}/{size}），不能形成任用决定"))
+        errors.append(FieldError("in_favour", "not_adopted", _("同意票未超过应到会成员半数（%(favour)s/%(size)s），不能形成任用决定") % {"favour": favour, "size": size}))
     if not chosen or set(chosen) - allowed:
-        errors.append(FieldError(field, "bad_value", "决定任用人选须是考察对象"))
+        errors.append(FieldError(field, "bad_value", _("决定任用人选须是考察对象")))
     elif len(chosen) > seats:
-        errors.append(FieldError(field, "bad_value", f"决定任用人数不能多于选拔职位数（{seats}个）"))
+        errors.append(FieldError(field, "bad_value", _("决定任用人数不能多于选拔职位数（%(seats)s个）") % {"seats": seats}))
     return errors
 
 

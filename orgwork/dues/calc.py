@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from orgwork.core import params
 from orgwork.core.errors import ServiceError
 
@@ -28,7 +30,7 @@ def money(value, *, field: str) -> Decimal:
     if isinstance(value, Decimal) and value.is_finite():
         value = format(value, "f")
     if value is not None and value != "" and str(value).strip().startswith("-"):
-        raise ServiceError.single(field, "bad_value", "金额不能为负数")
+        raise ServiceError.single(field, "bad_value", _("金额不能为负数"))
     return params.to_decimal(value, field=field, label="金额", required=True, max_digits=12, decimal_places=2, min_value=0)
 
 
@@ -36,7 +38,7 @@ def self_employed_base(quarter_incomes) -> Decimal:
     """The previous quarter's average monthly net income (组通字〔2008〕3号 一(一))."""
     incomes = [money(v, field="quarter_incomes") for v in quarter_incomes or []]
     if len(incomes) != 3:
-        raise ServiceError.single("quarter_incomes", "bad_value", "请填写上一季度三个月的纯收入")
+        raise ServiceError.single("quarter_incomes", "bad_value", _("请填写上一季度三个月的纯收入"))
     return to_fen(sum(incomes) / 3)
 
 
@@ -44,7 +46,7 @@ def assess(rules, *, category: str, base=None, amount=None, quarter_incomes=None
     """Monthly dues for one member; `rules` is a `dues.rates` rule set."""
     detail: dict = {}
     if category not in DuesCategory.values:
-        raise ServiceError.single("category", "bad_value", f"交纳类别“{category}”无效")
+        raise ServiceError.single("category", "bad_value", _("交纳类别“%(category)s”无效") % {"category": category})
     if category == DuesCategory.SELF_EMPLOYED and quarter_incomes is not None:
         base_d = self_employed_base(quarter_incomes)
         detail["quarter_incomes"] = [str(money(v, field="quarter_incomes")) for v in quarter_incomes]
@@ -60,7 +62,7 @@ def assess(rules, *, category: str, base=None, amount=None, quarter_incomes=None
         low, high = Decimal(rules["farmer_min"]), Decimal(rules["farmer_max"])
         chosen = low if amount in (None, "") else money(amount, field="amount")
         if not low <= chosen <= high:
-            raise ServiceError.single("amount", "out_of_range", f"农民党员每月交纳{low}元至{high}元")
+            raise ServiceError.single("amount", "out_of_range", _("农民党员每月交纳%(low)s元至%(high)s元") % {"low": low, "high": high})
         return Assessment(category, None, None, to_fen(chosen), rules.version, detail)
     assert category in FLAT_CATEGORIES
     return Assessment(category, None, None, to_fen(rules["flat_low_income"]), rules.version, detail)

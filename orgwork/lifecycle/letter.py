@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
@@ -119,5 +120,5 @@ def letter_read(actor, t) -> None:
     if t.member_id is None:
         return
     if not privacy.may_read_full(actor, t.member.org.path, "id_number"):
-        raise PermissionDenied("您的角色不能查看完整的公民身份号码，不能开具介绍信")
+        raise PermissionDenied(_("您的角色不能查看完整的公民身份号码，不能开具介绍信"))
     privacy.record_read(actor, t.member, ["id_number"], via="transfer_letter")

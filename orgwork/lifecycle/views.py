@@ -242,12 +242,12 @@ def exit_detail(request, actor, instance_id):
             form = cf.step_form(step.fields, request.POST, done_on_default=cf.TODAY)
             d = form.values()
             proc.complete_step(actor=actor, instance_id=inst.pk, step=step.key, done_on=d["done_on"], data=cf.step_values(form, step.fields), comment=d["comment"])
-            messages.success(request, f"“{step.title}”已办理")
+            messages.success(request, _("“%(step)s”已办理") % {"step": step.title})
             return redirect("lifecycle:exit", inst.pk)
         except ServiceError as exc:
             errors = exc.errors
         except PermissionDenied:
-            errors = [ServiceError.single("step", "permission_denied", f"“{step.title}”应由{proc.ROLE_LABELS[step.role]}办理").errors[0]]
+            errors = [ServiceError.single("step", "permission_denied", _("“%(step)s”应由%(role)s办理") % {"step": step.title, "role": proc.ROLE_LABELS[step.role]}).errors[0]]
     return render(
         request,
         "lifecycle/exit.html",

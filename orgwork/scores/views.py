@@ -199,7 +199,7 @@ def stars(request, actor):
                 f = forms.RateForm(request.POST)
                 if f.is_valid():
                     r = services.rate_branch(actor=actor, org_id=f.cleaned_data["org"], year=f.cleaned_data["year"])
-                    messages.success(request, f"已评定：{r.stars}星" + ("，列为软弱涣散党组织" if r.weak else ""))
+                    messages.success(request, (_("已评定：%(stars)s星，列为软弱涣散党组织") if r.weak else _("已评定：%(stars)s星")) % {"stars": r.stars})
             else:
                 f = forms.SelfAssessForm(request.POST, indicators=reviewer)
                 if f.is_valid():
@@ -207,7 +207,7 @@ def stars(request, actor):
                     services.self_assess(actor=actor, org_id=f.cleaned_data["org"], year=f.cleaned_data["year"], scores=scores)
                     messages.success(request, _("自评已提交，待上级党组织审核"))
                 else:
-                    messages.error(request, "自评得分有误：" + "；".join(str(e) for errs in f.errors.values() for e in errs))
+                    messages.error(request, _("自评得分有误：%(errors)s") % {"errors": "；".join(str(e) for errs in f.errors.values() for e in errs)})
         except ServiceError as exc:
             _fail(request, exc)
         except (NotFound, PermissionDenied):
@@ -374,7 +374,7 @@ def sets(request, actor):
                     engine_services.put_indicator(actor=actor, version_id=version_id, code=code, **d)
                     messages.success(request, _("指标已保存"))
                 else:
-                    messages.error(request, "指标填写有误：" + "；".join(f"{f.fields[k].label if k in f.fields else ''}{e}" for k, errs in f.errors.items() for e in errs))
+                    messages.error(request, _("指标填写有误：%(errors)s") % {"errors": "；".join(f"{f.fields[k].label if k in f.fields else ''}{e}" for k, errs in f.errors.items() for e in errs)})
             elif act == "publish":
                 f = forms.PublishVersionForm(request.POST)
                 if f.is_valid():

@@ -235,7 +235,7 @@ def _clean_identity(errors: list, anonymous: bool, name: str, id_number: str, ph
     try:
         out["id_number"] = idcard.parse(id_number).value
     except idcard.IdNumberError as exc:
-        errors.append(FieldError("reporter_id_number", getattr(exc, "code", "id_format"), "实名举报请填写正确的公民身份号码：" + str(exc)))
+        errors.append(FieldError("reporter_id_number", getattr(exc, "code", "id_format"), _("实名举报请填写正确的公民身份号码：%(reason)s") % {"reason": exc}))
     try:
         out["phone"] = normalize_phone(phone)
     except SmsError:
@@ -297,7 +297,7 @@ def submit(
         office = Office.objects.select_for_update().select_related("org").get(pk=office.pk)
         acting = actor
         if channel not in Channel.values:
-            errors.append(FieldError("channel", "bad_value", "举报渠道应为：" + "、".join(Channel.labels)))
+            errors.append(FieldError("channel", "bad_value", _("举报渠道应为：%(choices)s") % {"choices": "、".join(str(label) for label in Channel.labels)}))
         if received_on > today:
             errors.append(FieldError("received_on", "future_date", _("登记日期不能晚于今天")))
     if category not in rules["categories"]:

@@ -16,6 +16,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from .. import audit
 from ..actor import Actor
@@ -57,7 +58,7 @@ def _keys(client: str, ballot_id, rs, now=None) -> list[tuple[str, int]]:
 
 
 def _refused(rs) -> ServiceError:
-    return ServiceError.single("code", "rate_limited", f"投票码输错次数过多，请{rs['window_minutes']}分钟后再试")
+    return ServiceError.single("code", "rate_limited", _("投票码输错次数过多，请%(minutes)s分钟后再试") % {"minutes": rs["window_minutes"]})
 
 
 def check(client: str | None, ballot_id=None, *, now: float | None = None) -> None:
