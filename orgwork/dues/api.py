@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -172,7 +173,7 @@ class PaymentsView(DuesView):
 class ArrearsView(DuesView):
     @extend_schema(tags=["dues"], parameters=[MONTHS, ORG], responses=ArrearSerializer(many=True))
     def get(self, request):
-        months = params.integer(request.query_params, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
+        months = params.integer(request.query_params, "months", label=_("欠交月数"), default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
         return Response(ArrearSerializer(selectors.arrears(self.actor, under=self.under(), min_months=months), many=True).data)
 
 

@@ -102,6 +102,11 @@ def dues_start(member: Member) -> dt.date:
     return month_start(member.joined_on)
 
 
+def _ym(month: dt.date) -> str:
+    """A month as messages write it (2024年03月)."""
+    return _("%(year)s年%(month)02d月") % {"year": month.year, "month": month.month}
+
+
 def due_for_months(member: Member, months: list[dt.date]) -> list[tuple[dt.date, Decimal, DuesBase | None, DuesRelief | None]]:
     effective, pending = _bases(member)
     reliefs = list(DuesRelief.objects.filter(member=member, status=ReliefStatus.APPROVED))
@@ -109,7 +114,7 @@ def due_for_months(member: Member, months: list[dt.date]) -> list[tuple[dt.date,
     for m in months:
         base = _base_for(m, effective, pending)
         if base is None:
-            raise ServiceError.single("base", "no_base", f"{m:%Y年%m月}尚未核定党费交纳基数，请先核定")
+            raise ServiceError.single("base", "no_base", _("%(month)s尚未核定党费交纳基数，请先核定") % {"month": _ym(m)})
         relief = next((r for r in sorted(reliefs, key=lambda r: r.id, reverse=True) if r.covers(m)), None)
         amount = base.monthly_amount
         if relief is not None:
@@ -158,7 +163,7 @@ def record_payment(
     rules = dues_rules(on=paid_on or today)
     errors: list[FieldError] = []
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能登记党费")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”，不能登记党费") % {"standing": member.get_standing_display()})
     if paid_on is None:
         errors.append(FieldError("paid_on", "required", _("请填写交纳日期")))
     elif paid_on > today:
@@ -183,32 +188,32 @@ def record_payment(
             quarter_incomes=quarter_incomes, note="登记党费时核定",
         )  # fmt: skip
     elif not DuesBase.objects.filter(member=member, superseded=False).exists():
-        raise ServiceError.single("base_category", "no_base", f"{member.name}尚未核定党费交纳基数：请在本表选择交纳类别并填写基数")
+        raise ServiceError.single("base_category", "no_base", _("%(name)s尚未核定党费交纳基数：请在本表选择交纳类别并填写基数") % {"name": member.name})
     first = month_start(from_month)
     wanted = [add_months(first, i) for i in range(months)]
     current = month_start(paid_on)
     if first < dues_start(member):
-        errors.append(FieldError("from_month", "before_start", f"党员自{dues_start(member):%Y年%m月}起交纳党费"))
+        errors.append(FieldError("from_month", "before_start", _("党员自%(month)s起交纳党费") % {"month": _ym(dues_start(member))}))
     earliest = add_months(current, -rules["back_payment_max_months"])
     if first < earliest:
-        errors.append(FieldError("from_month", "back_payment_limit", f"补交党费不得超过{rules['back_payment_max_months']}个月（最早{earliest:%Y年%m月}）"))
+        errors.append(FieldError("from_month", "back_payment_limit", _("补交党费不得超过%(n)s个月（最早%(month)s）") % {"n": rules["back_payment_max_months"], "month": _ym(earliest)}))
     if wanted[-1] > current:
         if not quarterly_allowed(member.org):
             errors.append(FieldError("months", "quarterly_not_allowed", _("党费按月交纳；预交须经支部同意按季度交纳")))
         elif wanted[-1] > quarter_end(current):
-            errors.append(FieldError("months", "beyond_quarter", f"按季度交纳最多预交到本季度末（{quarter_end(current):%Y年%m月}）"))
+            errors.append(FieldError("months", "beyond_quarter", _("按季度交纳最多预交到本季度末（%(month)s）") % {"month": _ym(quarter_end(current))}))
     if errors:
         raise ServiceError(errors)
     paid_months = set(DuesMonth.objects.filter(member=member, month__in=wanted).values_list("month", flat=True))
     if paid_months:
-        listed = "、".join(f"{m:%Y年%m月}" for m in sorted(paid_months))
-        raise ServiceError.single("from_month", "already_paid", f"{listed}的党费已登记")
+        listed = "、".join(_ym(m) for m in sorted(paid_months))
+        raise ServiceError.single("from_month", "already_paid", _("%(months)s的党费已登记") % {"months": listed})
     lines = due_for_months(member, wanted)
     total = to_fen(sum((x[1] for x in lines), Decimal("0")))
     if amount not in (None, ""):
         given = to_fen(money(amount, field="amount"))
         if given != total:
-            raise ServiceError.single("amount", "amount_mismatch", f"应交{total}元，实收{given}元，金额不符")
+            raise ServiceError.single("amount", "amount_mismatch", _("应交%(total)s元，实收%(given)s元，金额不符") % {"total": total, "given": given})
     # A pending (newly declared) base becomes effective at the first month paid with it.
     for m, _due, base, _relief in lines:
         if base is not None and base.effective_from is None:
@@ -381,7 +386,7 @@ def _member_payment_item(mp, title: str):
 
     return deadlines.Item(
         kind="dues.member_payment", category="dues", title=title, org_id=mp.org_id, url=reverse("selfservice:payments"),
-        key=f"dues:member_payment:{mp.pk}:{mp.status}", body=f"{mp.from_month:%Y年%m月}起{mp.months}个月，{mp.amount}元", waiting=True,
+        key=f"dues:member_payment:{mp.pk}:{mp.status}", body=_("%(month)s起%(months)s个月，%(amount)s元") % {"month": _ym(mp.from_month), "months": mp.months, "amount": mp.amount}, waiting=True,
         subject=mp.member.name, escalate=False,
     )  # fmt: skip
 
@@ -389,7 +394,7 @@ def _member_payment_item(mp, title: str):
 def _tell_branch_payment(mp, actor: Actor) -> None:
     from orgwork.core import deadlines
 
-    deadlines.notify_now([_member_payment_item(mp, f"{mp.member.name}交纳党费{mp.amount}元，待支部确认")], actor=actor)
+    deadlines.notify_now([_member_payment_item(mp, _("%(name)s交纳党费%(amount)s元，待支部确认") % {"name": mp.member.name, "amount": mp.amount})], actor=actor)
 
 
 def payable_months(member: Member, *, today: dt.date | None = None) -> list[tuple[dt.date, Decimal]]:
@@ -446,7 +451,7 @@ def start_member_payment(
             raise ServiceError.single("member", "no_record", _("您的账号尚未关联党员档案，请联系所在党支部"))
         member = own[0]
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能交纳党费")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”，不能交纳党费") % {"standing": member.get_standing_display()})
     if channel not in MemberPaymentChannel.values:
         raise ServiceError.single("channel", "bad_value", _("请选择交纳方式"))
     if from_month is None:
@@ -459,8 +464,8 @@ def start_member_payment(
     wanted = [add_months(month_start(from_month), i) for i in range(months)]
     missing = [m for m in wanted if m not in payable]
     if missing:
-        listed = "、".join(f"{m:%Y年%m月}" for m in missing)
-        raise ServiceError.single("months", "not_payable", f"{listed}不能在手机上交纳（已交纳、已在办理中、超出补交期限或尚未到期）")
+        listed = "、".join(_ym(m) for m in missing)
+        raise ServiceError.single("months", "not_payable", _("%(months)s不能在手机上交纳（已交纳、已在办理中、超出补交期限或尚未到期）") % {"months": listed})
     amount = to_fen(sum((payable[m] for m in wanted), Decimal("0")))
     if amount <= 0:
         raise ServiceError.single("months", "nothing_due", _("所选月份无需交纳党费（已批准免交）"))
@@ -478,7 +483,7 @@ def start_member_payment(
                 notify_url=reverse("dues:pay_notify", args=[p.name]), return_url=reverse("selfservice:dues") + f"?order={mp.order_no}",
             )  # fmt: skip
         except PaymentError as exc:
-            raise ServiceError.single("channel", "provider_failed", f"支付渠道暂不可用：{exc.message}") from None
+            raise ServiceError.single("channel", "provider_failed", _("支付渠道暂不可用：%(reason)s") % {"reason": exc.message}) from None
         mp.provider, mp.provider_ref = p.name, created.provider_ref
         mp.save(update_fields=["provider", "provider_ref"])
         pay_url = created.pay_url
@@ -558,7 +563,7 @@ def confirm_member_payment(*, actor: Actor, member_payment_id: int, today: dt.da
 
     mp = get_in_scope(MemberPayment.objects.select_for_update(of=("self",)).select_related("member", "org"), actor, write=True, pk=member_payment_id)
     if mp.status not in (MemberPaymentStatus.PAID, MemberPaymentStatus.REPORTED):
-        raise ServiceError.single("member_payment", "not_waiting", f"该交纳记录为“{mp.get_status_display()}”，无需确认")
+        raise ServiceError.single("member_payment", "not_waiting", _("该交纳记录为“%(status)s”，无需确认") % {"status": mp.get_status_display()})
     method = {MemberPaymentChannel.CASH: Method.CASH, MemberPaymentChannel.BANK: Method.BANK}.get(mp.channel, Method.OTHER)
     if mp.channel == MemberPaymentChannel.ONLINE:
         p = provider(mp.provider)
@@ -591,7 +596,7 @@ def reject_member_payment(*, actor: Actor, member_payment_id: int, reason: str):
 
     mp = get_in_scope(MemberPayment.objects.select_for_update(of=("self",)).select_related("member", "org"), actor, write=True, pk=member_payment_id)
     if mp.status not in (MemberPaymentStatus.PAID, MemberPaymentStatus.REPORTED):
-        raise ServiceError.single("member_payment", "not_waiting", f"该交纳记录为“{mp.get_status_display()}”，无需处理")
+        raise ServiceError.single("member_payment", "not_waiting", _("该交纳记录为“%(status)s”，无需处理") % {"status": mp.get_status_display()})
     reason = clean_text(reason)
     if not reason:
         raise ServiceError.single("reason", "required", _("请填写未确认的原因"))

@@ -160,9 +160,9 @@ class MemberWriteSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # Messages name the field in Chinese; the codes stay stable.
-            field.error_messages["required"] = "该字段不能为空"
-            field.error_messages["blank"] = "该字段不能为空"
-            field.error_messages["null"] = "该字段不能为空"
+            field.error_messages["required"] = _("该字段不能为空")
+            field.error_messages["blank"] = _("该字段不能为空")
+            field.error_messages["null"] = _("该字段不能为空")
 
 
 class MemberUpdateSerializer(MemberWriteSerializer):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from orgwork.core import privacy
 from orgwork.core.present import event_rows
 from orgwork.orgs import present as org_present
@@ -12,14 +15,14 @@ from .validation import FIELD_LABELS as MEMBER_FIELDS
 
 ACTION_LABELS = {
     **org_present.ACTION_LABELS,
-    "member.create": "新增党员",
-    "member.update": "修改信息",
-    "member.move": "调整所在党组织",
-    "member.import": "导入",
-    "member.demo": "演示数据",
-    "member.link_user": "关联登录账号",
-    "member.party_group": "调整所在党小组",
-    "personal.read": "查看完整个人信息",
+    "member.create": gettext_lazy("新增党员"),
+    "member.update": gettext_lazy("修改信息"),
+    "member.move": gettext_lazy("调整所在党组织"),
+    "member.import": gettext_lazy("导入"),
+    "member.demo": gettext_lazy("演示数据"),
+    "member.link_user": gettext_lazy("关联登录账号"),
+    "member.party_group": gettext_lazy("调整所在党小组"),
+    "personal.read": gettext_lazy("查看完整个人信息"),
 }
 for _code, _label in StatusAction.choices:
     ACTION_LABELS[f"member.{_code}"] = str(_label)
@@ -37,7 +40,8 @@ def present_events(events, *, kind: str = "member", full_fields=()) -> list[dict
     """A member's audit events as rows; ID numbers and phones stay masked unless `full_fields` were revealed."""
     events = list(events)
     masked = frozenset(privacy.MASKED_FIELDS) - set(full_fields)
-    labels = {**MEMBER_FIELDS, "org": "所在党组织", "standing_since": "状态日期", "party_group": "所在党小组"}
+    labels = {k: _(v) for k, v in MEMBER_FIELDS.items()}
+    labels.update({"org": _("所在党组织"), "standing_since": _("状态日期"), "party_group": _("所在党小组")})
     return event_rows(
         events, kind="member", action_labels=ACTION_LABELS, labels=labels, value_labels=VALUE_LABELS, names=org_present.names_for(events), masked=masked,
         no_changes=("member.import", "member.demo"),

@@ -150,38 +150,38 @@ def _apply_status(member: Member, action: str, on: dt.date) -> dict:
     changes: dict = {}
     if action == StatusAction.CONFIRM:
         if s != Standing.NORMAL or c != Category.PROBATIONARY:
-            bad = "只有预备党员可以转为正式党员"
+            bad = _("只有预备党员可以转为正式党员")
         elif on <= member.joined_on:
             raise ServiceError.single("on", "date_order", _("转正日期应晚于入党日期"))
         else:
             changes = {"category": Category.FULL, "confirmed_on": on}
     elif action == StatusAction.SUSPEND:
         if s != Standing.NORMAL:
-            bad = "只有党籍正常的党员可以停止党籍"
+            bad = _("只有党籍正常的党员可以停止党籍")
         changes = {"standing": Standing.SUSPENDED, "standing_since": on}
     elif action == StatusAction.RESTORE:
         if s != Standing.SUSPENDED:
-            bad = "只有停止党籍的党员可以恢复党籍"
+            bad = _("只有停止党籍的党员可以恢复党籍")
         changes = {"standing": Standing.NORMAL, "standing_since": on, "lost_contact": False, "lost_contact_on": None}
     elif action in (StatusAction.REMOVE, StatusAction.EXIT):
         if s not in (Standing.NORMAL, Standing.SUSPENDED):
-            bad = "该党员已不在册"
+            bad = _("该党员已不在册")
         changes = {"standing": Standing.REMOVED if action == StatusAction.REMOVE else Standing.EXITED, "standing_since": on}
     elif action == StatusAction.DECEASE:
         if s in (Standing.DECEASED, Standing.TRANSFERRED_OUT):
-            bad = "该党员已不在册"
+            bad = _("该党员已不在册")
         changes = {"standing": Standing.DECEASED, "standing_since": on}
     elif action == StatusAction.TRANSFER_OUT:
         if s != Standing.NORMAL:
-            bad = "只有党籍正常的党员可以转出"
+            bad = _("只有党籍正常的党员可以转出")
         changes = {"standing": Standing.TRANSFERRED_OUT, "standing_since": on}
     elif action == StatusAction.LOST_CONTACT:
         if s != Standing.NORMAL or member.lost_contact:
-            bad = "该党员已标记失联或不在册"
+            bad = _("该党员已标记失联或不在册")
         changes = {"lost_contact": True, "lost_contact_on": on}
     elif action == StatusAction.FOUND_CONTACT:
         if not member.lost_contact:
-            bad = "该党员未标记失联"
+            bad = _("该党员未标记失联")
         changes = {"lost_contact": False, "lost_contact_on": None}
     else:
         raise ServiceError.single("action", "bad_value", _("未知的变动类型“%(action)s”") % {"action": action})

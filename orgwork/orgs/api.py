@@ -106,7 +106,7 @@ def resolve_ref(actor, ref, field="parent") -> int:
     except selectors.OrgAmbiguous as exc:
         raise ServiceError.single(field, "ambiguous_org", str(exc)) from None
     except NotFound as exc:
-        raise ServiceError.single(field, "unknown_org", str(exc) or "找不到该党组织") from None
+        raise ServiceError.single(field, "unknown_org", str(exc) or _("找不到该党组织")) from None
 
 
 @extend_schema(tags=["orgs"])

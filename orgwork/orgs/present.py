@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core.present import event_rows, ids_in
 
@@ -10,21 +12,21 @@ from .models import OfficerPost, Org, OrgKind, OrgOfficer, Sector
 from .selectors import org_names
 
 ACTION_LABELS = {
-    "org.create": "新建党组织",
-    "org.update": "修改信息",
-    "org.rename": "更名",
-    "org.move": "调整隶属关系",
-    "org.abolish": "撤销",
-    "org.officer_appoint": "任命班子成员",
-    "org.officer_end": "班子成员离任",
-    "role.grant": "授予角色",
-    "role.revoke": "撤销角色",
+    "org.create": gettext_lazy("新建党组织"),
+    "org.update": gettext_lazy("修改信息"),
+    "org.rename": gettext_lazy("更名"),
+    "org.move": gettext_lazy("调整隶属关系"),
+    "org.abolish": gettext_lazy("撤销"),
+    "org.officer_appoint": gettext_lazy("任命班子成员"),
+    "org.officer_end": gettext_lazy("班子成员离任"),
+    "role.grant": gettext_lazy("授予角色"),
+    "role.revoke": gettext_lazy("撤销角色"),
 }
 ORG_FIELDS = {f.name: str(f.verbose_name) for f in Org._meta.get_fields() if hasattr(f, "verbose_name")}
-ORG_FIELDS.update({"parent": "上级党组织", "path": "路径", "abolished_on": "撤销日期"})
+ORG_FIELDS.update({"parent": gettext_lazy("上级党组织"), "path": gettext_lazy("路径"), "abolished_on": gettext_lazy("撤销日期")})
 # committee seats are part of an org's change log: their fields read in Chinese too
 OFFICER_FIELDS = {f.name: str(f.verbose_name) for f in OrgOfficer._meta.get_fields() if hasattr(f, "verbose_name")}
-OFFICER_FIELDS.update({"member": "党员", "org": "党组织", "post": "职务", "started_on": "任职日期", "ended_on": "离任日期", "end_reason": "离任原因"})
+OFFICER_FIELDS.update({"member": gettext_lazy("党员"), "org": gettext_lazy("党组织"), "post": gettext_lazy("职务"), "started_on": gettext_lazy("任职日期"), "ended_on": gettext_lazy("离任日期"), "end_reason": gettext_lazy("离任原因")})
 VALUE_LABELS = {"kind": dict(OrgKind.choices), "sector": dict(Sector.choices), "post": dict(OfficerPost.choices)}
 
 
@@ -42,5 +44,5 @@ def names_for(events) -> dict:
 def present_events(events, *, kind: str = "org", full_fields=()) -> list[dict]:
     events = list(events)
     return event_rows(
-        events, kind="org", action_labels=ACTION_LABELS, labels={**OFFICER_FIELDS, **ORG_FIELDS}, value_labels=VALUE_LABELS, names=names_for(events),
+        events, kind="org", action_labels=ACTION_LABELS, labels={k: _(v) for k, v in {**OFFICER_FIELDS, **ORG_FIELDS}.items()}, value_labels=VALUE_LABELS, names=names_for(events),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import Ambiguous, NotFound
@@ -166,7 +167,7 @@ def resolve_org(ref: str, *, actor: Actor | None = None, qs: QuerySet[Org] | Non
         cache: dict = {}
         listed = "；".join(full_path_names(c, cache=cache) for c in candidates[:10])
         raise OrgAmbiguous(
-            f"党组织“{text}”有{len(candidates)}个同名，请写成“上级党组织/{last}”的形式：{listed}",
+            _("党组织“%(text)s”有%(count)s个同名，请写成“上级党组织/%(last)s”的形式：%(listed)s") % {"text": text, "count": len(candidates), "last": last, "listed": listed},
             candidates,
         )
     return candidates[0]
@@ -182,11 +183,11 @@ class StructureWarning:
 
 
 WARNING_LABELS = {
-    "too_few_full_members": "正式党员不足3人",
-    "too_many_members": "党员超过50人",
-    "committee_required": "应设支部委员会",
-    "term_expired": "任期已届满",
-    "term_unknown": "任期未知",
+    "too_few_full_members": gettext_lazy("正式党员不足3人"),
+    "too_many_members": gettext_lazy("党员超过50人"),
+    "committee_required": gettext_lazy("应设支部委员会"),
+    "term_expired": gettext_lazy("任期已届满"),
+    "term_unknown": gettext_lazy("任期未知"),
 }
 
 
@@ -247,16 +248,16 @@ def structure_warnings(
         if o.kind in BRANCH_KINDS:
             total, full = counts.get(o.id, (0, 0))
             if full < rules["branch_min_full_members"]:
-                add(o, "too_few_full_members", f"正式党员{full}人，不足{rules['branch_min_full_members']}人")
+                add(o, "too_few_full_members", _("正式党员%(full)s人，不足%(min)s人") % {"full": full, "min": rules["branch_min_full_members"]})
             if total > rules["branch_max_members"]:
-                add(o, "too_many_members", f"党员{total}人，超过{rules['branch_max_members']}人，宜分设党支部")
+                add(o, "too_many_members", _("党员%(total)s人，超过%(max)s人，宜分设党支部") % {"total": total, "max": rules["branch_max_members"]})
             if total >= rules["committee_threshold_members"] and seats.get(o.id, 0) < rules["committee_min_size"]:
-                add(o, "committee_required", f"党员{total}人，应设立支部委员会（3至5人），现有委员{seats.get(o.id, 0)}人")
+                add(o, "committee_required", _("党员%(total)s人，应设立支部委员会（3至5人），现有委员%(seats)s人") % {"total": total, "seats": seats.get(o.id, 0)})
         ends = o.term_ends_on()
         if o.term_started_on is None:
-            add(o, "term_unknown", "未登记本届任期开始日期")
+            add(o, "term_unknown", _("未登记本届任期开始日期"))
         elif ends is not None and ends <= today:
-            add(o, "term_expired", f"任期已于{ends:%Y年%m月%d日}届满，应按期换届")
+            add(o, "term_expired", _("任期已于%(year)s年%(month)02d月%(day)02d日届满，应按期换届") % {"year": ends.year, "month": ends.month, "day": ends.day})
     return out
 
 
@@ -271,7 +272,7 @@ def term_reminders(actor: Actor, *, today: dt.date | None = None) -> list[tuple[
             continue
         for m in sorted(months):
             if add_months(today, m) >= ends:
-                out.append((o, f"任期将于{ends:%Y年%m月%d日}届满（{m}个月内）"))
+                out.append((o, _("任期将于%(year)s年%(month)02d月%(day)02d日届满（%(months)s个月内）") % {"year": ends.year, "month": ends.month, "day": ends.day, "months": m}))
                 break
     return out
 
@@ -315,16 +316,16 @@ def org_history(actor: Actor, org: Org, *, limit: int = 50):
 
 # The member statuses counted on org pages, as users read them (the member registry uses the same labels).
 STATUS_LABELS = {
-    "normal": "在册党员",
-    "full": "正式党员",
-    "probationary": "预备党员",
-    "lost_contact": "失联党员",
-    "suspended": "停止党籍",
-    "removed": "除名",
-    "exited": "出党",
-    "deceased": "去世",
-    "transferred_out": "已转出",
-    "all": "全部",
+    "normal": gettext_lazy("在册党员"),
+    "full": gettext_lazy("正式党员"),
+    "probationary": gettext_lazy("预备党员"),
+    "lost_contact": gettext_lazy("失联党员"),
+    "suspended": gettext_lazy("停止党籍"),
+    "removed": gettext_lazy("除名"),
+    "exited": gettext_lazy("出党"),
+    "deceased": gettext_lazy("去世"),
+    "transferred_out": gettext_lazy("已转出"),
+    "all": gettext_lazy("全部"),
 }
 
 

@@ -165,18 +165,18 @@ class OrgResolver:
             self._read([pk])  # read already when prime() was given the cell
             org = self.writable_by_id.get(pk)
             if org is None:
-                return None, "unknown_org", f"党组织“{text}”不在您的管理范围内"
+                return None, "unknown_org", _("党组织“%(name)s”不在您的管理范围内") % {"name": text}
         else:
             try:
                 org = resolve_org(text, qs=self.writable.filter(abolished_on__isnull=True))
             except OrgAmbiguous as exc:
                 return None, "ambiguous_org", str(exc)
             except OrgLookupError:
-                return None, "unknown_org", f"找不到党组织“{text}”，或不在您的管理范围内"
+                return None, "unknown_org", _("找不到党组织“%(name)s”，或不在您的管理范围内") % {"name": text}
         if org.kind == OrgKind.GROUP:
-            return None, "bad_value", f"“{org.name}”是党小组，党员应编入党支部"
+            return None, "bad_value", _("“%(name)s”是党小组，党员应编入党支部") % {"name": org.name}
         if not org.is_active:
-            return None, "bad_value", f"党组织“{org.name}”已撤销"
+            return None, "bad_value", _("党组织“%(name)s”已撤销") % {"name": org.name}
         return org, "", ""
 
 
@@ -275,7 +275,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
             if size >= ID_SCAN_MIN_BYTES:
                 known = _registered_numbers(size)
             rows = reading.result()
-            sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, "党员信息")
+            sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, _("党员信息"))
             if sheet is None:
                 return report
             return _import_sheet(
@@ -718,7 +718,7 @@ def _split_ref(ref: str) -> list[str]:
 def import_orgs(source, *, actor: Actor, partial: bool = False, update: bool = False, today: dt.date | None = None, progress: Progress = _noop) -> Report:
     today = today or dt.date.today()
     report = Report()
-    sheet = _located(report, sheets.read_rows(source, sheets.ORG_COLUMNS), sheets.ORG_COLUMNS, sheets.ORG_REQUIRED, "党组织信息")
+    sheet = _located(report, sheets.read_rows(source, sheets.ORG_COLUMNS), sheets.ORG_COLUMNS, sheets.ORG_REQUIRED, _("党组织信息"))
     if sheet is None:
         return report
     total = len(sheet.rows)

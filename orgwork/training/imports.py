@@ -47,8 +47,14 @@ class Problem:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
     def __str__(self) -> str:
-        where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}{('“' + self.column + '”') if self.column else ''}：{self.message}"
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.row and self.column:
+            return _("第%(row)s行“%(column)s”：%(message)s") % values
+        if self.row:
+            return _("第%(row)s行：%(message)s") % values
+        if self.column:
+            return _("文件“%(column)s”：%(message)s") % values
+        return _("文件：%(message)s") % values
 
 
 @dataclass
@@ -203,7 +209,7 @@ def import_attendance(*, actor: Actor, course_id, source, today: dt.date | None 
     today = today or dt.date.today()
     course = services._course(actor, course_id, write=True)
     result = Result()
-    rows = _people_rows(read_sheet(source), "hours", "学时", result, value_required=False, today=today)
+    rows = _people_rows(read_sheet(source), "hours", _("学时"), result, value_required=False, today=today)
     for r in rows:
         if r.value is not None and (r.value <= 0 or r.value > course.hours):
             result.problems.append(Problem(r.row, "学时", "bad_value", _("学时应大于0且不超过本班次的%(normalize)s学时") % {"normalize": format(course.hours.normalize(), 'f')}))
@@ -242,7 +248,7 @@ def import_scores(*, actor: Actor, exam_id, source, today: dt.date | None = None
     today = today or dt.date.today()
     exam = services._exam(actor, exam_id, write=True)
     result = Result()
-    rows = _people_rows(read_sheet(source), "score", "成绩", result, value_required=True, today=today)
+    rows = _people_rows(read_sheet(source), "score", _("成绩"), result, value_required=True, today=today)
     for r in rows:
         if r.value < 0 or r.value > exam.full_marks:
             result.problems.append(Problem(r.row, "成绩", "bad_value", _("成绩应在0至%(normalize)s分之间") % {"normalize": format(exam.full_marks.normalize(), 'f')}))

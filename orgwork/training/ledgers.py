@@ -13,6 +13,8 @@ import html
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core.actor import Actor
 from orgwork.core.exports import workbook
@@ -29,10 +31,10 @@ from . import selectors
 from .models import Course, Credit, ExamScore
 
 KINDS = {
-    "work": "党建工作台账",
-    "education": "党员教育管理台账",
-    "development": "党员发展台账",
-    "feature": "党建特色台账",
+    "work": gettext_lazy("党建工作台账"),
+    "education": gettext_lazy("党员教育管理台账"),
+    "development": gettext_lazy("党员发展台账"),
+    "feature": gettext_lazy("党建特色台账"),
 }
 ORGANIZATIONAL_LIFE = [MeetingKind.GENERAL_MEETING, MeetingKind.COMMITTEE_MEETING, MeetingKind.GROUP_MEETING, MeetingKind.LECTURE, MeetingKind.REVIEW_MEETING, MeetingKind.APPRAISAL, MeetingKind.TALK]
 FEATURE_KINDS = [MeetingKind.THEME_DAY, MeetingKind.CUSTOM]
@@ -43,7 +45,7 @@ class Section:
     title: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
-    empty: str = "本年度系统中没有此类记录。"
+    empty: str = field(default_factory=lambda: _("本年度系统中没有此类记录。"))
 
 
 @dataclass
@@ -56,7 +58,7 @@ class Ledger:
 
     @property
     def title(self) -> str:
-        return f"{self.org.name}{self.year}年{KINDS[self.kind]}"
+        return _("%(org)s%(year)s年%(ledger)s") % {"org": self.org.name, "year": self.year, "ledger": KINDS[self.kind]}
 
 
 def _d(day) -> str:
@@ -79,8 +81,8 @@ def build(actor: Actor, kind: str, org: Org, year: int) -> Ledger:
     sections: list[Section] = []
     if kind == "work":
         officers = org_selectors.officers(org)
-        sections.append(Section("支部委员会组成", ["姓名", "职务", "任职日期"], [[o.name, o.get_post_display(), _d(o.started_on)] for o in officers], "系统中没有登记支部委员。"))
-        sections.append(Section("“三会一课”及组织生活记录", ["日期", "类别", "主题", "主持人/授课人", "实到/应到", "状态"], _meetings(actor, org, year, ORGANIZATIONAL_LIFE)))
+        sections.append(Section(_("支部委员会组成"), [_("姓名"), _("职务"), _("任职日期")], [[o.name, o.get_post_display(), _d(o.started_on)] for o in officers], _("系统中没有登记支部委员。")))
+        sections.append(Section(_("“三会一课”及组织生活记录"), [_("日期"), _("类别"), _("主题"), _("主持人/授课人"), _("实到/应到"), _("状态")], _meetings(actor, org, year, ORGANIZATIONAL_LIFE)))
     elif kind == "education":
         members = list(Member.objects.filter(org=org, standing=Standing.NORMAL).order_by("name_pinyin", "pk"))
         cov = {r.member_id: r for r in selectors.coverage(actor, year=year, under=org).rows if r.member_id}
@@ -95,24 +97,24 @@ def build(actor: Actor, kind: str, org: Org, year: int) -> Ledger:
                 m.name, m.get_category_display(), r.role_label if r else "", f"{r.required:.1f}" if r else "", f"{r.done:.1f}" if r else "",
                 f"{r.short:.1f}" if r else "", "、".join(grades.get(m.pk, [])), appraisal.get_grade_display() if appraisal and appraisal.grade else "",
             ])  # fmt: skip
-        sections.append(Section("党员学习培训与评议情况", ["姓名", "人员类别", "培训类别", "应完成学时", "已完成学时", "差额", "考学等次", "民主评议等次"], rows, "支部没有在册党员。"))
-        sections.append(Section("党课", ["日期", "类别", "主题", "授课人", "实到/应到", "状态"], _meetings(actor, org, year, [MeetingKind.LECTURE])))
+        sections.append(Section(_("党员学习培训与评议情况"), [_("姓名"), _("人员类别"), _("培训类别"), _("应完成学时"), _("已完成学时"), _("差额"), _("考学等次"), _("民主评议等次")], rows, _("支部没有在册党员。")))
+        sections.append(Section(_("党课"), [_("日期"), _("类别"), _("主题"), _("授课人"), _("实到/应到"), _("状态")], _meetings(actor, org, year, [MeetingKind.LECTURE])))
         credits = (
             Credit.objects.filter(trainee__member__in=members, on__year=year, course__isnull=False)
             .values_list("course__title", "course__starts_on").annotate(n=Sum("hours")).order_by("course__starts_on")
         )  # fmt: skip
-        sections.append(Section("参加培训班情况", ["培训班/课程", "开始日期", "本支部党员累计学时"], [[t, _d(d), f"{n:.1f}"] for t, d, n in credits]))
+        sections.append(Section(_("参加培训班情况"), [_("培训班/课程"), _("开始日期"), _("本支部党员累计学时")], [[t, _d(d), f"{n:.1f}"] for t, d, n in credits]))
     elif kind == "development":
         rows = []
         for a in recruitment_selectors.search(actor, under=org, status="all").filter(applied_on__year__lte=year):
             p = a.procedure
             rows.append([a.name, a.get_gender_display(), _d(a.applied_on), STAGE_SHORT.get(p.stage, p.stage) if p else "", p.get_status_display() if p else ""])
-        sections.append(Section("入党申请人、积极分子、发展对象和预备党员", ["姓名", "性别", "递交申请日期", "当前阶段", "状态"], rows, "系统中没有本支部的发展党员记录。"))
+        sections.append(Section(_("入党申请人、积极分子、发展对象和预备党员"), [_("姓名"), _("性别"), _("递交申请日期"), _("当前阶段"), _("状态")], rows, _("系统中没有本支部的发展党员记录。")))
     else:
-        sections.append(Section("主题党日及特色活动", ["日期", "类别", "主题", "主持人", "实到/应到", "状态"], _meetings(actor, org, year, FEATURE_KINDS)))
+        sections.append(Section(_("主题党日及特色活动"), [_("日期"), _("类别"), _("主题"), _("主持人"), _("实到/应到"), _("状态")], _meetings(actor, org, year, FEATURE_KINDS)))
         courses = Course.objects.filter(org=org, starts_on__year=year).order_by("starts_on")
-        sections.append(Section("本支部举办的培训和自主选学课程", ["名称", "类型", "日期", "学时"], [[c.title, c.get_kind_display(), _d(c.starts_on), f"{c.hours:.1f}"] for c in courses]))
-        sections.append(Section("党建品牌", ["名称", "阶段"], [], "党建品牌评选记录尚未纳入本系统，请另行附材料。"))
+        sections.append(Section(_("本支部举办的培训和自主选学课程"), [_("名称"), _("类型"), _("日期"), _("学时")], [[c.title, c.get_kind_display(), _d(c.starts_on), f"{c.hours:.1f}"] for c in courses]))
+        sections.append(Section(_("党建品牌"), [_("名称"), _("阶段")], [], _("党建品牌评选记录尚未纳入本系统，请另行附材料。")))
     return Ledger(kind=kind, org=org, org_path=path, year=year, sections=sections)
 
 
@@ -130,13 +132,14 @@ table { font-size: 10pt; }
 def to_html(ledger: Ledger, *, printed_on: dt.date | None = None) -> str:
     e = html.escape
     parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{e(ledger.title)}</title><style>{PDF_CSS}</style></head><body>"]
-    parts.append(f"<h1>{e(ledger.title)}</h1><p class='meta'>{e(ledger.org_path)} · 打印日期 {_d(printed_on or dt.date.today())}</p>")
+    printed = _("打印日期 %(date)s") % {"date": _d(printed_on or dt.date.today())}
+    parts.append(f"<h1>{e(ledger.title)}</h1><p class='meta'>{e(ledger.org_path)} · {e(printed)}</p>")
     for s in ledger.sections:
         parts.append(f"<h2>{e(s.title)}</h2>")
         if not s.rows:
             parts.append(f"<p class='empty'>{e(s.empty)}</p>")
             continue
-        parts.append("<table><thead><tr><th>序号</th>" + "".join(f"<th>{e(c)}</th>" for c in s.columns) + "</tr></thead><tbody>")
+        parts.append("<table><thead><tr><th>" + e(_("序号")) + "</th>" + "".join(f"<th>{e(c)}</th>" for c in s.columns) + "</tr></thead><tbody>")
         for i, row in enumerate(s.rows, start=1):
             parts.append(f"<tr><td>{i}</td>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>")
         parts.append("</tbody></table>")
@@ -150,7 +153,7 @@ def to_pdf(ledger: Ledger) -> bytes:
 
 def to_xlsx(ledger: Ledger, target) -> None:
     wb = workbook(target)
-    ws = wb.add_worksheet(KINDS[ledger.kind][:31])
+    ws = wb.add_worksheet(str(KINDS[ledger.kind])[:31])
     bold = wb.add_format({"bold": True})
     ws.write_string(0, 0, ledger.title, bold)
     ws.write_string(1, 0, ledger.org_path)
@@ -162,7 +165,7 @@ def to_xlsx(ledger: Ledger, target) -> None:
             ws.write_string(r, 0, s.empty)
             r += 2
             continue
-        ws.write_row(r, 0, ["序号", *s.columns], bold)
+        ws.write_row(r, 0, [_("序号"), *s.columns], bold)
         for i, row in enumerate(s.rows, start=1):
             r += 1
             ws.write_number(r, 0, i)
