@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -100,8 +101,8 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def get_queryset(self):
         qs = selectors.transfers(self.actor)
         p = self.request.query_params
-        status = params.choice(p, "status", label="状态", choices=TransferStatus.choices)
-        kind = params.choice(p, "kind", label="转接类型", choices=TransferKind.choices)
+        status = params.choice(p, "status", label=_("状态"), choices=TransferStatus.choices)
+        kind = params.choice(p, "kind", label=_("转接类型"), choices=TransferKind.choices)
         if status:
             qs = qs.filter(status=status)
         if kind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -88,8 +89,8 @@ class ExitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def get_queryset(self):
         p = self.request.query_params
-        kind = params.choice(p, "kind", label="事项类型", choices=KIND_CHOICES)
-        status = params.choice(p, "status", label="状态", choices=ProcedureStatus.choices)
+        kind = params.choice(p, "kind", label=_("事项类型"), choices=KIND_CHOICES)
+        status = params.choice(p, "status", label=_("状态"), choices=ProcedureStatus.choices)
         qs = selectors.exit_cases(self.actor, kind=kind or None)
         return qs.filter(status=status) if status else qs
 
@@ -101,7 +102,7 @@ class ExitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         try:
             inst = exits.start(actor=self.actor, member_id=v["member"], kind=v["kind"], on=v.get("on") or dt.date.today())
         except PermissionDenied:
-            raise ServiceError.single("member", "permission_denied", "您没有办理此事项的权限") from None
+            raise ServiceError.single("member", "permission_denied", _("您没有办理此事项的权限")) from None
         return Response(ExitCaseSerializer(self.get_queryset().get(pk=inst.pk)).data, status=201)
 
     @extend_schema(responses=ExitRecordSerializer(many=True), summary="办理记录（纪实）")
@@ -117,7 +118,7 @@ class ExitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         try:
             record = proc.complete_step(actor=self.actor, instance_id=inst.pk, files=files, **fields)
         except PermissionDenied:
-            raise ServiceError.single("step", "permission_denied", "该步骤应由上级党组织办理") from None
+            raise ServiceError.single("step", "permission_denied", _("该步骤应由上级党组织办理")) from None
         return Response(ExitRecordSerializer(record).data, status=201)
 
     def get_object(self):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -94,7 +95,7 @@ class MobileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def get_queryset(self):
         p = self.request.query_params
-        status = params.choice(p, "status", label="状态", choices=[*MobileStatus.values, "all"], default=MobileStatus.AWAY)
+        status = params.choice(p, "status", label=_("状态"), choices=[*MobileStatus.values, "all"], default=MobileStatus.AWAY)
         qs = selectors.registrations(self.actor, active_only=False)
         if status != "all":
             qs = qs.filter(status=status)

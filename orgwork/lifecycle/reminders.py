@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
@@ -19,7 +20,7 @@ from .services.exits import KINDS as EXIT_KINDS
 
 
 def _fmt(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
 
 
 def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
@@ -35,8 +36,8 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
         return deadlines.Item(
             kind="transfer.receive",
             category="transfers",
-            title=f"{name}的组织关系由{t.from_org_name}转入{t.to_org_name}，待接收",
-            body=f"请在{_fmt(due)}前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。",
+            title=_("%(name)s的组织关系由%(from_org)s转入%(to_org)s，待接收") % {"name": name, "from_org": t.from_org_name, "to_org": t.to_org_name},
+            body=_("请在%(due)s前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。") % {"due": _fmt(due)},
             org_id=t.to_org_id,
             url=url,
             key=f"transfer:{t.pk}:receive:{t.to_org_id}:{due}",
@@ -48,8 +49,8 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
         return deadlines.Item(
             kind="transfer.approve",
             category="transfers",
-            title=f"{name}的组织关系由{t.from_org_name}转往{t.to_org_name}，待上级党委审核",
-            body="审核同意后，接收党组织即收到待接收通知。",
+            title=_("%(name)s的组织关系由%(from_org)s转往%(to_org)s，待上级党委审核") % {"name": name, "from_org": t.from_org_name, "to_org": t.to_org_name},
+            body=_("审核同意后，接收党组织即收到待接收通知。"),
             org_id=t.from_org_id,
             url=url,
             key=f"transfer:{t.pk}:approve:{instance.step_since}",
@@ -61,8 +62,12 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
         return deadlines.Item(
             kind="transfer.returned",
             category="transfers",
-            title=f"{name}的组织关系转接被{t.to_org_name}退回，待补正",
-            body=f"退回原因：{t.return_reason or '未填写'}。请在{_fmt(due)}前补正后重新提交。" if due else f"退回原因：{t.return_reason or '未填写'}。请补正后重新提交。",
+            title=_("%(name)s的组织关系转接被%(to_org)s退回，待补正") % {"name": name, "to_org": t.to_org_name},
+            body=(
+                _("退回原因：%(reason)s。请在%(due)s前补正后重新提交。") % {"reason": t.return_reason or _("未填写"), "due": _fmt(due)}
+                if due
+                else _("退回原因：%(reason)s。请补正后重新提交。") % {"reason": t.return_reason or _("未填写")}
+            ),
             org_id=t.from_org_id,
             url=url,
             key=f"transfer:{t.pk}:returned:{instance.step_since}:{due}",
@@ -74,8 +79,8 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
         return deadlines.Item(
             kind="transfer.receipt",
             category="transfers",
-            title=f"{name}的组织关系介绍信回执待返回（{t.letter_number}）",
-            body=f"介绍信于{_fmt(t.letter_issued_on)}开具，回执应于{_fmt(due)}前返回（党员教育管理工作条例第25条）。逾期未返回的，请与{t.to_org_name}联系催办。",
+            title=_("%(name)s的组织关系介绍信回执待返回（%(number)s）") % {"name": name, "number": t.letter_number},
+            body=_("介绍信于%(issued)s开具，回执应于%(due)s前返回（党员教育管理工作条例第25条）。逾期未返回的，请与%(to_org)s联系催办。") % {"issued": _fmt(t.letter_issued_on), "due": _fmt(due), "to_org": t.to_org_name},
             org_id=t.from_org_id,
             url=url,
             key=f"transfer:{t.pk}:receipt:{due}",
@@ -86,8 +91,8 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
         return deadlines.Item(
             kind="transfer.incoming",
             category="transfers",
-            title=f"{name}的转入介绍信（{t.letter_number}）待接收",
-            body=f"介绍信有效期至{_fmt(t.valid_until)}，请在有效期内办理接收；过期的，退回补正。",
+            title=_("%(name)s的转入介绍信（%(number)s）待接收") % {"name": name, "number": t.letter_number},
+            body=_("介绍信有效期至%(date)s，请在有效期内办理接收；过期的，退回补正。") % {"date": _fmt(t.valid_until)},
             org_id=t.to_org_id,
             url=url,
             key=f"transfer:{t.pk}:incoming:{due}",
@@ -115,8 +120,8 @@ def request_item(instance, step) -> deadlines.Item | None:
     return deadlines.Item(
         kind="transfer.request",
         category="transfers",
-        title=f"{name}申请转接组织关系，待支部受理",
-        body=f"转入单位或党组织：{instance.data.get('destination', '')}。请确定转往的党组织后发起转接，或说明原因不予受理。",
+        title=_("%(name)s申请转接组织关系，待支部受理") % {"name": name},
+        body=_("转入单位或党组织：%(destination)s。请确定转往的党组织后发起转接，或说明原因不予受理。") % {"destination": instance.data.get("destination", "")},
         org_id=instance.org_id,
         url=reverse("lifecycle:request", args=[instance.pk]),
         key=f"transfer:request:{instance.pk}",
@@ -143,8 +148,8 @@ def mobile_items(today: dt.date):
         yield deadlines.Item(
             kind="mobile.no_contact",
             category="mobile",
-            title=f"流动党员{r.member.name}已6个月未联系",
-            body=f"最近联系：{_fmt(r.contact_anchor)}。可提出停止党籍的建议，由支部研究决定。",
+            title=_("流动党员%(name)s已6个月未联系") % {"name": r.member.name},
+            body=_("最近联系：%(date)s。可提出停止党籍的建议，由支部研究决定。") % {"date": _fmt(r.contact_anchor)},
             org_id=r.member.org_id,
             url=url,
             key=f"mobile:{r.pk}:no_contact:{month}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
@@ -194,27 +195,27 @@ def meeting_majority(ctx):
     basis = voting_basis(ctx.instance.org, on=ctx.data.get("meeting_on") or ctx.done_on)
     ctx.data["entitled_note"] = basis.note()
     entitled, present, votes = ctx.data.get("entitled") or 0, ctx.data.get("present") or 0, ctx.data.get("votes_for") or 0
-    errors = basis.check(ctx.data.get("entitled"), label="应到有表决权的正式党员数")
+    errors = basis.check(ctx.data.get("entitled"), label=_("应到有表决权的正式党员数"))
     if errors:
         return errors
     if entitled <= 0:
-        errors.append(FieldError("entitled", "bad_value", "应到人数应大于0"))
+        errors.append(FieldError("entitled", "bad_value", _("应到人数应大于0")))
     elif not more_than_share(present, entitled, quorum := exit_rules(on=ctx.done_on)["meeting_quorum_share"]):
-        errors.append(FieldError("present", "no_quorum", f"实到{present}人，未超过应到{entitled}人的{share_words(quorum)}"))
+        errors.append(FieldError("present", "no_quorum", _("实到%(present)s人，未超过应到%(entitled)s人的%(share)s") % {"present": present, "entitled": entitled, "share": share_words(quorum)}))
     elif not more_than_share(votes, entitled, passing := exit_rules(on=ctx.done_on)["meeting_pass_share"]):
-        errors.append(FieldError("votes_for", "not_carried", f"赞成{votes}票，未超过应到{entitled}人的{share_words(passing)}"))
+        errors.append(FieldError("votes_for", "not_carried", _("赞成%(votes)s票，未超过应到%(entitled)s人的%(share)s") % {"votes": votes, "entitled": entitled, "share": share_words(passing)}))
     if votes > present:
-        errors.append(FieldError("votes_for", "bad_value", "赞成票不能多于实到人数"))
+        errors.append(FieldError("votes_for", "bad_value", _("赞成票不能多于实到人数")))
     meeting_on = ctx.data.get("meeting_on")
     if meeting_on and meeting_on > ctx.done_on:
-        errors.append(FieldError("meeting_on", "date_order", "会议日期不能晚于办理日期"))
+        errors.append(FieldError("meeting_on", "date_order", _("会议日期不能晚于办理日期")))
     return errors
 
 
 @proc.gate("exit.no_good_reason")
 def no_good_reason(ctx):
     if ctx.data.get("good_reason"):
-        return [FieldError("good_reason", "good_reason", "有正当理由的，不能视为自行脱党")]
+        return [FieldError("good_reason", "good_reason", _("有正当理由的，不能视为自行脱党"))]
     return []
 
 
@@ -223,9 +224,9 @@ def rectification_deadline(ctx):
     deadline = ctx.data.get("deadline")
     longest = add_months(ctx.done_on, ctx.value("rectification_max_months"))
     if deadline is None or deadline <= ctx.done_on:
-        return [FieldError("deadline", "date_order", "改正期限应晚于决定日期")]
+        return [FieldError("deadline", "date_order", _("改正期限应晚于决定日期"))]
     if deadline > longest:
-        return [FieldError("deadline", "too_long", f"限期改正的期限最长不超过1年（至{longest:%Y年%m月%d日}）")]
+        return [FieldError("deadline", "too_long", _("限期改正的期限最长不超过1年（至%(year)s年%(month)02d月%(day)02d日）") % {"year": longest.year, "month": longest.month, "day": longest.day})]
     return []
 
 
@@ -256,14 +257,14 @@ def open_instances(member_id) -> list[ProcedureInstance]:
 def start(*, actor: Actor, member_id: int, kind: str, on: dt.date, data: dict | None = None, today: dt.date | None = None) -> ProcedureInstance:
     """Open an exit (or restoration, rectification) procedure for a member; the branch then completes its steps."""
     if kind not in KINDS:
-        raise ServiceError.single("kind", "bad_value", f"未知的事项类型“{kind}”")
+        raise ServiceError.single("kind", "bad_value", _("未知的事项类型“%(kind)s”") % {"kind": kind})
     try:
         member = scope(Member.objects.select_for_update().select_related("org"), actor, write=True).get(pk=member_id)
     except (Member.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     title, standings, _action = KINDS[kind]
     if member.standing not in standings:
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”的党员不能办理{title}")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”的党员不能办理%(title)s") % {"standing": member.get_standing_display(), "title": title})
     if any(i.kind == f"member_{kind}" for i in open_instances(member.pk)):
-        raise ServiceError.single("member", "duplicate_existing", f"该党员已有办理中的“{title}”事项")
+        raise ServiceError.single("member", "duplicate_existing", _("该党员已有办理中的“%(title)s”事项") % {"title": title})
     return proc.start(actor=actor, kind=f"member_{kind}", org_id=member.org_id, title=f"{member.name}·{title}", on=on, subject=member, data=data or {})

@@ -48,15 +48,15 @@ def _today(today):
 
 def _check_on(on, today, field="on"):
     if on is None:
-        raise ServiceError.single(field, "required", "请填写日期")
+        raise ServiceError.single(field, "required", _("请填写日期"))
     if on > today:
-        raise ServiceError.single(field, "future_date", "日期不能晚于今天")
+        raise ServiceError.single(field, "future_date", _("日期不能晚于今天"))
 
 
 def _reason(reason, field="reason"):
     reason = clean_text(reason)
     if not reason:
-        raise ServiceError.single(field, "required", "请填写原因")
+        raise ServiceError.single(field, "required", _("请填写原因"))
     return reason[:500]
 
 
@@ -96,7 +96,7 @@ def _step(actor: Actor, t: Transfer, step: str, on: dt.date, *, today: dt.date, 
 
 def _instance(t: Transfer) -> ProcedureInstance:
     if t.procedure_id is None:  # every row has one since migration 0004
-        raise ServiceError.single("transfer", "no_procedure", "该转接没有办理记录，请联系系统管理员")
+        raise ServiceError.single("transfer", "no_procedure", _("该转接没有办理记录，请联系系统管理员"))
     return ProcedureInstance.objects.get(pk=t.procedure_id)
 
 
@@ -115,8 +115,8 @@ def _lock(actor: Actor, transfer_id, *, side: str) -> Transfer:
         readable = actor.subtree_paths()
         if not any(p and (t.from_path.startswith(p) or (t.to_path and t.to_path.startswith(p))) for p in readable):
             raise NotFound()
-        who = "转出方" if side == "sending" else "接收方"
-        raise ServiceError.single("transfer", "wrong_side", f"此操作应由{who}党组织办理")
+        message = _("此操作应由转出方党组织办理") if side == "sending" else _("此操作应由接收方党组织办理")
+        raise ServiceError.single("transfer", "wrong_side", message)
     return t
 
 
@@ -125,11 +125,11 @@ def _target_org(org_id, *, field="to_org") -> Org:
     try:
         org = Org.objects.get(pk=org_id)
     except (Org.DoesNotExist, ValueError, TypeError):
-        raise ServiceError.single(field, "unknown_org", "接收党组织不存在") from None
+        raise ServiceError.single(field, "unknown_org", _("接收党组织不存在")) from None
     if not org.is_active:
-        raise ServiceError.single(field, "bad_value", f"党组织“{org.name}”已撤销")
+        raise ServiceError.single(field, "bad_value", _("党组织“%(name)s”已撤销") % {"name": org.name})
     if not org.is_branch:
-        raise ServiceError.single(field, "bad_value", "组织关系应转入党支部")
+        raise ServiceError.single(field, "bad_value", _("组织关系应转入党支部"))
     return org
 
 
@@ -139,7 +139,7 @@ def _sending_member(actor: Actor, member_id) -> Member:
     except (Member.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能转接组织关系")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”，不能转接组织关系") % {"standing": member.get_standing_display()})
     if Transfer.objects.filter(member=member, status__in=OPEN_STATUSES).exists():
         raise ServiceError.single("member", "transfer_open", _("该党员有尚未办结的组织关系转接"))
     return member
@@ -201,7 +201,7 @@ def approve(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
     t = _lock(actor, transfer_id, side="sending")
     _check_on(on, today)
     if t.status != TransferStatus.APPROVAL:
-        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不需要审核")
+        raise ServiceError.single("status", "not_allowed", _("转接状态为“%(status)s”，不需要审核") % {"status": t.get_status_display()})
     instance = _step(actor, t, "approve", on, today=today, comment=clean_text(comment), data={"opinion": clean_text(comment)}, as_self=True)
     t.status = TransferStatus.PENDING
     t.receive_due_on = instance.due_on
@@ -218,7 +218,7 @@ def return_for_correction(*, actor: Actor, transfer_id: int, reason: str, on: dt
     reason = _reason(reason)
     _check_on(on, today)
     if t.status != TransferStatus.PENDING:
-        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能退回")
+        raise ServiceError.single("status", "not_allowed", _("转接状态为“%(status)s”，不能退回") % {"status": t.get_status_display()})
     proc.return_step(actor=_on_behalf(actor), instance_id=t.procedure_id, to_step="send", reason=reason, on=on)
     t.procedure = _instance(t)
     t.status = TransferStatus.RETURNED
@@ -264,7 +264,7 @@ def receive(*, actor: Actor, transfer_id: int, on: dt.date, comment: str = "", t
     t = _lock(actor, transfer_id, side="receiving")
     _check_on(on, today)
     if t.status != TransferStatus.PENDING:
-        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能接收")
+        raise ServiceError.single("status", "not_allowed", _("转接状态为“%(status)s”，不能接收") % {"status": t.get_status_display()})
     if on < t.started_on:
         raise ServiceError.single("on", "date_order", _("接收日期不能早于转出日期"))
     if t.kind == TransferKind.IN:
@@ -291,7 +291,7 @@ def cancel(*, actor: Actor, transfer_id: int, reason: str, on: dt.date, today: d
     reason = _reason(reason)
     _check_on(on, today)
     if t.status not in (TransferStatus.APPROVAL, TransferStatus.PENDING, TransferStatus.RETURNED):
-        raise ServiceError.single("status", "not_allowed", f"转接状态为“{t.get_status_display()}”，不能撤销")
+        raise ServiceError.single("status", "not_allowed", _("转接状态为“%(status)s”，不能撤销") % {"status": t.get_status_display()})
     proc.terminate(actor=_on_behalf(actor), instance_id=t.procedure_id, reason=reason, on=on)
     t.procedure = _instance(t)
     t.status = TransferStatus.CANCELLED
@@ -322,13 +322,13 @@ def check_validity(rules, issued_on: dt.date, valid_days: int | None, validity_r
     if valid_days is None:
         valid_days = rules["letter_valid_days_default"]
     if not isinstance(valid_days, int) or valid_days < rules["letter_valid_days_min"]:
-        raise ServiceError.single("valid_days", "too_short", f"介绍信有效期一般为{rules['letter_valid_days_min']}至{rules['letter_valid_days_max']}天")
+        raise ServiceError.single("valid_days", "too_short", _("介绍信有效期一般为%(low)s至%(high)s天") % {"low": rules["letter_valid_days_min"], "high": rules["letter_valid_days_max"]})
     until = issued_on + dt.timedelta(days=valid_days)
     longest = add_months(issued_on, rules["letter_valid_max_months"])
     if until > longest:
-        raise ServiceError.single("valid_days", "too_long", f"介绍信有效期最长不超过{rules['letter_valid_max_months']}个月（至{longest:%Y年%m月%d日}）")
+        raise ServiceError.single("valid_days", "too_long", _("介绍信有效期最长不超过%(months)s个月（至%(year)s年%(month)02d月%(day)02d日）") % {"months": rules["letter_valid_max_months"], "year": longest.year, "month": longest.month, "day": longest.day})
     if valid_days > rules["letter_valid_days_max"] and not clean_text(validity_reason):
-        raise ServiceError.single("validity_reason", "required", f"有效期超过{rules['letter_valid_days_max']}天的，请说明原因")
+        raise ServiceError.single("validity_reason", "required", _("有效期超过%(days)s天的，请说明原因") % {"days": rules["letter_valid_days_max"]})
     return until
 
 
@@ -423,7 +423,7 @@ def register_incoming(
     branch's finding stated.
     """
     today = _today(today)
-    target = _target_org(params.writable_org(actor, to_org_id, field="to_org", label="接收党组织", active=False).pk)
+    target = _target_org(params.writable_org(actor, to_org_id, field="to_org", label=_("接收党组织"), active=False).pk)
     errors: list[FieldError] = []
     letter_number = clean_text(letter_number)
     if not letter_number:
@@ -445,7 +445,7 @@ def register_incoming(
         late_days = (on - valid_until).days
         lapse = on > add_months(valid_until, rules["late_letter_lapse_months"])
         if not late_reason:
-            errors.append(FieldError("late_reason", "required", f"介绍信已于{valid_until:%Y年%m月%d日}过期{late_days}天，请填写逾期原因（本人说明）"))
+            errors.append(FieldError("late_reason", "required", _("介绍信已于%(year)s年%(month)02d月%(day)02d日过期%(days)s天，请填写逾期原因（本人说明）") % {"year": valid_until.year, "month": valid_until.month, "day": valid_until.day, "days": late_days}))
     if errors:
         raise ServiceError(errors)
     fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS}
@@ -453,7 +453,7 @@ def register_incoming(
     if Member.objects.filter(id_number=values["id_number"], standing=Standing.NORMAL).exists():
         raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码的党员已在本系统在册，请使用系统内转接"))
     if Transfer.objects.filter(kind=TransferKind.IN, letter_number=letter_number, status__in=(TransferStatus.PENDING, TransferStatus.RECEIVED)).exists():
-        raise ServiceError.single("letter_number", "duplicate_existing", f"介绍信{letter_number}已登记")
+        raise ServiceError.single("letter_number", "duplicate_existing", _("介绍信%(number)s已登记") % {"number": letter_number})
     t = Transfer.objects.create(
         kind=TransferKind.IN,
         status=TransferStatus.PENDING,
@@ -491,16 +491,16 @@ def register_incoming(
 
 def _receive_incoming(actor: Actor, t: Transfer, on: dt.date, comment: str, today: dt.date) -> Transfer:
     if on > t.valid_until and not t.late_days:
-        raise ServiceError.single("on", "letter_expired", f"介绍信已于{t.valid_until:%Y年%m月%d日}过期，请退回补正（由原转出党组织重新开具）")
+        raise ServiceError.single("on", "letter_expired", _("介绍信已于%(year)s年%(month)02d月%(day)02d日过期，请退回补正（由原转出党组织重新开具）") % {"year": t.valid_until.year, "month": t.valid_until.month, "day": t.valid_until.day})
     if t.lapse_flagged and not clean_text(comment):
         raise ServiceError.single(
             "comment", "lapse_review",
-            f"介绍信逾期{t.late_days}天（超过6个月）：请写明支部按党章第九条研究的结论（有正当理由予以接收），或退回",
+            _("介绍信逾期%(days)s天（超过6个月）：请写明支部按党章第九条研究的结论（有正当理由予以接收），或退回") % {"days": t.late_days},
         )  # fmt: skip
     person = dict(t.person)
     existing = Member.objects.filter(id_number=person["id_number"]).first()
     if existing is not None:
-        raise ServiceError.single("id_number", "duplicate_existing", f"该公民身份号码已有党员记录（{existing.get_standing_display()}），请联系组织部门处理")
+        raise ServiceError.single("id_number", "duplicate_existing", _("该公民身份号码已有党员记录（%(standing)s），请联系组织部门处理") % {"standing": existing.get_standing_display()})
     _step(actor, t, "receive", on, today=today, comment=clean_text(comment))
     member = member_services.create_member(actor=actor, org_id=t.to_org_id, today=today, **{k: v for k, v in person.items() if v not in (None, "")})
     member_services.record_transfer_in(
@@ -572,19 +572,19 @@ def request_transfer(*, actor: Actor, member_id: int, destination: str, text: st
     if member.pk not in actor.self_member_ids and not _writes(actor, member.org.path):
         raise NotFound()
     if member.standing != Standing.NORMAL:
-        raise ServiceError.single("member", "not_allowed", f"党籍状态为“{member.get_standing_display()}”，不能转接组织关系")
+        raise ServiceError.single("member", "not_allowed", _("党籍状态为“%(standing)s”，不能转接组织关系") % {"standing": member.get_standing_display()})
     destination = clean_text(destination)
     if not destination:
-        raise ServiceError.single("destination", "required", "请填写要转入的单位或党组织（如：某市某区某街道某社区党委）")
+        raise ServiceError.single("destination", "required", _("请填写要转入的单位或党组织（如：某市某区某街道某社区党委）"))
     if len(destination) > 200:
-        raise ServiceError.single("destination", "too_long", "转入单位或党组织不能超过200字")
+        raise ServiceError.single("destination", "too_long", _("转入单位或党组织不能超过200字"))
     text = clean_text(text)
     if len(text) > 1000:
-        raise ServiceError.single("text", "too_long", "说明不能超过1000字")
+        raise ServiceError.single("text", "too_long", _("说明不能超过1000字"))
     if open_request(member) is not None:
-        raise ServiceError.single("destination", "already_open", "您已申请转接组织关系，支部尚未处理，无需重复申请")
+        raise ServiceError.single("destination", "already_open", _("您已申请转接组织关系，支部尚未处理，无需重复申请"))
     if Transfer.objects.filter(member=member, status__in=OPEN_STATUSES).exists():
-        raise ServiceError.single("destination", "already_open", "您的组织关系转接正在办理中，无需重复申请")
+        raise ServiceError.single("destination", "already_open", _("您的组织关系转接正在办理中，无需重复申请"))
     instance = proc.start(
         actor=_on_behalf(actor), kind=defs.REQUEST, org_id=member.org_id, title=f"{member.name}申请转接组织关系", on=on, subject=member,
         data={"member_id": member.pk, "destination": destination, "ref": clean_text(ref)[:80]},
@@ -599,7 +599,7 @@ def _request(actor: Actor, request_id) -> tuple[ProcedureInstance, Member]:
     if instance.kind != defs.REQUEST:
         raise NotFound()
     if instance.status != ProcedureStatus.ACTIVE or instance.step != "accept":
-        raise ServiceError.single("status", "not_allowed", f"该申请{instance.get_status_display()}，不能再受理")
+        raise ServiceError.single("status", "not_allowed", _("该申请%(status)s，不能再受理") % {"status": instance.get_status_display()})
     if not proc.may_act(actor, instance.org, "branch"):
         raise PermissionDenied()
     member = Member.objects.select_related("org").get(pk=int(instance.subject_id))
@@ -628,12 +628,12 @@ def accept_request(
     reason = clean_text(reason) or clean_text((instance.data.get("steps") or {}).get("ask", {}).get("text", "")) or "本人申请"
     if destination == "within":
         if to_org_id is None:
-            raise ServiceError.single("to_org", "required", "请选择接收的党支部")
+            raise ServiceError.single("to_org", "required", _("请选择接收的党支部"))
         t = _start_within(actor=actor, member_id=member.pk, to_org_id=to_org_id, reason=reason[:500], on=on, today=today, data={"request_id": instance.pk})
     elif destination == "out":
         t = issue_letter(actor=actor, member_id=member.pk, to_org_name=to_org_name or instance.data.get("destination", ""), reason=reason[:500], on=on, valid_days=valid_days, validity_reason=validity_reason, today=today)
     else:
-        raise ServiceError.single("destination", "bad_value", "请选择转往本县党支部或系统外党组织")
+        raise ServiceError.single("destination", "bad_value", _("请选择转往本县党支部或系统外党组织"))
     proc.complete_step(
         actor=actor, instance_id=instance.pk, step="accept", done_on=on, today=today,
         data={"destination": destination, "to_org_name": t.to_org_name, "transfer": t.pk}, comment=f"转往{t.to_org_name}",
