@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import audit, distribution, params, sms
 from orgwork.core.actor import Actor
@@ -43,10 +45,10 @@ PER_RECIPIENT = ("姓名", "党组织")  # filled for each recipient; every othe
 _VARIABLE = re.compile(r"\{([^{}\s]{1,12})\}")
 APPROVER_ROLES = (Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN)
 SKIP_LABELS = {
-    "no_phone": "未登记手机号",
-    "bad_phone": "手机号无效",
-    "duplicate": "号码重复（只发一次）",
-    "opted_out": "已回复退订",
+    "no_phone": gettext_lazy("未登记手机号"),
+    "bad_phone": gettext_lazy("手机号无效"),
+    "duplicate": gettext_lazy("号码重复（只发一次）"),
+    "opted_out": gettext_lazy("已回复退订"),
 }
 
 
@@ -72,12 +74,12 @@ def _check_body(body: str, *, field_name: str = "body", max_length: int = 500) -
     errors = []
     body = (body or "").strip()
     if not body:
-        return [FieldError(field_name, "required", "请填写短信内容")]
+        return [FieldError(field_name, "required", _("请填写短信内容"))]
     if len(body) > max_length:
-        errors.append(FieldError(field_name, "out_of_range", f"短信内容最多{max_length}个字"))
+        errors.append(FieldError(field_name, "out_of_range", _("短信内容最多%(n)s个字") % {"n": max_length}))
     stripped = _VARIABLE.sub("", body)
     if "{" in stripped or "}" in stripped:
-        errors.append(FieldError(field_name, "bad_value", "短信内容中的变量应写成{变量名}，变量名不超过12个字、不含空格，括号须成对"))
+        errors.append(FieldError(field_name, "bad_value", _("短信内容中的变量应写成{变量名}，变量名不超过12个字、不含空格，括号须成对")))
     return errors
 
 
@@ -85,16 +87,16 @@ def _check_body(body: str, *, field_name: str = "body", max_length: int = 500) -
 
 
 def _writable_org(actor: Actor, org_id, *, field_name: str = "org") -> Org:
-    return params.writable_org(actor, org_id, field=field_name, label="发送范围")
+    return params.writable_org(actor, org_id, field=field_name, label=_("发送范围"))
 
 
 @transaction.atomic
 def save_template(*, actor: Actor, org_id: int, name: str, body: str, template_id: int | None = None) -> SmsTemplate:
     org = _writable_org(actor, org_id)
     name = (name or "").strip()
-    errors = [] if name else [FieldError("name", "required", "请填写模板名称")]
+    errors = [] if name else [FieldError("name", "required", _("请填写模板名称"))]
     if len(name) > 60:
-        errors.append(FieldError("name", "out_of_range", "模板名称最多60个字"))
+        errors.append(FieldError("name", "out_of_range", _("模板名称最多60个字")))
     errors += _check_body(body)
     if errors:
         raise ServiceError(errors)
@@ -158,12 +160,12 @@ def set_tariff(*, actor: Actor, org_id: int, price_fen: int, effective_on: dt.da
         raise PermissionDenied()
     errors = []
     if price_fen is None or not 0 <= int(price_fen) <= 1000:
-        errors.append(FieldError("price_fen", "out_of_range", "单价应在0至1000分之间"))
+        errors.append(FieldError("price_fen", "out_of_range", _("单价应在0至1000分之间")))
     if effective_on is None:
-        errors.append(FieldError("effective_on", "required", "请填写起用日期"))
+        errors.append(FieldError("effective_on", "required", _("请填写起用日期")))
     reason = (reason or "").strip()
     if not reason:
-        errors.append(FieldError("reason", "required", "请填写依据（如合同名称）"))
+        errors.append(FieldError("reason", "required", _("请填写依据（如合同名称）")))
     if errors:
         raise ServiceError(errors)
     org = Org.objects.get(pk=org_id)
@@ -243,7 +245,7 @@ def recipients(org: Org, audience: str, *, urgent: bool = False) -> tuple[list[R
             full = (g.user.get_full_name() or "").strip() or name or g.user.get_username()
             people.append((own.get(g.user_id) or phone, full, g.org_id, g.org.name, mid, g.user_id))
     else:
-        raise ServiceError.single("audience", "bad_value", "请选择接收人")
+        raise ServiceError.single("audience", "bad_value", _("请选择接收人"))
     seen: set[str] = set()
     out: list[Recipient] = []
     for raw, name, org_id, org_name, member_id, user_id in people:
@@ -290,11 +292,11 @@ def _clean_values(body: str, values: dict, rules) -> tuple[dict, list[FieldError
     for i, name in enumerate(send_variables(body), start=1):
         v = values.get(name, "")
         if not v:
-            errors.append(FieldError(f"var_{i}", "required", f"请填写变量“{name}”"))
+            errors.append(FieldError(f"var_{i}", "required", _("请填写变量“%(name)s”") % {"name": name}))
         elif len(v) > rules["max_variable_chars"]:
-            errors.append(FieldError(f"var_{i}", "out_of_range", f"变量“{name}”最多{rules['max_variable_chars']}个字"))
+            errors.append(FieldError(f"var_{i}", "out_of_range", _("变量“%(name)s”最多%(n)s个字") % {"name": name, "n": rules["max_variable_chars"]}))
         elif _VARIABLE.search(v) or "{" in v or "}" in v:
-            errors.append(FieldError(f"var_{i}", "bad_value", f"变量“{name}”的取值不能含有花括号"))
+            errors.append(FieldError(f"var_{i}", "bad_value", _("变量“%(name)s”的取值不能含有花括号") % {"name": name}))
         else:
             out[name] = v
     return out, errors
@@ -310,7 +312,7 @@ def preview(*, actor: Actor, org_id: int, audience: str, body: str, values: dict
     except ServiceError as exc:
         errors += exc.errors
     if audience not in Audience.values:
-        errors.append(FieldError("audience", "bad_value", "请选择接收人"))
+        errors.append(FieldError("audience", "bad_value", _("请选择接收人")))
     errors += _check_body(body)
     clean, verrs = _clean_values(body or "", values or {}, rules)
     errors += verrs
@@ -322,7 +324,7 @@ def preview(*, actor: Actor, org_id: int, audience: str, body: str, values: dict
     parts = [bulk_rules_mod.segments(t, rules) for t in texts]
     longest = max(parts, default=bulk_rules_mod.segments(personalise(base, Recipient("", "某某某", org.pk, org.name)), rules))
     if longest > rules["max_parts"]:
-        raise ServiceError.single("body", "too_long", f"短信过长：最长一条需分{longest}条发送，最多{rules['max_parts']}条。请精简内容，或发布通知后只发送链接")
+        raise ServiceError.single("body", "too_long", _("短信过长：最长一条需分%(parts)s条发送，最多%(max)s条。请精简内容，或发布通知后只发送链接") % {"parts": longest, "max": rules["max_parts"]})
     price, tariff = price_for(org, on)
     sample = texts[0] if texts else personalise(base, Recipient("", "某某某", org.pk, org.name))
     return Preview(org=org, audience=audience, recipients=people, skipped=skipped, parts=sum(parts), price_fen=price, tariff=tariff, sample=sample, max_parts=longest, texts=texts)
@@ -368,15 +370,15 @@ def request_send(
     send_after: dt.datetime | None = None, template_id: int | None = None,
 ) -> SmsCampaign:
     title = (title or "").strip()
-    errs = [] if title else [FieldError("title", "required", "请填写事由（如“11月主题党日通知”）")]
+    errs = [] if title else [FieldError("title", "required", _("请填写事由（如“11月主题党日通知”）"))]
     if len(title) > 100:
-        errs.append(FieldError("title", "out_of_range", "事由最多100个字"))
+        errs.append(FieldError("title", "out_of_range", _("事由最多100个字")))
     tpl = None
     if template_id:
         org = Org.objects.filter(pk=org_id).first() if isinstance(org_id, int) else None
         tpl = usable_templates(actor, org).filter(pk=template_id).first()
         if tpl is None:
-            errs.append(FieldError("template", "not_found", "模板不存在或已停用"))
+            errs.append(FieldError("template", "not_found", _("模板不存在或已停用")))
     try:
         p = preview(actor=actor, org_id=org_id, audience=audience, body=body, values=values, urgent=urgent)
     except ServiceError as exc:
@@ -384,7 +386,7 @@ def request_send(
     if errs:
         raise ServiceError(errs)
     if not p.recipients:
-        raise ServiceError.single("audience", "no_recipients", "发送范围内没有可接收短信的人（见预览中的原因）")
+        raise ServiceError.single("audience", "no_recipients", _("发送范围内没有可接收短信的人（见预览中的原因）"))
     rules = bulk_rules_mod.bulk_rules()
     clean, _e = _clean_values(body, values or {}, rules)
     c = SmsCampaign.objects.create(
@@ -394,7 +396,7 @@ def request_send(
     )
     audit.record(actor, "sms_campaign.request", c, data={"recipients": c.recipients, "parts": c.parts, "cost_fen": c.cost_fen, "urgent": c.urgent}, org_path=p.org.path)
     _notify(
-        actor, approvers(c), kind="sms.campaign.approve", title=f"待审批：批量短信“{title}”（{c.recipients}人，约{c.cost_yuan}元）",
+        actor, approvers(c), kind="sms.campaign.approve", title=_("待审批：批量短信“%(title)s”（%(n)s人，约%(cost)s元）") % {"title": title, "n": c.recipients, "cost": c.cost_yuan},
         url=f"/inbox/sms/{c.pk}/", org_id=p.org.pk, key=f"sms-campaign:{c.pk}:request",
     )
     return c
@@ -426,7 +428,7 @@ def _lock(actor: Actor, campaign_id: int) -> SmsCampaign:
 
 def _pending(c: SmsCampaign):
     if c.status != CampaignStatus.PENDING:
-        raise ServiceError.single("status", "not_pending", f"该批量短信已{c.get_status_display()}，不能再审批或撤回")
+        raise ServiceError.single("status", "not_pending", _("该批量短信已%(status)s，不能再审批或撤回") % {"status": c.get_status_display()})
 
 
 def _figures(c: SmsCampaign, rules):
@@ -451,12 +453,12 @@ def approve(*, actor: Actor, campaign_id: int, note: str = "", confirm_cost_fen:
         _pending(c)
         people, texts, skipped, parts, price = _figures(c, rules)
         if not people:
-            raise ServiceError.single("audience", "no_recipients", "发送范围内已没有可接收短信的人")
+            raise ServiceError.single("audience", "no_recipients", _("发送范围内已没有可接收短信的人"))
         if confirm_cost_fen is not None and (int(confirm_cost_fen) != parts * price or len(people) != c.recipients):
             c.recipients, c.skipped, c.parts, c.price_fen, c.cost_fen = len(people), skipped, parts, price, parts * price
             c.save(update_fields=["recipients", "skipped", "parts", "price_fen", "cost_fen"])
             audit.record(actor, "sms_campaign.recount", c, data={"recipients": c.recipients, "parts": parts, "cost_fen": c.cost_fen}, org_path=c.org.path)
-            stale = f"发送人数或费用已变化：现为{len(people)}人、{parts}条、约{parts * price / 100:.2f}元，请核对后再批准"
+            stale = _("发送人数或费用已变化：现为%(n)s人、%(parts)s条、约%(cost).2f元，请核对后再批准") % {"n": len(people), "parts": parts, "cost": parts * price / 100}
         else:
             return _queue(actor, c, people, texts, skipped, parts, price, note, now, rules)
     raise ServiceError.single("confirm_cost_fen", "stale_preview", stale)
@@ -481,7 +483,7 @@ def _queue(actor, c, people, texts, skipped, parts, price, note, now, rules) -> 
     c.recipients, c.skipped, c.parts, c.price_fen, c.cost_fen = len(people), skipped, parts, price, cost
     c.save()
     audit.record(actor, "sms_campaign.approve", c, data={"recipients": c.recipients, "parts": c.parts, "cost_fen": cost, "send_from": when.isoformat()}, org_path=c.org.path)
-    _notify(actor, [c.requested_by], kind="sms.campaign.decided", title=f"批量短信“{c.title}”已批准，{when:%m-%d %H:%M}起发送", url=f"/inbox/sms/{c.pk}/", org_id=c.org_id, key=f"sms-campaign:{c.pk}:decided")
+    _notify(actor, [c.requested_by], kind="sms.campaign.decided", title=_("批量短信“%(title)s”已批准，%(when)s起发送") % {"title": c.title, "when": when.strftime("%m-%d %H:%M")}, url=f"/inbox/sms/{c.pk}/", org_id=c.org_id, key=f"sms-campaign:{c.pk}:decided")
     if when <= now:
         from .services import _kick
 
@@ -497,11 +499,11 @@ def reject(*, actor: Actor, campaign_id: int, note: str) -> SmsCampaign:
     _pending(c)
     note = (note or "").strip()
     if not note:
-        raise ServiceError.single("note", "required", "不批准时请填写理由")
+        raise ServiceError.single("note", "required", _("不批准时请填写理由"))
     c.status, c.decided_by, c.decided_at, c.decision_note = CampaignStatus.REJECTED, actor.user, timezone.now(), note[:300]
     c.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit.record(actor, "sms_campaign.reject", c, data={"note": c.decision_note}, org_path=c.org.path)
-    _notify(actor, [c.requested_by], kind="sms.campaign.decided", title=f"批量短信“{c.title}”未批准：{c.decision_note[:60]}", url=f"/inbox/sms/{c.pk}/", org_id=c.org_id, key=f"sms-campaign:{c.pk}:decided")
+    _notify(actor, [c.requested_by], kind="sms.campaign.decided", title=_("批量短信“%(title)s”未批准：%(note)s") % {"title": c.title, "note": c.decision_note[:60]}, url=f"/inbox/sms/{c.pk}/", org_id=c.org_id, key=f"sms-campaign:{c.pk}:decided")
     return c
 
 
@@ -566,7 +568,7 @@ def inbound_reply(*, phone: str, text: str, received_at, message_id: str = "") -
         c = SmsCampaign.objects.select_related("requested_by").get(pk=log.campaign_id)
         audit.record(Actor.system_actor("sms"), "sms_campaign.reply", reply, data={"campaign": c.pk, "phone_tail": phone[-4:]}, org_path=c.org.path if c.org_id else None)
         _notify(
-            Actor.system_actor("sms"), [c.requested_by], kind="sms.campaign.reply", title=f"批量短信“{c.title}”收到回复",
+            Actor.system_actor("sms"), [c.requested_by], kind="sms.campaign.reply", title=_("批量短信“%(title)s”收到回复") % {"title": c.title},
             url=f"/inbox/sms/{c.pk}/", org_id=c.org_id, key=f"sms-campaign:{c.pk}:reply:{reply.pk}",
         )
     return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, distribution, sms
 from orgwork.core.actor import Actor
@@ -41,8 +42,8 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
 
 
 def redact(text: str) -> str:
-    text = _ID_NUMBER.sub("[身份证号已隐去]", text or "")
-    return _MOBILE.sub("[手机号已隐去]", text)
+    text = _ID_NUMBER.sub(_("[身份证号已隐去]"), text or "")
+    return _MOBILE.sub(_("[手机号已隐去]"), text)
 
 
 def _phone(user, prefs: DeliverySettings | None) -> str:
@@ -166,7 +167,7 @@ def send_many(*, actor: Actor, messages: list, channels: tuple[str, ...] | None 
                 status=MessageStatus.QUEUED, deliver_after=(None if urgent else quiet_until(p, now)) or now,
             )
             if not log.address:
-                log.status, log.error = MessageStatus.SUPPRESSED, "无地址" if channel == Channel.EMAIL else "无手机号"
+                log.status, log.error = MessageStatus.SUPPRESSED, _("无地址") if channel == Channel.EMAIL else _("无手机号")
             logs.append(log)
     distribution.fill(logs)  # the distribution column: the member's top-level org, else the org's
     MessageLog.objects.bulk_create(logs)
@@ -232,7 +233,7 @@ def deliver_due(*, now: dt.datetime | None = None, batch: int = 200) -> dict[str
                 if log is None:
                     continue
                 if log.channel == Channel.SMS and not log.urgent and opted_out([log.address]):
-                    log.status, log.error = MessageStatus.SUPPRESSED, "该号码已回复退订"
+                    log.status, log.error = MessageStatus.SUPPRESSED, _("该号码已回复退订")
                     log.save(update_fields=["status", "error"])
                     counts["suppressed"] += 1
                     continue
@@ -265,7 +266,7 @@ def record_receipt(*, message_id: str, status: str, error: str = "", at=None) ->
         if status == "delivered":
             log.status, log.delivered_at = MessageStatus.DELIVERED, at
         else:
-            log.status, log.error = MessageStatus.UNDELIVERED, (error or "未送达")[:500]
+            log.status, log.error = MessageStatus.UNDELIVERED, (error or _("未送达"))[:500]
         log.save(update_fields=["status", "delivered_at", "error"])
     return True
 
@@ -285,7 +286,7 @@ def sms_keyword(*, phone: str, text: str, received_at, message_id: str = "") -> 
             row.active, row.changed_at = out, received_at
             row.save(update_fields=["active", "changed_at"])
         audit.record(Actor.system_actor("sms"), "sms.opt_out" if out else "sms.opt_in", row, data={"phone_tail": phone[-4:]})
-    return "【组工云】已退订，工作提醒以外的短信将不再发送；回复“订阅”可恢复。" if out else "【组工云】已恢复接收短信。"
+    return _("【组工云】已退订，工作提醒以外的短信将不再发送；回复“订阅”可恢复。") if out else _("【组工云】已恢复接收短信。")
 
 
 def send_reminders(*, actor: Actor, reminders: list) -> int:
@@ -338,14 +339,14 @@ def save_preferences(*, actor: Actor, quiet_enabled: bool, quiet_start: dt.time,
         try:
             phone = sms.normalize_phone(phone)
         except sms.SmsError:
-            errors.append(FieldError("sms_phone", "bad_value", "接收短信的手机号应为11位手机号码"))
+            errors.append(FieldError("sms_phone", "bad_value", _("接收短信的手机号应为11位手机号码")))
     if quiet_start is None:
-        errors.append(FieldError("quiet_start", "required", "请填写免打扰开始时间"))
+        errors.append(FieldError("quiet_start", "required", _("请填写免打扰开始时间")))
     if quiet_end is None:
-        errors.append(FieldError("quiet_end", "required", "请填写免打扰结束时间"))
+        errors.append(FieldError("quiet_end", "required", _("请填写免打扰结束时间")))
     unknown = set(channels) - set(CATEGORIES)
     if unknown:
-        errors.append(FieldError("channels", "bad_value", f"未知的消息分类：{'、'.join(sorted(unknown))}"))
+        errors.append(FieldError("channels", "bad_value", _("未知的消息分类：%(names)s") % {"names": "、".join(sorted(unknown))}))
     if errors:
         raise ServiceError(errors)
     user = actor.user

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgwork.core import deadlines, gate, params
@@ -319,8 +319,8 @@ def message_log_export(request, actor):
         return render(request, "notifications/message_log.html", {"form": form, "page": None}, status=400)
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")
     wb = exports.workbook(tmp.name, constant_memory=True)
-    ws = wb.add_worksheet("消息发送记录")
-    head = ["时间", "渠道", "党组织", "接收人", "号码/地址", "标题", "状态", "说明", "尝试次数", "批量短信"]
+    ws = wb.add_worksheet(_("消息发送记录"))
+    head = [_("时间"), _("渠道"), _("党组织"), _("接收人"), _("号码/地址"), _("标题"), _("状态"), _("说明"), _("尝试次数"), _("批量短信")]
     ws.write_row(0, 0, head)
     labels_channel, labels_status = dict(_Channel.choices), dict(MessageStatus.choices)
     for i, m in enumerate(qs.iterator(chunk_size=2000), start=1):
@@ -332,4 +332,4 @@ def message_log_export(request, actor):
         ])
     wb.close()
     tmp.seek(0)
-    return FileResponse(tmp, as_attachment=True, filename="消息发送记录.xlsx", content_type=exports.XLSX_CONTENT_TYPE)
+    return FileResponse(tmp, as_attachment=True, filename=_("消息发送记录") + ".xlsx", content_type=exports.XLSX_CONTENT_TYPE)

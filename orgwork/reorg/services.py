@@ -107,7 +107,7 @@ def _open_work(plan: Plan, orgs: list[Org], *, allow_recruitment: bool) -> None:
         plan.blockers.append(FieldError("sources", "transfer_in_open", _("%(name)s转入“%(to_org_name)s”的组织关系转接尚未办结，请先接收或退回") % {"name": name, "to_org_name": t.to_org_name}))
     outgoing = Transfer.objects.filter(from_org__in=orgs, status__in=OPEN_STATUSES).count()
     if outgoing:
-        plan.warnings.append(f"有{outgoing}件转出的组织关系转接尚未办结，仍由原党组织的上级跟踪办理")
+        plan.warnings.append(_("有%(n)s件转出的组织关系转接尚未办结，仍由原党组织的上级跟踪办理") % {"n": outgoing})
     procedures = ProcedureInstance.objects.filter(org__in=orgs, status__in=OPEN).exclude(kind="recruitment" if allow_recruitment else "")
     for p in procedures.order_by("pk"):
         plan.blockers.append(FieldError("sources", "procedure_open", _("“%(title)s”正在办理，请先办结或终止后再调整") % {"title": p.title}))
@@ -139,10 +139,10 @@ def plan_merge(actor: Actor, *, source_ids, target_id, lock: bool = False) -> Pl
     _open_work(plan, sources, allow_recruitment=True)
     rounds = AppraisalRound.objects.filter(org__in=sources).count()
     if rounds:
-        plan.kept.append(f"民主评议{rounds}次（每个党组织每年一次，作为原党组织的历史保留）")
+        plan.kept.append(_("民主评议%(n)s次（每个党组织每年一次，作为原党组织的历史保留）") % {"n": rounds})
     gone = Member.objects.filter(org__in=sources).exclude(standing__in=ON_BOOKS).count()
     if gone:
-        plan.kept.append(f"已出党、去世、转出等不在册人员记录{gone}条（保留在原党组织名下）")
+        plan.kept.append(_("已出党、去世、转出等不在册人员记录%(n)s条（保留在原党组织名下）") % {"n": gone})
     return plan
 
 
@@ -214,7 +214,7 @@ def plan_bulk_transfer(actor: Actor, *, from_org_id, to_org_id) -> Plan:
         plan.blockers.append(FieldError("members", "transfer_open", _("%(name)s有尚未办结的组织关系转接") % {"name": name}))
     others = Member.objects.filter(subtree_q(source.path, "org__path"), standing=Standing.SUSPENDED).count()
     if others:
-        plan.warnings.append(f"停止党籍的党员{others}人不随同转接，仍留在原党组织")
+        plan.warnings.append(_("停止党籍的党员%(n)s人不随同转接，仍留在原党组织") % {"n": others})
     return plan
 
 
@@ -276,7 +276,7 @@ def plan_split(actor: Actor, *, source_id, assignments: dict) -> Plan:
     plan.officers = list(OrgOfficer.objects.filter(org=source, ended_on__isnull=True).order_by("post", "pk"))
     plan.meetings = Meeting.objects.filter(subtree_q(source.path, "org__path")).count()
     if plan.meetings:
-        plan.kept.append(f"组织生活记录{plan.meetings}次（作为原党组织的历史保留）")
+        plan.kept.append(_("组织生活记录%(n)s次（作为原党组织的历史保留）") % {"n": plan.meetings})
     _open_work(plan, [source, *plan.groups], allow_recruitment=False)
     applicants = Applicant.objects.filter(org=source, procedure__status__in=OPEN).count()
     if applicants:

@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, deadlines
 from orgwork.core.actor import Actor
@@ -106,7 +107,7 @@ def _phone_or_error(text: str) -> str:
     try:
         return normalize_phone(text)
     except SmsError:
-        raise ServiceError.single("phone", "bad_phone", "手机号码格式不正确，请填写11位手机号") from None
+        raise ServiceError.single("phone", "bad_phone", _("手机号码格式不正确，请填写11位手机号")) from None
 
 
 @transaction.atomic
@@ -118,9 +119,9 @@ def request_code(*, phone: str, ip: str | None = None) -> str:
     now = timezone.now()
     hour_ago = now - timedelta(hours=1)
     if ip and SignInCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count() >= conf["per_ip"]:
-        raise RateLimited.single("phone", "rate_limited", "请求过于频繁，请一小时后再试")
+        raise RateLimited.single("phone", "rate_limited", _("请求过于频繁，请一小时后再试"))
     if SignInCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= conf["per_phone"]:
-        raise RateLimited.single("phone", "rate_limited", f"该号码一小时内最多获取{conf['per_phone']}次验证码，请稍后再试")
+        raise RateLimited.single("phone", "rate_limited", _("该号码一小时内最多获取%(n)s次验证码，请稍后再试") % {"n": conf["per_phone"]})
     users = users_for_phone(phone)
     fresh = applicants_without_account(phone)
     user = users[0] if len(users) == 1 and not fresh else None
@@ -138,9 +139,9 @@ def request_code(*, phone: str, ip: str | None = None) -> str:
         audit.record_many(system, [entry])
         return mask_phone(phone)
     try:
-        gateway().send(phone=phone, text=f"【组工云】您的登录验证码 {code}，{conf['ttl']}分钟内有效。请勿告诉他人；如非本人操作，请忽略。")
+        gateway().send(phone=phone, text=_("【组工云】您的登录验证码 %(code)s，%(minutes)s分钟内有效。请勿告诉他人；如非本人操作，请忽略。") % {"code": code, "minutes": conf["ttl"]})
     except SmsError:
-        raise ServiceError.single("phone", "send_failed", "验证码短信发送失败，请稍后再试") from None
+        raise ServiceError.single("phone", "send_failed", _("验证码短信发送失败，请稍后再试")) from None
     if user is not None:
         audit.record(system, "user.sms_code", user, data={"username": user.get_username(), "phone": mask_phone(phone), "ip": ip})
     else:
@@ -158,12 +159,12 @@ def verify_code(*, phone: str, code: str, ip: str | None = None):
     with transaction.atomic():
         row = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-id").first()
         if row is None or row.attempts >= conf["tries"]:
-            failed = "验证码不正确或已失效，请重新获取"
+            failed = _("验证码不正确或已失效，请重新获取")
         elif not (code.isdigit() and len(code) == 6 and check_password(code, row.code_hash)) or (row.user is None and row.applicant_id is None) or (row.user is not None and not row.user.is_active):
             row.attempts += 1
             row.save(update_fields=["attempts"])
             left = conf["tries"] - row.attempts
-            failed = f"验证码不正确，还可以再试{left}次" if left > 0 else "验证码不正确，已失效，请重新获取"
+            failed = _("验证码不正确，还可以再试%(n)s次") % {"n": left} if left > 0 else _("验证码不正确，已失效，请重新获取")
         else:
             row.used_at = timezone.now()
             row.save(update_fields=["used_at"])
@@ -188,7 +189,7 @@ def verify_code(*, phone: str, code: str, ip: str | None = None):
 def _own_member(actor: Actor) -> Member:
     member = member_selectors.own_records(actor).first()
     if member is None:
-        raise ServiceError.single("member", "no_record", "您的账号尚未关联党员档案，请联系所在党支部")
+        raise ServiceError.single("member", "no_record", _("您的账号尚未关联党员档案，请联系所在党支部"))
     return member
 
 
@@ -228,9 +229,9 @@ def ask_correction(*, actor: Actor, text: str, member_id: int | None = None) -> 
     member, assisted_by = _member_or_assisted(actor, member_id)
     text = (text or "").strip()
     if not text:
-        raise ServiceError.single("text", "required", "请说明哪一项信息有误、正确的内容是什么")
+        raise ServiceError.single("text", "required", _("请说明哪一项信息有误、正确的内容是什么"))
     if len(text) > 1000:
-        raise ServiceError.single("text", "too_long", "说明不能超过1000字")
+        raise ServiceError.single("text", "too_long", _("说明不能超过1000字"))
     req = MemberRequest.objects.create(member=member, org=member.org, kind=RequestKind.CORRECTION, text=text, assisted_by=assisted_by)
     audit.record(actor, "selfservice.correction_asked", req, data={"member": member.name, "assisted_by": assisted_by})
     if assisted_by:
@@ -279,16 +280,16 @@ def report_away(
     member, assisted_by = _member_or_assisted(actor, member_id)
     destination = (destination or "").strip()
     if not destination:
-        raise ServiceError.single("destination", "required", "请填写外出地点")
+        raise ServiceError.single("destination", "required", _("请填写外出地点"))
     if left_on is None:
-        raise ServiceError.single("left_on", "required", "请填写外出日期")
+        raise ServiceError.single("left_on", "required", _("请填写外出日期"))
     if left_on > _add_months(today, 3):
-        raise ServiceError.single("left_on", "too_far", "外出日期不能晚于三个月以后")
+        raise ServiceError.single("left_on", "too_far", _("外出日期不能晚于三个月以后"))
     months = away_months(left_on)
     if expected_return is not None and expected_return < _add_months(left_on, months):
-        raise ServiceError.single("expected_return", "too_short", f"外出不足{months}个月无需报告为流动党员；预计返回日期应在外出日期{months}个月以后")
+        raise ServiceError.single("expected_return", "too_short", _("外出不足%(months)s个月无需报告为流动党员；预计返回日期应在外出日期%(months)s个月以后") % {"months": months})
     if MemberRequest.objects.filter(member=member, kind=RequestKind.AWAY, status=RequestStatus.OPEN).exists():
-        raise ServiceError.single("left_on", "already_open", "您已报告外出，支部尚未处理，无需重复报告")
+        raise ServiceError.single("left_on", "already_open", _("您已报告外出，支部尚未处理，无需重复报告"))
     req = MemberRequest.objects.create(
         member=member, org=member.org, kind=RequestKind.AWAY, text=(text or "").strip()[:1000], left_on=left_on,
         destination=destination[:200], expected_return=expected_return, assisted_by=assisted_by,
@@ -307,7 +308,7 @@ def close_request(*, actor: Actor, request_id: int) -> MemberRequest:
 
     req = get_in_scope(MemberRequest.objects.select_for_update(), actor, write=True, pk=request_id)
     if req.status != RequestStatus.OPEN:
-        raise ServiceError.single("request", "not_open", "该申请已处理")
+        raise ServiceError.single("request", "not_open", _("该申请已处理"))
     req.status = RequestStatus.DONE
     req.save(update_fields=["status"])
     audit.record(actor, "selfservice.request_closed", req, data={"kind": req.kind})
@@ -326,9 +327,9 @@ def register_mobile_from_request(
 
     req = get_in_scope(MemberRequest.objects.select_for_update(of=("self",)).select_related("member"), actor, write=True, pk=request_id)
     if req.kind != RequestKind.AWAY:
-        raise ServiceError.single("request", "not_away", "只有外出报告可以登记为流动党员")
+        raise ServiceError.single("request", "not_away", _("只有外出报告可以登记为流动党员"))
     if req.status != RequestStatus.OPEN:
-        raise ServiceError.single("request", "not_open", "该申请已处理")
+        raise ServiceError.single("request", "not_open", _("该申请已处理"))
     reg = mobile.register(
         actor=actor, member_id=req.member_id, left_on=req.left_on, destination=req.destination, home_contact=home_contact, workplace=workplace,
         home_contact_phone=home_contact_phone, member_phone=req.member.phone, card_number=card_number, expected_return=req.expected_return, today=today,
@@ -350,11 +351,11 @@ def set_own_password(*, actor: Actor, password: str, password2: str):
 
     user = actor.user
     if user is None:
-        raise ServiceError.single("password", "not_signed_in", "请先登录")
+        raise ServiceError.single("password", "not_signed_in", _("请先登录"))
     if not password:
-        raise ServiceError.single("password", "required", "请填写密码")
+        raise ServiceError.single("password", "required", _("请填写密码"))
     if password != password2:
-        raise ServiceError.single("password2", "mismatch", "两次填写的密码不一致")
+        raise ServiceError.single("password2", "mismatch", _("两次填写的密码不一致"))
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -395,7 +396,7 @@ def create_member_accounts(*, actor: Actor, org_id: int | None = None) -> dict:
 
         org = scope(Org.objects.filter(pk=org_id), actor, write=True).first()
         if org is None:
-            raise ServiceError.single("org", "not_found", "党组织不存在或不在管理范围内")
+            raise ServiceError.single("org", "not_found", _("党组织不存在或不在管理范围内"))
         qs = qs.filter(subtree_q(org.path, "org__path"))
     created, skipped = [], []
     User = get_user_model()
@@ -410,13 +411,13 @@ def create_member_accounts(*, actor: Actor, org_id: int | None = None) -> dict:
     seen = Counter(p for _m, p in rows if p)
     for member, phone in rows:
         if phone is None:
-            skipped.append((member.name, "没有有效的手机号码"))
+            skipped.append((member.name, _("没有有效的手机号码")))
             continue
         if seen[phone] > 1:
-            skipped.append((member.name, "与其他党员的手机号码相同"))
+            skipped.append((member.name, _("与其他党员的手机号码相同")))
             continue
         if users_for_phone(phone):
-            skipped.append((member.name, "手机号码已被其他账号使用"))
+            skipped.append((member.name, _("手机号码已被其他账号使用")))
             continue
         user = User(username=_account_username(member), first_name=member.name[:150])
         user.set_unusable_password()
