@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core.registry import Item
 from orgwork.core.registry import attention as register
@@ -20,18 +21,23 @@ def registry_checks(actor, under=None):
     out = []
     warnings = selectors.registry_warnings(actor)
     if warnings:
-        out.append(Item(kind="cadres.registry", title=f"干部名册检查发现{len(warnings)}个问题", detail="；".join(w["text"] for w in warnings[:3]) + ("等" if len(warnings) > 3 else ""), url=reverse("cadres:units"), severity="warning"))
+        detail = "；".join(w["text"] for w in warnings[:3])
+        if len(warnings) > 3:
+            detail = _("%(items)s等") % {"items": detail}
+        out.append(Item(kind="cadres.registry", title=_("干部名册检查发现%(n)s个问题") % {"n": len(warnings)}, detail=detail, url=reverse("cadres:units"), severity="warning"))
     over = [q for q in selectors.quota_status(actor) if q["state"] == "over"]
     if over:
-        out.append(Item(kind="cadres.quota", title=f"{len(over)}个单位领导职数超配", detail="、".join(f"{q['unit'].name}{q['kind']}" for q in over[:5]), url=reverse("cadres:units"), severity="danger"))
+        out.append(Item(kind="cadres.quota", title=_("%(n)s个单位领导职数超配") % {"n": len(over)}, detail="、".join(f"{q['unit'].name}{q['kind']}" for q in over[:5]), url=reverse("cadres:units"), severity="danger"))
     bad_jobs = selectors.flagged_side_jobs(actor)
     if bad_jobs:
-        out.append(Item(kind="cadres.side_jobs", title=f"{len(bad_jobs)}项干部兼职不符合规定", detail="、".join(f"{r['job'].cadre.name}（{r['job'].organization}）" for r in bad_jobs[:3]) + ("等" if len(bad_jobs) > 3 else ""),
-                        url=reverse("cadres:oversight"), severity="danger"))
+        detail = "、".join(f"{r['job'].cadre.name}（{r['job'].organization}）" for r in bad_jobs[:3])
+        if len(bad_jobs) > 3:
+            detail = _("%(items)s等") % {"items": detail}
+        out.append(Item(kind="cadres.side_jobs", title=_("%(n)s项干部兼职不符合规定") % {"n": len(bad_jobs)}, detail=detail, url=reverse("cadres:oversight"), severity="danger"))
     due = selectors.moments(actor).filter(on__lte=dt.date.today()).count()
     if due:
-        out.append(Item(kind="cadres.moments", title=f"{due}个干部监督关键节点待办结", url=reverse("cadres:oversight"), severity="warning"))
+        out.append(Item(kind="cadres.moments", title=_("%(n)s个干部监督关键节点待办结") % {"n": due}, url=reverse("cadres:oversight"), severity="warning"))
     flagged = selectors.selections(actor, in_flight=True).filter(open_flags__gt=0).count()
     if flagged:
-        out.append(Item(kind="cadres.flags", title=f"{flagged}项选拔任用有待整改的问题", url=reverse("cadres:selections"), severity="warning"))
+        out.append(Item(kind="cadres.flags", title=_("%(n)s项选拔任用有待整改的问题") % {"n": flagged}, url=reverse("cadres:selections"), severity="warning"))
     return out

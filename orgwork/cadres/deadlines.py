@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core import deadlines
 from orgwork.core.rules import UnknownRule
 
@@ -32,7 +34,7 @@ def report_items(today: dt.date):
         if c.pk in filed:
             continue
         yield deadlines.Item(
-            kind="cadres.personal_report.annual", category="other", title=f"{c.name}未报告{year}年度个人有关事项", org_id=c.org_id,
+            kind="cadres.personal_report.annual", category="other", title=_("%(name)s未报告%(year)s年度个人有关事项") % {"name": c.name, "year": year}, org_id=c.org_id,
             url=f"/cadres/{c.pk}/", key=f"cadres.pm.annual:{c.pk}:{year}", due_on=due, level="department", subject=c.name,
         )
     # New appointees to a reporting rank: within `new_within_days` of the appointment.
@@ -41,7 +43,7 @@ def report_items(today: dt.date):
         if PersonalReport.objects.filter(cadre=a.cadre, submitted_on__gte=a.on).exists():
             continue
         yield deadlines.Item(
-            kind="cadres.personal_report.new", category="other", title=f"{a.cadre.name}新任职后应报告个人有关事项", org_id=a.cadre.org_id,
+            kind="cadres.personal_report.new", category="other", title=_("%(name)s新任职后应报告个人有关事项") % {"name": a.cadre.name}, org_id=a.cadre.org_id,
             url=f"/cadres/{a.cadre_id}/", key=f"cadres.pm.new:{a.pk}", due_on=a.on + dt.timedelta(days=rs["new_within_days"]), level="department", subject=a.cadre.name,
         )
 
@@ -50,7 +52,7 @@ def probation_items(today: dt.date):
     horizon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
     for a in Appointment.objects.filter(probation_status=ProbationStatus.ON, probation_until__lte=horizon).select_related("cadre", "post__unit"):
         yield deadlines.Item(
-            kind="cadres.probation", category="other", title=f"{a.cadre.name}任{a.post}试用期满，应考核决定是否转正", org_id=a.cadre.org_id,
+            kind="cadres.probation", category="other", title=_("%(name)s任%(post)s试用期满，应考核决定是否转正") % {"name": a.cadre.name, "post": a.post}, org_id=a.cadre.org_id,
             url=f"/cadres/{a.cadre_id}/", key=f"cadres.probation:{a.pk}", due_on=a.probation_until, level="department", subject=a.cadre.name,
         )
 
@@ -79,14 +81,14 @@ def moment_items(today: dt.date):
         elif m.kind == MomentKind.HOLIDAY:
             due = m.on - dt.timedelta(days=rs["holiday_remind_days"])
             if today >= due - dt.timedelta(days=7) and today <= m.on:
-                yield deadlines.Item(kind="cadres.moment.holiday", category="other", title=f"节前廉洁提醒：{m.title}", org_id=m.org_id, url="/cadres/oversight/",
+                yield deadlines.Item(kind="cadres.moment.holiday", category="other", title=_("节前廉洁提醒：%(title)s") % {"title": m.title}, org_id=m.org_id, url="/cadres/oversight/",
                                      key=f"cadres.moment:{m.pk}", due_on=due, level="department", subject=m.title)
         else:
             if m.handover_on is None:
-                yield deadlines.Item(kind="cadres.moment.handover", category="other", title=f"{m.cadre.name}离任前应办理工作交接", org_id=m.org_id, url="/cadres/oversight/",
+                yield deadlines.Item(kind="cadres.moment.handover", category="other", title=_("%(name)s离任前应办理工作交接") % {"name": m.cadre.name}, org_id=m.org_id, url="/cadres/oversight/",
                                      key=f"cadres.moment.handover:{m.pk}", due_on=m.on, level="department", subject=m.cadre.name)
             if m.audit_required and not m.audit_reference:
-                yield deadlines.Item(kind="cadres.moment.audit", category="other", title=f"{m.cadre.name}离任经济责任审计报告尚未关联", org_id=m.org_id, url="/cadres/oversight/",
+                yield deadlines.Item(kind="cadres.moment.audit", category="other", title=_("%(name)s离任经济责任审计报告尚未关联") % {"name": m.cadre.name}, org_id=m.org_id, url="/cadres/oversight/",
                                      key=f"cadres.moment.audit:{m.pk}", due_on=m.on + dt.timedelta(days=rs["audit_link_days"]), level="department", subject=m.cadre.name)
 
 
@@ -95,10 +97,10 @@ def talk_items(today: dt.date):
     from .models import Talk, TalkKind, TalkProblem
 
     for p in TalkProblem.objects.filter(closed_on__isnull=True).select_related("cadre"):
-        yield deadlines.Item(kind="cadres.problem", category="other", title=f"{p.cadre.name}的谈话问题应跟踪办理", org_id=p.cadre.org_id, url="/cadres/talks/",
+        yield deadlines.Item(kind="cadres.problem", category="other", title=_("%(name)s的谈话问题应跟踪办理") % {"name": p.cadre.name}, org_id=p.cadre.org_id, url="/cadres/talks/",
                              key=f"cadres.problem:{p.pk}:{p.due_on}", due_on=p.due_on, level="department", subject=p.cadre.name)
     for t in Talk.objects.filter(kind=TalkKind.INQUIRY, replied_on__isnull=True).select_related("cadre"):
-        yield deadlines.Item(kind="cadres.inquiry", category="other", title=f"{t.cadre.name}应提交函询说明材料", org_id=t.cadre.org_id, url="/cadres/talks/",
+        yield deadlines.Item(kind="cadres.inquiry", category="other", title=_("%(name)s应提交函询说明材料") % {"name": t.cadre.name}, org_id=t.cadre.org_id, url="/cadres/talks/",
                              key=f"cadres.inquiry:{t.pk}", due_on=t.reply_due, level="department", subject=t.cadre.name)
 
 
@@ -115,7 +117,7 @@ def registry_items(today: dt.date):
                              key=f"cadres.registry:{w['kind']}:{w['cadre'].pk}:{w['unit'].pk}", level="department", subject=w["cadre"].name, escalate=False)
     for row in selectors.flagged_side_jobs(system):
         job = row["job"]
-        yield deadlines.Item(kind="cadres.side_job", category="other", title=f"{job.cadre.name}在{job.organization}兼职不符合规定", body="；".join(b for _c, b in row["flags"]),
+        yield deadlines.Item(kind="cadres.side_job", category="other", title=_("%(name)s在%(organization)s兼职不符合规定") % {"name": job.cadre.name, "organization": job.organization}, body="；".join(b for _c, b in row["flags"]),
                              org_id=job.cadre.org_id, url="/cadres/oversight/", key=f"cadres.side_job:{job.pk}:{','.join(c for c, _b in row['flags'])}", level="department",
                              subject=job.cadre.name, escalate=False)
     share = selectors.township_secretary_share(system, today=today)
@@ -126,7 +128,9 @@ def registry_items(today: dt.date):
         if root is not None:
             yield deadlines.Item(
                 kind="cadres.registry.township_share", category="other", org_id=root.pk, url="/cadres/units/", level="department", escalate=False,
-                title=f"县级领导干部中具有乡镇党委书记经历的{share['with_experience']}/{share['leaders']}人，未达到{share['target']}", key=f"cadres.registry.township:{share['with_experience']}:{share['leaders']}",
+                title=_("县级领导干部中具有乡镇党委书记经历的%(with_experience)s/%(leaders)s人，未达到%(target)s") % {
+                    "with_experience": share["with_experience"], "leaders": share["leaders"], "target": share["target"]},
+                key=f"cadres.registry.township:{share['with_experience']}:{share['leaders']}",
             )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.models import ProcedureStatus, Role
@@ -211,12 +212,14 @@ def registry_warnings(actor: Actor, *, today: dt.date | None = None) -> list[dic
             by_unit[a.post.unit_id].add(a.cadre_id)
         years = years_between(a.on, today)
         if years >= rs["rotation_years"]:
-            out.append({"kind": "rotation", "cadre": a.cadre, "unit": a.post.unit, "text": f"{a.cadre.name}任{a.post}已满{years}年，应当交流（满{rs['rotation_years']}年）"})
+            out.append({"kind": "rotation", "cadre": a.cadre, "unit": a.post.unit, "text": _("%(name)s任%(post)s已满%(years)s年，应当交流（满%(rotation_years)s年）") % {
+                "name": a.cadre.name, "post": a.post, "years": years, "rotation_years": rs["rotation_years"]}})
     for k in scope(Kinship.objects.select_related("cadre", "relative"), actor):
         for unit_id, members in by_unit.items():
             if k.cadre_id in members and k.relative_id in members:
                 unit = next(a.post.unit for a in current if a.post.unit_id == unit_id)
-                out.append({"kind": "kinship", "cadre": k.cadre, "unit": unit, "text": f"{k.cadre.name}与{k.relative.name}（{k.relation}）同在{unit.name}领导班子，应当回避"})
+                out.append({"kind": "kinship", "cadre": k.cadre, "unit": unit, "text": _("%(name)s与%(relative)s（%(relation)s）同在%(unit)s领导班子，应当回避") % {
+                    "name": k.cadre.name, "relative": k.relative.name, "relation": k.relation, "unit": unit.name}})
     seen = set()
     for a in current:
         if a.cadre_id in seen:
@@ -224,7 +227,8 @@ def registry_warnings(actor: Actor, *, today: dt.date | None = None) -> list[dic
         seen.add(a.cadre_id)
         retire_on = retirement_date(a.cadre, rs)
         if retire_on <= add_months(today, rs["retirement_warning_months"]):
-            out.append({"kind": "age", "cadre": a.cadre, "unit": a.post.unit, "text": f"{a.cadre.name}将于{retire_on:%Y年%m月%d日}达到退休年龄"})
+            out.append({"kind": "age", "cadre": a.cadre, "unit": a.post.unit, "text": _("%(name)s将于%(year)s年%(month)02d月%(day)02d日达到退休年龄") % {
+                "name": a.cadre.name, "year": retire_on.year, "month": retire_on.month, "day": retire_on.day}})
     heads = defaultdict(set)
     secretaries = defaultdict(set)
     for a in current:
@@ -235,7 +239,7 @@ def registry_warnings(actor: Actor, *, today: dt.date | None = None) -> list[dic
     for a in current:
         # Agencies: the head is normally also the secretary of the unit's party group; townships keep them apart.
         if a.post.is_unit_head and a.post.unit.kind != "township" and secretaries[a.post.unit_id] and a.cadre_id not in secretaries[a.post.unit_id]:
-            out.append({"kind": "secretary", "cadre": a.cadre, "unit": a.post.unit, "text": f"{a.post.unit.name}行政主要负责人{a.cadre.name}未兼任党组织书记"})
+            out.append({"kind": "secretary", "cadre": a.cadre, "unit": a.post.unit, "text": _("%(unit)s行政主要负责人%(name)s未兼任党组织书记") % {"unit": a.post.unit.name, "name": a.cadre.name}})
     return out
 
 
@@ -294,9 +298,9 @@ def cadre_ids_by_names(actor: Actor, text: str) -> list[int]:
             qs = qs.filter(id_number__endswith=tail)
         found = list(qs.values_list("pk", flat=True)[:2])
         if not found:
-            errors.append(FieldError("names", "not_found", f"名册中没有在职干部“{token}”"))
+            errors.append(FieldError("names", "not_found", _("名册中没有在职干部“%(name)s”") % {"name": token}))
         elif len(found) > 1:
-            errors.append(FieldError("names", "ambiguous", f"名册中有多名“{name}”，请在姓名后加身份证号码后4位"))
+            errors.append(FieldError("names", "ambiguous", _("名册中有多名“%(name)s”，请在姓名后加身份证号码后4位") % {"name": name}))
         else:
             out.append(found[0])
     if errors:
@@ -377,7 +381,7 @@ def competition_record(competition) -> dict:
     for r in proc_reads.timeline(inst):
         data = labelled(d, r.step, {k: v for k, v in r.data.items() if k not in ("ranking", "appointments")})
         if r.data.get("ranking"):
-            data["综合成绩排名"] = "；".join(r.data["ranking"])
+            data[_("综合成绩排名")] = "；".join(r.data["ranking"])
         records.append(
             {
                 "seq": r.seq, "action": r.get_action_display(), "step": r.step_title or r.step, "done_on": r.done_on, "actor": r.actor_label, "comment": r.comment,

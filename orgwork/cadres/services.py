@@ -11,6 +11,8 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import audit
 from orgwork.core import procedures as proc
@@ -62,9 +64,9 @@ def _need_write(actor: Actor):
 def _text(errors, value, field, label, limit, *, required=True) -> str:
     value = clean_text(value)
     if required and not value:
-        errors.append(FieldError(field, "required", f"请填写{label}"))
+        errors.append(FieldError(field, "required", _("请填写%(label)s") % {"label": label}))
     elif len(value) > limit:
-        errors.append(FieldError(field, "too_long", f"{label}不能超过{limit}个字"))
+        errors.append(FieldError(field, "too_long", _("%(label)s不能超过%(limit)s个字") % {"label": label, "limit": limit}))
     return value
 
 
@@ -76,9 +78,9 @@ def create_unit(*, actor: Actor, org_id, name: str, kind: str = UnitKind.GOV_AGE
     _need_write(actor)
     org = writable_org(actor, org_id)
     errors = []
-    name = _text(errors, name, "name", "单位名称", 120)
+    name = _text(errors, name, "name", _("单位名称"), 120)
     if kind not in UnitKind.values:
-        errors.append(FieldError("kind", "bad_value", "单位类别不正确"))
+        errors.append(FieldError("kind", "bad_value", _("单位类别不正确")))
     if errors:
         raise ServiceError(errors)
     unit = Unit.objects.create(org=org, name=name, kind=kind, city_level=bool(city_level))
@@ -93,11 +95,11 @@ def create_post(
 ) -> Post:
     unit = get_in_scope(Unit.objects.select_related("org"), actor, write=True, pk=unit_id)
     errors = []
-    title = _text(errors, title, "title", "职务名称", 80)
+    title = _text(errors, title, "title", _("职务名称"), 80)
     if kind not in PostKind.values:
-        errors.append(FieldError("kind", "bad_value", "职务类别不正确"))
+        errors.append(FieldError("kind", "bad_value", _("职务类别不正确")))
     if rank not in Rank.values:
-        errors.append(FieldError("rank", "bad_value", "职级不正确"))
+        errors.append(FieldError("rank", "bad_value", _("职级不正确")))
     if errors:
         raise ServiceError(errors)
     post = Post.objects.create(
@@ -112,9 +114,9 @@ def create_post(
 def set_quota(*, actor: Actor, unit_id, kind: str, seats: int, document: str = "") -> PostQuota:
     unit = get_in_scope(Unit.objects.select_related("org"), actor, write=True, pk=unit_id)
     if kind not in (PostKind.PRINCIPAL, PostKind.DEPUTY, PostKind.INTERNAL):
-        raise ServiceError.single("kind", "bad_value", "职数只核定正职、副职或内设机构领导")
+        raise ServiceError.single("kind", "bad_value", _("职数只核定正职、副职或内设机构领导"))
     if not 0 <= int(seats) <= 99:
-        raise ServiceError.single("seats", "bad_value", "核定职数须在0到99之间")
+        raise ServiceError.single("seats", "bad_value", _("核定职数须在0到99之间"))
     old = PostQuota.objects.filter(unit=unit, kind=kind, ended_at__isnull=True).first()
     if old:
         old.ended_at = timezone.now()
@@ -129,13 +131,13 @@ def set_quota(*, actor: Actor, unit_id, kind: str, seats: int, document: str = "
 
 def _clean_cadre(errors: list, values: dict) -> dict:
     out = {}
-    out["name"] = _text(errors, values.get("name"), "name", "姓名", 60)
-    for f, label, limit in (("ethnicity", "民族", 20), ("native_place", "籍贯", 60), ("education", "学历", 40), ("degree", "学位", 40), ("phone", "联系电话", 40), ("notes", "备注", 2000)):
+    out["name"] = _text(errors, values.get("name"), "name", _("姓名"), 60)
+    for f, label, limit in (("ethnicity", _("民族"), 20), ("native_place", _("籍贯"), 60), ("education", _("学历"), 40), ("degree", _("学位"), 40), ("phone", _("联系电话"), 40), ("notes", _("备注"), 2000)):
         if f in values:
             out[f] = _text(errors, values.get(f), f, label, limit, required=False)
     rank = values.get("rank") or Rank.STAFF
     if rank not in Rank.values:
-        errors.append(FieldError("rank", "bad_value", "职级不正确"))
+        errors.append(FieldError("rank", "bad_value", _("职级不正确")))
     out["rank"] = rank
     for f in ("work_started_on", "joined_party_on", "rank_since"):
         if f in values:
@@ -154,7 +156,7 @@ def create_cadre(*, actor: Actor, org_id, id_number: str, **values) -> Cadre:
     except IdNumberError as exc:
         raise ServiceError.single("id_number", exc.code, exc.message) from None
     if Cadre.objects.filter(id_number=parsed.value).exists():
-        errors.append(FieldError("id_number", "duplicate_existing", "该公民身份号码的干部已在名册中"))
+        errors.append(FieldError("id_number", "duplicate_existing", _("该公民身份号码的干部已在名册中")))
     cleaned = _clean_cadre(errors, values)
     if errors:
         raise ServiceError(errors)
@@ -186,9 +188,9 @@ def add_kinship(*, actor: Actor, cadre_id, relative_id, relation: str) -> Kinshi
     cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
     relative = get_in_scope(Cadre.objects.all(), actor, pk=relative_id)
     if relation not in registry_rules()["kinship_relations"]:
-        raise ServiceError.single("relation", "bad_value", "亲属关系应为：" + "、".join(registry_rules()["kinship_relations"]))
+        raise ServiceError.single("relation", "bad_value", _("亲属关系应为：%(relations)s") % {"relations": "、".join(registry_rules()["kinship_relations"])})
     if cadre.pk == relative.pk:
-        raise ServiceError.single("relative", "bad_value", "不能与本人建立亲属关系")
+        raise ServiceError.single("relative", "bad_value", _("不能与本人建立亲属关系"))
     k = Kinship.objects.create(cadre=cadre, relative=relative, relation=relation)
     audit.record(actor, "cadres.kinship.add", cadre, data={"relative": relative.pk, "relation": relation})
     return k
@@ -211,9 +213,9 @@ def appoint(
     post = get_in_scope(Post.objects.select_related("unit__org"), actor, pk=post_id)
     today = today or dt.date.today()
     if on is None or on > today:
-        raise ServiceError.single("on", "bad_date", "任职时间不能为空或晚于今天")
+        raise ServiceError.single("on", "bad_date", _("任职时间不能为空或晚于今天"))
     if Appointment.objects.filter(cadre=cadre, post=post, action=AppointmentAction.APPOINT, ended_on__isnull=True).exists():
-        raise ServiceError.single("post", "duplicate_existing", f"{cadre.name}已担任{post}")
+        raise ServiceError.single("post", "duplicate_existing", _("%(name)s已担任%(post)s") % {"name": cadre.name, "post": post})
     promotion = _is_promotion(cadre, post)
     try:
         rs = selection_rules(on=on)
@@ -239,9 +241,9 @@ def remove(*, actor: Actor, appointment_id, on: dt.date, document: str = "", rea
     """免职: ends a holding, with its own record."""
     a = get_in_scope(Appointment.objects.select_for_update().select_related("cadre__org", "post__unit"), actor, write=True, pk=appointment_id)
     if a.action != AppointmentAction.APPOINT or a.ended_on:
-        raise ServiceError.single("appointment", "bad_status", "该职务已免去或不是任职记录")
+        raise ServiceError.single("appointment", "bad_status", _("该职务已免去或不是任职记录"))
     if on is None or on < a.on:
-        raise ServiceError.single("on", "date_order", "免职时间不能早于任职时间")
+        raise ServiceError.single("on", "date_order", _("免职时间不能早于任职时间"))
     r = Appointment.objects.create(
         cadre=a.cadre, post=a.post, action=AppointmentAction.REMOVE, on=on, document=clean_text(document)[:120], reason=clean_text(reason)[:500], recorded_by=actor.label
     )
@@ -255,9 +257,9 @@ def remove(*, actor: Actor, appointment_id, on: dt.date, document: str = "", rea
 def confirm_probation(*, actor: Actor, appointment_id, confirmed: bool, on: dt.date, note: str = "") -> Appointment:
     a = get_in_scope(Appointment.objects.select_related("cadre__org"), actor, write=True, pk=appointment_id)
     if a.probation_status != ProbationStatus.ON:
-        raise ServiceError.single("appointment", "bad_status", "该任职不在试用期")
+        raise ServiceError.single("appointment", "bad_status", _("该任职不在试用期"))
     if a.probation_until and on < a.probation_until:
-        raise ServiceError.single("on", "too_early", f"试用期至{a.probation_until:%Y-%m-%d}，期满后才能考核转正")
+        raise ServiceError.single("on", "too_early", _("试用期至%(date)s，期满后才能考核转正") % {"date": format(a.probation_until, "%Y-%m-%d")})
     a.probation_status = ProbationStatus.CONFIRMED if confirmed else ProbationStatus.NOT_CONFIRMED
     a.save(update_fields=["probation_status"])
     audit.record(actor, "cadres.probation", a, data={"confirmed": confirmed, "on": on, "note": clean_text(note)[:500]})
@@ -293,15 +295,15 @@ def import_cadres(*, actor: Actor, org_id, data: bytes) -> dict:
     try:
         rows = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data)).get_sheet_by_index(0).to_python()
     except Exception:
-        raise ServiceError.single("file", "bad_value", "无法读取该Excel文件（请使用.xlsx格式）") from None
+        raise ServiceError.single("file", "bad_value", _("无法读取该Excel文件（请使用.xlsx格式）")) from None
     if not rows:
-        raise ServiceError.single("file", "required", "文件是空的")
+        raise ServiceError.single("file", "required", _("文件是空的"))
     header = [clean_text(h) for h in rows[0]]
     unknown = [h for h in header if h and h not in IMPORT_COLUMNS]
     if unknown:
-        raise ServiceError.single("file", "extra_column", "未识别的列：" + "、".join(unknown))
+        raise ServiceError.single("file", "extra_column", _("未识别的列：%(columns)s") % {"columns": "、".join(unknown)})
     if "姓名" not in header or "公民身份号码" not in header:
-        raise ServiceError.single("file", "required", "须有“姓名”和“公民身份号码”两列")
+        raise ServiceError.single("file", "required", _("须有“姓名”和“公民身份号码”两列"))
     rank_by_label = {str(label): value for value, label in Rank.choices}
     errors, created = [], 0
     try:
@@ -318,7 +320,7 @@ def import_cadres(*, actor: Actor, org_id, data: bytes) -> dict:
                         try:
                             values[f] = _cell_date(cell)
                         except ValueError:
-                            errors.append({"row": i, "field": f, "code": "bad_date", "message": f"第{i}行“{h}”不是日期"})
+                            errors.append({"row": i, "field": f, "code": "bad_date", "message": _("第%(row)s行“%(column)s”不是日期") % {"row": i, "column": h}})
                     elif f == "rank":
                         label = clean_text(cell)
                         values[f] = rank_by_label.get(label, label or Rank.STAFF)
@@ -329,7 +331,7 @@ def import_cadres(*, actor: Actor, org_id, data: bytes) -> dict:
                         create_cadre(actor=actor, org_id=org_id, **values)
                     created += 1
                 except ServiceError as exc:
-                    errors.extend({"row": i, "field": e.field, "code": e.code, "message": f"第{i}行：{e.message}"} for e in exc.errors)
+                    errors.extend({"row": i, "field": e.field, "code": e.code, "message": _("第%(row)s行：%(message)s") % {"row": i, "message": e.message}} for e in exc.errors)
             if errors:
                 raise _Rollback()
     except _Rollback:
@@ -350,7 +352,7 @@ def start_selection(*, actor: Actor, post_id, title: str, on: dt.date, seats: in
     post = get_in_scope(Post.objects.select_related("unit__org"), actor, pk=post_id)
     org_id = org_id or post.unit.org_id
     if not 1 <= int(seats) <= 20:
-        raise ServiceError.single("seats", "bad_value", "拟选拔人数须在1到20之间")
+        raise ServiceError.single("seats", "bad_value", _("拟选拔人数须在1到20之间"))
     instance = proc.start(actor=actor, kind=KIND, org_id=org_id, title=title, on=on, data={"notice_context": {"post": str(post), "appointee": ""}})
     sel = Selection.objects.create(org=instance.org, post=post, seats=int(seats), contested=bool(contested), competitive=bool(competitive), instance=instance)
     type(instance).objects.filter(pk=instance.pk).update(subject_type=sel._meta.label_lower, subject_id=str(sel.pk))
@@ -370,10 +372,10 @@ def start_recommendation(*, actor: Actor, selection_id, cadre_ids: list[int], mo
     """A recommendation ballot (会议推荐 or 谈话推荐) on the kernel's ballot engine, owned by the selection."""
     sel = _writable_selection(actor, selection_id)
     if mode not in ("meeting", "talk"):
-        raise ServiceError.single("mode", "bad_value", "推荐方式应为会议推荐或谈话推荐")
+        raise ServiceError.single("mode", "bad_value", _("推荐方式应为会议推荐或谈话推荐"))
     cadres = list(scope(Cadre.objects.filter(pk__in=cadre_ids), actor))
     if len(cadres) != len(set(cadre_ids)) or not cadres:
-        raise ServiceError.single("cadre_ids", "bad_value", "推荐人选不存在或不在管理范围内")
+        raise ServiceError.single("cadre_ids", "bad_value", _("推荐人选不存在或不在管理范围内"))
     cadres.sort(key=lambda c: cadre_ids.index(c.pk))
     label = "会议推荐" if mode == "meeting" else "谈话推荐"
     b = ballots.create_ballot(
@@ -397,7 +399,7 @@ def appoint_from_selection(*, ctx, record) -> None:
     """Hook of the 任职 step: the decided appointee takes the post (probation by the rule data of the selection's version)."""
     sel = Selection.objects.select_related("post").get(instance=ctx.instance)
     if sel.appointee_id is None:
-        raise ServiceError.single("appointee", "required", "尚未作出任用决定")
+        raise ServiceError.single("appointee", "required", _("尚未作出任用决定"))
     a = appoint(actor=ctx.actor, cadre_id=sel.appointee_id, post_id=sel.post_id, on=ctx.done_on, document=ctx.data.get("document", ""), decided_by=sel.org.name,
                 reason=sel.instance.title, competitive=sel.competitive, selection=sel)
     record.data = {**record.data, "appointment": a.pk, "probation_until": a.probation_until.isoformat() if a.probation_until else None}
@@ -412,7 +414,7 @@ def flag_selection(*, actor: Actor, selection_id, text: str) -> SelectionFlag:
         raise PermissionDenied()
     text = clean_text(text)
     if not text:
-        raise ServiceError.single("text", "required", "请填写发现的问题")
+        raise ServiceError.single("text", "required", _("请填写发现的问题"))
     f = SelectionFlag.objects.create(selection=sel, text=text[:500], raised_by=actor.label)
     audit.record(actor, "cadres.selection.flag", f, data={"text": f.text})
     return f
@@ -423,9 +425,9 @@ def answer_flag(*, actor: Actor, flag_id, answer: str) -> SelectionFlag:
     f = get_in_scope(SelectionFlag.objects.select_related("selection__org"), actor, write=True, pk=flag_id)
     answer = clean_text(answer)
     if not answer:
-        raise ServiceError.single("answer", "required", "请填写整改说明")
+        raise ServiceError.single("answer", "required", _("请填写整改说明"))
     if f.closed_at:
-        raise ServiceError.single("flag", "bad_status", "该问题已关闭")
+        raise ServiceError.single("flag", "bad_status", _("该问题已关闭"))
     f.answer, f.closed_at = answer[:500], timezone.now()
     f.save(update_fields=["answer", "closed_at"])
     audit.record(actor, "cadres.selection.flag_answered", f, data={"answer": f.answer})
@@ -476,22 +478,22 @@ def designate_reader(*, actor: Actor, user, org_id, purpose: str = PERSONAL_MATT
     if not actor.has_role("sysadmin", "dept_admin"):
         raise PermissionDenied()
     if purpose not in (PERSONAL_MATTERS, TALKS):
-        raise ServiceError.single("purpose", "bad_value", "查阅范围不正确")
+        raise ServiceError.single("purpose", "bad_value", _("查阅范围不正确"))
     r = ReportReader.objects.create(user=user, org=org, granted_by=actor.label, purpose=purpose)
     audit.record(actor, "cadres.report_reader.grant", r, data={"user": user.get_username(), "purpose": purpose})
     return r
 
 
 REPORT_SECTIONS = (
-    ("marriage", "本人婚姻情况"),
-    ("passports", "本人持有普通护照及出入境情况"),
-    ("children_abroad", "子女与外国人、无国籍人通婚或移居国（境）外情况"),
-    ("family_jobs", "配偶、子女及其配偶从业情况"),
-    ("family_cases", "配偶、子女及其配偶被司法机关追究刑事责任情况"),
-    ("income", "本人工资及各类奖金、津贴、补贴等"),
-    ("housing", "本人、配偶、共同生活的子女房产情况"),
-    ("investments", "本人、配偶、共同生活的子女投资股票、基金、投资型保险等情况"),
-    ("businesses", "配偶、子女及其配偶经商办企业情况"),
+    ("marriage", gettext_lazy("本人婚姻情况")),
+    ("passports", gettext_lazy("本人持有普通护照及出入境情况")),
+    ("children_abroad", gettext_lazy("子女与外国人、无国籍人通婚或移居国（境）外情况")),
+    ("family_jobs", gettext_lazy("配偶、子女及其配偶从业情况")),
+    ("family_cases", gettext_lazy("配偶、子女及其配偶被司法机关追究刑事责任情况")),
+    ("income", gettext_lazy("本人工资及各类奖金、津贴、补贴等")),
+    ("housing", gettext_lazy("本人、配偶、共同生活的子女房产情况")),
+    ("investments", gettext_lazy("本人、配偶、共同生活的子女投资股票、基金、投资型保险等情况")),
+    ("businesses", gettext_lazy("配偶、子女及其配偶经商办企业情况")),
 )
 
 
@@ -500,12 +502,12 @@ def submit_report(*, actor: Actor, cadre_id, kind: str, year: int, submitted_on:
     """Record a personal matters report; `items` ({section: text or list}) is sealed before it touches the database."""
     cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
     if kind not in ReportKind.values:
-        raise ServiceError.single("kind", "bad_value", "报告类型不正确")
+        raise ServiceError.single("kind", "bad_value", _("报告类型不正确"))
     if kind == ReportKind.CHANGE and change_on is None:
-        raise ServiceError.single("change_on", "required", "事项变化报告须填写变化日期")
+        raise ServiceError.single("change_on", "required", _("事项变化报告须填写变化日期"))
     known = {k for k, _label in REPORT_SECTIONS}
     if not isinstance(items, dict) or set(items) - known:
-        raise ServiceError.single("items", "bad_value", "报告事项不正确")
+        raise ServiceError.single("items", "bad_value", _("报告事项不正确"))
     r = PersonalReport.objects.create(
         cadre=cadre, kind=kind, year=int(year), submitted_on=submitted_on, change_on=change_on, sealed_items=crypto.seal(items), key_id=crypto.key_id(), recorded_by=actor.label
     )
@@ -553,7 +555,7 @@ def record_check(*, actor: Actor, check_id, result: str, handling: str, on: dt.d
     if c is None:
         raise NotFound()
     if result not in report_rules(on)["results"]:
-        raise ServiceError.single("result", "bad_value", "核查结果应为如实报告、漏报或瞒报")
+        raise ServiceError.single("result", "bad_value", _("核查结果应为如实报告、漏报或瞒报"))
     c.result, c.checked_on, c.checked_by = result, on, actor.label
     c.handling_sealed = crypto.seal(clean_text(handling)[:2000])
     c.save(update_fields=["result", "checked_on", "checked_by", "handling_sealed"])
@@ -601,7 +603,7 @@ def add_reserve(*, actor: Actor, cadre_id, on: dt.date, target: str = "", org_id
     cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
     org = writable_org(actor, org_id or cadre.org_id)
     if ReserveCadre.objects.filter(cadre=cadre, removed_on__isnull=True).exists():
-        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已在后备干部库中")
+        raise ServiceError.single("cadre", "duplicate_existing", _("%(name)s已在后备干部库中") % {"name": cadre.name})
     r = ReserveCadre.objects.create(cadre=cadre, org=org, added_on=on, target=clean_text(target)[:120])
     audit.record(actor, "cadres.reserve.add", r, data={"cadre": cadre.name, "target": r.target})
     return r
@@ -616,14 +618,14 @@ def score_reserve(*, actor: Actor, reserve_id, year: int, scores: dict, on: dt.d
 
     r = get_in_scope(ReserveCadre.objects.select_related("cadre__org"), actor, write=True, pk=reserve_id)
     if r.removed_on:
-        raise ServiceError.single("reserve", "bad_status", "已出库的后备干部不再评分")
+        raise ServiceError.single("reserve", "bad_status", _("已出库的后备干部不再评分"))
     rs = _reserve_set(actor, on)
     dims = {code for code, *_rest in rs["dimensions"]}
     if set(scores) - dims:
-        raise ServiceError.single("scores", "bad_value", "评分项目应为德、能、勤、绩、廉、学")
+        raise ServiceError.single("scores", "bad_value", _("评分项目应为德、能、勤、绩、廉、学"))
     day = min(on, dt.date(int(year), 12, 31))
     with transaction.atomic():
-        return [scoring_services.submit(actor=actor, set_code="cadres.reserve", indicator_code=code, subject=r.cadre, occurred_on=day, points=points, note=f"{year}年度") for code, points in scores.items()]
+        return [scoring_services.submit(actor=actor, set_code="cadres.reserve", indicator_code=code, subject=r.cadre, occurred_on=day, points=points, note=_("%(year)s年度") % {"year": year}) for code, points in scores.items()]
 
 
 def review_reserves(*, actor: Actor, year: int, on: dt.date) -> list:
@@ -642,7 +644,7 @@ def review_reserves(*, actor: Actor, year: int, on: dt.date) -> list:
             # a year counts as low only when it was scored (an unscored year is neither low nor high)
             if all(f"Y{y}" in scored and scored[f"Y{y}"] < rs["low_total"] for y in years):
                 r.removed_on = on
-                r.removal_reason = f"{'、'.join(map(str, sorted(years)))}年度评分连续低于{rs['low_total']}分"
+                r.removal_reason = _("%(years)s年度评分连续低于%(low_total)s分") % {"years": "、".join(map(str, sorted(years))), "low_total": rs["low_total"]}
                 r.save(update_fields=["removed_on", "removal_reason"])
                 audit.record(actor, "cadres.reserve.remove", r, data={"reason": r.removal_reason, "rule_version": rs.version})
                 removed.append(r)
@@ -666,23 +668,23 @@ def start_competition(
     rs = eligibility_rules(on)
     errors = []
     if kind not in CompetitionKind.values:
-        errors.append(FieldError("kind", "bad_value", "方式应为竞争上岗或公开选拔"))
+        errors.append(FieldError("kind", "bad_value", _("方式应为竞争上岗或公开选拔")))
     if not 1 <= int(seats) <= 20:
-        errors.append(FieldError("seats", "bad_value", "选拔人数须在1到20之间"))
+        errors.append(FieldError("seats", "bad_value", _("选拔人数须在1到20之间")))
     if apply_from is None or apply_until is None or apply_until < apply_from:
-        errors.append(FieldError("apply_until", "date_order", "报名截止日期不能早于报名开始日期"))
+        errors.append(FieldError("apply_until", "date_order", _("报名截止日期不能早于报名开始日期")))
     elif apply_from < on:
-        errors.append(FieldError("apply_from", "date_order", "报名开始日期不能早于发布日期"))
+        errors.append(FieldError("apply_from", "date_order", _("报名开始日期不能早于发布日期")))
     if max_age is not None and not 18 <= int(max_age) <= 70:
-        errors.append(FieldError("max_age", "bad_value", "年龄上限须在18到70岁之间"))
+        errors.append(FieldError("max_age", "bad_value", _("年龄上限须在18到70岁之间")))
     if min_education and min_education not in EDUCATION_LABELS:
-        errors.append(FieldError("min_education", "bad_value", "最低学历不正确"))
+        errors.append(FieldError("min_education", "bad_value", _("最低学历不正确")))
     weights = (exam_weight or rs["exam_weight"], interview_weight or rs["interview_weight"])
     try:
         if share(weights[0]) + share(weights[1]) != 1:
-            errors.append(FieldError("interview_weight", "bad_value", "笔试与面试权重之和应为1"))
+            errors.append(FieldError("interview_weight", "bad_value", _("笔试与面试权重之和应为1")))
     except (ValueError, ZeroDivisionError):
-        errors.append(FieldError("exam_weight", "bad_value", "权重应写作分数或小数，如2/5"))
+        errors.append(FieldError("exam_weight", "bad_value", _("权重应写作分数或小数，如2/5")))
     if errors:
         raise ServiceError(errors)
     instance = proc.start(actor=actor, kind=COMPETITION_KIND, org_id=org_id or post.unit.org_id, title=title, on=on, data={"notice_context": {"post": str(post), "appointee": ""}})
@@ -706,7 +708,8 @@ def check_eligibility(*, competition, cadre) -> list[FieldError]:
     months = oversight_rules(on)["admonition_no_promotion_months"]
     last = Talk.objects.filter(cadre=cadre, kind=TalkKind.ADMONITION, on__lte=on).order_by("-on").values_list("on", flat=True).first()
     if last and add_months(last, months) > on and RANK_ORDER[competition.post.rank] > RANK_ORDER[cadre.rank]:
-        errors.append(FieldError("cadre", "not_eligible_admonition", f"{cadre.name}于{last:%Y年%m月%d日}受到诫勉，{months}个月内不得提拔（《关于对党员领导干部进行诫勉的规定》）"))
+        errors.append(FieldError("cadre", "not_eligible_admonition", _("%(name)s于%(year)s年%(month)02d月%(day)02d日受到诫勉，%(months)s个月内不得提拔（《关于对党员领导干部进行诫勉的规定》）") % {
+            "name": cadre.name, "year": last.year, "month": last.month, "day": last.day, "months": months}))
     return errors
 
 
@@ -714,11 +717,11 @@ def _apply(actor: Actor, comp, cadre: Cadre, *, on: dt.date, statement: str, cha
     from .models import Application
 
     if comp.instance.step != "qualification" or comp.instance.status != "active":
-        raise ServiceError.single("competition", "applications_closed", "该职位未在报名阶段（公告发布后、资格审查完成前才能报名）")
+        raise ServiceError.single("competition", "applications_closed", _("该职位未在报名阶段（公告发布后、资格审查完成前才能报名）"))
     if on is None or not comp.apply_from <= on <= comp.apply_until:
-        raise ServiceError.single("applied_on", "applications_closed", f"报名时间为{comp.apply_from:%Y-%m-%d}至{comp.apply_until:%Y-%m-%d}")
+        raise ServiceError.single("applied_on", "applications_closed", _("报名时间为%(start)s至%(end)s") % {"start": format(comp.apply_from, "%Y-%m-%d"), "end": format(comp.apply_until, "%Y-%m-%d")})
     if Application.objects.filter(competition=comp, cadre=cadre).exists():
-        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已报名")
+        raise ServiceError.single("cadre", "duplicate_existing", _("%(name)s已报名") % {"name": cadre.name})
     errors = check_eligibility(competition=comp, cadre=cadre)
     if errors:
         raise ServiceError(errors)
@@ -751,7 +754,7 @@ def apply_online(*, actor: Actor, competition_id, on: dt.date | None = None, sta
 
     cadre = own_cadre(actor)
     if cadre is None:
-        raise ServiceError.single("cadre", "not_a_cadre", "您的账号没有关联干部名册中的在职干部，请联系组织部门")
+        raise ServiceError.single("cadre", "not_a_cadre", _("您的账号没有关联干部名册中的在职干部，请联系组织部门"))
     comp = Competition.objects.select_for_update().select_related("post__unit", "instance", "org").filter(pk=competition_id).first()
     if comp is None:
         raise NotFound()
@@ -768,24 +771,24 @@ def record_scores(*, actor: Actor, competition_id, kind: str, scores: dict, abse
 
     comp = get_in_scope(Competition.objects.select_for_update().select_related("instance", "org"), actor, write=True, pk=competition_id)
     if kind not in ("exam", "interview"):
-        raise ServiceError.single("kind", "bad_value", "成绩类别应为笔试或面试")
+        raise ServiceError.single("kind", "bad_value", _("成绩类别应为笔试或面试"))
     if comp.instance.step not in (kind, "interview") or comp.instance.status != "active":
-        raise ServiceError.single("kind", "bad_status", "当前不在录入该项成绩的环节")
+        raise ServiceError.single("kind", "bad_status", _("当前不在录入该项成绩的环节"))
     top = eligibility_rules(comp.apply_until)["score_max"]
     apps = {a.pk: a for a in Application.objects.filter(competition=comp, withdrawn_on__isnull=True).select_related("cadre")}
     errors, n = [], 0
     for raw_id, raw in scores.items():
         a = apps.get(int(raw_id))
         if a is None:
-            errors.append(FieldError("scores", "bad_value", "成绩对应的报名人不存在"))
+            errors.append(FieldError("scores", "bad_value", _("成绩对应的报名人不存在")))
             continue
         try:
             value = Decimal(str(raw)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            errors.append(FieldError("scores", "bad_value", f"{a.cadre.name}的成绩不是数字"))
+            errors.append(FieldError("scores", "bad_value", _("%(name)s的成绩不是数字") % {"name": a.cadre.name}))
             continue
         if not 0 <= value <= top:
-            errors.append(FieldError("scores", "out_of_range", f"{a.cadre.name}的成绩应在0到{top}分之间"))
+            errors.append(FieldError("scores", "out_of_range", _("%(name)s的成绩应在0到%(top)s分之间") % {"name": a.cadre.name, "top": top}))
             continue
         setattr(a, f"{kind}_score", value)
         a.save(update_fields=[f"{kind}_score"])
@@ -837,7 +840,7 @@ def appoint_from_competition(*, ctx, record) -> None:
                        reason=comp.instance.title, competitive=True, competition=comp)
         done.append(appt.pk)
     if not done:
-        raise ServiceError.single("appointees", "required", "尚未作出任用决定")
+        raise ServiceError.single("appointees", "required", _("尚未作出任用决定"))
     record.data = {**record.data, "appointments": done}
     record.save(update_fields=["data"])
 
@@ -871,12 +874,12 @@ def record_talk(
     today = today or dt.date.today()
     errors = []
     if kind not in TalkKind.values:
-        errors.append(FieldError("kind", "bad_value", "谈话类别不正确"))
+        errors.append(FieldError("kind", "bad_value", _("谈话类别不正确")))
     if on is None or on > today:
-        errors.append(FieldError("on", "bad_date", "谈话日期不能为空或晚于今天"))
-    talker = _text(errors, talker, "talker", "谈话人", 100)
-    record = _text(errors, record, "record", "谈话内容", 4000)
-    occasion = _text(errors, occasion, "occasion", "谈话事由", 100, required=False)
+        errors.append(FieldError("on", "bad_date", _("谈话日期不能为空或晚于今天")))
+    talker = _text(errors, talker, "talker", _("谈话人"), 100)
+    record = _text(errors, record, "record", _("谈话内容"), 4000)
+    occasion = _text(errors, occasion, "occasion", _("谈话事由"), 100, required=False)
     if errors:
         raise ServiceError(errors)
     rs = oversight_rules(on)
@@ -896,7 +899,7 @@ def record_talk(
         reply_due=reply_due, moment=moment, recorded_by=actor.label,
     )
     if moment is not None and moment.done_on is None and moment.kind == MomentKind.PROMOTED:
-        moment.done_on, moment.note = on, f"已于{on:%Y-%m-%d}进行廉政谈话"
+        moment.done_on, moment.note = on, _("已于%(date)s进行廉政谈话") % {"date": format(on, "%Y-%m-%d")}
         moment.save(update_fields=["done_on", "note"])
     audit.record(actor, "cadres.talk.record", t, data={"kind": kind, "on": on, "reply_due": reply_due, "rule_version": rs.version})  # never the content
     return t
@@ -911,13 +914,13 @@ def record_reply(*, actor: Actor, talk_id, on: dt.date, text: str):
     if t is None:
         raise NotFound()
     if t.kind != TalkKind.INQUIRY:
-        raise ServiceError.single("talk", "bad_status", "只有函询需要提交说明材料")
+        raise ServiceError.single("talk", "bad_status", _("只有函询需要提交说明材料"))
     if t.replied_on:
-        raise ServiceError.single("talk", "bad_status", "说明材料已提交")
+        raise ServiceError.single("talk", "bad_status", _("说明材料已提交"))
     errors = []
-    text = _text(errors, text, "text", "说明材料", 4000)
+    text = _text(errors, text, "text", _("说明材料"), 4000)
     if on is None or on < t.on:
-        errors.append(FieldError("on", "date_order", "提交日期不能早于发函日期"))
+        errors.append(FieldError("on", "date_order", _("提交日期不能早于发函日期")))
     if errors:
         raise ServiceError(errors)
     content = crypto.unseal(t.sealed_record)
@@ -952,9 +955,9 @@ def add_problem(*, actor: Actor, cadre_id, text: str, due_on: dt.date | None = N
     if talk_id:
         talk = Talk.objects.filter(pk=talk_id, cadre=cadre).first()
         if talk is None:
-            raise ServiceError.single("talk", "bad_value", "谈话记录不属于该干部")
+            raise ServiceError.single("talk", "bad_value", _("谈话记录不属于该干部"))
     errors = []
-    text = _text(errors, text, "text", "问题", 2000)
+    text = _text(errors, text, "text", _("问题"), 2000)
     if errors:
         raise ServiceError(errors)
     on = on or dt.date.today()
@@ -974,13 +977,13 @@ def follow_up(*, actor: Actor, problem_id, on: dt.date, text: str, close: bool =
         raise NotFound()
     get_in_scope(Cadre.objects.all(), actor, write=True, pk=p.cadre_id)
     if p.closed_on:
-        raise ServiceError.single("problem", "bad_status", "该问题已办结")
+        raise ServiceError.single("problem", "bad_status", _("该问题已办结"))
     errors = []
-    text = _text(errors, text, "text", "跟踪情况", 2000)
+    text = _text(errors, text, "text", _("跟踪情况"), 2000)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写跟踪日期"))
+        errors.append(FieldError("on", "required", _("请填写跟踪日期")))
     if next_due is not None and on is not None and next_due <= on:
-        errors.append(FieldError("next_due", "date_order", "下次跟踪日期应晚于本次"))
+        errors.append(FieldError("next_due", "date_order", _("下次跟踪日期应晚于本次")))
     if errors:
         raise ServiceError(errors)
     f = ProblemFollowUp.objects.create(problem=p, on=on, sealed_text=crypto.seal(text), key_id=crypto.key_id(), recorded_by=actor.label)
@@ -1007,7 +1010,7 @@ def _promoted_moment(actor: Actor, cadre: Cadre, post: Post, appointment: Appoin
         return
     KeyMoment.objects.create(
         org=cadre.org, kind=MomentKind.PROMOTED, cadre=cadre, appointment=appointment, on=appointment.on,
-        title=f"{cadre.name}新提任{post}，应进行廉政谈话", recorded_by=actor.label,
+        title=_("%(name)s新提任%(post)s，应进行廉政谈话") % {"name": cadre.name, "post": post}, recorded_by=actor.label,
     )
 
 
@@ -1019,15 +1022,15 @@ def plan_leaving(*, actor: Actor, cadre_id, on: dt.date, reason: str = ""):
 
     cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
     if on is None:
-        raise ServiceError.single("on", "required", "请填写离任日期")
+        raise ServiceError.single("on", "required", _("请填写离任日期"))
     if KeyMoment.objects.filter(cadre=cadre, kind=MomentKind.LEAVING, done_on__isnull=True).exists():
-        raise ServiceError.single("cadre", "duplicate_existing", f"{cadre.name}已有待办结的离任事项")
+        raise ServiceError.single("cadre", "duplicate_existing", _("%(name)s已有待办结的离任事项") % {"name": cadre.name})
     rs = oversight_rules(on)
     held = Appointment.objects.filter(cadre=cadre, action=AppointmentAction.APPOINT, ended_on__isnull=True).select_related("post")
     audit_required = any(a.post.kind in rs["audit_post_kinds"] for a in held)
-    posts = "、".join(str(a.post) for a in held) or "现职"
+    posts = "、".join(str(a.post) for a in held) or _("现职")
     m = KeyMoment.objects.create(
-        org=cadre.org, kind=MomentKind.LEAVING, cadre=cadre, on=on, title=f"{cadre.name}拟于{on:%Y年%m月%d日}离任（{posts}）", audit_required=audit_required,
+        org=cadre.org, kind=MomentKind.LEAVING, cadre=cadre, on=on, title=_("%(name)s拟于%(year)s年%(month)02d月%(day)02d日离任（%(posts)s）") % {"name": cadre.name, "year": on.year, "month": on.month, "day": on.day, "posts": posts}, audit_required=audit_required,
         note=clean_text(reason)[:500], recorded_by=actor.label,
     )
     audit.record(actor, "cadres.moment.leaving", m, data={"on": on, "audit_required": audit_required, "rule_version": rs.version})
@@ -1039,9 +1042,9 @@ def _moment(actor: Actor, moment_id, kind: str | None = None):
 
     m = get_in_scope(KeyMoment.objects.select_for_update(of=("self",)).select_related("org", "cadre"), actor, write=True, pk=moment_id)
     if kind and m.kind != kind:
-        raise ServiceError.single("moment", "bad_value", "该事项不是离任事项")
+        raise ServiceError.single("moment", "bad_value", _("该事项不是离任事项"))
     if m.done_on:
-        raise ServiceError.single("moment", "bad_status", "该事项已办结")
+        raise ServiceError.single("moment", "bad_status", _("该事项已办结"))
     return m
 
 
@@ -1054,9 +1057,9 @@ def _maybe_close_leaving(m) -> None:
 def record_handover(*, actor: Actor, moment_id, on: dt.date, note: str):
     m = _moment(actor, moment_id, "leaving")
     errors = []
-    note = _text(errors, note, "note", "交接情况", 500)
+    note = _text(errors, note, "note", _("交接情况"), 500)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写交接日期"))
+        errors.append(FieldError("on", "required", _("请填写交接日期")))
     if errors:
         raise ServiceError(errors)
     m.handover_on, m.handover_note = on, note
@@ -1071,7 +1074,7 @@ def link_audit(*, actor: Actor, moment_id, reference: str):
     """Links the leaving-office economic responsibility audit (离任经济责任审计) report by number or address."""
     m = _moment(actor, moment_id, "leaving")
     errors = []
-    reference = _text(errors, reference, "reference", "离任审计报告", 300)
+    reference = _text(errors, reference, "reference", _("离任审计报告"), 300)
     if errors:
         raise ServiceError(errors)
     m.audit_reference = reference
@@ -1088,9 +1091,9 @@ def add_holiday(*, actor: Actor, org_id, on: dt.date, title: str):
 
     org = writable_org(actor, org_id)
     errors = []
-    title = _text(errors, title, "title", "节日名称", 200)
+    title = _text(errors, title, "title", _("节日名称"), 200)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写节日日期"))
+        errors.append(FieldError("on", "required", _("请填写节日日期")))
     if errors:
         raise ServiceError(errors)
     m = KeyMoment.objects.create(org=org, kind=MomentKind.HOLIDAY, on=on, title=title, recorded_by=actor.label)
@@ -1104,7 +1107,7 @@ def close_moment(*, actor: Actor, moment_id, on: dt.date, note: str = ""):
     only through its handover and audit link."""
     m = _moment(actor, moment_id)
     if m.kind == "leaving":
-        raise ServiceError.single("moment", "bad_status", "离任事项在办理工作交接并关联离任审计后自动办结")
+        raise ServiceError.single("moment", "bad_status", _("离任事项在办理工作交接并关联离任审计后自动办结"))
     m.done_on, m.note = on, clean_text(note)[:500]
     m.save(update_fields=["done_on", "note"])
     audit.record(actor, "cadres.moment.close", m, data={"on": on})
@@ -1119,14 +1122,14 @@ def start_inspection(*, actor: Actor, org_id, title: str, team: str, start_on: d
     org = writable_org(actor, org_id)
     unit = get_in_scope(Unit.objects.all(), actor, pk=unit_id) if unit_id else None
     errors = []
-    title = _text(errors, title, "title", "巡查名称", 200)
-    team = _text(errors, team, "team", "巡查组成员", 300)
+    title = _text(errors, title, "title", _("巡查名称"), 200)
+    team = _text(errors, team, "team", _("巡查组成员"), 300)
     if team and len(set(team_names(team))) < 2:
-        errors.append(FieldError("team", "bad_value", "巡查组应由2名以上成员组成"))
+        errors.append(FieldError("team", "bad_value", _("巡查组应由2名以上成员组成")))
     if start_on is None:
-        errors.append(FieldError("start_on", "required", "请填写开始日期"))
+        errors.append(FieldError("start_on", "required", _("请填写开始日期")))
     elif end_on is not None and end_on < start_on:
-        errors.append(FieldError("end_on", "date_order", "结束日期不能早于开始日期"))
+        errors.append(FieldError("end_on", "date_order", _("结束日期不能早于开始日期")))
     if errors:
         raise ServiceError(errors)
     i = Inspection.objects.create(org=org, unit=unit, title=title, team=team, start_on=start_on, end_on=end_on, recorded_by=actor.label)
@@ -1140,12 +1143,12 @@ def add_finding(*, actor: Actor, inspection_id, text: str, owner_name: str, dead
 
     i = get_in_scope(Inspection.objects.select_related("org"), actor, write=True, pk=inspection_id)
     errors = []
-    text = _text(errors, text, "text", "发现的问题", 2000)
-    owner_name = _text(errors, owner_name, "owner_name", "整改责任人", 60)
+    text = _text(errors, text, "text", _("发现的问题"), 2000)
+    owner_name = _text(errors, owner_name, "owner_name", _("整改责任人"), 60)
     if deadline is None:
-        errors.append(FieldError("deadline", "required", "请填写整改时限"))
+        errors.append(FieldError("deadline", "required", _("请填写整改时限")))
     elif deadline < i.start_on:
-        errors.append(FieldError("deadline", "date_order", "整改时限不能早于巡查开始日期"))
+        errors.append(FieldError("deadline", "date_order", _("整改时限不能早于巡查开始日期")))
     if errors:
         raise ServiceError(errors)
     f = Finding.objects.create(inspection=i, text=text, owner_name=owner_name, deadline=deadline, recorded_by=actor.label)
@@ -1165,13 +1168,13 @@ def send_findings(*, actor: Actor, inspection_id, on: dt.date) -> list:
     sent = []
     for f in Finding.objects.select_for_update().filter(inspection=i, issue_id__isnull=True).order_by("id"):
         issue = worklists.create_issue(
-            actor=actor, org_id=i.org_id, year=i.start_on.year, source=f"巡查：{i.title}"[:120], description=f.text, owner_name=f.owner_name, deadline=f.deadline,
+            actor=actor, org_id=i.org_id, year=i.start_on.year, source=(_("巡查：%(title)s") % {"title": i.title})[:120], description=f.text, owner_name=f.owner_name, deadline=f.deadline,
         )
         f.issue_id, f.sent_on = issue.pk, on
         f.save(update_fields=["issue_id", "sent_on"])
         sent.append(f)
     if not sent:
-        raise ServiceError.single("findings", "required", "没有待移交整改的问题")
+        raise ServiceError.single("findings", "required", _("没有待移交整改的问题"))
     audit.record(actor, "cadres.inspection.sent", i, data={"findings": [f.pk for f in sent], "issues": [f.issue_id for f in sent]})
     return sent
 
@@ -1186,13 +1189,13 @@ def register_side_job(
 
     cadre = get_in_scope(Cadre.objects.select_related("org"), actor, write=True, pk=cadre_id)
     errors = []
-    organization = _text(errors, organization, "organization", "兼职单位", 200)
-    role = _text(errors, role, "role", "兼任职务", 80)
-    approval = _text(errors, approval, "approval", "审批文号", 200, required=False)
+    organization = _text(errors, organization, "organization", _("兼职单位"), 200)
+    role = _text(errors, role, "role", _("兼任职务"), 80)
+    approval = _text(errors, approval, "approval", _("审批文号"), 200, required=False)
     if kind not in SideJobKind.values:
-        errors.append(FieldError("kind", "bad_value", "单位类别不正确"))
+        errors.append(FieldError("kind", "bad_value", _("单位类别不正确")))
     if started_on is None:
-        errors.append(FieldError("started_on", "required", "请填写兼职开始日期"))
+        errors.append(FieldError("started_on", "required", _("请填写兼职开始日期")))
     if errors:
         raise ServiceError(errors)
     job = SideJob.objects.create(
@@ -1210,9 +1213,9 @@ def end_side_job(*, actor: Actor, job_id, on: dt.date, reason: str = ""):
 
     job = get_in_scope(SideJob.objects.select_related("cadre__org"), actor, write=True, pk=job_id)
     if job.ended_on:
-        raise ServiceError.single("job", "bad_status", "该兼职已结束")
+        raise ServiceError.single("job", "bad_status", _("该兼职已结束"))
     if on is None or on < job.started_on:
-        raise ServiceError.single("on", "date_order", "结束日期不能早于开始日期")
+        raise ServiceError.single("on", "date_order", _("结束日期不能早于开始日期"))
     job.ended_on = on
     job.save(update_fields=["ended_on"])
     audit.record(actor, "cadres.side_job.end", job, data={"on": on, "reason": clean_text(reason)[:300]})

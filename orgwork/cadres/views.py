@@ -376,7 +376,7 @@ def reserve_list(request, actor):
         try:
             (cadre_id,) = selectors.cadre_ids_by_names(actor, c["names"])[:1] or (None,)
             if cadre_id is None:
-                raise ServiceError.single("names", "required", "请填写干部姓名")
+                raise ServiceError.single("names", "required", _("请填写干部姓名"))
             services.add_reserve(actor=actor, cadre_id=cadre_id, on=c["on"], target=c["target"])
         except ServiceError as exc:
             forms.apply_errors(form, exc)
@@ -446,7 +446,7 @@ def competition_detail(request, actor, pk):
             try:
                 (cadre_id,) = selectors.cadre_ids_by_names(actor, c["names"])[:1] or (None,)
                 if cadre_id is None:
-                    raise ServiceError.single("names", "required", "请填写报名人姓名")
+                    raise ServiceError.single("names", "required", _("请填写报名人姓名"))
                 services.apply_for_competition(actor=actor, competition_id=comp.pk, cadre_id=cadre_id, on=c["on"], statement=c["statement"])
             except ServiceError as exc:
                 forms.apply_errors(bound, exc)
@@ -510,7 +510,7 @@ def my_competitions(request, actor):
 def _one_cadre(actor, names: str) -> int:
     ids = selectors.cadre_ids_by_names(actor, names)
     if len(ids) != 1:
-        raise ServiceError.single("names", "bad_value", "请填写一名干部的姓名")
+        raise ServiceError.single("names", "bad_value", _("请填写一名干部的姓名"))
     return ids[0]
 
 
