@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -60,7 +61,7 @@ class PetitionStatus(APIView):
         try:
             p = services.find_public(**ser.validated_data)
         except NotFound:
-            return Response({"code": "not_found", "message": "编号或手机号码不正确"}, status=404)
+            return Response({"code": "not_found", "message": _("编号或手机号码不正确")}, status=404)
         return Response({"reference": p.reference, "status": p.status, "status_label": p.get_status_display(), "replies": [r.text for r in p.replies.all()], "satisfaction": p.satisfaction})
 
 

@@ -4,6 +4,7 @@ provider; gaps in leaders' reception are an attention item on the home page of t
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines, registry
 
@@ -24,8 +25,9 @@ def reception_gaps(actor, *, under=None):
     out = []
     for g in gaps(actor):
         out.append(registry.Item(
-            kind="petitions.reception_gap", title=f"{g.leader.name}（{g.leader.post}）{g.label}",
-            detail=f"{g.start:%Y-%m-%d}至{g.end:%Y-%m-%d}", url=reverse("petitions:reception"),
+            kind="petitions.reception_gap",
+            title=(_("%(name)s（%(post)s）未按期接访") if g.kind == "missed" else _("%(name)s（%(post)s）本期尚未安排接访")) % {"name": g.leader.name, "post": g.leader.post},
+            detail=_("%(start)s至%(end)s") % {"start": g.start.isoformat(), "end": g.end.isoformat()}, url=reverse("petitions:reception"),
             severity="danger" if g.kind == "missed" else "warning", due=g.end, org_id=g.leader.org_id,
         ))
     return out

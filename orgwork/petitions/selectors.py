@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.models import Role
@@ -53,7 +54,7 @@ class Gap:
 
     @property
     def label(self) -> str:
-        return "未按期接访" if self.kind == "missed" else "本期尚未安排接访"
+        return _("未按期接访") if self.kind == "missed" else _("本期尚未安排接访")
 
 
 def gaps(actor: Actor, *, today: dt.date | None = None, year: int | None = None) -> list[Gap]:

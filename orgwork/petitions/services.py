@@ -110,7 +110,7 @@ def submit(
 def sms_inbound(*, phone: str, text: str, received_at=None, message_id: str = "") -> str:
     """The SMS gateway's inbound hook (core.sms.register_inbound): every message is a petition; the answer names it."""
     p = submit(actor=None, channel=Channel.SMS, category="other", content=text, petitioner_phone=phone)
-    return f"您的信访事项已登记，编号{p.reference}。我们将在15日内告知是否受理。"
+    return _("您的信访事项已登记，编号%(reference)s。我们将在15日内告知是否受理。") % {"reference": p.reference}
 
 
 def _for_write(actor: Actor, petition_id) -> Petition:
@@ -203,7 +203,7 @@ def _reply(actor: Actor, p: Petition, text: str) -> Reply:
     r = Reply.objects.create(petition=p, text=text, written_by=actor.user)
     if p.petitioner_phone:
         try:
-            core_sms.gateway().send(phone=p.petitioner_phone, text=f"【信访答复】{p.reference}：{text}"[:core_sms.MAX_LENGTH])
+            core_sms.gateway().send(phone=p.petitioner_phone, text=(_("【信访答复】%(reference)s：%(text)s") % {"reference": p.reference, "text": text})[:core_sms.MAX_LENGTH])
             r.sms_sent = True
             r.save(update_fields=["sms_sent"])
         except core_sms.SmsError:

@@ -58,7 +58,7 @@ class AnswerForm(forms.Form):
                 self.fields[name] = forms.TypedMultipleChoiceField(label=label, required=q.required, coerce=int, choices=[(i, o) for i, o in enumerate(q.options, 1)], widget=forms.CheckboxSelectMultiple,
                                                                    help_text=_("最多选 %(n)s 项") % {"n": q.max_choices})  # fmt: skip
             elif q.kind == QuestionKind.RATING:
-                self.fields[name] = forms.ChoiceField(label=label, required=q.required, choices=[(str(i), f"{i}分") for i in range(1, poll_rules()["rating_scale"] + 1)], widget=forms.RadioSelect(attrs={"class": "rating"}))
+                self.fields[name] = forms.ChoiceField(label=label, required=q.required, choices=[(str(i), _("%(n)s分") % {"n": i}) for i in range(1, poll_rules()["rating_scale"] + 1)], widget=forms.RadioSelect(attrs={"class": "rating"}))
             else:
                 self.fields[name] = forms.CharField(label=label, required=q.required, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -63,7 +63,7 @@ def chart_data(poll: Poll, res: dict) -> list[dict]:
             o = q["options"][0]
             levels = o["levels"]
             mean = o.get("weighted_score")
-            out.append({"seq": q["seq"], "kind": "rating", "text": q["text"], "labels": [f"{k}分" for k in levels], "values": list(levels.values()), "mean": mean})
+            out.append({"seq": q["seq"], "kind": "rating", "text": q["text"], "labels": [_("%(n)s分") % {"n": k} for k in levels], "values": list(levels.values()), "mean": mean})
     for c in out:
         c["dom_id"] = f"chart-data-{c['seq']}"
         if c["kind"] != "text":

@@ -241,7 +241,7 @@ def send_phone_code(*, poll_id, phone: str, now=None) -> None:
         PhoneCode.objects.create(poll=poll, phone_hash=h, code_hash=_code_hash(poll, phone, code), sent_at=now, expires_at=now + dt.timedelta(minutes=rules["sms_code_minutes"]))
         audit.record(Actor.system_actor(PUBLIC), "polls.sms_code", poll, data={"minutes": rules["sms_code_minutes"]})
     try:
-        sms.gateway().send(phone=phone, text=f"您参加“{poll.title[:30]}”的验证码是{code}，{rules['sms_code_minutes']}分钟内有效。")
+        sms.gateway().send(phone=phone, text=_("您参加“%(title)s”的验证码是%(code)s，%(minutes)s分钟内有效。") % {"title": poll.title[:30], "code": code, "minutes": rules["sms_code_minutes"]})
     except sms.SmsError as exc:
         raise ServiceError.single("phone", "sms_failed", _("短信发送失败：%(exc)s") % {"exc": exc}) from None
 

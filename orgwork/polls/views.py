@@ -101,16 +101,16 @@ def export(request, actor, pk):
     buf = io.BytesIO()
     wb = exports.workbook(buf)
     bold = wb.add_format({"bold": True})
-    ws = wb.add_worksheet("结果")
+    ws = wb.add_worksheet(_("结果"))
     ws.write_row(0, 0, [poll.title], bold)
-    ws.write_row(1, 0, ["发起党组织", poll.org.name, "参与人数", res["cast"], "有效", res["valid"]])
+    ws.write_row(1, 0, [_("发起党组织"), poll.org.name, _("参与人数"), res["cast"], _("有效"), res["valid"]])
     row = 3
     texts = []
     for c in selectors.chart_data(poll, res):
         ws.write_row(row, 0, [f"{c['seq']}. {c['text']}"], bold)
         row += 1
         if c["kind"] == "text":
-            ws.write_row(row, 0, ["意见建议条数", len(c["texts"]), "见“意见建议”表"])
+            ws.write_row(row, 0, [_("意见建议条数"), len(c["texts"]), _("见“意见建议”表")])
             texts.append(c)
             row += 2
             continue
@@ -118,13 +118,13 @@ def export(request, actor, pk):
             ws.write_row(row, 0, [label, value])
             row += 1
         if c["kind"] == "rating":
-            ws.write_row(row, 0, ["平均分", c["mean"]])
+            ws.write_row(row, 0, [_("平均分"), c["mean"]])
             row += 1
         row += 1
     ws.set_column(0, 0, 40)
     if texts:
-        ts = wb.add_worksheet("意见建议")
-        ts.write_row(0, 0, ["题目", "意见建议"], bold)
+        ts = wb.add_worksheet(_("意见建议"))
+        ts.write_row(0, 0, [_("题目"), _("意见建议")], bold)
         r = 1
         for c in texts:
             for t in c["texts"]:

@@ -76,7 +76,7 @@ def _shown(step: proc.StepDef, data: dict, names: dict) -> list[tuple[str, str]]
         if f.type == "choice":
             v = dict(f.choices).get(v, v)
         elif f.type == "bool":
-            v = "是" if v else "否"
+            v = _("是") if v else _("否")
         elif f.type in ("member", "members"):
             ids = v if isinstance(v, list) else [v]
             v = "、".join(names.get(i, f"#{i}") for i in ids)
@@ -84,9 +84,9 @@ def _shown(step: proc.StepDef, data: dict, names: dict) -> list[tuple[str, str]]
             continue
         out.append((f.label, str(v)))
     if data.get("entitled_note"):
-        out.append(("表决权情况", data["entitled_note"]))
+        out.append((_("表决权情况"), data["entitled_note"]))
     if step.notice and data.get("notice_place"):
-        out.append(("公示地点/方式", data["notice_place"]))
+        out.append((_("公示地点/方式"), data["notice_place"]))
     return out
 
 
@@ -188,7 +188,8 @@ def attention_items(actor, under=None):
         items.append(
             Item(
                 kind="recruitment",
-                title=f"发展党员：{d.instance.title}（{d.instance.org.name}）“{d.step.title}”" + ("已逾期" if d.overdue else f"还剩{d.days_left}天"),
+                title=(_("发展党员：%(title)s（%(org)s）“%(step)s”已逾期") if d.overdue else _("发展党员：%(title)s（%(org)s）“%(step)s”还剩%(days)s天"))
+                % {"title": d.instance.title, "org": d.instance.org.name, "step": d.step.title, "days": d.days_left},
                 detail=_("期限 %(due_on)s") % {"due_on": format(d.due_on, '%Y-%m-%d')},
                 url=reverse("recruitment:detail", args=[pk]) if pk else "",
                 severity="danger" if d.overdue else "warning",

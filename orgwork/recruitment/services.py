@@ -267,7 +267,7 @@ def submit_thought_report(*, actor: Actor, title: str, text: str, applicant_id: 
     from django.urls import reverse
 
     item = deadlines.Item(
-        kind="recruitment.thought_report", category="procedures", title=f"{applicant.name}提交了思想汇报：{title}"[:120], org_id=applicant.org_id,
+        kind="recruitment.thought_report", category="procedures", title=(_("%(name)s提交了思想汇报：%(title)s") % {"name": applicant.name, "title": title})[:120], org_id=applicant.org_id,
         url=reverse("recruitment:detail", args=[applicant.pk]), key=f"recruitment:thought_report:{report.pk}", waiting=True, subject=applicant.name, escalate=False,
     )  # fmt: skip
     deadlines.notify_now([item], actor=actor)

@@ -47,7 +47,7 @@ def applicant_list(request, actor):
             "stages": selectors.stage_counts(actor, under=under),
             "stage": stage,
             "status": status,
-            "statuses": [("open", "办理中"), ("paused", "已暂停"), ("completed", "已办结"), ("terminated", "已终止"), ("all", "全部")],
+            "statuses": [("open", _("办理中")), ("paused", _("已暂停")), ("completed", _("已办结")), ("terminated", _("已终止")), ("all", _("全部"))],
             "q": q,
             "under": under,
             "today": today,
