@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
@@ -20,8 +21,9 @@ def overdue_assessment_items(today: dt.date):
     rules = kind_rules(on=today)
     for s in selectors.overdue_assessments(Actor.system_actor("villages.daily"), today=today).iterator(chunk_size=1000):
         yield deadlines.Item(
-            kind="villages.assessment", category="other", title=f"{s.name}（{kind_label(s.kind, rules)}）期满考核未完成",
-            body=f"{path_names([s.org])[s.org_id]}：挂职选派已于{s.ends_on:%Y年%m月%d日}期满，请完成期满考核。",
+            kind="villages.assessment", category="other", title=_("%(name)s（%(kind)s）期满考核未完成") % {"name": s.name, "kind": kind_label(s.kind, rules)},
+            body=_("%(org)s：挂职选派已于%(year)s年%(month)02d月%(day)02d日期满，请完成期满考核。") % {
+                "org": path_names([s.org])[s.org_id], "year": s.ends_on.year, "month": s.ends_on.month, "day": s.ends_on.day},
             org_id=s.org_id, url=reverse("villages:secondment", args=[s.pk]), key=f"villages:assessment:{s.pk}",
             due_on=s.ends_on, level="committee", subject=s.name,
         )  # fmt: skip
@@ -32,8 +34,9 @@ def probation_items(today: dt.date):
     """New two-committee members whose probation has ended without the township's decision (试用期制度, seed 002)."""
     for c in selectors.probations_due(Actor.system_actor("villages.daily"), today=today).iterator(chunk_size=1000):
         yield deadlines.Item(
-            kind="villages.probation", category="other", title=f"{c.name}试用期已满，待考察", subject=c.name,
-            body=f"{path_names([c.org])[c.org_id]}：{c.name}的试用期已于{c.probation_ends_on:%Y年%m月%d日}期满，请作出试用期考察结论。",
+            kind="villages.probation", category="other", title=_("%(name)s试用期已满，待考察") % {"name": c.name}, subject=c.name,
+            body=_("%(org)s：%(name)s的试用期已于%(year)s年%(month)02d月%(day)02d日期满，请作出试用期考察结论。") % {
+                "org": path_names([c.org])[c.org_id], "name": c.name, "year": c.probation_ends_on.year, "month": c.probation_ends_on.month, "day": c.probation_ends_on.day},
             org_id=c.org_id, url=reverse("villages:cadre", args=[c.pk]), key=f"villages:probation:{c.pk}:{c.probation_ends_on}",
             due_on=c.probation_ends_on, level="committee",
         )  # fmt: skip
@@ -45,8 +48,9 @@ def placement_items(today: dt.date):
     for p in selectors.placements_overdue(Actor.system_actor("villages.daily"), today=today).iterator(chunk_size=1000):
         r = p.reserve
         yield deadlines.Item(
-            kind="villages.placement", category="other", title=f"{r.name}实践锻炼期满未考核", subject=r.name,
-            body=f"{path_names([r.org])[r.org_id]}：后备干部{r.name}在{p.place}的实践锻炼已于{p.ends_on:%Y年%m月%d日}期满，请完成考核。",
+            kind="villages.placement", category="other", title=_("%(name)s实践锻炼期满未考核") % {"name": r.name}, subject=r.name,
+            body=_("%(org)s：后备干部%(name)s在%(place)s的实践锻炼已于%(year)s年%(month)02d月%(day)02d日期满，请完成考核。") % {
+                "org": path_names([r.org])[r.org_id], "name": r.name, "place": p.place, "year": p.ends_on.year, "month": p.ends_on.month, "day": p.ends_on.day},
             org_id=r.org_id, url=reverse("villages:reserve", args=[r.pk]), key=f"villages:placement:{p.pk}", due_on=p.ends_on, level="committee",
         )  # fmt: skip
 
@@ -57,8 +61,8 @@ def year_assessment_items(today: dt.date):
     year = today.year - 1
     for s in selectors.year_assessments_due(Actor.system_actor("villages.daily"), today=today).iterator(chunk_size=1000):
         yield deadlines.Item(
-            kind="villages.year_assessment", category="other", title=f"第一书记{s.name}{year}年度考核未完成", subject=s.name,
-            body=f"{path_names([s.org])[s.org_id]}：驻村第一书记{s.name}的{year}年度考核尚未完成。",
+            kind="villages.year_assessment", category="other", title=_("第一书记%(name)s%(year)s年度考核未完成") % {"name": s.name, "year": year}, subject=s.name,
+            body=_("%(org)s：驻村第一书记%(name)s的%(year)s年度考核尚未完成。") % {"org": path_names([s.org])[s.org_id], "name": s.name, "year": year},
             org_id=s.org_id, url=reverse("villages:secondment", args=[s.pk]), key=f"villages:year:{s.pk}:{year}", due_on=dt.date(year + 1, 1, 1), level="committee",
         )  # fmt: skip
 
@@ -71,7 +75,9 @@ def visit_items(today: dt.date):
     for p in selectors.visits_overdue(Actor.system_actor("villages.daily"), today=today):
         due = selectors.visit_due(p, rules)
         yield deadlines.Item(
-            kind="villages.visit", category="other", title=f"{p.helper}—{p.target}逾期未走访", subject=p.helper,
-            body=f"{path_names([p.org])[p.org_id]}：{labels.get(p.kind, p.kind)}“{p.helper}—{p.target}”应于{due:%Y年%m月%d日}前走访（至少每{rules['visit_every_days'][p.kind]}天一次）。",
+            kind="villages.visit", category="other", title=_("%(helper)s—%(target)s逾期未走访") % {"helper": p.helper, "target": p.target}, subject=p.helper,
+            body=_("%(org)s：%(kind)s“%(helper)s—%(target)s”应于%(year)s年%(month)02d月%(day)02d日前走访（至少每%(days)s天一次）。") % {
+                "org": path_names([p.org])[p.org_id], "kind": labels.get(p.kind, p.kind), "helper": p.helper, "target": p.target,
+                "year": due.year, "month": due.month, "day": due.day, "days": rules["visit_every_days"][p.kind]},
             org_id=p.org_id, url=reverse("villages:pairing", args=[p.pk]), key=f"villages:visit:{p.pk}:{due}", due_on=due, level="branch",
         )  # fmt: skip

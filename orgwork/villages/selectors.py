@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core.actor import Actor
 from orgwork.core.fields import subtree_q
@@ -20,7 +22,7 @@ from .models import Cadre, FormerCadre, LeavingAllowance, Pairing, Placement, Pr
 from .rules import age_band, base_key, cadre_rules, meets, money, pairing_rules, pay_rules, structure_rules
 
 VILLAGE_KINDS = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
-SECTOR_LABELS = {"rural": "农村", "community": "社区"}
+SECTOR_LABELS = {"rural": gettext_lazy("农村"), "community": gettext_lazy("社区")}
 
 
 def cadres(actor: Actor, *, under: Org | None = None, current: bool = True):
@@ -85,8 +87,9 @@ def structure(actor: Actor, *, under: Org | None = None, on: dt.date | None = No
     on = on or dt.date.today()
     rules = structure_rules(on=on)
     bands = rules["age_bands"]
-    labels = [f"{bands[0]}岁及以下"] + [f"{a + 1}–{b}岁" for a, b in itertools.pairwise(bands)] + [f"{bands[-1]}岁以上"]
-    rows = {s: SectorRow(s, label, rules["college_share"][s], ages=[0] * (len(bands) + 1)) for s, label in SECTOR_LABELS.items()}
+    labels = ([_("%(age)s岁及以下") % {"age": bands[0]}] + [_("%(low)s–%(high)s岁") % {"low": a + 1, "high": b} for a, b in itertools.pairwise(bands)]
+              + [_("%(age)s岁以上") % {"age": bands[-1]}])
+    rows = {s: SectorRow(s, str(label), rules["college_share"][s], ages=[0] * (len(bands) + 1)) for s, label in SECTOR_LABELS.items()}
     college = set(rules["college_levels"])
     secretaries = chairing = 0
     with_graduate: set[int] = set()
@@ -310,8 +313,8 @@ class PaySheet:
 
     @property
     def title(self) -> str:
-        when = f"{self.year}年{self.month}月" if self.month else f"{self.year}年度"
-        return f"{self.township.name}村（社区）干部报酬发放表（{when}）"
+        when = _("%(year)s年%(month)s月") % {"year": self.year, "month": self.month} if self.month else _("%(year)s年度") % {"year": self.year}
+        return _("%(township)s村（社区）干部报酬发放表（%(when)s）") % {"township": self.township.name, "when": when}
 
 
 def townships(actor: Actor):

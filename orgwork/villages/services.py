@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orgwork.core import audit, idcard, params
 from orgwork.core import procedures as proc
@@ -55,18 +56,18 @@ def _member(actor: Actor, member_id, errors: list) -> Member | None:
     if not member_id:
         return None
     try:
-        return get_in_scope(Member.objects.all(), actor, pk=params.to_id(member_id, field="member", label="党员", required=True))
+        return get_in_scope(Member.objects.all(), actor, pk=params.to_id(member_id, field="member", label=_("党员"), required=True))
     except (NotFound, ServiceError):
-        errors.append(FieldError("member", "unknown_member", "党员不存在或不在您的管理范围内"))
+        errors.append(FieldError("member", "unknown_member", _("党员不存在或不在您的管理范围内")))
         return None
 
 
 def _text(value, field: str, label: str, errors: list, *, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors.append(FieldError(field, "required", f"请填写{label}"))
+        errors.append(FieldError(field, "required", _("请填写%(label)s") % {"label": label}))
     elif len(value) > max_length:
-        errors.append(FieldError(field, "too_long", f"{label}不能超过{max_length}字"))
+        errors.append(FieldError(field, "too_long", _("%(label)s不能超过%(max_length)s字") % {"label": label, "max_length": max_length}))
     return value
 
 
@@ -82,28 +83,28 @@ def register_cadre(
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
     if org.sector not in VILLAGE_SECTORS:
-        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+        errors.append(FieldError("org", "bad_value", _("%(name)s不是村或社区党组织") % {"name": org.name}))
     parsed = _id_number(id_number, errors)
     member = _member(actor, member_id, errors)
     if member is not None:
         name = member.name
-    name = _text(name, "name", "姓名", errors, max_length=60)
+    name = _text(name, "name", _("姓名"), errors, max_length=60)
     if education not in Education.values:
-        errors.append(FieldError("education", "bad_value", "请选择学历"))
+        errors.append(FieldError("education", "bad_value", _("请选择学历")))
     party_post = party_post or ""
     village_post = village_post or ""
     if party_post and party_post not in PartyPost.values:
-        errors.append(FieldError("party_post", "bad_value", "党组织职务不在可选范围内"))
+        errors.append(FieldError("party_post", "bad_value", _("党组织职务不在可选范围内")))
     if village_post and village_post not in VillagePost.values:
-        errors.append(FieldError("village_post", "bad_value", "村（居）委会职务不在可选范围内"))
+        errors.append(FieldError("village_post", "bad_value", _("村（居）委会职务不在可选范围内")))
     if not party_post and not village_post:
-        errors.append(FieldError("party_post", "required", "请至少填写一项职务（党组织或村（居）委会）"))
+        errors.append(FieldError("party_post", "required", _("请至少填写一项职务（党组织或村（居）委会）")))
     if started_on is None:
-        errors.append(FieldError("started_on", "required", "请填写任职日期"))
+        errors.append(FieldError("started_on", "required", _("请填写任职日期")))
     elif started_on > today:
-        errors.append(FieldError("started_on", "future_date", "任职日期不能晚于今天"))
+        errors.append(FieldError("started_on", "future_date", _("任职日期不能晚于今天")))
     if parsed and Cadre.objects.filter(org=org, id_number=parsed.value, ended_on__isnull=True).exists():
-        errors.append(FieldError("id_number", "duplicate_existing", f"{name}已是本村（社区）在任两委成员"))
+        errors.append(FieldError("id_number", "duplicate_existing", _("%(name)s已是本村（社区）在任两委成员") % {"name": name}))
     if errors:
         raise ServiceError(errors)
     rules = cadre_rules(on=started_on)
@@ -123,15 +124,15 @@ def register_cadre(
 @transaction.atomic
 def end_cadre(*, actor: Actor, cadre_id, ended_on: dt.date | None, reason: str, today: dt.date | None = None) -> Cadre:
     today = today or dt.date.today()
-    cadre = get_in_scope(Cadre.objects.select_for_update(), actor, write=True, pk=params.to_id(cadre_id, field="cadre", label="两委成员", required=True))
+    cadre = get_in_scope(Cadre.objects.select_for_update(), actor, write=True, pk=params.to_id(cadre_id, field="cadre", label=_("两委成员"), required=True))
     errors: list[FieldError] = []
     if cadre.ended_on:
-        errors.append(FieldError("cadre", "not_allowed", f"{cadre.name}已于{cadre.ended_on}离任"))
+        errors.append(FieldError("cadre", "not_allowed", _("%(name)s已于%(date)s离任") % {"name": cadre.name, "date": cadre.ended_on}))
     if ended_on is None:
-        errors.append(FieldError("ended_on", "required", "请填写离任日期"))
+        errors.append(FieldError("ended_on", "required", _("请填写离任日期")))
     elif ended_on > today or ended_on < cadre.started_on:
-        errors.append(FieldError("ended_on", "date_order", "离任日期应在任职日期之后、不晚于今天"))
-    reason = _text(reason, "reason", "离任原因", errors, max_length=200)
+        errors.append(FieldError("ended_on", "date_order", _("离任日期应在任职日期之后、不晚于今天")))
+    reason = _text(reason, "reason", _("离任原因"), errors, max_length=200)
     if errors:
         raise ServiceError(errors)
     cadre.ended_on, cadre.end_reason = ended_on, reason
@@ -155,20 +156,20 @@ def start_secondment(
         name = member.name
         id_number = id_number or member.id_number
     parsed = _id_number(id_number, errors)
-    name = _text(name, "name", "姓名", errors, max_length=60)
-    place = _text(place, "place", "派驻岗位/单位", errors, max_length=120, required=False)
-    tasks = _text(tasks, "tasks", "工作任务", errors, max_length=2000, required=False)
+    name = _text(name, "name", _("姓名"), errors, max_length=60)
+    place = _text(place, "place", _("派驻岗位/单位"), errors, max_length=120, required=False)
+    tasks = _text(tasks, "tasks", _("工作任务"), errors, max_length=2000, required=False)
     rules = kind_rules(on=started_on)
     if kind not in dict(rules["kinds"]):
-        errors.append(FieldError("kind", "bad_value", "请选择挂职选派类别"))
+        errors.append(FieldError("kind", "bad_value", _("请选择挂职选派类别")))
     if started_on is None:
-        errors.append(FieldError("started_on", "required", "请填写开始日期"))
+        errors.append(FieldError("started_on", "required", _("请填写开始日期")))
     if ends_on is None:
-        errors.append(FieldError("ends_on", "required", "请填写结束日期"))
+        errors.append(FieldError("ends_on", "required", _("请填写结束日期")))
     elif started_on and ends_on <= started_on:
-        errors.append(FieldError("ends_on", "date_order", "结束日期应晚于开始日期"))
+        errors.append(FieldError("ends_on", "date_order", _("结束日期应晚于开始日期")))
     if started_on and kind == pairing_rules(on=started_on)["first_secretary_kind"] and not _weak(actor, org, started_on):
-        errors.append(FieldError("org", "not_weak", f"{org.name}未被星级评定认定为软弱涣散党组织，第一书记选派到软弱涣散村"))
+        errors.append(FieldError("org", "not_weak", _("%(name)s未被星级评定认定为软弱涣散党组织，第一书记选派到软弱涣散村") % {"name": org.name}))
     if errors:
         raise ServiceError(errors)
     s = Secondment.objects.create(
@@ -195,7 +196,7 @@ def _secondment(actor: Actor, secondment_id, *, lock: bool = False) -> Secondmen
     qs = Secondment.objects.select_related("org")
     if lock:
         qs = qs.select_for_update()
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(secondment_id, field="secondment", label="挂职选派", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(secondment_id, field="secondment", label=_("挂职选派"), required=True))
 
 
 @transaction.atomic
@@ -203,13 +204,13 @@ def log_work(*, actor: Actor, secondment_id, on: dt.date | None, text: str, toda
     today = today or dt.date.today()
     s = _secondment(actor, secondment_id)
     errors: list[FieldError] = []
-    text = _text(text, "text", "工作纪实", errors, max_length=2000)
+    text = _text(text, "text", _("工作纪实"), errors, max_length=2000)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写日期"))
+        errors.append(FieldError("on", "required", _("请填写日期")))
     elif on > today or on < s.started_on:
-        errors.append(FieldError("on", "date_order", "日期应在挂职开始之后、不晚于今天"))
+        errors.append(FieldError("on", "date_order", _("日期应在挂职开始之后、不晚于今天")))
     if s.assessed_on:
-        errors.append(FieldError("secondment", "not_allowed", "已完成期满考核，不能再记工作纪实"))
+        errors.append(FieldError("secondment", "not_allowed", _("已完成期满考核，不能再记工作纪实")))
     if errors:
         raise ServiceError(errors)
     log = WorkLog.objects.create(secondment=s, on=on, text=text)
@@ -223,14 +224,14 @@ def assess(*, actor: Actor, secondment_id, grade: str, assessed_on: dt.date | No
     s = _secondment(actor, secondment_id, lock=True)
     errors: list[FieldError] = []
     if s.assessed_on:
-        errors.append(FieldError("secondment", "not_allowed", f"{s.name}已于{s.assessed_on}完成期满考核"))
+        errors.append(FieldError("secondment", "not_allowed", _("%(name)s已于%(date)s完成期满考核") % {"name": s.name, "date": s.assessed_on}))
     if grade not in Grade.values:
-        errors.append(FieldError("grade", "bad_value", "请选择考核等次"))
+        errors.append(FieldError("grade", "bad_value", _("请选择考核等次")))
     if assessed_on is None:
-        errors.append(FieldError("assessed_on", "required", "请填写考核日期"))
+        errors.append(FieldError("assessed_on", "required", _("请填写考核日期")))
     elif assessed_on > today or assessed_on < s.started_on:
-        errors.append(FieldError("assessed_on", "date_order", "考核日期应在挂职开始之后、不晚于今天"))
-    comment = _text(comment, "comment", "考核意见", errors, max_length=2000, required=False)
+        errors.append(FieldError("assessed_on", "date_order", _("考核日期应在挂职开始之后、不晚于今天")))
+    comment = _text(comment, "comment", _("考核意见"), errors, max_length=2000, required=False)
     if errors:
         raise ServiceError(errors)
     s.grade, s.assessed_on, s.assessment = grade, assessed_on, comment
@@ -246,16 +247,16 @@ def assess(*, actor: Actor, secondment_id, grade: str, assessed_on: dt.date | No
 def register_unit(*, actor: Actor, org_id, name: str, kind: str, employees: int = 0, party_members: int = 0, registered_on: dt.date | None) -> Unit:
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
-    name = _text(name, "name", "单位名称", errors, max_length=120)
+    name = _text(name, "name", _("单位名称"), errors, max_length=120)
     if kind not in UnitKind.values:
-        errors.append(FieldError("kind", "bad_value", "请选择单位类别"))
-    for field, label, n in (("employees", "从业人员", employees), ("party_members", "党员人数", party_members)):
+        errors.append(FieldError("kind", "bad_value", _("请选择单位类别")))
+    for field, label, n in (("employees", _("从业人员"), employees), ("party_members", _("党员人数"), party_members)):
         if n is None or n < 0:
-            errors.append(FieldError(field, "bad_value", f"{label}应为不小于0的整数"))
+            errors.append(FieldError(field, "bad_value", _("%(label)s应为不小于0的整数") % {"label": label}))
     if registered_on is None:
-        errors.append(FieldError("registered_on", "required", "请填写登记日期"))
+        errors.append(FieldError("registered_on", "required", _("请填写登记日期")))
     if name and Unit.objects.filter(org=org, name=name, party_org__isnull=True).exists():
-        errors.append(FieldError("name", "duplicate_existing", f"“{name}”已登记"))
+        errors.append(FieldError("name", "duplicate_existing", _("“%(name)s”已登记") % {"name": name}))
     if errors:
         raise ServiceError(errors)
     unit = Unit.objects.create(org=org, name=name, kind=kind, employees=employees or 0, party_members=party_members or 0, registered_on=registered_on)
@@ -264,7 +265,7 @@ def register_unit(*, actor: Actor, org_id, name: str, kind: str, employees: int 
 
 
 def _unit(actor: Actor, unit_id) -> Unit:
-    return get_in_scope(Unit.objects.select_for_update(), actor, write=True, pk=params.to_id(unit_id, field="unit", label="单位", required=True))
+    return get_in_scope(Unit.objects.select_for_update(), actor, write=True, pk=params.to_id(unit_id, field="unit", label=_("单位"), required=True))
 
 
 @transaction.atomic
@@ -272,9 +273,9 @@ def assign_instructor(*, actor: Actor, unit_id, secondment_id) -> Unit:
     unit = _unit(actor, unit_id)
     s = _secondment(actor, secondment_id)
     if s.kind != kind_rules(on=s.started_on)["instructor_kind"]:
-        raise ServiceError.single("secondment", "bad_value", f"{s.name}不是党建指导员")
+        raise ServiceError.single("secondment", "bad_value", _("%(name)s不是党建指导员") % {"name": s.name})
     if unit.party_org_id:
-        raise ServiceError.single("unit", "not_allowed", f"{unit.name}已建立党组织")
+        raise ServiceError.single("unit", "not_allowed", _("%(name)s已建立党组织") % {"name": unit.name})
     old = unit.instructor_id
     unit.instructor = s
     unit.save(update_fields=["instructor"])
@@ -288,9 +289,9 @@ def request_branch(*, actor: Actor, unit_id, parent_id, name: str, kind: str, fu
     gates check the structure rule); the unit keeps the procedure until the new org exists."""
     unit = _unit(actor, unit_id)
     if unit.party_org_id:
-        raise ServiceError.single("unit", "not_allowed", f"{unit.name}已建立党组织")
+        raise ServiceError.single("unit", "not_allowed", _("%(name)s已建立党组织") % {"name": unit.name})
     if unit.setup_procedure_id and ProcedureInstance.objects.filter(pk=unit.setup_procedure_id, status__in=(ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED)).exists():
-        raise ServiceError.single("unit", "duplicate_existing", f"{unit.name}成立党组织的请示正在办理")
+        raise ServiceError.single("unit", "duplicate_existing", _("%(name)s成立党组织的请示正在办理") % {"name": unit.name})
     sector = Sector.PRIVATE if unit.kind == UnitKind.ENTERPRISE else Sector.SOCIAL
     instance = reorg_procedures.request_setup(
         actor=actor, parent_id=parent_id, on=on or dt.date.today(),
@@ -309,7 +310,7 @@ def link_branch(*, actor: Actor, unit_id) -> Unit:
     instance = ProcedureInstance.objects.filter(pk=unit.setup_procedure_id).first() if unit.setup_procedure_id else None
     org_id = (instance.data or {}).get("org_id") if instance else None
     if not org_id:
-        raise ServiceError.single("unit", "not_ready", f"{unit.name}的党组织尚未经批准成立")
+        raise ServiceError.single("unit", "not_ready", _("%(name)s的党组织尚未经批准成立") % {"name": unit.name})
     if unit.party_org_id:
         return unit  # already linked when the procedure completed (linked_on_setup)
     return _link(actor, unit, org_id)
@@ -340,7 +341,7 @@ def _cadre(actor: Actor, cadre_id, *, lock: bool = True) -> Cadre:
     qs = Cadre.objects.select_related("org")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(cadre_id, field="cadre", label="两委成员", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(cadre_id, field="cadre", label=_("两委成员"), required=True))
 
 
 @transaction.atomic
@@ -352,23 +353,23 @@ def change_post(*, actor: Actor, cadre_id, party_post: str = "", village_post: s
     errors: list[FieldError] = []
     party_post, village_post = party_post or "", village_post or ""
     if old.ended_on:
-        errors.append(FieldError("cadre", "not_allowed", f"{old.name}已于{old.ended_on}离任"))
+        errors.append(FieldError("cadre", "not_allowed", _("%(name)s已于%(date)s离任") % {"name": old.name, "date": old.ended_on}))
     if party_post and party_post not in PartyPost.values:
-        errors.append(FieldError("party_post", "bad_value", "党组织职务不在可选范围内"))
+        errors.append(FieldError("party_post", "bad_value", _("党组织职务不在可选范围内")))
     if village_post and village_post not in VillagePost.values:
-        errors.append(FieldError("village_post", "bad_value", "村（居）委会职务不在可选范围内"))
+        errors.append(FieldError("village_post", "bad_value", _("村（居）委会职务不在可选范围内")))
     if not party_post and not village_post:
-        errors.append(FieldError("party_post", "required", "请至少填写一项职务（党组织或村（居）委会）；不再任职的请办理离任"))
+        errors.append(FieldError("party_post", "required", _("请至少填写一项职务（党组织或村（居）委会）；不再任职的请办理离任")))
     if (party_post, village_post) == (old.party_post, old.village_post):
-        errors.append(FieldError("party_post", "no_change", "职务没有变化"))
+        errors.append(FieldError("party_post", "no_change", _("职务没有变化")))
     if on is None:
-        errors.append(FieldError("on", "required", "请填写变动日期"))
+        errors.append(FieldError("on", "required", _("请填写变动日期")))
     elif on > today or on <= old.started_on:
-        errors.append(FieldError("on", "date_order", "变动日期应晚于原任职日期、不晚于今天"))
-    reason = _text(reason, "reason", "变动原因", errors, max_length=200)
+        errors.append(FieldError("on", "date_order", _("变动日期应晚于原任职日期、不晚于今天")))
+    reason = _text(reason, "reason", _("变动原因"), errors, max_length=200)
     if errors:
         raise ServiceError(errors)
-    old.ended_on, old.end_reason = on - dt.timedelta(days=1), f"职务变动：{reason}"[:200]
+    old.ended_on, old.end_reason = on - dt.timedelta(days=1), (_("职务变动：%(reason)s") % {"reason": reason})[:200]
     old.save(update_fields=["ended_on", "end_reason"])
     new = Cadre.objects.create(
         org=old.org, id_number=old.id_number, name=old.name, member=old.member, birth_date=old.birth_date, education=old.education,
@@ -390,20 +391,20 @@ def decide_probation(*, actor: Actor, cadre_id, decision: str, on: dt.date | Non
     rules = cadre_rules(on=cadre.started_on)
     errors: list[FieldError] = []
     if cadre.probation not in (Probation.ON, Probation.EXTENDED) or cadre.ended_on:
-        errors.append(FieldError("cadre", "not_on_probation", f"{cadre.name}不在试用期中"))
+        errors.append(FieldError("cadre", "not_on_probation", _("%(name)s不在试用期中") % {"name": cadre.name}))
     if decision not in (Probation.CONFIRMED, Probation.NOT_CONFIRMED, Probation.EXTENDED):
-        errors.append(FieldError("decision", "bad_value", "请选择试用期考察结论"))
+        errors.append(FieldError("decision", "bad_value", _("请选择试用期考察结论")))
     if on is None:
-        errors.append(FieldError("on", "required", "请填写考察日期"))
+        errors.append(FieldError("on", "required", _("请填写考察日期")))
     elif on > today or on < cadre.started_on:
-        errors.append(FieldError("on", "date_order", "考察日期应在任职之后、不晚于今天"))
+        errors.append(FieldError("on", "date_order", _("考察日期应在任职之后、不晚于今天")))
     if decision == Probation.EXTENDED:
         most = rules["probation_extension_months"]
         if cadre.probation == Probation.EXTENDED:
-            errors.append(FieldError("decision", "extended_once", "试用期只能延长一次"))
+            errors.append(FieldError("decision", "extended_once", _("试用期只能延长一次")))
         if not months or months < 1 or months > most:
-            errors.append(FieldError("months", "out_of_range", f"延长期限应为1至{most}个月"))
-    note = _text(note, "note", "考察意见", errors, max_length=500, required=decision != Probation.CONFIRMED)
+            errors.append(FieldError("months", "out_of_range", _("延长期限应为1至%(most)s个月") % {"most": most}))
+    note = _text(note, "note", _("考察意见"), errors, max_length=500, required=decision != Probation.CONFIRMED)
     if errors:
         raise ServiceError(errors)
     old_state = cadre.probation
@@ -413,7 +414,7 @@ def decide_probation(*, actor: Actor, cadre_id, decision: str, on: dt.date | Non
         cadre.probation_ends_on = add_months(cadre.probation_ends_on or cadre.started_on, months)
         fields.append("probation_ends_on")
     if decision == Probation.NOT_CONFIRMED:
-        cadre.ended_on, cadre.end_reason = on, "试用期满考察不合格"
+        cadre.ended_on, cadre.end_reason = on, _("试用期满考察不合格")
         fields += ["ended_on", "end_reason"]
     cadre.save(update_fields=fields)
     audit.record(actor, "villages.cadre_probation", cadre, changes={"probation": [old_state, decision]}, data={"on": on, "months": months})
@@ -448,26 +449,26 @@ def score_cadre(*, actor: Actor, which: str, cadre_id, year: int, scores: dict, 
     rules = cadre_rules(on=min(dt.date(year, 12, 31), today))
     set_code = rules["sets"].get(which)
     if not set_code:
-        raise ServiceError.single("which", "bad_value", "评价类别不正确")
+        raise ServiceError.single("which", "bad_value", _("评价类别不正确"))
     cadre = _cadre(actor, cadre_id, lock=False)
     if which == "competence" and cadre.party_post not in rules["competence_posts"]:
-        raise ServiceError.single("cadre", "not_secretary", f"{cadre.name}不是党组织书记，胜任度评价的对象是书记")
+        raise ServiceError.single("cadre", "not_secretary", _("%(name)s不是党组织书记，胜任度评价的对象是书记") % {"name": cadre.name})
     day = score_day(cadre, year, today)
     if day is None:
-        raise ServiceError.single("year", "not_in_post", f"{cadre.name}在{year}年未任此职")
+        raise ServiceError.single("year", "not_in_post", _("%(name)s在%(year)s年未任此职") % {"name": cadre.name, "year": year})
     out = []
     for code, value in (scores or {}).items():
         if value in (None, ""):
             continue
-        out.append(engine.submit(actor=actor, set_code=set_code, indicator_code=code, subject=cadre, occurred_on=day, points=value, note=note or f"{year}年度", today=today))
+        out.append(engine.submit(actor=actor, set_code=set_code, indicator_code=code, subject=cadre, occurred_on=day, points=value, note=note or _("%(year)s年度") % {"year": year}, today=today))
     if not out:
-        raise ServiceError.single("scores", "required", "请至少填写一项得分")
+        raise ServiceError.single("scores", "required", _("请至少填写一项得分"))
     return out
 
 
 @transaction.atomic
 def approve_scores(*, actor: Actor, entry_ids) -> list:
-    return [engine.approve(actor=actor, entry_id=params.to_id(e, field="entry", label="评分记录", required=True)) for e in entry_ids]
+    return [engine.approve(actor=actor, entry_id=params.to_id(e, field="entry", label=_("评分记录"), required=True)) for e in entry_ids]
 
 
 # --- pay: former village cadres' subsidies and the leaving allowance ------------------------------------------
@@ -484,30 +485,30 @@ def register_former(
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
     if org.sector not in VILLAGE_SECTORS:
-        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+        errors.append(FieldError("org", "bad_value", _("%(name)s不是村或社区党组织") % {"name": org.name}))
     parsed = _id_number(id_number, errors)
-    name = _text(name, "name", "姓名", errors, max_length=60)
+    name = _text(name, "name", _("姓名"), errors, max_length=60)
     if years is None or years < 0 or years > 80:
-        errors.append(FieldError("years", "out_of_range", "任职年限应为0至80的整数"))
+        errors.append(FieldError("years", "out_of_range", _("任职年限应为0至80的整数")))
     if left_on is None:
-        errors.append(FieldError("left_on", "required", "请填写离任日期"))
+        errors.append(FieldError("left_on", "required", _("请填写离任日期")))
     elif left_on > today:
-        errors.append(FieldError("left_on", "future_date", "离任日期不能晚于今天"))
+        errors.append(FieldError("left_on", "future_date", _("离任日期不能晚于今天")))
     if subsidy_from is None:
-        errors.append(FieldError("subsidy_from", "required", "请填写补助起始日期"))
+        errors.append(FieldError("subsidy_from", "required", _("请填写补助起始日期")))
     elif left_on and subsidy_from < left_on:
-        errors.append(FieldError("subsidy_from", "date_order", "补助起始日期不能早于离任日期"))
+        errors.append(FieldError("subsidy_from", "date_order", _("补助起始日期不能早于离任日期")))
     cadre = None
     if cadre_id:
         cadre = _cadre(actor, cadre_id, lock=False)
     if parsed and FormerCadre.objects.filter(id_number=parsed.value, subsidy_until__isnull=True).exists():
-        errors.append(FieldError("id_number", "duplicate_existing", f"{name}已在退职村干部补助名册中"))
+        errors.append(FieldError("id_number", "duplicate_existing", _("%(name)s已在退职村干部补助名册中") % {"name": name}))
     if errors:
         raise ServiceError(errors)
     rules = pay_rules(on=subsidy_from)
     cls = former_class(rules, main_post=bool(main_post), years=years)
     if cls is None:
-        raise ServiceError.single("years", "not_eligible", f"{name}任职{years}年，不符合退职村干部补助的任何类别（{rules.version}）")
+        raise ServiceError.single("years", "not_eligible", _("%(name)s任职%(years)s年，不符合退职村干部补助的任何类别（%(version)s）") % {"name": name, "years": years, "version": rules.version})
     f = FormerCadre.objects.create(
         org=org, id_number=parsed.value, name=name, main_post=bool(main_post), years=years, left_on=left_on, subsidy_class=cls["code"],
         subsidy_from=subsidy_from, rule_version=rules.version, cadre=cadre,
@@ -518,13 +519,13 @@ def register_former(
 
 @transaction.atomic
 def stop_subsidy(*, actor: Actor, former_id, until: dt.date | None, reason: str) -> FormerCadre:
-    f = get_in_scope(FormerCadre.objects.select_for_update(), actor, write=True, pk=params.to_id(former_id, field="former", label="退职村干部", required=True))
+    f = get_in_scope(FormerCadre.objects.select_for_update(), actor, write=True, pk=params.to_id(former_id, field="former", label=_("退职村干部"), required=True))
     errors: list[FieldError] = []
     if f.subsidy_until:
-        errors.append(FieldError("former", "not_allowed", f"{f.name}的补助已于{f.subsidy_until}终止"))
+        errors.append(FieldError("former", "not_allowed", _("%(name)s的补助已于%(date)s终止") % {"name": f.name, "date": f.subsidy_until}))
     if until is None or until < f.subsidy_from:
-        errors.append(FieldError("until", "date_order", "终止日期应不早于补助起始日期"))
-    reason = _text(reason, "reason", "终止原因", errors, max_length=200)
+        errors.append(FieldError("until", "date_order", _("终止日期应不早于补助起始日期")))
+    reason = _text(reason, "reason", _("终止原因"), errors, max_length=200)
     if errors:
         raise ServiceError(errors)
     f.subsidy_until, f.stop_reason = until, reason
@@ -543,11 +544,11 @@ def grant_leaving_allowance(*, actor: Actor, cadre_id, on: dt.date | None, today
     cadre = _cadre(actor, cadre_id)
     errors: list[FieldError] = []
     if not cadre.ended_on:
-        errors.append(FieldError("cadre", "in_office", f"{cadre.name}尚未离任"))
+        errors.append(FieldError("cadre", "in_office", _("%(name)s尚未离任") % {"name": cadre.name}))
     if LeavingAllowance.objects.filter(cadre=cadre).exists():
-        errors.append(FieldError("cadre", "duplicate_existing", f"{cadre.name}已核定离任补贴"))
+        errors.append(FieldError("cadre", "duplicate_existing", _("%(name)s已核定离任补贴") % {"name": cadre.name}))
     if on is None or on > today:
-        errors.append(FieldError("on", "date_order", "请填写核定日期（不晚于今天）"))
+        errors.append(FieldError("on", "date_order", _("请填写核定日期（不晚于今天）")))
     if errors:
         raise ServiceError(errors)
     rules = pay_rules(on=cadre.ended_on)
@@ -556,8 +557,8 @@ def grant_leaving_allowance(*, actor: Actor, cadre_id, on: dt.date | None, today
     amount = leaving_allowance(rules, secretary_years=sec_years, excellent_years=excellent)
     if amount is None:
         r = rules["leaving_allowance"]
-        raise ServiceError.single("cadre", "not_eligible", f"{cadre.name}任书记{sec_years}年、述职评议优秀{excellent}年，"
-                                  f"不符合离任补贴条件（任书记满{r['min_years']}年且优秀不少于{r['min_excellent']}年）")  # fmt: skip
+        raise ServiceError.single("cadre", "not_eligible", _("%(name)s任书记%(secretary_years)s年、述职评议优秀%(excellent)s年，不符合离任补贴条件（任书记满%(min_years)s年且优秀不少于%(min_excellent)s年）") % {
+            "name": cadre.name, "secretary_years": sec_years, "excellent": excellent, "min_years": r["min_years"], "min_excellent": r["min_excellent"]})  # fmt: skip
     a = LeavingAllowance.objects.create(cadre=cadre, org=cadre.org, name=cadre.name, secretary_years=sec_years, excellent_years=excellent, amount=amount, granted_on=on, rule_version=rules.version)
     audit.record(actor, "villages.leaving_allowance", a, changes={"amount": [None, amount]}, data={"rule_version": rules.version})
     return a
@@ -575,21 +576,21 @@ def add_reserve(
     org = params.writable_org(actor, org_id)
     errors: list[FieldError] = []
     if org.sector not in VILLAGE_SECTORS:
-        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+        errors.append(FieldError("org", "bad_value", _("%(name)s不是村或社区党组织") % {"name": org.name}))
     parsed = _id_number(id_number, errors)
     member = _member(actor, member_id, errors)
     if member is not None:
         name = member.name
-    name = _text(name, "name", "姓名", errors, max_length=60)
-    strengths = _text(strengths, "strengths", "特长与培养方向", errors, max_length=200, required=False)
+    name = _text(name, "name", _("姓名"), errors, max_length=60)
+    strengths = _text(strengths, "strengths", _("特长与培养方向"), errors, max_length=200, required=False)
     if education not in Education.values:
-        errors.append(FieldError("education", "bad_value", "请选择学历"))
+        errors.append(FieldError("education", "bad_value", _("请选择学历")))
     if added_on is None:
-        errors.append(FieldError("added_on", "required", "请填写纳入日期"))
+        errors.append(FieldError("added_on", "required", _("请填写纳入日期")))
     elif added_on > today:
-        errors.append(FieldError("added_on", "future_date", "纳入日期不能晚于今天"))
+        errors.append(FieldError("added_on", "future_date", _("纳入日期不能晚于今天")))
     if parsed and ReserveCadre.objects.filter(org=org, id_number=parsed.value, removed_on__isnull=True).exists():
-        errors.append(FieldError("id_number", "duplicate_existing", f"{name}已是本村（社区）后备干部"))
+        errors.append(FieldError("id_number", "duplicate_existing", _("%(name)s已是本村（社区）后备干部") % {"name": name}))
     if errors:
         raise ServiceError(errors)
     r = ReserveCadre.objects.create(org=org, id_number=parsed.value, name=name, member=member, birth_date=parsed.birth_date, education=education, strengths=strengths, added_on=added_on)
@@ -601,7 +602,7 @@ def _reserve(actor: Actor, reserve_id, *, lock: bool = False) -> ReserveCadre:
     qs = ReserveCadre.objects.select_related("org")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(reserve_id, field="reserve", label="后备干部", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(reserve_id, field="reserve", label=_("后备干部"), required=True))
 
 
 @transaction.atomic
@@ -610,10 +611,10 @@ def remove_reserve(*, actor: Actor, reserve_id, on: dt.date | None, reason: str,
     r = _reserve(actor, reserve_id, lock=True)
     errors: list[FieldError] = []
     if r.removed_on:
-        errors.append(FieldError("reserve", "not_allowed", f"{r.name}已于{r.removed_on}退出后备干部队伍"))
+        errors.append(FieldError("reserve", "not_allowed", _("%(name)s已于%(date)s退出后备干部队伍") % {"name": r.name, "date": r.removed_on}))
     if on is None or on > today or on < r.added_on:
-        errors.append(FieldError("on", "date_order", "退出日期应在纳入之后、不晚于今天"))
-    reason = _text(reason, "reason", "退出原因", errors, max_length=200)
+        errors.append(FieldError("on", "date_order", _("退出日期应在纳入之后、不晚于今天")))
+    reason = _text(reason, "reason", _("退出原因"), errors, max_length=200)
     if errors:
         raise ServiceError(errors)
     r.removed_on, r.removed_reason = on, reason
@@ -629,14 +630,14 @@ def credit_reserve_training(*, actor: Actor, reserve_id, hours, on: dt.date | No
 
     r = _reserve(actor, reserve_id)
     errors: list[FieldError] = []
-    course = _text(course, "course", "培训内容", errors, max_length=120)
+    course = _text(course, "course", _("培训内容"), errors, max_length=120)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写培训日期"))
+        errors.append(FieldError("on", "required", _("请填写培训日期")))
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
         credit = training.credit_hours(actor, id_number=r.id_number, name=r.name, hours=hours, on=on, source="manual", ref=f"villages:reserve:{r.pk}:{on}:{course}"[:120],
-                                       member=r.member, org_id=r.org_id, note=f"村级后备干部培训：{course}", today=today)  # fmt: skip
+                                       member=r.member, org_id=r.org_id, note=_("村级后备干部培训：%(course)s") % {"course": course}, today=today)  # fmt: skip
         audit.record(actor, "villages.reserve_training", r, data={"hours": str(credit.hours), "on": on, "course": course})
     return credit
 
@@ -646,15 +647,15 @@ def start_placement(*, actor: Actor, reserve_id, place: str, started_on: dt.date
     r = _reserve(actor, reserve_id)
     errors: list[FieldError] = []
     if r.removed_on:
-        errors.append(FieldError("reserve", "not_allowed", f"{r.name}已退出后备干部队伍"))
-    place = _text(place, "place", "锻炼岗位/单位", errors, max_length=120)
-    tasks = _text(tasks, "tasks", "锻炼任务", errors, max_length=2000, required=False)
+        errors.append(FieldError("reserve", "not_allowed", _("%(name)s已退出后备干部队伍") % {"name": r.name}))
+    place = _text(place, "place", _("锻炼岗位/单位"), errors, max_length=120)
+    tasks = _text(tasks, "tasks", _("锻炼任务"), errors, max_length=2000, required=False)
     if started_on is None:
-        errors.append(FieldError("started_on", "required", "请填写开始日期"))
+        errors.append(FieldError("started_on", "required", _("请填写开始日期")))
     if ends_on is None:
-        errors.append(FieldError("ends_on", "required", "请填写结束日期"))
+        errors.append(FieldError("ends_on", "required", _("请填写结束日期")))
     elif started_on and ends_on <= started_on:
-        errors.append(FieldError("ends_on", "date_order", "结束日期应晚于开始日期"))
+        errors.append(FieldError("ends_on", "date_order", _("结束日期应晚于开始日期")))
     if errors:
         raise ServiceError(errors)
     p = Placement.objects.create(reserve=r, place=place, started_on=started_on, ends_on=ends_on, tasks=tasks)
@@ -666,15 +667,15 @@ def start_placement(*, actor: Actor, reserve_id, place: str, started_on: dt.date
 def assess_placement(*, actor: Actor, placement_id, grade: str, on: dt.date | None, comment: str = "", today: dt.date | None = None) -> Placement:
     today = today or dt.date.today()
     p = get_in_scope(Placement.objects.select_for_update(of=("self",)).select_related("reserve__org"), actor, write=True,
-                     pk=params.to_id(placement_id, field="placement", label="实践锻炼", required=True))  # fmt: skip
+                     pk=params.to_id(placement_id, field="placement", label=_("实践锻炼"), required=True))  # fmt: skip
     errors: list[FieldError] = []
     if p.assessed_on:
-        errors.append(FieldError("placement", "not_allowed", "该实践锻炼已考核"))
+        errors.append(FieldError("placement", "not_allowed", _("该实践锻炼已考核")))
     if grade not in Grade.values:
-        errors.append(FieldError("grade", "bad_value", "请选择考核等次"))
+        errors.append(FieldError("grade", "bad_value", _("请选择考核等次")))
     if on is None or on > today or on < p.started_on:
-        errors.append(FieldError("on", "date_order", "考核日期应在锻炼开始之后、不晚于今天"))
-    comment = _text(comment, "comment", "考核意见", errors, max_length=2000, required=False)
+        errors.append(FieldError("on", "date_order", _("考核日期应在锻炼开始之后、不晚于今天")))
+    comment = _text(comment, "comment", _("考核意见"), errors, max_length=2000, required=False)
     if errors:
         raise ServiceError(errors)
     p.grade, p.assessed_on, p.comment = grade, on, comment
@@ -692,16 +693,16 @@ def assess_year(*, actor: Actor, secondment_id, year: int, grade: str, on: dt.da
     s = _secondment(actor, secondment_id, lock=True)
     errors: list[FieldError] = []
     if not (s.started_on.year <= year <= s.ends_on.year):
-        errors.append(FieldError("year", "out_of_range", f"{year}年不在{s.name}的任期内"))
+        errors.append(FieldError("year", "out_of_range", _("%(year)s年不在%(name)s的任期内") % {"year": year, "name": s.name}))
     if YearAssessment.objects.filter(secondment=s, year=year).exists():
-        errors.append(FieldError("year", "duplicate_existing", f"{s.name}的{year}年度考核已完成"))
+        errors.append(FieldError("year", "duplicate_existing", _("%(name)s的%(year)s年度考核已完成") % {"name": s.name, "year": year}))
     if grade not in Grade.values:
-        errors.append(FieldError("grade", "bad_value", "请选择考核等次"))
+        errors.append(FieldError("grade", "bad_value", _("请选择考核等次")))
     if on is None or on > today or on < s.started_on:
-        errors.append(FieldError("on", "date_order", "考核日期应在任期开始之后、不晚于今天"))
+        errors.append(FieldError("on", "date_order", _("考核日期应在任期开始之后、不晚于今天")))
     elif on.year < year:
-        errors.append(FieldError("on", "date_order", "年度考核日期不能早于该年度"))
-    comment = _text(comment, "comment", "考核意见", errors, max_length=2000, required=False)
+        errors.append(FieldError("on", "date_order", _("年度考核日期不能早于该年度")))
+    comment = _text(comment, "comment", _("考核意见"), errors, max_length=2000, required=False)
     if errors:
         raise ServiceError(errors)
     a = YearAssessment.objects.create(secondment=s, year=year, grade=grade, comment=comment, assessed_on=on)
@@ -719,28 +720,28 @@ def start_pairing(
     rules = pairing_rules(on=started_on or today)
     errors: list[FieldError] = []
     if kind not in dict(rules["kinds"]):
-        errors.append(FieldError("kind", "bad_value", "请选择结对联系类别"))
+        errors.append(FieldError("kind", "bad_value", _("请选择结对联系类别")))
     member = None
     if helper_member_id:
         try:
-            member = get_in_scope(Member.objects.all(), actor, pk=params.to_id(helper_member_id, field="helper_member", label="联系党员", required=True))
+            member = get_in_scope(Member.objects.all(), actor, pk=params.to_id(helper_member_id, field="helper_member", label=_("联系党员"), required=True))
         except (NotFound, ServiceError):
-            errors.append(FieldError("helper_member", "unknown_member", "党员不存在或不在您的管理范围内"))
+            errors.append(FieldError("helper_member", "unknown_member", _("党员不存在或不在您的管理范围内")))
     if kind == "member_household" and member is None and not errors:
-        errors.append(FieldError("helper_member", "required", "党员联系群众须选择联系党员"))
+        errors.append(FieldError("helper_member", "required", _("党员联系群众须选择联系党员")))
     if member is not None:
         helper = member.name
-    helper = _text(helper, "helper", "帮扶（联系）方", errors, max_length=120)
-    target = _text(target, "target", "帮扶（联系）对象", errors, max_length=120)
-    goals = _text(goals, "goals", "帮扶目标", errors, max_length=2000, required=False)
+    helper = _text(helper, "helper", _("帮扶（联系）方"), errors, max_length=120)
+    target = _text(target, "target", _("帮扶（联系）对象"), errors, max_length=120)
+    goals = _text(goals, "goals", _("帮扶目标"), errors, max_length=2000, required=False)
     if started_on is None:
-        errors.append(FieldError("started_on", "required", "请填写开始日期"))
+        errors.append(FieldError("started_on", "required", _("请填写开始日期")))
     elif started_on > today:
-        errors.append(FieldError("started_on", "future_date", "开始日期不能晚于今天"))
+        errors.append(FieldError("started_on", "future_date", _("开始日期不能晚于今天")))
     if kind == "unit_village" and org.sector not in VILLAGE_SECTORS:
-        errors.append(FieldError("org", "bad_value", f"{org.name}不是村或社区党组织"))
+        errors.append(FieldError("org", "bad_value", _("%(name)s不是村或社区党组织") % {"name": org.name}))
     if not errors and Pairing.objects.filter(kind=kind, org=org, helper=helper, target=target, ended_on__isnull=True).exists():
-        errors.append(FieldError("target", "duplicate_existing", f"{helper}与{target}的结对联系已登记"))
+        errors.append(FieldError("target", "duplicate_existing", _("%(helper)s与%(target)s的结对联系已登记") % {"helper": helper, "target": target}))
     if errors:
         raise ServiceError(errors)
     p = Pairing.objects.create(kind=kind, org=org, helper=helper, helper_member=member, target=target, started_on=started_on, goals=goals)
@@ -752,7 +753,7 @@ def _pairing(actor: Actor, pairing_id, *, lock: bool = False) -> Pairing:
     qs = Pairing.objects.select_related("org")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    return get_in_scope(qs, actor, write=True, pk=params.to_id(pairing_id, field="pairing", label="结对联系", required=True))
+    return get_in_scope(qs, actor, write=True, pk=params.to_id(pairing_id, field="pairing", label=_("结对联系"), required=True))
 
 
 @transaction.atomic
@@ -760,9 +761,9 @@ def end_pairing(*, actor: Actor, pairing_id, on: dt.date | None, today: dt.date 
     today = today or dt.date.today()
     p = _pairing(actor, pairing_id, lock=True)
     if p.ended_on:
-        raise ServiceError.single("pairing", "not_allowed", "该结对联系已结束")
+        raise ServiceError.single("pairing", "not_allowed", _("该结对联系已结束"))
     if on is None or on > today or on < p.started_on:
-        raise ServiceError.single("on", "date_order", "结束日期应在开始之后、不晚于今天")
+        raise ServiceError.single("on", "date_order", _("结束日期应在开始之后、不晚于今天"))
     p.ended_on = on
     p.save(update_fields=["ended_on"])
     audit.record(actor, "villages.pairing_end", p, changes={"ended_on": [None, on]})
@@ -775,12 +776,12 @@ def log_visit(*, actor: Actor, pairing_id, on: dt.date | None, text: str, today:
     p = _pairing(actor, pairing_id)
     errors: list[FieldError] = []
     if p.ended_on:
-        errors.append(FieldError("pairing", "not_allowed", "该结对联系已结束"))
-    text = _text(text, "text", "走访情况", errors, max_length=2000)
+        errors.append(FieldError("pairing", "not_allowed", _("该结对联系已结束")))
+    text = _text(text, "text", _("走访情况"), errors, max_length=2000)
     if on is None:
-        errors.append(FieldError("on", "required", "请填写走访日期"))
+        errors.append(FieldError("on", "required", _("请填写走访日期")))
     elif on > today or on < p.started_on:
-        errors.append(FieldError("on", "date_order", "走访日期应在结对开始之后、不晚于今天"))
+        errors.append(FieldError("on", "date_order", _("走访日期应在结对开始之后、不晚于今天")))
     if errors:
         raise ServiceError(errors)
     v = Visit.objects.create(pairing=p, on=on, text=text)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import exports, gate, params
 from orgwork.core.errors import ServiceError
@@ -64,26 +65,26 @@ def export(request, actor):
     buf = io.BytesIO()
     wb = exports.workbook(buf)
     bold = wb.add_format({"bold": True})
-    ws = wb.add_worksheet("结构分析")
-    ws.write_row(0, 0, ["村（社区）两委班子结构", f"{rep.on:%Y-%m-%d}", rep.rules.source], bold)
-    ws.write_row(1, 0, ["领域", "两委成员", "大专以上", "大专以上占比", "目标", "是否达标", "交叉任职", "交叉任职占比", "大学生村官", *rep.band_labels], bold)
+    ws = wb.add_worksheet(_("结构分析"))
+    ws.write_row(0, 0, [_("村（社区）两委班子结构"), f"{rep.on:%Y-%m-%d}", rep.rules.source], bold)
+    ws.write_row(1, 0, [_("领域"), _("两委成员"), _("大专以上"), _("大专以上占比"), _("目标"), _("是否达标"), _("交叉任职"), _("交叉任职占比"), _("大学生村官"), *rep.band_labels], bold)
     for i, s in enumerate(rep.sectors, start=2):
-        ws.write_row(i, 0, [s.label, s.total, s.college, round(s.college_share, 4), s.target_percent, "达标" if s.meets_target else "未达标", s.cross, round(s.cross_share, 4), s.graduate_officials, *s.ages])
+        ws.write_row(i, 0, [s.label, s.total, s.college, round(s.college_share, 4), s.target_percent, _("达标") if s.meets_target else _("未达标"), s.cross, round(s.cross_share, 4), s.graduate_officials, *s.ages])
     r = len(rep.sectors) + 3
-    ws.write_row(r, 0, ["村（社区）数", rep.villages, "书记", rep.secretaries, "书记兼主任", rep.secretaries_chairing])
-    ws.write_row(r + 2, 0, ["没有大学生村官的村"], bold)
+    ws.write_row(r, 0, [_("村（社区）数"), rep.villages, _("书记"), rep.secretaries, _("书记兼主任"), rep.secretaries_chairing])
+    ws.write_row(r + 2, 0, [_("没有大学生村官的村")], bold)
     paths = path_names(rep.without_graduate)
     for j, o in enumerate(rep.without_graduate, start=r + 3):
         ws.write_row(j, 0, [paths[o.pk]])
-    ws2 = wb.add_worksheet("两委成员")
-    ws2.write_row(0, 0, ["村（社区）", "姓名", "公民身份号码", "出生日期", "学历", "党组织职务", "村（居）委会职务", "交叉任职", "大学生村官", "任职日期"], bold)
+    ws2 = wb.add_worksheet(_("两委成员"))
+    ws2.write_row(0, 0, [_("村（社区）"), _("姓名"), _("公民身份号码"), _("出生日期"), _("学历"), _("党组织职务"), _("村（居）委会职务"), _("交叉任职"), _("大学生村官"), _("任职日期")], bold)
     qs = selectors.cadres(actor, under=under)
     n = 1
     for chunk in Paginator(qs, 2000):
         cp = path_names([c.org for c in chunk.object_list])
         for c in chunk.object_list:
             ws2.write_row(n, 0, [cp[c.org_id], c.name, mask_id_number(c.id_number), f"{c.birth_date:%Y-%m-%d}", c.get_education_display(), c.get_party_post_display(),
-                                 c.get_village_post_display(), "是" if c.cross_holding else "否", "是" if c.graduate_official else "否", f"{c.started_on:%Y-%m-%d}"])  # fmt: skip
+                                 c.get_village_post_display(), _("是") if c.cross_holding else _("否"), _("是") if c.graduate_official else _("否"), f"{c.started_on:%Y-%m-%d}"])  # fmt: skip
             n += 1
     wb.close()
     resp = HttpResponse(buf.getvalue(), content_type=exports.XLSX_CONTENT_TYPE)
@@ -95,7 +96,7 @@ def export(request, actor):
 def secondments(request, actor):
     under = params.under(actor, request.GET)
     rules = kind_rules()
-    kind = params.choice(request.GET, "kind", label="类别", choices=[k for k, _ in rules["kinds"]])
+    kind = params.choice(request.GET, "kind", label=_("类别"), choices=[k for k, _label in rules["kinds"]])
     if request.method == "POST":
         try:
             d = forms.SecondmentForm(request.POST).values()
@@ -208,7 +209,7 @@ def cadre(request, actor, pk):
 
 # --- star management, 述职评议, competence ---------------------------------------------------------------------
 
-WHICH = (("review", "年度述职评议"), ("stars", "星级管理"), ("competence", "书记胜任度评价"))
+WHICH = (("review", gettext_lazy("年度述职评议")), ("stars", gettext_lazy("星级管理")), ("competence", gettext_lazy("书记胜任度评价")))
 
 
 @gate.staff
@@ -217,7 +218,7 @@ def evaluations(request, actor):
 
     under = params.under(actor, request.GET)
     today = dt.date.today()
-    which = params.choice(request.GET, "which", label="评价类别", choices=[w for w, _l in WHICH], default="review")
+    which = params.choice(request.GET, "which", label=_("评价类别"), choices=[w for w, _l in WHICH], default="review")
     year = params.year(request.GET, default=today.year - 1)
     if request.method == "POST":
         try:
@@ -252,7 +253,7 @@ def _sheet(request, actor):
     towns = list(selectors.townships(actor))
     township = params.under(actor, request.GET) or (towns[0] if towns else None)
     year = params.year(request.GET, default=today.year)
-    month = params.integer(request.GET, "month", label="月份", min_value=1, max_value=12)
+    month = params.integer(request.GET, "month", label=_("月份"), min_value=1, max_value=12)
     if township is None:
         return towns, None, year, month
     sheet = selectors.pay_sheet(actor, township=township, year=year, month=month) if month else selectors.pay_sheet_year(actor, township=township, year=year)
@@ -289,25 +290,25 @@ def pay_export(request, actor):
     buf = io.BytesIO()
     wb = exports.workbook(buf)
     bold = wb.add_format({"bold": True})
-    ws = wb.add_worksheet("报酬")
+    ws = wb.add_worksheet(_("报酬"))
     if sheet is None:
-        ws.write_row(0, 0, ["没有可发放报酬的乡镇（街道）"], bold)
+        ws.write_row(0, 0, [_("没有可发放报酬的乡镇（街道）")], bold)
     else:
         ws.write_row(0, 0, [sheet.title, f"{sheet.rules['payer']}（{sheet.township.name}）", f"{sheet.rules['title']} {sheet.rules.version}"], bold)
-        ws.write_row(1, 0, ["村（社区）", "姓名", "职务", "基本报酬", "绩效报酬标准", "上年述职评议", "绩效系数", "绩效报酬", "上年胜任度", "书记差异化报酬", "合计"], bold)
+        ws.write_row(1, 0, [_("村（社区）"), _("姓名"), _("职务"), _("基本报酬"), _("绩效报酬标准"), _("上年述职评议"), _("绩效系数"), _("绩效报酬"), _("上年胜任度"), _("书记差异化报酬"), _("合计")], bold)
         paths = path_names([r.cadre.org for r in sheet.rows] + [f.former.org for f in sheet.former])
         n = 2
         for r in sheet.rows:
-            ws.write_row(n, 0, [paths.get(r.cadre.org_id, ""), r.cadre.name, r.post, str(r.base), str(r.performance_standard), r.review_grade or "未评",
-                                str(r.coefficient), str(r.performance), r.competence_grade or ("未评" if r.cadre.party_post == "secretary" else ""), str(r.supplement), str(r.total)])  # fmt: skip
+            ws.write_row(n, 0, [paths.get(r.cadre.org_id, ""), r.cadre.name, r.post, str(r.base), str(r.performance_standard), r.review_grade or _("未评"),
+                                str(r.coefficient), str(r.performance), r.competence_grade or (_("未评") if r.cadre.party_post == "secretary" else ""), str(r.supplement), str(r.total)])  # fmt: skip
             n += 1
-        ws.write_row(n, 0, ["合计", "", "", "", "", "", "", "", "", "", str(sheet.pay_total)], bold)
-        ws2 = wb.add_worksheet("退职村干部补助")
-        ws2.write_row(0, 0, ["村（社区）", "姓名", "补助类别", "补助金额", "县级承担", "乡镇承担"], bold)
+        ws.write_row(n, 0, [_("合计"), "", "", "", "", "", "", "", "", "", str(sheet.pay_total)], bold)
+        ws2 = wb.add_worksheet(_("退职村干部补助"))
+        ws2.write_row(0, 0, [_("村（社区）"), _("姓名"), _("补助类别"), _("补助金额"), _("县级承担"), _("乡镇承担")], bold)
         for i, f in enumerate(sheet.former, start=1):
             ws2.write_row(i, 0, [paths.get(f.former.org_id, ""), f.former.name, f.class_label, str(f.monthly), str(f.county), str(f.township)])
-        ws3 = wb.add_worksheet("离任补贴")
-        ws3.write_row(0, 0, ["姓名", "任书记年限", "述职评议优秀年数", "补贴金额", "核定日期"], bold)
+        ws3 = wb.add_worksheet(_("离任补贴"))
+        ws3.write_row(0, 0, [_("姓名"), _("任书记年限"), _("述职评议优秀年数"), _("补贴金额"), _("核定日期")], bold)
         for i, a in enumerate(sheet.allowances, start=1):
             ws3.write_row(i, 0, [a.name, a.secretary_years, a.excellent_years, str(a.amount), f"{a.granted_on:%Y-%m-%d}"])
     wb.close()
@@ -396,7 +397,7 @@ def pairings(request, actor):
     under = params.under(actor, request.GET)
     rules = pairing_rules()
     kinds = rules["kinds"]
-    kind = params.choice(request.GET, "kind", label="类别", choices=[k for k, _l in kinds])
+    kind = params.choice(request.GET, "kind", label=_("类别"), choices=[k for k, _l in kinds])
     if request.method == "POST":
         try:
             d = forms.PairingForm(request.POST).values()
