@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit
 from . import calendar as workcal
@@ -217,7 +218,7 @@ def _send(actor: Actor, reminders: list[Reminder]) -> int:
 
 
 def _fmt(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
 
 
 def overdue_working_days(due_on: dt.date, today: dt.date) -> int:
@@ -227,28 +228,28 @@ def overdue_working_days(due_on: dt.date, today: dt.date) -> int:
     return workcal.workdays_between(due_on + dt.timedelta(days=1), today)
 
 
-PHASE_LABELS = {"waiting": "待办理"}
+PHASE_LABELS = {"waiting": gettext_lazy("待办理")}
 
 
 def phase_of(item: Item, today: dt.date, rules: RuleSet) -> tuple[str, str] | None:
     """(phase, label) of the reminder due today for an item, or None when nothing is to be said yet."""
     if item.phase:
-        return item.phase, PHASE_LABELS.get(item.phase, "")
+        return item.phase, str(PHASE_LABELS.get(item.phase, ""))
     if item.due_on is None:
-        return ("waiting", "待办理") if item.waiting else ("open", "")
+        return ("waiting", _("待办理")) if item.waiting else ("open", "")
     days_left = (item.due_on - today).days
     if days_left > 0:
         for n in sorted(rules["remind_days_before"]):
             if days_left <= n:
                 if n == 1:
-                    return "due:1", "明日到期"
-                return f"due:{n}", f"{days_left}天后到期"
-        return ("waiting", "待办理") if item.waiting else None
+                    return "due:1", _("明日到期")
+                return f"due:{n}", _("%(days)s天后到期") % {"days": days_left}
+        return ("waiting", _("待办理")) if item.waiting else None
     if days_left == 0:
-        return "due:0", "今日到期"
+        return "due:0", _("今日到期")
     late = overdue_working_days(item.due_on, today)
     repeat = max(int(rules["overdue_repeat_working_days"]), 1)
-    return f"overdue:{late // repeat}", f"已逾期{late}个工作日" if late else "已逾期"
+    return f"overdue:{late // repeat}", _("已逾期%(days)s个工作日") % {"days": late} if late else _("已逾期")
 
 
 def escalation_days(org_id: int, on: dt.date) -> int:
@@ -288,7 +289,7 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
             ph = phase_of(item, today, rules)
         except workcal.UnknownCalendarYear:
             log.warning("no working-day calendar for %s: %s reminded without counting working days", today.year, item.key)
-            ph = ("overdue", "已逾期")
+            ph = ("overdue", _("已逾期"))
         if ph is not None:
             phased.append((item, ph))
     wanted: dict[str, set[int]] = {}
@@ -305,13 +306,13 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
         users = who.get(item.level, {}).get(item.org_id, [])
         if not users:
             nobody += 1
-        prefix = f"【{label}】" if label else ""
+        title = _("【%(label)s】%(title)s") % {"label": label, "title": item.title} if label else item.title
         body = item.body
         if item.due_on and phase.startswith(("due", "overdue")):
-            body = f"期限：{_fmt(item.due_on)}。{body}".strip()
+            body = (_("期限：%(date)s。%(body)s") % {"date": _fmt(item.due_on), "body": body}).strip()
         for user in users:
             out.append(
-                Reminder(user, item.kind, item.category, f"{prefix}{item.title}", body, item.url, item.org_id, f"{item.key}|{phase}", urgent=item.urgent)
+                Reminder(user, item.kind, item.category, title, body, item.url, item.org_id, f"{item.key}|{phase}", urgent=item.urgent)
             )
         upper = level_above(item.level)
         if not (upper and item.escalate and item.due_on and item.due_on < today):
@@ -332,9 +333,11 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
                     user,
                     item.kind,
                     item.category,
-                    f"【督办】{item.title}（已逾期{late}个工作日）",
-                    f"期限：{_fmt(item.due_on)}，已逾期{late}个工作日（逾期{esc_cache[item.org_id]}个工作日即提请{LEVEL_LABELS[upper]}督办）。"
-                    f"{item.body}".strip(),
+                    _("【督办】%(title)s（已逾期%(late)s个工作日）") % {"title": item.title, "late": late},
+                    (
+                        _("期限：%(date)s，已逾期%(late)s个工作日（逾期%(days)s个工作日即提请%(level)s督办）。%(body)s")
+                        % {"date": _fmt(item.due_on), "late": late, "days": esc_cache[item.org_id], "level": LEVEL_LABELS[upper], "body": item.body}
+                    ).strip(),
                     item.url,
                     item.org_id,
                     f"{item.key}|escalated",
@@ -416,10 +419,14 @@ def procedure_item(instance) -> Item | None:
     except Exception:  # a link is a convenience; the reminder still goes out
         log.exception("procedure link for %s failed", instance.kind)
         url = ""
-    where = f"（{instance.org.name}）" if instance.org_id else ""
-    title = f"{d.title}：{instance.title}{where}第{d.number(sd.key)}步“{sd.title}”"
+    named = {"procedure": d.title, "title": instance.title, "org": instance.org.name if instance.org_id else "", "number": d.number(sd.key), "step": sd.title}
+    if instance.org_id:
+        title = _("%(procedure)s：%(title)s（%(org)s）第%(number)s步“%(step)s”") % named
+    else:
+        title = _("%(procedure)s：%(title)s第%(number)s步“%(step)s”") % named
     note = sd.due.note if sd.due and sd.due.note else ""
-    body = f"当前步骤“{sd.title}”由{LEVEL_LABELS[level]}办理。" + (f"{note}。" if note else "") + (f"依据：{sd.article}。" if sd.article else "")
+    body = _("当前步骤“%(step)s”由%(level)s办理。") % {"step": sd.title, "level": LEVEL_LABELS[level]}
+    body += (f"{note}。" if note else "") + (_("依据：%(article)s。") % {"article": sd.article} if sd.article else "")
     return Item(
         kind=f"procedure.{instance.kind}",
         category="procedures",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -56,27 +57,28 @@ class Ambiguous(Exception):
 
 # What an error code means, for tables users read (import reports); the API keeps the codes.
 ERROR_KINDS = {
-    "required": "必填项为空",
-    "bad_value": "内容不正确",
-    "bad_date": "日期格式不正确",
-    "future_date": "日期晚于今天",
-    "date_order": "日期先后不对",
-    "under_age": "入党时未满18周岁",
-    "id_format": "身份证号码格式不对",
-    "id_checksum": "身份证号码校验位不对",
-    "id_gender_mismatch": "性别与身份证号码不符",
-    "id_birth_mismatch": "出生日期与身份证号码不符",
-    "id_upgraded": "15位旧号码已升位",
-    "bad_phone": "电话号码不正确",
-    "duplicate_in_file": "文件内重复",
-    "duplicate_existing": "系统中已有",
-    "unknown_org": "找不到党组织",
-    "ambiguous_org": "党组织名称重复",
-    "extra_column": "未识别的列",
-    "category_unchanged": "人员类别未变更",
-    "permission_denied": "无权办理",
+    "required": gettext_lazy("必填项为空"),
+    "bad_value": gettext_lazy("内容不正确"),
+    "bad_date": gettext_lazy("日期格式不正确"),
+    "future_date": gettext_lazy("日期晚于今天"),
+    "date_order": gettext_lazy("日期先后不对"),
+    "under_age": gettext_lazy("入党时未满18周岁"),
+    "id_format": gettext_lazy("身份证号码格式不对"),
+    "id_checksum": gettext_lazy("身份证号码校验位不对"),
+    "id_gender_mismatch": gettext_lazy("性别与身份证号码不符"),
+    "id_birth_mismatch": gettext_lazy("出生日期与身份证号码不符"),
+    "id_upgraded": gettext_lazy("15位旧号码已升位"),
+    "bad_phone": gettext_lazy("电话号码不正确"),
+    "duplicate_in_file": gettext_lazy("文件内重复"),
+    "duplicate_existing": gettext_lazy("系统中已有"),
+    "unknown_org": gettext_lazy("找不到党组织"),
+    "ambiguous_org": gettext_lazy("党组织名称重复"),
+    "extra_column": gettext_lazy("未识别的列"),
+    "category_unchanged": gettext_lazy("人员类别未变更"),
+    "permission_denied": gettext_lazy("无权办理"),
 }
 
 
 def error_kind(code: str) -> str:
-    return str(_(ERROR_KINDS.get(code, "其他问题")))
+    kind = ERROR_KINDS.get(code)
+    return str(kind) if kind is not None else _("其他问题")

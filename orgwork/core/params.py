@@ -25,6 +25,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from .errors import FieldError, ServiceError
@@ -94,16 +95,16 @@ def to_int(value, *, field: str, label: str, default=None, required: bool = Fals
             raise ParamError(field, "invalid_parameter", _("%(label)s须为整数") % {"label": label}, label=label)
         number = int(text)
     if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
-        raise ParamError(field, "out_of_range", _("%(label)s须在%(bounds)s") % {"label": label, "bounds": _bounds(min_value, max_value)}, label=label)
+        raise ParamError(field, "out_of_range", _out_of_range(label, min_value, max_value), label=label)
     return number
 
 
-def _bounds(low, high) -> str:
+def _out_of_range(label, low, high) -> str:
     if low is not None and high is not None:
-        return f" {low} 到 {high} 之间"
+        return _("%(label)s须在 %(low)s 到 %(high)s 之间") % {"label": label, "low": low, "high": high}
     if low is not None:
-        return f"不小于 {low}"
-    return f"不大于 {high}"
+        return _("%(label)s须在不小于 %(low)s") % {"label": label, "low": low}
+    return _("%(label)s须在不大于 %(high)s") % {"label": label, "high": high}
 
 
 def integer(data, name: str, *, label: str, default=None, required: bool = False, min_value: int | None = None, max_value: int | None = INT_MAX):
@@ -115,15 +116,15 @@ def count(data, name: str, *, label: str, default=None, required: bool = False, 
     return integer(data, name, label=label, default=default, required=required, min_value=0, max_value=max_value)
 
 
-def year(data, name: str = "year", *, label: str = "年份", default=None, required: bool = False) -> int | None:
+def year(data, name: str = "year", *, label: str = gettext_lazy("年份"), default=None, required: bool = False) -> int | None:
     return integer(data, name, label=label, default=default, required=required, min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
-def month(data, name: str = "month", *, label: str = "月份", default=None, required: bool = False) -> int | None:
+def month(data, name: str = "month", *, label: str = gettext_lazy("月份"), default=None, required: bool = False) -> int | None:
     return integer(data, name, label=label, default=default, required=required, min_value=1, max_value=12)
 
 
-def quarter(data, name: str = "quarter", *, label: str = "季度", default=None, required: bool = False) -> int | None:
+def quarter(data, name: str = "quarter", *, label: str = gettext_lazy("季度"), default=None, required: bool = False) -> int | None:
     return integer(data, name, label=label, default=default, required=required, min_value=1, max_value=4)
 
 
@@ -136,7 +137,7 @@ def object_id(data, name: str, *, label: str, default=None, required: bool = Fal
     return to_id(_get(data, name), field=name, label=label, default=default, required=required)
 
 
-def org_id(data, name: str = "org", *, label: str = "党组织", default=None, required: bool = False) -> int | None:
+def org_id(data, name: str = "org", *, label: str = gettext_lazy("党组织"), default=None, required: bool = False) -> int | None:
     return object_id(data, name, label=label, default=default, required=required)
 
 
@@ -202,7 +203,7 @@ def to_decimal(value, *, field: str, label: str, default=None, required: bool = 
     if whole_digits > max_digits - decimal_places:
         raise ParamError(field, "out_of_range", _("%(label)s最多 %(value)s 位整数") % {"label": label, "value": max_digits - decimal_places}, label=label)
     if (min_value is not None and number < Decimal(str(min_value))) or (max_value is not None and number > Decimal(str(max_value))):
-        raise ParamError(field, "out_of_range", _("%(label)s须在%(bounds)s") % {"label": label, "bounds": _bounds(min_value, max_value)}, label=label)
+        raise ParamError(field, "out_of_range", _out_of_range(label, min_value, max_value), label=label)
     return number
 
 
@@ -262,7 +263,7 @@ def _org_model():
     return apps.get_model("orgs", "Org")
 
 
-def under(actor, data, name: str = "org", *, label: str = "党组织"):
+def under(actor, data, name: str = "org", *, label: str = gettext_lazy("党组织")):
     """The org a list or report is narrowed to (`?org=<id>`), read through the actor's scope; None when absent.
 
     A malformed id is a 400 naming the field; an id outside the scope is `NotFound` (404), like a missing one.
@@ -275,7 +276,7 @@ def under(actor, data, name: str = "org", *, label: str = "党组织"):
     return get_in_scope(_org_model().objects.all(), actor, pk=pk)
 
 
-def writable_org(actor, org_id_value, *, field: str = "org", label: str = "党组织", active: bool = True, missing: str = "error", lock: bool = False, abolished_code: str = "abolished"):
+def writable_org(actor, org_id_value, *, field: str = "org", label: str = gettext_lazy("党组织"), active: bool = True, missing: str = "error", lock: bool = False, abolished_code: str = "abolished"):
     """The org the actor may write, by id — the one lookup services and views use.
 
     missing="error": a ServiceError naming `field` (unknown_org) when the org is absent or outside the write scope;
@@ -311,13 +312,16 @@ def writable_orgs(actor, *, active: bool = True):
 # --- rules ---------------------------------------------------------------------------------------------------
 def no_rule_message(exc) -> str:
     """The Chinese message for an UnknownRule: which rule, and the earliest date it covers."""
-    title = getattr(exc, "title", "") or getattr(exc, "rule_name", "") or "相关规定"
+    title = getattr(exc, "title", "") or getattr(exc, "rule_name", "") or _("相关规定")
     earliest = getattr(exc, "earliest", None)
     on = getattr(exc, "on", None)
     if earliest is not None:
-        asked = f"日期 {on:%Y-%m-%d} " if on else "所填日期"
-        return f"{asked}早于{title}的施行日期：该规则最早适用于 {earliest:%Y-%m-%d} 及以后的日期，请核对日期。"
-    return f"{title}没有可用的版本，请核对日期。"
+        if on:
+            return _("日期 %(on)s 早于%(title)s的施行日期：该规则最早适用于 %(earliest)s 及以后的日期，请核对日期。") % {
+                "on": format(on, "%Y-%m-%d"), "title": title, "earliest": format(earliest, "%Y-%m-%d")
+            }
+        return _("所填日期早于%(title)s的施行日期：该规则最早适用于 %(earliest)s 及以后的日期，请核对日期。") % {"title": title, "earliest": format(earliest, "%Y-%m-%d")}
+    return _("%(title)s没有可用的版本，请核对日期。") % {"title": title}
 
 
 def no_rule_error(exc) -> dict:
@@ -345,10 +349,10 @@ class ParamErrorMiddleware:
 
         if isinstance(exc, ParamError):
             body = exc.as_dict()
-            title = f"参数有误：{exc.label}"
+            title = _("参数有误：%(label)s") % {"label": exc.label}
         elif isinstance(exc, UnknownRule):
             body = no_rule_error(exc)
-            title = "没有适用的规定"
+            title = _("没有适用的规定")
         else:
             return None
         if request.path.startswith("/api/"):
@@ -370,12 +374,11 @@ class ParamErrorMiddleware:
 class DateField(serializers.DateField):
     """A DRF DateField bounded to DATE_MIN..DATE_MAX (a year 0 or 99999 date is a 400, not a crash downstream)."""
 
-    default_error_messages = {"out_of_range": f"日期须在 {DATE_MIN:%Y-%m-%d} 到 {DATE_MAX:%Y-%m-%d} 之间"}
-
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
         if not DATE_MIN <= day <= DATE_MAX:
-            self.fail("out_of_range")
+            message = _("日期须在 %(min)s 到 %(max)s 之间") % {"min": format(DATE_MIN, "%Y-%m-%d"), "max": format(DATE_MAX, "%Y-%m-%d")}
+            raise serializers.ValidationError(message, code="out_of_range")
         return day
 
 

@@ -227,7 +227,7 @@ def correct_sanction(*, actor: Actor, sanction_id: int, comment: str, decided_by
     errors: list[FieldError] = []
     comment = _required(errors, comment, "comment", _("更正说明"), 500)
     values = {}
-    for key, value, label, limit in (("decided_by", decided_by, "作出决定的机关", 120), ("document", document, "处分决定文号", 120), ("reason", reason, "违纪事实和依据", 5000)):
+    for key, value, label, limit in (("decided_by", decided_by, _("作出决定的机关"), 120), ("document", document, _("处分决定文号"), 120), ("reason", reason, _("违纪事实和依据"), 5000)):
         if value is not None:
             values[key] = _required(errors, value, key, label, limit)
     if errors:

@@ -332,12 +332,12 @@ def tally_state(a: Assessment) -> dict:
     for g in a.groups:
         rows = list(a.tallies.filter(group=g["code"]).order_by("-round")[:2])
         if len(rows) < 2:
-            out[g["code"]] = (None, "待第二次录入" if rows else "未录入")
+            out[g["code"]] = (None, _("待第二次录入") if rows else _("未录入"))
         elif rows[0].counts != rows[1].counts:
             diff = [k for k in rows[0].counts if rows[0].counts.get(k) != rows[1].counts.get(k)]
-            out[g["code"]] = (None, f"两次录入不一致（{'、'.join(diff)}），请核对选票后再录入一次")
+            out[g["code"]] = (None, _("两次录入不一致（%(fields)s），请核对选票后再录入一次") % {"fields": "、".join(diff)})
         else:
-            out[g["code"]] = (rows[0].counts, "两次录入一致")
+            out[g["code"]] = (rows[0].counts, _("两次录入一致"))
     return out
 
 
@@ -353,7 +353,8 @@ def decide_assessment(*, actor: Actor, assessment_id, on: dt.date | None = None)
     for g in a.groups:
         counts, msg = state[g["code"]]
         if counts is None:
-            raise ServiceError.single("tallies", "tally_mismatch" if "不一致" in msg else "required", f"{g['label']}：{msg}")
+            entered_twice = a.tallies.filter(group=g["code"]).count() >= 2  # two entries that differ, else one missing
+            raise ServiceError.single("tallies", "tally_mismatch" if entered_twice else "required", _("%(group)s：%(message)s") % {"group": g["label"], "message": msg})
         n = sum(counts.values())
         mean = Decimal(sum(points[k] * v for k, v in counts.items())) / Decimal(n)
         acc += mean * Decimal(g["weight"])

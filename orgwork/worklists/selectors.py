@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import exports
 from orgwork.core.actor import Actor
@@ -22,12 +24,12 @@ from .models import CareCase, CollectiveIncome, Issue, IssueStatus, Matter, Mile
 # Wall colours: the status of a task on a day (亮进度).
 STATUS_LABELS = OrderedDict(
     [
-        ("done", "已完成"),
-        ("on_track", "推进中"),
-        ("behind", "进度滞后"),
-        ("overdue", "逾期未完成"),
-        ("not_started", "未启动"),
-        ("cancelled", "已撤销"),
+        ("done", gettext_lazy("已完成")),
+        ("on_track", gettext_lazy("推进中")),
+        ("behind", gettext_lazy("进度滞后")),
+        ("overdue", gettext_lazy("逾期未完成")),
+        ("not_started", gettext_lazy("未启动")),
+        ("cancelled", gettext_lazy("已撤销")),
     ]
 )
 
@@ -154,7 +156,10 @@ def issues(actor: Actor, *, under: Org | None = None, year: int | None = None, s
     return qs.order_by("org__path", "deadline", "id")
 
 
-ISSUE_HEADER = ["党组织", "年度", "问题来源", "问题", "整改措施", "责任人", "整改时限", "状态", "销号日期", "整改结果", "整改记录"]
+ISSUE_HEADER = [
+    gettext_lazy("党组织"), gettext_lazy("年度"), gettext_lazy("问题来源"), gettext_lazy("问题"), gettext_lazy("整改措施"), gettext_lazy("责任人"),
+    gettext_lazy("整改时限"), gettext_lazy("状态"), gettext_lazy("销号日期"), gettext_lazy("整改结果"), gettext_lazy("整改记录"),
+]  # fmt: skip
 
 
 def issue_workbook(actor: Actor, *, under: Org | None = None, year: int | None = None, status: str = "", today: dt.date | None = None) -> bytes:
@@ -164,9 +169,9 @@ def issue_workbook(actor: Actor, *, under: Org | None = None, year: int | None =
     today = today or dt.date.today()
     buf = io.BytesIO()
     wb = exports.workbook(buf, constant_memory=True)
-    ws = wb.add_worksheet("问题清单")
+    ws = wb.add_worksheet(_("问题清单"))
     bold = wb.add_format({"bold": True})
-    ws.write_row(0, 0, ISSUE_HEADER, bold)
+    ws.write_row(0, 0, [str(h) for h in ISSUE_HEADER], bold)
     qs = issues(actor, under=under, year=year, status=status).prefetch_related("entries")
     rows = 0
     batch: list[Issue] = []
@@ -176,7 +181,9 @@ def issue_workbook(actor: Actor, *, under: Org | None = None, year: int | None =
         names = path_names([i.org for i in batch])
         for i in batch:
             rows += 1
-            status_label = i.get_status_display() + ("（逾期）" if i.status != IssueStatus.CLOSED and i.deadline < today else "")
+            status_label = i.get_status_display()
+            if i.status != IssueStatus.CLOSED and i.deadline < today:
+                status_label = _("%(status)s（逾期）") % {"status": status_label}
             log = "；".join(f"{e.on:%Y-%m-%d} {e.text}" for e in sorted(i.entries.all(), key=lambda e: (e.on, e.pk)))
             ws.write_row(rows, 0, [names.get(i.org_id, i.org.name), i.year, i.source, i.description, i.measures, i.owner_name, i.deadline.isoformat(), status_label, i.closed_on.isoformat() if i.closed_on else "", i.result, log])
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import audit
 from .. import calendar as workcal
@@ -27,7 +28,7 @@ from .language import RETURNED, DateRule, Definition, Field, StepDef
 
 # --- roles -----------------------------------------------------------------------------------
 
-ROLE_LABELS = {"branch": "党支部", "committee": "上级党委", "department": "组织部门"}
+ROLE_LABELS = {"branch": gettext_lazy("党支部"), "committee": gettext_lazy("上级党委"), "department": gettext_lazy("组织部门")}
 _ROLE_GRANTS = {
     "branch": {Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN, Role.SECRETARY},
     "committee": {Role.SYSADMIN, Role.DEPT_ADMIN, Role.ORG_ADMIN},
@@ -65,9 +66,9 @@ def _clean_value(f: Field, raw):
         try:
             n = int(to_halfwidth(str(raw)).strip())
         except ValueError:
-            return None, f"{f.label}应为整数"
+            return None, _("%(label)s应为整数") % {"label": f.label}
         if n < 0:
-            return None, f"{f.label}不能为负数"
+            return None, _("%(label)s不能为负数") % {"label": f.label}
         return n, None
     if f.type == "date":
         if isinstance(raw, dt.date):
@@ -75,7 +76,7 @@ def _clean_value(f: Field, raw):
         try:
             return parse_date(raw), None
         except BadDate:
-            return None, f"{f.label}“{raw}”不是有效日期"
+            return None, _("%(label)s“%(value)s”不是有效日期") % {"label": f.label, "value": raw}
     if f.type == "bool":
         if isinstance(raw, bool):
             return raw, None
@@ -84,18 +85,18 @@ def _clean_value(f: Field, raw):
             return True, None
         if text in _FALSE:
             return False, None
-        return None, f"{f.label}应为“是”或“否”"
+        return None, _("%(label)s应为“是”或“否”") % {"label": f.label}
     if f.type == "choice":
         text = clean_text(raw)
         for value, label in f.choices:
             if text in (value, label):
                 return value, None
-        return None, f"{f.label}应为：{'、'.join(label for _v, label in f.choices)}"
+        return None, _("%(label)s应为：%(choices)s") % {"label": f.label, "choices": "、".join(str(label) for _v, label in f.choices)}
     if f.type == "member":
         try:
             return int(str(raw).strip()), None
         except ValueError:
-            return None, f"请搜索并选择{f.label}"
+            return None, _("请搜索并选择%(label)s") % {"label": f.label}
     if f.type == "members":
         items = raw if isinstance(raw, (list, tuple)) else to_halfwidth(str(raw)).replace("，", ",").replace("、", ",").split(",")
         out = []
@@ -106,7 +107,7 @@ def _clean_value(f: Field, raw):
             try:
                 out.append(int(item))
             except ValueError:
-                return None, f"请搜索并选择{f.label}"
+                return None, _("请搜索并选择%(label)s") % {"label": f.label}
         return out or None, None
     raise ValueError(f"unknown field type {f.type}")
 
@@ -255,7 +256,13 @@ def _check_date(errors: list, field: str, day, *, today: dt.date) -> bool:
 
 
 def _fmt(d: dt.date | None) -> str:
+    """A date as documents write it (2024年3月5日): notices keep it whatever the reader's language."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _fmt_day(d: dt.date | None) -> str:
+    """A date as messages write it (2024年3月5日 in Chinese), in the reader's language."""
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
 
 
 class _Blank(dict):

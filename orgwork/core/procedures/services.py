@@ -25,7 +25,7 @@ from ..models import (
 from ..normalize import clean_text
 from ..params import writable_org
 from ..scope import get_in_scope
-from .engine import _add_record, _check_date, _fmt, _lock, _refresh, _save_attachments, _step_moved, _valid_records, clean_fields, may_act, render_template
+from .engine import _add_record, _check_date, _fmt, _fmt_day, _lock, _refresh, _save_attachments, _step_moved, _valid_records, clean_fields, may_act, render_template
 from .language import _COMPLETED, _GATES, _HOOKS, Context, Field, definition, definition_for, version_for
 
 
@@ -89,7 +89,7 @@ def complete_step(
     values, errors = clean_fields(sd.fields, data or {})
     if sd.notice:
         notice_values, notice_errors = clean_fields(
-            (Field("notice_place", "公示地点/方式"), Field("notice_start", "公示开始日期", "date", required=False), Field("notice_end", "公示结束日期", "date", required=False)),
+            (Field("notice_place", _("公示地点/方式")), Field("notice_start", _("公示开始日期"), "date", required=False), Field("notice_end", _("公示结束日期"), "date", required=False)),
             data or {},
         )
         errors += notice_errors
@@ -97,18 +97,24 @@ def complete_step(
     if _check_date(errors, "done_on", done_on, today=today):
         previous = [r for r in records if r.action == StepAction.COMPLETE]
         if previous and done_on < previous[-1].done_on:
-            errors.append(FieldError("done_on", "date_order", _("办理日期不能早于上一步骤“%(step_title)s”的日期%(fmt)s") % {"step_title": previous[-1].step_title, "fmt": _fmt(previous[-1].done_on)}))
+            errors.append(FieldError("done_on", "date_order", _("办理日期不能早于上一步骤“%(step_title)s”的日期%(fmt)s") % {"step_title": previous[-1].step_title, "fmt": _fmt_day(previous[-1].done_on)}))
         if instance.not_before and done_on < instance.not_before:
             errors.append(
-                FieldError("done_on", "too_early", f"“{sd.title}”最早可于{_fmt(instance.not_before)}办理" + (f"（{sd.earliest.note}）" if sd.earliest and sd.earliest.note else ""))
+                FieldError("done_on", "too_early", _("“%(title)s”最早可于%(date)s办理%(note)s") % {
+                    "title": sd.title, "date": _fmt_day(instance.not_before), "note": f"（{sd.earliest.note}）" if sd.earliest and sd.earliest.note else "",
+                })
             )
         if instance.due_strict and instance.due_on and done_on > instance.due_on:
             note = f"（{sd.due.note}）" if sd.due and sd.due.note else ""
-            more = f"；确需延长的，可办理延期，最长至{_fmt(instance.due_limit)}" if instance.due_limit and instance.due_limit > instance.due_on else ""
-            errors.append(FieldError("done_on", "too_late", _("“%(title)s”应于%(fmt)s前完成%(note)s%(more)s") % {"title": sd.title, "fmt": _fmt(instance.due_on), "note": note, "more": more}))
+            late = {"title": sd.title, "fmt": _fmt_day(instance.due_on), "note": note, "limit": _fmt_day(instance.due_limit)}
+            if instance.due_limit and instance.due_limit > instance.due_on:
+                message = _("“%(title)s”应于%(fmt)s前完成%(note)s；确需延长的，可办理延期，最长至%(limit)s") % late
+            else:
+                message = _("“%(title)s”应于%(fmt)s前完成%(note)s") % late
+            errors.append(FieldError("done_on", "too_late", message))
         for notice in instance.notices.filter(status=NoticeStatus.OPEN):
             if done_on <= notice.ends_on:
-                errors.append(FieldError("done_on", "notice_running", _("“%(title)s”公示期至%(fmt)s结束，公示期满后才能办理“%(title2)s”") % {"title": notice.title, "fmt": _fmt(notice.ends_on), "title2": sd.title}))
+                errors.append(FieldError("done_on", "notice_running", _("“%(title)s”公示期至%(fmt)s结束，公示期满后才能办理“%(title2)s”") % {"title": notice.title, "fmt": _fmt_day(notice.ends_on), "title2": sd.title}))
             open_count = notice.objections.filter(status=ObjectionStatus.OPEN).count()
             if open_count:
                 errors.append(FieldError("objections", "objection_open", _("“%(title)s”公示期间收到的%(open_count)s件异议尚未核查处理完毕") % {"title": notice.title, "open_count": open_count}))
@@ -134,7 +140,7 @@ def complete_step(
             if counted < n:
                 note = f"（{sd.notice.note}）" if sd.notice.note else ""
                 errors.append(
-                    FieldError("notice_end", "notice_too_short", _("公示期%(fmt)s至%(fmt2)s只有%(counted)s个工作日，应不少于%(n)s个工作日%(note)s") % {"fmt": _fmt(start_on), "fmt2": _fmt(end_on), "counted": counted, "n": n, "note": note})
+                    FieldError("notice_end", "notice_too_short", _("公示期%(fmt)s至%(fmt2)s只有%(counted)s个工作日，应不少于%(n)s个工作日%(note)s") % {"fmt": _fmt_day(start_on), "fmt2": _fmt_day(end_on), "counted": counted, "n": n, "note": note})
                 )
         except workcal.UnknownCalendarYear as exc:
             errors.extend(exc.errors)
@@ -238,7 +244,7 @@ def add_entry(
         raise PermissionDenied()
     values, errors = clean_fields(sd.entry_fields, data or {})
     if _check_date(errors, "done_on", done_on, today=today) and done_on < instance.started_on:
-        errors.append(FieldError("done_on", "date_order", _("日期不能早于事项开始日期%(fmt)s") % {"fmt": _fmt(instance.started_on)}))
+        errors.append(FieldError("done_on", "date_order", _("日期不能早于事项开始日期%(fmt)s") % {"fmt": _fmt_day(instance.started_on)}))
     if errors:
         raise ServiceError(errors)
     record = _add_record(instance, actor, action=StepAction.ENTRY, step=sd, done_on=done_on, comment=comment, responsible=responsible, data=values)
@@ -308,9 +314,11 @@ def extend_due(*, actor: Actor, instance_id, until: dt.date, reason: str, on: dt
     if sd.due_limit is None or instance.due_on is None:
         raise ServiceError.single("until", "not_extendable", _("“%(title)s”的期限不能延长") % {"title": sd.title})
     if until is None or until <= instance.due_on:
-        raise ServiceError.single("until", "bad_value", _("延期后的期限应晚于%(fmt)s") % {"fmt": _fmt(instance.due_on)})
+        raise ServiceError.single("until", "bad_value", _("延期后的期限应晚于%(fmt)s") % {"fmt": _fmt_day(instance.due_on)})
     if instance.due_limit and until > instance.due_limit:
-        raise ServiceError.single("until", "too_late", f"“{sd.title}”最长只能延至{_fmt(instance.due_limit)}" + (f"（{sd.due_limit.note}）" if sd.due_limit.note else ""))
+        raise ServiceError.single("until", "too_late", _("“%(title)s”最长只能延至%(date)s%(note)s") % {
+            "title": sd.title, "date": _fmt_day(instance.due_limit), "note": f"（{sd.due_limit.note}）" if sd.due_limit.note else "",
+        })  # fmt: skip
     old = instance.due_on
     record = _add_record(instance, actor, action=StepAction.EXTEND, step=sd, done_on=on or dt.date.today(), comment=reason, data={"from": old, "until": until})
     extensions = dict(instance.data.get("extensions") or {})
@@ -342,10 +350,11 @@ def set_fact(*, actor: Actor, instance_id, key: str, value, reason: str, on: dt.
     return record
 
 
-def _status_change(actor: Actor, instance_id, *, allowed_from, to, action, verb, reason=None, on=None) -> StepRecord:
+def _status_change(actor: Actor, instance_id, *, allowed_from, to, action, refused, reason=None, on=None) -> StepRecord:
+    """`refused`: the message when the status does not allow it, with %(status)s for the present status."""
     instance = _lock(actor, instance_id)
     if instance.status not in allowed_from:
-        raise ServiceError.single("status", "not_allowed", _("该事项%(status)s，不能%(verb)s") % {"status": instance.get_status_display(), "verb": verb})
+        raise ServiceError.single("status", "not_allowed", refused % {"status": instance.get_status_display()})
     if not may_act(actor, instance.org, "branch"):
         raise PermissionDenied()
     on = on or dt.date.today()
@@ -365,12 +374,12 @@ def _status_change(actor: Actor, instance_id, *, allowed_from, to, action, verb,
 
 @transaction.atomic
 def pause(*, actor: Actor, instance_id, reason: str, on: dt.date | None = None) -> StepRecord:
-    return _status_change(actor, instance_id, allowed_from={ProcedureStatus.ACTIVE}, to=ProcedureStatus.PAUSED, action=StepAction.PAUSE, verb="暂停", reason=_reason(reason), on=on)
+    return _status_change(actor, instance_id, allowed_from={ProcedureStatus.ACTIVE}, to=ProcedureStatus.PAUSED, action=StepAction.PAUSE, refused=_("该事项%(status)s，不能暂停"), reason=_reason(reason), on=on)
 
 
 @transaction.atomic
 def resume(*, actor: Actor, instance_id, reason: str, on: dt.date | None = None) -> StepRecord:
-    return _status_change(actor, instance_id, allowed_from={ProcedureStatus.PAUSED}, to=ProcedureStatus.ACTIVE, action=StepAction.RESUME, verb="恢复", reason=_reason(reason), on=on)
+    return _status_change(actor, instance_id, allowed_from={ProcedureStatus.PAUSED}, to=ProcedureStatus.ACTIVE, action=StepAction.RESUME, refused=_("该事项%(status)s，不能恢复"), reason=_reason(reason), on=on)
 
 
 @transaction.atomic
@@ -381,7 +390,7 @@ def terminate(*, actor: Actor, instance_id, reason: str, on: dt.date | None = No
         allowed_from={ProcedureStatus.ACTIVE, ProcedureStatus.PAUSED},
         to=ProcedureStatus.TERMINATED,
         action=StepAction.TERMINATE,
-        verb="终止",
+        refused=_("该事项%(status)s，不能终止"),
         reason=_reason(reason),
         on=on,
     )
@@ -395,7 +404,7 @@ def archive(*, actor: Actor, instance_id, on: dt.date | None = None) -> StepReco
         allowed_from={ProcedureStatus.COMPLETED, ProcedureStatus.TERMINATED},
         to=ProcedureStatus.ARCHIVED,
         action=StepAction.ARCHIVE,
-        verb="归档（只有已办结或已终止的事项可以归档）",
+        refused=_("该事项%(status)s，不能归档（只有已办结或已终止的事项可以归档）"),
         on=on,
     )
 
@@ -410,7 +419,7 @@ def record_objection(*, actor: Actor, notice_id, received_on: dt.date | None, co
     if received_on is None:
         errors.append(FieldError("received_on", "required", _("请填写收到日期")))
     elif not notice.starts_on <= received_on <= notice.ends_on:
-        errors.append(FieldError("received_on", "outside_notice", _("收到日期应在公示期内（%(fmt)s至%(fmt2)s）") % {"fmt": _fmt(notice.starts_on), "fmt2": _fmt(notice.ends_on)}))
+        errors.append(FieldError("received_on", "outside_notice", _("收到日期应在公示期内（%(fmt)s至%(fmt2)s）") % {"fmt": _fmt_day(notice.starts_on), "fmt2": _fmt_day(notice.ends_on)}))
     if notice.status != NoticeStatus.OPEN:
         errors.append(FieldError("notice", "withdrawn", _("该公示已撤回")))
     if errors:
