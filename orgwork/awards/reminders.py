@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
@@ -28,10 +29,14 @@ def honour_items(today: dt.date):
             by_org[r.member.org_id].append(r)
     cut = rules.cutoff(today.year)
     for org_id, items in sorted(by_org.items()):
-        names = "、".join(r.member.name for r in items[:10]) + ("等" if len(items) > 10 else "")
+        names = "、".join(r.member.name for r in items[:10])
+        if len(items) > 10:
+            names = _("%(names)s等") % {"names": names}
         yield deadlines.Item(
-            kind="awards.honour50", category="other", title=f"{items[0].member.org.name}有{len(items)}名党员党龄满50年，请报送“光荣在党50年”纪念章名单",
-            body=f"{names}。党龄自转为正式党员之日起算，截止{cut:%Y年%m月%d日}。", org_id=org_id,
+            kind="awards.honour50", category="other",
+            title=_("%(org)s有%(n)s名党员党龄满50年，请报送“光荣在党50年”纪念章名单") % {"org": items[0].member.org.name, "n": len(items)},
+            body=_("%(names)s。党龄自转为正式党员之日起算，截止%(date)s。") % {"names": names, "date": _("%(year)s年%(month)02d月%(day)02d日") % {"year": cut.year, "month": cut.month, "day": cut.day}},
+            org_id=org_id,
             url=reverse("awards:honours") + f"?year={today.year}", key=f"awards:honour50:{org_id}:{today.year}:{len(items)}", due_on=cut,
             escalate=False, subject=items[0].member.org.name,
         )  # fmt: skip
@@ -44,6 +49,6 @@ def recheck_items(today: dt.date):
         if due - today > dt.timedelta(days=30):
             continue
         yield deadlines.Item(
-            kind="awards.model_recheck", category="other", title=f"{s.get_kind_display()}“{s.title}”年度复核", org_id=s.org_id,
+            kind="awards.model_recheck", category="other", title=_("%(kind)s“%(title)s”年度复核") % {"kind": s.get_kind_display(), "title": s.title}, org_id=s.org_id,
             url=reverse("awards:model_sites"), key=f"awards:model:{s.pk}:{due}", due_on=due, level="committee", escalate=False, subject=s.org.name,
         )  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from orgwork.core import exports
 from orgwork.core.actor import Actor
@@ -196,7 +197,7 @@ def talent_workbook(actor: Actor, *, category: TalentCategory, q: str = "", unde
     buf = io.BytesIO()
     wb = exports.workbook(buf, constant_memory=True)
     ws = wb.add_worksheet(category.name[:31])
-    ws.write_row(0, 0, ["姓名", "所在党组织", *[f["label"] for f in category.fields]])
+    ws.write_row(0, 0, [_("姓名"), _("所在党组织"), *[f["label"] for f in category.fields]])
     rows = talents(actor, category=category, q=q, under=under)
     r = 0
     batch = []
@@ -235,6 +236,6 @@ def judge_candidates(actor: Actor, selection: Selection) -> list[tuple[str, str]
         if ra.user_id in seen:
             continue
         seen.add(ra.user_id)
-        name = ra.user.get_full_name() or ra.user.first_name or "未填写姓名的账号"
-        out.append((str(ra.user_id), f"{name}（{ra.org.name} · {ra.get_role_display()}）"))
+        name = ra.user.get_full_name() or ra.user.first_name or _("未填写姓名的账号")
+        out.append((str(ra.user_id), _("%(name)s（%(org)s · %(role)s）") % {"name": name, "org": ra.org.name, "role": ra.get_role_display()}))
     return out

@@ -45,7 +45,8 @@ def _text(errors, field, value, label, *, max_length, required=True) -> str:
     return value
 
 
-def _member(actor, member_id, *, field="member", label="党员") -> Member:
+def _member(actor, member_id, *, field="member", label=None) -> Member:
+    label = _("党员") if label is None else label
     try:
         return get_in_scope(Member.objects.select_related("org"), actor, pk=params.to_id(member_id, field=field, label=label, required=True))
     except NotFound:

@@ -37,7 +37,7 @@ class Election(TopOrgMixin, NoDeleteModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.org_id} 换届选举"
+        return str(_("%(org)s 换届选举") % {"org": self.org_id})
 
 
 class NominatedBy(models.TextChoices):

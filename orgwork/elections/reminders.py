@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.normalize import add_months
@@ -38,16 +39,20 @@ def months_between(start: dt.date, end: dt.date) -> int:
 def term_milestone(ends: dt.date | None, today: dt.date, *, months=None, started: dt.date | None = None) -> Milestone | None:
     months = sorted(months if months is not None else structure_rules(today)["term_reminder_months"])
     if ends is None:
-        return Milestone(f"unknown:{today:%Y-%m}", today.replace(day=1), "未登记本届任期开始日期，请核实并登记", "info")
+        return Milestone(f"unknown:{today:%Y-%m}", today.replace(day=1), _("未登记本届任期开始日期，请核实并登记"), "info")
+    date = _("%(year)s年%(month)02d月%(day)02d日") % {"year": ends.year, "month": ends.month, "day": ends.day}
     if today >= ends:
         k = months_between(ends, today)
         since = add_months(ends, k)
-        late = f"已逾期{k}个月" if k else "今日届满"
-        return Milestone(f"overdue:{since:%Y-%m-%d}", since, f"任期已于{ends:%Y年%m月%d日}届满（{late}），应按期换届", "danger")
+        if k:
+            message = _("任期已于%(date)s届满（已逾期%(months)s个月），应按期换届") % {"date": date, "months": k}
+        else:
+            message = _("任期已于%(date)s届满（今日届满），应按期换届") % {"date": date}
+        return Milestone(f"overdue:{since:%Y-%m-%d}", since, message, "danger")
     for m in months:  # the nearest window first (3 months), then 6
         start = add_months(ends, -m)
         if today >= start:
-            return Milestone(f"{m}m", start, f"任期将于{ends:%Y年%m月%d日}届满（距届满不足{m}个月），请做好换届准备", "warning")
+            return Milestone(f"{m}m", start, _("任期将于%(date)s届满（距届满不足%(months)s个月），请做好换届准备") % {"date": date, "months": m}, "warning")
     return None
 
 
@@ -61,7 +66,7 @@ def term_items(today: dt.date):
         yield deadlines.Item(
             kind="elections.term",
             category="terms",
-            title=f"{o.name}：{ms.message}",
+            title=_("%(org)s：%(message)s") % {"org": o.name, "message": ms.message},
             body=ms.message,
             org_id=o.pk,
             url=reverse("elections:org", args=[o.pk]),

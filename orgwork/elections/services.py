@@ -131,7 +131,7 @@ def record_ballot(
     _at_step(e, "vote")
     _may(actor, e, "branch")
     basis = voting_basis(e.org, on=on or dt.date.today())
-    refused = basis.check(entitled, label="应到会有选举权人数")
+    refused = basis.check(entitled, label=_("应到会有选举权人数"))
     if refused:
         raise ServiceError(refused)
     if entitled is None:
@@ -204,7 +204,7 @@ def plan_valid(ctx):
     if planned and ends:
         shift = rules["max_shift_months"]
         if planned < add_months(ends, -shift) or planned > add_months(ends, shift):
-            errors.append(FieldError("planned_on", "shift_too_long", _("任期%(ends)s届满，提前或延期换届不得超过%(shift)s个月") % {"ends": format(ends, '%Y年%m月%d日'), "shift": shift}))
+            errors.append(FieldError("planned_on", "shift_too_long", _("任期%(ends)s届满，提前或延期换届不得超过%(shift)s个月") % {"ends": _("%(year)s年%(month)02d月%(day)02d日") % {"year": ends.year, "month": ends.month, "day": ends.day}, "shift": shift}))
         elif (planned < add_months(ends, -rules["on_time_window_months"]) or planned > ends) and not ctx.data.get("shift_reason"):
             errors.append(FieldError("shift_reason", "required", _("提前或延期换届的，请写明理由，由上级党组织批准")))
     return errors
@@ -250,7 +250,7 @@ def vote_valid(ctx):
     e = _of(ctx)
     errors = []
     if e.valid is not True:
-        notes = "；".join(e.validity_notes or []) or "尚未登记有效的投票结果"
+        notes = "；".join(e.validity_notes or []) or _("尚未登记有效的投票结果")
         errors.append(FieldError("ballots", "invalid_vote", notes))
     elected = e.candidates.filter(elected=True).count()
     if not errors and elected < e.seats:

@@ -180,7 +180,7 @@ def record_rating(*, actor: Actor, round_id: int, member_id: int, excellent: int
         raise ServiceError.single("votes", "too_many_votes", _("票数合计%(sum)s超过参加测评人数%(voters)s") % {"sum": sum(votes), "voters": voters})
     # Those under 留党察看 have no vote (党章第四十条): they are appraised, but do not rate.
     basis = voting_basis(r.org, on=dt.date.today())
-    refused = basis.check(voters, field="voters", label="参加测评人数")
+    refused = basis.check(voters, field="voters", label=_("参加测评人数"))
     if refused:
         raise ServiceError(refused)
     e.votes_excellent, e.votes_qualified, e.votes_basic, e.votes_unqualified = votes

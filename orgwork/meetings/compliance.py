@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_noop
 
 from orgwork.core.fields import subtree_q
 from orgwork.core.rules import RuleSet
@@ -27,7 +28,7 @@ from .periods import Period
 from .rules import life_rules
 
 DONE, DUE, OVERDUE, NA = "done", "due", "overdue", "na"
-STATE_LABELS = {DONE: "已完成", DUE: "待完成", OVERDUE: "逾期未完成", NA: "不适用"}
+STATE_LABELS = {DONE: gettext_noop("已完成"), DUE: gettext_noop("待完成"), OVERDUE: gettext_noop("逾期未完成"), NA: gettext_noop("不适用")}  # the exported documents keep the Chinese
 STATE_RANK = {OVERDUE: 0, DUE: 1, DONE: 2, NA: 3}
 # Below this many orgs the scan filters meetings by org id; above it, it reads the period's index range
 # and keeps the orgs in question (cheaper than a huge IN list).
@@ -46,7 +47,7 @@ class ItemResult:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return gettext(STATE_LABELS[self.state])
 
 
 @dataclass(slots=True)
@@ -67,7 +68,7 @@ class OrgResult:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return gettext(STATE_LABELS[self.state])
 
     def overdue(self) -> list[ItemResult]:
         return [i for i in self.items if i.state == OVERDUE]

@@ -76,6 +76,13 @@ def to_xlsx(title: str, results: list[OrgResult], full_names: dict[int, str]) ->
 
 
 def to_docx(title: str, results: list[OrgResult], full_names: dict[int, str], summary: list[tuple[str, str]]) -> bytes:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the document stays Chinese (period labels are translated on the pages)
+        return _docx(title, results, full_names, summary)
+
+
+def _docx(title: str, results: list[OrgResult], full_names: dict[int, str], summary: list[tuple[str, str]]) -> bytes:
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn

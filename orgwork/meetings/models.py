@@ -32,7 +32,7 @@ class MeetingStatus(models.TextChoices):
 
 
 # Theme day's fixed parts (seed 003: 集体学习、缴纳党费、党性分析).
-THEME_DAY_PARTS = {"study": "集体学习", "dues": "缴纳党费", "spirit": "党性分析"}
+THEME_DAY_PARTS = {"study": _("集体学习"), "dues": _("缴纳党费"), "spirit": _("党性分析")}
 
 
 def _code() -> str:
@@ -199,7 +199,7 @@ class AppraisalRound(TopOrgMixin, NoDeleteModel):
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="uniq_appraisal_round")]
 
     def __str__(self):
-        return f"{self.year}年民主评议"
+        return str(_("%(year)s年民主评议") % {"year": self.year})
 
 
 class HandlingStatus(models.TextChoices):

@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -61,10 +63,10 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
+            return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == "quarter":
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年"
+            return _("%(year)s年第%(quarter)s季度") % {"year": self.start.year, "quarter": (self.start.month - 1) // 3 + 1}
+        return _("%(year)s年") % {"year": self.start.year}
 
     @property
     def key(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
@@ -23,8 +24,9 @@ def compliance_items(today: dt.date, *, paths=None):
             yield deadlines.Item(
                 kind="meetings.overdue",
                 category="meetings",
-                title=f"{x.org.name}{item.period.label}{item.label}逾期未开展",
-                body=f"按规定（{item.citation}），{item.period.label}应开展{item.label}，目前完成{item.held}/{item.required}。请尽快组织并在系统中记录。",
+                title=_("%(org)s%(period)s%(item)s逾期未开展") % {"org": x.org.name, "period": item.period.label, "item": _(item.label)},
+                body=_("按规定（%(citation)s），%(period)s应开展%(item)s，目前完成%(held)s/%(required)s。请尽快组织并在系统中记录。")
+                % {"citation": item.citation, "period": item.period.label, "item": _(item.label), "held": item.held, "required": item.required},
                 org_id=org_id,
                 url=url,
                 key=f"life:{org_id}:{item.code}:{item.period.key}",
@@ -36,8 +38,9 @@ def compliance_items(today: dt.date, *, paths=None):
             yield deadlines.Item(
                 kind="meetings.due",
                 category="meetings",
-                title=f"{x.org.name}{item.label}须在{item.period.end:%m月%d日}前完成",
-                body=f"{item.period.label}的{item.label}尚未开展（{item.held}/{item.required}），依据：{item.citation}。",
+                title=_("%(org)s%(item)s须在%(date)s前完成") % {"org": x.org.name, "item": _(item.label), "date": _("%(month)02d月%(day)02d日") % {"month": item.period.end.month, "day": item.period.end.day}},
+                body=_("%(period)s的%(item)s尚未开展（%(held)s/%(required)s），依据：%(citation)s。")
+                % {"period": item.period.label, "item": _(item.label), "held": item.held, "required": item.required, "citation": item.citation},
                 org_id=org_id,
                 url=url,
                 key=f"life:{org_id}:{item.code}:{item.period.key}",

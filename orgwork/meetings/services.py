@@ -252,9 +252,9 @@ def record_meeting(
     if org.founded_on and held_on and held_on < org.founded_on:
         errors.append(FieldError("held_on", "date_order", _("召开日期不能早于党组织成立日期")))
     if meeting.kind == MeetingKind.THEME_DAY:
-        missing = [label for key, label in THEME_DAY_PARTS.items() if not meeting.checklist.get(key)]
+        missing = [str(label) for key, label in THEME_DAY_PARTS.items() if not meeting.checklist.get(key)]
         if missing:
-            errors.append(FieldError("checklist", "incomplete", _("主题党日应包括%(join)s，尚缺：%(join2)s") % {"join": '、'.join(THEME_DAY_PARTS.values()), "join2": '、'.join(missing)}))
+            errors.append(FieldError("checklist", "incomplete", _("主题党日应包括%(join)s，尚缺：%(join2)s") % {"join": "、".join(str(v) for v in THEME_DAY_PARTS.values()), "join2": '、'.join(missing)}))
     absent = {int(k): clean_text(v) for k, v in (absent or {}).items()}
     no_reason = [k for k, v in absent.items() if not v]
     if no_reason:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -55,7 +56,7 @@ class ArticleIn(serializers.Serializer):
 
 
 class ActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[("submit", "送审"), ("review", "审核"), ("publish", "发布"), ("withdraw", "撤回")])
+    action = serializers.ChoiceField(choices=[("submit", gettext_lazy("送审")), ("review", gettext_lazy("审核")), ("publish", gettext_lazy("发布")), ("withdraw", gettext_lazy("撤回"))])
     approve = serializers.BooleanField(required=False, default=False)
     secrecy_checked = serializers.BooleanField(required=False, default=False)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

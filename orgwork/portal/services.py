@@ -230,7 +230,7 @@ def add_attachment(*, actor: Actor, article_id, upload) -> Attachment:
     name = PurePosixPath(str(upload.name).replace("\\", "/")).name[:200]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in rules["file_ext"]:
-        raise ServiceError.single("file", "bad_value", _("不支持的文件类型“%(value)s”") % {"value": ext or '无扩展名'})
+        raise ServiceError.single("file", "bad_value", _("不支持的文件类型“%(value)s”") % {"value": ext or _("无扩展名")})
     if upload.size > rules["max_file_mb"] * 1024 * 1024:
         raise ServiceError.single("file", "out_of_range", _("文件超过%(max_file_mb)sMB") % {"max_file_mb": rules['max_file_mb']})
     if a.attachments.count() >= rules["max_files"]:

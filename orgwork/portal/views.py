@@ -28,11 +28,11 @@ def public_links() -> list[tuple[str, str]]:
     Each is looked up by URL name when it exists at render time (the apps are built separately), else a plain link."""
     out = []
     for names, label, fallback in (
-        (("tipoffs:submit", "tipoffs_public:form"), "12380举报", "/12380/"),
-        (("petitions:submit", "petitions_public:form", "petitions_public:submit"), "网上信访大厅", "/petitions/"),
+        (("tipoffs:submit", "tipoffs_public:form"), _("12380举报"), "/12380/"),
+        (("petitions:submit", "petitions_public:form", "petitions_public:submit"), _("网上信访大厅"), "/petitions/"),
     ):
         out.append((label, _first_url(names) or fallback))
-    for name, label in (("disclosure:public", "党务公开"), ("delegates:questions", "网络问政"), ("polls:public", "民意调查")):
+    for name, label in (("disclosure:public", _("党务公开")), ("delegates:questions", _("网络问政")), ("polls:public", _("民意调查"))):
         url = _first_url((name,))
         if url:
             out.append((label, url))
