@@ -62,13 +62,13 @@ def test_the_language_switch_is_in_the_account_menu_and_chinese_is_the_default(u
 
 
 # --- the console apps' page bodies, on demo-like data ----------------------------------------------------------------
-# The apps whose pages are translated (lifecycle, cadres, villages, selfservice, notifications and dues are not covered
-# here). Within a page, the elements people read as the interface: headings, navigation, table headers, buttons, form
-# labels (without the choices of a select, which may be data), legends, captions and placeholders.
+# The apps whose pages are translated: every console app. Within a page, the elements people read as the interface:
+# headings, navigation, table headers, buttons, form labels (without the choices of a select, which may be data),
+# legends, captions and placeholders.
 TRANSLATED_APPS = {
     "web", "orgs", "members", "recruitment", "meetings", "elections", "roster", "stats", "discipline", "reorg", "funds",
     "staffing", "training", "scores", "education", "worklists", "awards", "portal", "disclosure", "delegates", "polls",
-    "tipoffs", "petitions",
+    "tipoffs", "petitions", "dues", "lifecycle", "notifications", "cadres", "villages", "selfservice",
 }
 HAN_WORD = re.compile(r"[^\s<>]*[\u3400-\u9fff]+[^\s<>]*")
 INTERFACE = ["title", "h1", "h2", "h3", "h4", "th", "button", "label", "legend", "caption"]
@@ -121,6 +121,9 @@ def county_en(db):
 
     data |= set(IndicatorSet.objects.values_list("name", flat=True)) | set(Indicator.objects.values_list("name", flat=True))
     data |= set(Indicator.objects.values_list("area", flat=True))
+    from orgwork.cadres.models import Inspection  # an inspection's title is what the department typed
+
+    data |= set(Inspection.objects.values_list("title", flat=True))
     from orgwork.roster.national import mapping  # the national system's own name for its template
 
     data.add(mapping().title)
