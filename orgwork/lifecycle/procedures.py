@@ -20,6 +20,8 @@ The numbers are the lifecycle.transfer rule set's (rules.py), copied into each p
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from orgwork.core import procedures as proc
 
 from .rules import TRANSFERS_2019
@@ -32,46 +34,46 @@ WITHIN, OUT, IN, REQUEST = "transfer_within", "transfer_out", "transfer_in", "tr
 KINDS = (WITHIN, OUT, IN)
 
 SEND = proc.StepDef(
-    "send", "转出党组织发起转接", "send",
-    fields=(proc.Field("to_org_name", "接收党组织"), proc.Field("reason", "转接原因")),
+    "send", gettext_lazy("转出党组织发起转接"), "send",
+    fields=(proc.Field("to_org_name", gettext_lazy("接收党组织")), proc.Field("reason", gettext_lazy("转接原因"))),
     # no due date on the first send; returned for correction, the sender resends within the receiving side's days
-    due=proc.DateRule(proc.RETURNED, days="receive_within_days", note="退回补正的，转出党组织应及时补正后重新发起"),
+    due=proc.DateRule(proc.RETURNED, days="receive_within_days", note=gettext_lazy("退回补正的，转出党组织应及时补正后重新发起")),
     article=ARTICLE,
 )  # fmt: skip
-APPROVE = proc.StepDef("approve", "转出方上级党委审核", "send", role="committee", fields=(proc.Field("opinion", "审核意见", required=False),), article=ARTICLE)
+APPROVE = proc.StepDef("approve", gettext_lazy("转出方上级党委审核"), "send", role="committee", fields=(proc.Field("opinion", gettext_lazy("审核意见"), required=False),), article=ARTICLE)
 
 
 def _receive(after: str) -> proc.StepDef:
     return proc.StepDef(
-        "receive", "接收党组织接收", "receive",
-        due=proc.DateRule(after, days="receive_within_days", note="接收方应及时办理接收，不得拒绝接收；有问题的退回补正并说明原因"),
+        "receive", gettext_lazy("接收党组织接收"), "receive",
+        due=proc.DateRule(after, days="receive_within_days", note=gettext_lazy("接收方应及时办理接收，不得拒绝接收；有问题的退回补正并说明原因")),
         article=ARTICLE,
     )  # fmt: skip
 
 
-STAGES_WITHIN = (proc.Stage("send", "转出"), proc.Stage("receive", "接收"))
+STAGES_WITHIN = (proc.Stage("send", gettext_lazy("转出")), proc.Stage("receive", gettext_lazy("接收")))
 
 WITHIN_2019 = proc.define(
-    kind=WITHIN, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title="组织关系转接（系统内）",
+    kind=WITHIN, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title=gettext_lazy("组织关系转接（系统内）"),
     stages=STAGES_WITHIN, steps=(SEND, _receive("send")), **NUMBERS,
 )  # fmt: skip
 WITHIN_2019_APPROVAL = proc.define(
     kind=WITHIN, version="2019-approval", effective=TRANSFERS_2019.effective, source=SOURCE + "；本地做法：转出须经上级党委审核",
-    title="组织关系转接（系统内，上级党委审核）", stages=STAGES_WITHIN, steps=(SEND, APPROVE, _receive("approve")), optional=True, **NUMBERS,
+    title=gettext_lazy("组织关系转接（系统内，上级党委审核）"), stages=STAGES_WITHIN, steps=(SEND, APPROVE, _receive("approve")), optional=True, **NUMBERS,
 )  # fmt: skip
 
 OUT_2019 = proc.define(
-    kind=OUT, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title="组织关系转出（介绍信）",
-    stages=(proc.Stage("letter", "开具介绍信"), proc.Stage("receipt", "回执")),
+    kind=OUT, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title=gettext_lazy("组织关系转出（介绍信）"),
+    stages=(proc.Stage("letter", gettext_lazy("开具介绍信")), proc.Stage("receipt", gettext_lazy("回执"))),
     steps=(
         proc.StepDef(
-            "letter", "开具组织关系介绍信", "letter",
-            fields=(proc.Field("letter_number", "介绍信编号"), proc.Field("to_org_name", "接收党组织"), proc.Field("valid_until", "有效期至", "date"), proc.Field("reason", "转接原因")),
+            "letter", gettext_lazy("开具组织关系介绍信"), "letter",
+            fields=(proc.Field("letter_number", gettext_lazy("介绍信编号")), proc.Field("to_org_name", gettext_lazy("接收党组织")), proc.Field("valid_until", gettext_lazy("有效期至"), "date"), proc.Field("reason", gettext_lazy("转接原因"))),
             article=ARTICLE,
         ),
         proc.StepDef(
-            "receipt", "介绍信回执返回", "receipt",
-            due=proc.DateRule("letter", months="receipt_return_months", note="回执应在1个月内返回"),
+            "receipt", gettext_lazy("介绍信回执返回"), "receipt",
+            due=proc.DateRule("letter", months="receipt_return_months", note=gettext_lazy("回执应在1个月内返回")),
             article=ARTICLE,
         ),
     ),
@@ -79,23 +81,23 @@ OUT_2019 = proc.define(
 )  # fmt: skip
 
 IN_2019 = proc.define(
-    kind=IN, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE + "；《中国共产党章程》第九条", title="组织关系转入（介绍信）",
-    stages=(proc.Stage("register", "登记"), proc.Stage("receive", "接收")),
+    kind=IN, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE + "；《中国共产党章程》第九条", title=gettext_lazy("组织关系转入（介绍信）"),
+    stages=(proc.Stage("register", gettext_lazy("登记")), proc.Stage("receive", gettext_lazy("接收"))),
     steps=(
         proc.StepDef(
-            "register", "登记转入介绍信", "register",
+            "register", gettext_lazy("登记转入介绍信"), "register",
             fields=(
-                proc.Field("letter_number", "介绍信编号"),
-                proc.Field("from_org_name", "转出党组织"),
-                proc.Field("valid_until", "有效期至", "date"),
-                proc.Field("late_days", "逾期天数", "int", required=False),
-                proc.Field("late_reason", "逾期原因", required=False),
-                proc.Field("lapse_flagged", "需按党章第九条研究", "bool", required=False),
+                proc.Field("letter_number", gettext_lazy("介绍信编号")),
+                proc.Field("from_org_name", gettext_lazy("转出党组织")),
+                proc.Field("valid_until", gettext_lazy("有效期至"), "date"),
+                proc.Field("late_days", gettext_lazy("逾期天数"), "int", required=False),
+                proc.Field("late_reason", gettext_lazy("逾期原因"), required=False),
+                proc.Field("lapse_flagged", gettext_lazy("需按党章第九条研究"), "bool", required=False),
             ),
             article=ARTICLE,
         ),
         # the due date is the letter's validity, stored on the instance when registered (data "extensions")
-        proc.StepDef("receive", "接收党组织接收", "receive", article=ARTICLE + "；党章第九条（逾期超过6个月的，由支部研究）"),
+        proc.StepDef("receive", gettext_lazy("接收党组织接收"), "receive", article=ARTICLE + "；党章第九条（逾期超过6个月的，由支部研究）"),
     ),
     **NUMBERS,
 )  # fmt: skip
@@ -103,13 +105,13 @@ IN_2019 = proc.define(
 DESTINATIONS = (("within", "本县（系统内）党支部"), ("out", "系统外党组织（开具介绍信）"))
 
 REQUEST_2019 = proc.define(
-    kind=REQUEST, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title="党员申请转接组织关系",
-    stages=(proc.Stage("ask", "申请"), proc.Stage("accept", "受理")),
+    kind=REQUEST, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title=gettext_lazy("党员申请转接组织关系"),
+    stages=(proc.Stage("ask", gettext_lazy("申请")), proc.Stage("accept", gettext_lazy("受理"))),
     steps=(
-        proc.StepDef("ask", "党员提出申请", "ask", fields=(proc.Field("destination", "转入单位或党组织"), proc.Field("text", "转接原因及联系方式", required=False)), article=ARTICLE),
+        proc.StepDef("ask", gettext_lazy("党员提出申请"), "ask", fields=(proc.Field("destination", gettext_lazy("转入单位或党组织")), proc.Field("text", gettext_lazy("转接原因及联系方式"), required=False)), article=ARTICLE),
         proc.StepDef(
-            "accept", "党支部受理并发起转接", "accept",
-            fields=(proc.Field("destination", "转往", "choice", choices=DESTINATIONS), proc.Field("to_org_name", "接收党组织"), proc.Field("transfer", "转接编号", "int")),
+            "accept", gettext_lazy("党支部受理并发起转接"), "accept",
+            fields=(proc.Field("destination", gettext_lazy("转往"), "choice", choices=DESTINATIONS), proc.Field("to_org_name", gettext_lazy("接收党组织")), proc.Field("transfer", gettext_lazy("转接编号"), "int")),
             article=ARTICLE,
         ),
     ),

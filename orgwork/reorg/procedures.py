@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import audit, params
 from orgwork.core import procedures as proc
@@ -31,7 +32,7 @@ from orgwork.orgs.rules import structure_rules
 
 SOURCE = "《中国共产党支部工作条例（试行）》（2018）第五、六条；《中国共产党基层组织选举工作条例》（2020）"
 EFFECTIVE = dt.date(2020, 7, 13)
-DECISION = proc.Field("decision", "审批意见", "choice", choices=(("approve", "批准"), ("reject", "不批准")))
+DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", "批准"), ("reject", "不批准")))
 KINDS = tuple((k, label) for k, label in OrgKind.choices if k != OrgKind.GROUP)
 SINGLE_POSTS = (OfficerPost.SECRETARY, OfficerPost.ORGANIZATION, OfficerPost.PUBLICITY, OfficerPost.DISCIPLINE)
 
@@ -40,25 +41,25 @@ proc.define(
     version="2018",
     effective=dt.date(2018, 10, 28),
     source=SOURCE,
-    title="成立党组织",
-    stages=(proc.Stage("request", "申请"), proc.Stage("approve", "审批"), proc.Stage("setup", "成立")),
+    title=gettext_lazy("成立党组织"),
+    stages=(proc.Stage("request", gettext_lazy("申请")), proc.Stage("approve", gettext_lazy("审批")), proc.Stage("setup", gettext_lazy("成立"))),
     steps=(
         proc.StepDef(
-            "request", "提出成立党组织的请示", "request",
+            "request", gettext_lazy("提出成立党组织的请示"), "request",
             fields=(
-                proc.Field("name", "拟成立党组织名称"),
-                proc.Field("kind", "党组织类别", "choice", choices=KINDS),
-                proc.Field("sector", "单位所属领域", "choice", choices=tuple(Sector.choices)),
-                proc.Field("unit_name", "所在单位", required=False),
-                proc.Field("full_members", "正式党员人数", "int"),
-                proc.Field("reason", "成立理由"),
+                proc.Field("name", gettext_lazy("拟成立党组织名称")),
+                proc.Field("kind", gettext_lazy("党组织类别"), "choice", choices=KINDS),
+                proc.Field("sector", gettext_lazy("单位所属领域"), "choice", choices=tuple(Sector.choices)),
+                proc.Field("unit_name", gettext_lazy("所在单位"), required=False),
+                proc.Field("full_members", gettext_lazy("正式党员人数"), "int"),
+                proc.Field("reason", gettext_lazy("成立理由")),
             ),
             gates=("org_setup.structure",),
             article="支部工作条例第五、六条",
         ),
-        proc.StepDef("approve", "上级党组织审批", "approve", role="committee", fields=(DECISION, proc.Field("approval_no", "批复文号")), gates=("reorg.approved",), article="支部工作条例第五条"),
+        proc.StepDef("approve", gettext_lazy("上级党组织审批"), "approve", role="committee", fields=(DECISION, proc.Field("approval_no", gettext_lazy("批复文号"))), gates=("reorg.approved",), article="支部工作条例第五条"),
         proc.StepDef(
-            "establish", "宣布成立", "setup", fields=(proc.Field("founded_on", "成立日期", "date"),), gates=("org_setup.founded",),
+            "establish", gettext_lazy("宣布成立"), "setup", fields=(proc.Field("founded_on", gettext_lazy("成立日期"), "date"),), gates=("org_setup.founded",),
             on_complete=("org_setup.create",), locks=True, article="支部工作条例第五条",
         ),
     ),
@@ -69,24 +70,24 @@ proc.define(
     version="2020",
     effective=EFFECTIVE,
     source=SOURCE,
-    title="届中调整（补选）",
-    stages=(proc.Stage("propose", "提出"), proc.Stage("approve", "审批"), proc.Stage("vote", "选举")),
+    title=gettext_lazy("届中调整（补选）"),
+    stages=(proc.Stage("propose", gettext_lazy("提出")), proc.Stage("approve", gettext_lazy("审批")), proc.Stage("vote", gettext_lazy("选举"))),
     steps=(
         proc.StepDef(
-            "propose", "提出补选请示", "propose",
-            fields=(proc.Field("post", "补选职务", "choice", choices=tuple(c for c in OfficerPost.choices if c[0] != OfficerPost.GROUP_LEADER)), proc.Field("reason", "缺额原因")),
+            "propose", gettext_lazy("提出补选请示"), "propose",
+            fields=(proc.Field("post", gettext_lazy("补选职务"), "choice", choices=tuple(c for c in OfficerPost.choices if c[0] != OfficerPost.GROUP_LEADER)), proc.Field("reason", gettext_lazy("缺额原因"))),
             gates=("by_election.vacancy",),
             article="选举工作条例：委员出缺，一般应召开党员大会补选",
         ),
-        proc.StepDef("approve", "上级党组织批复", "approve", role="committee", fields=(DECISION, proc.Field("approval_no", "批复文号")), gates=("reorg.approved",)),
+        proc.StepDef("approve", gettext_lazy("上级党组织批复"), "approve", role="committee", fields=(DECISION, proc.Field("approval_no", gettext_lazy("批复文号"))), gates=("reorg.approved",)),
         proc.StepDef(
-            "vote", "党员大会补选", "vote",
+            "vote", gettext_lazy("党员大会补选"), "vote",
             fields=(
-                proc.Field("candidate", "当选人", "member"),
-                proc.Field("entitled", "应到会有选举权人数", "int", required=False, help="不填则按党员名册计算（不含受留党察看处分的党员）"),
-                proc.Field("present", "实到会有选举权人数", "int"),
-                proc.Field("votes_for", "得票", "int"),
-                proc.Field("invalid", "无效票", "int", required=False),
+                proc.Field("candidate", gettext_lazy("当选人"), "member"),
+                proc.Field("entitled", gettext_lazy("应到会有选举权人数"), "int", required=False, help=gettext_lazy("不填则按党员名册计算（不含受留党察看处分的党员）")),
+                proc.Field("present", gettext_lazy("实到会有选举权人数"), "int"),
+                proc.Field("votes_for", gettext_lazy("得票"), "int"),
+                proc.Field("invalid", gettext_lazy("无效票"), "int", required=False),
             ),
             gates=("by_election.vote",),
             on_complete=("by_election.appoint",),
@@ -163,7 +164,7 @@ def vote(ctx):
     if is_on_probation(member, ctx.done_on):
         return [FieldError("candidate", "party_probation", _("%(name)s正受留党察看处分，没有被选举权（党章第四十条）") % {"name": member.name})]
     basis = voting_basis(org, on=ctx.done_on)
-    errors = basis.check(d.get("entitled"), label="应到会有选举权人数")
+    errors = basis.check(d.get("entitled"), label=_("应到会有选举权人数"))
     if errors:
         return errors
     if d.get("entitled") is None:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import procedures as proc
 from orgwork.core.actor import Actor
@@ -31,57 +32,57 @@ EFFECTIVE = dt.date(2019, 5, 6)
 
 KINDS = {
     # kind: (title, member standings it applies to, status action on approval)
-    "suspension": ("停止党籍", {Standing.NORMAL}, StatusAction.SUSPEND),
-    "removal": ("除名", {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.REMOVE),
-    "persuasion": ("劝退", {Standing.NORMAL}, StatusAction.EXIT),
-    "self_exit": ("自行脱党除名", {Standing.NORMAL}, StatusAction.REMOVE),
-    "withdrawal": ("退党", {Standing.NORMAL}, StatusAction.EXIT),
-    "death": ("去世", {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.DECEASE),
-    "restoration": ("恢复党籍", {Standing.SUSPENDED}, StatusAction.RESTORE),
-    "rectification": ("限期改正", {Standing.NORMAL}, None),
+    "suspension": (gettext_lazy("停止党籍"), {Standing.NORMAL}, StatusAction.SUSPEND),
+    "removal": (gettext_lazy("除名"), {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.REMOVE),
+    "persuasion": (gettext_lazy("劝退"), {Standing.NORMAL}, StatusAction.EXIT),
+    "self_exit": (gettext_lazy("自行脱党除名"), {Standing.NORMAL}, StatusAction.REMOVE),
+    "withdrawal": (gettext_lazy("退党"), {Standing.NORMAL}, StatusAction.EXIT),
+    "death": (gettext_lazy("去世"), {Standing.NORMAL, Standing.SUSPENDED}, StatusAction.DECEASE),
+    "restoration": (gettext_lazy("恢复党籍"), {Standing.SUSPENDED}, StatusAction.RESTORE),
+    "rectification": (gettext_lazy("限期改正"), {Standing.NORMAL}, None),
 }
 
-DECISION = proc.Field("decision", "审批意见", "choice", choices=(("approve", "批准"), ("reject", "不批准")))
+DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", "批准"), ("reject", "不批准")))
 MEETING = proc.StepDef(
     "meeting",
-    "支部党员大会讨论决定",
+    gettext_lazy("支部党员大会讨论决定"),
     "decide",
     fields=(
-        proc.Field("meeting_on", "会议日期", "date"),
-        proc.Field("entitled", "应到有表决权的正式党员数", "int"),
-        proc.Field("present", "实到", "int"),
-        proc.Field("votes_for", "赞成票", "int"),
+        proc.Field("meeting_on", gettext_lazy("会议日期"), "date"),
+        proc.Field("entitled", gettext_lazy("应到有表决权的正式党员数"), "int"),
+        proc.Field("present", gettext_lazy("实到"), "int"),
+        proc.Field("votes_for", gettext_lazy("赞成票"), "int"),
     ),
     gates=("exit.meeting_majority",),
     article="支部工作条例：支部党员大会讨论决定，到会和赞成均须超过应到会有表决权党员的半数",
 )
-APPROVE = proc.StepDef("approve", "上级党委审批", "decide", role="committee", fields=(DECISION,), on_complete=("exit.apply",), locks=True, article="党章第九条、第三十八条")
-STAGES = (proc.Stage("propose", "提出"), proc.Stage("decide", "决定"))
+APPROVE = proc.StepDef("approve", gettext_lazy("上级党委审批"), "decide", role="committee", fields=(DECISION,), on_complete=("exit.apply",), locks=True, article="党章第九条、第三十八条")
+STAGES = (proc.Stage("propose", gettext_lazy("提出")), proc.Stage("decide", gettext_lazy("决定")))
 
 
 def _propose(title, *, extra=()):
-    return proc.StepDef("propose", title, "propose", fields=(proc.Field("reason", "事实和理由"), *extra))
+    return proc.StepDef("propose", title, "propose", fields=(proc.Field("reason", gettext_lazy("事实和理由")), *extra))
 
 
 STEPS = {
     "suspension": (
-        _propose("支部提出停止党籍意见", extra=(proc.Field("lost_contact_since", "失去联系/出国（境）日期", "date", required=False),)),
+        _propose(gettext_lazy("支部提出停止党籍意见"), extra=(proc.Field("lost_contact_since", gettext_lazy("失去联系/出国（境）日期"), "date", required=False),)),
         MEETING,
         APPROVE,
     ),
     "removal": (
-        _propose("支部提出除名意见"),
-        proc.StepDef("notify", "告知本人并听取意见", "propose", fields=(proc.Field("member_statement", "本人意见或申辩", required=False),)),
+        _propose(gettext_lazy("支部提出除名意见")),
+        proc.StepDef("notify", gettext_lazy("告知本人并听取意见"), "propose", fields=(proc.Field("member_statement", gettext_lazy("本人意见或申辩"), required=False),)),
         MEETING,
         APPROVE,
     ),
     "persuasion": (
-        _propose("支部教育帮助后提出劝退意见"),
+        _propose(gettext_lazy("支部教育帮助后提出劝退意见")),
         proc.StepDef(
             "talk",
-            "劝其退党谈话",
+            gettext_lazy("劝其退党谈话"),
             "propose",
-            fields=(proc.Field("outcome", "本人态度", "choice", choices=(("agrees", "同意退党"), ("refuses", "坚持不退"))),),
+            fields=(proc.Field("outcome", gettext_lazy("本人态度"), "choice", choices=(("agrees", "同意退党"), ("refuses", "坚持不退"))),),
             article="党章第九条：经教育仍无转变的，应劝其退党；劝而不退的，除名",
         ),
         MEETING,
@@ -90,12 +91,12 @@ STEPS = {
     "self_exit": (
         proc.StepDef(
             "verify",
-            "支部核实情况",
+            gettext_lazy("支部核实情况"),
             "propose",
             fields=(
-                proc.Field("grounds", "情形", "choice", choices=(("dues", "连续6个月不交纳党费"), ("life", "连续6个月不参加组织生活"), ("work", "连续6个月不做党所分配的工作"))),
-                proc.Field("good_reason", "是否有正当理由", "bool"),
-                proc.Field("reason", "核实情况"),
+                proc.Field("grounds", gettext_lazy("情形"), "choice", choices=(("dues", "连续6个月不交纳党费"), ("life", "连续6个月不参加组织生活"), ("work", "连续6个月不做党所分配的工作"))),
+                proc.Field("good_reason", gettext_lazy("是否有正当理由"), "bool"),
+                proc.Field("reason", gettext_lazy("核实情况")),
             ),
             gates=("exit.no_good_reason",),
             article="党章第九条：无正当理由连续6个月不参加组织生活、不交纳党费或不做分配的工作，视为自行脱党",
@@ -104,40 +105,40 @@ STEPS = {
         APPROVE,
     ),
     "withdrawal": (
-        proc.StepDef("request", "本人提出退党", "propose", fields=(proc.Field("requested_on", "申请日期", "date"), proc.Field("reason", "本人理由"))),
+        proc.StepDef("request", gettext_lazy("本人提出退党"), "propose", fields=(proc.Field("requested_on", gettext_lazy("申请日期"), "date"), proc.Field("reason", gettext_lazy("本人理由")))),
         MEETING,
         APPROVE,
     ),
     "death": (
         proc.StepDef(
             "report",
-            "支部报告党员去世",
+            gettext_lazy("支部报告党员去世"),
             "propose",
-            fields=(proc.Field("died_on", "去世日期", "date"), proc.Field("reason", "情况说明")),
+            fields=(proc.Field("died_on", gettext_lazy("去世日期"), "date"), proc.Field("reason", gettext_lazy("情况说明"))),
             on_complete=("exit.apply",),
             locks=True,
         ),
     ),
     "restoration": (
-        _propose("支部提出恢复党籍意见（已恢复联系、符合条件）"),
+        _propose(gettext_lazy("支部提出恢复党籍意见（已恢复联系、符合条件）")),
         MEETING,
         APPROVE,
     ),
     "rectification": (
         proc.StepDef(
             "decide",
-            "支部决定限期改正",
+            gettext_lazy("支部决定限期改正"),
             "propose",
-            fields=(proc.Field("reason", "存在的问题"), proc.Field("deadline", "改正期限", "date")),
+            fields=(proc.Field("reason", gettext_lazy("存在的问题")), proc.Field("deadline", gettext_lazy("改正期限"), "date")),
             gates=("exit.rectification_deadline",),
             article="党员教育管理工作条例第29条：限期改正，期限最长不超过1年",
         ),
         proc.StepDef(
             "outcome",
-            "期满评议改正情况",
+            gettext_lazy("期满评议改正情况"),
             "decide",
-            fields=(proc.Field("outcome", "改正情况", "choice", choices=(("corrected", "已改正"), ("not_corrected", "经教育仍无转变"))), proc.Field("reason", "评议意见")),
-            due=proc.DateRule("decide", months="rectification_max_months", note="自决定之日起最长1年"),
+            fields=(proc.Field("outcome", gettext_lazy("改正情况"), "choice", choices=(("corrected", "已改正"), ("not_corrected", "经教育仍无转变"))), proc.Field("reason", gettext_lazy("评议意见"))),
+            due=proc.DateRule("decide", months="rectification_max_months", note=gettext_lazy("自决定之日起最长1年")),
         ),
     ),
 }
@@ -162,15 +163,15 @@ proc.define(
     version="2019",
     effective=EFFECTIVE,
     source="《中国共产党章程》第四十条；《中国共产党纪律处分条例》；" + SOURCE,
-    title="开除党籍",
+    title=gettext_lazy("开除党籍"),
     stages=STAGES,
     steps=(
         proc.StepDef(
             "record",
-            "登记开除党籍处分决定",
+            gettext_lazy("登记开除党籍处分决定"),
             "decide",
             role="committee",
-            fields=(proc.Field("reason", "处分决定"), proc.Field("decided_by", "作出决定的机关"), proc.Field("document", "处分决定文号")),
+            fields=(proc.Field("reason", gettext_lazy("处分决定")), proc.Field("decided_by", gettext_lazy("作出决定的机关")), proc.Field("document", gettext_lazy("处分决定文号"))),
             documents=("处分决定",),
             on_complete=("exit.expel",),
             locks=True,
