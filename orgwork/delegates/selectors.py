@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.scope import scope
@@ -60,7 +61,7 @@ def composition(congress: Congress, on: dt.date | None = None) -> dict:
         "women": sum(1 for r in rows if r["female"]),
         "under_35": sum(1 for r in rows if age_on(r["birth_date"], on) < 35),
     }
-    labels = {"workers": "工人", "farmers": "农民", "women": "女性", "under_35": "35岁以下"}
+    labels = {"workers": _("工人"), "farmers": _("农民"), "women": _("女性"), "under_35": _("35岁以下")}
     out = []
     for key, count in counts.items():
         share = count / n if n else 0.0

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import gate, params
 from orgwork.core.errors import NotFound, ServiceError
@@ -27,7 +28,7 @@ def _fail(request, form, exc):
         messages.error(request, e.message)
 
 
-CRUMB = ("党代表", "")
+CRUMB = (gettext_lazy("党代表"), "")
 
 
 @gate.staff

@@ -4,6 +4,7 @@ intake and receipt lookup."""
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -58,7 +59,7 @@ class ProposeIn(serializers.Serializer):
 
 
 class ActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[("review", "审核"), ("approve", "审批"), ("publish", "公开")])
+    action = serializers.ChoiceField(choices=[("review", gettext_lazy("审核")), ("approve", gettext_lazy("审批")), ("publish", gettext_lazy("公开"))])
     approve = serializers.BooleanField(required=False, default=False)
     secrecy_checked = serializers.BooleanField(required=False, default=False)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

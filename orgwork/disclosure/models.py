@@ -125,7 +125,7 @@ class Request(TopOrgMixin, NoDeleteModel):
         ordering = ["due_on", "pk"]
 
     def __str__(self):
-        return f"依申请公开 {self.received_on:%Y-%m-%d}"
+        return str(_("依申请公开 %(date)s") % {"date": self.received_on.isoformat()})
 
     @property
     def in_time(self) -> bool | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core import deadlines
 
 from . import selectors
@@ -19,11 +21,11 @@ def disclosure_items(today: dt.date):
             continue
         e = row.entry
         yield deadlines.Item(
-            kind="disclosure.routine", category="other", title=f"例行公开：{e.title}（{row.period_label}）", org_id=e.org_id,
+            kind="disclosure.routine", category="other", title=_("例行公开：%(title)s（%(period)s）") % {"title": e.title, "period": row.period_label}, org_id=e.org_id,
             url=f"/disclosure/catalogue/?org={e.org_id}", key=f"disclosure.routine:{e.pk}:{row.period}", due_on=row.due_on, subject=e.org.name,
         )  # fmt: skip
     for req in selectors.overdue_requests(today):
         yield deadlines.Item(
-            kind="disclosure.request", category="other", title=f"依申请公开待答复（{req.received_on:%Y-%m-%d}收到）", org_id=req.org_id,
+            kind="disclosure.request", category="other", title=_("依申请公开待答复（%(date)s收到）") % {"date": req.received_on.isoformat()}, org_id=req.org_id,
             url=f"/disclosure/requests/{req.pk}/", key=f"disclosure.request:{req.pk}", due_on=req.due_on, subject=req.org.name,
         )  # fmt: skip

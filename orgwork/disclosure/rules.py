@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from orgwork.core.rules import RuleSet, register, rule
 
 AREAS = [
@@ -82,8 +84,8 @@ def last_closed_period(frequency: str, today: dt.date) -> tuple[str, dt.date, dt
 def period_label(key: str) -> str:
     if "-Q" in key:
         y, q = key.split("-Q")
-        return f"{y}年第{q}季度"
+        return _("%(year)s年第%(quarter)s季度") % {"year": y, "quarter": q}
     if "-" in key:
         y, m = key.split("-")
-        return f"{y}年{int(m)}月"
-    return f"{key}年" if key else ""
+        return _("%(year)s年%(month)s月") % {"year": y, "month": int(m)}
+    return _("%(year)s年") % {"year": key} if key else ""

@@ -118,7 +118,7 @@ def review(*, actor: Actor, item_id, approve: bool, secrecy_checked: bool, comme
     item = _item(actor, item_id)
     if item.state != ItemState.PROPOSED:
         raise ServiceError.single("item", "not_allowed", _("“%(state)s”的事项不在审核环节") % {"state": item.get_state_display()})
-    _not_self(actor, item.proposer_id, "提出人不能审核自己提出的公开事项")
+    _not_self(actor, item.proposer_id, _("提出人不能审核自己提出的公开事项"))
     comment = _text(comment, "comment", _("审核意见"), 500, required=not approve)
     if approve and disclosure_rules()["secrecy_review_required"] and not secrecy_checked:
         raise ServiceError.single("secrecy_checked", "required", _("请完成保密审查（确认不含涉密内容）后再通过"))
@@ -136,7 +136,7 @@ def approve(*, actor: Actor, item_id) -> Item:
     item = _item(actor, item_id)
     if item.state != ItemState.REVIEWED or not item.secrecy_checked:
         raise ServiceError.single("item", "not_allowed", _("须经审核（含保密审查）后才能审批"))
-    _not_self(actor, item.proposer_id, "提出人不能审批自己提出的公开事项")
+    _not_self(actor, item.proposer_id, _("提出人不能审批自己提出的公开事项"))
     item.state, item.approver_name, item.approved_at = ItemState.APPROVED, _name(actor), timezone.now()
     item.save(update_fields=["state", "approver_name", "approved_at"])
     audit.record(actor, "disclosure.approve", item, changes={"state": [ItemState.REVIEWED, item.state]})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
@@ -22,8 +23,9 @@ def inactive_items(today: dt.date):
         if not row.inactive:
             continue
         yield deadlines.Item(
-            kind="education.inactive", category="other", title=f"远程教育站点“{row.venue.name}”{last.month}月未组织学习",
-            body=f"{row.path}：{last:%Y年%m月}站点集中学习{row.sessions}次，低于每月要求。", org_id=row.venue.org_id,
+            kind="education.inactive", category="other", title=_("远程教育站点“%(name)s”%(month)s月未组织学习") % {"name": row.venue.name, "month": last.month},
+            body=_("%(path)s：%(year)s年%(month)02d月站点集中学习%(n)s次，低于每月要求。") % {"path": row.path, "year": last.year, "month": last.month, "n": row.sessions},
+            org_id=row.venue.org_id,
             url=reverse("education:activity") + f"?year={last.year}&month={last.month}", key=f"education:inactive:{row.venue.pk}:{last:%Y-%m}",
             phase="notice", escalate=False, subject=row.venue.name,
         )  # fmt: skip

@@ -93,7 +93,7 @@ def upload_course(*, actor: Actor, org_id, title: str, kind: str, file, hours, t
     else:
         suffixes = r["video_suffixes"] if kind == CourseKind.VIDEO else r["document_suffixes"]
         if not str(file.name).lower().endswith(tuple(suffixes)):
-            errors.append(FieldError("file", "bad_value", _("%(value)s只接受：%(join)s") % {"value": '视频' if kind == CourseKind.VIDEO else '文档', "join": '、'.join(suffixes)}))
+            errors.append(FieldError("file", "bad_value", _("%(value)s只接受：%(join)s") % {"value": _("视频") if kind == CourseKind.VIDEO else _("文档"), "join": "、".join(suffixes)}))
         elif file.size > r["max_file_mb"] * 1024 * 1024:
             errors.append(FieldError("file", "too_large", _("文件不能超过%(max_file_mb)sMB") % {"max_file_mb": r['max_file_mb']}))
     if errors:

@@ -65,8 +65,8 @@ def course_file(request, actor, pk):
 def session_list(request, actor):
     today = dt.date.today()
     under = params.under(actor, request.GET)
-    venues = [(str(v.pk), f"{v.name}（{v.org.name}）") for v in selectors.venues(actor).iterator(chunk_size=500)]
-    courses = [(str(c.pk), f"{c.title}（{c.hours}学时）") for c in selectors.courses(actor).iterator(chunk_size=500)]
+    venues = [(str(v.pk), _("%(name)s（%(org)s）") % {"name": v.name, "org": v.org.name}) for v in selectors.venues(actor).iterator(chunk_size=500)]
+    courses = [(str(c.pk), _("%(title)s（%(hours)s学时）") % {"title": c.title, "hours": c.hours}) for c in selectors.courses(actor).iterator(chunk_size=500)]
     form = forms.SessionForm(request.POST or None, venues=venues, courses=courses, initial={"held_on": today})
     if request.method == "POST" and _post(
         request, form,

@@ -80,7 +80,7 @@ class EntriesView(APIView):
         actor = actor_for_request(request)
         org = params.under(actor, request.query_params)
         if org is None:
-            raise params.ParamError("org", "required", _("请指定党组织"), label="党组织")
+            raise params.ParamError("org", "required", _("请指定党组织"), label=_("党组织"))
         year = params.year(request.query_params, label=_("年度"), default=dt.date.today().year)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.ledger(actor, org=org, year=year), request, view=self)

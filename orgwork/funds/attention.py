@@ -37,7 +37,7 @@ def branches_short_of_funds(actor, under=None):
         Item(
             kind="funds.branches",
             title=_("%(n)s个党支部%(year)s年党建经费未达到每名党员%(per_member_floor)s元") % {"n": len(failing), "year": year, "per_member_floor": format(data.per_member_floor, '.0f')},
-            detail="、".join(r.name for r in failing[:5]) + ("等" if len(failing) > 5 else ""),
+            detail=_("%(names)s等") % {"names": "、".join(r.name for r in failing[:5])} if len(failing) > 5 else "、".join(r.name for r in failing[:5]),
             url=url,
             severity="warning",
         )

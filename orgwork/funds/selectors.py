@@ -40,7 +40,7 @@ def rules_for(year: int):
     try:
         return allocation_rules(on=dt.date(year, 12, 31))
     except UnknownRule:
-        raise params.ParamError("year", "no_rule_in_force", _("%(year)s年没有适用的党建经费保障标准") % {"year": year}, label="年度") from None
+        raise params.ParamError("year", "no_rule_in_force", _("%(year)s年没有适用的党建经费保障标准") % {"year": year}, label=_("年度")) from None
 
 
 def dues_kept_by_org(actor: Actor, *, under: Org | None, year: int) -> dict[int, Decimal]:
@@ -196,7 +196,7 @@ def branch_funding_indicator(actor: Actor, *, under: Org | None = None, year: in
     failing = data.failing_branches
     return {
         "code": INDICATOR_CODE,
-        "label": "党建经费落实到支部",
+        "label": _("党建经费落实到支部"),
         "year": year,
         "value": round(data.branches_reached / data.branches, 4) if data.branches else None,
         "numerator": data.branches_reached,

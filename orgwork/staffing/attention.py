@@ -29,7 +29,7 @@ def staff_gaps(actor, under=None):
         Item(
             kind="staffing.gaps",
             title=_("%(n)s个单位专职党务工作者未配齐（共缺%(missing)s人）") % {"n": len(rows), "missing": missing},
-            detail="、".join(r.name for r in rows[:5]) + ("等" if len(rows) > 5 else ""),
+            detail=_("%(names)s等") % {"names": "、".join(r.name for r in rows[:5])} if len(rows) > 5 else "、".join(r.name for r in rows[:5]),
             url=url,
             severity="warning",
         )

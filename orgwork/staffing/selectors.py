@@ -47,7 +47,7 @@ def rules_for(on: dt.date):
     try:
         return staffing_rules(on=on)
     except UnknownRule:
-        raise params.ParamError("on", "no_rule_in_force", _("%(on)s没有适用的党务工作者配备规定") % {"on": format(on, '%Y-%m-%d')}, label="日期") from None
+        raise params.ParamError("on", "no_rule_in_force", _("%(on)s没有适用的党务工作者配备规定") % {"on": format(on, '%Y-%m-%d')}, label=_("日期")) from None
 
 
 def units(actor: Actor, *, under: Org | None = None, on: dt.date | None = None) -> tuple[list[UnitRow], object]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgwork.core import gate, params
 from orgwork.core.errors import ServiceError
@@ -19,7 +20,7 @@ from .api import parse_org
 from .excel import write_annual
 
 PROBLEMS_PER_PAGE = 50
-PROBLEM_LABELS = {"probation": "预备期核实", "age_at_joining": "入党年龄核实"}
+PROBLEM_LABELS = {"probation": gettext_lazy("预备期核实"), "age_at_joining": gettext_lazy("入党年龄核实")}
 
 
 def _params(request, actor):

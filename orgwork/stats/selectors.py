@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from orgwork.core.actor import Actor
 from orgwork.core.errors import NotFound
@@ -22,10 +23,10 @@ from .models import OrgStats
 
 TREND_YEARS = 15
 COLLEGE_AND_ABOVE = ("doctorate", "master", "bachelor", "college")
-STATUS_ROWS = [
-    ("st:full", str(Category.FULL.label)),
-    ("st:probationary", str(Category.PROBATIONARY.label)),
-    *[(f"st:{v}", str(label)) for v, label in Standing.choices if v != Standing.NORMAL],
+STATUS_ROWS = [  # lazy labels, read in the reader's language
+    ("st:full", Category.FULL.label),
+    ("st:probationary", Category.PROBATIONARY.label),
+    *[(f"st:{v}", label) for v, label in Standing.choices if v != Standing.NORMAL],
 ]
 
 
@@ -85,26 +86,26 @@ def figures(counts: dict, *, year: int) -> dict:
         "probationary": probationary,
         "lost_contact": counts.get("lost", 0),
         "records": counts.get("all", 0),
-        "status": [{"code": k[3:], "label": label, "count": counts.get(k, 0)} for k, label in STATUS_ROWS],
+        "status": [{"code": k[3:], "label": str(label), "count": counts.get(k, 0)} for k, label in STATUS_ROWS],
         "gender": [{"code": v, "label": str(label), "count": counts.get(f"g:{v}", 0)} for v, label in Gender.choices],
         "education": [{"code": v, "label": str(label), "count": counts.get(f"edu:{v}", 0)} for v, label in Education.choices]
-        + [{"code": "none", "label": "未填写", "count": counts.get("edu:none", 0)}],
+        + [{"code": "none", "label": _("未填写"), "count": counts.get("edu:none", 0)}],
         "ethnicity": [
-            {"code": "han", "label": "汉族", "count": counts.get("eth:han", 0)},
-            {"code": "minority", "label": "少数民族", "count": minority},
-            {"code": "none", "label": "未填写", "count": counts.get("eth:none", 0)},
+            {"code": "han", "label": _("汉族"), "count": counts.get("eth:han", 0)},
+            {"code": "minority", "label": _("少数民族"), "count": minority},
+            {"code": "none", "label": _("未填写"), "count": counts.get("eth:none", 0)},
         ],
         "sector": [{"code": v, "label": str(label), "count": counts.get(f"sec:{v}", 0)} for v, label in Sector.choices],
         "age": [{"code": c, "label": label, "count": k} for c, label, k in age],
         "party_age": [{"code": c, "label": label, "count": k} for c, label, k in party_age]
-        + [{"code": "probationary", "label": "预备党员（不计党龄）", "count": probationary}],
+        + [{"code": "probationary", "label": _("预备党员（不计党龄）"), "count": probationary}],
         "ratios": [
-            {"code": "women", "label": "女党员占比", "percent": _ratio(women, n), "count": women},
-            {"code": "minority", "label": "少数民族党员占比", "percent": _ratio(minority, n), "count": minority},
-            {"code": "age_35_and_under", "label": f"{youth_max}岁及以下党员占比", "percent": _ratio(young, n), "count": young},
-            {"code": "age_over_60", "label": f"{elderly_min}岁及以上党员占比", "percent": _ratio(old, n), "count": old},
-            {"code": "college_and_above", "label": "大专及以上学历占比", "percent": _ratio(college, n), "count": college},
-            {"code": "probationary", "label": "预备党员占比", "percent": _ratio(probationary, n), "count": probationary},
+            {"code": "women", "label": _("女党员占比"), "percent": _ratio(women, n), "count": women},
+            {"code": "minority", "label": _("少数民族党员占比"), "percent": _ratio(minority, n), "count": minority},
+            {"code": "age_35_and_under", "label": _("%(age)s岁及以下党员占比") % {"age": youth_max}, "percent": _ratio(young, n), "count": young},
+            {"code": "age_over_60", "label": _("%(age)s岁及以上党员占比") % {"age": elderly_min}, "percent": _ratio(old, n), "count": old},
+            {"code": "college_and_above", "label": _("大专及以上学历占比"), "percent": _ratio(college, n), "count": college},
+            {"code": "probationary", "label": _("预备党员占比"), "percent": _ratio(probationary, n), "count": probationary},
         ],
         # Members (whatever their standing now) by the year they joined: the development trend.
         "trend": [{"year": y, "count": counts.get(f"dev:{y}", 0)} for y in range(first_year, year + 1)],
@@ -186,7 +187,7 @@ def dashboard(actor: Actor, *, org: Org | None = None, year: int | None = None) 
         "scope": [o.name for o in tops],
         **figures(dict(total), year=year),
         "sub_orgs": table,
-        "basis": f"年龄、党龄按{year}年12月31日计算",
+        "basis": _("年龄、党龄按%(year)s年12月31日计算") % {"year": year},
     }
 
 
@@ -238,7 +239,7 @@ def _subtree_dashboard(org_id: int, name: str, path: str, rows: list[tuple], yea
         if pk == org_id:
             total.update(counts or {})
             if own and own.get("all"):
-                table.append({"org_id": org_id, "name": "本级直属", "kind": "", "own": True, **_row_figures(own, year, youth_max)})
+                table.append({"org_id": org_id, "name": _("本级直属"), "kind": "", "own": True, **_row_figures(own, year, youth_max)})
         else:
             children.append((pk, child_name, kind, abolished, counts))
     for pk, child_name, kind, abolished, counts in children:
@@ -250,7 +251,7 @@ def _subtree_dashboard(org_id: int, name: str, path: str, rows: list[tuple], yea
         "scope": [name],
         **figures(dict(total), year=year),
         "sub_orgs": table,
-        "basis": f"年龄、党龄按{year}年12月31日计算",
+        "basis": _("年龄、党龄按%(year)s年12月31日计算") % {"year": year},
     }
 
 

@@ -7,6 +7,7 @@ are the cache counters of ratelimit.py, keyed by a hash that changes every day. 
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -92,14 +93,14 @@ class TipoffIntake(PublicView):
     def post(self, request):
         rules = intake_rules()
         if ratelimit.submissions_left(request, rules["max_reports_per_device_per_day"]) <= 0:
-            return _too_many(f"同一设备每天最多提交{rules['max_reports_per_device_per_day']}件举报")
+            return _too_many(_("同一设备每天最多提交%(n)s件举报") % {"n": rules["max_reports_per_device_per_day"]})
         ser = SubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         files = [(f.name, f.read()) for f in d.pop("files", [])]
         sub = services.submit(actor=None, files=files, **d)
         ratelimit.count_submission(request)
-        response = Response({"reference": sub.report.reference, "receipt": sub.receipt, "message": "请牢记回执码：凭回执码查询办理情况、补充材料。回执码只显示这一次。"}, status=201)
+        response = Response({"reference": sub.report.reference, "receipt": sub.receipt, "message": _("请牢记回执码：凭回执码查询办理情况、补充材料。回执码只显示这一次。")}, status=201)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -107,12 +108,12 @@ class TipoffIntake(PublicView):
 def _find(request, receipt: str):
     rules = intake_rules()
     if not ratelimit.receipt_guess_allowed(request, rules["receipt_failures_per_client_per_hour"], rules["receipt_failures_global_per_hour"]):
-        return None, _too_many("查询过于频繁，请一小时后再试")
+        return None, _too_many(_("查询过于频繁，请一小时后再试"))
     try:
         return services.find_by_receipt(receipt), None
     except NotFound:
         ratelimit.count_receipt_failure(request)
-        return None, Response({"code": "not_found", "message": "回执码不正确"}, status=404)
+        return None, Response({"code": "not_found", "message": _("回执码不正确")}, status=404)
 
 
 @extend_schema(tags=["public"])

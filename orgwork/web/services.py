@@ -142,14 +142,16 @@ def request_reset_code(*, username: str, ip: str | None) -> list[str]:
     PasswordResetCode.objects.create(
         user=user, code_hash=make_password(code), channels=",".join(sorted(where)), requested_ip=ip, expires_at=now + timedelta(minutes=conf["ttl"])
     )
-    text = f"您正在找回组工云账号“{user.get_username()}”的密码，验证码 {code}，{conf['ttl']}分钟内有效。如非本人操作，请忽略并告知管理员。"
+    text = _("您正在找回组工云账号“%(username)s”的密码，验证码 %(code)s，%(minutes)s分钟内有效。如非本人操作，请忽略并告知管理员。") % {
+        "username": user.get_username(), "code": code, "minutes": conf["ttl"],
+    }
     sent = []
     if "email" in where:
-        send_mail("【组工云】找回密码验证码", text, None, [where["email"]], fail_silently=False)
+        send_mail(_("【组工云】找回密码验证码"), text, None, [where["email"]], fail_silently=False)
         sent.append(_mask_email(where["email"]))
     if "sms" in where:
         try:
-            gateway().send(phone=where["sms"], text=f"【组工云】{text}")
+            gateway().send(phone=where["sms"], text=_("【组工云】%(text)s") % {"text": text})
             sent.append(_mask_phone(where["sms"]))
         except SmsError:
             if not sent:
