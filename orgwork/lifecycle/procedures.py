@@ -102,7 +102,7 @@ IN_2019 = proc.define(
     **NUMBERS,
 )  # fmt: skip
 
-DESTINATIONS = (("within", "本县（系统内）党支部"), ("out", "系统外党组织（开具介绍信）"))
+DESTINATIONS = (("within", gettext_lazy("本县（系统内）党支部")), ("out", gettext_lazy("系统外党组织（开具介绍信）")))
 
 REQUEST_2019 = proc.define(
     kind=REQUEST, version="2019", effective=TRANSFERS_2019.effective, source=SOURCE, title=gettext_lazy("党员申请转接组织关系"),

@@ -32,7 +32,7 @@ from orgwork.orgs.rules import structure_rules
 
 SOURCE = "《中国共产党支部工作条例（试行）》（2018）第五、六条；《中国共产党基层组织选举工作条例》（2020）"
 EFFECTIVE = dt.date(2020, 7, 13)
-DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", "批准"), ("reject", "不批准")))
+DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", gettext_lazy("批准")), ("reject", gettext_lazy("不批准"))))
 KINDS = tuple((k, label) for k, label in OrgKind.choices if k != OrgKind.GROUP)
 SINGLE_POSTS = (OfficerPost.SECRETARY, OfficerPost.ORGANIZATION, OfficerPost.PUBLICITY, OfficerPost.DISCIPLINE)
 

@@ -42,7 +42,7 @@ KINDS = {
     "rectification": (gettext_lazy("限期改正"), {Standing.NORMAL}, None),
 }
 
-DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", "批准"), ("reject", "不批准")))
+DECISION = proc.Field("decision", gettext_lazy("审批意见"), "choice", choices=(("approve", gettext_lazy("批准")), ("reject", gettext_lazy("不批准"))))
 MEETING = proc.StepDef(
     "meeting",
     gettext_lazy("支部党员大会讨论决定"),
@@ -82,7 +82,7 @@ STEPS = {
             "talk",
             gettext_lazy("劝其退党谈话"),
             "propose",
-            fields=(proc.Field("outcome", gettext_lazy("本人态度"), "choice", choices=(("agrees", "同意退党"), ("refuses", "坚持不退"))),),
+            fields=(proc.Field("outcome", gettext_lazy("本人态度"), "choice", choices=(("agrees", gettext_lazy("同意退党")), ("refuses", gettext_lazy("坚持不退")))),),
             article="党章第九条：经教育仍无转变的，应劝其退党；劝而不退的，除名",
         ),
         MEETING,
@@ -94,7 +94,7 @@ STEPS = {
             gettext_lazy("支部核实情况"),
             "propose",
             fields=(
-                proc.Field("grounds", gettext_lazy("情形"), "choice", choices=(("dues", "连续6个月不交纳党费"), ("life", "连续6个月不参加组织生活"), ("work", "连续6个月不做党所分配的工作"))),
+                proc.Field("grounds", gettext_lazy("情形"), "choice", choices=(("dues", gettext_lazy("连续6个月不交纳党费")), ("life", gettext_lazy("连续6个月不参加组织生活")), ("work", gettext_lazy("连续6个月不做党所分配的工作")))),
                 proc.Field("good_reason", gettext_lazy("是否有正当理由"), "bool"),
                 proc.Field("reason", gettext_lazy("核实情况")),
             ),
@@ -137,7 +137,7 @@ STEPS = {
             "outcome",
             gettext_lazy("期满评议改正情况"),
             "decide",
-            fields=(proc.Field("outcome", gettext_lazy("改正情况"), "choice", choices=(("corrected", "已改正"), ("not_corrected", "经教育仍无转变"))), proc.Field("reason", gettext_lazy("评议意见"))),
+            fields=(proc.Field("outcome", gettext_lazy("改正情况"), "choice", choices=(("corrected", gettext_lazy("已改正")), ("not_corrected", gettext_lazy("经教育仍无转变")))), proc.Field("reason", gettext_lazy("评议意见"))),
             due=proc.DateRule("decide", months="rectification_max_months", note=gettext_lazy("自决定之日起最长1年")),
         ),
     ),
