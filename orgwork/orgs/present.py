@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from orgwork.core.present import event_rows, ids_in
 
@@ -16,7 +16,7 @@ ACTION_LABELS = {
     "org.update": gettext_lazy("修改信息"),
     "org.rename": gettext_lazy("更名"),
     "org.move": gettext_lazy("调整隶属关系"),
-    "org.abolish": gettext_lazy("撤销"),
+    "org.abolish": pgettext_lazy("org history", "撤销"),  # "撤销" alone is a button: Cancel
     "org.officer_appoint": gettext_lazy("任命班子成员"),
     "org.officer_end": gettext_lazy("班子成员离任"),
     "role.grant": gettext_lazy("授予角色"),
