@@ -25,6 +25,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import params
 from .errors import FieldError
@@ -133,8 +134,8 @@ class IntField(ParamField):
 
 
 class YearField(IntField):
-    def __init__(self, *, label="年份", **kw):
-        super().__init__(label=label, min_value=params.YEAR_MIN, max_value=params.YEAR_MAX, **kw)
+    def __init__(self, *, label=None, **kw):
+        super().__init__(label=gettext_lazy("年份") if label is None else label, min_value=params.YEAR_MIN, max_value=params.YEAR_MAX, **kw)
 
 
 class IdField(ParamField):
@@ -286,12 +287,12 @@ class KeyedField(ParamField):
 STEP_TEXT_MAX = 5000  # one value of a procedure step (the engine cleans it by the step's field type)
 
 
-def step_form(fields, data=None, *, done_on_label="办理日期", done_on_required: bool = False, done_on_default=None, comment_label="办理意见", prefix=None, extra: dict | None = None) -> ConsoleForm:
+def step_form(fields, data=None, *, done_on_label=None, done_on_required: bool = False, done_on_default=None, comment_label=None, prefix=None, extra: dict | None = None) -> ConsoleForm:
     """The form of one procedure step: its fields as bounded text (the engine cleans them by type), the day it was
     done and a comment. `extra` adds more fields (name → field)."""
     attrs: dict = {f.name: TextField(label=f.label, max_length=STEP_TEXT_MAX) for f in fields}
-    attrs.setdefault("done_on", DateField(label=done_on_label, required=done_on_required, default=done_on_default))
-    attrs.setdefault("comment", TextField(label=comment_label, max_length=2000, textarea=True))
+    attrs.setdefault("done_on", DateField(label=_("办理日期") if done_on_label is None else done_on_label, required=done_on_required, default=done_on_default))
+    attrs.setdefault("comment", TextField(label=_("办理意见") if comment_label is None else comment_label, max_length=2000, textarea=True))
     attrs.update(extra or {})
     cls = type("StepForm", (ConsoleForm,), attrs)
     return cls(data, prefix=prefix)

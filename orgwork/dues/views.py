@@ -61,7 +61,7 @@ def ledger(request, actor):
     page = params.paginate(request.GET, members, size=LEDGER_PAGE)
     members = list(page.object_list)
     preset = None
-    preset_id = params.object_id(request.GET, "member", label="党员")
+    preset_id = params.object_id(request.GET, "member", label=_("党员"))
     if preset_id is not None:
         preset = member_selectors.get_member(actor, preset_id)
         preset.org_path = org_selectors.path_names([preset.org]).get(preset.org_id, "")
@@ -109,7 +109,7 @@ def member_ledger(request, actor, member_id):
 
 @gate.staff
 def arrears(request, actor):
-    months = params.integer(request.GET, "months", label="欠交月数", default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
+    months = params.integer(request.GET, "months", label=_("欠交月数"), default=dues_rules()["arrears_list_months"][0], min_value=1, max_value=1200)
     errors = None
     if request.method == "POST":
         try:

@@ -54,11 +54,11 @@ def transfer_list(request, actor):
         overdue = selectors.overdue(actor)
         rows = [o.transfer for o in overdue]
     else:
-        status = params.choice(request.GET, "status", label="状态", choices=TransferStatus.choices)
+        status = params.choice(request.GET, "status", label=_("状态"), choices=TransferStatus.choices)
         rows = (qs.filter(status=status) if status else qs).order_by("-started_on", "-id")
     page = params.paginate(request.GET, rows, size=PAGE_SIZE)
     selected = None
-    selected_id = params.object_id(request.GET, "member", label="党员")
+    selected_id = params.object_id(request.GET, "member", label=_("党员"))
     if selected_id:
         try:
             selected = member_selectors.get_member(actor, selected_id)

@@ -99,10 +99,10 @@ class AssessmentForm(forms.Form):
 
 class TallyForm(forms.Form):
     group = forms.CharField(max_length=20)
-    good = forms.IntegerField(label="好", min_value=0, max_value=100000, required=False)
-    fair_good = forms.IntegerField(label="较好", min_value=0, max_value=100000, required=False)
-    average = forms.IntegerField(label="一般", min_value=0, max_value=100000, required=False)
-    poor = forms.IntegerField(label="差", min_value=0, max_value=100000, required=False)
+    good = forms.IntegerField(label=_("好"), min_value=0, max_value=100000, required=False)
+    fair_good = forms.IntegerField(label=_("较好"), min_value=0, max_value=100000, required=False)
+    average = forms.IntegerField(label=_("一般"), min_value=0, max_value=100000, required=False)
+    poor = forms.IntegerField(label=_("差"), min_value=0, max_value=100000, required=False)
 
     def counts(self) -> dict:
         d = self.cleaned_data
