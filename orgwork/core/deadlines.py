@@ -61,6 +61,7 @@ from . import audit
 from . import calendar as workcal
 from .actor import Actor
 from .errors import PermissionDenied, ServiceError
+from .present import day_text
 from .responsibility import LEVEL_LABELS, LEVELS, level_above, responsible_users
 from .rules import RuleSet, UnknownRule, register, rule
 
@@ -217,10 +218,6 @@ def _send(actor: Actor, reminders: list[Reminder]) -> int:
     return send(actor=actor, reminders=reminders)
 
 
-def _fmt(d: dt.date | None) -> str:
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
-
-
 def overdue_working_days(due_on: dt.date, today: dt.date) -> int:
     """Working days after the due date up to today (0 on the due date or before)."""
     if today <= due_on:
@@ -309,7 +306,7 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
         title = _("【%(label)s】%(title)s") % {"label": label, "title": item.title} if label else item.title
         body = item.body
         if item.due_on and phase.startswith(("due", "overdue")):
-            body = (_("期限：%(date)s。%(body)s") % {"date": _fmt(item.due_on), "body": body}).strip()
+            body = (_("期限：%(date)s。%(body)s") % {"date": day_text(item.due_on), "body": body}).strip()
         for user in users:
             out.append(
                 Reminder(user, item.kind, item.category, title, body, item.url, item.org_id, f"{item.key}|{phase}", urgent=item.urgent)
@@ -336,7 +333,7 @@ def reminders_for(items: list[Item], today: dt.date) -> tuple[list[Reminder], in
                     _("【督办】%(title)s（已逾期%(late)s个工作日）") % {"title": item.title, "late": late},
                     (
                         _("期限：%(date)s，已逾期%(late)s个工作日（逾期%(days)s个工作日即提请%(level)s督办）。%(body)s")
-                        % {"date": _fmt(item.due_on), "late": late, "days": esc_cache[item.org_id], "level": LEVEL_LABELS[upper], "body": item.body}
+                        % {"date": day_text(item.due_on), "late": late, "days": esc_cache[item.org_id], "level": LEVEL_LABELS[upper], "body": item.body}
                     ).strip(),
                     item.url,
                     item.org_id,

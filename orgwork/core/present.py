@@ -8,6 +8,11 @@ from django.utils.translation import gettext as _
 from . import privacy
 
 
+def day_text(d) -> str:
+    """A date as a message writes it (2024年3月5日 in Chinese), in the reader's language; "" for none."""
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
+
+
 def person_name(user) -> str:
     """What users read for a user: the real name (account name, or the linked member's name), never the login."""
     if user is None:

@@ -12,15 +12,12 @@ from django.utils.translation import gettext as _
 
 from orgwork.core import deadlines
 from orgwork.core.actor import Actor
+from orgwork.core.present import day_text
 
 from . import selectors
 from .models import Transfer, TransferKind
 from .procedures import KINDS, REQUEST
 from .services.exits import KINDS as EXIT_KINDS
-
-
-def _fmt(d: dt.date | None) -> str:
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
 
 
 def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
@@ -37,7 +34,7 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
             kind="transfer.receive",
             category="transfers",
             title=_("%(name)s的组织关系由%(from_org)s转入%(to_org)s，待接收") % {"name": name, "from_org": t.from_org_name, "to_org": t.to_org_name},
-            body=_("请在%(due)s前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。") % {"due": _fmt(due)},
+            body=_("请在%(due)s前办理接收。接收方不得拒绝接收；材料有问题的，退回并说明原因（党员教育管理工作条例第25条）。") % {"due": day_text(due)},
             org_id=t.to_org_id,
             url=url,
             key=f"transfer:{t.pk}:receive:{t.to_org_id}:{due}",
@@ -64,7 +61,7 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
             category="transfers",
             title=_("%(name)s的组织关系转接被%(to_org)s退回，待补正") % {"name": name, "to_org": t.to_org_name},
             body=(
-                _("退回原因：%(reason)s。请在%(due)s前补正后重新提交。") % {"reason": t.return_reason or _("未填写"), "due": _fmt(due)}
+                _("退回原因：%(reason)s。请在%(due)s前补正后重新提交。") % {"reason": t.return_reason or _("未填写"), "due": day_text(due)}
                 if due
                 else _("退回原因：%(reason)s。请补正后重新提交。") % {"reason": t.return_reason or _("未填写")}
             ),
@@ -80,7 +77,7 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
             kind="transfer.receipt",
             category="transfers",
             title=_("%(name)s的组织关系介绍信回执待返回（%(number)s）") % {"name": name, "number": t.letter_number},
-            body=_("介绍信于%(issued)s开具，回执应于%(due)s前返回（党员教育管理工作条例第25条）。逾期未返回的，请与%(to_org)s联系催办。") % {"issued": _fmt(t.letter_issued_on), "due": _fmt(due), "to_org": t.to_org_name},
+            body=_("介绍信于%(issued)s开具，回执应于%(due)s前返回（党员教育管理工作条例第25条）。逾期未返回的，请与%(to_org)s联系催办。") % {"issued": day_text(t.letter_issued_on), "due": day_text(due), "to_org": t.to_org_name},
             org_id=t.from_org_id,
             url=url,
             key=f"transfer:{t.pk}:receipt:{due}",
@@ -92,7 +89,7 @@ def transfer_item(t: Transfer, instance=None) -> deadlines.Item | None:
             kind="transfer.incoming",
             category="transfers",
             title=_("%(name)s的转入介绍信（%(number)s）待接收") % {"name": name, "number": t.letter_number},
-            body=_("介绍信有效期至%(date)s，请在有效期内办理接收；过期的，退回补正。") % {"date": _fmt(t.valid_until)},
+            body=_("介绍信有效期至%(date)s，请在有效期内办理接收；过期的，退回补正。") % {"date": day_text(t.valid_until)},
             org_id=t.to_org_id,
             url=url,
             key=f"transfer:{t.pk}:incoming:{due}",
@@ -149,7 +146,7 @@ def mobile_items(today: dt.date):
             kind="mobile.no_contact",
             category="mobile",
             title=_("流动党员%(name)s已6个月未联系") % {"name": r.member.name},
-            body=_("最近联系：%(date)s。可提出停止党籍的建议，由支部研究决定。") % {"date": _fmt(r.contact_anchor)},
+            body=_("最近联系：%(date)s。可提出停止党籍的建议，由支部研究决定。") % {"date": day_text(r.contact_anchor)},
             org_id=r.member.org_id,
             url=url,
             key=f"mobile:{r.pk}:no_contact:{month}",

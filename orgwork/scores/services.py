@@ -327,17 +327,18 @@ def enter_tally(*, actor: Actor, assessment_id, group: str, counts: dict) -> Tal
 
 
 def tally_state(a: Assessment) -> dict:
-    """{group: (counts or None, message)}: agreed counts when the last two entries match."""
+    """{group: (counts or None, message, problem code)}: agreed counts when the last two entries match; else the error
+    code deciding would give ("required": an entry missing, "tally_mismatch": the two differ)."""
     out = {}
     for g in a.groups:
         rows = list(a.tallies.filter(group=g["code"]).order_by("-round")[:2])
         if len(rows) < 2:
-            out[g["code"]] = (None, _("待第二次录入") if rows else _("未录入"))
+            out[g["code"]] = (None, _("待第二次录入") if rows else _("未录入"), "required")
         elif rows[0].counts != rows[1].counts:
             diff = [k for k in rows[0].counts if rows[0].counts.get(k) != rows[1].counts.get(k)]
-            out[g["code"]] = (None, _("两次录入不一致（%(fields)s），请核对选票后再录入一次") % {"fields": "、".join(diff)})
+            out[g["code"]] = (None, _("两次录入不一致（%(fields)s），请核对选票后再录入一次") % {"fields": "、".join(diff)}, "tally_mismatch")
         else:
-            out[g["code"]] = (rows[0].counts, _("两次录入一致"))
+            out[g["code"]] = (rows[0].counts, _("两次录入一致"), "")
     return out
 
 
@@ -351,10 +352,9 @@ def decide_assessment(*, actor: Actor, assessment_id, on: dt.date | None = None)
     state = tally_state(a)
     total_w, acc = Decimal(0), Decimal(0)
     for g in a.groups:
-        counts, msg = state[g["code"]]
+        counts, msg, problem = state[g["code"]]
         if counts is None:
-            entered_twice = a.tallies.filter(group=g["code"]).count() >= 2  # two entries that differ, else one missing
-            raise ServiceError.single("tallies", "tally_mismatch" if entered_twice else "required", _("%(group)s：%(message)s") % {"group": g["label"], "message": msg})
+            raise ServiceError.single("tallies", problem, _("%(group)s：%(message)s") % {"group": g["label"], "message": msg})
         n = sum(counts.values())
         mean = Decimal(sum(points[k] * v for k, v in counts.items())) / Decimal(n)
         acc += mean * Decimal(g["weight"])

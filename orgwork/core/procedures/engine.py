@@ -260,11 +260,6 @@ def _fmt(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def _fmt_day(d: dt.date | None) -> str:
-    """A date as messages write it (2024年3月5日 in Chinese), in the reader's language."""
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": d.year, "month": d.month, "day": d.day} if d else ""
-
-
 class _Blank(dict):
     def __missing__(self, key):
         return ""

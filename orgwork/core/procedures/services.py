@@ -24,8 +24,9 @@ from ..models import (
 )
 from ..normalize import clean_text
 from ..params import writable_org
+from ..present import day_text
 from ..scope import get_in_scope
-from .engine import _add_record, _check_date, _fmt, _fmt_day, _lock, _refresh, _save_attachments, _step_moved, _valid_records, clean_fields, may_act, render_template
+from .engine import _add_record, _check_date, _fmt, _lock, _refresh, _save_attachments, _step_moved, _valid_records, clean_fields, may_act, render_template
 from .language import _COMPLETED, _GATES, _HOOKS, Context, Field, definition, definition_for, version_for
 
 
@@ -97,16 +98,16 @@ def complete_step(
     if _check_date(errors, "done_on", done_on, today=today):
         previous = [r for r in records if r.action == StepAction.COMPLETE]
         if previous and done_on < previous[-1].done_on:
-            errors.append(FieldError("done_on", "date_order", _("办理日期不能早于上一步骤“%(step_title)s”的日期%(fmt)s") % {"step_title": previous[-1].step_title, "fmt": _fmt_day(previous[-1].done_on)}))
+            errors.append(FieldError("done_on", "date_order", _("办理日期不能早于上一步骤“%(step_title)s”的日期%(fmt)s") % {"step_title": previous[-1].step_title, "fmt": day_text(previous[-1].done_on)}))
         if instance.not_before and done_on < instance.not_before:
             errors.append(
                 FieldError("done_on", "too_early", _("“%(title)s”最早可于%(date)s办理%(note)s") % {
-                    "title": sd.title, "date": _fmt_day(instance.not_before), "note": f"（{sd.earliest.note}）" if sd.earliest and sd.earliest.note else "",
+                    "title": sd.title, "date": day_text(instance.not_before), "note": f"（{sd.earliest.note}）" if sd.earliest and sd.earliest.note else "",
                 })
             )
         if instance.due_strict and instance.due_on and done_on > instance.due_on:
             note = f"（{sd.due.note}）" if sd.due and sd.due.note else ""
-            late = {"title": sd.title, "fmt": _fmt_day(instance.due_on), "note": note, "limit": _fmt_day(instance.due_limit)}
+            late = {"title": sd.title, "fmt": day_text(instance.due_on), "note": note, "limit": day_text(instance.due_limit)}
             if instance.due_limit and instance.due_limit > instance.due_on:
                 message = _("“%(title)s”应于%(fmt)s前完成%(note)s；确需延长的，可办理延期，最长至%(limit)s") % late
             else:
@@ -114,7 +115,7 @@ def complete_step(
             errors.append(FieldError("done_on", "too_late", message))
         for notice in instance.notices.filter(status=NoticeStatus.OPEN):
             if done_on <= notice.ends_on:
-                errors.append(FieldError("done_on", "notice_running", _("“%(title)s”公示期至%(fmt)s结束，公示期满后才能办理“%(title2)s”") % {"title": notice.title, "fmt": _fmt_day(notice.ends_on), "title2": sd.title}))
+                errors.append(FieldError("done_on", "notice_running", _("“%(title)s”公示期至%(fmt)s结束，公示期满后才能办理“%(title2)s”") % {"title": notice.title, "fmt": day_text(notice.ends_on), "title2": sd.title}))
             open_count = notice.objections.filter(status=ObjectionStatus.OPEN).count()
             if open_count:
                 errors.append(FieldError("objections", "objection_open", _("“%(title)s”公示期间收到的%(open_count)s件异议尚未核查处理完毕") % {"title": notice.title, "open_count": open_count}))
@@ -140,7 +141,7 @@ def complete_step(
             if counted < n:
                 note = f"（{sd.notice.note}）" if sd.notice.note else ""
                 errors.append(
-                    FieldError("notice_end", "notice_too_short", _("公示期%(fmt)s至%(fmt2)s只有%(counted)s个工作日，应不少于%(n)s个工作日%(note)s") % {"fmt": _fmt_day(start_on), "fmt2": _fmt_day(end_on), "counted": counted, "n": n, "note": note})
+                    FieldError("notice_end", "notice_too_short", _("公示期%(fmt)s至%(fmt2)s只有%(counted)s个工作日，应不少于%(n)s个工作日%(note)s") % {"fmt": day_text(start_on), "fmt2": day_text(end_on), "counted": counted, "n": n, "note": note})
                 )
         except workcal.UnknownCalendarYear as exc:
             errors.extend(exc.errors)
@@ -244,7 +245,7 @@ def add_entry(
         raise PermissionDenied()
     values, errors = clean_fields(sd.entry_fields, data or {})
     if _check_date(errors, "done_on", done_on, today=today) and done_on < instance.started_on:
-        errors.append(FieldError("done_on", "date_order", _("日期不能早于事项开始日期%(fmt)s") % {"fmt": _fmt_day(instance.started_on)}))
+        errors.append(FieldError("done_on", "date_order", _("日期不能早于事项开始日期%(fmt)s") % {"fmt": day_text(instance.started_on)}))
     if errors:
         raise ServiceError(errors)
     record = _add_record(instance, actor, action=StepAction.ENTRY, step=sd, done_on=done_on, comment=comment, responsible=responsible, data=values)
@@ -314,10 +315,10 @@ def extend_due(*, actor: Actor, instance_id, until: dt.date, reason: str, on: dt
     if sd.due_limit is None or instance.due_on is None:
         raise ServiceError.single("until", "not_extendable", _("“%(title)s”的期限不能延长") % {"title": sd.title})
     if until is None or until <= instance.due_on:
-        raise ServiceError.single("until", "bad_value", _("延期后的期限应晚于%(fmt)s") % {"fmt": _fmt_day(instance.due_on)})
+        raise ServiceError.single("until", "bad_value", _("延期后的期限应晚于%(fmt)s") % {"fmt": day_text(instance.due_on)})
     if instance.due_limit and until > instance.due_limit:
         raise ServiceError.single("until", "too_late", _("“%(title)s”最长只能延至%(date)s%(note)s") % {
-            "title": sd.title, "date": _fmt_day(instance.due_limit), "note": f"（{sd.due_limit.note}）" if sd.due_limit.note else "",
+            "title": sd.title, "date": day_text(instance.due_limit), "note": f"（{sd.due_limit.note}）" if sd.due_limit.note else "",
         })  # fmt: skip
     old = instance.due_on
     record = _add_record(instance, actor, action=StepAction.EXTEND, step=sd, done_on=on or dt.date.today(), comment=reason, data={"from": old, "until": until})
@@ -419,7 +420,7 @@ def record_objection(*, actor: Actor, notice_id, received_on: dt.date | None, co
     if received_on is None:
         errors.append(FieldError("received_on", "required", _("请填写收到日期")))
     elif not notice.starts_on <= received_on <= notice.ends_on:
-        errors.append(FieldError("received_on", "outside_notice", _("收到日期应在公示期内（%(fmt)s至%(fmt2)s）") % {"fmt": _fmt_day(notice.starts_on), "fmt2": _fmt_day(notice.ends_on)}))
+        errors.append(FieldError("received_on", "outside_notice", _("收到日期应在公示期内（%(fmt)s至%(fmt2)s）") % {"fmt": day_text(notice.starts_on), "fmt2": day_text(notice.ends_on)}))
     if notice.status != NoticeStatus.OPEN:
         errors.append(FieldError("notice", "withdrawn", _("该公示已撤回")))
     if errors:

@@ -227,7 +227,7 @@ def rectification_deadline(ctx):
     if deadline is None or deadline <= ctx.done_on:
         return [FieldError("deadline", "date_order", _("改正期限应晚于决定日期"))]
     if deadline > longest:
-        return [FieldError("deadline", "too_long", _("限期改正的期限最长不超过1年（至%(year)s年%(month)02d月%(day)02d日）") % {"year": longest.year, "month": longest.month, "day": longest.day})]
+        return [FieldError("deadline", "too_long", _("限期改正的期限最长不超过%(months)s个月（至%(year)s年%(month)02d月%(day)02d日）") % {"months": ctx.value("rectification_max_months"), "year": longest.year, "month": longest.month, "day": longest.day})]
     return []
 
 

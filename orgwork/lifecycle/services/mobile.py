@@ -172,7 +172,8 @@ def propose_suspension(*, actor: Actor, registration_id: int, on: dt.date, today
     if reg.status != MobileStatus.AWAY:
         raise ServiceError.single("status", "not_allowed", _("该登记已结束"))
     if no_contact_flag_on(reg) > on:
-        raise ServiceError.single("on", "too_early", _("最近联系日期为%(year)s年%(month)02d月%(day)02d日，未满6个月") % {"year": reg.contact_anchor.year, "month": reg.contact_anchor.month, "day": reg.contact_anchor.day})
+        months = mobile_rules(version=reg.rule_version)["no_contact_suspend_months"]
+        raise ServiceError.single("on", "too_early", _("最近联系日期为%(year)s年%(month)02d月%(day)02d日，未满%(months)s个月") % {"year": reg.contact_anchor.year, "month": reg.contact_anchor.month, "day": reg.contact_anchor.day, "months": months})
     if reg.suspension_procedure_id is not None:
         raise ServiceError.single("registration", "duplicate_existing", _("已提出停止党籍的建议"))
     inst = exits.start(
