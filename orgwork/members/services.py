@@ -438,47 +438,89 @@ class MemberRows:
         self.i_org, self.i_top, self.i_name, self.i_pinyin, self.i_initials = at["org_id"], at["top_org_id"], at["name"], at["name_pinyin"], at["name_initials"]
         self.i_id, self.i_id_tail, self.i_phone, self.i_phone_tail = at["id_number"], at["id_tail"], at["phone"], at["phone_tail"]
         self.i_birth, self.i_joined, self.i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
+        self._made: dict[tuple, object] = {}  # the builder for each key set the values came with (see _make)
 
     def build(self, values: dict, org_id: int, pk: int) -> tuple[int, tuple | bytes, str, tuple]:
-        # runs once per imported member: the column positions are attributes, no lookups by name
-        at = self.at
-        t = self.template.copy()
-        t[0] = pk
-        for k, val in values.items():
-            t[at[k]] = val
-        if self.fixed and not self.fixed.keys().isdisjoint(values):
-            raise ValueError(f"a bulk insert sets {sorted(self.fixed.keys() & values.keys())} alike for every row")
-        for i in self.choices:
-            v = t[i]
-            if v.__class__ is not str and v is not None:
-                t[i] = str(v)  # an enum member of the choices: its value
-        t[self.i_org] = org_id
-        t[self.i_top] = self.top_of[org_id]
-        t[self.i_pinyin], t[self.i_initials] = name_pinyin(t[self.i_name])
-        t[self.i_id_tail] = t[self.i_id][::-1]
-        phone = t[self.i_phone]
-        if phone is None:
-            t[self.i_phone] = phone = ""
-        # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
-        t[self.i_phone_tail] = phone[::-1] if phone.isdigit() else phone_tail(phone) if phone else ""
-        b, j, c = t[self.i_birth], t[self.i_joined], t[self.i_confirmed]
-        counted = (*self.counted_of(t), b.year if b else None, j.year if j else None, c.year if c else None)
-        for i in self.days:
-            v = t[i]
-            if v is not None:
-                t[i] = v.isoformat()  # str() of a date is the same text: the digest below reads it alike
-        digest = _digest(pk, self.digested(t))
-        if self.vendor == "postgresql":
-            # the line COPY reads (text format), made here: the writer only sends it. Every text of the row comes from
-            # `values` or is derived from them (pinyin, reversed digits) or from our own constants, so a row whose
-            # values hold no backslash, tab, newline or CR needs no escaping (nearly every row): one check of them all.
-            plain = "".join([v for v in values.values() if v.__class__ is str])
-            if "\\" in plain or "\t" in plain or "\n" in plain or "\r" in plain:
-                line = "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t])
+        # runs once per imported member: through a function made for the keys the values come with (a file's rows
+        # all come with the same few key sets), in which every column is a local and the row one tuple expression
+        keys = tuple(values)
+        made = self._made.get(keys)
+        if made is None:
+            made = self._made[keys] = self._make(keys)
+        return made(values, org_id, pk)
+
+    def _make(self, keys: tuple):
+        """The builder for values with these keys: the generic steps of `build` resolved once per key set — which
+        column comes from the values, which is derived (pinyin, reversed digits, the distribution root), which is
+        the template's constant — written out as one function (members/tests/test_bulk_insert.py compares it with
+        the step-by-step reading of each column)."""
+        if self.fixed and not self.fixed.keys().isdisjoint(keys):
+            raise ValueError(f"a bulk insert sets {sorted(self.fixed.keys() & set(keys))} alike for every row")
+        unknown = [k for k in keys if k not in self.at]
+        if unknown:
+            raise KeyError(unknown[0])
+        given = {("org_id" if k == "org" else k) for k in keys if k != "org"}
+        choices = {self.columns[i] for i in self.choices}
+        days = {self.columns[i] for i in self.days}
+        env = {"top_of": self.top_of, "name_pinyin": name_pinyin, "phone_tail": phone_tail, "sha256": hashlib.sha256, "T": self.template}
+        lines = ["def made(values, org_id, pk):"]
+        local = {}  # column -> the local holding its value as stored
+        for i, n in enumerate(self.columns):
+            v = f"c{i}"
+            local[n] = v
+            if i == 0:
+                lines.append(f"    {v} = values['id'] if 'id' in values else pk" if "id" in given else f"    {v} = pk")
+            elif n == "org_id":
+                lines.append(f"    {v} = org_id")
+            elif n in given:
+                lines.append(f"    {v} = values[{n!r}]")
+                if n in choices:
+                    lines.append(f"    if {v}.__class__ is not str and {v} is not None: {v} = str({v})  # an enum member of the choices")
             else:
-                line = "\t".join([v if v.__class__ is str else _COPY_NULL if v is None else ("t" if v else "f") if v.__class__ is bool else str(v) for v in t])
-            return pk, line.encode() + b"\n", digest, counted
-        return pk, self.varying(t), digest, counted
+                lines.append(f"    {v} = T[{i}]")
+        at = self.at
+        c = "c{}".format
+        lines += [
+            f"    {c(self.i_top)} = top_of[org_id]",
+            f"    {c(self.i_pinyin)}, {c(self.i_initials)} = name_pinyin({c(self.i_name)})",
+            f"    {c(self.i_id_tail)} = {c(self.i_id)}[::-1]",
+            f"    if {c(self.i_phone)} is None: {c(self.i_phone)} = ''",
+            # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
+            f"    p = {c(self.i_phone)}",
+            f"    {c(self.i_phone_tail)} = p[::-1] if p.isdigit() else phone_tail(p) if p else ''",
+            f"    b, j, f = {c(self.i_birth)}, {c(self.i_joined)}, {c(self.i_confirmed)}",
+            "    counted = ({}, b.year if b else None, j.year if j else None, f.year if f else None)".format(
+                ", ".join(c(at[k]) for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact"))
+            ),
+        ]
+        for n in days:
+            if n in given:  # str() of a date is the same text: the digest below reads it alike
+                lines.append(f"    if {local[n]} is not None: {local[n]} = {local[n]}.isoformat()")
+        parts = []
+        for n in DIGEST_FIELDS:
+            v = local[n]
+            parts.append(f"({v} if {v}.__class__ is str else '' if {v} is None else str({v}))")
+        lines.append(f"    digest = sha256('\\x1f'.join((str(pk), {', '.join(parts)})).encode('utf-8')).hexdigest()[:32]")
+        if self.vendor == "postgresql":
+            env["copy_line"] = _copy_line
+            lines.append(f"    return pk, copy_line(values, [{', '.join(local[n] for n in self.columns)}]), digest, counted")
+        else:
+            lines.append(f"    return pk, ({', '.join(local[n] for n in self.sent)},), digest, counted")
+        # our own source: the names in it are the table's columns (keys that are not were refused above)
+        exec(compile("\n".join(lines), f"<MemberRows build {'/'.join(keys)}>", "exec"), env)
+        return env["made"]
+
+
+def _copy_line(values: dict, t: list) -> bytes:
+    """The line COPY reads (text format) for a row's column values. Every text of the row comes from `values` or is
+    derived from them (pinyin, reversed digits) or from our own constants, so a row whose values hold no backslash,
+    tab, newline or CR needs no escaping (nearly every row): one check of them all."""
+    plain = "".join([v for v in values.values() if v.__class__ is str])
+    if "\\" in plain or "\t" in plain or "\n" in plain or "\r" in plain:
+        line = "\t".join([_COPY_NULL if v is None else _copy_text(v) for v in t])
+    else:
+        line = "\t".join([v if v.__class__ is str else _COPY_NULL if v is None else ("t" if v else "f") if v.__class__ is bool else str(v) for v in t])
+    return line.encode() + b"\n"
 
 
 # The columns a new member from a file or the demo never sets: the same for every row of a bulk insert (build()

@@ -219,3 +219,67 @@ def test_a_writer_left_with_the_transaction_marked_for_rollback_writes_nothing(t
         assert writer.copying is None and writer.guard is None
     assert Member.objects.count() == before
     assert not Member.objects.filter(pk__in=list(ids)).exists()
+
+
+def _stored_row(builder, values: dict, org_id: int, pk: int) -> tuple[list, tuple]:
+    """The row as the members table stores it, read column by column the plain way: each column from the values
+    (choices as their text), derived (pinyin, reversed digits, the distribution root), or the new member's default;
+    dates as ISO text. And the member as the counters count it."""
+    from orgwork.core.pinyin import name_pinyin
+    from orgwork.members.validation import phone_tail
+
+    given = {("org_id" if k == "org" else k): v for k, v in values.items()}
+    row = []
+    for i, column in enumerate(builder.columns):
+        v = pk if i == 0 else given[column] if column in given else builder.template[i]
+        if i in builder.choices and v is not None:
+            v = str(v)
+        row.append(v)
+    at = builder.at
+    row[at["org_id"]] = org_id
+    row[at["top_org_id"]] = builder.top_of[org_id]
+    row[at["name_pinyin"]], row[at["name_initials"]] = name_pinyin(row[at["name"]])
+    row[at["id_tail"]] = row[at["id_number"]][::-1]
+    phone = row[at["phone"]] or ""
+    row[at["phone"]], row[at["phone_tail"]] = phone, phone_tail(phone) if phone else ""
+    years = [row[at[k]].year if row[at[k]] else None for k in ("birth_date", "joined_on", "confirmed_on")]
+    counted = (*[row[at[k]] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")], *years)
+    row = [v.isoformat() if isinstance(v, dt.date) else v for v in row]
+    return row, counted
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_the_builder_made_for_a_key_set_gives_the_row_read_column_by_column(tree, vendor):
+    from orgwork.members.models import Category, Gender
+
+    builder = services.MemberRows([tree.village_a, tree.office_b], vendor=vendor)
+    samples = [
+        _row(tree.village_a, 1),
+        {**_row(tree.village_a, 2), "confirmed_on": None, "phone": "0831-2345678", "job": "教师", "address": "红旗村3组"},
+        {**_row(tree.office_b, 3), "category": Category.PROBATIONARY, "gender": Gender.FEMALE, "confirmed_on": None, "phone": None},
+        {**_row(tree.office_b, 4), "phone": "13800000004", "lost_contact": True, "ethnicity": "彝族", "education": "bachelor"},
+        {k: v for k, v in _row(tree.village_a, 5).items() if k not in ("org", "confirmed_on")} | {"id_number_old": "511526800105011"},
+        {**_row(tree.village_a, 6), "confirmed_on": None, "phone": "13800000006", "job": "", "address": "甲\t乙\\丙"},
+    ]
+    for n, values in enumerate(samples):
+        org_id = (values.get("org") or tree.village_a).pk
+        pk = 500 + n
+        got_pk, record, digest, counted = builder.build(values, org_id, pk)
+        row, want_counted = _stored_row(builder, values, org_id, pk)
+        assert got_pk == pk and counted == want_counted
+        stored = dict(zip(builder.columns, row, strict=True))
+        assert digest == services.row_digest(pk, stored)
+        if vendor == "postgresql":
+            text = record.decode().rstrip("\n").split("\t")
+            assert text == [services._copy_text(v) if v is not None else "\\N" for v in row]
+        else:
+            assert list(record) == [stored[c] for c in builder.sent]
+    assert len(builder._made) == 5  # one builder per key set (the second and the last sample share theirs)
+
+
+def test_the_made_builder_refuses_what_the_step_by_step_build_refused(tree, settings):
+    builder = services.MemberRows([tree.village_a], vendor="sqlite")
+    with pytest.raises(ValueError, match="standing"):
+        builder.build({**_row(tree.village_a, 1), "standing": "suspended"}, tree.village_a.pk, 1)
+    with pytest.raises(KeyError):
+        builder.build({**_row(tree.village_a, 1), "no_such_column": 1}, tree.village_a.pk, 1)
