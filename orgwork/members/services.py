@@ -499,7 +499,13 @@ class MemberRows:
         parts = []
         for n in DIGEST_FIELDS:
             v = local[n]
-            parts.append(f"({v} if {v}.__class__ is str else '' if {v} is None else str({v}))")
+            if n == "org_id":
+                parts.append("str(org_id)")
+            elif n in given or n == "phone":
+                parts.append(f"({v} if {v}.__class__ is str else '' if {v} is None else str({v}))")
+            else:  # the template's constant, as text once
+                t = self.template[self.at[n]]
+                parts.append(repr(t if t.__class__ is str else "" if t is None else str(t)))
         lines.append(f"    digest = sha256('\\x1f'.join((str(pk), {', '.join(parts)})).encode('utf-8')).hexdigest()[:32]")
         if self.vendor == "postgresql":
             env["copy_line"] = _copy_line

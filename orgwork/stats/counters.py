@@ -25,7 +25,7 @@ checks them anyway (orgwork.stats.tasks).
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter, _count_elements, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -325,7 +325,8 @@ def tally_rows(rows: Iterable[tuple], sectors: dict[int, str], out: dict[int, di
     from one call to the next."""
     memo = {} if memo is None else memo
     base_of: dict[tuple, list[str]] = memo.setdefault("base", {})
-    standing_year_of: dict[tuple, int | None] = memo.setdefault("standing_year", {})
+    years_of: dict[tuple, tuple[str, ...]] = memo.setdefault("years", {})
+    count = _count_elements  # Counter.update's C loop: each key's count + 1, into any dict
     for org_id, standing, category, gender, education, ethnicity, lost, by, jy, cy in rows:
         combo = (standing, category, gender, education, ethnicity, lost, sectors[org_id])
         base = base_of.get(combo)
@@ -337,24 +338,25 @@ def tally_rows(rows: Iterable[tuple], sectors: dict[int, str], out: dict[int, di
         d = out.get(org_id)
         if d is None:
             d = out[org_id] = {}
-        for key in base:
-            d[key] = d.get(key, 0) + 1
-        if jy:
-            key = f"dev:{jy}"
-            d[key] = d.get(key, 0) + 1
-        if standing != NORMAL:
-            continue
+        count(d, base)
+        cohort = (standing == NORMAL, category, by, jy, cy)
+        years = years_of.get(cohort)
+        if years is None:
+            years = years_of[cohort] = _year_keys(*cohort)
+        count(d, years)
+
+
+def _year_keys(normal: bool, category, by, jy, cy) -> tuple[str, ...]:
+    """The keys of contribution_keys that depend on a year: joining (every member), birth and party standing (members
+    in good standing)."""
+    keys = [f"dev:{jy}"] if jy else []
+    if normal:
         if by:
-            key = f"by:{by}"
-            d[key] = d.get(key, 0) + 1
-        cohort = (category, jy, cy)
-        try:
-            sy = standing_year_of[cohort]
-        except KeyError:
-            sy = standing_year_of[cohort] = party_standing_year(category=category, joined_year=jy, confirmed_year=cy)
+            keys.append(f"by:{by}")
+        sy = party_standing_year(category=category, joined_year=jy, confirmed_year=cy)
         if sy:
-            key = f"sy:{sy}"
-            d[key] = d.get(key, 0) + 1
+            keys.append(f"sy:{sy}")
+    return tuple(keys)
 
 
 def subtree_moved(*, org_id: int, old_path: str, new_path: str) -> None:
