@@ -34,7 +34,7 @@ def label_name(label: str) -> str:
     login, sep, rest = label.partition("（")
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(username=login).select_related("member").first()
+    user = get_user_model().objects.filter(username=login).first()  # the member (person_name) only when the account has no name
     if user is None:
         return label
     return person_name(user) + (sep + rest if sep else "")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orgwork.core.distribution import TopOrgMixin
-from orgwork.core.fields import BytewiseCharField
+from orgwork.core.fields import BytewiseCharField, SparseOneToOneField, sparse_unique
 from orgwork.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -82,9 +82,8 @@ class Member(TopOrgMixin, NoDeleteModel):
     standing_since = models.DateField(_("状态日期"), null=True, blank=True)
     lost_contact = models.BooleanField(_("是否失联"), default=False)
     lost_contact_on = models.DateField(_("失联日期"), null=True, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="member"
-    )
+    # unique where set (most members have no account): no index entry for an empty link (core.fields)
+    user = SparseOneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="member")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,6 +100,7 @@ class Member(TopOrgMixin, NoDeleteModel):
             models.Index(fields=["org", "standing", "category"]),
             models.Index(fields=["party_group"], name="members_party_group_set", condition=models.Q(party_group__isnull=False)),
         ]
+        constraints = [sparse_unique("user", "members_member_user_set")]
 
     def __str__(self):
         return self.name
