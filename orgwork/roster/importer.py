@@ -348,7 +348,10 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                 left_out: list[tuple] = []  # counted by a check process but not written here
                 for tag, *item in chunks:
                     if tag == "counts":
-                        _add_counts(counts, item[0])
+                        if counts:
+                            _add_counts(counts, item[0])
+                        else:
+                            counts = item[0]  # the first part's counts, received just now: added to in place
                         continue
                     lookup.cover(done + item[-1])  # the rows of this chunk: done … done + checked
                     pks, records, digests, counted, checked = _accept_chunk(
