@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import operator
 import re
 
 from django.db import IntegrityError, transaction
@@ -347,13 +346,14 @@ def row_digest(pk: int, values: dict) -> str:
     """The digest a batch audit event keeps for one inserted member: SHA-256 (first 32 hex digits) over the id and
     the record fields as stored (joined by U+001F; None as "", dates ISO, booleans True/False), so a record can
     later be checked against what the import wrote."""
-    return _digest(pk, [values.get(f) for f in DIGEST_FIELDS])
+    texts = [v if v.__class__ is str else "" if v is None else str(v) for v in (values.get(f) for f in DIGEST_FIELDS)]
+    return _digest_of((str(pk), *texts))
 
 
-def _digest(pk: int, fields) -> str:
-    """row_digest over the DIGEST_FIELDS values already in order (runs once per imported member: text as it is)."""
-    payload = "\x1f".join([str(pk), *[v if v.__class__ is str else "" if v is None else str(v) for v in fields]])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+def _digest_of(texts: tuple) -> str:
+    """The digest of the id and the DIGEST_FIELDS as text (row_digest; MemberRows' made builders, which write the
+    texts out per column)."""
+    return hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()[:32]
 
 
 def _insert_columns():
@@ -427,17 +427,11 @@ class MemberRows:
         if self.vendor != "postgresql":
             self.fixed = {n: _sql_literal(template[at[n]]) for n in FIXED_ON_INSERT}
         self.sent = [n for n in self.columns if n not in self.fixed]
-        self.varying = operator.itemgetter(*(at[n] for n in self.sent))
         orgs = list(orgs)
         roots = distribution.root_ids({o.path for o in orgs})  # the distribution column (core.distribution)
         self.top_of = {o.pk: roots.get(distribution.root_path(o.path)) for o in orgs}
         self.sector_of = {o.pk: o.sector for o in orgs}
         self.path_of = {o.pk: o.path for o in orgs}
-        self.digested = operator.itemgetter(*(at[f] for f in DIGEST_FIELDS))
-        self.counted_of = operator.itemgetter(*(at[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact")))
-        self.i_org, self.i_top, self.i_name, self.i_pinyin, self.i_initials = at["org_id"], at["top_org_id"], at["name"], at["name_pinyin"], at["name_initials"]
-        self.i_id, self.i_id_tail, self.i_phone, self.i_phone_tail = at["id_number"], at["id_tail"], at["phone"], at["phone_tail"]
-        self.i_birth, self.i_joined, self.i_confirmed = at["birth_date"], at["joined_on"], at["confirmed_on"]
         self._made: dict[tuple, object] = {}  # the builder for each key set the values came with (see _make)
 
     def build(self, values: dict, org_id: int, pk: int) -> tuple[int, tuple | bytes, str, tuple]:
@@ -462,14 +456,14 @@ class MemberRows:
         given = {("org_id" if k == "org" else k) for k in keys if k != "org"}
         choices = {self.columns[i] for i in self.choices}
         days = {self.columns[i] for i in self.days}
-        env = {"top_of": self.top_of, "name_pinyin": name_pinyin, "phone_tail": phone_tail, "sha256": hashlib.sha256, "T": self.template}
+        env = {"top_of": self.top_of, "name_pinyin": name_pinyin, "phone_tail": phone_tail, "digest_of": _digest_of, "T": self.template}
         lines = ["def made(values, org_id, pk):"]
         local = {}  # column -> the local holding its value as stored
         for i, n in enumerate(self.columns):
             v = f"c{i}"
             local[n] = v
             if i == 0:
-                lines.append(f"    {v} = values['id'] if 'id' in values else pk" if "id" in given else f"    {v} = pk")
+                lines.append(f"    {v} = values['id']" if "id" in given else f"    {v} = pk")
             elif n == "org_id":
                 lines.append(f"    {v} = org_id")
             elif n in given:
@@ -478,19 +472,18 @@ class MemberRows:
                     lines.append(f"    if {v}.__class__ is not str and {v} is not None: {v} = str({v})  # an enum member of the choices")
             else:
                 lines.append(f"    {v} = T[{i}]")
-        at = self.at
-        c = "c{}".format
+        c = local
         lines += [
-            f"    {c(self.i_top)} = top_of[org_id]",
-            f"    {c(self.i_pinyin)}, {c(self.i_initials)} = name_pinyin({c(self.i_name)})",
-            f"    {c(self.i_id_tail)} = {c(self.i_id)}[::-1]",
-            f"    if {c(self.i_phone)} is None: {c(self.i_phone)} = ''",
+            f"    {c['top_org_id']} = top_of[org_id]",
+            f"    {c['name_pinyin']}, {c['name_initials']} = name_pinyin({c['name']})",
+            f"    {c['id_tail']} = {c['id_number']}[::-1]",
+            f"    if {c['phone']} is None: {c['phone']} = ''",
             # a phone as validated is digits (a mobile, nearly always) or digits and hyphens
-            f"    p = {c(self.i_phone)}",
-            f"    {c(self.i_phone_tail)} = p[::-1] if p.isdigit() else phone_tail(p) if p else ''",
-            f"    b, j, f = {c(self.i_birth)}, {c(self.i_joined)}, {c(self.i_confirmed)}",
+            f"    p = {c['phone']}",
+            f"    {c['phone_tail']} = p[::-1] if p.isdigit() else phone_tail(p) if p else ''",
+            f"    b, j, f = {c['birth_date']}, {c['joined_on']}, {c['confirmed_on']}",
             "    counted = ({}, b.year if b else None, j.year if j else None, f.year if f else None)".format(
-                ", ".join(c(at[k]) for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact"))
+                ", ".join(c[k] for k in ("org_id", "standing", "category", "gender", "education", "ethnicity", "lost_contact"))
             ),
         ]
         for n in days:
@@ -506,7 +499,7 @@ class MemberRows:
             else:  # the template's constant, as text once
                 t = self.template[self.at[n]]
                 parts.append(repr(t if t.__class__ is str else "" if t is None else str(t)))
-        lines.append(f"    digest = sha256('\\x1f'.join((str(pk), {', '.join(parts)})).encode('utf-8')).hexdigest()[:32]")
+        lines.append(f"    digest = digest_of((str(pk), {', '.join(parts)}))")
         if self.vendor == "postgresql":
             env["copy_line"] = _copy_line
             lines.append(f"    return pk, copy_line(values, [{', '.join(local[n] for n in self.columns)}]), digest, counted")

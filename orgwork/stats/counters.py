@@ -42,9 +42,15 @@ NORMAL = "normal"
 
 def contribution_keys(*, standing, category, gender, education, ethnicity, lost_contact, birth_year, joined_year, sector, confirmed_year=None) -> list[str]:
     """The keys one member counts for (each once), see the module docstring."""
+    return [
+        *_base_keys(standing, category, gender, education, ethnicity, lost_contact, sector),
+        *_year_keys(standing == NORMAL, category, birth_year, joined_year, confirmed_year),
+    ]
+
+
+def _base_keys(standing, category, gender, education, ethnicity, lost_contact, sector) -> list[str]:
+    """The keys of contribution_keys that depend on no year (a few dozen combinations in a whole county)."""
     keys = ["all"]
-    if joined_year:
-        keys.append(f"dev:{joined_year}")
     if standing != NORMAL:
         keys.append(f"st:{standing}")
         return keys
@@ -55,11 +61,6 @@ def contribution_keys(*, standing, category, gender, education, ethnicity, lost_
         keys.append("eth:none")
     else:
         keys.append("eth:han" if ethnicity == "汉族" else "eth:minority")
-    if birth_year:
-        keys.append(f"by:{birth_year}")
-    standing_year = party_standing_year(category=category, joined_year=joined_year, confirmed_year=confirmed_year)
-    if standing_year:
-        keys.append(f"sy:{standing_year}")
     return keys
 
 
@@ -331,10 +332,7 @@ def tally_rows(rows: Iterable[tuple], sectors: dict[int, str], out: dict[int, di
         combo = (standing, category, gender, education, ethnicity, lost, sectors[org_id])
         base = base_of.get(combo)
         if base is None:
-            base = base_of[combo] = contribution_keys(
-                standing=standing, category=category, gender=gender, education=education, ethnicity=ethnicity,
-                lost_contact=lost, birth_year=None, joined_year=None, confirmed_year=None, sector=combo[-1],
-            )
+            base = base_of[combo] = _base_keys(*combo)
         d = out.get(org_id)
         if d is None:
             d = out[org_id] = {}
