@@ -42,13 +42,18 @@ def available() -> bool:
 
 
 def stream(
-    produce: Callable[[int, int], Iterable[T]], *, parts: int = 1, fork: bool = True, meanwhile: Callable[[], object] | None = None
+    produce: Callable[[int, int], Iterable[T]],
+    *,
+    parts: int = 1,
+    fork: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+    niceness: int = CHILD_NICENESS,
 ) -> Iterator[T]:
     """The items of produce(0, parts), produce(1, parts), … taken in turn, one from each part (part k makes the items
     k, k + parts, k + 2·parts, … of the whole sequence), each part in a forked child of its own.
 
     `meanwhile()` runs in the parent right after the fork, while the children start. Without a fork the same items
-    come from produce(0, 1) in this process."""
+    come from produce(0, 1) in this process. The children run `niceness` steps below the parent."""
     if not (fork and available()):
         if meanwhile is not None:
             meanwhile()
@@ -65,7 +70,7 @@ def stream(
                 os.close(read_fd)
                 for _pid, other in children:
                     other.close()
-                _child(lambda part=part: produce(part, parts), write_fd)  # never returns
+                _child(lambda part=part: produce(part, parts), write_fd, niceness)  # never returns
             os.close(write_fd)
             children.append((pid, os.fdopen(read_fd, "rb", buffering=1 << 20)))
         if meanwhile is not None:
@@ -95,6 +100,14 @@ def stream(
             os.waitpid(pid, 0)
 
 
+def call(compute: Callable[[], T], *, fork: bool = True, meanwhile: Callable[[], object] | None = None) -> T:
+    """compute() in a forked child while meanwhile() runs here, at the same priority (the two are one piece of work
+    split over two cores, each waited for): compute's result, plain values, once both are done. Without a fork,
+    meanwhile() and then compute() in this process."""
+    (result,) = stream(lambda _part, _parts: [compute()], fork=fork, meanwhile=meanwhile, niceness=0)
+    return result
+
+
 def _widen(fd: int) -> None:
     """A pipe of 1 MiB where Linux allows it (the default 64 KiB holds less than one chunk), so a child can finish
     its next chunk while the parent still writes the previous one."""
@@ -121,11 +134,12 @@ def _receive(pipe) -> tuple[int, object]:
     return _END, None
 
 
-def _child(produce, write_fd: int) -> None:
+def _child(produce, write_fd: int, niceness: int = CHILD_NICENESS) -> None:
     code = 0
     try:
         _no_database()
-        os.nice(CHILD_NICENESS)
+        if niceness:
+            os.nice(niceness)
         with os.fdopen(write_fd, "wb", buffering=1 << 20) as pipe:
             try:
                 for item in produce():

@@ -167,8 +167,9 @@ class _NoCounters:
     def tally_rows(self, rows, sectors, out, memo=None):
         return None
 
-    def add_counts(self, deltas, loaded=None):
-        return None
+    def add_counts(self, *parts, loaded=None, meanwhile=None):
+        if meanwhile is not None:
+            meanwhile()
 
     def subtree_moved(self, *, org_id, old_path, new_path):
         return None

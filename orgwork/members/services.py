@@ -738,18 +738,19 @@ class BulkMemberWriter:
         cur.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [Member._meta.db_table])
         self.next_id = max(top, cur.fetchone()[0]) + 1
 
-    def finish(self, counts: dict[int, dict[str, int]] | None = None) -> int:
-        """The audit event and the counters; `counts` when the rows were counted already (count_rows of exactly the
-        rows inserted), else they are counted here."""
+    def finish(self, *counts: dict[int, dict[str, int]]) -> int:
+        """The audit event and the counters; `counts` when the rows were counted already (count_rows or tally_rows of
+        exactly the rows inserted, in one or more parts, added up into the first), else they are counted here. The
+        audit event is written while the counted rows are added up (for a big import in a forked process)."""
         if not self.counted:
             return 0
-        self.record()
-        if counts is None:
+        if not counts:
+            self.record()
             builder = self.builder
             touched = {c[0] for c in self.counted}
             registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
         else:
-            registry.counters().add_counts(counts, loaded=self.loaded)
+            registry.counters().add_counts(*counts, loaded=self.loaded, meanwhile=self.record)
         return len(self.counted)
 
     def record(self) -> None:

@@ -344,14 +344,11 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                     lookup.cover(LOOKUP_BLOCK)
 
                 chunks = forked.stream(check, parts=CHECK_PROCESSES, fork=total >= FORK_MIN_ROWS, meanwhile=meanwhile)
-                counts: dict[int, dict[str, int]] = {}
+                counts: list[dict[int, dict[str, int]]] = []  # each check process's, added up by the counters
                 left_out: list[tuple] = []  # counted by a check process but not written here
                 for tag, *item in chunks:
                     if tag == "counts":
-                        if counts:
-                            _add_counts(counts, item[0])
-                        else:
-                            counts = item[0]  # the first part's counts, received just now: added to in place
+                        counts.append(item[0])
                         continue
                     lookup.cover(done + item[-1])  # the rows of this chunk: done … done + checked
                     pks, records, digests, counted, checked = _accept_chunk(
@@ -364,18 +361,15 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                         writer.insert_columns(pks, records, digests, counted)
                     done += checked
                     progress("check", done, total)
-                    if done == total and (partial or not report.rejected):
-                        # every row is in: the batch's audit event goes in while the check processes count
-                        progress("write", 0, total)
-                        writer.record()
                 report.valid_rows += len(update_rows)
                 if report.rejected and not partial:
                     transaction.set_rollback(True)
                     return report
                 progress("write", 0, total)
                 if left_out:
-                    _add_counts(counts, registry.counters().count_rows(left_out, builder.sector_of), sign=-1)
-                report.created = writer.finish(counts)
+                    counts.append(_negated(registry.counters().count_rows(left_out, builder.sector_of)))
+                # the batch's audit event is written while the counts are added up
+                report.created = writer.finish(*counts)
             _write_updates(report, actor, update_rows, orgs, heading, today=today)
             if report.rejected and not partial:
                 transaction.set_rollback(True)
@@ -450,14 +444,8 @@ def _check_rows(sheet, heading, answers, builder, ids, *, today, min_age, keep_v
     yield ("counts", counts)
 
 
-def _add_counts(into: dict, counts: dict, sign: int = 1) -> None:
-    for org, c in counts.items():
-        d = into.get(org)
-        if d is None:
-            into[org] = d = {}
-        get = d.get
-        for k, v in c.items():
-            d[k] = get(k, 0) + sign * v
+def _negated(counts: dict) -> dict[int, dict[str, int]]:
+    return {org: {k: -v for k, v in c.items()} for org, c in counts.items()}
 
 
 def _check_chunk(rows, ids, heading, answers, build, take, org_col, standing_col, *, today, min_age, keep_values):

@@ -505,3 +505,43 @@ def test_a_query_in_the_child_raises_and_the_parents_connection_still_works(tree
     assert Org.objects.count() == before + 1
     assert connection.execute_wrappers == []
     assert no_children()
+
+
+def test_call_computes_in_another_process_while_meanwhile_runs_here_at_the_same_priority():
+    parent = os.getpid()
+    ran_here = []
+
+    def compute():
+        return {"pid": os.getpid(), "nice": os.nice(0), "items": ITEMS[:5]}
+
+    got = forked.call(compute, meanwhile=lambda: ran_here.append(os.getpid()))
+    assert got["pid"] != parent and ran_here == [parent]
+    assert got["nice"] == os.nice(0)  # not lowered as the check processes are: the caller waits for it
+    assert [typed(v) for v in got["items"]] == [typed(v) for v in ITEMS[:5]]
+    assert no_children()
+
+
+def test_call_without_fork_runs_meanwhile_then_compute_here():
+    order = []
+    got = forked.call(lambda: order.append("compute") or os.getpid(), fork=False, meanwhile=lambda: order.append("meanwhile"))
+    assert got == os.getpid() and order == ["meanwhile", "compute"]
+
+
+def test_call_raises_the_childs_error_and_a_failing_meanwhile_leaves_no_child():
+    def fails():
+        raise Picklable("in the child")
+
+    with pytest.raises(Picklable, match="in the child"):
+        forked.call(fails)
+    assert no_children()
+
+    def slow():
+        time.sleep(5)
+        return 1
+
+    def meanwhile_fails():
+        raise RuntimeError("here")
+
+    with pytest.raises(RuntimeError, match="here"):
+        forked.call(slow, meanwhile=meanwhile_fails)
+    assert no_children()

@@ -235,3 +235,75 @@ def test_a_rebuild_after_the_counters_were_lost_reports_a_sample_and_the_count(t
     own, total = compute()
     county = OrgStats.objects.get(org=tree.county)
     assert county.total == {k: v for k, v in sorted(total[tree.county.pk].items()) if v} and county.total["all"] == 6
+
+
+def _rows(rng, orgs, n):
+    return [
+        (
+            rng.choice(orgs), rng.choice(["normal"] * 5 + ["suspended"]), rng.choice(["full", "probationary"]), rng.choice(["M", "F"]),
+            rng.choice(["bachelor", "", "college"]), rng.choice(["汉族", "回族"]), rng.random() < 0.1,
+            rng.choice([None, *range(1950, 2005)]), rng.choice(range(1970, 2026)), rng.choice([None, *range(1971, 2026)]),
+        )
+        for _ in range(n)
+    ]
+
+
+def test_counts_in_parts_added_up_in_a_forked_process_store_what_adding_them_here_stores(tree, make_member, monkeypatch):
+    """An import's tail: the check processes' counts, and the rows not written taken out again, added up while the
+    batch's audit event is written — in a forked process for a big import. The documents stored are the same as
+    when the parts are added in this process, the totals of every ancestor included; `meanwhile` runs once, here."""
+    import os
+
+    from django.db import transaction
+
+    from orgwork.core import forked
+    from orgwork.stats import counters
+
+    make_member(tree.village_a)
+    make_member(tree.office_b)
+    orgs = [tree.village_a.pk, tree.office_a.pk, tree.village_b.pk, tree.group_a.pk]
+    sectors = {o.pk: o.sector for o in (tree.village_a, tree.office_a, tree.village_b, tree.group_a)}
+    rng = random.Random(13)
+    first, second, left_out = _rows(rng, orgs, 400), _rows(rng, orgs, 300), _rows(rng, orgs, 0)
+    left_out = first[:25] + second[:10]  # counted by a check process, then found to be repeats: not written
+
+    def parts():
+        negative = {oid: {k: -v for k, v in c.items()} for oid, c in counters.count_rows(left_out, sectors).items()}
+        return [dict(counters.count_rows(first, sectors)), dict(counters.count_rows(second, sectors)), negative]
+
+    every = [tree.county, tree.town_a, tree.town_b, tree.village_a, tree.office_a, tree.village_b, tree.office_b, tree.group_a]
+    results, calls, ran = [], [], []
+    real_call = forked.call
+
+    def spy(compute, *, fork=True, meanwhile=None):
+        calls.append(fork)
+        return real_call(compute, fork=fork, meanwhile=meanwhile)
+
+    monkeypatch.setattr(forked, "call", spy)
+    for fork_min in (10**9, 1):  # in this process, then forked
+        monkeypatch.setattr(counters, "FORK_MIN_ORGS", fork_min)
+        with transaction.atomic():
+            counters.add_counts(*parts(), meanwhile=lambda: ran.append(os.getpid()))
+            results.append([stored(o) for o in every])
+            transaction.set_rollback(True)
+    assert calls == [False, True] and ran == [os.getpid(), os.getpid()]
+    assert results[0] == results[1]
+    # and both are what was stored before plus the rows kept, counted on their own
+    from collections import Counter
+
+    before = [stored(o) for o in every]
+    kept = counters.count_rows(first[25:] + second[10:], sectors)
+    assert results[0][every.index(tree.village_a)][0] == dict(Counter(before[every.index(tree.village_a)][0]) + kept[tree.village_a.pk])
+    town_a = Counter(before[every.index(tree.town_a)][1]) + kept[tree.village_a.pk] + kept[tree.office_a.pk] + kept[tree.group_a.pk]
+    assert results[0][every.index(tree.town_a)][1] == dict(town_a)
+    assert results[0][every.index(tree.county)][1]["all"] == 2 + sum(c["all"] for c in kept.values())
+
+
+def test_a_change_of_no_count_reads_and_locks_nothing(tree, make_member, django_assert_num_queries):
+    from collections import Counter
+
+    from orgwork.stats import counters
+
+    make_member(tree.village_a)
+    with django_assert_num_queries(0):
+        counters.apply_own_deltas({tree.village_a.pk: Counter({"n": 0}), tree.village_b.pk: Counter()})
