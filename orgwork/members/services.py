@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -738,19 +739,24 @@ class BulkMemberWriter:
         cur.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [Member._meta.db_table])
         self.next_id = max(top, cur.fetchone()[0]) + 1
 
-    def finish(self, *counts: dict[int, dict[str, int]]) -> int:
+    def finish(self, *counts: dict[int, dict[str, int]], meanwhile: Callable[[], object] | None = None) -> int:
         """The audit event and the counters; `counts` when the rows were counted already (count_rows or tally_rows of
         exactly the rows inserted, in one or more parts, added up into the first), else they are counted here. The
-        audit event is written while the counted rows are added up (for a big import in a forked process)."""
+        audit event is written while the counted rows are added up (for a big import in a forked process), and so is
+        the caller's `meanwhile()` run."""
         if not self.counted:
+            if meanwhile is not None:
+                meanwhile()
             return 0
         if not counts:
+            if meanwhile is not None:
+                meanwhile()
             self.record()
             builder = self.builder
             touched = {c[0] for c in self.counted}
             registry.counters().members_added([], {pk: builder.sector_of[pk] for pk in touched}, rows=self.counted, loaded=self.loaded)
         else:
-            registry.counters().add_counts(*counts, loaded=self.loaded, meanwhile=self.record)
+            registry.counters().add_counts(*counts, loaded=self.loaded, meanwhile=self.record if meanwhile is None else lambda: (self.record(), meanwhile()))
         return len(self.counted)
 
     def record(self) -> None:

@@ -278,6 +278,7 @@ def _import_members(source, *, actor, partial, update, today, progress, action) 
             sheet = _located(report, rows, sheets.MEMBER_COLUMNS, sheets.MEMBER_REQUIRED, _("党员信息"))
             if sheet is None:
                 return report
+            del reading, rows  # the cells are held by sheet.rows alone from here (freed early: see _import_sheet)
             return _import_sheet(
                 report, sheet, actor=actor, partial=partial, update=update, today=today, progress=progress, action=action, loaded=loaded, known=known, resolver=resolver
             )
@@ -368,8 +369,9 @@ def _import_sheet(report, sheet, *, actor, partial, update, today, progress, act
                 progress("write", 0, total)
                 if left_out:
                     counts.append(_negated(registry.counters().count_rows(left_out, builder.sector_of)))
-                # the batch's audit event is written while the counts are added up
-                report.created = writer.finish(*counts)
+                # The batch's audit event is written while the counts are added up; so are the file's cells freed
+                # (a million objects: 0.1 s), which nothing reads any more.
+                report.created = writer.finish(*counts, meanwhile=sheet.rows.clear)
             _write_updates(report, actor, update_rows, orgs, heading, today=today)
             if report.rejected and not partial:
                 transaction.set_rollback(True)
