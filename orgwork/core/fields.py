@@ -57,3 +57,76 @@ class SparseOneToOneField(models.OneToOneField):
 def sparse_unique(field: str, name: str) -> models.UniqueConstraint:
     """The partial unique index of a SparseOneToOneField: unique among the rows where it is set."""
     return models.UniqueConstraint(fields=[field], condition=models.Q(**{f"{field}__isnull": False}), name=name)
+
+
+class ReversedCopyField(BytewiseCharField):
+    """Another column's text reversed, written by every save (`source`): “ends with …” becomes a prefix, one range of
+    this column's index. Declared unique, its index is also the source's unique index: see ReversedLookupCharField."""
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = (getattr(model_instance, self.model._meta.get_field(self.source).attname) or "")[::-1]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class ReversedLookupCharField(models.CharField):
+    """A text column with no index of its own, unique through its reversed copy (`reversed_in`, a unique
+    ReversedCopyField of the same model): an equality test on it (`=`, `IN` a list of values) is asked of the copy's
+    unique index with the values reversed, so one B-tree serves the uniqueness, the look-up by value and the search by
+    its last characters (a member's ID number: a roster import writes one index entry per row fewer). Anything else
+    (a range, a pattern, a subquery) reads this column itself."""
+
+    def __init__(self, *args, reversed_in: str, **kwargs):
+        self.reversed_in = reversed_in
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["reversed_in"] = self.reversed_in
+        return name, path, args, kwargs
+
+
+def _on_reversed_copy(lookup):
+    """The same test on the reversed copy's column, or None when it cannot be moved there."""
+    from django.db.models.expressions import Col
+
+    lhs = lookup.lhs
+    if not isinstance(lhs, Col) or not lookup.rhs_is_direct_value():
+        return None
+    copy = Col(lhs.alias, lhs.target.model._meta.get_field(lhs.target.reversed_in))
+    if isinstance(lookup, models.lookups.In):
+        values = list(lookup.rhs)
+        if not all(v.__class__ is str for v in values):
+            return None
+        return models.lookups.In(copy, [v[::-1] for v in values])
+    if lookup.rhs.__class__ is not str:
+        return None
+    return models.lookups.Exact(copy, lookup.rhs[::-1])
+
+
+@ReversedLookupCharField.register_lookup
+class _ExactOnReversedCopy(models.lookups.Exact):
+    def as_sql(self, compiler, connection):
+        moved = _on_reversed_copy(self)
+        if moved is None:
+            return super().as_sql(compiler, connection)
+        return moved.as_sql(compiler, connection)
+
+
+@ReversedLookupCharField.register_lookup
+class _InOnReversedCopy(models.lookups.In):
+    def as_sql(self, compiler, connection):
+        moved = _on_reversed_copy(self)
+        if moved is None:
+            return super().as_sql(compiler, connection)
+        return moved.as_sql(compiler, connection)

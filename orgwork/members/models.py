@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orgwork.core.distribution import TopOrgMixin
-from orgwork.core.fields import BytewiseCharField, SparseOneToOneField, sparse_unique
+from orgwork.core.fields import BytewiseCharField, ReversedCopyField, ReversedLookupCharField, SparseOneToOneField, sparse_unique
 from orgwork.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -57,10 +57,12 @@ class Member(TopOrgMixin, NoDeleteModel):
     name_pinyin = BytewiseCharField(max_length=200, blank=True, db_index=True)
     name_initials = BytewiseCharField(max_length=60, blank=True, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    # Unique, and found by value, through id_tail's unique index (core.fields.ReversedLookupCharField): one B-tree
+    # for the uniqueness, the look-up by number and the search by its last digits.
+    id_number = ReversedLookupCharField(_("公民身份号码"), max_length=18, reversed_in="id_tail")
     # the old 15-digit number this record's ID number was converted from (an old card in an old roster)
     id_number_old = models.CharField(_("原15位身份证号码"), max_length=15, blank=True, default="")
-    id_tail = BytewiseCharField(max_length=18, db_index=True, editable=False)  # reversed: “last digits” is a prefix
+    id_tail = ReversedCopyField(max_length=18, unique=True, source="id_number")  # reversed: “last digits” is a prefix
     ethnicity = models.CharField(_("民族"), max_length=30, blank=True)
     birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)

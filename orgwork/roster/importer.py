@@ -603,11 +603,12 @@ def _registered(id_numbers: list[str]) -> dict[str, tuple[int, int]]:
     chunk = 50000 if connection.vendor == "postgresql" else 5000  # SQLite: at most 32,766 parameters
     with connection.cursor() as cur:
         for start in range(0, len(id_numbers), chunk):
-            part = id_numbers[start : start + chunk]
+            # asked of id_tail's unique index, the numbers reversed (the ID number has no index of its own)
+            part = [i[::-1] for i in id_numbers[start : start + chunk]]
             if connection.vendor == "postgresql":
-                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_number = ANY(%s)", [part])
+                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_tail = ANY(%s)", [part])
             else:
-                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_number IN ({', '.join(['%s'] * len(part))})", part)
+                cur.execute(f"SELECT id_number, id, org_id FROM {table} WHERE id_tail IN ({', '.join(['%s'] * len(part))})", part)
             existing.update({i: (pk, oid) for i, pk, oid in cur.fetchall()})
     return existing
 
