@@ -115,14 +115,26 @@ class _Row:
         self.org_id, self.own, self.total = org_id, own, total
 
 
-def load_for_update(org_ids, have=None) -> dict[int, _Row]:
+class Loaded(dict):
+    """{org id: _Row} as load_for_update read them, with the paths it read on the way: `paths` {org id: path} of the
+    orgs asked for, `ids` {path: org id} of them and every ancestor (so adding to them asks the database nothing
+    more)."""
+
+    paths: dict[int, str]
+    ids: dict[str, int]
+
+
+def load_for_update(org_ids, have=None) -> Loaded:
     """Lock and read the counter rows of these orgs and all their ancestors (created where missing), in id order so
     writers never deadlock. A bulk import calls it before its rows are ready, so the read is off its critical path,
     and passes the result to members_added(loaded=...); `have`: rows loaded already (not read again)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counters must change inside the service's transaction")
-    paths = Org.objects.filter(pk__in=list(org_ids)).values_list("path", flat=True)
-    return _load(sorted(set(_ancestry(paths).values()) - set(have or ())))
+    paths = dict(Org.objects.filter(pk__in=list(org_ids)).values_list("pk", "path"))
+    ids = _ancestry(paths.values())
+    out = Loaded(_load(sorted(set(ids.values()) - set(have or ()))))
+    out.paths, out.ids = paths, ids
+    return out
 
 
 def _load(ids: list[int]) -> dict[int, _Row]:
@@ -152,7 +164,7 @@ def _load(ids: list[int]) -> dict[int, _Row]:
             )
             for org_id, own, total in cur.fetchall():
                 own = loads(own)
-                out[org_id] = _Row(org_id, own, dict(own) if total is None else loads(total))
+                out[org_id] = _Row(org_id, own, own if total is None else loads(total))  # one document until it parts
     return out
 
 
@@ -175,7 +187,12 @@ def _added(own: dict, total: dict, rows: dict[int, _Row], ids: list[int]):
         d_own, d_total = own.get(org_id), total.get(org_id)
         # An org without suborgs (most of the orgs an import touches) has the same total as own, and the same
         # delta for both: added once, and written as one document (see _save).
-        leaf = d_own is not None and d_total is not None and dict.__eq__(d_own, d_total) and row.own == row.total  # Counter's own == walks in Python
+        # (identity first: _summed gives a leaf the same delta for both, _load the same document; Counter's own ==
+        # walks in Python)
+        leaf = (
+            d_own is not None and d_total is not None and (d_own is d_total or dict.__eq__(d_own, d_total))
+            and (row.own is row.total or dict.__eq__(row.own, row.total))
+        )
         if not leaf and row.total is row.own:
             row.total = dict(row.own)  # one document until now: the two part here
         if d_own:
@@ -266,8 +283,12 @@ def _apply(parts: list[dict], loaded: dict[int, _Row] | None = None, meanwhile=N
         if meanwhile is not None:
             meanwhile()
         return
-    paths = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "path"))
-    ids = _ancestry(paths.values())
+    known = getattr(loaded, "paths", None)
+    if known is not None and org_ids <= known.keys():  # read with the rows (load_for_update): every path and ancestor
+        paths, ids = known, loaded.ids
+    else:
+        paths = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        ids = _ancestry(paths.values())
     rows = dict(loaded or {})
     rows.update(_load(sorted(i for i in ids.values() if i not in rows)))
 
@@ -295,19 +316,24 @@ def _summed(parts: list[dict], paths: dict[int, str], ids: dict[str, int], rows:
     # Totals bottom-up: each org's own delta, then every node's finished total added once to its parent's (deepest
     # first), instead of each delta once per ancestor: an import touching thousands of branches sums far less.
     # Plain dicts added with _merge (Counter.update walks each delta through more Python per key).
+    # An org's total delta is its own delta itself (no copy) until a suborg's is added to it: then it is copied
+    # first. An org without suborgs (most of an import's) so has one delta object for both (see _added).
     by_path: dict[str, dict] = {}
+    shared: set[str] = set()  # paths whose total delta is still the org's own delta object
     for oid, d in deltas.items():
         p = paths[oid]
-        if p in by_path:
-            _merge(by_path[p], d)
-        else:
-            by_path[p] = dict(d)
+        by_path[p] = d
+        shared.add(p)
     for node in sorted({p[:i] for p in map(paths.__getitem__, deltas) for i in range(STEP, len(p) + 1, STEP)}, key=len, reverse=True):
         if len(node) > STEP and node in by_path:
-            parent = by_path.get(node[:-STEP])
+            up = node[:-STEP]
+            parent = by_path.get(up)
             if parent is None:
-                by_path[node[:-STEP]] = dict(by_path[node])
+                by_path[up] = dict(by_path[node])
             else:
+                if up in shared:
+                    by_path[up] = parent = dict(parent)
+                    shared.discard(up)
                 _merge(parent, by_path[node])
     total = {ids[p]: d for p, d in by_path.items() if any(d.values())}
     return _added(deltas, total, rows, sorted({*deltas, *total}))

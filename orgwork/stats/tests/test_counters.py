@@ -254,7 +254,8 @@ def test_counts_in_parts_added_up_in_a_forked_process_store_what_adding_them_her
     when the parts are added in this process, the totals of every ancestor included; `meanwhile` runs once, here."""
     import os
 
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from orgwork.core import forked
     from orgwork.stats import counters
@@ -280,14 +281,18 @@ def test_counts_in_parts_added_up_in_a_forked_process_store_what_adding_them_her
         return real_call(compute, fork=fork, meanwhile=meanwhile)
 
     monkeypatch.setattr(forked, "call", spy)
-    for fork_min in (10**9, 1):  # in this process, then forked
+    for fork_min, read_ahead in ((10**9, False), (1, False), (1, True)):  # here, forked, forked with the rows read ahead
         monkeypatch.setattr(counters, "FORK_MIN_ORGS", fork_min)
         with transaction.atomic():
-            counters.add_counts(*parts(), meanwhile=lambda: ran.append(os.getpid()))
+            loaded = counters.load_for_update(orgs) if read_ahead else None
+            with CaptureQueriesContext(connection) as queries:
+                counters.add_counts(*parts(), loaded=loaded, meanwhile=lambda: ran.append(os.getpid()))
+            if read_ahead:  # the rows, the paths and the ancestors were read with them: only the UPDATE is left
+                assert len(queries) == 1 and "UPDATE" in queries[0]["sql"] and "orgs_org" not in queries[0]["sql"]
             results.append([stored(o) for o in every])
             transaction.set_rollback(True)
-    assert calls == [False, True] and ran == [os.getpid(), os.getpid()]
-    assert results[0] == results[1]
+    assert calls == [False, True, True] and ran == [os.getpid()] * 3
+    assert results[0] == results[1] == results[2]
     # and both are what was stored before plus the rows kept, counted on their own
     from collections import Counter
 
