@@ -65,7 +65,12 @@ def stream(
         for part in range(parts):
             read_fd, write_fd = os.pipe()
             _widen(write_fd)
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read_fd)
+                os.close(write_fd)
+                raise
             if pid == 0:  # the child
                 os.close(read_fd)
                 for _pid, other in children:
@@ -102,9 +107,22 @@ def stream(
 
 def call(compute: Callable[[], T], *, fork: bool = True, meanwhile: Callable[[], object] | None = None) -> T:
     """compute() in a forked child while meanwhile() runs here, at the same priority (the two are one piece of work
-    split over two cores, each waited for): compute's result, plain values, once both are done. Without a fork,
-    meanwhile() and then compute() in this process."""
-    (result,) = stream(lambda _part, _parts: [compute()], fork=fork, meanwhile=meanwhile, niceness=0)
+    split over two cores, each waited for): compute's result, plain values, once both are done. Without a fork (or
+    when no process can be forked: memory, a process limit), meanwhile() and then compute() in this process."""
+    ran = []
+
+    def beside():
+        ran.append(True)
+        if meanwhile is not None:
+            meanwhile()
+
+    try:
+        (result,) = stream(lambda _part, _parts: [compute()], fork=fork, meanwhile=beside, niceness=0)
+    except OSError:
+        if ran:  # from meanwhile() or from compute() in the child: theirs to report
+            raise
+        beside()
+        return compute()
     return result
 
 

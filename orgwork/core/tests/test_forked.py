@@ -545,3 +545,19 @@ def test_call_raises_the_childs_error_and_a_failing_meanwhile_leaves_no_child():
     with pytest.raises(RuntimeError, match="here"):
         forked.call(slow, meanwhile=meanwhile_fails)
     assert no_children()
+
+
+def test_call_works_here_when_no_process_can_be_forked(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: the process limit
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    ran = []
+    assert forked.call(lambda: os.getpid(), meanwhile=lambda: ran.append(os.getpid())) == os.getpid()
+    assert ran == [os.getpid()]
+
+    def fails_here():
+        raise FileNotFoundError("compute's own error")
+
+    with pytest.raises(FileNotFoundError, match="compute's own error"):  # raised by compute in this process: not retried
+        forked.call(fails_here)
