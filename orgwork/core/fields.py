@@ -114,8 +114,9 @@ def _on_reversed_copy(lookup):
     return models.lookups.Exact(copy, lookup.rhs[::-1])
 
 
-@ReversedLookupCharField.register_lookup
-class _ExactOnReversedCopy(models.lookups.Exact):
+class _OnReversedCopy:
+    """A look-up answered on the reversed copy's column when it can be (see _on_reversed_copy)."""
+
     def as_sql(self, compiler, connection):
         moved = _on_reversed_copy(self)
         if moved is None:
@@ -124,9 +125,10 @@ class _ExactOnReversedCopy(models.lookups.Exact):
 
 
 @ReversedLookupCharField.register_lookup
-class _InOnReversedCopy(models.lookups.In):
-    def as_sql(self, compiler, connection):
-        moved = _on_reversed_copy(self)
-        if moved is None:
-            return super().as_sql(compiler, connection)
-        return moved.as_sql(compiler, connection)
+class _ExactOnReversedCopy(_OnReversedCopy, models.lookups.Exact):
+    pass
+
+
+@ReversedLookupCharField.register_lookup
+class _InOnReversedCopy(_OnReversedCopy, models.lookups.In):
+    pass
