@@ -19,7 +19,7 @@ from orgwork.core.scope import scope
 from orgwork.orgs.models import Org, OrgKind
 
 from .models import Category, Member, MemberStatusChange, Standing, StatusAction
-from .validation import FIELD_LABELS, clean_member, id_tail, phone_tail
+from .validation import FIELD_LABELS, clean_member, phone_tail
 
 RECORD_FIELDS = (
     "name",
@@ -57,8 +57,8 @@ def _writable_member(actor: Actor, member_id) -> Member:
 
 
 def _derive(member: Member) -> None:
+    # (id_tail, the ID number reversed, is written by every save: core.fields.ReversedCopyField)
     member.name_pinyin, member.name_initials = name_pinyin(member.name)
-    member.id_tail = id_tail(member.id_number)
     member.phone_tail = phone_tail(member.phone or "")
 
 
@@ -744,13 +744,11 @@ class BulkMemberWriter:
         exactly the rows inserted, in one or more parts, added up into the first), else they are counted here. The
         audit event is written while the counted rows are added up (for a big import in a forked process), and so is
         the caller's `meanwhile()` run."""
-        if not self.counted:
+        if not (self.counted and counts):  # nothing written, or nothing counted yet: all of it here, in turn
             if meanwhile is not None:
                 meanwhile()
-            return 0
-        if not counts:
-            if meanwhile is not None:
-                meanwhile()
+            if not self.counted:
+                return 0
             self.record()
             builder = self.builder
             touched = {c[0] for c in self.counted}

@@ -505,9 +505,5 @@ def clean_member_fast(data: dict, *, today: dt.date, min_age: int) -> dict | Non
     return out
 
 
-def id_tail(id_number: str) -> str:
-    return id_number[::-1]
-
-
 def phone_tail(phone: str) -> str:
     return clean_digits(phone)[::-1]
